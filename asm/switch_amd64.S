@@ -1,0 +1,85 @@
+// switch_amd64.S — the stack switch of cgosan, x86-64 System V, Linux/ELF.
+//
+// One routine does every crossing (see rtl/cgocall.cpp for the narrative and
+// the frame diagram):
+//   cgosan_run          g0 -> G   (start a goroutine on its own stack)
+//   cgosan_cgocall      G  -> g0  (Go's asmcgocall)
+//   cgosan_cgocallback  g0 -> G   (below the G's parked cgocall frame)
+//
+// The routine spills every callee-saved register onto the stack it leaves and
+// publishes that stack pointer through *saved_sp. Everything the suspended side
+// still references is therefore at or above *saved_sp: a conservative scan of
+// [*saved_sp, stack top) sees it without stopping the thread.
+//
+// Unwinding: after the switch the CFA is computed from %rbp, which still points
+// into the old stack, so any DWARF unwinder (libunwind, libgcc, gdb) walks from
+// the new stack into the frames that made the switch. The FDE is marked as a
+// signal frame (.cfi_signal_frame): gdb refuses a caller frame whose CFA is
+// below its callee's ("previous frame inner to this frame") unless one of the
+// two is a signal frame, and a switch to a G stack can go either way in memory.
+// gdb therefore prints this frame as "<signal handler called>".
+
+#if defined(__x86_64__) && defined(__linux__)
+
+        .text
+
+// void cgosan_asm_call_on_stack(void *arg, void (*fn)(void *),
+//                               void *stack_top, void **saved_sp);
+//
+// Runs fn(arg) with %rsp = stack_top (rounded down to 16 bytes) after storing
+// the current stack pointer, below the spilled callee-saved registers, to
+// *saved_sp. Returns on the original stack when fn returns. A NULL stack_top
+// never switches: it tail-calls cgosan_bad_stack_switch(arg, fn, stack_top),
+// which reports and dies.
+        .globl  cgosan_asm_call_on_stack
+        .hidden cgosan_asm_call_on_stack
+        .type   cgosan_asm_call_on_stack,@function
+        .p2align 4
+cgosan_asm_call_on_stack:
+        .cfi_startproc
+        .cfi_signal_frame
+        testq   %rdx, %rdx              // a NULL stack_top is an impossible state:
+        jz      .Lbad_stack_top         // report it instead of jumping into nowhere
+        pushq   %rbp                    // save the caller's frame pointer
+        .cfi_adjust_cfa_offset 8
+        .cfi_rel_offset %rbp, 0
+        movq    %rsp, %rbp              // %rbp = this frame; CFA = %rbp + 16 from here on
+        .cfi_def_cfa_register %rbp
+        pushq   %rbx                    // spill callee-saved registers so a scan of
+        .cfi_offset %rbx, -24           // the parked stack sees every live value
+        pushq   %r12
+        .cfi_offset %r12, -32
+        pushq   %r13
+        .cfi_offset %r13, -40
+        pushq   %r14
+        .cfi_offset %r14, -48
+        pushq   %r15
+        .cfi_offset %r15, -56
+        subq    $8, %rsp                // keep 16-byte alignment: 7 slots pushed incl. return address
+        movq    %rsp, (%rcx)            // *saved_sp = lowest live address of the old stack
+        movq    %rdx, %rsp              // switch: %rsp = stack_top
+        andq    $-16, %rsp              // ABI: %rsp is 16-byte aligned at the call
+        callq   *%rsi                   // fn(arg): %rdi still holds arg
+        leaq    -40(%rbp), %rsp         // back on the old stack, at the last spilled register
+        popq    %r15                    // fn preserved these by the ABI; popping restores
+        .cfi_restore %r15               // the stack pointer to the frame's base
+        popq    %r14
+        .cfi_restore %r14
+        popq    %r13
+        .cfi_restore %r13
+        popq    %r12
+        .cfi_restore %r12
+        popq    %rbx
+        .cfi_restore %rbx
+        popq    %rbp                    // restore the caller's frame pointer
+        .cfi_def_cfa %rsp, 8            // CFA = %rsp + 8 again
+        .cfi_restore %rbp
+        retq
+.Lbad_stack_top:
+        jmp     cgosan_bad_stack_switch // noreturn C++ reporter; arguments untouched
+        .cfi_endproc
+        .size   cgosan_asm_call_on_stack, .-cgosan_asm_call_on_stack
+
+#endif  // __x86_64__ && __linux__
+
+        .section .note.GNU-stack,"",@progbits

@@ -1,0 +1,75 @@
+/*
+ * cgosan.h — the public C API of CgoSanitizer (the contract).
+ *
+ * cgosan brings Go's cgo call discipline to any program: managed code runs on
+ * runtime-owned goroutine stacks (G), foreign C code runs on the thread's
+ * system stack (g0), and every crossing goes through cgosan_cgocall (managed
+ * to foreign) or cgosan_cgocallback (foreign to managed), exactly like Go's
+ * runtime.cgocall / runtime.cgocallback. See docs/design-notes.md for the
+ * choices behind each function.
+ *
+ * Names and meanings here are fixed: programs outside this repository are
+ * written against them. New functions may be added; none is renamed.
+ *
+ * Every function is safe to call from any thread. None of them changes errno,
+ * except that cgosan_cgocall leaves in errno the value the foreign function
+ * left there. Misuse (a NULL function, a call from the wrong state) is
+ * reported as "api-misuse" or "bad-callback" and, unless
+ * CGOSAN_OPTIONS=halt_on_error=0, ends the process with exitcode (default 66).
+ */
+#ifndef CGOSAN_CGOSAN_H
+#define CGOSAN_CGOSAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A managed type: what the collector and the pointer checks know of a value. */
+typedef struct cgosan_type {
+  const char    *name;     /* shown in reports                                   */
+  size_t         size;     /* bytes of one value                                 */
+  size_t         ptrdata;  /* bytes of the prefix that may hold managed pointers */
+  const uint8_t *ptrmask;  /* bit i (byte i/8, bit i%8) = word i is a pointer slot */
+  uint32_t       flags;    /* CGOSAN_TYPE_REFERENCE: the value itself is a managed
+                              reference foreign code may never hold (Go chan/map/func) */
+} cgosan_type;
+
+#define CGOSAN_TYPE_REFERENCE 1u
+
+typedef void (*cgosan_fn)(void *arg);
+
+/* Runs fn(arg) as a new G (goroutine) on the calling thread, on a stack the
+ * runtime owns (size: CGOSAN_OPTIONS=stack_size, default 64 KiB, guard page
+ * below). Returns 0 once fn has run; EINVAL for a NULL fn, or when called from
+ * managed code or from foreign code inside a cgocall (both are api-misuse). */
+int cgosan_run(cgosan_fn fn, void *arg);
+
+/* 1 when the caller runs managed code: on a G stack, not inside a cgocall. */
+int cgosan_in_managed(void);
+
+/* Managed -> foreign (Go's cgocall): parks the G at its stack pointer, switches
+ * to the thread's system stack, runs fn(frame) there, switches back. errno is
+ * cleared before fn runs; the return value is the errno fn left, which errno
+ * also holds after the call. From foreign code (not on a G) fn runs directly on
+ * the current stack. A NULL fn is api-misuse: nothing is called, EINVAL. */
+int cgosan_cgocall(cgosan_fn fn, void *frame);
+
+/* Foreign -> managed (Go's cgocallback): from foreign code inside a cgocall,
+ * runs fn(frame) on the calling G's stack below the cgocall frame; from a
+ * thread foreign code created (or any thread not running a G), attaches the
+ * thread as an extra M with a fresh G (Go's needm) for the duration of fn.
+ * Callbacks and calls nest to any depth. A C++ exception leaving fn is stopped
+ * here and reported as unwind-across-boundary. */
+void cgosan_cgocallback(cgosan_fn fn, void *frame);
+
+/* Number of managed -> foreign calls made so far (Go's runtime.NumCgoCall). */
+int64_t cgosan_num_cgocall(void);
+
+#ifdef __cplusplus
+}  /* extern "C" */
+#endif
+
+#endif /* CGOSAN_CGOSAN_H */

@@ -1,0 +1,227 @@
+// cgocall.cpp — crossing between managed and foreign code.
+//
+// Managed code runs on G stacks the runtime owns; foreign code runs on the
+// thread's own system stack, g0. Go does the same, for the same reasons: a G
+// stack is small (64 KiB here, a few KiB in Go) so thousands of Gs are cheap,
+// while C code expects the big stack the OS gave its thread; and a collector
+// must know which frames are managed so it can scan them precisely or at
+// least find their bounds.
+//
+// cgosan_run(fn, arg) starts a G: it takes an idle G from the M's cache, and
+// switches from g0 to the top of the G's stack to run fn.
+//
+// cgosan_cgocall(fn, frame) is Go's cgocall + asmcgocall. On a G it
+//   1. counts the call (per-M counter, summed by cgosan_num_cgocall);
+//   2. entersyscall: marks the G parked. The switch below publishes the G's
+//      stack pointer in g->saved_sp after spilling the callee-saved registers,
+//      so a collector can scan [saved_sp, stack_hi) without stopping the
+//      thread, which may stay in C for as long as it likes;
+//   3. switches to g0 at m->g0_sp, where the system stack was left when this
+//      G was started (or last called back into), and runs fn there;
+//   4. switches back and exitsyscalls: if the world is stopped it waits, so
+//      the G never touches managed memory under a running collector;
+//   5. returns the errno fn left (and leaves it in errno).
+// Off a G (already foreign), fn runs directly: there is nothing to park.
+//
+// cgosan_cgocallback(fn, frame) is Go's cgocallback. From foreign code inside
+// a cgocall, the G is parked below us; the callback switches back onto that G,
+// just below the parked frame, exitsyscalls, runs fn, entersyscalls and
+// switches back. Meanwhile m->g0_sp moves down to the callback's frame, so a
+// cgocall made by fn runs below it on g0. Calls and callbacks nest this way to
+// any depth, each stack growing downwards in its own region:
+//
+//     system stack (g0)                         G stack
+//   +-----------------------+
+//   | C: main               |
+//   | cgosan_run            |
+//   | asm switch (saved     |--- m->g0_sp --->+-----------------------+
+//   |   rbx..r15, rbp)      |                 | managed fn            |
+//   +-----------------------+                 | cgosan_cgocall        |
+//   | foreign fn            |<-- m->g0_sp ----| asm switch (spills)   |
+//   | cgosan_cgocallback    |                 +--- g->saved_sp -------+
+//   | asm switch (spills)   |--- g->saved_sp ->| managed callback     |
+//   +-- new m->g0_sp -------+                 | cgosan_cgocall ...    |
+//   | nested foreign fn ... |<----------------|                       |
+//
+// Every asm frame's CFA is computed from %rbp, which points into the stack
+// the switch came from, so debuggers and libunwind walk from the innermost
+// frame back through each switch to main.
+//
+// From a thread foreign code created (no M), or a thread with an M that runs
+// no G, a callback has no G to return to: it binds an M to the thread (Go's
+// needm; the M stays bound until the thread exits, then goes back to the
+// pool), gives it a fresh G and runs fn there as cgosan_run would.
+//
+// What is refused: a NULL fn (api-misuse), cgosan_run from managed code or
+// from foreign code inside a cgocall (api-misuse: a thread runs one G), and
+// cgosan_cgocallback from managed code that is not inside a cgocall
+// (bad-callback, Go's badcgocallback). They are reported, never executed.
+//
+// Cost: a cgocall is a TLS load, two status stores (one sequentially
+// consistent, for the stop-the-world handshake), a counter increment, the
+// errno protocol and the switch (seven pushes and pops). See bench/.
+#include <errno.h>
+
+#include "report.h"
+#include "rtl.h"
+
+namespace __cgosan {
+
+static constexpr char kMsgNullFn[] = "%s called with a NULL function";
+static constexpr char kMsgRunFromManaged[] =
+    "cgosan_run called from managed code: G %llu is already running on this "
+    "thread (a thread runs one G at a time; call the function directly)";
+static constexpr char kMsgRunInCgocall[] =
+    "cgosan_run called from foreign code inside a cgocall: G %llu is parked "
+    "in cgosan_cgocall on this thread (re-enter managed code with "
+    "cgosan_cgocallback)";
+static constexpr char kMsgCallbackFromManaged[] =
+    "cgosan_cgocallback called from managed code: G %llu is running, not "
+    "parked in a cgocall (a callback must come from foreign code)";
+static constexpr char kMsgNoGStack[] =
+    "cannot map a %zu-byte G stack (out of memory); the function was not run";
+static constexpr char kMsgBadSwitch[] =
+    "stack switch to NULL stack top (function %p, argument %p): the runtime's "
+    "thread state is corrupt";
+
+static unsigned long long GoId(const G *g) { return g->id; }
+
+// Starts a new G on m, runs fn(arg) there through the boundary guard, and
+// frees the G. Used by cgosan_run and by callbacks that need a fresh G.
+static int RunNewG(M *m, cgosan_fn fn, void *arg, Boundary boundary) {
+  G *g = AcquireG(m);
+  if (UNLIKELY(!g)) {
+    ReportHere(kApiMisuse, kMsgNoGStack, (usize)flags()->stack_size);
+    return ENOMEM;
+  }
+  m->curg = g;
+  GuardedCall call = {fn, arg, boundary};
+  cgosan_asm_call_on_stack(&call, CallGuarded,
+                           reinterpret_cast<void *>(g->stack_hi),
+                           reinterpret_cast<void **>(&m->g0_sp));
+  m->curg = nullptr;
+  m->g0_sp = 0;
+  ReleaseG(m, g);
+  return 0;
+}
+
+}  // namespace __cgosan
+
+using namespace __cgosan;
+
+extern "C" {
+
+SANITIZER_INTERFACE_ATTRIBUTE
+int cgosan_run(cgosan_fn fn, void *arg) {
+  EnsureInitialized();
+  if (UNLIKELY(!fn)) {
+    ErrnoSaver errno_saver;
+    ReportHere(kApiMisuse, kMsgNullFn, "cgosan_run");
+    return EINVAL;
+  }
+  int user_errno = GetErrno();
+  M *m = CurrentM();
+  if (!m)
+    m = AcquireM(/*extra=*/false);
+  if (G *g = m->curg) {
+    bool parked = atomic_load(&g->status, memory_order_relaxed) == kGSyscall;
+    ReportHere(kApiMisuse, parked ? kMsgRunInCgocall : kMsgRunFromManaged,
+                    GoId(g));
+    SetErrno(user_errno);
+    return EINVAL;
+  }
+  SetErrno(user_errno);
+  int err = RunNewG(m, fn, arg, kBoundaryRun);
+  return err;
+}
+
+SANITIZER_INTERFACE_ATTRIBUTE
+int cgosan_in_managed(void) {
+  M *m = CurrentM();
+  return m && m->curg &&
+         atomic_load(&m->curg->status, memory_order_relaxed) == kGRunning;
+}
+
+SANITIZER_INTERFACE_ATTRIBUTE
+int cgosan_cgocall(cgosan_fn fn, void *frame) {
+  if (UNLIKELY(!fn)) {
+    EnsureInitialized();
+    ErrnoSaver errno_saver;
+    ReportHere(kApiMisuse, kMsgNullFn, "cgosan_cgocall");
+    return EINVAL;
+  }
+  M *m = CurrentM();
+  G *g = m ? m->curg : nullptr;
+  if (!g || atomic_load(&g->status, memory_order_relaxed) != kGRunning) {
+    // Already foreign: nothing to park, nothing to switch.
+    SetErrno(0);
+    fn(frame);
+    return GetErrno();
+  }
+  atomic_store(&m->ncgocall, atomic_load(&m->ncgocall, memory_order_relaxed) + 1,
+               memory_order_relaxed);
+  EnterSyscall(g);
+  SetErrno(0);
+  GuardedCall call = {fn, frame, kBoundaryCgocall};
+  cgosan_asm_call_on_stack(&call, CallGuarded,
+                           reinterpret_cast<void *>(m->g0_sp),
+                           reinterpret_cast<void **>(&g->saved_sp));
+  int err = GetErrno();
+  ExitSyscall(g);
+  return err;
+}
+
+SANITIZER_INTERFACE_ATTRIBUTE
+void cgosan_cgocallback(cgosan_fn fn, void *frame) {
+  EnsureInitialized();
+  if (UNLIKELY(!fn)) {
+    ErrnoSaver errno_saver;
+    ReportHere(kApiMisuse, kMsgNullFn, "cgosan_cgocallback");
+    return;
+  }
+  M *m = CurrentM();
+  G *g = m ? m->curg : nullptr;
+  if (!g) {
+    // A thread with no G: foreign code created it, or it is outside any
+    // cgosan_run. Bind an M (needm) and run fn on a fresh G.
+    if (!m) {
+      int user_errno = GetErrno();
+      m = AcquireM(/*extra=*/true);
+      SetErrno(user_errno);
+    }
+    RunNewG(m, fn, frame, kBoundaryCallback);
+    return;
+  }
+  if (UNLIKELY(atomic_load(&g->status, memory_order_relaxed) != kGSyscall)) {
+    ErrnoSaver errno_saver;
+    ReportHere(kBadCallback, kMsgCallbackFromManaged, GoId(g));
+    return;
+  }
+  // Back onto the parked G, just below its cgocall frame.
+  uptr parked_sp = g->saved_sp;
+  uptr outer_g0_sp = m->g0_sp;
+  ExitSyscall(g);
+  GuardedCall call = {fn, frame, kBoundaryCallback};
+  cgosan_asm_call_on_stack(&call, CallGuarded,
+                           reinterpret_cast<void *>(parked_sp),
+                           reinterpret_cast<void **>(&m->g0_sp));
+  m->g0_sp = outer_g0_sp;
+  g->saved_sp = parked_sp;
+  EnterSyscall(g);
+}
+
+SANITIZER_INTERFACE_ATTRIBUTE
+int64_t cgosan_num_cgocall(void) {
+  return static_cast<int64_t>(TotalCgocalls());
+}
+
+void cgosan_bad_stack_switch(void *arg, cgosan_fn fn, void *stack_top) {
+  (void)stack_top;
+  ReportDesc r = {};
+  r.kind = kApiMisuse;
+  SetMessage(&r, kMsgBadSwitch, reinterpret_cast<void *>(fn), arg);
+  CaptureStack(&r.stack);
+  EmitFatalReport(r);
+}
+
+}  // extern "C"

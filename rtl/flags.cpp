@@ -1,0 +1,121 @@
+// flags.cpp — CGOSAN_OPTIONS, parsed with sanitizer_common's FlagParser.
+#include "rtl.h"
+
+#include "sanitizer_common/sanitizer_flag_parser.h"
+#include "sanitizer_common/sanitizer_flags.h"
+
+#ifndef CGOSAN_DEFAULT_SYMBOLIZER
+#define CGOSAN_DEFAULT_SYMBOLIZER ""
+#endif
+
+namespace __cgosan {
+
+Flags cgosan_flags_dont_use;
+
+static constexpr uptr kMinStackSize = 16 << 10;
+static constexpr uptr kMaxStackSize = 1ull << 30;
+
+static void SetDefaults(Flags *f) {
+#define CGOSAN_FLAG(Type, Name, DefaultValue, Description) f->Name = DefaultValue;
+#include "flags.inc"
+#undef CGOSAN_FLAG
+}
+
+static void RegisterFlags(FlagParser *parser, Flags *f) {
+#define CGOSAN_FLAG(Type, Name, DefaultValue, Description) \
+  RegisterFlag(parser, #Name, Description, &f->Name);
+#include "flags.inc"
+#undef CGOSAN_FLAG
+}
+
+// sanitizer_common only warns about a flag it does not know, and only with
+// verbosity. A misspelt flag silently leaves a check at its default, so cgosan
+// treats it as the error it is. The known names are both flag lists.
+static bool IsKnownFlag(const char *name, uptr len) {
+  static const char *const kNames[] = {
+#define COMMON_FLAG(Type, Name, DefaultValue, Description) #Name,
+#include "sanitizer_common/sanitizer_flags.inc"
+#undef COMMON_FLAG
+#define CGOSAN_FLAG(Type, Name, DefaultValue, Description) #Name,
+#include "flags.inc"
+#undef CGOSAN_FLAG
+  };
+  for (const char *known : kNames)
+    if (internal_strlen(known) == len && !internal_strncmp(known, name, len))
+      return true;
+  return false;
+}
+
+static bool IsSeparator(char c) {
+  return c == ':' || c == ',' || c == ' ' || c == '\t' || c == '\n' ||
+         c == '\r';
+}
+
+// Walks "a=1:b='x y'" the way FlagParser does and dies on the first unknown name.
+static void CheckFlagNames(const char *env_name, const char *s) {
+  if (!s)
+    return;
+  while (*s) {
+    while (IsSeparator(*s)) s++;
+    if (!*s)
+      break;
+    const char *name = s;
+    while (*s && *s != '=' && !IsSeparator(*s)) s++;
+    uptr len = s - name;
+    if (!IsKnownFlag(name, len)) {
+      Printf("ERROR: CgoSanitizer: %s: unknown flag '%.*s' (help=1 lists "
+             "the flags)\n",
+             env_name, (int)len, name);
+      Die();
+    }
+    if (*s != '=')
+      continue;  // FlagParser reports the missing value itself
+    s++;
+    if (*s == '\'' || *s == '"') {
+      char quote = *s++;
+      while (*s && *s != quote) s++;
+      if (*s)
+        s++;
+    } else {
+      while (*s && !IsSeparator(*s)) s++;
+    }
+  }
+}
+
+// A flag value the runtime cannot work with ends the process with a message,
+// before any user code runs under it.
+static void ValidateFlags(Flags *f) {
+  if (f->stack_size < kMinStackSize || f->stack_size > kMaxStackSize) {
+    Printf("ERROR: CgoSanitizer: CGOSAN_OPTIONS: stack_size=%zu is out of "
+           "range [%zu, %zu]\n",
+           (usize)f->stack_size, (usize)kMinStackSize, (usize)kMaxStackSize);
+    Die();
+  }
+  f->stack_size = RoundUpTo(f->stack_size, GetPageSizeCached());
+}
+
+void InitializeFlags() {
+  SetCommonFlagsDefaults();
+  {
+    CommonFlags cf;
+    cf.CopyFrom(*common_flags());
+    cf.exitcode = 66;
+    cf.external_symbolizer_path = CGOSAN_DEFAULT_SYMBOLIZER;
+    OverrideCommonFlags(cf);
+  }
+  Flags *f = &cgosan_flags_dont_use;
+  SetDefaults(f);
+
+  FlagParser parser;
+  RegisterCommonFlags(&parser);
+  RegisterFlags(&parser, f);
+  CheckFlagNames("CGOSAN_OPTIONS", GetEnv("CGOSAN_OPTIONS"));
+  parser.ParseStringFromEnv("CGOSAN_OPTIONS");
+  InitializeCommonFlags();
+  if (common_flags()->help) {
+    parser.PrintFlagDescriptions();
+  }
+  ValidateFlags(f);
+}
+
+}  // namespace __cgosan

@@ -1,0 +1,53 @@
+// init.cpp — start-up of the runtime, and errno helpers.
+//
+// Initialize runs once: from the load-time constructor below when the library
+// is loaded (so CGOSAN_OPTIONS=help=1 prints before main), and lazily from any
+// entry point that runs first (a constructor of the user's that calls in).
+#include <errno.h>
+
+#include "report.h"
+#include "rtl.h"
+#include "sanitizer_common/sanitizer_flags.h"
+#include "sanitizer_common/sanitizer_interface_internal.h"
+#include "sanitizer_common/sanitizer_symbolizer.h"
+
+namespace __cgosan {
+
+atomic_uint8_t initialized;
+static StaticSpinMutex init_mu;
+
+ErrnoSaver::ErrnoSaver() : saved_(errno) {}
+ErrnoSaver::~ErrnoSaver() { errno = saved_; }
+int GetErrno() { return errno; }
+void SetErrno(int value) { errno = value; }
+
+// With halt_on_error=0 the process runs on after a report; it still must not
+// pass CI, so it ends with exitcode.
+static void Finalize() {
+  if (ReportCount() > 0 && !flags()->halt_on_error)
+    internal__exit(common_flags()->exitcode);
+}
+
+void InitializeSlow() {
+  ErrnoSaver errno_saver;
+  SpinMutexLock l(&init_mu);
+  if (atomic_load(&initialized, memory_order_relaxed))
+    return;
+  SanitizerToolName = "CgoSanitizer";
+  CacheBinaryName();
+  InitializeFlags();
+  InitializePlatformEarly();
+  __sanitizer_set_report_path(common_flags()->log_path);
+  InitializeStackCapture();
+  InitializeThreadExitHook();
+  InstallDeadlySignalHandlers();
+  Symbolizer::LateInitialize();
+  Atexit(Finalize);
+  atomic_store(&initialized, 1, memory_order_release);
+}
+
+}  // namespace __cgosan
+
+__attribute__((constructor)) static void cgosan_load_time_init() {
+  __cgosan::EnsureInitialized();
+}

@@ -1,0 +1,97 @@
+// report.h — reports are data: a ReportDesc is filled in by whoever found the
+// problem, then rendered to text by RenderReport and emitted by EmitReport.
+// Tests compare the rendered text.
+//
+// Nothing on this path calls malloc or intercepted libc: the ReportDesc lives on
+// the stack, text goes into an InternalScopedString (mmap-backed), and output
+// goes through sanitizer_common's Printf (raw write(2)).
+#ifndef CGOSAN_RTL_REPORT_H
+#define CGOSAN_RTL_REPORT_H
+
+#include "rtl.h"
+#include "sanitizer_common/sanitizer_libc.h"
+
+namespace __cgosan {
+
+// The kinds are fixed strings (design: "Report format").
+#define CGOSAN_REPORT_KINDS(X)                                        \
+  X(kUnpinnedPointerInArgument, "unpinned-pointer-in-argument")       \
+  X(kUnpinnedPointerInResult, "unpinned-pointer-in-result")           \
+  X(kUnpinnedPointerStore, "unpinned-pointer-store")                  \
+  X(kRetainedPointer, "retained-pointer")                             \
+  X(kDataRace, "data-race")                                           \
+  X(kInvalidHandle, "invalid-handle")                                 \
+  X(kPinnerLeak, "pinner-leak")                                       \
+  X(kBadCallback, "bad-callback")                                     \
+  X(kUnwindAcrossBoundary, "unwind-across-boundary")                  \
+  X(kStackOverflow, "stack-overflow")                                 \
+  X(kApiMisuse, "api-misuse")
+
+enum ReportKind : u32 {
+#define CGOSAN_KIND_ENUM(Enum, String) Enum,
+  CGOSAN_REPORT_KINDS(CGOSAN_KIND_ENUM)
+#undef CGOSAN_KIND_ENUM
+};
+const char *ReportKindName(ReportKind kind);
+
+// A stack as program counters, innermost first. Frame 0 is an exact PC (the
+// faulting instruction, or the call site recorded by CaptureStack); the others
+// are return addresses.
+struct ReportStack {
+  static constexpr uptr kMaxFrames = 64;
+  uptr pcs[kMaxFrames];
+  uptr size;
+};
+
+struct ReportDesc {
+  ReportKind kind;
+  char message[512];  // one line: what rule was broken, by which call
+  char notes[1024];   // further lines after the stack, each "  ..." + '\n'
+  ReportStack stack;
+};
+
+// Loads libunwind (init.cpp calls it once).
+void InitializeStackCapture();
+// Fills `stack` with the calling thread's stack, across every stack switch.
+// Frames of the runtime itself are dropped when the stack is rendered.
+void CaptureStack(ReportStack *stack);
+// The same from a signal handler's ucontext: frame 0 is the faulting PC.
+void CaptureStackFromSignal(ReportStack *stack, void *ucontext);
+
+// Message helpers: printf into the fixed buffers, truncating safely.
+template <typename... Args>
+void SetMessage(ReportDesc *r, const char *format, Args... args) {
+  internal_snprintf(r->message, sizeof(r->message), format, args...);
+}
+template <typename... Args>
+void AddNote(ReportDesc *r, const char *format, Args... args) {
+  uptr len = internal_strlen(r->notes);
+  if (len + 1 < sizeof(r->notes))
+    internal_snprintf(r->notes + len, sizeof(r->notes) - len, format, args...);
+}
+
+// Renders the full text: header, message, stack, notes, SUMMARY line.
+void RenderReport(const ReportDesc &r, InternalScopedString *out);
+
+// Renders and prints under the report lock, then ends the process with
+// exitcode unless halt_on_error=0. Returns when the run goes on.
+void EmitReport(const ReportDesc &r);
+// EmitReport, then ends the process whatever halt_on_error says.
+NORETURN void EmitFatalReport(const ReportDesc &r);
+
+uptr ReportCount();
+
+// A report of `kind` with the message and the current stack, emitted.
+template <typename... Args>
+void ReportHere(ReportKind kind, const char *format, Args... args) {
+  ReportDesc r = {};
+  r.kind = kind;
+  SetMessage(&r, format, args...);
+  CaptureStack(&r.stack);
+  EmitReport(r);
+}
+
+
+}  // namespace __cgosan
+
+#endif  // CGOSAN_RTL_REPORT_H

@@ -1,0 +1,167 @@
+// rtl.h — the hub of the cgosan runtime. Every rtl/ file includes it.
+//
+// Ground rules (they keep the runtime safe to run inside anyone's process):
+//  1. No static constructors or destructors. Global state is zero-initialised
+//     or built by Initialize(); the one load-time hook is the
+//     __attribute__((constructor)) in init.cpp that calls it.
+//  2. No exceptions, no RTTI. The one exception is boundary_guard.cpp, which
+//     catches C++ exceptions at the three boundaries (run, cgocall, callback).
+//  3. No malloc and no intercepted libc on the report path: memory comes from
+//     mmap (sanitizer_common's internal allocator), output goes through
+//     sanitizer_common's Printf, which writes with raw syscalls.
+//  4. The user's errno is never changed by the runtime. Entry points save it
+//     and put it back (ErrnoSaver); cgosan_cgocall's contract is the only way
+//     errno moves, and it moves to what the foreign function left.
+//  5. OS-specific code lives only in *_linux.cpp files; asm/ holds the switch.
+//  6. CHECK is always on and prints both operands; DCHECK only in debug builds
+//     (still type-checked in release).
+//  7. rtl/ never includes checkers/ or interceptors/.
+//
+// Vocabulary (Go's): a G is a goroutine (a managed context with its own stack
+// the runtime allocated); an M is an OS thread, and its g0 is the thread's own
+// system stack where foreign code runs. See cgocall.cpp for the stack switch.
+#ifndef CGOSAN_RTL_RTL_H
+#define CGOSAN_RTL_RTL_H
+
+#include <cgosan/cgosan.h>
+
+#include "sanitizer_common/sanitizer_atomic.h"
+#include "sanitizer_common/sanitizer_common.h"
+#include "sanitizer_common/sanitizer_internal_defs.h"
+#include "sanitizer_common/sanitizer_mutex.h"
+
+namespace __cgosan {
+
+using namespace __sanitizer;
+
+// --- Flags (flags.inc is the one list) ------------------------------------
+struct Flags {
+#define CGOSAN_FLAG(Type, Name, DefaultValue, Description) Type Name;
+#include "flags.inc"
+#undef CGOSAN_FLAG
+};
+extern Flags cgosan_flags_dont_use;
+inline const Flags *flags() { return &cgosan_flags_dont_use; }
+void InitializeFlags();
+
+// --- Initialisation --------------------------------------------------------
+extern atomic_uint8_t initialized;
+void InitializeSlow();
+ALWAYS_INLINE void EnsureInitialized() {
+  if (UNLIKELY(!atomic_load(&initialized, memory_order_acquire)))
+    InitializeSlow();
+}
+
+// --- errno -------------------------------------------------------------------
+// Restores the caller's errno when the runtime's own work is done.
+class ErrnoSaver {
+ public:
+  ErrnoSaver();
+  ~ErrnoSaver();
+  int saved() const { return saved_; }
+
+ private:
+  int saved_;
+};
+int GetErrno();
+void SetErrno(int value);
+
+// --- G and M -----------------------------------------------------------------
+enum GStatus : u32 {
+  kGIdle = 0,     // in a pool, no function
+  kGRunning = 1,  // runs managed code on its stack
+  kGSyscall = 2,  // parked in cgosan_cgocall; its stack is [saved_sp, stack_hi)
+};
+
+struct M;
+
+struct G {
+  u64 id;
+  uptr guard_lo;  // start of the mapping: one guard page, PROT_NONE
+  uptr stack_lo;  // lowest usable address (= guard_lo + page)
+  uptr stack_hi;  // one past the highest usable address
+  // While parked in a cgocall: the stack pointer the switch to g0 left, below
+  // the spilled callee-saved registers. Everything live is in [saved_sp, hi).
+  uptr saved_sp;
+  atomic_uint32_t status;  // GStatus
+  M *m;                    // the M running it, while it runs
+  G *next_free;
+};
+
+struct M {
+  u32 id;
+  bool extra;  // attached by a callback on a thread foreign code created
+  G *curg;     // the G this M runs or holds parked in a cgocall; null on g0
+  // The stack pointer the last g0 -> G switch left on the system stack. A
+  // cgocall runs its foreign function below it; a callback moves it down.
+  uptr g0_sp;
+  atomic_uint64_t ncgocall;  // managed -> foreign calls made on this M
+  G *gcache;                 // one idle G kept for the next cgosan_run
+  uptr altstack;             // signal stack memory of this M (kept across reuse)
+  bool altstack_installed;   // installed by the runtime on the current thread
+  M *next_all;   // every M ever made, for counters
+  M *next_free;  // pool of Ms whose thread has exited
+};
+
+// The M of the calling thread, or null before its first contact.
+extern THREADLOCAL M *cur_m;
+ALWAYS_INLINE M *CurrentM() { return cur_m; }
+M *AcquireM(bool extra);   // binds a pooled or new M to this thread
+void ReleaseM(M *m);       // at thread exit: back to the pool
+G *AcquireG(M *m);
+void ReleaseG(M *m, G *g);
+u64 TotalCgocalls();
+
+struct MStats {
+  uptr ms_created;  // Ms ever made (pooled Ms are reused, so this stays small)
+  uptr ms_free;     // Ms in the pool now
+  uptr gs_mapped;   // G stacks mapped now (in use or pooled)
+};
+MStats GetMStats();
+
+// OS side of G and M (thread_linux.cpp).
+bool MapGStack(G *g, uptr stack_size);  // false when out of memory
+void UnmapGStack(G *g);
+void BindMToThread(M *m);        // arranges ReleaseM at thread exit
+void InstallAltStack(M *m);      // sigaltstack for stack-overflow reports
+void RemoveAltStack(M *m);
+void InitializeThreadExitHook();
+
+// --- The world (world.cpp) ----------------------------------------------------
+// entersyscall / exitsyscall: a G in a cgocall is "stopped" for the collector
+// without being waited for; exitsyscall blocks while the world is stopped.
+ALWAYS_INLINE void EnterSyscall(G *g) {
+  atomic_store(&g->status, kGSyscall, memory_order_release);
+}
+void ExitSyscall(G *g);
+void StopTheWorld();   // returns with every G in a cgocall held there
+void StartTheWorld();  // lets held Gs continue
+
+// --- The boundaries (cgocall.cpp, boundary_guard.cpp) -------------------------
+enum Boundary : u32 {
+  kBoundaryRun,       // fn given to cgosan_run
+  kBoundaryCgocall,   // foreign fn given to cgosan_cgocall
+  kBoundaryCallback,  // managed fn given to cgosan_cgocallback
+};
+struct GuardedCall {
+  cgosan_fn fn;
+  void *arg;
+  Boundary boundary;
+};
+// A cgosan_fn taking a GuardedCall*: calls fn(arg), stopping any C++ exception
+// that leaves it (reported as unwind-across-boundary; swallowed if the report
+// returns). The stack switch always runs user code through it.
+void CallGuarded(void *guarded_call);
+
+// --- Signals (signal_linux.cpp) -------------------------------------------------
+void InstallDeadlySignalHandlers();
+
+}  // namespace __cgosan
+
+// The stack switch (asm/switch_amd64.S).
+extern "C" void cgosan_asm_call_on_stack(void *arg, cgosan_fn fn,
+                                         void *stack_top, void **saved_sp);
+extern "C" NORETURN void cgosan_bad_stack_switch(void *arg, cgosan_fn fn,
+                                                 void *stack_top);
+
+#endif  // CGOSAN_RTL_RTL_H

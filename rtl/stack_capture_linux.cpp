@@ -1,0 +1,81 @@
+// stack_capture_linux.cpp — stacks for reports, through libunwind.
+//
+// libunwind reads the DWARF CFI, so it follows the stack switch (whose CFA is
+// computed from %rbp, on the stack that made the switch) and the kernel's
+// signal frame. It steps in place and does not call malloc.
+//
+// libunwind.so also exports _Unwind_RaiseException and friends. Linked in the
+// ordinary way it could take them over from libgcc for the whole program and
+// change how the program's own C++ exceptions unwind. So it is loaded once, at
+// start-up, with RTLD_LOCAL, and only its four local-unwinding entry points
+// are looked up. (Allocation-site stacks, hot and many, will use frame
+// pointers instead; reports are rare.)
+#define UNW_LOCAL_ONLY
+#include <dlfcn.h>
+#include <libunwind.h>
+
+#include "report.h"
+
+namespace __cgosan {
+
+struct Libunwind {
+  int (*getcontext)(unw_context_t *);
+  int (*init_local)(unw_cursor_t *, unw_context_t *);
+  int (*init_local2)(unw_cursor_t *, unw_context_t *, int);
+  int (*step)(unw_cursor_t *);
+  int (*get_reg)(unw_cursor_t *, unw_regnum_t, unw_word_t *);
+};
+static Libunwind libunwind;  // all null when libunwind could not be loaded
+
+template <typename Fn>
+static bool Resolve(void *handle, const char *name, Fn *fn) {
+  *fn = reinterpret_cast<Fn>(dlsym(handle, name));
+  return *fn != nullptr;
+}
+
+void InitializeStackCapture() {
+  void *h = dlopen("libunwind.so.8", RTLD_NOW | RTLD_LOCAL);
+  Libunwind lu = {};
+  if (!h || !Resolve(h, "_Ux86_64_getcontext", &lu.getcontext) ||
+      !Resolve(h, "_ULx86_64_init_local", &lu.init_local) ||
+      !Resolve(h, "_ULx86_64_init_local2", &lu.init_local2) ||
+      !Resolve(h, "_ULx86_64_step", &lu.step) ||
+      !Resolve(h, "_ULx86_64_get_reg", &lu.get_reg)) {
+    Printf("WARNING: CgoSanitizer: libunwind.so.8 not usable (%s); reports "
+           "will have no stacks\n",
+           h ? "missing symbols" : "not found");
+    return;
+  }
+  libunwind = lu;
+}
+
+static void Walk(ReportStack *stack, unw_cursor_t *cursor) {
+  do {
+    unw_word_t ip = 0;
+    if (libunwind.get_reg(cursor, UNW_REG_IP, &ip) < 0 || ip == 0)
+      break;
+    stack->pcs[stack->size++] = ip;
+  } while (stack->size < ReportStack::kMaxFrames && libunwind.step(cursor) > 0);
+}
+
+void CaptureStack(ReportStack *stack) {
+  stack->size = 0;
+  unw_context_t context;
+  unw_cursor_t cursor;
+  if (!libunwind.getcontext || libunwind.getcontext(&context) < 0 ||
+      libunwind.init_local(&cursor, &context) < 0)
+    return;
+  Walk(stack, &cursor);
+}
+
+void CaptureStackFromSignal(ReportStack *stack, void *ucontext) {
+  stack->size = 0;
+  unw_cursor_t cursor;
+  if (!libunwind.init_local2 ||
+      libunwind.init_local2(&cursor, static_cast<unw_context_t *>(ucontext),
+                            UNW_INIT_SIGNAL_FRAME) < 0)
+    return;
+  Walk(stack, &cursor);
+}
+
+}  // namespace __cgosan

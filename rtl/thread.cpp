@@ -1,0 +1,147 @@
+// thread.cpp — Ms (threads) and Gs (goroutines): creation, pools, counters.
+//
+// An M is bound to a thread at its first contact with the runtime (cgosan_run,
+// or a callback from a thread foreign code created: Go's needm) and stays
+// bound until the thread exits; then it goes back to a pool for the next
+// thread (Go's dropm, done once per thread rather than once per callback, as
+// Go 1.21's cgoBindM does). Ms are therefore never leaked and never freed: the
+// set of Ms is as large as the most threads ever attached at once.
+//
+// A G's stack is mapped once and reused: each M keeps one idle G, and a global
+// pool keeps up to kMaxPooledGs more, so cgosan_run costs no system call in
+// the steady state.
+#include "report.h"
+#include "rtl.h"
+#include "sanitizer_common/sanitizer_allocator_internal.h"
+
+namespace __cgosan {
+
+THREADLOCAL M *cur_m __attribute__((tls_model("initial-exec")));
+
+static constexpr uptr kMaxPooledGs = 64;
+
+static StaticSpinMutex threads_mu;
+static M *all_ms;     // every M ever made (guarded by threads_mu)
+static M *free_ms;    // pool of Ms with no thread (guarded by threads_mu)
+static G *free_gs;    // pool of idle Gs (guarded by threads_mu)
+static uptr free_gs_count;
+static MStats stats;  // guarded by threads_mu
+static atomic_uint64_t next_goid;
+
+M *AcquireM(bool extra) {
+  M *m;
+  {
+    SpinMutexLock l(&threads_mu);
+    m = free_ms;
+    if (m) {
+      free_ms = m->next_free;
+      stats.ms_free--;
+    } else {
+      m = static_cast<M *>(InternalCalloc(1, sizeof(M)));
+      m->id = ++stats.ms_created;
+      m->next_all = all_ms;
+      all_ms = m;
+    }
+  }
+  m->next_free = nullptr;
+  m->extra = extra;
+  m->curg = nullptr;
+  m->g0_sp = 0;
+  cur_m = m;
+  InstallAltStack(m);
+  BindMToThread(m);
+  return m;
+}
+
+void ReleaseM(M *m) {
+  if (m->curg) {
+    // The thread is ending while a G it ran has not returned (pthread_exit or
+    // a longjmp out of managed code). The G's frames are gone; drop it.
+    ReportDesc r = {};
+    r.kind = kApiMisuse;
+    SetMessage(&r,
+               "thread of M %u exited while G %llu was still running on it "
+               "(pthread_exit or longjmp out of managed code?)",
+               m->id, (unsigned long long)m->curg->id);
+    CaptureStack(&r.stack);
+    m->curg = nullptr;
+    EmitReport(r);
+  }
+  RemoveAltStack(m);
+  G *cached = m->gcache;
+  m->gcache = nullptr;
+  if (cached)
+    ReleaseG(nullptr, cached);
+  cur_m = nullptr;
+  SpinMutexLock l(&threads_mu);
+  m->next_free = free_ms;
+  free_ms = m;
+  stats.ms_free++;
+}
+
+G *AcquireG(M *m) {
+  G *g = m->gcache;
+  if (g) {
+    m->gcache = nullptr;
+  } else {
+    {
+      SpinMutexLock l(&threads_mu);
+      g = free_gs;
+      if (g) {
+        free_gs = g->next_free;
+        free_gs_count--;
+      }
+    }
+    if (!g) {
+      g = static_cast<G *>(InternalCalloc(1, sizeof(G)));
+      if (!MapGStack(g, flags()->stack_size)) {
+        InternalFree(g);
+        return nullptr;
+      }
+      SpinMutexLock l(&threads_mu);
+      stats.gs_mapped++;
+    }
+  }
+  g->id = atomic_fetch_add(&next_goid, 1, memory_order_relaxed) + 1;
+  g->m = m;
+  g->saved_sp = 0;
+  g->next_free = nullptr;
+  atomic_store(&g->status, kGRunning, memory_order_relaxed);
+  return g;
+}
+
+void ReleaseG(M *m, G *g) {
+  atomic_store(&g->status, kGIdle, memory_order_relaxed);
+  g->m = nullptr;
+  if (m && !m->gcache) {
+    m->gcache = g;
+    return;
+  }
+  {
+    SpinMutexLock l(&threads_mu);
+    if (free_gs_count < kMaxPooledGs) {
+      g->next_free = free_gs;
+      free_gs = g;
+      free_gs_count++;
+      return;
+    }
+    stats.gs_mapped--;
+  }
+  UnmapGStack(g);
+  InternalFree(g);
+}
+
+u64 TotalCgocalls() {
+  u64 total = 0;
+  SpinMutexLock l(&threads_mu);
+  for (M *m = all_ms; m; m = m->next_all)
+    total += atomic_load(&m->ncgocall, memory_order_relaxed);
+  return total;
+}
+
+MStats GetMStats() {
+  SpinMutexLock l(&threads_mu);
+  return stats;
+}
+
+}  // namespace __cgosan

@@ -1,0 +1,78 @@
+// thread_linux.cpp — the OS side of Ms and Gs: G stacks with a guard page,
+// the signal stack each M runs its SIGSEGV handler on, and the thread-exit
+// hook that returns an M to the pool.
+#include <pthread.h>
+#include <signal.h>
+#include <sys/mman.h>
+
+#include "rtl.h"
+#include "sanitizer_common/sanitizer_libc.h"
+#include "sanitizer_common/sanitizer_linux.h"
+
+namespace __cgosan {
+
+static constexpr uptr kAltStackSize = 64 << 10;
+static pthread_key_t thread_exit_key;
+
+bool MapGStack(G *g, uptr stack_size) {
+  uptr page = GetPageSizeCached();
+  uptr size = stack_size + page;
+  uptr base = internal_mmap(nullptr, size, PROT_READ | PROT_WRITE,
+                            MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
+                                MAP_STACK,
+                            -1, 0);
+  if (internal_iserror(base))
+    return false;
+  // The lowest page is the guard: an overflow faults there, and the SIGSEGV
+  // handler reports stack-overflow instead of letting it run into other memory.
+  if (!MprotectNoAccess(base, page)) {
+    internal_munmap(reinterpret_cast<void *>(base), size);
+    return false;
+  }
+  g->guard_lo = base;
+  g->stack_lo = base + page;
+  g->stack_hi = base + size;
+  return true;
+}
+
+void UnmapGStack(G *g) {
+  internal_munmap(reinterpret_cast<void *>(g->guard_lo),
+                  g->stack_hi - g->guard_lo);
+  g->guard_lo = g->stack_lo = g->stack_hi = 0;
+}
+
+// A stack-overflow report runs on a signal stack. A thread that already has
+// one (set by the program or another runtime) keeps it.
+void InstallAltStack(M *m) {
+  stack_t old = {};
+  if (internal_sigaltstack(nullptr, &old) != 0 || !(old.ss_flags & SS_DISABLE))
+    return;
+  if (!m->altstack)
+    m->altstack = reinterpret_cast<uptr>(
+        MmapOrDie(kAltStackSize, "cgosan signal stack"));
+  stack_t ss = {};
+  ss.ss_sp = reinterpret_cast<void *>(m->altstack);
+  ss.ss_size = kAltStackSize;
+  m->altstack_installed = internal_sigaltstack(&ss, nullptr) == 0;
+}
+
+void RemoveAltStack(M *m) {
+  if (!m->altstack_installed)
+    return;
+  stack_t ss = {};
+  ss.ss_flags = SS_DISABLE;
+  internal_sigaltstack(&ss, nullptr);
+  m->altstack_installed = false;
+}
+
+static void OnThreadExit(void *arg) { ReleaseM(static_cast<M *>(arg)); }
+
+void InitializeThreadExitHook() {
+  CHECK_EQ(pthread_key_create(&thread_exit_key, OnThreadExit), 0);
+}
+
+void BindMToThread(M *m) {
+  CHECK_EQ(pthread_setspecific(thread_exit_key, m), 0);
+}
+
+}  // namespace __cgosan
