@@ -18,8 +18,6 @@ static StaticSpinMutex init_mu;
 
 ErrnoSaver::ErrnoSaver() : saved_(errno) {}
 ErrnoSaver::~ErrnoSaver() { errno = saved_; }
-int GetErrno() { return errno; }
-void SetErrno(int value) { errno = value; }
 
 // With halt_on_error=0 the process runs on after a report; it still must not
 // pass CI, so it ends with exitcode.
@@ -38,6 +36,7 @@ void InitializeSlow() {
   InitializeFlags();
   InitializePlatformEarly();
   __sanitizer_set_report_path(common_flags()->log_path);
+  InitializeWorld();
   InitializeStackCapture();
   InitializeThreadExitHook();
   InstallDeadlySignalHandlers();

@@ -24,6 +24,7 @@
 #define CGOSAN_RTL_RTL_H
 
 #include <cgosan/cgosan.h>
+#include <errno.h>
 
 #include "sanitizer_common/sanitizer_atomic.h"
 #include "sanitizer_common/sanitizer_common.h"
@@ -63,8 +64,8 @@ class ErrnoSaver {
  private:
   int saved_;
 };
-int GetErrno();
-void SetErrno(int value);
+ALWAYS_INLINE int GetErrno() { return errno; }
+ALWAYS_INLINE void SetErrno(int value) { errno = value; }
 
 // --- G and M -----------------------------------------------------------------
 enum GStatus : u32 {
@@ -133,7 +134,23 @@ void InitializeThreadExitHook();
 ALWAYS_INLINE void EnterSyscall(G *g) {
   atomic_store(&g->status, kGSyscall, memory_order_release);
 }
-void ExitSyscall(G *g);
+extern atomic_uint32_t world_stopped;  // futex word: 1 while stopped
+// True when StopTheWorld issues membarrier(2), so exitsyscall's side of the
+// handshake needs only a compiler barrier (see world.cpp).
+extern bool world_uses_membarrier;
+void ExitSyscallSlow(G *g);
+ALWAYS_INLINE void ExitSyscall(G *g) {
+  atomic_store(&g->status, kGRunning, memory_order_relaxed);
+  if (LIKELY(world_uses_membarrier))
+    atomic_signal_fence(memory_order_seq_cst);
+  else
+    atomic_thread_fence(memory_order_seq_cst);
+  if (UNLIKELY(atomic_load(&world_stopped, memory_order_acquire)))
+    ExitSyscallSlow(g);
+}
+void InitializeWorld();
+bool RegisterProcessBarrier();  // membarrier(2) registration (world_linux.cpp)
+void ProcessWideBarrier();      // a full barrier on every running thread
 void StopTheWorld();   // returns with every G in a cgocall held there
 void StartTheWorld();  // lets held Gs continue
 

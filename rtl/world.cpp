@@ -6,33 +6,47 @@
 // memory while the world is stopped, so it re-reads the stop flag after
 // announcing itself as running, and waits if a stop is in progress.
 //
-// The protocol is Dekker's: exitsyscall stores status=running then loads
-// world_stopped; StopTheWorld stores world_stopped=1 then loads the statuses.
-// Both are sequentially consistent, so at least one side sees the other: the
-// stopper never believes a G is parked while it runs, and the G never runs
-// while the stopper believes it parked. (A G that is running managed code when
-// the world stops is the collector's to suspend; that arrives with the heap.)
+// The protocol is Dekker's: exitsyscall stores status=running, then loads
+// world_stopped; StopTheWorld stores world_stopped=1, then (the collector)
+// loads the statuses. A full barrier between store and load on both sides
+// guarantees that at least one side sees the other: the stopper never believes
+// a G parked while it runs, and the G never runs while the stopper believes
+// it parked. The barrier is asymmetric, as in userspace RCU: the stopper,
+// which is rare, calls membarrier(PRIVATE_EXPEDITED), which executes a full
+// barrier on every running thread of the process; exitsyscall, which runs on
+// every cgocall, then needs only a compiler barrier. Where the kernel lacks
+// membarrier, exitsyscall uses a real fence (one locked instruction).
+//
+// Allowed on purpose: a G that is running managed code when the world stops is
+// not stopped here; suspending it is the collector's job (with the heap).
 #include "rtl.h"
 
 namespace __cgosan {
 
-static atomic_uint32_t world_stopped;  // futex word: 1 while stopped
-static StaticSpinMutex stw_mu;         // one stopper at a time
+atomic_uint32_t world_stopped;
+bool world_uses_membarrier;
+static StaticSpinMutex stw_mu;  // one stopper at a time
 
-void ExitSyscall(G *g) {
-  for (;;) {
-    atomic_store(&g->status, kGRunning, memory_order_seq_cst);
-    if (LIKELY(!atomic_load(&world_stopped, memory_order_seq_cst)))
-      return;
+void InitializeWorld() { world_uses_membarrier = RegisterProcessBarrier(); }
+
+void ExitSyscallSlow(G *g) {
+  while (atomic_load(&world_stopped, memory_order_acquire)) {
     atomic_store(&g->status, kGSyscall, memory_order_release);
     while (atomic_load(&world_stopped, memory_order_acquire))
       FutexWait(&world_stopped, 1);
+    atomic_store(&g->status, kGRunning, memory_order_relaxed);
+    if (world_uses_membarrier)
+      atomic_signal_fence(memory_order_seq_cst);
+    else
+      atomic_thread_fence(memory_order_seq_cst);
   }
 }
 
 void StopTheWorld() {
   stw_mu.Lock();
   atomic_store(&world_stopped, 1, memory_order_seq_cst);
+  if (world_uses_membarrier)
+    ProcessWideBarrier();
 }
 
 void StartTheWorld() {
