@@ -4,6 +4,7 @@
 // is loaded (so CGOSAN_OPTIONS=help=1 prints before main), and lazily from any
 // entry point that runs first (a constructor of the user's that calls in).
 #include <errno.h>
+#include <stdio.h>
 
 #include "report.h"
 #include "rtl.h"
@@ -20,10 +21,14 @@ ErrnoSaver::ErrnoSaver() : saved_(errno) {}
 ErrnoSaver::~ErrnoSaver() { errno = saved_; }
 
 // With halt_on_error=0 the process runs on after a report; it still must not
-// pass CI, so it ends with exitcode.
+// pass CI, so it ends with exitcode. This runs inside exit(), before stdio is
+// flushed: flush it first, or the program's buffered output (stdout to a pipe
+// or file) is lost by the _exit.
 static void Finalize() {
-  if (ReportCount() > 0 && !flags()->halt_on_error)
+  if (ReportCount() > 0 && !flags()->halt_on_error) {
+    fflush(nullptr);
     internal__exit(common_flags()->exitcode);
+  }
 }
 
 void InitializeSlow() {

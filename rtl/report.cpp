@@ -56,6 +56,10 @@ static void RenderStack(const ReportStack &stack, InternalScopedString *out,
   uptr frame_no = 0;
   bool at_top = true;
   for (uptr i = 0; i < stack.size; i++) {
+    if (i == ReportStack::kTopFrames && stack.elided) {
+      out->AppendF("    ... %zu frames elided ...\n", (usize)stack.elided);
+      frame_no += stack.elided;
+    }
     // Return addresses point after the call; symbolize the call itself.
     uptr pc = i == 0 ? stack.pcs[0]
                      : StackTrace::GetPreviousInstructionPc(stack.pcs[i]);

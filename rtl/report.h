@@ -35,12 +35,16 @@ enum ReportKind : u32 {
 const char *ReportKindName(ReportKind kind);
 
 // A stack as program counters, innermost first. Frame 0 is an exact PC (the
-// faulting instruction, or the call site recorded by CaptureStack); the others
-// are return addresses.
+// faulting instruction, or a PC inside the capturing function); the others
+// are return addresses. A stack deeper than kMaxFrames keeps its innermost
+// kTopFrames and outermost kMaxFrames - kTopFrames frames (where the recursion
+// started, and the crossings below it) and counts the ones in between.
 struct ReportStack {
   static constexpr uptr kMaxFrames = 64;
+  static constexpr uptr kTopFrames = 48;
   uptr pcs[kMaxFrames];
   uptr size;
+  uptr elided;  // frames dropped between pcs[kTopFrames - 1] and pcs[kTopFrames]
 };
 
 struct ReportDesc {

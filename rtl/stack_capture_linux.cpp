@@ -49,17 +49,37 @@ void InitializeStackCapture() {
   libunwind = lu;
 }
 
+// Keeps the innermost kTopFrames PCs, and the outermost ones in a ring that is
+// unrolled at the end.
 static void Walk(ReportStack *stack, unw_cursor_t *cursor) {
+  constexpr uptr kTop = ReportStack::kTopFrames;
+  constexpr uptr kBottom = ReportStack::kMaxFrames - kTop;
+  uptr ring[kBottom];
+  uptr total = 0;
   do {
     unw_word_t ip = 0;
     if (libunwind.get_reg(cursor, UNW_REG_IP, &ip) < 0 || ip == 0)
       break;
-    stack->pcs[stack->size++] = ip;
-  } while (stack->size < ReportStack::kMaxFrames && libunwind.step(cursor) > 0);
+    if (total < kTop)
+      stack->pcs[total] = ip;
+    else
+      ring[(total - kTop) % kBottom] = ip;
+    total++;
+  } while (libunwind.step(cursor) > 0);
+  if (total <= kTop) {
+    stack->size = total;
+    return;
+  }
+  uptr in_ring = Min(total - kTop, kBottom);
+  uptr oldest = total - kTop - in_ring;  // ring index of the first kept frame
+  for (uptr i = 0; i < in_ring; i++)
+    stack->pcs[kTop + i] = ring[(oldest + i) % kBottom];
+  stack->size = kTop + in_ring;
+  stack->elided = total - stack->size;
 }
 
 void CaptureStack(ReportStack *stack) {
-  stack->size = 0;
+  stack->size = stack->elided = 0;
   unw_context_t context;
   unw_cursor_t cursor;
   if (!libunwind.getcontext || libunwind.getcontext(&context) < 0 ||
@@ -69,7 +89,7 @@ void CaptureStack(ReportStack *stack) {
 }
 
 void CaptureStackFromSignal(ReportStack *stack, void *ucontext) {
-  stack->size = 0;
+  stack->size = stack->elided = 0;
   unw_cursor_t cursor;
   if (!libunwind.init_local2 ||
       libunwind.init_local2(&cursor, static_cast<unw_context_t *>(ucontext),

@@ -42,18 +42,21 @@ void UnmapGStack(G *g) {
 }
 
 // A stack-overflow report runs on a signal stack. A thread that already has
-// one (set by the program or another runtime) keeps it.
+// one (set by the program or another runtime) keeps it: the common case, no
+// signal stack yet, costs one system call, the other case two.
 void InstallAltStack(M *m) {
-  stack_t old = {};
-  if (internal_sigaltstack(nullptr, &old) != 0 || !(old.ss_flags & SS_DISABLE))
-    return;
   if (!m->altstack)
     m->altstack = reinterpret_cast<uptr>(
         MmapOrDie(kAltStackSize, "cgosan signal stack"));
   stack_t ss = {};
   ss.ss_sp = reinterpret_cast<void *>(m->altstack);
   ss.ss_size = kAltStackSize;
-  m->altstack_installed = internal_sigaltstack(&ss, nullptr) == 0;
+  stack_t old = {};
+  m->altstack_installed = internal_sigaltstack(&ss, &old) == 0;
+  if (m->altstack_installed && !(old.ss_flags & SS_DISABLE)) {
+    internal_sigaltstack(&old, nullptr);
+    m->altstack_installed = false;
+  }
 }
 
 void RemoveAltStack(M *m) {
