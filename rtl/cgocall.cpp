@@ -88,13 +88,20 @@ static unsigned long long GoId(const G *g) { return g->id; }
 
 // Starts a new G on m, runs fn(arg) there through the boundary guard, and
 // frees the G. Used by cgosan_run and by callbacks that need a fresh G.
-static int RunNewG(M *m, cgosan_fn fn, void *arg, Boundary boundary) {
+// Inlined so that the public entry point, not a helper, is the frame that
+// stacks show at the crossing.
+ALWAYS_INLINE int RunNewG(M *m, cgosan_fn fn, void *arg, Boundary boundary) {
   G *g = AcquireG(m);
   if (UNLIKELY(!g)) {
     ReportHere(kApiMisuse, kMsgNoGStack, (usize)flags()->stack_size);
     return ENOMEM;
   }
   m->curg = g;
+  // Entering managed code goes through exitsyscall (for a callback, Go's
+  // needm + cgocallbackg), so a new G waits while the world is stopped. The
+  // fresh G has no frames yet: if it waits parked, its live stack is empty.
+  g->saved_sp = g->stack_hi;
+  ExitSyscall(g);
   GuardedCall call = {fn, arg, boundary};
   cgosan_asm_call_on_stack(&call, CallGuarded,
                            reinterpret_cast<void *>(g->stack_hi),

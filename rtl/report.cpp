@@ -34,10 +34,14 @@ static bool HasPrefix(const char *s, const char *prefix) {
   return s && !internal_strncmp(s, prefix, internal_strlen(prefix));
 }
 
-// Demangled names may start with a return type ("void __cgosan::F<...>(...)").
+// The runtime's frames: its exported C functions ("cgosan_run", no "::"),
+// and its internals, whose demangled names may start with a return type
+// ("void __cgosan::F<...>(...)"). A user's "cgosan_test::f" is not one.
 static bool IsRuntimeFrame(const char *function) {
-  return HasPrefix(function, "cgosan_") ||
-         (function && internal_strstr(function, "__cgosan::"));
+  if (!function)
+    return false;
+  return (HasPrefix(function, "cgosan_") && !internal_strstr(function, "::")) ||
+         internal_strstr(function, "__cgosan::");
 }
 
 static bool IsBoundaryFrame(const char *function) {

@@ -1,0 +1,354 @@
+// death_test.cpp — fatal reports: api-misuse, bad-callback,
+// unwind-across-boundary, stack-overflow. Each must end the process with
+// exitcode 66 and print the exact report: header, message, frame #0 in this
+// file's function at the line of the offending call, notes, SUMMARY.
+// Non-halting behaviour (halt_on_error=0) is tested through the helper.
+#include <errno.h>
+
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "test_util.h"
+
+#include "report.h"
+
+// The functions that misbehave live outside any namespace and are static, so
+// the symbolizer names them exactly "Name()" / "Name(void*)". DEATH_FN puts
+// the line constant and the whole function on one source line: frame #0 of the
+// report must point at that line.
+#define NOINLINE __attribute__((noinline))
+#define DEATH_FN(name, params, body) \
+  constexpr int name##Line = __LINE__; NOINLINE static void name(params) { body; }
+
+static volatile int sink;
+static void Keep(int v) { sink = v; }
+static void Nop(void *) {}
+
+// clang-format off
+DEATH_FN(RunNull, , Keep(cgosan_run(nullptr, nullptr)))
+DEATH_FN(CgocallNull, , Keep(cgosan_cgocall(nullptr, nullptr)))
+DEATH_FN(CallbackNull, , cgosan_cgocallback(nullptr, nullptr); Keep(1))
+DEATH_FN(ManagedRunsRun, void *, Keep(cgosan_run(Nop, nullptr)))
+DEATH_FN(ForeignRunsRun, void *, Keep(cgosan_run(Nop, nullptr)))
+DEATH_FN(ManagedCallsBack, void *, cgosan_cgocallback(Nop, nullptr); Keep(1))
+// clang-format on
+NOINLINE static void ManagedCallsForeignRunsRun(void *) {
+  Keep(cgosan_cgocall(ForeignRunsRun, nullptr));
+}
+
+// Exceptions: frame #0 is the frame that made the crossing the exception
+// tried to unwind through.
+static void ThrowFromRunFn(void *) { throw std::runtime_error("from run fn"); }
+static void ThrowFromForeignFn(void *) { throw std::runtime_error("from foreign fn"); }
+static void ThrowFromCallbackFn(void *) { throw std::runtime_error("from callback fn"); }
+// clang-format off
+DEATH_FN(RunThrower, , Keep(cgosan_run(ThrowFromRunFn, nullptr)))
+DEATH_FN(ManagedCallsThrower, void *, Keep(cgosan_cgocall(ThrowFromForeignFn, nullptr)))
+DEATH_FN(ForeignCallsBackThrower, void *, cgosan_cgocallback(ThrowFromCallbackFn, nullptr); Keep(1))
+// clang-format on
+NOINLINE static void CgocallThrower() {
+  Keep(cgosan_run(ManagedCallsThrower, nullptr));
+}
+NOINLINE static void ManagedCallsForeignCallsBackThrower(void *) {
+  Keep(cgosan_cgocall(ForeignCallsBackThrower, nullptr));
+}
+NOINLINE static void CallbackThrower() {
+  Keep(cgosan_run(ManagedCallsForeignCallsBackThrower, nullptr));
+}
+
+// Stack overflow: recursion that cannot be turned into a loop.
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Winfinite-recursion"
+NOINLINE static void RecurseForever(volatile char *prev) {
+  volatile char frame[256];
+  frame[0] = prev ? prev[0] + 1 : 0;
+  RecurseForever(frame);
+  frame[1] = frame[0];
+}
+#pragma clang diagnostic pop
+static void RecurseForeverFn(void *) { RecurseForever(nullptr); }
+static void ForeignCallsBackRecursion(void *) {
+  cgosan_cgocallback(RecurseForeverFn, nullptr);
+}
+static void ManagedCallsForeignCallsBackRecursion(void *) {
+  cgosan_cgocall(ForeignCallsBackRecursion, nullptr);
+}
+
+namespace cgotest {
+namespace {
+
+using testing::ExitedWithCode;
+
+constexpr char kFile[] = __FILE__;
+
+std::string Lit(const std::string &s) { return ReEscape(s); }
+
+// ---- api-misuse and bad-callback -------------------------------------------
+
+struct MisuseCase {
+  const char *name;
+  void (*statement)();
+  const char *kind;
+  std::string message_re;
+  const char *function;  // frame #0
+  int line;
+};
+// Failure messages name the case, not its bytes.
+void PrintTo(const MisuseCase &c, std::ostream *os) { *os << c.name; }
+
+class MisuseDeath : public testing::TestWithParam<MisuseCase> {};
+
+TEST_P(MisuseDeath, ReportsAndExits66) {
+  const MisuseCase &c = GetParam();
+  EXPECT_EXIT(c.statement(), ExitedWithCode(66),
+              ReportRegex(c.kind, c.message_re, c.function, kFile, c.line));
+}
+
+const std::string kG = "[0-9]+";
+
+INSTANTIATE_TEST_SUITE_P(
+    Reports, MisuseDeath,
+    testing::Values(
+        MisuseCase{"RunNull", [] { RunNull(); }, "api-misuse",
+                   Lit("cgosan_run called with a NULL function"), "RunNull()",
+                   RunNullLine},
+        MisuseCase{"CgocallNull", [] { CgocallNull(); }, "api-misuse",
+                   Lit("cgosan_cgocall called with a NULL function"),
+                   "CgocallNull()", CgocallNullLine},
+        MisuseCase{"CallbackNull", [] { CallbackNull(); }, "api-misuse",
+                   Lit("cgosan_cgocallback called with a NULL function"),
+                   "CallbackNull()", CallbackNullLine},
+        MisuseCase{"CgocallNullOnG",
+                   [] { cgosan_run([](void *) { CgocallNull(); }, nullptr); },
+                   "api-misuse",
+                   Lit("cgosan_cgocall called with a NULL function"),
+                   "CgocallNull()", CgocallNullLine},
+        MisuseCase{"RunFromManaged",
+                   [] { cgosan_run(ManagedRunsRun, nullptr); }, "api-misuse",
+                   Lit("cgosan_run called from managed code: G ") + kG +
+                       Lit(" is already running on this thread (a thread runs "
+                           "one G at a time; call the function directly)"),
+                   "ManagedRunsRun(void*)", ManagedRunsRunLine},
+        MisuseCase{"RunFromForeignInCgocall",
+                   [] { cgosan_run(ManagedCallsForeignRunsRun, nullptr); },
+                   "api-misuse",
+                   Lit("cgosan_run called from foreign code inside a cgocall: "
+                       "G ") +
+                       kG +
+                       Lit(" is parked in cgosan_cgocall on this thread "
+                           "(re-enter managed code with cgosan_cgocallback)"),
+                   "ForeignRunsRun(void*)", ForeignRunsRunLine},
+        MisuseCase{"CallbackFromManaged",
+                   [] { cgosan_run(ManagedCallsBack, nullptr); }, "bad-callback",
+                   Lit("cgosan_cgocallback called from managed code: G ") + kG +
+                       Lit(" is running, not parked in a cgocall (a callback "
+                           "must come from foreign code)"),
+                   "ManagedCallsBack(void*)", ManagedCallsBackLine},
+        MisuseCase{"CallbackFromManagedOfExtraM",
+                   [] {
+                     std::thread([] {
+                       cgosan_cgocallback(ManagedCallsBack, nullptr);
+                     }).join();
+                   },
+                   "bad-callback",
+                   Lit("cgosan_cgocallback called from managed code: G ") + kG +
+                       Lit(" is running, not parked in a cgocall (a callback "
+                           "must come from foreign code)"),
+                   "ManagedCallsBack(void*)", ManagedCallsBackLine}),
+    [](const testing::TestParamInfo<MisuseCase> &info) {
+      return std::string(info.param.name);
+    });
+
+// ---- unwind-across-boundary ------------------------------------------------
+
+struct UnwindCase {
+  const char *name;
+  void (*statement)();
+  const char *escaped;    // kBoundaryDescriptions
+  const char *crossing;   // kBoundaryCrossing
+  const char *thrower;    // the fn given to the boundary
+  const char *function;   // frame #0: who made the crossing
+  int line;
+};
+// Failure messages name the case, not its bytes.
+void PrintTo(const UnwindCase &c, std::ostream *os) { *os << c.name; }
+
+class UnwindDeath : public testing::TestWithParam<UnwindCase> {};
+
+TEST_P(UnwindDeath, ExceptionIsStoppedAndReported) {
+  const UnwindCase &c = GetParam();
+  std::string message = Lit(std::string("C++ exception of type 'std::runtime_error' ") +
+                            c.escaped + " and would unwind through " + c.crossing);
+  std::string note = Lit(std::string("  the function was ") + c.thrower + " (") +
+                     "0x[0-9a-f]+" +
+                     Lit("); the exception was stopped at the boundary");
+  EXPECT_EXIT(c.statement(), ExitedWithCode(66),
+              ReportRegex("unwind-across-boundary", message, c.function, kFile,
+                          c.line, note));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Boundaries, UnwindDeath,
+    testing::Values(
+        UnwindCase{"RunFn", [] { RunThrower(); },
+                   "escaped the function run by cgosan_run",
+                   "the frames that called cgosan_run", "ThrowFromRunFn(void*)",
+                   "RunThrower()", RunThrowerLine},
+        UnwindCase{"CgocallFn", [] { CgocallThrower(); },
+                   "thrown by the foreign function of cgosan_cgocall",
+                   "the managed frames that made the call",
+                   "ThrowFromForeignFn(void*)", "ManagedCallsThrower(void*)",
+                   ManagedCallsThrowerLine},
+        UnwindCase{"CallbackFn", [] { CallbackThrower(); },
+                   "escaped the managed callback of cgosan_cgocallback",
+                   "the foreign frames that called back",
+                   "ThrowFromCallbackFn(void*)", "ForeignCallsBackThrower(void*)",
+                   ForeignCallsBackThrowerLine}),
+    [](const testing::TestParamInfo<UnwindCase> &info) {
+      return std::string(info.param.name);
+    });
+
+// An exception thrown and caught on one side is allowed, on every side.
+TEST(UnwindAllowed, CaughtOnTheSameSideIsNotReported) {
+  __cgosan::uptr reports = __cgosan::ReportCount();
+  int caught = 0;
+  auto thrower = [](void *arg) {
+    try {
+      throw std::runtime_error("local");
+    } catch (const std::runtime_error &) {
+      ++*static_cast<int *>(arg);
+    }
+  };
+  struct Ctx {
+    int *caught;
+    void (*thrower)(void *);
+  } ctx{&caught, thrower};
+  ASSERT_EQ(cgosan_run(
+                [](void *arg) {
+                  auto *c = static_cast<Ctx *>(arg);
+                  c->thrower(c->caught);                 // managed side
+                  cgosan_cgocall(
+                      [](void *arg) {
+                        auto *c = static_cast<Ctx *>(arg);
+                        c->thrower(c->caught);           // foreign side
+                        cgosan_cgocallback(
+                            [](void *arg) {
+                              auto *c = static_cast<Ctx *>(arg);
+                              c->thrower(c->caught);     // callback side
+                            },
+                            c);
+                      },
+                      c);
+                },
+                &ctx),
+            0);
+  EXPECT_EQ(caught, 3);
+  EXPECT_EQ(__cgosan::ReportCount(), reports);
+}
+
+// ---- stack-overflow --------------------------------------------------------
+
+struct OverflowCase {
+  const char *name;
+  void (*statement)();
+};
+// Failure messages name the case, not its bytes.
+void PrintTo(const OverflowCase &c, std::ostream *os) { *os << c.name; }
+
+class OverflowDeath : public testing::TestWithParam<OverflowCase> {};
+
+TEST_P(OverflowDeath, GuardPageHitIsReported) {
+  const std::string hex = "0x[0-9a-f]+";
+  std::string message = "G [0-9]+" +
+                        Lit(" overflowed its " +
+                            std::to_string(__cgosan::flags()->stack_size) +
+                            "-byte stack: access to ") +
+                        hex + Lit(" hit the guard page");
+  std::string note = "  G [0-9]+" + Lit(" stack is [") + hex + ", " + hex +
+                     Lit("), guard page [") + hex + ", " + hex +
+                     Lit("); if the depth is intended, raise "
+                         "CGOSAN_OPTIONS=stack_size");
+  EXPECT_EXIT(GetParam().statement(), ExitedWithCode(66),
+              ReportRegex("stack-overflow", message,
+                          "RecurseForever(char volatile*)", kFile, 0, note));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Places, OverflowDeath,
+    testing::Values(
+        OverflowCase{"InRun", [] { cgosan_run(RecurseForeverFn, nullptr); }},
+        OverflowCase{"InCallbackInsideCgocall",
+                     [] {
+                       cgosan_run(ManagedCallsForeignCallsBackRecursion, nullptr);
+                     }},
+        OverflowCase{"InCallbackOnForeignThread",
+                     [] {
+                       std::thread([] {
+                         cgosan_cgocallback(RecurseForeverFn, nullptr);
+                       }).join();
+                     }}),
+    [](const testing::TestParamInfo<OverflowCase> &info) {
+      return std::string(info.param.name);
+    });
+
+// ---- halt_on_error=0: reported, refused, and the process goes on ----------
+
+TEST(HaltOnError, RunNullReturnsEinvalAndExits66AtExit) {
+  ChildResult r = RunChild({HelperPath(), "run-null"}, "halt_on_error=0");
+  ASSERT_TRUE(r.exited) << r.output;
+  EXPECT_EQ(r.exit_code, 66) << r.output;
+  EXPECT_NE(r.output.find("ERROR: CgoSanitizer: api-misuse\n"
+                          "cgosan_run called with a NULL function\n"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("ret=" + std::to_string(EINVAL) + " errno=4242\nafter\n"),
+            std::string::npos)
+      << r.output;
+}
+
+TEST(HaltOnError, DefaultHaltsAtTheFirstReport) {
+  ChildResult r = RunChild({HelperPath(), "run-null"}, nullptr);
+  ASSERT_TRUE(r.exited) << r.output;
+  EXPECT_EQ(r.exit_code, 66) << r.output;
+  EXPECT_NE(r.output.find("ERROR: CgoSanitizer: api-misuse"), std::string::npos);
+  EXPECT_EQ(r.output.find("after"), std::string::npos) << r.output;
+}
+
+TEST(HaltOnError, ExitcodeFlagIsUsedAtExit) {
+  ChildResult r = RunChild({HelperPath(), "run-null"}, "halt_on_error=0:exitcode=7");
+  ASSERT_TRUE(r.exited) << r.output;
+  EXPECT_EQ(r.exit_code, 7) << r.output;
+  EXPECT_NE(r.output.find("after\n"), std::string::npos) << r.output;
+}
+
+TEST(HaltOnError, EveryMisuseIsReportedAndTheRunGoesOn) {
+  ChildResult r = RunChild({HelperPath(), "misuse"}, "halt_on_error=0");
+  ASSERT_TRUE(r.exited) << r.output;
+  EXPECT_EQ(r.exit_code, 66) << r.output;
+  EXPECT_EQ(r.output.find("FAILED"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("done failures=0\n"), std::string::npos) << r.output;
+  // The reports, in order, one per misuse.
+  const char *kKinds[] = {"api-misuse",   "api-misuse",
+                          "api-misuse",   "api-misuse",
+                          "api-misuse",   "bad-callback",
+                          "unwind-across-boundary", "unwind-across-boundary",
+                          "unwind-across-boundary"};
+  size_t pos = 0;
+  int found = 0;
+  for (const char *kind : kKinds) {
+    std::string expected = std::string("ERROR: CgoSanitizer: ") + kind + "\n";
+    size_t at = r.output.find("ERROR: CgoSanitizer: ", pos);
+    ASSERT_NE(at, std::string::npos) << "missing report " << found << ": " << kind
+                                     << "\n" << r.output;
+    EXPECT_EQ(r.output.compare(at, expected.size(), expected), 0)
+        << "report " << found << " should be " << kind;
+    pos = at + 1;
+    found++;
+  }
+  EXPECT_EQ(r.output.find("ERROR: CgoSanitizer: ", pos), std::string::npos)
+      << "more reports than misuses:\n" << r.output;
+}
+
+}  // namespace
+}  // namespace cgotest

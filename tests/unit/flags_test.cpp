@@ -1,0 +1,102 @@
+// flags_test.cpp — CGOSAN_OPTIONS, through a child process: the runtime reads
+// the options once, when it loads.
+#include <unistd.h>
+
+#include <string>
+
+#include "test_util.h"
+
+namespace cgotest {
+namespace {
+
+struct FlagCase {
+  const char *name;
+  const char *options;       // CGOSAN_OPTIONS, or null for unset
+  const char *mode;          // helper mode
+  bool success;              // exit status 0, or non-zero
+  std::string must_contain;  // literal text
+  std::string must_not_contain = "";
+};
+// Failure messages name the case, not its bytes.
+void PrintTo(const FlagCase &c, std::ostream *os) { *os << c.name; }
+
+class Flags : public testing::TestWithParam<FlagCase> {};
+
+TEST_P(Flags, ChildBehaves) {
+  const FlagCase &c = GetParam();
+  ChildResult r = RunChild({HelperPath(), c.mode}, c.options);
+  ASSERT_TRUE(r.exited) << "killed by signal " << r.signal << "\n" << r.output;
+  if (c.success)
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+  else
+    EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find(c.must_contain), std::string::npos)
+      << "expected to find:\n" << c.must_contain << "\nin:\n" << r.output;
+  if (!c.must_not_contain.empty())
+    EXPECT_EQ(r.output.find(c.must_not_contain), std::string::npos) << r.output;
+}
+
+const std::string kPage = std::to_string(sysconf(_SC_PAGESIZE));
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, Flags,
+    testing::Values(
+        FlagCase{"DefaultStackSize", nullptr, "stack-size", true,
+                 "usable=65536 guard=" + kPage + "\n"},
+        FlagCase{"StackSize131072", "stack_size=131072", "stack-size", true,
+                 "usable=131072 guard=" + kPage + "\n"},
+        FlagCase{"StackSizeMinimum", "stack_size=16384", "stack-size", true,
+                 "usable=16384 guard=" + kPage + "\n"},
+        FlagCase{"StackSizeRoundedUpToAPage", "stack_size=100000", "stack-size",
+                 true, "usable=102400 guard=" + kPage + "\n"},
+        FlagCase{"StackSizeWithOtherFlags",
+                 "verbosity=0:stack_size=262144:halt_on_error=1", "stack-size",
+                 true, "usable=262144 guard="},
+        FlagCase{"StackSizeTooSmall", "stack_size=100", "noop", false,
+                 "ERROR: CgoSanitizer: CGOSAN_OPTIONS: stack_size=100 is out of "
+                 "range [16384, 1073741824]\n"},
+        FlagCase{"StackSizeTooLarge", "stack_size=1073741825", "noop", false,
+                 "ERROR: CgoSanitizer: CGOSAN_OPTIONS: stack_size=1073741825 is "
+                 "out of range [16384, 1073741824]\n"},
+        FlagCase{"UnknownFlag", "no_such_flag=1", "noop", false,
+                 "ERROR: CgoSanitizer: CGOSAN_OPTIONS: unknown flag "
+                 "'no_such_flag' (help=1 lists the flags)\n"},
+        FlagCase{"UnknownFlagAfterKnownOnes", "halt_on_error=1:stack_sise=65536",
+                 "noop", false,
+                 "ERROR: CgoSanitizer: CGOSAN_OPTIONS: unknown flag 'stack_sise'"},
+        FlagCase{"CommonFlagIsKnown", "symbolize=1:exitcode=66", "stack-size",
+                 true, "usable=65536", "unknown flag"},
+        FlagCase{"Help", "help=1", "noop", true,
+                 "Available flags for CgoSanitizer:\n"},
+        FlagCase{"HelpListsStackSize", "help=1", "noop", true,
+                 "\tstack_size\n\t\t- Bytes of each G (goroutine) stack"},
+        FlagCase{"HelpListsHaltOnError", "help=1", "noop", true,
+                 "\thalt_on_error\n\t\t- End the process with exitcode"},
+        FlagCase{"HelpShowsParsedValues", "help=1:stack_size=131072:halt_on_error=0",
+                 "noop", true, "Between 16384 and 1073741824. (Current Value: 0x20000)\n"},
+        FlagCase{"HelpShowsCgosanExitcodeDefault", "help=1", "noop", true,
+                 "\texitcode\n\t\t- Override the program exit status if the tool "
+                 "found an error (Current Value: 66)\n"}),
+    [](const testing::TestParamInfo<FlagCase> &info) {
+      return std::string(info.param.name);
+    });
+
+// The flags are in effect in this process too: the G stacks of this test
+// binary have the configured size.
+TEST(Flags, StackSizeFlagSizesEveryG) {
+  struct Sizes {
+    uintptr_t usable = 0;
+  } s;
+  ASSERT_EQ(cgosan_run(
+                [](void *arg) {
+                  __cgosan::G *g = CurrentG();
+                  static_cast<Sizes *>(arg)->usable = g->stack_hi - g->stack_lo;
+                },
+                &s),
+            0);
+  EXPECT_EQ(s.usable, __cgosan::flags()->stack_size);
+  EXPECT_EQ(s.usable % static_cast<uintptr_t>(sysconf(_SC_PAGESIZE)), 0u);
+}
+
+}  // namespace
+}  // namespace cgotest

@@ -1,0 +1,255 @@
+// helper.cpp — a small program the unit tests run as a child process, to test
+// what depends on CGOSAN_OPTIONS (read once, when the runtime loads) and what
+// happens at process exit.
+//
+//   cgosan_unit_helper stack-size   prints "usable=<bytes> guard=<bytes>" of a G
+//   cgosan_unit_helper noop         does nothing (help=1, bad flags)
+//   cgosan_unit_helper run-null     cgosan_run(NULL), prints "ret=<r> errno=<e>",
+//                                   then "after"
+//   cgosan_unit_helper misuse       every misuse and escaping exception, with
+//                                   halt_on_error=0: each is reported, refused
+//                                   or stopped, and the program goes on in a
+//                                   consistent state. Prints "CHECK <what> ok"
+//                                   or "CHECK <what> FAILED", then
+//                                   "done failures=<n>".
+// Output goes to stderr, unbuffered, so it interleaves with reports in order.
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <stdexcept>
+
+#include "rtl.h"
+
+namespace {
+
+constexpr int kSentinel = 4242;
+int failures = 0;
+
+void Check(const char *what, bool ok) {
+  dprintf(2, "CHECK %s %s\n", what, ok ? "ok" : "FAILED");
+  if (!ok)
+    failures++;
+}
+
+bool ran = false;
+void MarkRan(void *) { ran = true; }
+
+struct State {
+  int ret = -1;
+  int errno_after = -1;
+  int in_managed_after = -1;
+  __cgosan::G *g_before = nullptr, *g_after = nullptr;
+};
+
+__cgosan::G *CurG() {
+  __cgosan::M *m = __cgosan::CurrentM();
+  return m ? m->curg : nullptr;
+}
+
+// 4: cgosan_run from managed code.
+void ManagedRunsRun(void *arg) {
+  auto *s = static_cast<State *>(arg);
+  s->g_before = CurG();
+  errno = kSentinel;
+  s->ret = cgosan_run(MarkRan, nullptr);
+  s->errno_after = errno;
+  s->in_managed_after = cgosan_in_managed();
+  s->g_after = CurG();
+}
+
+// 5: cgosan_run from foreign code inside a cgocall.
+void ForeignRunsRun(void *arg) {
+  auto *s = static_cast<State *>(arg);
+  errno = kSentinel;
+  s->ret = cgosan_run(MarkRan, nullptr);
+  s->errno_after = errno;
+  s->in_managed_after = cgosan_in_managed();
+}
+void ManagedCallsForeignRunsRun(void *arg) {
+  auto *s = static_cast<State *>(arg);
+  s->g_before = CurG();
+  cgosan_cgocall(ForeignRunsRun, s);
+  s->g_after = cgosan_in_managed() ? CurG() : nullptr;
+}
+
+// 6: cgosan_cgocallback from managed code not in a cgocall.
+void ManagedCallsBack(void *arg) {
+  auto *s = static_cast<State *>(arg);
+  s->g_before = CurG();
+  errno = kSentinel;
+  cgosan_cgocallback(MarkRan, nullptr);
+  s->errno_after = errno;
+  s->in_managed_after = cgosan_in_managed();
+  s->g_after = CurG();
+}
+
+// 7-9: exceptions escaping each boundary.
+void Throw(void *) { throw std::runtime_error("escapes"); }
+
+void ManagedCallsThrower(void *arg) {
+  auto *s = static_cast<State *>(arg);
+  s->g_before = CurG();
+  s->ret = cgosan_cgocall(Throw, nullptr);
+  s->in_managed_after = cgosan_in_managed();
+  s->g_after = CurG();
+}
+
+void ForeignCallsBackThrower(void *arg) {
+  auto *s = static_cast<State *>(arg);
+  cgosan_cgocallback(Throw, nullptr);
+  s->in_managed_after = cgosan_in_managed();  // back in foreign code: 0
+}
+void ManagedCallsForeignCallsBackThrower(void *arg) {
+  auto *s = static_cast<State *>(arg);
+  s->g_before = CurG();
+  s->ret = cgosan_cgocall(ForeignCallsBackThrower, s);
+  s->g_after = cgosan_in_managed() ? CurG() : nullptr;
+}
+
+// After each scenario the runtime must still work: a full round trip.
+bool RoundTripWorks() {
+  struct R {
+    int in_managed_run = -1, in_managed_foreign = -1, in_managed_callback = -1;
+  } r;
+  int ret = cgosan_run(
+      [](void *arg) {
+        auto *r = static_cast<R *>(arg);
+        r->in_managed_run = cgosan_in_managed();
+        cgosan_cgocall(
+            [](void *arg) {
+              auto *r = static_cast<R *>(arg);
+              r->in_managed_foreign = cgosan_in_managed();
+              cgosan_cgocallback(
+                  [](void *arg) {
+                    static_cast<R *>(arg)->in_managed_callback =
+                        cgosan_in_managed();
+                  },
+                  r);
+            },
+            r);
+      },
+      &r);
+  return ret == 0 && r.in_managed_run == 1 && r.in_managed_foreign == 0 &&
+         r.in_managed_callback == 1 && cgosan_in_managed() == 0 &&
+         CurG() == nullptr;
+}
+
+int Misuse() {
+  int64_t calls0 = cgosan_num_cgocall();
+  {  // 1
+    errno = kSentinel;
+    int ret = cgosan_run(nullptr, nullptr);
+    Check("run-null-returns-EINVAL", ret == EINVAL);
+    Check("run-null-keeps-errno", errno == kSentinel);
+    Check("run-null-round-trip", RoundTripWorks());
+  }
+  {  // 2
+    errno = kSentinel;
+    int ret = cgosan_cgocall(nullptr, nullptr);
+    Check("cgocall-null-returns-EINVAL", ret == EINVAL);
+    Check("cgocall-null-keeps-errno", errno == kSentinel);
+    Check("cgocall-null-round-trip", RoundTripWorks());
+  }
+  {  // 3
+    errno = kSentinel;
+    cgosan_cgocallback(nullptr, nullptr);
+    Check("callback-null-keeps-errno", errno == kSentinel);
+    Check("callback-null-round-trip", RoundTripWorks());
+  }
+  {  // 4
+    State s;
+    ran = false;
+    cgosan_run(ManagedRunsRun, &s);
+    Check("run-from-managed-returns-EINVAL", s.ret == EINVAL);
+    Check("run-from-managed-not-run", !ran);
+    Check("run-from-managed-keeps-errno", s.errno_after == kSentinel);
+    Check("run-from-managed-still-managed",
+          s.in_managed_after == 1 && s.g_after == s.g_before && s.g_before);
+    Check("run-from-managed-round-trip", RoundTripWorks());
+  }
+  {  // 5
+    State s;
+    ran = false;
+    cgosan_run(ManagedCallsForeignRunsRun, &s);
+    Check("run-in-cgocall-returns-EINVAL", s.ret == EINVAL);
+    Check("run-in-cgocall-not-run", !ran);
+    Check("run-in-cgocall-keeps-errno", s.errno_after == kSentinel);
+    Check("run-in-cgocall-still-foreign", s.in_managed_after == 0);
+    Check("run-in-cgocall-back-on-G", s.g_after == s.g_before && s.g_before);
+    Check("run-in-cgocall-round-trip", RoundTripWorks());
+  }
+  {  // 6
+    State s;
+    ran = false;
+    cgosan_run(ManagedCallsBack, &s);
+    Check("callback-from-managed-not-run", !ran);
+    Check("callback-from-managed-keeps-errno", s.errno_after == kSentinel);
+    Check("callback-from-managed-still-managed",
+          s.in_managed_after == 1 && s.g_after == s.g_before && s.g_before);
+    Check("callback-from-managed-round-trip", RoundTripWorks());
+  }
+  {  // 7
+    int ret = cgosan_run(Throw, nullptr);
+    Check("throw-from-run-returns", ret == 0);
+    Check("throw-from-run-foreign-again",
+          cgosan_in_managed() == 0 && CurG() == nullptr);
+    Check("throw-from-run-round-trip", RoundTripWorks());
+  }
+  {  // 8
+    State s;
+    cgosan_run(ManagedCallsThrower, &s);
+    Check("throw-from-cgocall-back-in-managed",
+          s.in_managed_after == 1 && s.g_after == s.g_before && s.g_before);
+    Check("throw-from-cgocall-round-trip", RoundTripWorks());
+  }
+  {  // 9
+    State s;
+    cgosan_run(ManagedCallsForeignCallsBackThrower, &s);
+    Check("throw-from-callback-back-in-foreign", s.in_managed_after == 0);
+    Check("throw-from-callback-back-on-G", s.g_after == s.g_before && s.g_before);
+    Check("throw-from-callback-round-trip", RoundTripWorks());
+  }
+  // One cgocall per round trip (one per scenario: 9), plus the cgocalls of
+  // scenarios 5, 8 and 9; the refused cgocall(NULL) is not counted.
+  int64_t calls = cgosan_num_cgocall() - calls0;
+  Check("cgocall-count-exact", calls == 9 + 3);
+  dprintf(2, "done failures=%d\n", failures);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  const char *mode = argc > 1 ? argv[1] : "";
+  if (!strcmp(mode, "noop"))
+    return 0;
+  if (!strcmp(mode, "stack-size")) {
+    struct Sizes {
+      size_t usable = 0, guard = 0;
+    } sizes;
+    cgosan_run(
+        [](void *arg) {
+          auto *s = static_cast<Sizes *>(arg);
+          __cgosan::G *g = CurG();
+          s->usable = g->stack_hi - g->stack_lo;
+          s->guard = g->stack_lo - g->guard_lo;
+        },
+        &sizes);
+    dprintf(2, "usable=%zu guard=%zu\n", sizes.usable, sizes.guard);
+    return 0;
+  }
+  if (!strcmp(mode, "run-null")) {
+    errno = kSentinel;
+    int ret = cgosan_run(nullptr, nullptr);
+    int e = errno;
+    dprintf(2, "ret=%d errno=%d\n", ret, e);
+    dprintf(2, "after\n");
+    return 0;
+  }
+  if (!strcmp(mode, "misuse"))
+    return Misuse();
+  dprintf(2, "unknown mode '%s'\n", mode);
+  return 2;
+}

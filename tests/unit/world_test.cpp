@@ -1,0 +1,223 @@
+// world_test.cpp — stopping the world: a G parked in a cgocall does not hold
+// up StopTheWorld, but it cannot come back to managed code (return from the
+// foreign fn, or call back) until StartTheWorld.
+//
+// No timing is asserted beyond "still blocked after waiting a while" and
+// "proceeds once started"; the waits are generous and polled.
+#include <sched.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "test_util.h"
+
+namespace cgotest {
+namespace {
+
+using __cgosan::G;
+
+struct WorldCtx {
+  std::atomic<bool> in_foreign{false};     // the foreign fn is running
+  std::atomic<bool> release{false};        // the foreign fn may go on
+  std::atomic<bool> foreign_done{false};   // the foreign fn is about to cross
+  std::atomic<bool> managed_after{false};  // managed code ran after the crossing
+  std::atomic<G *> g{nullptr};             // the G that will wait
+  std::atomic<bool> stopped_before_call{false};  // for kEnterWhileStopped
+};
+
+// Spins (yielding) until pred() or the deadline; returns pred().
+template <typename Pred>
+bool WaitFor(Pred pred, std::chrono::milliseconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > deadline)
+      return pred();
+    sched_yield();
+  }
+  return true;
+}
+
+void ForeignWaitsThenReturns(void *arg) {
+  auto *c = static_cast<WorldCtx *>(arg);
+  c->in_foreign = true;
+  while (!c->release.load()) sched_yield();
+  c->foreign_done = true;
+}
+
+void ManagedMarksAfter(void *arg) {
+  static_cast<WorldCtx *>(arg)->managed_after = true;
+}
+
+void ForeignWaitsThenCallsBack(void *arg) {
+  auto *c = static_cast<WorldCtx *>(arg);
+  c->in_foreign = true;
+  while (!c->release.load()) sched_yield();
+  c->foreign_done = true;
+  cgosan_cgocallback(ManagedMarksAfter, c);
+}
+
+// Scenario 1: the foreign fn of a cgocall returns while the world is stopped.
+void CgocallReturns(void *arg) {
+  auto *c = static_cast<WorldCtx *>(arg);
+  c->g = CurrentG();
+  cgosan_cgocall(ForeignWaitsThenReturns, c);
+  c->managed_after = true;
+}
+
+// Scenario 2: the foreign fn calls back while the world is stopped.
+void CgocallCallsBack(void *arg) {
+  auto *c = static_cast<WorldCtx *>(arg);
+  c->g = CurrentG();
+  cgosan_cgocall(ForeignWaitsThenCallsBack, c);
+}
+
+// Scenario 3: two levels deep: run -> cgocall -> callback -> cgocall, whose
+// foreign fn returns while the world is stopped.
+void InnerCgocall(void *arg) {
+  auto *c = static_cast<WorldCtx *>(arg);
+  cgosan_cgocall(ForeignWaitsThenReturns, c);
+  c->managed_after = true;
+}
+void ForeignCallsBackInner(void *arg) { cgosan_cgocallback(InnerCgocall, arg); }
+void NestedCgocallReturns(void *arg) {
+  auto *c = static_cast<WorldCtx *>(arg);
+  c->g = CurrentG();
+  cgosan_cgocall(ForeignCallsBackInner, c);
+}
+
+// Scenario 4: managed code enters a cgocall after the world stopped (parking
+// is always allowed), then its foreign fn returns.
+void EnterWhileStopped(void *arg) {
+  auto *c = static_cast<WorldCtx *>(arg);
+  c->g = CurrentG();
+  while (!c->stopped_before_call.load()) sched_yield();
+  cgosan_cgocall(ForeignWaitsThenReturns, c);
+  c->managed_after = true;
+}
+
+enum class Start { kRun, kForeignThread };
+
+struct WorldCase {
+  const char *name;
+  Start start;
+  cgosan_fn fn;  // run by cgosan_run (kRun) or called directly (kForeignThread)
+  bool stop_before_foreign;  // stop first, then let the G enter its cgocall
+};
+// Failure messages name the case, not its bytes.
+void PrintTo(const WorldCase &c, std::ostream *os) { *os << c.name; }
+
+class StopTheWorld : public testing::TestWithParam<WorldCase> {};
+
+TEST_P(StopTheWorld, ParkedGWaitsUntilStart) {
+  const WorldCase &wc = GetParam();
+  WorldCtx c;
+  std::thread t([&] {
+    if (wc.start == Start::kRun)
+      cgosan_run(wc.fn, &c);
+    else
+      wc.fn(&c);
+  });
+  bool world_stopped = false;
+  auto start_world = [&] {
+    if (world_stopped) {
+      world_stopped = false;
+      __cgosan::StartTheWorld();
+    }
+  };
+  // On any early return: let the thread finish, so the test fails, not hangs.
+  struct Guard {
+    WorldCtx &c;
+    decltype(start_world) &start;
+    std::thread &t;
+    ~Guard() {
+      c.release = true;
+      c.stopped_before_call = true;
+      start();
+      if (t.joinable())
+        t.join();
+    }
+  } guard{c, start_world, t};
+
+  if (wc.stop_before_foreign) {
+    // The G must be running first: starting a G waits for a stopped world.
+    ASSERT_TRUE(WaitFor([&] { return c.g.load() != nullptr; },
+                        std::chrono::seconds(20)));
+    __cgosan::StopTheWorld();
+    world_stopped = true;
+    c.stopped_before_call = true;
+    // Entering the cgocall is not held up by the stopped world.
+    ASSERT_TRUE(WaitFor([&] { return c.in_foreign.load(); },
+                        std::chrono::seconds(20)))
+        << "entersyscall must not wait for a stopped world";
+  } else {
+    ASSERT_TRUE(WaitFor([&] { return c.in_foreign.load(); },
+                        std::chrono::seconds(20)));
+    // StopTheWorld returns although a G sits in foreign code indefinitely.
+    __cgosan::StopTheWorld();
+    world_stopped = true;
+  }
+  c.release = true;
+  ASSERT_TRUE(WaitFor([&] { return c.foreign_done.load(); },
+                      std::chrono::seconds(20)));
+  // The crossing back must wait: give it ample time to (wrongly) get through.
+  EXPECT_FALSE(WaitFor([&] { return c.managed_after.load(); },
+                       std::chrono::milliseconds(300)))
+      << "managed code ran while the world was stopped";
+  G *g = c.g.load();
+  if (g)
+    EXPECT_EQ(GStatus(g), __cgosan::kGSyscall)
+        << "a G held by a stopped world stays parked";
+  start_world();
+  t.join();
+  EXPECT_TRUE(c.managed_after.load()) << "the G proceeds once the world starts";
+}
+
+void ForeignThreadCallsBack(void *arg) { ForeignWaitsThenCallsBack(arg); }
+
+INSTANTIATE_TEST_SUITE_P(
+    Crossings, StopTheWorld,
+    testing::Values(
+        WorldCase{"CgocallReturns", Start::kRun, CgocallReturns, false},
+        WorldCase{"CallbackFromForeignFn", Start::kRun, CgocallCallsBack, false},
+        WorldCase{"NestedCgocallReturns", Start::kRun, NestedCgocallReturns, false},
+        WorldCase{"EnterWhileStopped", Start::kRun, EnterWhileStopped, true},
+        WorldCase{"CallbackOnForeignThread", Start::kForeignThread,
+                  ForeignThreadCallsBack, false}),
+    [](const testing::TestParamInfo<WorldCase> &info) {
+      return std::string(info.param.name);
+    });
+
+// Repeated stop/start with a G going back and forth: no lost wake-ups.
+void PingPong(void *arg) {
+  auto *n = static_cast<std::atomic<int> *>(arg);
+  for (int i = 0; i < 20000; i++) {
+    cgosan_cgocall([](void *) {}, nullptr);
+    n->fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+TEST(StopTheWorldLoop, ManyStopsNoLostWakeups) {
+  std::atomic<int> n{0};
+  std::atomic<bool> done{false};
+  // The G starts under a stopped world, so its first return already waits;
+  // then stops and starts race with its cgocalls until it is done. A lost
+  // wake-up hangs the test (the ctest timeout fails it).
+  __cgosan::StopTheWorld();
+  std::thread t([&] {
+    cgosan_run(PingPong, &n);
+    done = true;
+  });
+  sched_yield();
+  __cgosan::StartTheWorld();
+  while (!done.load()) {
+    __cgosan::StopTheWorld();
+    sched_yield();
+    __cgosan::StartTheWorld();
+  }
+  t.join();
+  EXPECT_EQ(n.load(), 20000);
+}
+
+}  // namespace
+}  // namespace cgotest
