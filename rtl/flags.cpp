@@ -1,5 +1,6 @@
 // flags.cpp — CGOSAN_OPTIONS, parsed with sanitizer_common's FlagParser.
 #include "rtl.h"
+#include "suppressions.h"
 
 #include "sanitizer_common/sanitizer_flag_parser.h"
 #include "sanitizer_common/sanitizer_flags.h"
@@ -92,6 +93,15 @@ static void ValidateFlags(Flags *f) {
     Die();
   }
   f->stack_size = RoundUpTo(f->stack_size, GetPageSizeCached());
+  if (f->cgocheck < 0 || f->cgocheck > 2) {
+    Printf("ERROR: CgoSanitizer: CGOSAN_OPTIONS: cgocheck=%d is out of range "
+           "[0, 2]\n",
+           f->cgocheck);
+    Die();
+  }
+  // The suppressions file is part of the options: read it now, so a missing
+  // file or a bad line ends the process before user code runs.
+  InitializeSuppressions();
 }
 
 void InitializeFlags() {

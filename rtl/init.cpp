@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "heap.h"
 #include "report.h"
 #include "rtl.h"
 #include "sanitizer_common/sanitizer_flags.h"
@@ -42,6 +43,7 @@ void InitializeSlow() {
   InitializePlatformEarly();
   __sanitizer_set_report_path(common_flags()->log_path);
   InitializeWorld();
+  InitializeHeap();
   InitializeStackCapture();
   InitializeThreadExitHook();
   InstallDeadlySignalHandlers();

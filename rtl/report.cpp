@@ -8,8 +8,11 @@
 // boundary, and dropped at the top, so frame #0 is the user's code.
 #include "report.h"
 
+#include "suppressions.h"
+
 #include "sanitizer_common/sanitizer_flags.h"
 #include "sanitizer_common/sanitizer_report_decorator.h"
+#include "sanitizer_common/sanitizer_stackdepot.h"
 #include "sanitizer_common/sanitizer_stacktrace.h"
 #include "sanitizer_common/sanitizer_stacktrace_printer.h"
 #include "sanitizer_common/sanitizer_symbolizer.h"
@@ -17,8 +20,12 @@
 namespace __cgosan {
 
 static atomic_uintptr_t report_count;
+static atomic_uintptr_t suppressed_count;
 
 uptr ReportCount() { return atomic_load(&report_count, memory_order_relaxed); }
+uptr SuppressedReportCount() {
+  return atomic_load(&suppressed_count, memory_order_relaxed);
+}
 
 const char *ReportKindName(ReportKind kind) {
   static const char *const kNames[] = {
@@ -50,23 +57,26 @@ static bool IsBoundaryFrame(const char *function) {
                       !internal_strcmp(function, "cgosan_cgocallback"));
 }
 
-// Renders the stack; fills `summary` with "file:line:col in function" of the
-// first frame shown.
-static void RenderStack(const ReportStack &stack, InternalScopedString *out,
+// Renders a stack of `size` pcs; fills `summary` (when given) with
+// "file:line:col in function" of the first frame shown. pcs[0] is an exact PC
+// when first_pc_exact, a return address otherwise (depot stacks).
+static void RenderStack(const uptr *pcs, uptr size, uptr elided,
+                        bool first_pc_exact, InternalScopedString *out,
                         InternalScopedString *summary) {
   StackTracePrinter *printer = StackTracePrinter::GetOrInit();
   const char *format = common_flags()->stack_trace_format;
   bool symbolize = common_flags()->symbolize;
   uptr frame_no = 0;
   bool at_top = true;
-  for (uptr i = 0; i < stack.size; i++) {
-    if (i == ReportStack::kTopFrames && stack.elided) {
-      out->AppendF("    ... %zu frames elided ...\n", (usize)stack.elided);
-      frame_no += stack.elided;
+  for (uptr i = 0; i < size; i++) {
+    if (i == ReportStack::kTopFrames && elided) {
+      out->AppendF("    ... %zu frames elided ...\n", (usize)elided);
+      frame_no += elided;
     }
     // Return addresses point after the call; symbolize the call itself.
-    uptr pc = i == 0 ? stack.pcs[0]
-                     : StackTrace::GetPreviousInstructionPc(stack.pcs[i]);
+    uptr pc = i == 0 && first_pc_exact
+                  ? pcs[0]
+                  : StackTrace::GetPreviousInstructionPc(pcs[i]);
     SymbolizedStackHolder holder(symbolize ? Symbolizer::GetOrInit()->SymbolizePC(pc)
                                            : SymbolizedStack::New(pc));
     for (const SymbolizedStack *cur = holder.get(); cur; cur = cur->next) {
@@ -74,7 +84,7 @@ static void RenderStack(const ReportStack &stack, InternalScopedString *out,
       if (IsRuntimeFrame(function) && (at_top || !IsBoundaryFrame(function)))
         continue;
       at_top = false;
-      if (frame_no == 0)
+      if (frame_no == 0 && summary)
         printer->RenderFrame(summary, "%L %F", 0, cur->info.address,
                              &cur->info, common_flags()->symbolize_vs_style,
                              common_flags()->strip_path_prefix);
@@ -89,6 +99,54 @@ static void RenderStack(const ReportStack &stack, InternalScopedString *out,
     out->Append("    <empty stack>\n");
 }
 
+static void RenderExtraStack(const ReportExtraStack &e,
+                             InternalScopedString *out) {
+  out->AppendF("%s\n", e.title);
+  StackTrace trace = e.depot_id ? StackDepotGet(e.depot_id) : StackTrace();
+  if (!trace.trace || !trace.size) {
+    out->Append("    <no stack recorded>\n");
+    return;
+  }
+  RenderStack(trace.trace, trace.size, 0, /*first_pc_exact=*/false, out,
+              nullptr);
+}
+
+u32 CaptureStackId() {
+  ReportStack stack;
+  CaptureStack(&stack);
+  // pcs[0] is the exact PC inside the capture (a runtime frame): keep only
+  // return addresses, as depot stacks are rendered.
+  if (stack.size < 2)
+    return 0;
+  return StackDepotPut(
+      StackTrace(stack.pcs + 1, static_cast<u32>(stack.size - 1)));
+}
+
+// Frame pointers, within the running G's stack only: every address read is
+// inside the G's mapping, whatever foreign code left in %rbp. The chain ends
+// at the switch frame that started the G (or the callback).
+NOINLINE u32 CaptureStackIdFast() {
+  M *m = CurrentM();
+  G *g = m ? m->curg : nullptr;
+  uptr fp = reinterpret_cast<uptr>(__builtin_frame_address(0));
+  if (!g || fp < g->stack_lo || fp >= g->stack_hi)
+    return CaptureStackId();
+  constexpr uptr kMaxFastFrames = 32;
+  uptr pcs[kMaxFastFrames];
+  uptr n = 0;
+  while (n < kMaxFastFrames && fp >= g->stack_lo &&
+         fp + 2 * sizeof(uptr) <= g->stack_hi && fp % sizeof(uptr) == 0) {
+    const uptr *frame = reinterpret_cast<const uptr *>(fp);
+    if (frame[1] == 0)
+      break;
+    pcs[n++] = frame[1];
+    if (frame[0] <= fp)  // frames move up the stack, or the chain ends
+      break;
+    fp = frame[0];
+  }
+  return n ? StackDepotPut(StackTrace(pcs, static_cast<u32>(n))) : 0;
+}
+
 void RenderReport(const ReportDesc &r, InternalScopedString *out) {
   SanitizerCommonDecorator d;
   const char *kind = ReportKindName(r.kind);
@@ -96,27 +154,37 @@ void RenderReport(const ReportDesc &r, InternalScopedString *out) {
                SanitizerToolName, kind, d.Default());
   out->AppendF("%s\n", r.message);
   InternalScopedString summary;
-  RenderStack(r.stack, out, &summary);
+  RenderStack(r.stack.pcs, r.stack.size, r.stack.elided,
+              /*first_pc_exact=*/true, out, &summary);
   out->Append(r.notes);
+  for (uptr i = 0; i < r.num_extra_stacks && i < ReportDesc::kMaxExtraStacks;
+       i++)
+    RenderExtraStack(r.extra_stacks[i], out);
   if (common_flags()->print_summary)
     out->AppendF("SUMMARY: %s: %s %s\n", SanitizerToolName, kind,
                  summary.data());
 }
 
-void EmitReport(const ReportDesc &r) {
-  {
-    ScopedErrorReportLock lock;
-    InternalScopedString text;
-    RenderReport(r, &text);
-    Printf("%s", text.data());
-    atomic_fetch_add(&report_count, 1, memory_order_relaxed);
+static bool PrintReport(const ReportDesc &r, bool may_suppress) {
+  if (may_suppress && IsSuppressed(r)) {
+    atomic_fetch_add(&suppressed_count, 1, memory_order_relaxed);
+    return false;
   }
-  if (flags()->halt_on_error)
+  ScopedErrorReportLock lock;
+  InternalScopedString text;
+  RenderReport(r, &text);
+  Printf("%s", text.data());
+  atomic_fetch_add(&report_count, 1, memory_order_relaxed);
+  return true;
+}
+
+void EmitReport(const ReportDesc &r) {
+  if (PrintReport(r, /*may_suppress=*/true) && flags()->halt_on_error)
     Die();
 }
 
 void EmitFatalReport(const ReportDesc &r) {
-  EmitReport(r);
+  PrintReport(r, /*may_suppress=*/false);
   Die();
 }
 

@@ -47,11 +47,26 @@ struct ReportStack {
   uptr elided;  // frames dropped between pcs[kTopFrames - 1] and pcs[kTopFrames]
 };
 
+// A further stack shown after the notes: a title line ("  pinned at:",
+// "  allocated at:"), then its frames, indented like the main stack. The
+// frames come from sanitizer_common's stack depot (StackDepotPut), so they can
+// be recorded long before the report; depot_id 0 renders as "no stack".
+struct ReportExtraStack {
+  char title[96];
+  u32 depot_id;
+};
+
 struct ReportDesc {
+  static constexpr uptr kMaxExtraStacks = 4;
   ReportKind kind;
   char message[512];  // one line: what rule was broken, by which call
   char notes[1024];   // further lines after the stack, each "  ..." + '\n'
   ReportStack stack;
+  ReportExtraStack extra_stacks[kMaxExtraStacks];
+  uptr num_extra_stacks;
+  // The foreign function (or managed callback) the report is about, when
+  // there is one: suppressions match it as well as the stack's frames.
+  const char *callee;
 };
 
 // Loads libunwind (init.cpp calls it once).
@@ -61,8 +76,18 @@ void InitializeStackCapture();
 void CaptureStack(ReportStack *stack);
 // The same from a signal handler's ucontext: frame 0 is the faulting PC.
 void CaptureStackFromSignal(ReportStack *stack, void *ucontext);
+// CaptureStack, stored in the stack depot: an id to keep for a later report's
+// extra stack (a full unwind, tens of microseconds: for events that are not hot).
+u32 CaptureStackId();
+// The same for hot events: on a running G, a frame-pointer walk of the G's
+// own frames only (tens of nanoseconds; the frames below the G's entry are
+// not included); elsewhere, where stack bounds are unknown, CaptureStackId.
+u32 CaptureStackIdFast();
 
 // Message helpers: printf into the fixed buffers, truncating safely.
+// The formats are the callers' named constants; one without arguments is fine.
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wformat-security"
 template <typename... Args>
 void SetMessage(ReportDesc *r, const char *format, Args... args) {
   internal_snprintf(r->message, sizeof(r->message), format, args...);
@@ -73,17 +98,33 @@ void AddNote(ReportDesc *r, const char *format, Args... args) {
   if (len + 1 < sizeof(r->notes))
     internal_snprintf(r->notes + len, sizeof(r->notes) - len, format, args...);
 }
+// Appends an extra stack (dropped when all kMaxExtraStacks are taken).
+template <typename... Args>
+void AddExtraStack(ReportDesc *r, u32 depot_id, const char *title_format,
+                   Args... args) {
+  if (r->num_extra_stacks >= ReportDesc::kMaxExtraStacks)
+    return;
+  ReportExtraStack *e = &r->extra_stacks[r->num_extra_stacks++];
+  internal_snprintf(e->title, sizeof(e->title), title_format, args...);
+  e->depot_id = depot_id;
+}
+#pragma clang diagnostic pop
 
-// Renders the full text: header, message, stack, notes, SUMMARY line.
+// Renders the full text: header, message, stack, notes, extra stacks,
+// SUMMARY line.
 void RenderReport(const ReportDesc &r, InternalScopedString *out);
 
 // Renders and prints under the report lock, then ends the process with
-// exitcode unless halt_on_error=0. Returns when the run goes on.
+// exitcode unless halt_on_error=0. Returns when the run goes on. A report
+// that a suppression (CGOSAN_OPTIONS=suppressions=FILE, rtl/suppressions.h)
+// matches is counted as suppressed, not printed, and does not halt.
 void EmitReport(const ReportDesc &r);
-// EmitReport, then ends the process whatever halt_on_error says.
+// EmitReport, then ends the process whatever halt_on_error says. A fatal
+// report is never suppressed: the process cannot go on silently.
 NORETURN void EmitFatalReport(const ReportDesc &r);
 
-uptr ReportCount();
+uptr ReportCount();            // reports printed
+uptr SuppressedReportCount();  // reports a suppression silenced
 
 // A report of `kind` with the message and the current stack, emitted.
 template <typename... Args>

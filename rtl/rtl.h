@@ -98,6 +98,7 @@ struct M {
   uptr g0_sp;
   atomic_uint64_t ncgocall;  // managed -> foreign calls made on this M
   G *gcache;                 // one idle G kept for the next cgosan_run
+  struct HeapCache *heap_cache;  // spans this M allocates from (heap_alloc.cpp)
   uptr altstack;             // signal stack memory of this M (kept across reuse)
   bool altstack_installed;   // installed by the runtime on the current thread
   M *next_all;   // every M ever made, for counters
@@ -112,6 +113,8 @@ void ReleaseM(M *m);       // at thread exit: back to the pool
 G *AcquireG(M *m);
 void ReleaseG(M *m, G *g);
 u64 TotalCgocalls();
+// Calls fn for every M ever made (pooled ones too), under the threads lock.
+void ForEachM(void (*fn)(M *m, void *arg), void *arg);
 
 struct MStats {
   uptr ms_created;  // Ms ever made (pooled Ms are reused, so this stays small)

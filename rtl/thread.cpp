@@ -10,6 +10,7 @@
 // A G's stack is mapped once and reused: each M keeps one idle G, and a global
 // pool keeps up to kMaxPooledGs more, so cgosan_run costs no system call in
 // the steady state.
+#include "heap_internal.h"
 #include "report.h"
 #include "rtl.h"
 #include "sanitizer_common/sanitizer_allocator_internal.h"
@@ -68,6 +69,7 @@ void ReleaseM(M *m) {
     EmitReport(r);
   }
   RemoveAltStack(m);
+  FlushHeapCache(m);
   G *cached = m->gcache;
   m->gcache = nullptr;
   if (cached)
@@ -129,6 +131,11 @@ void ReleaseG(M *m, G *g) {
   }
   UnmapGStack(g);
   InternalFree(g);
+}
+
+void ForEachM(void (*fn)(M *m, void *arg), void *arg) {
+  SpinMutexLock l(&threads_mu);
+  for (M *m = all_ms; m; m = m->next_all) fn(m, arg);
 }
 
 u64 TotalCgocalls() {

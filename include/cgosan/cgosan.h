@@ -68,6 +68,41 @@ void cgosan_cgocallback(cgosan_fn fn, void *frame);
 /* Number of managed -> foreign calls made so far (Go's runtime.NumCgoCall). */
 int64_t cgosan_num_cgocall(void);
 
+/* ---- The managed heap (embedded default) ----------------------------------
+ * Typed, zeroed allocation; a stop-the-world mark-sweep collector that is
+ * precise on the heap (ptrmask) and conservative on G stacks. */
+void *cgosan_new(const cgosan_type *t);                       /* zeroed          */
+void *cgosan_new_array(const cgosan_type *elem, size_t n);    /* n zeroed values */
+void  cgosan_gc(void);                                        /* full collection */
+void  cgosan_add_root(void **slot);     /* *slot keeps its target alive          */
+void  cgosan_remove_root(void **slot);
+int   cgosan_is_managed(const void *p); /* 1 if p points into a live object      */
+
+/* ---- Pointer-passing checks (Go's cgocheck) --------------------------------
+ * Called by the call site (by hand, the interposer, or the clang pass). t is
+ * what the call site passes: a field's type, an n-element array type for
+ * &a[0], or NULL for an untyped pointer (check the whole object p points
+ * into). Reports unpinned-pointer-in-argument / -in-result. */
+void  cgosan_check_arg(const void *p, const cgosan_type *t, const char *callee, int argno);
+void  cgosan_check_result(const void *p, const cgosan_type *t, const char *callee);
+/* cgocheck=2: managed code stores val into *slot / copies n bytes to dst.
+ * Reports unpinned-pointer-store when an unpinned managed pointer lands in
+ * memory that is not managed. */
+void  cgosan_check_store(void **slot, void *val);
+void  cgosan_check_memmove(void *dst, const void *src, size_t n);
+
+/* ---- Pinning (Go's runtime.Pinner) -----------------------------------------*/
+typedef struct cgosan_pinner cgosan_pinner;
+cgosan_pinner *cgosan_pinner_new(void);
+void  cgosan_pin(cgosan_pinner *pn, const void *p);  /* pins the object p points into */
+void  cgosan_unpin(cgosan_pinner *pn);               /* unpins everything it pinned   */
+void  cgosan_pinner_free(cgosan_pinner *pn);         /* pinner-leak if still pinning  */
+
+/* ---- Handles (Go's cgo.Handle, with generations) ---------------------------*/
+uintptr_t cgosan_handle_new(void *p);
+void     *cgosan_handle_value(uintptr_t h);
+void      cgosan_handle_delete(uintptr_t h);
+
 #ifdef __cplusplus
 }  /* extern "C" */
 #endif

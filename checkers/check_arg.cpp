@@ -1,0 +1,98 @@
+// check_arg.cpp — rule 1: managed memory passed to foreign code must not
+// contain unpinned managed pointers (Go's cgoCheckPointer / cgoCheckArg /
+// cgoCheckUnknownPointer). The argument itself may be unpinned: the call pins
+// it. The call site picks what is checked: t's bytes at p (a field, or n
+// elements of an array), or with t NULL the whole object p points into. In
+// those bytes, a slot the heap's map and t's ptrmask both call a pointer may
+// hold nil, a foreign pointer, or a pinned managed pointer, whose object is
+// then checked one level (pinning is not transitive); an unpinned managed
+// pointer fails, and so does a managed reference (CGOSAN_TYPE_REFERENCE: Go's
+// maps, channels, funcs) anywhere, pinned or not, the argument included.
+// Allowed on purpose (golang/go#14426, #19928, #22788): an integer that looks
+// like a pointer (not a pointer slot), a pointer into foreign memory, and
+// foreign memory itself, initialised or not, are never read or reported.
+// Cost: a non-managed p is one range compare; a type without pointers stops
+// before the heap lookup; otherwise one FindObject plus one step per non-zero
+// ptrmask byte and one lookup per pointer slot.
+#include "scan.h"
+
+namespace __cgosan {
+
+static constexpr char kMsgArgUnpinned[] =
+    "argument %d of %s has managed pointer to unpinned managed pointer";
+static constexpr char kMsgArgReference[] =
+    "argument %d of %s has managed pointer to managed reference of type '%s'";
+static constexpr char kMsgArgNestedUnpinned[] =
+    "argument %d of %s has managed pointer to pinned memory holding unpinned "
+    "managed pointer";
+static constexpr char kMsgArgNestedReference[] =
+    "argument %d of %s has managed pointer to pinned memory holding managed "
+    "reference of type '%s'";
+static constexpr char kMsgArgIsReference[] =
+    "argument %d of %s is managed reference of type '%s', which foreign code "
+    "may never hold";
+
+static NOINLINE void ReportArgument(const Finding &f, const char *callee,
+                                    int argno) {
+  ErrnoSaver errno_saver;
+  ReportDesc r = {};
+  r.kind = kUnpinnedPointerInArgument;
+  r.callee = callee;
+  const char *name = CalleeName(callee);
+  const char *target_type = TypeName(f.target.type);
+  if (f.verdict == kSlotReference)
+    SetMessage(&r, f.nested ? kMsgArgNestedReference : kMsgArgReference, argno,
+               name, target_type);
+  else
+    SetMessage(&r, f.nested ? kMsgArgNestedUnpinned : kMsgArgUnpinned, argno,
+               name);
+  AddFindingNotes(&r, f);
+  CaptureStack(&r.stack);
+  EmitReport(r);
+}
+
+static NOINLINE void ReportArgumentIsReference(const ObjectInfo &obj,
+                                               const cgosan_type *t, uptr p,
+                                               const char *callee, int argno) {
+  ErrnoSaver errno_saver;
+  ReportDesc r = {};
+  r.kind = kUnpinnedPointerInArgument;
+  r.callee = callee;
+  SetMessage(&r, kMsgArgIsReference, argno, CalleeName(callee),
+             TypeName(IsReferenceType(t) ? t : obj.type));
+  AddNote(&r, "  0x%zx is ", (usize)p);
+  if (p != obj.base)
+    AddNote(&r, "%zu bytes into ", (usize)(p - obj.base));
+  AppendObjectDesc(&r, obj, p != obj.base);
+  AddNote(&r, "\n");
+  AddExtraStack(&r, obj.alloc_stack, "  0x%zx was allocated at:",
+                (usize)obj.base);
+  CaptureStack(&r.stack);
+  EmitReport(r);
+}
+
+}  // namespace __cgosan
+
+using namespace __cgosan;
+
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_arg(
+    const void *p, const cgosan_type *t, const char *callee, int argno) {
+  uptr addr = reinterpret_cast<uptr>(p);
+  if (UNLIKELY(CgoCheckLevel() == 0) || !InArena(addr))
+    return;  // checks off, or nil / foreign memory: nothing of ours to check
+  if (t && t->ptrdata == 0 && !IsReferenceType(t))
+    return;  // the callee's type reaches no pointer (Go: !t.Pointers())
+  ObjectInfo obj;
+  if (!FindObject(addr, &obj))
+    return;
+  if (UNLIKELY(IsReferenceType(t) || IsReferenceType(obj.type))) {
+    ReportArgumentIsReference(obj, t, addr, callee, argno);
+    return;
+  }
+  if (!t && (!obj.type || obj.type->ptrdata == 0))
+    return;  // untyped, and the object holds no pointers
+  Finding f;
+  if (LIKELY(CheckCallSiteRange(obj, addr, t, &f)))
+    return;
+  ReportArgument(f, callee, argno);
+}

@@ -1,0 +1,173 @@
+// check_store.cpp — rule 4 (cgocheck=2): managed code must not store an
+// unpinned managed pointer into memory that is not managed (Go's
+// cgoCheckPtrWrite, cgoCheckMemmove, cgoCheckTypedBlock / cgoCheckBits).
+// The collector cannot see foreign memory, so the object may be freed while
+// foreign code still holds it. cgosan_check_store judges one pointer store;
+// cgosan_check_memmove a copy, whose pointer slots are those of the managed
+// objects it copies from (the heap's map; a copy from foreign memory or from
+// a G stack has no map, so its call site checks the pointer fields it stores
+// with cgosan_check_store). Fine on purpose: stores into managed memory, into
+// the running G's stack and into slots registered with cgosan_add_root; of
+// nil, integers and foreign pointers; of pinned pointers (Go's Pinner rule);
+// and any store by code not running on a G (foreign code, as Go skips g0).
+// A managed reference (CGOSAN_TYPE_REFERENCE) never goes to foreign memory,
+// pinned or not. Foreign memory is only written by the program, never read
+// here: uninitialised foreign memory cannot trip the check. Cost: off by
+// default; with cgocheck=2, a range compare for a non-managed value, else
+// one FindObject and one pin lookup; a copy walks the source's pointer slots.
+#include "scan.h"
+
+namespace __cgosan {
+
+static constexpr char kMsgStoreUnpinned[] =
+    "managed code stored unpinned managed pointer 0x%zx into non-managed "
+    "memory at 0x%zx";
+static constexpr char kMsgStoreReference[] =
+    "managed code stored managed reference 0x%zx of type '%s' into "
+    "non-managed memory at 0x%zx";
+static constexpr char kMsgCopyUnpinned[] =
+    "managed code copied unpinned managed pointer 0x%zx into non-managed "
+    "memory at 0x%zx (a %zu-byte copy from 0x%zx)";
+static constexpr char kMsgCopyReference[] =
+    "managed code copied managed reference 0x%zx of type '%s' into "
+    "non-managed memory at 0x%zx (a %zu-byte copy from 0x%zx)";
+
+static constexpr char kNoteUnseen[] =
+    "  the collector does not scan 0x%zx: the object may be freed while the "
+    "pointer stays there\n";
+
+// Memory managed code may keep managed pointers in, though it is not the
+// heap: the running G's own stack. False off a G: then nothing is checked.
+static ALWAYS_INLINE bool RunningOnG(G **g_out) {
+  M *m = CurrentM();
+  G *g = m ? m->curg : nullptr;
+  if (!g || atomic_load(&g->status, memory_order_relaxed) != kGRunning)
+    return false;
+  *g_out = g;
+  return true;
+}
+
+// The destination [dst, dst + n) is where managed pointers may go.
+static ALWAYS_INLINE bool ManagedSide(uptr dst, uptr n, bool *skip) {
+  G *g;
+  if (!RunningOnG(&g)) {
+    *skip = true;  // foreign code (g0), as Go's cgoCheckPtrWrite
+    return true;
+  }
+  *skip = false;
+  if (InArena(dst))
+    return true;
+  return dst >= g->stack_lo && dst + n <= g->stack_hi;
+}
+
+static NOINLINE void ReportStore(uptr slot, uptr value,
+                                 const ObjectInfo &target, SlotVerdict v) {
+  // Slots registered with cgosan_add_root are the sanctioned place for a
+  // managed pointer outside the heap; asked last, only before a report (Go's
+  // inPersistentAlloc is asked last for the same reason).
+  if (IsRootSlot(slot))
+    return;
+  ErrnoSaver errno_saver;
+  ReportDesc r = {};
+  r.kind = kUnpinnedPointerStore;
+  if (v == kSlotReference)
+    SetMessage(&r, kMsgStoreReference, (usize)value, TypeName(target.type),
+               (usize)slot);
+  else
+    SetMessage(&r, kMsgStoreUnpinned, (usize)value, (usize)slot);
+  AddNote(&r, "  0x%zx is ", (usize)value);
+  if (value != target.base)
+    AddNote(&r, "%zu bytes into ", (usize)(value - target.base));
+  AppendObjectDesc(&r, target, value != target.base);
+  AddNote(&r, v == kSlotReference
+                  ? ", a managed reference (never allowed, pinned or not)\n"
+                  : ", not pinned\n");
+  AddNote(&r, kNoteUnseen, (usize)slot);
+  AddExtraStack(&r, target.alloc_stack, "  0x%zx was allocated at:",
+                (usize)target.base);
+  CaptureStack(&r.stack);
+  EmitReport(r);
+}
+
+static NOINLINE void ReportCopy(const Finding &f, uptr dst, uptr src, uptr n) {
+  uptr to = dst + (f.slot - src);
+  if (IsRootSlot(to))
+    return;
+  ErrnoSaver errno_saver;
+  ReportDesc r = {};
+  r.kind = kUnpinnedPointerStore;
+  if (f.verdict == kSlotReference)
+    SetMessage(&r, kMsgCopyReference, (usize)f.value, TypeName(f.target.type),
+               (usize)to, (usize)n, (usize)src);
+  else
+    SetMessage(&r, kMsgCopyUnpinned, (usize)f.value, (usize)to, (usize)n,
+               (usize)src);
+  AddFindingNotes(&r, f);
+  AddNote(&r, kNoteUnseen, (usize)to);
+  CaptureStack(&r.stack);
+  EmitReport(r);
+}
+
+}  // namespace __cgosan
+
+using namespace __cgosan;
+
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_store(void **slot,
+                                                                 void *val) {
+  uptr value = reinterpret_cast<uptr>(val);
+  uptr dst = reinterpret_cast<uptr>(slot);
+  if (LIKELY(CgoCheckLevel() < 2) || !InArena(value))
+    return;
+  bool skip;
+  if (ManagedSide(dst, kWord, &skip) || skip)
+    return;
+  ObjectInfo target;
+  SlotVerdict v = JudgeValue(value, &target);
+  if (v == kSlotUnpinned || v == kSlotReference)
+    ReportStore(dst, value, target, v);
+}
+
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_memmove(
+    void *dst, const void *src, size_t n) {
+  uptr from = reinterpret_cast<uptr>(src);
+  uptr to = reinterpret_cast<uptr>(dst);
+  if (LIKELY(CgoCheckLevel() < 2) || n < kWord || !InArena(from))
+    return;
+  bool skip;
+  if (ManagedSide(to, n, &skip) || skip)
+    return;
+  // The copy may span several objects (and the gaps between them).
+  uptr end = from + n < from ? ~(uptr)0 : from + n;
+  for (uptr cur = from; cur < end && InArena(cur);) {
+    ObjectInfo obj;
+    if (!FindObject(cur, &obj)) {
+      cur = RoundUpTo(cur + 1, kWord);
+      continue;
+    }
+    uptr obj_end = obj.base + obj.size;
+    uptr hi = obj_end < end ? obj_end : end;
+    Finding f;
+    bool ok = WalkObjectSlots(obj, cur, hi, [&](uptr a) {
+      uptr value = *reinterpret_cast<const uptr *>(a);
+      ObjectInfo target;
+      SlotVerdict v = JudgeValue(value, &target);
+      if (v == kSlotFine || v == kSlotPinned)
+        return true;
+      f.verdict = v;
+      f.holder_managed = true;
+      f.holder = obj;
+      f.slot = a;
+      f.value = value;
+      f.target = target;
+      f.nested = false;
+      return false;
+    });
+    if (!ok) {
+      ReportCopy(f, to, from, n);
+      return;
+    }
+    if (obj_end <= cur)  // a zero-size object
+      obj_end = cur + 1;
+    cur = obj_end;
+  }
+}

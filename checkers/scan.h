@@ -1,0 +1,186 @@
+// scan.h — the machinery the pointer checkers share: walking the pointer
+// slots of managed memory, judging what each slot holds, and turning a
+// finding into a report. Not a rule itself; the rules are check_*.cpp.
+//
+// The walk is the hot part of every check, so it is inline and reads the
+// heap's pointer map directly: an object's (element) type and count come from
+// FindObject, and its ptrmask is walked a byte at a time, so a zero mask byte
+// skips eight words and the cost follows the pointer slots, not the bytes.
+// The heap's own IsPointerSlot stays the definition: the walk agrees with it
+// (a debug build checks every slot it visits), and the odd element type whose
+// size is not a whole number of words goes through IsPointerSlot itself.
+#ifndef CGOSAN_CHECKERS_SCAN_H
+#define CGOSAN_CHECKERS_SCAN_H
+
+#include "heap.h"
+#include "heap.h"
+#include "pinner.h"
+#include "report.h"
+
+namespace __cgosan {
+
+constexpr uptr kWord = sizeof(uptr);
+
+// cgocheck, read once per check. 0 before the flags are parsed, so nothing is
+// checked before the heap exists (InitializeFlags runs before InitializeHeap,
+// and nothing can be managed before the heap exists).
+ALWAYS_INLINE int CgoCheckLevel() { return flags()->cgocheck; }
+
+inline bool IsReferenceType(const cgosan_type *t) {
+  return t && (t->flags & CGOSAN_TYPE_REFERENCE);
+}
+
+// What one pointer slot holds, as the rules see it.
+enum SlotVerdict : u32 {
+  kSlotFine,            // not a managed pointer, or a pinned one
+  kSlotPinned,          // a pinned managed pointer (fine; followed one level)
+  kSlotUnpinned,        // an unpinned managed pointer: the rule is broken
+  kSlotReference,       // a managed reference (map/chan/func): always broken
+};
+
+// Everything a report needs about one bad slot. `holder` is the object whose
+// slot it is (valid when holder_managed); when the slot was found inside a
+// pinned object one level down, `outer` describes the slot that led there.
+struct Finding {
+  SlotVerdict verdict;
+  bool holder_managed;
+  ObjectInfo holder;
+  uptr slot;    // address of the slot
+  uptr value;   // what it holds
+  ObjectInfo target;
+  bool nested;  // found inside a pinned target (outer_* valid)
+  ObjectInfo outer_holder;
+  bool outer_holder_managed;
+  uptr outer_slot;
+};
+
+// Judges the word `value`: fills `target` when it points into a live object.
+ALWAYS_INLINE SlotVerdict JudgeValue(uptr value, ObjectInfo *target) {
+  if (!InArena(value) || !FindObject(value, target))
+    return kSlotFine;  // integers, foreign pointers, nil, freed slots
+  if (UNLIKELY(IsReferenceType(target->type)))
+    return kSlotReference;
+  return IsPinned(target->base) ? kSlotPinned : kSlotUnpinned;
+}
+
+// Calls visit(slot_address) for every pointer slot, in the heap's map of
+// `obj`, that lies in [lo, hi) (addresses inside obj). visit returns false to
+// stop the walk; WalkObjectSlots then returns false too.
+template <typename Visit>
+ALWAYS_INLINE bool WalkObjectSlots(const ObjectInfo &obj, uptr lo, uptr hi,
+                                   Visit visit) {
+  const cgosan_type *t = obj.type;
+  if (!t || !t->ptrmask || t->ptrdata == 0 || t->size == 0 || lo >= hi)
+    return true;
+  if (UNLIKELY(t->size % kWord != 0)) {
+    // Elements that are not whole words: the heap's definition, word by word.
+    for (uptr a = RoundUpTo(lo - obj.base, kWord) + obj.base; a + kWord <= hi;
+         a += kWord)
+      if (IsPointerSlot(obj, (a - obj.base) / kWord) && !visit(a))
+        return false;
+    return true;
+  }
+  const uptr size = t->size;
+  const uptr ptrwords = (t->ptrdata + kWord - 1) / kWord;
+  const u8 *mask = t->ptrmask;
+  uptr first = (lo - obj.base) / size;
+  uptr last = (hi - 1 - obj.base) / size;
+  for (uptr e = first; e <= last; e++) {
+    uptr ebase = obj.base + e * size;
+    uptr words = ptrwords;
+    for (uptr b = 0; b * 8 < words; b++) {
+      u8 bits = mask[b];
+      while (bits) {
+        uptr w = b * 8 + LeastSignificantSetBitIndex(bits);
+        bits &= bits - 1;
+        if (w >= words)
+          break;
+        uptr a = ebase + w * kWord;
+        if (a < lo)
+          continue;
+        if (a + kWord > hi)
+          return true;
+        DCHECK(IsPointerSlot(obj, (a - obj.base) / kWord));
+        if (!visit(a))
+          return false;
+      }
+    }
+  }
+  return true;
+}
+
+// True when word `a` (in the checked range that starts at p) is a pointer
+// slot of the call site's type t (t's ptrmask, over t's ptrdata).
+ALWAYS_INLINE bool IsTypeSlot(const cgosan_type *t, uptr p, uptr a) {
+  uptr off = a - p;
+  if (off % kWord || off >= t->ptrdata || !t->ptrmask)
+    return false;
+  uptr w = off / kWord;
+  return t->ptrmask[w / 8] >> (w % 8) & 1;
+}
+
+// One level down: the whole of the pinned object `pinned` may hold pinned
+// pointers (not followed further) but no unpinned pointer and no reference.
+// Fills f (nested) and returns false at the first bad slot.
+bool CheckPinnedTarget(const ObjectInfo &pinned, Finding *f);
+
+// Checks [lo, hi) of the managed object `obj`: the heap's pointer slots there
+// (and, when t is given, only those that are also slots of t laid at p). A
+// slot holding an unpinned managed pointer or a reference fails; a pinned
+// pointer is followed one level (CheckPinnedTarget). Fills f and returns
+// false at the first bad slot.
+template <bool kTyped>
+ALWAYS_INLINE bool CheckManagedRange(const ObjectInfo &obj, uptr lo, uptr hi,
+                                     const cgosan_type *t, uptr p,
+                                     Finding *f) {
+  return WalkObjectSlots(obj, lo, hi, [&](uptr a) {
+    if (kTyped && !IsTypeSlot(t, p, a))
+      return true;
+    uptr value = *reinterpret_cast<const uptr *>(a);
+    ObjectInfo target;
+    SlotVerdict v = JudgeValue(value, &target);
+    if (LIKELY(v == kSlotFine))
+      return true;
+    if (v == kSlotPinned) {
+      if (!target.type || target.type->ptrdata == 0 ||
+          CheckPinnedTarget(target, f))
+        return true;  // nothing below it, or nothing wrong below it
+      f->outer_holder = obj;
+      f->outer_holder_managed = true;
+      f->outer_slot = a;
+      return false;
+    }
+    f->verdict = v;
+    f->holder_managed = true;
+    f->holder = obj;
+    f->slot = a;
+    f->value = value;
+    f->target = target;
+    f->nested = false;
+    return false;
+  });
+}
+
+// The bytes [p, p + t->size) of obj when t is given, or all of obj (t NULL),
+// clamped to the object: the call site may name a type that runs past it.
+bool CheckCallSiteRange(const ObjectInfo &obj, uptr p, const cgosan_type *t,
+                        Finding *f);
+
+// --- Reports ------------------------------------------------------------------
+// "object 0x... of type 'T' (N bytes)" / "of type 'T[n]'" for arrays; without
+// the address when with_base is false.
+void AppendObjectDesc(ReportDesc *r, const ObjectInfo &obj, bool with_base);
+// Where in obj the slot at `slot` is: "field at offset 16", or for an array
+// "element 2, offset 8 in it (offset 24)".
+void AppendSlotDesc(ReportDesc *r, const ObjectInfo &obj, uptr slot);
+// The notes and allocation stacks for a finding: the holder, its slot, what
+// it holds and why that is wrong; then the target's and the holder's
+// allocation stacks.
+void AddFindingNotes(ReportDesc *r, const Finding &f);
+// Names for messages: callee or "<unknown function>", type names or "?".
+const char *CalleeName(const char *callee);
+const char *TypeName(const cgosan_type *t);
+
+}  // namespace __cgosan
+
+#endif  // CGOSAN_CHECKERS_SCAN_H

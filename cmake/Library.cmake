@@ -1,0 +1,32 @@
+# Library.cmake — libcgosan.so (exports only cgosan_*) and libcgosan.a, from
+# the runtime core (rtl/), the checkers (checkers/) and sanitizer_common.
+# libunwind is dlopen'ed RTLD_LOCAL (stack_capture_linux.cpp), not linked.
+set(_cgosan_link Threads::Threads ${CMAKE_DL_LIBS})
+find_package(Threads REQUIRED)
+
+add_library(cgosan SHARED
+  $<TARGET_OBJECTS:cgosan_rtl> $<TARGET_OBJECTS:cgosan_checkers>
+  $<TARGET_OBJECTS:cgosan_sanitizer_common>)
+target_include_directories(cgosan PUBLIC
+  $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
+  $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+target_link_libraries(cgosan PRIVATE ${_cgosan_link})
+target_link_options(cgosan PRIVATE
+  -Wl,--version-script=${PROJECT_SOURCE_DIR}/rtl/cgosan.map
+  -Wl,--exclude-libs,ALL -Wl,-z,defs)
+set_target_properties(cgosan PROPERTIES
+  VERSION ${PROJECT_VERSION} SOVERSION 0
+  LINK_DEPENDS ${PROJECT_SOURCE_DIR}/rtl/cgosan.map)
+
+add_library(cgosan_static STATIC
+  $<TARGET_OBJECTS:cgosan_rtl> $<TARGET_OBJECTS:cgosan_checkers>
+  $<TARGET_OBJECTS:cgosan_sanitizer_common>)
+set_target_properties(cgosan_static PROPERTIES OUTPUT_NAME cgosan)
+target_include_directories(cgosan_static PUBLIC
+  $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
+  $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/rtl>
+  $<BUILD_INTERFACE:${CGOSAN_COMPILER_RT_DIR}/lib>
+  $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+target_link_libraries(cgosan_static PUBLIC
+  $<BUILD_INTERFACE:${_cgosan_link}>
+  $<INSTALL_INTERFACE:Threads::Threads;${CMAKE_DL_LIBS};stdc++>)

@@ -1,0 +1,211 @@
+// gc.cpp — the collector: stop-the-world mark-sweep.
+//
+// Stopping. StopTheWorld (world.cpp) holds every G that is parked in a
+// cgocall: it may stay in foreign code, it just cannot come back. A G that
+// runs managed code stops itself at its next safepoint, the entry of any
+// heap or pinning call: it parks exactly as a cgocall does (callee-saved
+// registers spilled, saved_sp published, status syscall) and waits in
+// exitsyscall. The collector waits until no G runs. (Safepoints, not signals:
+// a G is never stopped inside the runtime holding one of its locks. The price
+// is Go-before-1.14's: a G that computes without calling the runtime delays
+// the collection until it does.)
+//
+// Marking. Roots are the G stacks, scanned conservatively from each parked
+// G's saved_sp to the top of its stack (every word that points into an
+// allocated object marks it), cgosan_add_root slots, live handles and pinned
+// objects. Objects are scanned precisely with their type's pointer mask.
+//
+// Sweeping. An unmarked object is poisoned (0xca in every byte) and put in
+// quarantine: its slot is not reused until the next collection, so a stale
+// pointer reads poison and FindObject reports no object. Quarantined slots
+// of the previous collection become free.
+//
+// Trigger: allocation starts a collection when the bytes handed out since the
+// last one exceed gc_percent% of the bytes that survived it (Go's GOGC), and
+// at least 4 MiB; cgosan_gc() forces one.
+#include "gc.h"
+
+#include "handle.h"
+#include "heap_internal.h"
+#include "pinner.h"
+#include "report.h"
+
+namespace __cgosan {
+
+atomic_uint8_t gc_pending;
+static Mutex gc_mu;
+static atomic_uintptr_t bytes_since_gc;
+static atomic_uintptr_t next_gc_bytes;
+static atomic_uint64_t num_gc;
+
+static constexpr uptr kMinNextGc = 4 << 20;
+static constexpr u8 kPoison = 0xca;
+
+// --- Stopping ----------------------------------------------------------------
+
+// Parks g here as a cgocall would, and returns once the world runs again.
+void NOINLINE ParkAtSafepoint(G *g) {
+  __builtin_unwind_init();  // spill every callee-saved register in this frame
+  volatile uptr marker = 0;
+  g->saved_sp = reinterpret_cast<uptr>(&marker);
+  EnterSyscall(g);
+  ExitSyscall(g);  // blocks while the world is stopped
+}
+
+// Waits until no G other than `self` runs managed code.
+static void WaitForRunningGs(G *self) {
+  ForEachM([](M *m, void *self) {
+    G *g = m->curg;
+    while (g && g != self &&
+           atomic_load(&g->status, memory_order_acquire) == kGRunning) {
+      internal_sched_yield();
+      g = m->curg;
+    }
+  }, self);
+}
+
+// --- Marking -------------------------------------------------------------------
+
+struct Marker {
+  InternalMmapVector<uptr> work;  // objects marked, not yet scanned
+  uptr marked_bytes = 0;
+
+  void MarkWord(uptr word) {
+    if (!InArena(word))
+      return;
+    Span *s = SpanOf(word);
+    if (!s)
+      return;
+    uptr index = s->SlotIndex(word);
+    if (index >= s->nelems || !TestAllocBit(s, index) ||
+        TestBit(s->quarantine_bits, index) || TestBit(s->mark_bits, index))
+      return;
+    SetBit(s->mark_bits, index);
+    work.push_back(s->SlotBase(index));
+  }
+
+  void ScanConservatively(uptr lo, uptr hi) {
+    for (uptr p = RoundUpTo(lo, sizeof(uptr)); p + sizeof(uptr) <= hi;
+         p += sizeof(uptr))
+      MarkWord(*reinterpret_cast<const uptr *>(p));
+  }
+
+  void Drain() {
+    while (!work.empty()) {
+      uptr base = work.back();
+      work.pop_back();
+      ObjectInfo info;
+      CHECK(FindObject(base, &info));
+      marked_bytes += info.size;
+      if (!info.type->ptrdata || !info.type->ptrmask)
+        continue;
+      const uptr *words = reinterpret_cast<const uptr *>(base);
+      for (uptr i = 0; i < info.size / sizeof(uptr); i++)
+        if (IsPointerSlot(info, i))
+          MarkWord(words[i]);
+    }
+  }
+};
+
+static void MarkRoots(Marker *marker) {
+  ForEachM([](M *m, void *arg) {
+    G *g = m->curg;
+    if (g)  // every G is parked now: its live stack is [saved_sp, stack_hi)
+      static_cast<Marker *>(arg)->ScanConservatively(g->saved_sp, g->stack_hi);
+  }, marker);
+  ForEachRoot([](void **slot, void *arg) {
+    static_cast<Marker *>(arg)->MarkWord(reinterpret_cast<uptr>(*slot));
+  }, marker);
+  ForEachHandleValue([](uptr value, void *arg) {
+    static_cast<Marker *>(arg)->MarkWord(value);
+  }, marker);
+  ForEachPinnedObject([](uptr base, void *arg) {
+    static_cast<Marker *>(arg)->MarkWord(base);
+  }, marker);
+}
+
+// --- Sweeping ------------------------------------------------------------------
+
+static void Poison(const Span *s, uptr index) {
+  const ObjectMeta &meta = s->meta[index];
+  uptr size = meta.type ? meta.type->size * meta.count : 0;
+  __builtin_memset(reinterpret_cast<void *>(s->SlotBase(index)), kPoison,
+                   size ? size : 1);
+}
+
+// One 64-slot word at a time: slots quarantined by the last collection become
+// free; allocated, unmarked slots are poisoned and quarantined (or freed).
+static void SweepSpan(Span *s, void *) {
+  bool quarantine = flags()->gc_quarantine;
+  for (uptr w = 0; w < (s->nelems + 63) / 64; w++) {
+    u64 alloc = atomic_load(&s->alloc_bits[w], memory_order_relaxed);
+    u64 released = s->quarantine_bits[w];
+    u64 dead = alloc & ~released & ~s->mark_bits[w];
+    for (u64 bits = dead; bits; bits &= bits - 1)
+      Poison(s, w * 64 + LeastSignificantSetBitIndex(bits));
+    u64 live = alloc & ~released;
+    s->quarantine_bits[w] = quarantine ? dead : 0;
+    atomic_store(&s->alloc_bits[w], quarantine ? live : live & ~dead,
+                 memory_order_release);
+    s->mark_bits[w] = 0;
+  }
+}
+
+// --- The collection --------------------------------------------------------------
+
+static void CollectLocked(G *self) {
+  StopTheWorld();
+  WaitForRunningGs(self);
+  LockHeap();  // foreign threads allocating wait here until the world starts
+  Marker marker;
+  MarkRoots(&marker);
+  marker.Drain();
+  SweepAllSpans(SweepSpan, nullptr);  // also rebuilds the central lists
+  UnlockHeap();
+  uptr next = marker.marked_bytes + marker.marked_bytes / 100 * flags()->gc_percent;
+  atomic_store(&next_gc_bytes, Max(next, kMinNextGc), memory_order_relaxed);
+  atomic_store(&bytes_since_gc, 0, memory_order_relaxed);
+  atomic_store(&gc_pending, 0, memory_order_relaxed);
+  atomic_fetch_add(&num_gc, 1, memory_order_relaxed);
+  StartTheWorld();
+}
+
+void Collect() {
+  M *m = CurrentM();
+  G *g = m ? m->curg : nullptr;
+  bool on_g = g && atomic_load(&g->status, memory_order_relaxed) == kGRunning;
+  if (!on_g) {
+    Lock l(&gc_mu);
+    CollectLocked(nullptr);
+    return;
+  }
+  // The collecting G parks itself like any other, so its own stack is a root
+  // scanned from here, and a second collector waiting for gc_mu is not
+  // mistaken for a running G.
+  __builtin_unwind_init();
+  volatile uptr marker = 0;
+  g->saved_sp = reinterpret_cast<uptr>(&marker);
+  EnterSyscall(g);
+  {
+    Lock l(&gc_mu);
+    CollectLocked(g);
+  }
+  ExitSyscall(g);
+}
+
+void NoteAllocated(uptr bytes) {
+  uptr since = atomic_fetch_add(&bytes_since_gc, bytes, memory_order_relaxed) + bytes;
+  uptr next = atomic_load(&next_gc_bytes, memory_order_relaxed);
+  if (UNLIKELY(since >= Max(next, kMinNextGc)))
+    atomic_store(&gc_pending, 1, memory_order_relaxed);
+}
+
+u64 NumGc() { return atomic_load(&num_gc, memory_order_relaxed); }
+
+}  // namespace __cgosan
+
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_gc(void) {
+  __cgosan::EnsureInitialized();
+  __cgosan::ErrnoSaver errno_saver;
+  __cgosan::Collect();
+}

@@ -1,0 +1,29 @@
+// gc.h — the collector (gc.cpp): what the allocator and the C API call.
+#ifndef CGOSAN_RTL_GC_H
+#define CGOSAN_RTL_GC_H
+
+#include "rtl.h"
+
+namespace __cgosan {
+
+// A full collection. From a G, the G parks for its duration.
+void Collect();
+// Counts bytes handed to allocation (a span's worth at a time); sets
+// gc_pending when the heap has grown by gc_percent since the last collection.
+void NoteAllocated(uptr bytes);
+extern atomic_uint8_t gc_pending;
+u64 NumGc();
+
+void ParkAtSafepoint(G *g);
+// The start of every heap call made by a running G: stop here if the world
+// is stopped; collect here if a collection is due.
+ALWAYS_INLINE void Safepoint(G *g) {
+  if (UNLIKELY(atomic_load(&world_stopped, memory_order_acquire)))
+    ParkAtSafepoint(g);
+  if (UNLIKELY(atomic_load(&gc_pending, memory_order_relaxed)))
+    Collect();
+}
+
+}  // namespace __cgosan
+
+#endif  // CGOSAN_RTL_GC_H

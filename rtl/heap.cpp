@@ -1,0 +1,241 @@
+// heap.cpp — the arena, size classes, spans, and finding objects.
+//
+// The arena is one 64 GiB reservation (MAP_NORESERVE: pages are committed
+// when first touched). Pages are handed out by a bump pointer, and freed runs
+// of pages are kept for reuse. Each span records, for every page it covers,
+// itself in the page map, so any address maps to its span with one load and
+// to its slot with one division. Size classes are Go's up to 32 KiB; larger
+// objects get a span of their own.
+//
+// Locking: heap_mu guards the page allocator, the central span lists and the
+// list of all spans. A span in an M's cache is allocated from by that M only,
+// without a lock; its alloc bits are atomic words so FindObject, from any
+// thread, reads them without tearing.
+#include "gc.h"
+#include "heap_internal.h"
+#include "report.h"
+#include "sanitizer_common/sanitizer_allocator_internal.h"
+
+namespace __cgosan {
+
+uptr arena_start;
+atomic_uintptr_t *page_map;
+
+Mutex heap_mu;
+static uptr arena_used;               // bytes handed out by the bump pointer
+static Span *free_runs;               // freed runs of pages (Span with nelems 0)
+static Span *partial[kNumSizeClasses];  // spans with free slots, not cached
+static Span *all_spans;               // every span in use (linked by next_all)
+
+// Go's size classes up to 32 KiB (runtime/sizeclasses.go).
+static const u32 kClassSizes[] = {
+    0,     8,     16,    24,    32,    48,    64,    80,    96,    112,
+    128,   144,   160,   176,   192,   208,   224,   240,   256,   288,
+    320,   352,   384,   416,   448,   480,   512,   576,   640,   704,
+    768,   896,   1024,  1152,  1280,  1408,  1536,  1792,  2048,  2304,
+    2688,  3072,  3200,  3456,  4096,  4864,  5376,  6144,  6528,  6784,
+    6912,  8192,  9472,  9728,  10240, 10880, 12288, 13568, 14336, 16384,
+    18432, 19072, 20480, 21760, 24576, 27264, 28672, 32768};
+static_assert(sizeof(kClassSizes) / sizeof(kClassSizes[0]) == kNumSizeClasses,
+              "kNumSizeClasses must match the table");
+static u8 class_by_8[kMaxSmallSize / 8 + 1];  // filled by InitializeHeap
+static u8 class_pages[kNumSizeClasses];
+
+uptr ClassSize(u32 size_class) { return kClassSizes[size_class]; }
+
+u32 SizeClassOf(uptr size) {
+  if (size > kMaxSmallSize)
+    return 0;
+  return class_by_8[(size + 7) / 8];
+}
+
+// Pages per span of a class: the fewest (up to 16) that waste at most 1/8.
+static u8 PagesFor(uptr elem) {
+  for (uptr n = 1; n < 16; n++) {
+    uptr bytes = n * kPageSize;
+    if (bytes >= elem && bytes % elem <= bytes / 8)
+      return n;
+  }
+  return 16;
+}
+
+void InitializeHeap() {
+  u32 c = 1;
+  for (uptr i = 0; i <= kMaxSmallSize / 8; i++) {
+    while (kClassSizes[c] < i * 8) c++;
+    class_by_8[i] = c;
+  }
+  for (u32 k = 1; k < kNumSizeClasses; k++) class_pages[k] = PagesFor(kClassSizes[k]);
+  page_map = static_cast<atomic_uintptr_t *>(MmapNoReserveOrDie(
+      (kArenaSize >> kPageShift) * sizeof(atomic_uintptr_t), "cgosan page map"));
+  arena_start = reinterpret_cast<uptr>(
+      MmapNoReserveOrDie(kArenaSize, "cgosan managed heap"));
+}
+
+static NORETURN void ReportArenaExhausted(uptr npages) {
+  Printf("ERROR: CgoSanitizer: managed heap exhausted: %zu more pages requested, "
+         "%zu bytes of %zu in use\n",
+         (usize)npages, (usize)arena_used, (usize)kArenaSize);
+  Die();
+}
+
+static void SetPageMap(uptr start, uptr npages, Span *span) {
+  uptr first = (start - arena_start) >> kPageShift;
+  for (uptr i = 0; i < npages; i++)
+    atomic_store(&page_map[first + i], reinterpret_cast<uptr>(span),
+                 memory_order_release);
+}
+
+// Takes npages from a freed run (first fit) or the bump pointer. heap_mu held.
+static uptr AllocPages(uptr npages) {
+  for (Span **link = &free_runs; *link; link = &(*link)->next) {
+    Span *run = *link;
+    if (run->npages < npages)
+      continue;
+    uptr start = run->start;
+    run->start += npages * kPageSize;
+    run->npages -= npages;
+    if (run->npages == 0) {
+      *link = run->next;
+      InternalFree(run);
+    }
+    return start;
+  }
+  uptr bytes = npages * kPageSize;
+  if (bytes > kArenaSize - arena_used)
+    ReportArenaExhausted(npages);
+  uptr start = arena_start + arena_used;
+  arena_used += bytes;
+  return start;
+}
+
+static Span *NewSpan(uptr start, uptr npages, uptr elem_size, u32 size_class) {
+  Span *s = static_cast<Span *>(InternalCalloc(1, sizeof(Span)));
+  s->start = start;
+  s->npages = npages;
+  s->elem_size = elem_size;
+  s->size_class = size_class;
+  s->nelems = size_class ? npages * kPageSize / elem_size : 1;
+  uptr words = (s->nelems + 63) / 64;
+  s->alloc_bits =
+      static_cast<atomic_uint64_t *>(InternalCalloc(words, sizeof(u64)));
+  s->quarantine_bits = static_cast<u64 *>(InternalCalloc(words, sizeof(u64)));
+  s->mark_bits = static_cast<u64 *>(InternalCalloc(words, sizeof(u64)));
+  s->meta = static_cast<ObjectMeta *>(InternalCalloc(s->nelems, sizeof(ObjectMeta)));
+  s->next_all = all_spans;
+  all_spans = s;
+  SetPageMap(start, npages, s);
+  return s;
+}
+
+static uptr CountAllocated(const Span *s) {
+  uptr n = 0;
+  for (uptr w = 0; w < (s->nelems + 63) / 64; w++)
+    n += __builtin_popcountll(atomic_load(&s->alloc_bits[w], memory_order_relaxed));
+  return n;
+}
+
+static bool HasFreeSlot(const Span *s) {
+  for (uptr i = 0; i < s->nelems; i++)
+    if (!TestAllocBit(s, i))
+      return true;
+  return false;
+}
+
+Span *AllocSmallSpan(u32 size_class) {
+  Lock l(&heap_mu);
+  Span *s = partial[size_class];
+  if (s) {
+    partial[size_class] = s->next;
+    NoteAllocated(s->elem_size * (s->nelems - CountAllocated(s)));
+  } else {
+    uptr npages = class_pages[size_class];
+    s = NewSpan(AllocPages(npages), npages, kClassSizes[size_class], size_class);
+    NoteAllocated(npages * kPageSize);
+  }
+  s->next = nullptr;
+  s->cached = true;
+  s->free_index = 0;
+  return s;
+}
+
+void ReturnCachedSpan(Span *span) {
+  Lock l(&heap_mu);
+  span->cached = false;
+  span->next = partial[span->size_class];
+  partial[span->size_class] = span;
+}
+
+static void FreeSpanLocked(Span *s) {
+  SetPageMap(s->start, s->npages, nullptr);
+  ReleaseMemoryPagesToOS(s->start, s->start + s->npages * kPageSize);
+  InternalFree(s->alloc_bits);
+  InternalFree(s->quarantine_bits);
+  InternalFree(s->mark_bits);
+  InternalFree(s->meta);
+  Span run = {};  // the Span becomes a free run of its pages
+  run.start = s->start;
+  run.npages = s->npages;
+  *s = run;
+  s->next = free_runs;
+  free_runs = s;
+}
+
+void SweepAllSpans(void (*fn)(Span *span, void *arg), void *arg) {
+  for (u32 c = 0; c < kNumSizeClasses; c++) partial[c] = nullptr;
+  for (Span **link = &all_spans; *link;) {
+    Span *s = *link;
+    fn(s, arg);
+    if (s->size_class == 0 && !TestAllocBit(s, 0)) {
+      *link = s->next_all;
+      FreeSpanLocked(s);
+      continue;
+    }
+    if (s->size_class && !s->cached && HasFreeSlot(s)) {
+      s->next = partial[s->size_class];
+      partial[s->size_class] = s;
+    }
+    link = &s->next_all;
+  }
+}
+
+Span *AllocLargeSpan(uptr size) {
+  uptr npages = RoundUpTo(size, kPageSize) >> kPageShift;
+  NoteAllocated(npages * kPageSize);
+  Lock l(&heap_mu);
+  return NewSpan(AllocPages(npages), npages, size, 0);
+}
+
+bool FindObject(uptr addr, ObjectInfo *info) {
+  Span *s = SpanOf(addr);
+  if (!s)
+    return false;
+  uptr index = s->SlotIndex(addr);
+  if (index >= s->nelems || !TestAllocBit(s, index) ||
+      TestBit(s->quarantine_bits, index))
+    return false;
+  const ObjectMeta &meta = s->meta[index];
+  uptr base = s->SlotBase(index);
+  uptr size = meta.type ? meta.type->size * meta.count : 0;
+  if (addr - base >= size && !(size == 0 && addr == base))
+    return false;
+  info->base = base;
+  info->size = size;
+  info->type = meta.type;
+  info->count = meta.count;
+  info->alloc_stack = meta.alloc_stack;
+  return true;
+}
+
+bool IsPointerSlot(const ObjectInfo &info, uptr word_index) {
+  const cgosan_type *t = info.type;
+  uptr elem_words = t->size / sizeof(uptr);
+  if (!t->ptrmask || t->ptrdata == 0 || elem_words == 0)
+    return false;
+  uptr in_elem = word_index % elem_words;
+  if (in_elem * sizeof(uptr) >= t->ptrdata)
+    return false;
+  return t->ptrmask[in_elem / 8] >> (in_elem % 8) & 1;
+}
+
+}  // namespace __cgosan

@@ -1,0 +1,61 @@
+// heap.h — the embedded managed heap: what the rest of the runtime and the
+// checkers may ask of it.
+//
+// Shape (Go's mheap/mcache): one reserved arena, 8 KiB pages, spans of pages.
+// A small-object span holds objects of one size class; an object over 32 KiB
+// has a span of its own. A page map gives the span of any arena address in
+// O(1), so FindObject is two loads and a division by a reciprocal.
+//
+// Every object records its type (and, for arrays, the element count) and the
+// stack depot id of its allocation site in side arrays of its span; the
+// object's bytes are exactly the user's.
+#ifndef CGOSAN_RTL_HEAP_H
+#define CGOSAN_RTL_HEAP_H
+
+#include "rtl.h"
+
+namespace __cgosan {
+
+// What the heap knows about one live (allocated) object.
+struct ObjectInfo {
+  uptr base;                // first byte
+  uptr size;                // bytes the user asked for: type->size * count
+  const cgosan_type *type;  // the element type (the object's type if count == 1)
+  uptr count;               // 1 for cgosan_new, n for cgosan_new_array
+  u32 alloc_stack;          // stack depot id of the allocation site (0: none)
+};
+
+constexpr uptr kArenaSize = 1ull << 36;  // 64 GiB reserved, committed on touch
+extern uptr arena_start;                 // 0 before InitializeHeap
+
+// True when addr points into the arena (allocated object or not). Inline: it
+// is the first test of every check, on values that are mostly not managed.
+ALWAYS_INLINE bool InArena(uptr addr) { return addr - arena_start < kArenaSize; }
+
+// True when addr lies in a slot registered with cgosan_add_root. Linear in
+// the number of roots: for report paths.
+bool IsRootSlot(uptr addr);
+
+// Finds the allocated object containing addr. False for addresses outside
+// the arena, in free or quarantined slots, or past an object's size (the
+// padding of its size class).
+bool FindObject(uptr addr, ObjectInfo *info);
+
+// Word i of the object is a pointer slot (from the type's ptrmask, repeated
+// over the elements of an array).
+bool IsPointerSlot(const ObjectInfo &info, uptr word_index);
+
+// Allocates count zeroed values of type t; never returns null (dies with a
+// report when the arena is exhausted). entry_frame is the frame pointer of
+// the public entry point, where the allocation-site stack starts.
+void *HeapAlloc(const cgosan_type *t, uptr count, uptr entry_frame);
+
+// Extra roots registered with cgosan_add_root.
+void AddRoot(void **slot);
+void RemoveRoot(void **slot);
+
+void InitializeHeap();
+
+}  // namespace __cgosan
+
+#endif  // CGOSAN_RTL_HEAP_H

@@ -1,0 +1,233 @@
+// heap_alloc.cpp — allocating managed objects, and the heap's C API.
+//
+// A G allocates from its M's cache: one span per size class, taken from the
+// central lists and used without a lock until it is full (Go's mcache). Code
+// that is not running on a G (foreign code, including foreign code inside a
+// cgocall, whose G is parked) allocates from one shared cache under a lock:
+// the collector may be scanning a parked G's M at that moment, so its cache
+// is not touched. Every object is zeroed; its type, element count and
+// allocation site go into its span's side arrays before its alloc bit is set,
+// so FindObject from another thread sees either no object or a whole one.
+#include "gc.h"
+#include "heap_internal.h"
+#include "report.h"
+#include "sanitizer_common/sanitizer_allocator_internal.h"
+
+namespace __cgosan {
+
+static constexpr char kMsgNullType[] = "%s called with a NULL type";
+static constexpr char kMsgSizeOverflow[] =
+    "cgosan_new_array(type '%s' of %zu bytes, n=%zu): the array size overflows";
+static constexpr char kMsgNullRoot[] = "%s called with a NULL slot";
+
+static Mutex shared_cache_mu;
+static HeapCache shared_cache;  // for allocations off a G (guarded by the mutex)
+
+static StaticSpinMutex roots_mu;
+static void ***roots;  // registered root slots (guarded by roots_mu)
+static uptr roots_len, roots_cap;
+
+// The next slot of s that is not allocated, from s->free_index; nelems if none.
+static uptr NextFreeSlot(Span *s) {
+  for (uptr i = s->free_index; i < s->nelems;) {
+    u64 word = atomic_load(&s->alloc_bits[i / 64], memory_order_relaxed);
+    word |= (1ull << (i % 64)) - 1;  // slots below i in this word are taken
+    if (~word) {
+      uptr slot = (i & ~63ull) + LeastSignificantSetBitIndex(~word);
+      return slot < s->nelems ? slot : s->nelems;
+    }
+    i = (i & ~63ull) + 64;
+  }
+  return s->nelems;
+}
+
+static void Publish(Span *s, uptr index, const cgosan_type *t, uptr count,
+                    u32 stack) {
+  ObjectMeta &meta = s->meta[index];
+  meta.type = t;
+  meta.count = count;
+  meta.alloc_stack = stack;
+  atomic_uint64_t *word = &s->alloc_bits[index / 64];
+  atomic_store(word,
+               atomic_load(word, memory_order_relaxed) | 1ull << (index % 64),
+               memory_order_release);
+}
+
+static void *Zeroed(Span *s, uptr index, uptr slot_size, const cgosan_type *t,
+                    uptr count, u32 stack) {
+  void *p = reinterpret_cast<void *>(s->SlotBase(index));
+  __builtin_memset(p, 0, slot_size);
+  Publish(s, index, t, count, stack);
+  return p;
+}
+
+// Takes a free slot of class c from cache; the slot is not yet published.
+static uptr TakeSlot(HeapCache *cache, u32 c, Span **span_out) {
+  Span *s = cache->spans[c];
+  for (;;) {
+    if (s) {
+      uptr index = NextFreeSlot(s);
+      if (index < s->nelems) {
+        s->free_index = index + 1;
+        *span_out = s;
+        return index;
+      }
+      s->cached = false;  // full: it rejoins a list when a collection frees a slot
+    }
+    s = cache->spans[c] = AllocSmallSpan(c);
+  }
+}
+
+static HeapCache *OwnCache(M *m) {
+  if (!m->heap_cache)
+    m->heap_cache = static_cast<HeapCache *>(InternalCalloc(1, sizeof(HeapCache)));
+  return m->heap_cache;
+}
+
+void FlushHeapCache(M *m) {
+  HeapCache *cache = m->heap_cache;
+  if (!cache)
+    return;
+  for (u32 c = 1; c < kNumSizeClasses; c++) {
+    Span *s = cache->spans[c];
+    cache->spans[c] = nullptr;
+    if (s && s->cached)
+      ReturnCachedSpan(s);
+  }
+}
+
+void LockHeap() {
+  shared_cache_mu.Lock();
+  heap_mu.Lock();
+}
+
+void UnlockHeap() {
+  heap_mu.Unlock();
+  shared_cache_mu.Unlock();
+}
+
+void *HeapAlloc(const cgosan_type *t, uptr count, uptr entry_frame) {
+  uptr size = t->size * count;
+  uptr slot_size = size ? size : 1;  // a zero-size object still has an address
+  M *m = CurrentM();
+  G *g = m ? m->curg : nullptr;
+  bool on_g = g && atomic_load(&g->status, memory_order_relaxed) == kGRunning;
+  if (on_g)
+    Safepoint(g);
+  HeapCache *cache = on_g ? OwnCache(m) : nullptr;
+  u32 stack = AllocStackId(entry_frame, on_g ? g : nullptr, cache);
+  u32 c = SizeClassOf(slot_size);
+  Span *s;
+  uptr index;
+  if (c == 0) {
+    s = AllocLargeSpan(slot_size);
+    index = 0;
+  } else if (cache) {
+    index = TakeSlot(cache, c, &s);
+  } else {
+    // Off a G the slot is published under the lock, so the collector (which
+    // holds it) never sees a half-made object.
+    Lock l(&shared_cache_mu);
+    index = TakeSlot(&shared_cache, c, &s);
+    return Zeroed(s, index, slot_size, t, count, stack);
+  }
+  return Zeroed(s, index, slot_size, t, count, stack);
+}
+
+void AddRoot(void **slot) {
+  SpinMutexLock l(&roots_mu);
+  if (roots_len == roots_cap) {
+    uptr cap = roots_cap ? roots_cap * 2 : 64;
+    void ***grown = static_cast<void ***>(InternalAlloc(cap * sizeof(void **)));
+    if (roots_len)
+      internal_memcpy(grown, roots, roots_len * sizeof(void **));
+    InternalFree(roots);
+    roots = grown;
+    roots_cap = cap;
+  }
+  roots[roots_len++] = slot;
+}
+
+void RemoveRoot(void **slot) {
+  SpinMutexLock l(&roots_mu);
+  for (uptr i = roots_len; i-- > 0;) {
+    if (roots[i] == slot) {
+      roots[i] = roots[--roots_len];
+      return;
+    }
+  }
+}
+
+bool IsRootSlot(uptr addr) {
+  SpinMutexLock l(&roots_mu);
+  for (uptr i = 0; i < roots_len; i++) {
+    uptr slot = reinterpret_cast<uptr>(roots[i]);
+    if (addr >= slot && addr < slot + sizeof(void *))
+      return true;
+  }
+  return false;
+}
+
+void ForEachRoot(void (*fn)(void **slot, void *arg), void *arg) {
+  SpinMutexLock l(&roots_mu);
+  for (uptr i = 0; i < roots_len; i++) fn(roots[i], arg);
+}
+
+}  // namespace __cgosan
+
+using namespace __cgosan;
+
+extern "C" {
+
+SANITIZER_INTERFACE_ATTRIBUTE
+void *cgosan_new_array(const cgosan_type *elem, size_t n) {
+  EnsureInitialized();
+  if (UNLIKELY(!elem)) {
+    ErrnoSaver errno_saver;
+    ReportHere(kApiMisuse, kMsgNullType, "cgosan_new_array");
+    return nullptr;
+  }
+  if (UNLIKELY(elem->size && n > kArenaSize / elem->size)) {
+    ErrnoSaver errno_saver;
+    ReportHere(kApiMisuse, kMsgSizeOverflow, elem->name ? elem->name : "?",
+               (usize)elem->size, (usize)n);
+    return nullptr;
+  }
+  return HeapAlloc(elem, n, reinterpret_cast<uptr>(__builtin_frame_address(0)));
+}
+
+SANITIZER_INTERFACE_ATTRIBUTE
+void *cgosan_new(const cgosan_type *t) {
+  EnsureInitialized();
+  if (UNLIKELY(!t)) {
+    ErrnoSaver errno_saver;
+    ReportHere(kApiMisuse, kMsgNullType, "cgosan_new");
+    return nullptr;
+  }
+  return HeapAlloc(t, 1, reinterpret_cast<uptr>(__builtin_frame_address(0)));
+}
+
+SANITIZER_INTERFACE_ATTRIBUTE
+int cgosan_is_managed(const void *p) {
+  ObjectInfo info;
+  return arena_start && FindObject(reinterpret_cast<uptr>(p), &info);
+}
+
+SANITIZER_INTERFACE_ATTRIBUTE
+void cgosan_add_root(void **slot) {
+  EnsureInitialized();
+  if (UNLIKELY(!slot)) {
+    ErrnoSaver errno_saver;
+    ReportHere(kApiMisuse, kMsgNullRoot, "cgosan_add_root");
+    return;
+  }
+  AddRoot(slot);
+}
+
+SANITIZER_INTERFACE_ATTRIBUTE
+void cgosan_remove_root(void **slot) {
+  EnsureInitialized();
+  RemoveRoot(slot);
+}
+
+}  // extern "C"

@@ -1,0 +1,97 @@
+// heap_internal.h — spans, size classes and the arena, shared by the heap's
+// own files and the collector. Checkers use heap.h only.
+#ifndef CGOSAN_RTL_HEAP_INTERNAL_H
+#define CGOSAN_RTL_HEAP_INTERNAL_H
+
+#include "heap.h"
+
+namespace __cgosan {
+
+constexpr uptr kPageShift = 13;  // 8 KiB pages, as Go
+constexpr uptr kPageSize = 1ull << kPageShift;
+constexpr uptr kMaxSmallSize = 32 << 10;
+constexpr uptr kNumSizeClasses = 68;  // Go's 67 classes; class 0 is "large"
+
+// Per-object facts kept beside the object, not in it.
+struct ObjectMeta {
+  const cgosan_type *type;
+  uptr count;
+  u32 alloc_stack;
+};
+
+struct Span {
+  uptr start;      // first byte (page aligned)
+  uptr npages;
+  uptr elem_size;  // bytes per slot (the whole object for a large span)
+  u32 size_class;  // 0 for a large span
+  u32 nelems;
+  u32 free_index;  // slots below it were allocated when the span was cached
+  // Bitmaps, one bit per slot. alloc: the slot holds an object (or is in
+  // quarantine); quarantine: freed by the collector, not yet reusable; mark:
+  // reached by the current collection.
+  atomic_uint64_t *alloc_bits;
+  u64 *quarantine_bits;
+  u64 *mark_bits;
+  ObjectMeta *meta;
+  Span *next;     // in a central list or the free-run list
+  Span *next_all; // every span in use
+  bool cached;    // owned by an M's cache (only that M allocates from it)
+
+  uptr SlotIndex(uptr addr) const { return (addr - start) / elem_size; }
+  uptr SlotBase(uptr index) const { return start + index * elem_size; }
+};
+
+inline bool TestBit(const u64 *bits, uptr i) { return bits[i / 64] >> (i % 64) & 1; }
+inline void SetBit(u64 *bits, uptr i) { bits[i / 64] |= 1ull << (i % 64); }
+inline void ClearBit(u64 *bits, uptr i) { bits[i / 64] &= ~(1ull << (i % 64)); }
+inline bool TestAllocBit(const Span *s, uptr i) {
+  return atomic_load(&s->alloc_bits[i / 64], memory_order_acquire) >> (i % 64) & 1;
+}
+
+extern atomic_uintptr_t *page_map;  // page index -> Span*
+
+inline Span *SpanOf(uptr addr) {
+  uptr offset = addr - arena_start;
+  if (offset >= kArenaSize)
+    return nullptr;
+  return reinterpret_cast<Span *>(
+      atomic_load(&page_map[offset >> kPageShift], memory_order_acquire));
+}
+
+// Size classes (heap.cpp).
+u32 SizeClassOf(uptr size);  // 0 when size > kMaxSmallSize
+uptr ClassSize(u32 size_class);
+
+// Spans (heap.cpp). Under the heap lock unless said otherwise.
+// heap_mu is taken inside; LockHeap holds it for the collector.
+extern Mutex heap_mu;
+Span *AllocSmallSpan(u32 size_class);  // a span with free slots, marked cached
+void ReturnCachedSpan(Span *span);     // an M's cache gives a span back
+Span *AllocLargeSpan(uptr size);
+
+// Per-M allocation cache (heap_alloc.cpp), with the M's cache of recent
+// allocation-site stacks (alloc_stack.cpp).
+struct HeapCache {
+  static constexpr uptr kStackCacheSize = 64;
+  Span *spans[kNumSizeClasses];
+  u64 stack_keys[kStackCacheSize];
+  u32 stack_ids[kStackCacheSize];
+};
+
+// The stack depot id of an allocation site: frames from entry_frame (the
+// frame pointer of the heap's public entry point) outwards, within the G's
+// stack. cache may be null (a thread with no G): then one frame is kept.
+u32 AllocStackId(uptr entry_frame, G *g, HeapCache *cache);
+void FlushHeapCache(M *m);  // at thread exit: its spans go back to central
+// The collector holds the heap (heap_alloc.cpp) while it marks and sweeps, so
+// code allocating off a G waits.
+void LockHeap();
+void UnlockHeap();
+// Under LockHeap, world stopped: calls fn on every span, then frees large
+// spans whose object is gone and rebuilds the lists of spans with free slots.
+void SweepAllSpans(void (*fn)(Span *span, void *arg), void *arg);
+void ForEachRoot(void (*fn)(void **slot, void *arg), void *arg);
+
+}  // namespace __cgosan
+
+#endif  // CGOSAN_RTL_HEAP_INTERNAL_H

@@ -1,0 +1,64 @@
+// suppressions.cpp — sanitizer_common's SuppressionContext over cgosan's report
+// kinds (see suppressions.h).
+#include "suppressions.h"
+
+#include "sanitizer_common/sanitizer_flags.h"
+#include "sanitizer_common/sanitizer_placement_new.h"
+#include "sanitizer_common/sanitizer_stacktrace.h"
+#include "sanitizer_common/sanitizer_suppressions.h"
+#include "sanitizer_common/sanitizer_symbolizer.h"
+
+namespace __cgosan {
+
+// The suppression types are the report kinds, in ReportKind order.
+static const char *kSuppressionTypes[] = {
+#define CGOSAN_KIND_STRING(Enum, String) String,
+    CGOSAN_REPORT_KINDS(CGOSAN_KIND_STRING)
+#undef CGOSAN_KIND_STRING
+};
+
+// No static constructors (rtl.h): the context is built in place at start-up.
+alignas(64) static char context_storage[sizeof(SuppressionContext)];
+static SuppressionContext *context;
+
+void InitializeSuppressions() {
+  // Built afresh if called again (a test re-reading the flags).
+  context = new (context_storage)
+      SuppressionContext(kSuppressionTypes, ARRAY_SIZE(kSuppressionTypes));
+  context->ParseFromFile(flags()->suppressions);
+}
+
+static bool MatchAndCount(const char *str, const char *type) {
+  Suppression *s = nullptr;
+  if (!str || !*str || !context->Match(str, type, &s))
+    return false;
+  atomic_fetch_add(&s->hit_count, 1, memory_order_relaxed);
+  VPrintf(2, "%s: report matched suppression '%s:%s'\n", SanitizerToolName,
+          type, s->templ);
+  return true;
+}
+
+bool IsSuppressed(const ReportDesc &r) {
+  if (!context || !context->SuppressionCount())
+    return false;
+  const char *type = ReportKindName(r.kind);
+  if (!context->HasSuppressionType(type))
+    return false;
+  if (MatchAndCount(r.callee, type))
+    return true;
+  Symbolizer *symbolizer = Symbolizer::GetOrInit();
+  for (uptr i = 0; i < r.stack.size; i++) {
+    uptr pc = i == 0 ? r.stack.pcs[0]
+                     : StackTrace::GetPreviousInstructionPc(r.stack.pcs[i]);
+    SymbolizedStackHolder holder(symbolizer->SymbolizePC(pc));
+    for (const SymbolizedStack *f = holder.get(); f; f = f->next) {
+      if (MatchAndCount(f->info.function, type) ||
+          MatchAndCount(f->info.file, type) ||
+          MatchAndCount(f->info.module, type))
+        return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace __cgosan

@@ -1,0 +1,33 @@
+// suppressions.h — silencing known reports without switching checks off.
+//
+// CGOSAN_OPTIONS=suppressions=FILE names a file in sanitizer_common's format,
+// one "kind:pattern" a line ('#' starts a comment), where kind is a report
+// kind (unpinned-pointer-in-argument, data-race, ...) and pattern a template
+// with '*' wildcards ('^' / '$' anchor it). A report of that kind is
+// suppressed when the pattern matches its callee (the foreign function, or
+// the managed callback, it is about) or the function, source file or module
+// of any frame of its stack, as TSan matches its frames:
+//
+//   unpinned-pointer-in-argument:sqlite3_bind_*
+//   unpinned-pointer-store:legacy_cache.c
+//
+// A suppressed report is counted (SuppressedReportCount, and each
+// suppression's hit count), not printed, and does not end the process.
+#ifndef CGOSAN_RTL_SUPPRESSIONS_H
+#define CGOSAN_RTL_SUPPRESSIONS_H
+
+#include "report.h"
+
+namespace __cgosan {
+
+// Reads the suppressions flag's file; an unreadable file or an unknown kind
+// ends the process with a message. Called once, while the flags are parsed.
+void InitializeSuppressions();
+
+// True when a suppression matches r (see above). Symbolizes r's stack only
+// when a suppression of r's kind exists. Report path: no malloc.
+bool IsSuppressed(const ReportDesc &r);
+
+}  // namespace __cgosan
+
+#endif  // CGOSAN_RTL_SUPPRESSIONS_H

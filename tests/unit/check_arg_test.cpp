@@ -1,0 +1,334 @@
+// check_arg_test.cpp — cgosan_check_arg (checkers/check_arg.cpp): what is
+// looked at (the call site's type, or the whole object), pinning one level,
+// references, the false-positive shapes that must stay quiet, and the exact
+// report text (death tests, exit 66).
+#include "check_test_util.h"
+
+#define NOINLINE __attribute__((noinline))
+
+// Outside any namespace, static: the symbolizer names the functions exactly
+// "Name()" / "Name(void*)".
+// struct row { int64_t id; int64_t n; char *name; int64_t a, b, c; }: 48 bytes,
+// the pointer at offset 16 (the design's example).
+static const uint8_t kRowMask[1] = {0x04};
+static const cgosan_type kRow = {"struct row", 48, 24, kRowMask, 0};
+static const cgosan_type kChar32 = {"char[32]", 32, 0, nullptr, 0};
+static const cgosan_type kInt = {"int", 8, 0, nullptr, 0};
+static const cgosan_type kPtr = {"void *", 8, 8, cgotest::kMask1, 0};
+static const cgosan_type kPtr2 = {"void *[2]", 16, 16, cgotest::kMask3, 0};
+// struct pair { void *a; void *b; }
+static const cgosan_type kPair = {"struct pair", 16, 16, cgotest::kMask3, 0};
+// struct tagged { uintptr_t bits; void *p; } with bits an integer
+static const cgosan_type kTagged = {"struct tagged", 16, 16, cgotest::kMask2, 0};
+static const cgosan_type kMap = {"map[string]int", 48, 8, cgotest::kMask1,
+                          CGOSAN_TYPE_REFERENCE};
+
+// Allocation sites and checks at known lines, for the death tests. Static
+// and outside namespaces, so the symbolizer names them "Name()".
+// clang-format off
+constexpr int AllocRowLine = __LINE__; NOINLINE static void **AllocRow() { return static_cast<void **>(cgosan_new(&kRow)); }
+constexpr int AllocNameLine = __LINE__; NOINLINE static void *AllocName() { return cgosan_new(&kChar32); }
+constexpr int AllocArrayLine = __LINE__; NOINLINE static void **AllocArray() { return static_cast<void **>(cgosan_new_array(&kPtr, 4)); }
+constexpr int AllocCellLine = __LINE__; NOINLINE static void **AllocCell() { return static_cast<void **>(cgosan_new(&kPtr)); }
+constexpr int AllocMapLine = __LINE__; NOINLINE static void *AllocMap() { return cgosan_new(&kMap); }
+// clang-format on
+
+// The design's example: argument 2 of sqlite3_bind_blob.
+constexpr int BindRowLine = __LINE__ + 4;
+NOINLINE static void BindRow(void *) {
+  void **row = AllocRow();
+  row[2] = AllocName();
+  cgosan_check_arg(row, &kRow, "sqlite3_bind_blob", 2);
+}
+
+// A pinned array whose element 3 points 4 bytes into an unpinned object.
+constexpr int PassNestedLine = __LINE__ + 8;
+NOINLINE static void PassNested(void *) {
+  void **array = AllocArray();
+  array[3] = static_cast<char *>(AllocName()) + 4;
+  void **cell = AllocCell();
+  *cell = array;
+  cgosan_pinner *pn = cgosan_pinner_new();
+  cgosan_pin(pn, array);
+  cgosan_check_arg(cell, &kPtr, "qsort", 0);
+  cgosan_unpin(pn);
+}
+
+constexpr int PassMapLine = __LINE__ + 3;
+NOINLINE static void PassMap(void *) {
+  void *m = AllocMap();
+  cgosan_check_arg(m, nullptr, "lua_pushlightuserdata", 1);
+}
+
+namespace cgotest {
+namespace {
+
+using testing::ExitedWithCode;
+
+constexpr char kFile[] = __FILE__;
+const std::string kHex = "0x[0-9a-f]+";
+
+std::string Line(int line) { return std::to_string(line) + "(:[0-9]+)?"; }
+// "    #0 0x... in Function file:line" of an allocation stack.
+std::string AllocFrame(const std::string &function, int line) {
+  return "    #0 " + kHex + " in " + ReEscape(function) + " [^\n]*/" +
+         "check_arg_test.cpp:" + Line(line);
+}
+
+TEST(CheckArgDeath, DesignExample) {
+  EXPECT_EXIT(
+      cgosan_run(BindRow, nullptr), ExitedWithCode(66),
+      ReportRegex(
+          "unpinned-pointer-in-argument",
+          ReEscape("argument 2 of sqlite3_bind_blob has managed pointer to "
+                   "unpinned managed pointer"),
+          "BindRow(void*)", kFile, BindRowLine,
+          "  object " + kHex + ReEscape(" of type 'struct row' (48 bytes), "
+                                        "field at offset 16") +
+              "\n  holds " + kHex +
+              ReEscape(", object of type 'char[32]' (32 bytes), not pinned") +
+              "\n  " + kHex + " was allocated at:\n" +
+              AllocFrame("AllocName()", AllocNameLine) + "\n.*  " + kHex +
+              " was allocated at:\n" + AllocFrame("AllocRow()", AllocRowLine) +
+              "\n.*"));
+}
+
+TEST(CheckArgDeath, PinnedTargetHoldsUnpinned) {
+  EXPECT_EXIT(
+      cgosan_run(PassNested, nullptr), ExitedWithCode(66),
+      ReportRegex(
+          "unpinned-pointer-in-argument",
+          ReEscape("argument 0 of qsort has managed pointer to pinned memory "
+                   "holding unpinned managed pointer"),
+          "PassNested(void*)", kFile, PassNestedLine,
+          "  object " + kHex +
+              ReEscape(" of type 'void *' (8 bytes), field at offset 0") +
+              "\n  holds " + kHex +
+              ReEscape(", pinned object of type 'void *[4]' (32 bytes), whose "
+                       "element 3 (offset 24)") +
+              "\n  holds " + kHex + ", 4 bytes into object " + kHex +
+              ReEscape(" of type 'char[32]' (32 bytes), not pinned") + "\n  " +
+              kHex + " was allocated at:\n" +
+              AllocFrame("AllocName()", AllocNameLine) + "\n.*  " + kHex +
+              " was allocated at:\n" +
+              AllocFrame("AllocArray()", AllocArrayLine) + "\n.*  " + kHex +
+              " was allocated at:\n" +
+              AllocFrame("AllocCell()", AllocCellLine) + "\n.*"));
+}
+
+TEST(CheckArgDeath, ReferenceArgument) {
+  EXPECT_EXIT(
+      cgosan_run(PassMap, nullptr), ExitedWithCode(66),
+      ReportRegex("unpinned-pointer-in-argument",
+                  ReEscape("argument 1 of lua_pushlightuserdata is managed "
+                           "reference of type 'map[string]int', which foreign "
+                           "code may never hold"),
+                  "PassMap(void*)", kFile, PassMapLine,
+                  "  " + kHex + ReEscape(" is object of type 'map[string]int' "
+                                         "(48 bytes)") +
+                      "\n  " + kHex + " was allocated at:\n" +
+                      AllocFrame("AllocMap()", AllocMapLine) + "\n.*"));
+}
+
+// ---- Semantics, in process (halt_on_error=0, reports captured) ---------------
+
+// Runs f on a G with cgocheck=1 and returns what it reported.
+template <typename F>
+Reported Check(F &&f, int cgocheck = 1) {
+  return ReportsOf(cgocheck, [&] { RunManaged(f); });
+}
+
+TEST(CheckArg, ForeignMemoryIsNeverRead) {
+  // Uninitialised foreign memory that happens to hold managed addresses
+  // (golang/go#19928's shape), passed typed and untyped: not looked at.
+  Reported r = Check([] {
+    void *target = cgosan_new(&kInt);
+    auto **foreign = static_cast<void **>(malloc(4 * sizeof(void *)));
+    for (int i = 0; i < 4; i++) foreign[i] = target;
+    cgosan_check_arg(foreign, nullptr, "f", 0);
+    cgosan_check_arg(foreign, &kPair, "f", 0);
+    free(foreign);
+  });
+  EXPECT_EQ(r.count, 0u) << r.text;
+}
+
+TEST(CheckArg, IntegerThatLooksLikeAPointer) {
+  // A word the heap's map does not call a pointer (golang/go#14426): quiet,
+  // even when the call site's type says pointer there.
+  Reported r = Check([] {
+    auto *t = static_cast<uintptr_t *>(cgosan_new(&kTagged));
+    t[0] = reinterpret_cast<uintptr_t>(cgosan_new(&kInt));
+    cgosan_check_arg(t, nullptr, "f", 0);
+    cgosan_check_arg(t, &kPair, "f", 0);
+  });
+  EXPECT_EQ(r.count, 0u) << r.text;
+}
+
+TEST(CheckArg, ForeignPointersNilAndStackAreFine) {
+  Reported r = Check([] {
+    auto **pair = static_cast<void **>(cgosan_new(&kPair));
+    pair[0] = malloc(16);  // a pointer into foreign memory (golang/go#22788)
+    pair[1] = &pair;       // a pointer to the G stack: not managed
+    cgosan_check_arg(pair, nullptr, "f", 0);
+    cgosan_check_arg(nullptr, nullptr, "f", 0);
+    cgosan_check_arg(nullptr, &kPair, "f", 0);
+    void *local[2] = {cgosan_new(&kInt), nullptr};  // on the G stack
+    cgosan_check_arg(local, &kPtr2, "f", 0);
+    free(pair[0]);
+  });
+  EXPECT_EQ(r.count, 0u) << r.text;
+}
+
+TEST(CheckArg, OnlyTheCallSitesTypeIsChecked) {
+  Reported r = Check([] {
+    auto **pair = static_cast<void **>(cgosan_new(&kPair));
+    pair[1] = cgosan_new(&kInt);
+    cgosan_check_arg(&pair[0], &kPtr, "f", 0);   // a field: only word 0
+    cgosan_check_arg(&pair[0], &kInt, "f", 0);   // no pointers: not looked at
+  });
+  EXPECT_EQ(r.count, 0u) << r.text;
+  r = Check([] {
+    auto **pair = static_cast<void **>(cgosan_new(&kPair));
+    pair[1] = cgosan_new(&kInt);
+    cgosan_check_arg(&pair[1], &kPtr, "f", 0);
+  });
+  EXPECT_EQ(r.count, 1u) << r.text;
+  EXPECT_NE(r.text.find("field at offset 8"), std::string::npos) << r.text;
+}
+
+TEST(CheckArg, TypeRunningPastTheObjectIsClamped) {
+  Reported r = Check([] {
+    auto **pair = static_cast<void **>(cgosan_new(&kPair));
+    // "void *[2]" at pair[1] would run 8 bytes past the object.
+    cgosan_check_arg(&pair[1], &kPtr2, "f", 0);
+    pair[1] = cgosan_new(&kInt);
+    cgosan_check_arg(&pair[1], &kPtr2, "g", 0);
+  });
+  EXPECT_EQ(r.count, 1u) << r.text;
+  EXPECT_NE(r.text.find("argument 0 of g"), std::string::npos) << r.text;
+}
+
+TEST(CheckArg, PinnedIsFollowedOneLevel) {
+  // a -> pinned b -> pinned c -> unpinned d: b and c are fine; c is not
+  // followed (pinning is not transitive, and Go checks one level).
+  Reported r = Check([] {
+    void **a = static_cast<void **>(cgosan_new(&kPtr));
+    void **b = static_cast<void **>(cgosan_new(&kPtr));
+    void **c = static_cast<void **>(cgosan_new(&kPtr));
+    *a = b;
+    *b = c;
+    *c = cgosan_new(&kInt);
+    ScopedPinner pn;
+    pn.Pin(b);
+    pn.Pin(c);
+    cgosan_check_arg(a, nullptr, "f", 0);
+    pn.Unpin();
+    pn.Pin(b);  // now c, held by pinned b, is not pinned
+    cgosan_check_arg(a, nullptr, "g", 0);
+  });
+  EXPECT_EQ(r.count, 1u) << r.text;
+  EXPECT_EQ(FirstMessage(r.text),
+            "argument 0 of g has managed pointer to pinned memory holding "
+            "unpinned managed pointer");
+}
+
+TEST(CheckArg, PinningTheArgumentItselfChangesNothing) {
+  // The argument is pinned by the call anyway; what it holds must be pinned.
+  Reported r = Check([] {
+    void **a = static_cast<void **>(cgosan_new(&kPtr));
+    *a = cgosan_new(&kInt);
+    ScopedPinner pn;
+    pn.Pin(a);
+    cgosan_check_arg(a, nullptr, "f", 0);
+    pn.Pin(*a);
+    cgosan_check_arg(a, nullptr, "g", 0);
+  });
+  EXPECT_EQ(r.count, 1u) << r.text;
+  EXPECT_NE(r.text.find("argument 0 of f"), std::string::npos) << r.text;
+}
+
+TEST(CheckArg, SelfReferenceIsUnpinned) {
+  // As Go: the argument's own object in one of its slots is not pinned.
+  Reported r = Check([] {
+    void **a = static_cast<void **>(cgosan_new(&kPtr));
+    *a = a;
+    cgosan_check_arg(a, nullptr, "f", 0);
+  });
+  EXPECT_EQ(r.count, 1u) << r.text;
+}
+
+TEST(CheckArg, ReferencesFailPinnedOrNot) {
+  Reported r = Check([] {
+    void *m = cgosan_new(&kMap);
+    void **cell = static_cast<void **>(cgosan_new(&kPtr));
+    *cell = m;
+    ScopedPinner pn;
+    pn.Pin(m);
+    cgosan_check_arg(cell, nullptr, "f", 0);  // a slot holding a reference
+    cgosan_check_arg(m, &kMap, "g", 1);       // the reference itself
+    cgosan_check_arg(m, nullptr, "h", 2);     // untyped, into a reference
+  });
+  EXPECT_EQ(r.count, 3u) << r.text;
+  EXPECT_EQ(FirstMessage(r.text),
+            "argument 0 of f has managed pointer to managed reference of type "
+            "'map[string]int'");
+  EXPECT_NE(r.text.find("argument 1 of g is managed reference of type "
+                        "'map[string]int', which foreign code may never hold"),
+            std::string::npos)
+      << r.text;
+  EXPECT_NE(r.text.find("argument 2 of h is managed reference"),
+            std::string::npos)
+      << r.text;
+}
+
+TEST(CheckArg, ArrayElementsAndInteriorPointers) {
+  Reported r = Check([] {
+    void **array = static_cast<void **>(cgosan_new_array(&kPair, 3));
+    array[5] = static_cast<char *>(cgosan_new(&kChar32)) + 8;  // element 2.b
+    cgosan_check_arg(&array[2], nullptr, "f", 0);  // untyped: whole object
+  });
+  ASSERT_EQ(r.count, 1u) << r.text;
+  EXPECT_NE(r.text.find("of type 'struct pair[3]' (48 bytes), element 2, field "
+                        "at offset 8 in it (offset 40)"),
+            std::string::npos)
+      << r.text;
+  EXPECT_NE(r.text.find(", 8 bytes into object 0x"), std::string::npos)
+      << r.text;
+}
+
+TEST(CheckArg, UnknownCallee) {
+  Reported r = Check([] {
+    void **a = static_cast<void **>(cgosan_new(&kPtr));
+    *a = cgosan_new(&kInt);
+    cgosan_check_arg(a, nullptr, nullptr, 3);
+  });
+  EXPECT_EQ(FirstMessage(r.text),
+            "argument 3 of <unknown function> has managed pointer to unpinned "
+            "managed pointer");
+}
+
+TEST(CheckArg, CgocheckZeroChecksNothing) {
+  auto bad = [] {
+    void **a = static_cast<void **>(cgosan_new(&kPtr));
+    *a = cgosan_new(&kInt);
+    cgosan_check_arg(a, nullptr, "f", 0);
+    cgosan_check_arg(cgosan_new(&kMap), nullptr, "f", 0);
+  };
+  EXPECT_EQ(Check(bad, 0).count, 0u);
+  EXPECT_EQ(Check(bad, 1).count, 2u);
+  EXPECT_EQ(Check(bad, 2).count, 2u);
+}
+
+TEST(CheckArg, ErrnoIsKept) {
+  Reported r = Check([] {
+    void **a = static_cast<void **>(cgosan_new(&kPtr));
+    *a = cgosan_new(&kInt);
+    errno = 4242;
+    cgosan_check_arg(a, nullptr, "f", 0);
+    EXPECT_EQ(errno, 4242);
+  });
+  EXPECT_EQ(r.count, 1u);
+}
+
+}  // namespace
+}  // namespace cgotest

@@ -1,0 +1,167 @@
+// check_options_test.cpp — CGOSAN_OPTIONS for the pointer checks, through a
+// child process (tests/unit/check_helper.cpp): cgocheck=0|1|2, suppressions
+// (by callee, by frame, by file; unknown kinds and missing files), and that a
+// suppressed report neither prints nor halts.
+#include <stdio.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "test_util.h"
+
+#ifndef CGOSAN_CHECK_HELPER
+#error "CGOSAN_CHECK_HELPER must name the check helper executable"
+#endif
+
+namespace cgotest {
+namespace {
+
+ChildResult RunHelper(const std::string &options) {
+  return RunChild({CGOSAN_CHECK_HELPER}, options.c_str());
+}
+
+size_t Count(const std::string &text, const std::string &what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos;
+       at = text.find(what, at + 1))
+    n++;
+  return n;
+}
+
+// A suppressions file for a test, removed at the end.
+class SuppressionsFile {
+ public:
+  explicit SuppressionsFile(const std::string &text) {
+    char name[] = "/tmp/cgosan-supp-XXXXXX";
+    int fd = mkstemp(name);
+    path_ = name;
+    if (fd >= 0) {
+      ssize_t n = write(fd, text.data(), text.size());
+      (void)n;
+      close(fd);
+    }
+  }
+  ~SuppressionsFile() { unlink(path_.c_str()); }
+  const std::string &path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+const char kArgKind[] = "ERROR: CgoSanitizer: unpinned-pointer-in-argument";
+const char kResultKind[] = "ERROR: CgoSanitizer: unpinned-pointer-in-result";
+const char kStoreKind[] = "ERROR: CgoSanitizer: unpinned-pointer-store";
+
+TEST(CheckOptions, CgocheckZeroIsSilent) {
+  ChildResult r = RunHelper("cgocheck=0");
+  EXPECT_TRUE(r.exited && r.exit_code == 0) << r.output;
+  EXPECT_EQ(Count(r.output, "ERROR:"), 0u) << r.output;
+  EXPECT_NE(r.output.find("done reports=0 suppressed=0"), std::string::npos)
+      << r.output;
+}
+
+TEST(CheckOptions, CgocheckOneIsTheDefaultAndHalts) {
+  ChildResult r = RunHelper("");
+  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
+  EXPECT_EQ(Count(r.output, "ERROR:"), 1u) << r.output;
+  EXPECT_NE(r.output.find("argument 2 of sqlite3_bind_blob"), std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("done"), std::string::npos) << r.output;
+}
+
+TEST(CheckOptions, CgocheckOneChecksArgumentsAndResults) {
+  ChildResult r = RunHelper("cgocheck=1:halt_on_error=0");
+  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
+  EXPECT_EQ(Count(r.output, kArgKind), 2u) << r.output;
+  EXPECT_EQ(Count(r.output, kResultKind), 1u) << r.output;
+  EXPECT_EQ(Count(r.output, kStoreKind), 0u) << r.output;
+  EXPECT_NE(r.output.find("done reports=3 suppressed=0"), std::string::npos)
+      << r.output;
+}
+
+TEST(CheckOptions, CgocheckTwoAddsStores) {
+  ChildResult r = RunHelper("cgocheck=2:halt_on_error=0");
+  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
+  EXPECT_EQ(Count(r.output, kStoreKind), 1u) << r.output;
+  EXPECT_NE(r.output.find("in StoreIntoForeign()"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("done reports=4 suppressed=0"), std::string::npos)
+      << r.output;
+}
+
+TEST(CheckOptions, CgocheckOutOfRange) {
+  for (const char *bad : {"cgocheck=3", "cgocheck=-1"}) {
+    ChildResult r = RunHelper(bad);
+    EXPECT_TRUE(r.exited && r.exit_code != 0) << r.output;
+    EXPECT_NE(r.output.find("CGOSAN_OPTIONS: " + std::string(bad) +
+                            " is out of range [0, 2]"),
+              std::string::npos)
+        << r.output;
+  }
+}
+
+TEST(CheckOptions, SuppressOneCalleeNotAnother) {
+  SuppressionsFile supp(
+      "# sqlite keeps no pointers past the call\n"
+      "unpinned-pointer-in-argument:sqlite3_bind_*\n");
+  ChildResult r =
+      RunHelper("halt_on_error=0:suppressions=" + supp.path());
+  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
+  EXPECT_EQ(r.output.find("of sqlite3_bind_blob"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("argument 2 of other_fn"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("done reports=2 suppressed=1"), std::string::npos)
+      << r.output;
+}
+
+TEST(CheckOptions, SuppressedReportsDoNotHalt) {
+  // halt_on_error=1 (the default): the suppressed first report goes by, the
+  // next one halts.
+  SuppressionsFile supp("unpinned-pointer-in-argument:sqlite3_bind_blob\n");
+  ChildResult r = RunHelper("suppressions=" + supp.path());
+  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
+  EXPECT_EQ(Count(r.output, "ERROR:"), 1u) << r.output;
+  EXPECT_NE(r.output.find("argument 2 of other_fn"), std::string::npos)
+      << r.output;
+}
+
+TEST(CheckOptions, SuppressByFrameFileAndKind) {
+  // Every report matched: by callee, by a frame's function (the store has no
+  // callee), by source file; the process runs to the end and exits 0.
+  SuppressionsFile supp(
+      "unpinned-pointer-in-argument:check_helper.cpp\n"
+      "unpinned-pointer-in-result:make_row_cb\n"
+      "unpinned-pointer-store:StoreIntoForeign\n");
+  ChildResult r = RunHelper("cgocheck=2:suppressions=" + supp.path());
+  EXPECT_TRUE(r.exited && r.exit_code == 0) << r.output;
+  EXPECT_EQ(Count(r.output, "ERROR:"), 0u) << r.output;
+  EXPECT_NE(r.output.find("done reports=0 suppressed=4"), std::string::npos)
+      << r.output;
+}
+
+TEST(CheckOptions, SuppressionOfAnotherKindDoesNotMatch) {
+  SuppressionsFile supp("unpinned-pointer-in-result:sqlite3_bind_blob\n");
+  ChildResult r =
+      RunHelper("halt_on_error=0:suppressions=" + supp.path());
+  EXPECT_NE(r.output.find("argument 2 of sqlite3_bind_blob"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("suppressed=0"), std::string::npos) << r.output;
+}
+
+TEST(CheckOptions, BadSuppressions) {
+  SuppressionsFile supp("unpinned-pointer:foo\n");
+  ChildResult r = RunHelper("suppressions=" + supp.path());
+  EXPECT_TRUE(r.exited && r.exit_code != 0) << r.output;
+  EXPECT_NE(r.output.find("failed to parse suppressions"), std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("done"), std::string::npos) << r.output;
+  r = RunHelper("suppressions=/nonexistent/cgosan.supp");
+  EXPECT_TRUE(r.exited && r.exit_code != 0) << r.output;
+  EXPECT_NE(r.output.find("failed to read suppressions file"),
+            std::string::npos)
+      << r.output;
+}
+
+}  // namespace
+}  // namespace cgotest
