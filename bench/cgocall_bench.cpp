@@ -34,6 +34,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ratio_table.h"
+
 #include <cstring>
 #include <map>
 #include <string>
@@ -236,51 +238,9 @@ BENCHMARK(BM_ExtraMFirstCallback)->MinTime(kMinTime)->UseManualTime();
 BENCHMARK(BM_RunEmptyG)->MinTime(kMinTime);
 BENCHMARK(BM_Syscall)->MinTime(kMinTime);
 
-// ---- Report: the console output, then the ratio table ------------------------
+// ---- The ratio table -----------------------------------------------------------
 
-class CollectingReporter : public benchmark::ConsoleReporter {
- public:
-  // Colour only on a terminal (a custom reporter does not get the library's
-  // --benchmark_color handling).
-  CollectingReporter()
-      : ConsoleReporter(isatty(STDOUT_FILENO) ? OO_Defaults : OO_Tabular) {}
-
-  struct Result {
-    double ns = 0;  // wall (or manual) time per iteration
-    bool error = false;
-    std::string error_message;
-  };
-
-  void ReportRuns(const std::vector<Run> &runs) override {
-    for (const Run &run : runs) {
-      if (run.run_type != Run::RT_Iteration)
-        continue;
-      Result &r = results_[run.run_name.function_name];
-      r.error = run.error_occurred;
-      r.error_message = run.error_message;
-      if (!run.error_occurred && run.iterations > 0)
-        r.ns = run.real_accumulated_time / static_cast<double>(run.iterations) *
-               1e9;
-    }
-    ConsoleReporter::ReportRuns(runs);
-  }
-
-  const Result *Find(const char *name) const {
-    auto it = results_.find(name);
-    return it == results_.end() ? nullptr : &it->second;
-  }
-
- private:
-  std::map<std::string, Result> results_;
-};
-
-struct Row {
-  const char *benchmark;
-  const char *what;
-  double target_ns;  // 0: no target
-};
-
-const Row kRows[] = {
+const bench::Row kRows[] = {
     {"BM_DirectCall_InG", "direct call, in a G (baseline)", 0},
     {"BM_DirectCall_Foreign", "direct call, foreign code", 0},
     {"BM_Cgocall", "cgocall round trip", 10},
@@ -292,57 +252,11 @@ const Row kRows[] = {
     {"BM_Syscall", "(context) one system call, getppid", 0},
 };
 
-void PrintTable(const CollectingReporter &reporter) {
-  const CollectingReporter::Result *base = reporter.Find("BM_DirectCall_InG");
-  double base_ns = base && !base->error ? base->ns : 0;
-  printf("\ncgosan crossing costs (wall time per operation; ratio = / direct "
-         "call in a G, same run)\n");
-  printf("%-36s %10s %9s %10s  %s\n", "operation", "ns", "ratio", "target",
-         "met");
-  printf("%-36s %10s %9s %10s  %s\n", "------------------------------------",
-         "----------", "---------", "----------", "---");
-  int met = 0, missed = 0;
-  for (const Row &row : kRows) {
-    const CollectingReporter::Result *r = reporter.Find(row.benchmark);
-    char target[32] = "-";
-    if (row.target_ns >= 1000)
-      snprintf(target, sizeof target, "<= %g us", row.target_ns / 1000);
-    else if (row.target_ns > 0)
-      snprintf(target, sizeof target, "<= %g ns", row.target_ns);
-    if (!r) {
-      printf("%-36s %10s %9s %10s  %s\n", row.what, "not run", "", target, "");
-      continue;
-    }
-    if (r->error) {
-      printf("%-36s %10s %9s %10s  %s (%s)\n", row.what, "ERROR", "", target,
-             row.target_ns > 0 ? "?" : "", r->error_message.c_str());
-      continue;
-    }
-    char ratio[32] = "-";
-    if (base_ns > 0)
-      snprintf(ratio, sizeof ratio, "%.1fx", r->ns / base_ns);
-    const char *verdict = "";
-    if (row.target_ns > 0) {
-      bool ok = r->ns <= row.target_ns;
-      verdict = ok ? "yes" : "NO";
-      (ok ? met : missed)++;
-    }
-    printf("%-36s %10.2f %9s %10s  %s\n", row.what, r->ns, ratio, target,
-           verdict);
-  }
-  printf("targets met: %d of %d (targets are goals, not assertions)\n", met,
-         met + missed);
-}
-
 }  // namespace
 
 int main(int argc, char **argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv))
-    return 1;
-  CollectingReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  benchmark::Shutdown();
-  PrintTable(reporter);
-  return 0;
+  return bench::RunAndPrintTable(
+      argc, argv,
+      "cgosan crossing costs (wall time per operation; ratio = / direct call in a G, same run)",
+      "BM_DirectCall_InG", kRows, sizeof(kRows) / sizeof(kRows[0]));
 }
