@@ -25,6 +25,22 @@ int foo_async(void (*cb)(void *ud), void *ud);
  * errno to ERANGE; on junk returns 0 and sets errno to EINVAL. */
 long foo_parse(const char *text);
 
+/* Copies the n-byte record into libfoo's journal (and returns its index):
+ * libfoo keeps the bytes, including any pointers they hold. */
+size_t foo_store(const void *record, size_t n);
+
+/* Asks cb for the value of key and returns what cb returned: libfoo keeps
+ * the returned pointer in its cache. */
+const void *foo_lookup(const void *(*cb)(int key, void *ud), int key, void *ud);
+
+/* A registry object that libfoo owns; its user field is for the caller. */
+struct foo_registry {
+  void *user;
+  int generation;
+};
+struct foo_registry *foo_registry_new(void);
+void foo_registry_free(struct foo_registry *registry);
+
 #ifdef __cplusplus
 }
 #endif
