@@ -127,8 +127,7 @@ static void MarkRoots(Marker *marker) {
 // --- Sweeping ------------------------------------------------------------------
 
 static void Poison(const Span *s, uptr index) {
-  const ObjectMeta &meta = s->meta[index];
-  uptr size = meta.type ? meta.type->size * meta.count : 0;
+  uptr size = s->ObjectSize(index);
   __builtin_memset(reinterpret_cast<void *>(s->SlotBase(index)), kPoison,
                    size ? size : 1);
 }

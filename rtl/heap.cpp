@@ -216,13 +216,13 @@ bool FindObject(uptr addr, ObjectInfo *info) {
     return false;
   const ObjectMeta &meta = s->meta[index];
   uptr base = s->SlotBase(index);
-  uptr size = meta.type ? meta.type->size * meta.count : 0;
+  uptr size = s->ObjectSize(index);
   if (addr - base >= size && !(size == 0 && addr == base))
     return false;
   info->base = base;
   info->size = size;
   info->type = meta.type;
-  info->count = meta.count;
+  info->count = s->Count(index);
   info->alloc_stack = meta.alloc_stack;
   return true;
 }

@@ -45,7 +45,10 @@ static void Publish(Span *s, uptr index, const cgosan_type *t, uptr count,
                     u32 stack) {
   ObjectMeta &meta = s->meta[index];
   meta.type = t;
-  meta.count = count;
+  if (s->size_class)
+    meta.small_count = static_cast<u32>(count);
+  else
+    s->large_count = count;
   meta.alloc_stack = stack;
   atomic_uint64_t *word = &s->alloc_bits[index / 64];
   atomic_store(word,

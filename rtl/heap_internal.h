@@ -12,10 +12,12 @@ constexpr uptr kPageSize = 1ull << kPageShift;
 constexpr uptr kMaxSmallSize = 32 << 10;
 constexpr uptr kNumSizeClasses = 68;  // Go's 67 classes; class 0 is "large"
 
-// Per-object facts kept beside the object, not in it.
+// Per-object facts kept beside the object, not in it: 16 bytes a slot. A
+// small object's element count fits 32 bits (its size is at most 32 KiB);
+// a large object's count lives in its span.
 struct ObjectMeta {
   const cgosan_type *type;
-  uptr count;
+  u32 small_count;
   u32 alloc_stack;
 };
 
@@ -33,10 +35,18 @@ struct Span {
   u64 *quarantine_bits;
   u64 *mark_bits;
   ObjectMeta *meta;
+  uptr large_count;  // element count of a large span's object
   Span *next;     // in a central list or the free-run list
   Span *next_all; // every span in use
   bool cached;    // owned by an M's cache (only that M allocates from it)
 
+  uptr Count(uptr index) const {
+    return size_class ? meta[index].small_count : large_count;
+  }
+  uptr ObjectSize(uptr index) const {
+    const cgosan_type *t = meta[index].type;
+    return t ? t->size * Count(index) : 0;
+  }
   uptr SlotIndex(uptr addr) const { return (addr - start) / elem_size; }
   uptr SlotBase(uptr index) const { return start + index * elem_size; }
 };
