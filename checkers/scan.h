@@ -13,7 +13,6 @@
 #define CGOSAN_CHECKERS_SCAN_H
 
 #include "heap.h"
-#include "heap.h"
 #include "pinner.h"
 #include "report.h"
 
