@@ -78,14 +78,7 @@ static bool CheckResultRange(const ObjectInfo &obj, uptr lo, uptr hi,
     SlotVerdict v = JudgeValue(value, &target);
     if (v == kSlotFine || v == kSlotPinned)
       return true;
-    f->verdict = v;
-    f->holder_managed = true;
-    f->holder = obj;
-    f->slot = a;
-    f->value = value;
-    f->target = target;
-    f->nested = false;
-    return false;
+    return RecordBadSlot(f, v, obj, a, value, target, false);
   });
 }
 

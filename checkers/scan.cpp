@@ -12,14 +12,7 @@ bool CheckPinnedTarget(const ObjectInfo &pinned, Finding *f) {
     SlotVerdict v = JudgeValue(value, &target);
     if (v == kSlotFine || v == kSlotPinned)
       return true;  // pinning is not transitive, and not followed further
-    f->verdict = v;
-    f->holder_managed = true;
-    f->holder = pinned;
-    f->slot = a;
-    f->value = value;
-    f->target = target;
-    f->nested = true;
-    return false;
+    return RecordBadSlot(f, v, pinned, a, value, target, true);
   });
 }
 

@@ -53,6 +53,21 @@ struct Finding {
   uptr outer_slot;
 };
 
+// Records a bad managed slot in f; returns false, so a walk visitor can
+// `return RecordBadSlot(...)` to stop at it.
+inline bool RecordBadSlot(Finding *f, SlotVerdict v, const ObjectInfo &holder,
+                          uptr slot, uptr value, const ObjectInfo &target,
+                          bool nested) {
+  f->verdict = v;
+  f->holder_managed = true;
+  f->holder = holder;
+  f->slot = slot;
+  f->value = value;
+  f->target = target;
+  f->nested = nested;
+  return false;
+}
+
 // Judges the word `value`: fills `target` when it points into a live object.
 ALWAYS_INLINE SlotVerdict JudgeValue(uptr value, ObjectInfo *target) {
   if (!InArena(value) || !FindObject(value, target))
@@ -149,14 +164,7 @@ ALWAYS_INLINE bool CheckManagedRange(const ObjectInfo &obj, uptr lo, uptr hi,
       f->outer_slot = a;
       return false;
     }
-    f->verdict = v;
-    f->holder_managed = true;
-    f->holder = obj;
-    f->slot = a;
-    f->value = value;
-    f->target = target;
-    f->nested = false;
-    return false;
+    return RecordBadSlot(f, v, obj, a, value, target, false);
   });
 }
 

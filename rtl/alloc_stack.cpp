@@ -7,6 +7,7 @@
 // them), stays inside the G's stack (it ends at the switch frame that started
 // the G), and a small per-M cache maps the hash of the walked PCs to the depot
 // id, so a hot allocation site pays the depot once.
+#include "frame_walk.h"
 #include "heap_internal.h"
 #include "sanitizer_common/sanitizer_stackdepot.h"
 
@@ -35,17 +36,7 @@ u32 AllocStackId(uptr entry_frame, G *g, HeapCache *cache) {
     pcs[n++] = reinterpret_cast<uptr *>(entry_frame)[1];
     return StackDepotPut(StackTrace(pcs, n));
   }
-  uptr fp = entry_frame;
-  while (n < kMaxAllocFrames && fp >= g->stack_lo &&
-         fp + 2 * sizeof(uptr) <= g->stack_hi && fp % sizeof(uptr) == 0) {
-    const uptr *frame = reinterpret_cast<const uptr *>(fp);
-    if (frame[1] == 0)
-      break;
-    pcs[n++] = frame[1];
-    if (frame[0] <= fp)  // frames move up the stack, or the chain ends
-      break;
-    fp = frame[0];
-  }
+  n = WalkGFrames(entry_frame, g, pcs, kMaxAllocFrames);
   u64 key = HashPcs(pcs, n);
   uptr slot = key % HeapCache::kStackCacheSize;
   if (cache->stack_keys[slot] == key)

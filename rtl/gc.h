@@ -24,6 +24,16 @@ ALWAYS_INLINE void Safepoint(G *g) {
     Collect();
 }
 
+// The same for calls that running Gs and foreign code both make (pinning,
+// handles): a safepoint only when the caller is a running G. A G that only
+// pins must not hold off a collection.
+ALWAYS_INLINE void SafepointIfRunning() {
+  M *m = CurrentM();
+  G *g = m ? m->curg : nullptr;
+  if (g && atomic_load(&g->status, memory_order_relaxed) == kGRunning)
+    Safepoint(g);
+}
+
 }  // namespace __cgosan
 
 #endif  // CGOSAN_RTL_GC_H

@@ -215,15 +215,6 @@ uptr NumLiveHandles() {
   return atomic_load(&live_handles, memory_order_relaxed);
 }
 
-// Pinning and handle calls are safepoints of a running G, as heap calls are
-// (gc.cpp): a G that only pins must not hold off a collection.
-ALWAYS_INLINE void AtSafepoint() {
-  M *m = CurrentM();
-  G *g = m ? m->curg : nullptr;
-  if (g && atomic_load(&g->status, memory_order_relaxed) == kGRunning)
-    Safepoint(g);
-}
-
 }  // namespace __cgosan
 
 using namespace __cgosan;
@@ -234,7 +225,7 @@ SANITIZER_INTERFACE_ATTRIBUTE
 uintptr_t cgosan_handle_new(void *p) {
   EnsureInitialized();
   ErrnoSaver errno_saver;
-  AtSafepoint();
+  SafepointIfRunning();
   SpinMutexLock lock(&handle_mu);
   uptr index = TakeSlot();
   HandleSlot *s = SlotOf(index);
@@ -272,7 +263,7 @@ SANITIZER_INTERFACE_ATTRIBUTE
 void cgosan_handle_delete(uintptr_t h) {
   EnsureInitialized();
   ErrnoSaver errno_saver;
-  AtSafepoint();
+  SafepointIfRunning();
   u32 stack = CaptureStackIdFast();
   SpinMutexLock lock(&handle_mu);
   u32 gen = HandleGeneration(h);

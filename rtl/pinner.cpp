@@ -405,15 +405,6 @@ static void ReportPinnerLeak(cgosan_pinner *pn) {
   EmitReport(r);
 }
 
-// Pinning and handle calls are safepoints of a running G, as heap calls are
-// (gc.cpp): a G that only pins must not hold off a collection.
-ALWAYS_INLINE void AtSafepoint() {
-  M *m = CurrentM();
-  G *g = m ? m->curg : nullptr;
-  if (g && atomic_load(&g->status, memory_order_relaxed) == kGRunning)
-    Safepoint(g);
-}
-
 }  // namespace __cgosan
 
 using namespace __cgosan;
@@ -431,7 +422,7 @@ SANITIZER_INTERFACE_ATTRIBUTE
 void cgosan_pin(cgosan_pinner *pn, const void *p) {
   EnsureInitialized();
   ErrnoSaver errno_saver;
-  AtSafepoint();
+  SafepointIfRunning();
   if (!CheckPinner(pn, "cgosan_pin"))
     return;
   uptr addr = reinterpret_cast<uptr>(p);
@@ -454,7 +445,7 @@ SANITIZER_INTERFACE_ATTRIBUTE
 void cgosan_unpin(cgosan_pinner *pn) {
   EnsureInitialized();
   ErrnoSaver errno_saver;
-  AtSafepoint();
+  SafepointIfRunning();
   if (!CheckPinner(pn, "cgosan_unpin"))
     return;
   SpinMutexLock lock(&pn->mu);
@@ -465,7 +456,7 @@ SANITIZER_INTERFACE_ATTRIBUTE
 void cgosan_pinner_free(cgosan_pinner *pn) {
   EnsureInitialized();
   ErrnoSaver errno_saver;
-  AtSafepoint();
+  SafepointIfRunning();
   if (!CheckPinner(pn, "cgosan_pinner_free"))
     return;
   {

@@ -8,6 +8,8 @@
 // boundary, and dropped at the top, so frame #0 is the user's code.
 #include "report.h"
 
+#include "frame_walk.h"
+
 #include "suppressions.h"
 
 #include "sanitizer_common/sanitizer_flags.h"
@@ -122,9 +124,7 @@ u32 CaptureStackId() {
       StackTrace(stack.pcs + 1, static_cast<u32>(stack.size - 1)));
 }
 
-// Frame pointers, within the running G's stack only: every address read is
-// inside the G's mapping, whatever foreign code left in %rbp. The chain ends
-// at the switch frame that started the G (or the callback).
+// Frame pointers, within the running G's stack only (frame_walk.h).
 NOINLINE u32 CaptureStackIdFast() {
   M *m = CurrentM();
   G *g = m ? m->curg : nullptr;
@@ -133,17 +133,7 @@ NOINLINE u32 CaptureStackIdFast() {
     return CaptureStackId();
   constexpr uptr kMaxFastFrames = 32;
   uptr pcs[kMaxFastFrames];
-  uptr n = 0;
-  while (n < kMaxFastFrames && fp >= g->stack_lo &&
-         fp + 2 * sizeof(uptr) <= g->stack_hi && fp % sizeof(uptr) == 0) {
-    const uptr *frame = reinterpret_cast<const uptr *>(fp);
-    if (frame[1] == 0)
-      break;
-    pcs[n++] = frame[1];
-    if (frame[0] <= fp)  // frames move up the stack, or the chain ends
-      break;
-    fp = frame[0];
-  }
+  uptr n = WalkGFrames(fp, g, pcs, kMaxFastFrames);
   return n ? StackDepotPut(StackTrace(pcs, static_cast<u32>(n))) : 0;
 }
 
