@@ -4,6 +4,9 @@
 //   BM_CheckArg_PointerFree64  a managed 64-byte object whose type has no pointers
 //   BM_CheckArg_Slots16_Nil    a managed 1 KiB object, 16 pointer slots, all nil
 //   BM_CheckArg_Slots16_Pinned the same, every slot holding a pinned managed pointer
+// and, for the same four arguments, BM_CgocallArg_*: the check followed by an
+// empty cgosan_cgocall from a G, as a checked call to C does it; these are the
+// figures scripts/bench puts beside Go 1.19's cgo call with the same argument.
 #include <benchmark/benchmark.h>
 #include <cgosan/cgosan.h>
 #include <cgosan/cgosan.hpp>
@@ -15,6 +18,7 @@ namespace {
 
 __attribute__((noinline)) void EmptyFn(const void *p) { asm volatile("" ::"r"(p) : "memory"); }
 void (*volatile empty_fn)(const void *) = EmptyFn;
+void EmptyFrameFn(void *p) { EmptyFn(p); }
 
 const cgosan_type kBytes64 = {"char[64]", 64, 0, nullptr, 0};
 const cgosan_type kByte = {"char", 1, 0, nullptr, 0};
@@ -33,14 +37,28 @@ void BM_CheckArg_NotManaged(benchmark::State &state) {
   free(p);
 }
 
-void BM_CheckArg_PointerFree64(benchmark::State &state) {
-  cgosan::run([&] {
-    void *p = cgosan_new(&kBytes64);
-    for (auto _ : state) cgosan_check_arg(p, &kBytes64, "bench", 1);
-  });
+// Checks p, then (with_call) makes the empty cgocall that passes it; a call
+// that was not a real crossing (not from a G) marks the figure as an error.
+void CheckLoop(benchmark::State &state, void *p, const cgosan_type *t, bool with_call) {
+  if (!with_call) {
+    for (auto _ : state) cgosan_check_arg(p, t, "bench", 1);
+    return;
+  }
+  int64_t before = cgosan_num_cgocall();
+  for (auto _ : state) {
+    cgosan_check_arg(p, t, "bench", 1);
+    cgosan_cgocall(EmptyFrameFn, p);
+  }
+  if (!cgosan_in_managed() ||
+      cgosan_num_cgocall() - before != static_cast<int64_t>(state.iterations()))
+    state.SkipWithError("the calls were not cgocalls from a G");
 }
 
-void RunTable(benchmark::State &state, bool pinned_targets) {
+void BM_CheckArg_PointerFree64(benchmark::State &state) {
+  cgosan::run([&] { CheckLoop(state, cgosan_new(&kBytes64), &kBytes64, false); });
+}
+
+void RunTable(benchmark::State &state, bool pinned_targets, bool with_call) {
   cgosan::run([&] {
     void **table = static_cast<void **>(cgosan_new(&kTable));
     cgosan_pinner *pinner = cgosan_pinner_new();
@@ -49,20 +67,37 @@ void RunTable(benchmark::State &state, bool pinned_targets) {
         table[i] = cgosan_new(&kByte);
         cgosan_pin(pinner, table[i]);
       }
-    for (auto _ : state) cgosan_check_arg(table, &kTable, "bench", 1);
+    CheckLoop(state, table, &kTable, with_call);
     cgosan_unpin(pinner);
     cgosan_pinner_free(pinner);
   });
 }
 
-void BM_CheckArg_Slots16_Nil(benchmark::State &state) { RunTable(state, false); }
-void BM_CheckArg_Slots16_Pinned(benchmark::State &state) { RunTable(state, true); }
+void BM_CheckArg_Slots16_Nil(benchmark::State &state) { RunTable(state, false, false); }
+void BM_CheckArg_Slots16_Pinned(benchmark::State &state) { RunTable(state, true, false); }
+
+void BM_CgocallArg_NotManaged(benchmark::State &state) {
+  void *p = malloc(64);
+  cgosan::run([&] { CheckLoop(state, p, &kBytes64, true); });
+  free(p);
+}
+
+void BM_CgocallArg_PointerFree64(benchmark::State &state) {
+  cgosan::run([&] { CheckLoop(state, cgosan_new(&kBytes64), &kBytes64, true); });
+}
+
+void BM_CgocallArg_Slots16_Nil(benchmark::State &state) { RunTable(state, false, true); }
+void BM_CgocallArg_Slots16_Pinned(benchmark::State &state) { RunTable(state, true, true); }
 
 BENCHMARK(BM_EmptyCall)->MinTime(0.2);
 BENCHMARK(BM_CheckArg_NotManaged)->MinTime(0.2);
 BENCHMARK(BM_CheckArg_PointerFree64)->MinTime(0.2);
 BENCHMARK(BM_CheckArg_Slots16_Nil)->MinTime(0.2);
 BENCHMARK(BM_CheckArg_Slots16_Pinned)->MinTime(0.2);
+BENCHMARK(BM_CgocallArg_NotManaged)->MinTime(0.2);
+BENCHMARK(BM_CgocallArg_PointerFree64)->MinTime(0.2);
+BENCHMARK(BM_CgocallArg_Slots16_Nil)->MinTime(0.2);
+BENCHMARK(BM_CgocallArg_Slots16_Pinned)->MinTime(0.2);
 
 const bench::Row kRows[] = {
     {"BM_EmptyCall", "empty call (baseline)", 0},
@@ -70,6 +105,10 @@ const bench::Row kRows[] = {
     {"BM_CheckArg_PointerFree64", "check_arg, 64 B, no pointers", 10},
     {"BM_CheckArg_Slots16_Nil", "check_arg, 1 KiB, 16 nil slots", 60},
     {"BM_CheckArg_Slots16_Pinned", "check_arg, 1 KiB, 16 pinned slots", 60},
+    {"BM_CgocallArg_NotManaged", "check + cgocall, foreign pointer", 0},
+    {"BM_CgocallArg_PointerFree64", "check + cgocall, 64 B, no pointers", 0},
+    {"BM_CgocallArg_Slots16_Nil", "check + cgocall, 1 KiB, 16 nil", 0},
+    {"BM_CgocallArg_Slots16_Pinned", "check + cgocall, 1 KiB, 16 pinned", 0},
 };
 
 }  // namespace

@@ -1,0 +1,3 @@
+module cgosan/bench/go
+
+go 1.19
