@@ -34,7 +34,7 @@ static void call_foo_store(void *arg) { /* foreign side of the call */
 /* What a binding generator emits for foo_store: check, then cgocall. */
 static size_t store_row(const struct row *row) {
   struct store_frame f = {row, 0};
-  cgosan_check_arg(row, &kRowType, "foo_store", 1);
+  cgosan_check_arg(row, &kRowType, "foo_store", 0); /* parameters count from 0 */
   cgosan_cgocall(call_foo_store, &f);
   return f.index;
 }
