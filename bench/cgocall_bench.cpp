@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "ratio_table.h"
+#include "run_in_g.h"
 
 #include <cstring>
 #include <map>
@@ -51,25 +52,7 @@ __attribute__((noinline)) void EmptyFn(void *arg) {
 // The call through this pointer cannot be inlined or folded away.
 void (*volatile empty_fn_ptr)(void *) = EmptyFn;
 
-// ---- Running a timing loop inside a G --------------------------------------
-
-template <void (*Loop)(benchmark::State &)>
-void InG(void *arg) {
-  auto &state = *static_cast<benchmark::State *>(arg);
-  if (!cgosan_in_managed()) {
-    state.SkipWithError("timing loop is not running on a G");
-    for (auto _ : state) {
-    }
-    return;
-  }
-  Loop(state);
-}
-
-template <void (*Loop)(benchmark::State &)>
-void RunLoopInG(benchmark::State &state) {
-  if (cgosan_run(&InG<Loop>, &state) != 0)
-    state.SkipWithError("cgosan_run failed");
-}
+using bench::RunLoopInG;  // bench/run_in_g.h
 
 // ---- Baselines ---------------------------------------------------------------
 

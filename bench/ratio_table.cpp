@@ -54,7 +54,7 @@ class CollectingReporter : public benchmark::ConsoleReporter {
 void PrintTable(const CollectingReporter &reporter, const char *title,
                 const char *baseline, const Row *rows, int num_rows) {
   const CollectingReporter::Result *base = reporter.Find(baseline);
-  double base_ns = base && !base->error ? base->ns : 0;
+  double table_base_ns = base && !base->error ? base->ns : 0;
   printf("\n%s\n", title);
   printf("%-36s %10s %9s %10s  %s\n", "operation", "ns", "ratio", "target",
          "met");
@@ -80,6 +80,11 @@ void PrintTable(const CollectingReporter &reporter, const char *title,
              row.target_ns > 0 || row.max_ratio > 0 ? "?" : "",
              r->error_message.c_str());
       continue;
+    }
+    double base_ns = table_base_ns;
+    if (row.baseline) {
+      const CollectingReporter::Result *own = reporter.Find(row.baseline);
+      base_ns = own && !own->error ? own->ns : 0;
     }
     char ratio[32] = "-";
     if (base_ns > 0 && row.show_ratio)

@@ -12,6 +12,7 @@ struct Row {
   double target_ns;       // 0: no target in ns
   double max_ratio = 0;   // 0: no target as a ratio to the baseline
   bool show_ratio = true; // false where a ratio to the baseline means nothing
+  const char *baseline = nullptr;  // this row's own baseline (default: the table's)
 };
 
 // benchmark::Initialize, run everything, then the table of `rows`, whose

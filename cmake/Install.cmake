@@ -1,5 +1,6 @@
 # Install.cmake — the layout of the design: include/cgosan/, lib/libcgosan.so
-# and .a, lib/pkgconfig/cgosan.pc, lib/cmake/cgosan (find_package(cgosan)).
+# and .a, lib/libCgosanPass.so (the clang pass plugin), lib/pkgconfig/cgosan.pc,
+# lib/cmake/cgosan (find_package(cgosan)).
 include(CMakePackageConfigHelpers)
 
 install(DIRECTORY include/cgosan DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
@@ -7,6 +8,8 @@ install(TARGETS cgosan cgosan_static EXPORT cgosanTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# The clang pass plugin: clang -fpass-plugin=<prefix>/lib/libCgosanPass.so
+install(TARGETS CgosanPass LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(EXPORT cgosanTargets NAMESPACE cgosan::
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/cgosan)
 
@@ -22,3 +25,16 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/cgosanConfig.cmake
 configure_file(cmake/cgosan.pc.in ${CMAKE_CURRENT_BINARY_DIR}/cgosan.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/cgosan.pc
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+# The interposer tools (interceptors/gen, scripts/cgosan-run): bin/cgosan-gen
+# and bin/cgosan-run; cgosan-gen's Python package and the C it compiles into
+# every interposer in share/cgosan/gen; the annotations of known libraries in
+# share/cgosan/annotations. Both tools find the rest relative to PREFIX/bin.
+install(PROGRAMS interceptors/gen/cgosan-gen scripts/cgosan-run
+  DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(DIRECTORY interceptors/gen/cgosan_gen
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/cgosan/gen FILES_MATCHING PATTERN "*.py")
+install(FILES interceptors/gen/interposer_rt.c interceptors/gen/interposer_rt.h
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/cgosan/gen)
+install(DIRECTORY interceptors/gen/annotations/
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/cgosan/annotations)

@@ -53,6 +53,12 @@ static bool IsRuntimeFrame(const char *function) {
          internal_strstr(function, "__cgosan::");
 }
 
+// libffi's closure trampolines run every callback an interposer wraps: they
+// are part of the crossing, like the runtime's own frames, and have no symbol.
+static bool IsClosureFrame(const AddressInfo &info) {
+  return info.module && internal_strstr(info.module, "/libffi.so");
+}
+
 static bool IsBoundaryFrame(const char *function) {
   return function && (!internal_strcmp(function, "cgosan_run") ||
                       !internal_strcmp(function, "cgosan_cgocall") ||
@@ -83,7 +89,8 @@ static void RenderStack(const uptr *pcs, uptr size, uptr elided,
                                            : SymbolizedStack::New(pc));
     for (const SymbolizedStack *cur = holder.get(); cur; cur = cur->next) {
       const char *function = cur->info.function;
-      if (IsRuntimeFrame(function) && (at_top || !IsBoundaryFrame(function)))
+      if ((IsRuntimeFrame(function) && (at_top || !IsBoundaryFrame(function))) ||
+          IsClosureFrame(cur->info))
         continue;
       at_top = false;
       if (frame_no == 0 && summary)

@@ -16,6 +16,20 @@
 #   // ENV: NAME=VALUE   environment of the run (repeatable); NAME=VALUE
 #                        arguments on the command line are added after these
 #   // LIBS: FLAGS       extra link flags (e.g. -lunwind)
+#   // CFLAGS: FLAGS     extra compile flags for SOURCE only (repeatable), after
+#                        the defaults (-g -O0 ...); %prefix is PREFIX, e.g.
+#                        -fpass-plugin=%prefix/lib/libCgosanPass.so
+#   // FOREIGN: FILE     a C file next to SOURCE, built without CFLAGS and
+#                        linked in: foreign code the program calls (repeatable)
+#   // SHARED-LIB: FILE.c  a C library the program links as %w/libFILE.so
+#                        (FILE.c relative to SOURCE; its directory is added
+#                        to the include path), for interposers (repeatable)
+#   // PREP: COMMAND     run before the program, from %w, with PREFIX/bin first
+#                        on PATH (e.g. cgosan-gen); a failure fails the test
+#   // RUN-UNDER: CMD    run the program as `CMD PROGRAM`; CMD's first word is
+#                        a tool of PREFIX/bin (e.g. cgosan-run --lib sqlite3 --)
+#                        In PREP and RUN-UNDER, %w is the directory of the
+#                        built program and %S SOURCE's directory.
 #   // MODE: gdb         run under `gdb -batch -ex run -ex bt` instead; CHECK
 #                        matches gdb's output, EXIT is not checked. Exit 77
 #                        (ctest SKIP) when gdb is missing or may not ptrace.
@@ -37,7 +51,10 @@
 #
 # Environment: E2E_WORKDIR (scratch directory, emptied; default: a new temp
 # dir), E2E_CC / E2E_CXX (default clang-19 / clang++-19: the expected
-# line:column positions are clang's), E2E_FILECHECK (default FileCheck-19).
+# line:column positions are clang's), E2E_FILECHECK (default FileCheck-19),
+# E2E_CFLAGS (compile flags for SOURCE after its CFLAGS: a variant of a test,
+# e.g. -O2), E2E_CACHE (XDG_CACHE_HOME of the run, where cgosan-run caches
+# interposers; default %t/cache).
 set -u -o pipefail
 
 die() { echo "run-e2e: $*" >&2; exit 1; }
@@ -78,9 +95,19 @@ exit_expected=${exit_expected:-0}
 mode=$(directive MODE | tail -n1)
 logname=$(directive LOG | tail -n1)
 read -r -a extra_libs <<<"$(directive LIBS | tr '\n' ' ')"
-run_env=()
+read -r -a extra_cflags <<<"$(directive CFLAGS | tr '\n' ' ') ${E2E_CFLAGS:-}"
+extra_cflags=("${extra_cflags[@]//%prefix/$prefix}")
+mapfile -t foreign_sources < <(directive FOREIGN)
+run_env=("XDG_CACHE_HOME=${E2E_CACHE:-$tmp/cache}")
 while IFS= read -r kv; do [[ -n $kv ]] && run_env+=("${kv//%t/$tmp}"); done < <(directive ENV)
 for kv in "${cli_env[@]}"; do run_env+=("${kv//%t/$tmp}"); done
+srcdir=$(dirname "$src")
+expand() { local v=${1//%t/$tmp}; v=${v//%w/$work}; echo "${v//%S/$srcdir}"; }
+read -r -a run_under <<<"$(expand "$(directive RUN-UNDER | tail -n1)")"
+if ((${#run_under[@]})); then
+  [[ -x $prefix/bin/${run_under[0]} ]] || die "RUN-UNDER: no $prefix/bin/${run_under[0]}"
+  run_under[0]=$prefix/bin/${run_under[0]}
+fi
 
 # --- build against the installed package --------------------------------------
 export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
@@ -102,9 +129,28 @@ case $src in
   *.cpp | *.cc) compiler=${E2E_CXX:-clang++-19} ;;
   *) die "unknown source language: $src" ;;
 esac
+while IFS= read -r lib_src; do
+  [[ -n $lib_src ]] || continue
+  lib_src=$(realpath -e "$srcdir/$lib_src") || die "SHARED-LIB: no such source: $lib_src"
+  lib_name=$(basename "$lib_src" .c)
+  clang-19 -g -O0 -fno-omit-frame-pointer -fPIC -shared -pthread "$lib_src" -o "$work/lib$lib_name.so" ||
+    die "SHARED-LIB: cannot build $lib_src"
+  extra_libs+=("-I$(dirname "$lib_src")" "-L$work" "-l$lib_name" "-Wl,-rpath,$work")
+done < <(directive SHARED-LIB)
 bin=$work/$name
-(cd "$work" && "$compiler" -g -O0 -fno-omit-frame-pointer -Wall -Werror -pthread \
-   "$src" -o "$bin" "${pcflags_a[@]}" "${extra_libs[@]}") || die "compile failed"
+common_cflags=(-g -O0 -fno-omit-frame-pointer -Wall -Werror -pthread)
+foreign_objects=()
+for foreign in "${foreign_sources[@]}"; do
+  foreign_src=$(dirname "$src")/$foreign
+  foreign_obj=$work/$(basename "${foreign%.*}").o
+  # pkg-config's flags include the link flags, unused by -c.
+  (cd "$work" && "${E2E_CC:-clang-19}" "${common_cflags[@]}" -Wno-unused-command-line-argument \
+     -c "$foreign_src" -o "$foreign_obj" "${pcflags_a[@]}") || die "compile of $foreign failed"
+  foreign_objects+=("$foreign_obj")
+done
+(cd "$work" && "$compiler" "${common_cflags[@]}" "${extra_cflags[@]}" \
+   "$src" "${foreign_objects[@]}" -o "$bin" "${pcflags_a[@]}" "${extra_libs[@]}") ||
+  die "compile failed"
 
 # The program must load the installed runtime through its RUNPATH, not a copy
 # found through the environment or the build tree.
@@ -113,6 +159,12 @@ lib=$(env -u LD_LIBRARY_PATH -u LD_PRELOAD ldd "$bin" | awk '$1 ~ /^libcgosan\.s
 
 # --- run -----------------------------------------------------------------------
 clean_env=(env -u LD_LIBRARY_PATH -u LD_PRELOAD -u CGOSAN_OPTIONS "${run_env[@]}")
+while IFS= read -r prep; do
+  [[ -n $prep ]] || continue
+  prep=$(expand "$prep")
+  (cd "$work" && PATH=$prefix/bin:$PATH "${clean_env[@]}" bash -c "$prep") >"$work/prep.log" 2>&1 ||
+    { cat "$work/prep.log" >&2; die "PREP failed: $prep"; }
+done < <(directive PREP)
 out=$work/stdout; err=$work/stderr; pidfile=$work/pid
 status=0
 cd "$work/run" || die "cannot cd to $work/run"
@@ -130,7 +182,8 @@ if [[ $mode == gdb ]]; then
   check_input=$gdbout
   runpid=0
 else
-  "${clean_env[@]}" bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$bin" >"$out" 2>"$err" </dev/null
+  "${clean_env[@]}" bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "${run_under[@]}" "$bin" \
+    >"$out" 2>"$err" </dev/null
   status=$?
   runpid=$(cat "$pidfile")
   check_input=$err

@@ -1,0 +1,48 @@
+/* sqlite3_blob_fixed.c — the fixed twin of sqlite3_blob.c: the row's string
+ * is pinned (cgosan_pin, Go's runtime.Pinner) while sqlite3 may read the
+ * blob, so the managed pointer inside it stays valid. Run under
+ * `cgosan-run --lib sqlite3`: no report. */
+#include <cgosan/cgosan.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+struct row {
+  int64_t id;
+  char *name; /* managed */
+  double score;
+};
+static const uint8_t kRowMask[] = {0x02}; /* word 1 (name) is a pointer */
+static const cgosan_type kRowType = {"struct row", sizeof(struct row), 16, kRowMask, 0};
+static const cgosan_type kNameType = {"char[32]", 32, 0, NULL, 0};
+
+static void store_row(sqlite3 *db, const struct row *r) {
+  sqlite3_stmt *stmt;
+  sqlite3_prepare_v2(db, "INSERT INTO rows VALUES (?1)", -1, &stmt, NULL);
+  sqlite3_bind_blob(stmt, 1, r, sizeof *r, SQLITE_TRANSIENT);
+  sqlite3_step(stmt);
+  sqlite3_finalize(stmt);
+}
+
+static void managed_main(void *arg) {
+  (void)arg;
+  sqlite3 *db;
+  sqlite3_open(":memory:", &db);
+  sqlite3_exec(db, "CREATE TABLE rows (data BLOB)", NULL, NULL, NULL);
+  struct row *r = cgosan_new(&kRowType);
+  r->id = 1;
+  r->name = cgosan_new(&kNameType);
+  strcpy(r->name, "alice");
+  cgosan_pinner *pinner = cgosan_pinner_new();
+  cgosan_pin(pinner, r->name); /* FIX: pinned while sqlite3 holds the blob */
+  store_row(db, r);
+  sqlite3_close(db);
+  cgosan_unpin(pinner);
+  cgosan_pinner_free(pinner);
+  printf("stored 1 row\n");
+}
+
+int main(void) {
+  return cgosan_run(managed_main, NULL);
+}

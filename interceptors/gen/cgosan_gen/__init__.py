@@ -1,0 +1,1 @@
+"""cgosan_gen — the implementation of cgosan-gen (see cli.py for the steps)."""

@@ -1,0 +1,159 @@
+"""cli.py — `cgosan-gen HEADER... --lib LIBRARY [--annotations FILE] -o OUT.so
+[--emit-c OUT.c]`: header(s) + library (+ annotations) → interposer.
+
+Steps: parse the headers (header.py), keep the functions LIBRARY exports
+(library.py), check the annotations against them (annotations.py), write the
+C source (emit_c.py) and build it with the C compiler against libcgosan and
+libffi. Every file is written to a temporary name beside its target and
+renamed into place only when everything succeeded: a failed run leaves
+nothing half-written. Errors print `FILE:LINE: error: ...` and exit 1;
+functions that cannot be wrapped are skipped with a warning.
+"""
+
+import argparse
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from . import annotations, emit_c, header, library
+from .errors import GenError
+
+PROG = "cgosan-gen"
+MSG_SKIPPED = "{path}:{line}: warning: {name} {reason}; not interposed (its calls are not checked)"
+MSG_NOT_EXPORTED = "{path}:{line}: warning: {name} is not exported by {library}; skipped"
+MSG_UNWRAPPED_CALLBACK = ("{path}:{line}: warning: parameter {param} of {name} is {problem}; "
+                          "callbacks through it run unwrapped, as foreign code")
+MSG_NONE_EXPORTED = "exports none of the {count} functions the header(s) declare"
+MSG_COMPILE_FAILED = "the C compiler failed on the generated interposer:\n{log}"
+MSG_NO_RUNTIME = ("cannot find {what} under {where}; is cgosan installed there? "
+                  "(--runtime-include / --runtime-lib override)")
+
+
+def _install_layout():
+    """(include dir, lib dir, dir of interposer_rt.c) of the installed cgosan,
+    relative to this package: PREFIX/share/cgosan/gen/cgosan_gen/."""
+    gen_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    prefix = os.path.normpath(os.path.join(gen_dir, "..", "..", ".."))
+    return os.path.join(prefix, "include"), os.path.join(prefix, "lib"), gen_dir
+
+
+def _arguments(argv):
+    include_dir, lib_dir, _ = _install_layout()
+    p = argparse.ArgumentParser(
+        prog=PROG, description="Generate a cgosan LD_PRELOAD interposer from C headers.")
+    p.add_argument("headers", nargs="+", metavar="HEADER")
+    p.add_argument("--lib", required=True, metavar="LIBRARY",
+                   help="the library (a path or a soname such as libsqlite3.so.0)")
+    p.add_argument("--annotations", metavar="FILE", help="see docs/annotations.md")
+    p.add_argument("-o", dest="output", required=True, metavar="OUT.so")
+    p.add_argument("--emit-c", metavar="OUT.c", help="also keep the generated C source")
+    p.add_argument("-I", dest="include", action="append", default=[], metavar="DIR",
+                   help="include directory for parsing and building")
+    p.add_argument("-D", dest="define", action="append", default=[], metavar="NAME[=VALUE]")
+    p.add_argument("--runtime-include", default=include_dir, metavar="DIR",
+                   help="where cgosan/cgosan.h is (default: PREFIX/include)")
+    p.add_argument("--runtime-lib", default=lib_dir, metavar="DIR",
+                   help="where libcgosan.so is (default: PREFIX/lib)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no warnings")
+    return p.parse_args(argv)
+
+
+def _model_symbol(library_path):
+    stem = os.path.basename(library_path).split(".so", 1)[0]
+    stem = re.sub(r"^lib", "", stem)
+    return "cgosan_model_" + re.sub(r"\W", "_", stem)
+
+
+def _select(functions, exported, library_path, warn):
+    if not any(fn.name in exported for fn in functions):
+        raise GenError(MSG_NONE_EXPORTED.format(count=len(functions)), library_path)
+    wrapped = []
+    for fn in functions:
+        where = dict(path=fn.path, line=fn.line, name=fn.name)
+        if fn.name not in exported:
+            warn(MSG_NOT_EXPORTED.format(library=library_path, **where))
+        elif fn.skip_reason:
+            warn(MSG_SKIPPED.format(reason=fn.skip_reason, **where))
+        else:
+            for p in fn.params:
+                if p.callback_problem:
+                    warn(MSG_UNWRAPPED_CALLBACK.format(
+                        param=p.name or p.index, problem=p.callback_problem, **where))
+            wrapped.append(fn)
+    return wrapped
+
+
+def _check_runtime(args):
+    if not os.path.isfile(os.path.join(args.runtime_include, "cgosan", "cgosan.h")):
+        raise GenError(MSG_NO_RUNTIME.format(what="cgosan/cgosan.h", where=args.runtime_include))
+    lib_dir = args.runtime_lib
+    if not (os.path.isdir(lib_dir) and
+            any(f.startswith("libcgosan.so") for f in os.listdir(lib_dir))):
+        raise GenError(MSG_NO_RUNTIME.format(what="libcgosan.so", where=args.runtime_lib))
+
+
+def _compile(c_path, so_path, args, rt_dir, c_final_dir):
+    cc = shlex.split(os.environ.get("CC", "cc"))
+    cmd = [*cc, "-shared", "-fPIC", "-O2", "-g", "-fvisibility=hidden",
+           f"-fdebug-prefix-map={os.path.dirname(c_path)}={c_final_dir}",
+           "-fno-omit-frame-pointer", "-Wno-deprecated-declarations",
+           f"-I{rt_dir}", f"-I{args.runtime_include}", "-I/usr/include/x86_64-linux-gnu",
+           *(f"-I{d}" for d in args.include), *(f"-D{d}" for d in args.define),
+           c_path, os.path.join(rt_dir, "interposer_rt.c"), "-o", so_path,
+           f"-L{args.runtime_lib}", f"-Wl,-rpath,{os.path.abspath(args.runtime_lib)}",
+           "-lcgosan", "-lffi", "-ldl", "-pthread"]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise GenError(MSG_COMPILE_FAILED.format(log=(proc.stdout + proc.stderr).strip()),
+                       c_path)
+
+
+def generate(args, warn):
+    _, _, rt_dir = _install_layout()
+    _check_runtime(args)
+    library_path = library.resolve_library(args.lib)
+    lib_model = annotations.LibraryModel.read(args.annotations)
+    clang_args = [f"-I{d}" for d in args.include] + [f"-D{d}" for d in args.define]
+    functions = header.parse_headers(args.headers, clang_args)
+    lib_model.resolve({fn.name: fn for fn in functions})
+    wrapped = _select(functions, library.exported_functions(library_path), library_path, warn)
+    headers = [os.path.realpath(h) for h in args.headers]
+    source = emit_c.emit_interposer(args.lib, headers, wrapped, lib_model,
+                                    _model_symbol(library_path))
+
+    # Everything is made in a private directory beside the output, then renamed
+    # into place; the debug info names the C file where --emit-c puts it.
+    c_final = os.path.abspath(args.emit_c or os.path.splitext(args.output)[0] + ".c")
+    work = tempfile.mkdtemp(prefix=".cgosan-gen.", dir=os.path.dirname(
+        os.path.abspath(args.output)))
+    try:
+        c_tmp = os.path.join(work, os.path.basename(c_final))
+        so_tmp = os.path.join(work, "interposer.so")
+        with open(c_tmp, "w", encoding="utf-8") as f:
+            f.write(source)
+        _compile(c_tmp, so_tmp, args, rt_dir, os.path.dirname(c_final))
+        os.chmod(so_tmp, 0o755)
+        os.replace(so_tmp, args.output)
+        if args.emit_c:
+            os.replace(c_tmp, args.emit_c)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main(argv=None):
+    args = _arguments(sys.argv[1:] if argv is None else argv)
+
+    def warn(message):
+        if not args.quiet:
+            print(f"{PROG}: {message}", file=sys.stderr)
+
+    try:
+        generate(args, warn)
+    except GenError as e:
+        print(f"{PROG}: {e}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,321 @@
+"""header.py — what cgosan-gen learns from C headers, through libclang.
+
+parse_headers() returns every function the headers declare (not those of
+headers they include) with what a wrapper needs to know about each parameter:
+  - how its pointer is checked (design.md, rule 1): `typed` with a managed type
+    built from the header's layout (pointer-typed fields are pointer slots),
+    `untyped` (void*, char*, incomplete structs: the whole object is checked),
+    or not at all when the pointee cannot hold a pointer;
+  - for a function pointer, the callback signature libffi needs;
+and why a function cannot be wrapped (variadic, no prototype, never returns),
+so the caller can warn and skip it.
+"""
+
+import os
+from dataclasses import dataclass, field
+
+from .errors import GenError
+
+LIBCLANG_CANDIDATES = (
+    "/usr/lib/llvm-19/lib/libclang-19.so.1",
+    "/usr/lib/x86_64-linux-gnu/libclang-19.so.1",
+    "/usr/lib/llvm-19/lib/libclang.so",
+)
+WORD = 8  # x86-64: a pointer slot is one aligned word
+
+MSG_NO_CINDEX = ("cannot import clang.cindex (Debian: apt-get install "
+                 "python3-clang-19)")
+MSG_NO_LIBCLANG = "no libclang found (looked for {})"
+SKIP_VARIADIC = "is variadic: its arguments cannot be forwarded"
+SKIP_NO_PROTOTYPE = "has no prototype"
+SKIP_NORETURN = "never returns: a cgocall could not come back from it"
+
+
+def _cindex():
+    try:
+        import clang.cindex as ci
+    except ImportError as e:
+        raise GenError(MSG_NO_CINDEX) from e
+    if not ci.Config.loaded:
+        for path in LIBCLANG_CANDIDATES:
+            if os.path.exists(path):
+                ci.Config.set_library_file(path)
+                break
+        else:
+            raise GenError(MSG_NO_LIBCLANG.format(", ".join(LIBCLANG_CANDIDATES)))
+    return ci
+
+
+@dataclass(frozen=True)
+class ManagedType:
+    """A cgosan_type emitted into the interposer."""
+    c_name: str      # identifier of the emitted `static const cgosan_type`
+    name: str        # shown in reports
+    size: int
+    ptr_words: tuple  # word indexes that are pointer slots
+
+    @property
+    def ptrdata(self):
+        return (max(self.ptr_words) + 1) * WORD if self.ptr_words else 0
+
+
+@dataclass(frozen=True)
+class CallbackSig:
+    c_name: str          # identifier of the emitted cgosan_gen_callback_sig
+    spelling: str        # the function-pointer type, as written by clang
+    result_ffi: str      # ffi_type_... of the result
+    arg_ffis: tuple      # ffi_type_... of each argument
+    result_spelling: str
+    arg_spellings: tuple
+    result_check: object  # None, "untyped", or a ManagedType
+
+
+@dataclass
+class Param:
+    index: int
+    name: str            # as declared ("" if unnamed)
+    type_spelling: str
+    is_array: bool = False  # declared as an array type (va_list): passed as a pointer
+    check: object = None  # None, "untyped", or a ManagedType
+    callback: object = None  # CallbackSig, for a function pointer
+    callback_problem: str = ""  # why a function pointer is passed unwrapped
+
+
+@dataclass
+class Function:
+    name: str
+    path: str
+    line: int
+    result_spelling: str
+    returns_void: bool
+    params: list = field(default_factory=list)
+    skip_reason: str = ""
+
+
+_FFI_INTS = {1: "8", 2: "16", 4: "32", 8: "64"}
+
+
+class _Model:
+    """Types and callback signatures, shared by all functions of one run."""
+
+    def __init__(self, ci):
+        self.ci = ci
+        self.types = {}       # canonical spelling -> ManagedType or None
+        self.callbacks = {}   # canonical spelling -> CallbackSig or str (problem)
+        self.num_types = 0
+        K = ci.TypeKind
+        self.char_kinds = {K.VOID, K.CHAR_S, K.CHAR_U, K.SCHAR, K.UCHAR}
+        self.signed_kinds = {K.CHAR_S, K.SCHAR, K.SHORT, K.INT, K.LONG, K.LONGLONG,
+                             K.INT128, K.WCHAR}
+        self.unsigned_kinds = {K.BOOL, K.CHAR_U, K.UCHAR, K.USHORT, K.UINT, K.ULONG,
+                               K.ULONGLONG, K.UINT128, K.CHAR16, K.CHAR32}
+
+    def _next_type_name(self):
+        self.num_types += 1
+        return f"cgosan_type_{self.num_types}"
+
+    # -- layout: the pointer slots of a complete type ----------------------------
+    def pointer_words(self, t, base, out):
+        K = self.ci.TypeKind
+        t = t.get_canonical()
+        if t.kind == K.POINTER:
+            if base % WORD == 0:
+                out.add(base // WORD)
+        elif t.kind == K.RECORD:
+            for f in t.get_fields():
+                if f.is_bitfield():
+                    continue
+                offset_bits = f.get_field_offsetof()
+                if offset_bits < 0:
+                    continue
+                self.pointer_words(f.type, base + offset_bits // 8, out)
+        elif t.kind == K.CONSTANTARRAY:
+            elem = t.element_type
+            size = elem.get_canonical().get_size()
+            inner = set()
+            self.pointer_words(elem, 0, inner)
+            if inner and size > 0:
+                for i in range(t.element_count):
+                    for w in inner:
+                        out.add(base // WORD + (i * size) // WORD + w)
+        elif t.kind == K.ELABORATED:
+            self.pointer_words(t.get_named_type(), base, out)
+
+    def managed_type(self, pointee):
+        """The cgosan_type of a complete pointee, None if it holds no pointer."""
+        canon = pointee.get_canonical()
+        key = canon.spelling.replace("const ", "").replace("volatile ", "")
+        if key not in self.types:
+            words = set()
+            self.pointer_words(canon, 0, words)
+            self.types[key] = None
+            if words:
+                self.types[key] = ManagedType(
+                    c_name=self._next_type_name(), name=key,
+                    size=canon.get_size(), ptr_words=tuple(sorted(words)))
+        return self.types[key]
+
+    def scalar_type(self, pointee):
+        """A pointer-free cgosan_type: checks a result's pinning, not its bytes."""
+        canon = pointee.get_canonical()
+        key = "scalar " + canon.spelling.replace("const ", "")
+        if key not in self.types:
+            self.types[key] = ManagedType(
+                c_name=self._next_type_name(),
+                name=canon.spelling.replace("const ", ""),
+                size=max(canon.get_size(), 1), ptr_words=())
+        return self.types[key]
+
+    # -- what a pointer check passes -------------------------------------------------
+    def pointer_check(self, t, for_result=False):
+        """None (not checked), "untyped", or a ManagedType, for a pointer type t."""
+        K = self.ci.TypeKind
+        t = t.get_canonical()
+        if t.kind != K.POINTER:
+            return None
+        pointee = t.get_pointee().get_canonical()
+        if pointee.kind in self.char_kinds:
+            return "untyped"
+        if pointee.kind in (K.FUNCTIONPROTO, K.FUNCTIONNOPROTO):
+            return None
+        if pointee.kind == K.RECORD and pointee.get_size() < 0:
+            return "untyped"  # incomplete: an opaque handle, or unknown
+        typed = self.managed_type(pointee)
+        if typed is None and for_result:
+            return self.scalar_type(pointee)
+        return typed
+
+    # -- callbacks ------------------------------------------------------------------
+    def ffi_type(self, t):
+        K = self.ci.TypeKind
+        t = t.get_canonical()
+        if t.kind == K.ENUM:
+            t = t.get_declaration().enum_type.get_canonical()
+        if t.kind == K.VOID:
+            return "ffi_type_void"
+        if t.kind == K.POINTER:
+            return "ffi_type_pointer"
+        if t.kind == K.FLOAT:
+            return "ffi_type_float"
+        if t.kind == K.DOUBLE:
+            return "ffi_type_double"
+        if t.kind == K.LONGDOUBLE:
+            return "ffi_type_longdouble"
+        bits = _FFI_INTS.get(t.get_size())
+        if bits and t.kind in self.signed_kinds:
+            return f"ffi_type_sint{bits}"
+        if bits and t.kind in self.unsigned_kinds:
+            return f"ffi_type_uint{bits}"
+        return None
+
+    def callback_sig(self, fnptr):
+        """A CallbackSig for a function-pointer type, or a str: why not."""
+        K = self.ci.TypeKind
+        canon = fnptr.get_canonical()
+        key = canon.spelling
+        if key in self.callbacks:
+            return self.callbacks[key]
+        proto = canon.get_pointee().get_canonical()
+        sig = None
+        if proto.kind != K.FUNCTIONPROTO:
+            sig = "a callback type without a prototype"
+        elif proto.is_function_variadic():
+            sig = "a variadic callback type"
+        else:
+            result = self.ffi_type(proto.get_result())
+            args = [self.ffi_type(a) for a in proto.argument_types()]
+            if result is None or None in args:
+                sig = "a callback type with a struct, union or vector by value"
+            else:
+                check = None
+                if proto.get_result().get_canonical().kind == K.POINTER:
+                    check = self.pointer_check(proto.get_result(), for_result=True)
+                sig = CallbackSig(
+                    c_name=f"cgosan_sig_{len(self.callbacks)}", spelling=key,
+                    result_ffi=result, arg_ffis=tuple(args),
+                    result_spelling=proto.get_result().spelling,
+                    arg_spellings=tuple(a.spelling for a in proto.argument_types()),
+                    result_check=check)
+        self.callbacks[key] = sig
+        return sig
+
+
+def _never_returns(ci, cursor):
+    if "noreturn" in cursor.type.spelling:
+        return True
+    for child in cursor.get_children():
+        if child.kind == ci.CursorKind.UNEXPOSED_ATTR:
+            text = " ".join(tok.spelling for tok in child.get_tokens()).lower()
+            if "noreturn" in text:
+                return True
+    return False
+
+
+def parse_headers(headers, clang_args):
+    """The functions the given headers declare, in declaration order."""
+    ci = _cindex()
+    paths = [os.path.realpath(h) for h in headers]
+    for h, p in zip(headers, paths):
+        if not os.path.isfile(p):
+            raise GenError("no such header", h)
+    unit = "cgosan-gen-input.c"
+    source = "".join(f'#include "{p}"\n' for p in paths)
+    try:
+        tu = ci.Index.create().parse(
+            unit, args=["-x", "c", "-std=gnu11", *clang_args],
+            unsaved_files=[(unit, source)],
+            options=ci.TranslationUnit.PARSE_SKIP_FUNCTION_BODIES)
+    except ci.TranslationUnitLoadError as e:
+        raise GenError(f"libclang could not parse the headers: {e}", headers[0])
+    for d in tu.diagnostics:
+        if d.severity >= ci.Diagnostic.Error:
+            loc = d.location
+            path = loc.file.name if loc.file else headers[0]
+            raise GenError(f"the header does not parse: {d.spelling}", path, loc.line)
+
+    model = _Model(ci)
+    wanted = set(paths)
+    functions, seen = [], set()
+    for cursor in tu.cursor.get_children():
+        if cursor.kind != ci.CursorKind.FUNCTION_DECL or not cursor.location.file:
+            continue
+        path = os.path.realpath(cursor.location.file.name)
+        if path not in wanted or cursor.spelling in seen:
+            continue
+        if cursor.is_definition() or cursor.storage_class == ci.StorageClass.STATIC:
+            continue  # inline or static in the header: nothing to interpose
+        seen.add(cursor.spelling)
+        functions.append(_function(ci, model, cursor, path))
+    return functions
+
+
+def _function(ci, model, cursor, path):
+    K = ci.TypeKind
+    ftype = cursor.type
+    result = ftype.get_result()
+    fn = Function(name=cursor.spelling, path=path, line=cursor.location.line,
+                  result_spelling=result.spelling,
+                  returns_void=result.get_canonical().kind == K.VOID)
+    if ftype.kind == K.FUNCTIONNOPROTO:
+        fn.skip_reason = SKIP_NO_PROTOTYPE
+        return fn
+    if ftype.is_function_variadic():
+        fn.skip_reason = SKIP_VARIADIC
+    elif _never_returns(ci, cursor):
+        fn.skip_reason = SKIP_NORETURN
+    for i, arg in enumerate(cursor.get_arguments()):
+        canon = arg.type.get_canonical()
+        p = Param(index=i, name=arg.spelling, type_spelling=arg.type.spelling,
+                  is_array=canon.kind in (K.CONSTANTARRAY, K.INCOMPLETEARRAY,
+                                          K.VARIABLEARRAY, K.DEPENDENTSIZEDARRAY))
+        if canon.kind == K.POINTER and canon.get_pointee().get_canonical().kind in (
+                K.FUNCTIONPROTO, K.FUNCTIONNOPROTO):
+            sig = model.callback_sig(arg.type)
+            if isinstance(sig, str):
+                p.callback_problem = sig
+            else:
+                p.callback = sig
+        else:
+            p.check = model.pointer_check(arg.type)
+        fn.params.append(p)
+    return fn

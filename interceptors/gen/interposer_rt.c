@@ -1,0 +1,171 @@
+/* interposer_rt.c — the code every cgosan-gen interposer shares (see
+ * interposer_rt.h): real-function resolution and callback closures.
+ *
+ * Closures live in one fixed table, found without a lock: an entry is filled
+ * under the lock and published by a release store of its key, so a reader that
+ * sees the key sees the rest. Entries are never removed (a library may call a
+ * callback at any time, and compares callback pointers to unregister them). */
+#define _GNU_SOURCE
+#include "interposer_rt.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char kMsgUnresolved[] =
+    "cgosan interposer: cannot find the real %s (dlsym RTLD_NEXT: %s); is the "
+    "library loaded after the interposer?\n";
+static const char kMsgTableFull[] =
+    "cgosan interposer: more than %d distinct callback functions; cannot wrap "
+    "%s\n";
+static const char kMsgClosureFailed[] =
+    "cgosan interposer: cannot make a libffi closure for %s\n";
+
+void *cgosan_gen_resolve(void **slot, const char *name) {
+  void *fn = dlsym(RTLD_NEXT, name);
+  if (!fn) {
+    const char *why = dlerror();
+    fprintf(stderr, kMsgUnresolved, name, why ? why : "not found");
+    abort();
+  }
+  __atomic_store_n(slot, fn, __ATOMIC_RELEASE);
+  return fn;
+}
+
+/* ---- Which code is managed -------------------------------------------------
+ * A function pointer is wrapped when it points into an object that is not
+ * known foreign code: libc, libffi, libcgosan, or this interposer (a pointer
+ * to one of our wrappers already checks its own calls). A value dladdr cannot
+ * place (NULL, -1, small integers used as sentinels) is passed through. */
+enum { kNumForeignObjects = 4 };
+
+static void *ObjectBase(const void *addr) {
+  Dl_info info;
+  return dladdr(addr, &info) ? info.dli_fbase : NULL;
+}
+
+static int IsManagedCode(const void *fn) {
+  static void *foreign[kNumForeignObjects];
+  if (!foreign[0]) {  /* idempotent: racing callers compute the same values */
+    foreign[1] = ObjectBase((const void *)&ffi_call);
+    foreign[2] = ObjectBase((const void *)&cgosan_cgocall);
+    foreign[3] = ObjectBase((const void *)&cgosan_gen_callback);
+    __atomic_store_n(&foreign[0], ObjectBase((const void *)&abort),
+                     __ATOMIC_RELEASE);
+  }
+  void *base = ObjectBase(fn);
+  if (!base)
+    return 0;
+  for (int i = 0; i < kNumForeignObjects; i++)
+    if (base == __atomic_load_n(&foreign[i], __ATOMIC_ACQUIRE))
+      return 0;
+  return 1;
+}
+
+/* ---- The closure table -------------------------------------------------------*/
+enum { kTableSize = 4096, kMaxEntries = kTableSize * 3 / 4 };
+
+typedef struct cgosan_gen_closure {
+  void *fn;                      /* key part 1; published last (release) */
+  cgosan_gen_callback_sig *sig;  /* key part 2 */
+  void *code;                    /* what foreign code calls (fn if not wrapped) */
+  const char *what;
+} cgosan_gen_closure;
+
+static cgosan_gen_closure closure_table[kTableSize];
+static int closure_count;
+static pthread_mutex_t closure_lock = PTHREAD_MUTEX_INITIALIZER;
+
+typedef struct cgosan_gen_callback_frame {
+  const cgosan_gen_closure *closure;
+  void *result;
+  void **args;
+  int at_boundary;  /* called by foreign code: check the result */
+} cgosan_gen_callback_frame;
+
+static void cgosan_gen_run_callback(void *frame_arg) {
+  const cgosan_gen_callback_frame *frame = frame_arg;
+  const cgosan_gen_closure *c = frame->closure;
+  c->sig->invoke(c->fn, frame->result, frame->args);
+  if (frame->at_boundary && c->sig->check_result)
+    cgosan_check_result(*(void **)frame->result, c->sig->result_type, c->what);
+}
+
+static void cgosan_gen_closure_entry(ffi_cif *cif, void *result, void **args,
+                                     void *closure) {
+  (void)cif;
+  cgosan_gen_callback_frame frame = {closure, result, args, 0};
+  if (cgosan_in_managed()) {  /* managed code called it directly */
+    cgosan_gen_run_callback(&frame);
+    return;
+  }
+  frame.at_boundary = 1;
+  cgosan_cgocallback(cgosan_gen_run_callback, &frame);
+}
+
+static size_t Slot(const void *fn, const cgosan_gen_callback_sig *sig) {
+  uintptr_t h = (uintptr_t)fn * 0x9E3779B97F4A7C15ull ^ (uintptr_t)sig;
+  return (size_t)(h >> 20) & (kTableSize - 1);
+}
+
+/* The entry of (fn, sig), or the empty slot where it belongs. */
+static cgosan_gen_closure *Probe(void *fn, const cgosan_gen_callback_sig *sig) {
+  for (size_t i = Slot(fn, sig);; i = (i + 1) & (kTableSize - 1)) {
+    cgosan_gen_closure *e = &closure_table[i];
+    void *key = __atomic_load_n(&e->fn, __ATOMIC_ACQUIRE);
+    if (!key || (key == fn && e->sig == sig))
+      return e;
+  }
+}
+
+static void *MakeClosure(cgosan_gen_closure *e) {
+  cgosan_gen_callback_sig *sig = e->sig;
+  if (!sig->cif_prepared) {
+    if (ffi_prep_cif(&sig->cif, FFI_DEFAULT_ABI, sig->num_args, sig->result,
+                     sig->args) != FFI_OK)
+      return NULL;
+    sig->cif_prepared = 1;
+  }
+  void *code;
+  ffi_closure *closure = ffi_closure_alloc(sizeof(ffi_closure), &code);
+  if (!closure)
+    return NULL;
+  if (ffi_prep_closure_loc(closure, &sig->cif, cgosan_gen_closure_entry, e,
+                           code) != FFI_OK) {
+    ffi_closure_free(closure);
+    return NULL;
+  }
+  return code;
+}
+
+void *cgosan_gen_callback(cgosan_gen_callback_sig *sig, void *fn,
+                          const char *what) {
+  if (!fn)
+    return fn;
+  cgosan_gen_closure *e = Probe(fn, sig);
+  if (e->fn)
+    return e->code;
+  pthread_mutex_lock(&closure_lock);
+  e = Probe(fn, sig);
+  if (!e->fn) {
+    if (closure_count == kMaxEntries) {
+      fprintf(stderr, kMsgTableFull, kMaxEntries, what);
+      abort();
+    }
+    e->sig = sig;
+    e->what = what;
+    e->code = fn;
+    if (IsManagedCode(fn)) {
+      e->code = MakeClosure(e);
+      if (!e->code) {
+        fprintf(stderr, kMsgClosureFailed, what);
+        abort();
+      }
+    }
+    closure_count++;
+    __atomic_store_n(&e->fn, fn, __ATOMIC_RELEASE);
+  }
+  pthread_mutex_unlock(&closure_lock);
+  return e->code;
+}

@@ -1,0 +1,95 @@
+/* interposer_rt.h — what every interposer made by cgosan-gen shares: lazy
+ * resolution of the real functions, callback trampolines (libffi closures
+ * that enter managed code through cgosan_cgocallback), and the C form of the
+ * annotation model (cgosan_gen/annotations.py emits tables of these types).
+ *
+ * The generated source (see cgosan_gen/emit_c.py) includes this header and is
+ * compiled together with interposer_rt.c into one LD_PRELOAD library. Names
+ * start with cgosan_ so that reports drop these frames the way they drop the
+ * runtime's own (rtl/report.cpp), and frame #0 is the caller's line. */
+#ifndef CGOSAN_INTERPOSER_RT_H
+#define CGOSAN_INTERPOSER_RT_H
+
+#include <cgosan/cgosan.h>
+#include <ffi.h>
+#include <stdint.h>
+
+/* ---- Real functions ---------------------------------------------------------
+ * *slot caches dlsym(RTLD_NEXT, name). Racing first calls resolve the same
+ * address, so a relaxed race is harmless; the slot is published with release
+ * and read with acquire. A name no later object defines is fatal. */
+void *cgosan_gen_resolve(void **slot, const char *name);
+
+static inline void *cgosan_gen_real(void **slot, const char *name) {
+  void *fn = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+  return fn ? fn : cgosan_gen_resolve(slot, name);
+}
+
+/* ---- Callbacks ----------------------------------------------------------------
+ * One signature per distinct function-pointer type of the header. libffi
+ * receives the foreign call (the closure); `invoke`, generated C, calls the
+ * user's function with libffi's argument array and stores its result the way
+ * libffi expects it. The result of a callback is checked with
+ * cgosan_check_result when check_result is set (result_type NULL = untyped).
+ * The cif is prepared on first use. */
+typedef struct cgosan_gen_callback_sig {
+  ffi_type *result;
+  ffi_type **args;
+  unsigned num_args;
+  void (*invoke)(void *fn, void *result, void **args);
+  int check_result;
+  const cgosan_type *result_type;
+  ffi_cif cif;       /* prepared under the closure table's lock */
+  int cif_prepared;
+} cgosan_gen_callback_sig;
+
+/* The function foreign code must call instead of fn: a closure that runs fn as
+ * managed code (cgosan_cgocallback), or fn itself when fn is NULL, a sentinel
+ * (SQLITE_TRANSIENT is -1), or code that is not managed (libc, the interposed
+ * library, this interposer, the runtime). The same (fn, sig) always gives the
+ * same closure, which lives as long as the process: libraries compare
+ * callbacks and may call them at any time. `what` names the callback in
+ * reports ("callback xCompare of sqlite3_create_collation"). */
+void *cgosan_gen_callback(cgosan_gen_callback_sig *sig, void *fn,
+                          const char *what);
+
+/* ---- The annotation model (docs/annotations.md) ----------------------------*/
+#define CGOSAN_GEN_NO_PARAM (-1)
+
+/* Parameter `param` stays with the library after the call, until one of
+ * `until` (NULL-terminated) is called with the value of parameter `key` as its
+ * first argument; only when parameter `when_param` equals `when_value`, if
+ * when_param is not CGOSAN_GEN_NO_PARAM. */
+typedef struct cgosan_gen_retention {
+  int param;
+  int key;
+  int when_param;
+  long long when_value;
+  const char *const *until;
+} cgosan_gen_retention;
+
+/* Parameter `param` is handed back to the callback parameter `callback`. */
+typedef struct cgosan_gen_user_data {
+  int param;
+  int callback;
+} cgosan_gen_user_data;
+
+#define CGOSAN_GEN_BLOCKS 1u     /* may block (sleep, wait for I/O or locks) */
+#define CGOSAN_GEN_CALLS_BACK 2u /* may call back into managed code         */
+
+typedef struct cgosan_gen_function_model {
+  const char *function;
+  unsigned flags;
+  const cgosan_gen_retention *retains;
+  unsigned num_retains;
+  const cgosan_gen_user_data *user_data;
+  unsigned num_user_data;
+} cgosan_gen_function_model;
+
+typedef struct cgosan_gen_library_model {
+  const char *library;
+  const cgosan_gen_function_model *functions;
+  unsigned num_functions;
+} cgosan_gen_library_model;
+
+#endif /* CGOSAN_INTERPOSER_RT_H */

@@ -1,0 +1,108 @@
+// CgosanPass.h — the pieces of the cgosan clang pass plugin (libCgosanPass.so)
+// and what they share. CgosanPass.cpp says what the pass does and why; this
+// header only names the parts:
+//   ForeignSet          which declared functions are foreign (the flags)
+//   isManagedFunction   which defined functions are managed code
+//   rewriteForeignCall  one call to a foreign function -> a checked cgocall
+//   instrumentStores    cgocheck=2: one function's pointer stores and copies
+#ifndef CGOSAN_INTERCEPTORS_PASS_CGOSANPASS_H
+#define CGOSAN_INTERCEPTORS_PASS_CGOSANPASS_H
+
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/IR/DerivedTypes.h"
+#include "llvm/IR/PassManager.h"
+#include "llvm/Support/GlobPattern.h"
+
+#include <map>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+namespace llvm {
+class AllocaInst;
+class CallBase;
+class Function;
+class GlobalVariable;
+class Module;
+class OptimizationRemarkEmitter;
+}  // namespace llvm
+
+namespace cgosan {
+
+// The module pass. isRequired: it runs at -O0 too, where clang marks every
+// function optnone and skips passes that are not required.
+class CgosanPass : public llvm::PassInfoMixin<CgosanPass> {
+ public:
+  llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &);
+  static bool isRequired() { return true; }
+};
+
+// The names given by -cgosan-foreign and -cgosan-foreign-list. An exact name
+// matches itself; a glob (`*`, `?`, `[...]`) matches any name except the C
+// library basics and reserved identifiers, which must be named exactly. The
+// cgosan_* API and LLVM intrinsics never match.
+class ForeignSet {
+ public:
+  // Adds one name or glob; false (and *error set) for a malformed glob.
+  bool add(llvm::StringRef pattern, std::string *error);
+  bool empty() const { return exact_.empty() && globs_.empty(); }
+  bool matches(llvm::StringRef name) const;
+
+ private:
+  llvm::StringSet<> exact_;
+  std::vector<llvm::GlobPattern> globs_;
+};
+
+// The runtime entry points the rewritten code calls, declared once per module,
+// and the per-module caches of the rewrite.
+struct RuntimeApi {
+  explicit RuntimeApi(llvm::Module &M);
+
+  llvm::Module &module;
+  llvm::FunctionCallee cgocall;        // int cgosan_cgocall(cgosan_fn, void *)
+  llvm::FunctionCallee check_arg;      // void cgosan_check_arg(p, t, callee, argno)
+  llvm::FunctionCallee check_store;    // void cgosan_check_store(void **, void *)
+  llvm::FunctionCallee check_memmove;  // void cgosan_check_memmove(dst, src, n)
+
+  // "name\0" for the callee argument of cgosan_check_arg, one per callee.
+  llvm::GlobalVariable *calleeName(llvm::StringRef name);
+  // One trampoline per (callee, call type, call attributes, calling conv).
+  std::map<std::tuple<llvm::Function *, llvm::FunctionType *, void *, unsigned>,
+           llvm::Function *>
+      trampolines;
+  // One frame alloca per (function, frame type): the calls of one activation
+  // never overlap, so they share it.
+  std::map<std::pair<llvm::Function *, llvm::StructType *>, llvm::AllocaInst *>
+      frames;
+
+ private:
+  llvm::StringMap<llvm::GlobalVariable *> callee_names_;
+};
+
+// True when F's body is managed code the pass instruments: every function
+// defined in the module except those annotated
+// __attribute__((annotate("cgosan_foreign"))) (listed in `foreign_defs`).
+bool isManagedFunction(const llvm::Function &F,
+                       const llvm::DenseSet<const llvm::Function *> &foreign_defs);
+
+// Functions the module defines with annotate("cgosan_foreign").
+llvm::DenseSet<const llvm::Function *> annotatedForeignFunctions(llvm::Module &M);
+
+// Rewrites the call or invoke CB (to a foreign declaration) into checked
+// arguments + cgosan_cgocall through a trampoline; erases CB. False, with a
+// remark, for a call it leaves alone (variadic, returns_twice, noreturn,
+// operand bundles, musttail).
+bool rewriteForeignCall(llvm::CallBase &CB, RuntimeApi &api,
+                        llvm::OptimizationRemarkEmitter &ORE);
+
+// cgocheck=2: a cgosan_check_store before each store of a pointer value, a
+// cgosan_check_memmove before each memcpy/memmove, in F, except into stack
+// slots that never escape F. Returns the number of checks inserted.
+unsigned instrumentStores(llvm::Function &F, RuntimeApi &api);
+
+}  // namespace cgosan
+
+#endif  // CGOSAN_INTERCEPTORS_PASS_CGOSANPASS_H

@@ -1,0 +1,205 @@
+// ForeignCalls.cpp — one call to a foreign function becomes a checked
+// cgocall (see CgosanPass.cpp for the whole picture). For
+//   %r = call @f(%a, %b)
+// it emits, at the call's debug location,
+//   call @cgosan_check_arg(%b, null, "f", 1)        ; %b is a pointer
+//   store %a, %frame.0 ; store %b, %frame.1
+//   call @cgosan_cgocall(@__cgosan_tramp.f, %frame)
+//   %r = load %frame.2
+// and the trampoline, internal and shared by every call of f with the same
+// type, attributes and calling convention:
+//   define internal void @__cgosan_tramp.f(ptr %frame) {
+//     %a = load %frame.0 ; %b = load %frame.1
+//     %r = call @f(%a, %b) ; store %r, %frame.2 ; ret void }
+// Argument numbers count the C parameters from 0 (an sret slot is not one).
+// A byval argument is the caller's copy of a struct passed by value: the
+// callee receives its own copy, so it is forwarded but not checked; an sret
+// pointer is where the result goes, on the caller's stack, and is not checked
+// either. A constant pointer (NULL, a global, a string literal) is never
+// managed and is not checked.
+#include "CgosanPass.h"
+
+#include "llvm/Analysis/OptimizationRemarkEmitter.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/Module.h"
+
+using namespace llvm;
+
+namespace cgosan {
+
+RuntimeApi::RuntimeApi(Module &M) : module(M) {
+  LLVMContext &ctx = M.getContext();
+  Type *ptr = PointerType::getUnqual(ctx);
+  Type *void_ty = Type::getVoidTy(ctx);
+  Type *int_ty = Type::getInt32Ty(ctx);
+  Type *size_ty = M.getDataLayout().getIntPtrType(ctx);
+  AttributeList no_unwind = AttributeList().addFnAttribute(ctx, Attribute::NoUnwind);
+  cgocall = M.getOrInsertFunction("cgosan_cgocall", int_ty, ptr, ptr);
+  check_arg = M.getOrInsertFunction("cgosan_check_arg", no_unwind, void_ty, ptr,
+                                    ptr, ptr, int_ty);
+  check_store = M.getOrInsertFunction("cgosan_check_store", no_unwind, void_ty,
+                                      ptr, ptr);
+  check_memmove = M.getOrInsertFunction("cgosan_check_memmove", no_unwind,
+                                        void_ty, ptr, ptr, size_ty);
+}
+
+GlobalVariable *RuntimeApi::calleeName(StringRef name) {
+  GlobalVariable *&text = callee_names_[name];
+  if (!text) {
+    Constant *init = ConstantDataArray::getString(module.getContext(), name);
+    text = new GlobalVariable(module, init->getType(), /*isConstant=*/true,
+                              GlobalValue::PrivateLinkage, init,
+                              "__cgosan_callee." + name);
+    text->setUnnamedAddr(GlobalValue::UnnamedAddr::Global);
+    text->setAlignment(Align(1));
+  }
+  return text;
+}
+
+namespace {
+
+// Attributes of the calling function the trampoline must share: the same
+// frame-pointer policy (stacks are walked through it) and target features
+// (vector arguments are passed the way the caller passes them).
+const char *const kInheritedFnAttributes[] = {"frame-pointer", "target-cpu",
+                                              "target-features", "tune-cpu"};
+
+// Why the pass leaves CB alone, or nullptr when it can rewrite it.
+const char *reasonToSkip(const CallBase &CB) {
+  const Function *callee = CB.getCalledFunction();
+  if (CB.getFunctionType()->isVarArg())
+    return "it is variadic";
+  if (callee->hasFnAttribute(Attribute::ReturnsTwice) ||
+      CB.hasFnAttr(Attribute::ReturnsTwice))
+    return "it returns twice (setjmp-like)";
+  if (callee->doesNotReturn() || CB.doesNotReturn())
+    return "it never returns to the parked G";
+  if (CB.hasOperandBundles())
+    return "the call has operand bundles";
+  if (auto *call = dyn_cast<CallInst>(&CB); call && call->isMustTailCall())
+    return "the call is musttail";
+  return nullptr;
+}
+
+Function *trampolineFor(CallBase &CB, StructType *frame_ty, RuntimeApi &api) {
+  Function *callee = CB.getCalledFunction();
+  FunctionType *call_ty = CB.getFunctionType();
+  auto key = std::make_tuple(callee, call_ty, CB.getAttributes().getRawPointer(),
+                             unsigned(CB.getCallingConv()));
+  Function *&tramp = api.trampolines[key];
+  if (tramp)
+    return tramp;
+
+  LLVMContext &ctx = api.module.getContext();
+  tramp = Function::Create(
+      FunctionType::get(Type::getVoidTy(ctx), {PointerType::getUnqual(ctx)}, false),
+      GlobalValue::InternalLinkage, "__cgosan_tramp." + callee->getName(),
+      api.module);
+  const Function *caller = CB.getFunction();
+  for (const char *name : kInheritedFnAttributes)
+    if (caller->hasFnAttribute(name))
+      tramp->addFnAttr(caller->getFnAttribute(name));
+  tramp->setUWTableKind(caller->getUWTableKind());
+
+  IRBuilder<> B(BasicBlock::Create(ctx, "entry", tramp));
+  Value *frame = tramp->getArg(0);
+  SmallVector<Value *, 8> args;
+  for (unsigned i = 0; i < call_ty->getNumParams(); ++i)
+    args.push_back(B.CreateLoad(call_ty->getParamType(i),
+                                B.CreateStructGEP(frame_ty, frame, i)));
+  CallInst *call = B.CreateCall(call_ty, callee, args);
+  call->setCallingConv(CB.getCallingConv());
+  call->setAttributes(CB.getAttributes());
+  if (!call_ty->getReturnType()->isVoidTy())
+    B.CreateStore(call, B.CreateStructGEP(frame_ty, frame, call_ty->getNumParams()));
+  B.CreateRetVoid();
+  return tramp;
+}
+
+AllocaInst *frameFor(Function &F, StructType *frame_ty, RuntimeApi &api) {
+  AllocaInst *&frame = api.frames[{&F, frame_ty}];
+  if (!frame) {
+    BasicBlock &entry = F.getEntryBlock();
+    IRBuilder<> B(&entry, entry.getFirstInsertionPt());
+    frame = B.CreateAlloca(frame_ty, api.module.getDataLayout().getAllocaAddrSpace(),
+                           nullptr, "cgosan.frame");
+  }
+  return frame;
+}
+
+}  // namespace
+
+bool rewriteForeignCall(CallBase &CB, RuntimeApi &api,
+                        OptimizationRemarkEmitter &ORE) {
+  Function *callee = CB.getCalledFunction();
+  StringRef name = callee->getName();
+  if (const char *reason = reasonToSkip(CB)) {
+    ORE.emit([&] {
+      return OptimizationRemarkMissed("cgosan", "ForeignCallSkipped", &CB)
+             << "call to " << name << " is not routed through cgosan_cgocall: "
+             << reason;
+    });
+    return false;
+  }
+
+  LLVMContext &ctx = CB.getContext();
+  FunctionType *call_ty = CB.getFunctionType();
+  SmallVector<Type *, 8> fields(call_ty->params());
+  Type *ret_ty = call_ty->getReturnType();
+  if (!ret_ty->isVoidTy())
+    fields.push_back(ret_ty);
+  StructType *frame_ty = StructType::get(ctx, fields);
+  Function *tramp = trampolineFor(CB, frame_ty, api);
+  AllocaInst *frame = frameFor(*CB.getFunction(), frame_ty, api);
+
+  IRBuilder<> B(&CB);
+  B.SetCurrentDebugLocation(CB.getDebugLoc());
+  Type *int_ty = Type::getInt32Ty(ctx);
+  Constant *no_type = ConstantPointerNull::get(PointerType::getUnqual(ctx));
+  unsigned sret_slots = 0;
+  for (unsigned i = 0; i < CB.arg_size(); ++i) {
+    Value *arg = CB.getArgOperand(i);
+    if (CB.paramHasAttr(i, Attribute::StructRet)) {
+      ++sret_slots;
+    } else if (arg->getType()->isPointerTy() && !isa<Constant>(arg) &&
+               !CB.isByValArgument(i)) {
+      B.CreateCall(api.check_arg, {arg, no_type, api.calleeName(name),
+                                   ConstantInt::get(int_ty, i - sret_slots)});
+    }
+    B.CreateStore(arg, B.CreateStructGEP(frame_ty, frame, i));
+  }
+
+  Value *result = nullptr;
+  if (auto *invoke = dyn_cast<InvokeInst>(&CB)) {
+    // The result is loaded on the normal edge, in a block of its own.
+    BasicBlock *from = invoke->getParent();
+    BasicBlock *normal = invoke->getNormalDest();
+    BasicBlock *returned =
+        BasicBlock::Create(ctx, "cgosan.returned", from->getParent(), normal);
+    B.CreateInvoke(api.cgocall, returned, invoke->getUnwindDest(), {tramp, frame});
+    normal->replacePhiUsesWith(from, returned);
+    B.SetInsertPoint(returned);
+    B.SetCurrentDebugLocation(CB.getDebugLoc());
+    if (!ret_ty->isVoidTy())
+      result = B.CreateLoad(ret_ty, B.CreateStructGEP(frame_ty, frame, CB.arg_size()));
+    B.CreateBr(normal);
+  } else {
+    B.CreateCall(api.cgocall, {tramp, frame});
+    if (!ret_ty->isVoidTy())
+      result = B.CreateLoad(ret_ty, B.CreateStructGEP(frame_ty, frame, CB.arg_size()));
+  }
+  ORE.emit([&] {
+    return OptimizationRemark("cgosan", "ForeignCall", &CB)
+           << "call to " << name << " goes through cgosan_cgocall";
+  });
+  if (result) {
+    result->takeName(&CB);
+    CB.replaceAllUsesWith(result);
+  }
+  CB.eraseFromParent();
+  return true;
+}
+
+}  // namespace cgosan
