@@ -29,6 +29,7 @@ cat >tools.h <<'H'
 struct point { int x, y; };
 struct node { struct node *next; int value; };
 int tool_sum(struct point p);
+int tool_first(struct node head);
 int tool_length(const struct node *list);
 int tool_printf(const char *format, ...);
 _Noreturn void tool_die(int code);
@@ -40,6 +41,7 @@ cat >tools.c <<'C'
 #include "tools.h"
 #include <stdlib.h>
 int tool_sum(struct point p) { return p.x + p.y; }
+int tool_first(struct node head) { return head.value; }
 int tool_length(const struct node *list) { int n = 0; for (; list; list = list->next) n++; return n; }
 int tool_printf(const char *format, ...) { (void)format; return 0; }
 void tool_die(int code) { exit(code); }
@@ -63,7 +65,7 @@ expect_error() {  # expect_error PATTERN ARGS...: exit 1, PATTERN on stderr, not
 }
 
 expect_error '^cgosan-gen: .*/bad\.h:2: error: the header does not parse: ' bad.h --lib ./libtools.so
-expect_error '^cgosan-gen: .*libz\.so\.1: error: exports none of the 7 functions' tools.h --lib libz.so.1
+expect_error '^cgosan-gen: .*libz\.so\.1: error: exports none of the 8 functions' tools.h --lib libz.so.1
 expect_error '^cgosan-gen: .*no-such-lib\.so\.9: error: no such library' tools.h --lib no-such-lib.so.9
 
 cat >missing_function.ini <<'I'
@@ -104,13 +106,14 @@ err=$("$gen" tools.h --lib ./libtools.so --annotations good.ini -o out/tools.so 
   die "cgosan-gen on good input failed: $err"
 for want in 'warning: tool_printf is variadic' 'warning: tool_die never returns' \
             'warning: tool_not_exported is not exported by' \
-            'warning: parameter make of tool_apply is a callback type with a struct'; do
+            'warning: parameter make of tool_apply is a callback type with a struct' \
+            'warning: parameter head of tool_first is a struct passed by value that holds pointers'; do
   grep -q -- "$want" <<<"$err" || die "no warning '$want' in: $err"
 done
 echo "ok: warnings: $(grep -c warning <<<"$err")"
 [[ $(ls -A out) == $'tools.c\ntools.so' ]] || die "expected exactly tools.c and tools.so, got: $(ls -A out)"
 exported=$(nm -D --defined-only out/tools.so | awk '{print $3}' | sort | tr '\n' ' ')
-[[ $exported == "cgosan_model_tools tool_apply tool_each tool_length tool_sum " ]] ||
+[[ $exported == "cgosan_model_tools tool_apply tool_each tool_first tool_length tool_sum " ]] ||
   die "the interposer exports: $exported"
 grep -q '"tool_length", NULL' out/tools.c && grep -q 'CGOSAN_GEN_BLOCKS | CGOSAN_GEN_CALLS_BACK' out/tools.c ||
   die "the annotation model is not in out/tools.c"

@@ -25,6 +25,8 @@ from .errors import GenError
 PROG = "cgosan-gen"
 MSG_SKIPPED = "{path}:{line}: warning: {name} {reason}; not interposed (its calls are not checked)"
 MSG_NOT_EXPORTED = "{path}:{line}: warning: {name} is not exported by {library}; skipped"
+MSG_UNCHECKED_BY_VALUE = ("{path}:{line}: warning: parameter {param} of {name} is a struct "
+                          "passed by value that holds pointers; they are not checked")
 MSG_UNWRAPPED_CALLBACK = ("{path}:{line}: warning: parameter {param} of {name} is {problem}; "
                           "callbacks through it run unwrapped, as foreign code")
 MSG_NONE_EXPORTED = "exports none of the {count} functions the header(s) declare"
@@ -80,6 +82,8 @@ def _select(functions, exported, library_path, warn):
             warn(MSG_SKIPPED.format(reason=fn.skip_reason, **where))
         else:
             for p in fn.params:
+                if p.unchecked_pointers:
+                    warn(MSG_UNCHECKED_BY_VALUE.format(param=p.name or p.index, **where))
                 if p.callback_problem:
                     warn(MSG_UNWRAPPED_CALLBACK.format(
                         param=p.name or p.index, problem=p.callback_problem, **where))

@@ -79,6 +79,7 @@ class Param:
     check: object = None  # None, "untyped", or a ManagedType
     callback: object = None  # CallbackSig, for a function pointer
     callback_problem: str = ""  # why a function pointer is passed unwrapped
+    unchecked_pointers: bool = False  # a struct by value whose pointers go unchecked
 
 
 @dataclass
@@ -317,5 +318,9 @@ def _function(ci, model, cursor, path):
                 p.callback = sig
         else:
             p.check = model.pointer_check(arg.type)
+        if canon.kind == K.RECORD:
+            words = set()
+            model.pointer_words(canon, 0, words)
+            p.unchecked_pointers = bool(words)
         fn.params.append(p)
     return fn
