@@ -256,35 +256,82 @@ TEST(Collector, ParkedGStackIsARoot) {
 
 // Many Gs build and drop lists while collections run: no reachable node is
 // ever freed (poisoned), every node keeps its value.
+struct PrependFrame {
+  Node **head;
+  uintptr_t value;
+};
+
+void PrependInManaged(void *arg) {  // a callback: managed code again
+  auto *f = static_cast<PrependFrame *>(arg);
+  auto *n = static_cast<Node *>(cgosan_new(&kNode));
+  n->value = f->value;
+  n->next = *f->head;
+  *f->head = n;
+}
+
+void ForeignCallsBackToPrepend(void *arg) { cgosan_cgocallback(PrependInManaged, arg); }
+
+uintptr_t NodeValue(int t, int r, int i) {
+  return uintptr_t(t) << 40 | uintptr_t(r) << 20 | uintptr_t(i);
+}
+
+// Builds a kLen-node list in managed code, every 25th node through a cgocall
+// whose foreign function calls back to allocate it, parking the G (list on
+// its stack) in between; then counts the nodes whose value is wrong.
+constexpr int kLen = 200;
+long BuildAndVerifyList(int t, int r) {
+  Node *head = nullptr;
+  for (int i = 0; i < kLen; i++) {
+    PrependFrame f = {&head, NodeValue(t, r, i)};
+    if (i % 25 == 0)
+      cgosan_cgocall(ForeignCallsBackToPrepend, &f);
+    else
+      PrependInManaged(&f);
+  }
+  long bad = 0;
+  int i = kLen;
+  for (Node *n = head; n; n = n->next) {
+    if (!cgosan_is_managed(n))  // freed: its bytes are poison, stop here
+      return bad + 1;
+    if (n->value != NodeValue(t, r, --i))
+      bad++;
+  }
+  return bad + (i != 0);
+}
+
+// Gs on their own threads and callbacks from threads foreign code created
+// (extra Ms) build and check lists while collections run, started by
+// allocation in several Gs at once and forced from this thread: no reachable
+// node is ever freed (poisoned) or loses its value.
 TEST(Collector, StressNoLiveObjectFreed) {
-  // 3 x 2000 x 200 nodes of 16 bytes: allocation itself triggers collections
-  // in several Gs at once, besides the ones forced from this thread.
-  constexpr int kThreads = 3, kRounds = 2000, kLen = 200;
+  constexpr int kGThreads = 3, kForeignThreads = 1, kRounds = 1500;
   std::atomic<int> done{0};
   std::atomic<long> bad{0};
   std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; t++)
+  for (int t = 0; t < kGThreads; t++)
     threads.emplace_back([&, t] {
       RunAsG([&] {
-        for (int r = 0; r < kRounds; r++) {
-          Node *head = nullptr;
-          for (int i = 0; i < kLen; i++) {
-            auto *n = static_cast<Node *>(cgosan_new(&kNode));
-            n->value = uintptr_t(t) << 40 | uintptr_t(r) << 20 | i;
-            n->next = head;
-            head = n;
-            if (i % 50 == 0)  // park in foreign code with the list on the stack
-              cgosan_cgocall([](void *) { std::this_thread::yield(); }, nullptr);
-          }
-          int i = kLen;
-          for (Node *n = head; n; n = n->next)
-            if (n->value != (uintptr_t(t) << 40 | uintptr_t(r) << 20 | --i))
-              bad++;
-        }
+        for (int r = 0; r < kRounds; r++) bad += BuildAndVerifyList(t, r);
       });
       done++;
     });
-  while (done < kThreads) {
+  for (int t = kGThreads; t < kGThreads + kForeignThreads; t++)
+    threads.emplace_back([&, t] {  // a plain thread: each round is a callback
+      for (int r = 0; r < kRounds / 10; r++) {
+        struct Round {
+          int t, r;
+          std::atomic<long> *bad;
+        } round = {t, r, &bad};
+        cgosan_cgocallback(
+            [](void *arg) {
+              auto *x = static_cast<Round *>(arg);
+              *x->bad += BuildAndVerifyList(x->t, x->r);
+            },
+            &round);
+      }
+      done++;
+    });
+  while (done < kGThreads + kForeignThreads) {
     cgosan_gc();
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
