@@ -62,10 +62,13 @@
 // errno protocol and the switch (seven pushes and pops). See bench/.
 #include <errno.h>
 
+#include "hooks.h"
 #include "report.h"
 #include "rtl.h"
 
 namespace __cgosan {
+
+Hooks hooks;  // all null until a checker fills it (hooks.h)
 
 static constexpr char kMsgNullFn[] = "%s called with a NULL function";
 static constexpr char kMsgRunFromManaged[] =
@@ -102,10 +105,15 @@ ALWAYS_INLINE int RunNewG(M *m, cgosan_fn fn, void *arg, Boundary boundary) {
   // fresh G has no frames yet: if it waits parked, its live stack is empty.
   g->saved_sp = g->stack_hi;
   ExitSyscall(g);
+  bool callback = boundary == kBoundaryCallback;
+  if (UNLIKELY(hooks.callback_begin) && callback)
+    hooks.callback_begin(g);
   GuardedCall call = {fn, arg, boundary};
   cgosan_asm_call_on_stack(&call, CallGuarded,
                            reinterpret_cast<void *>(g->stack_hi),
                            reinterpret_cast<void **>(&m->g0_sp));
+  if (UNLIKELY(hooks.callback_end) && callback)
+    hooks.callback_end(g);
   m->curg = nullptr;
   m->g0_sp = 0;
   ReleaseG(m, g);
@@ -167,6 +175,8 @@ int cgosan_cgocall(cgosan_fn fn, void *frame) {
   }
   atomic_store(&m->ncgocall, atomic_load(&m->ncgocall, memory_order_relaxed) + 1,
                memory_order_relaxed);
+  if (UNLIKELY(hooks.cgocall_begin))
+    hooks.cgocall_begin(g);
   EnterSyscall(g);
   SetErrno(0);
   GuardedCall call = {fn, frame, kBoundaryCgocall};
@@ -175,6 +185,10 @@ int cgosan_cgocall(cgosan_fn fn, void *frame) {
                            reinterpret_cast<void **>(&g->saved_sp));
   int err = GetErrno();
   ExitSyscall(g);
+  if (UNLIKELY(hooks.cgocall_end)) {
+    hooks.cgocall_end(g);
+    SetErrno(err);  // the hook may not move the user's errno
+  }
   return err;
 }
 
@@ -208,10 +222,14 @@ void cgosan_cgocallback(cgosan_fn fn, void *frame) {
   uptr parked_sp = g->saved_sp;
   uptr outer_g0_sp = m->g0_sp;
   ExitSyscall(g);
+  if (UNLIKELY(hooks.callback_begin))
+    hooks.callback_begin(g);
   GuardedCall call = {fn, frame, kBoundaryCallback};
   cgosan_asm_call_on_stack(&call, CallGuarded,
                            reinterpret_cast<void *>(parked_sp),
                            reinterpret_cast<void **>(&m->g0_sp));
+  if (UNLIKELY(hooks.callback_end))
+    hooks.callback_end(g);
   m->g0_sp = outer_g0_sp;
   g->saved_sp = parked_sp;
   EnterSyscall(g);

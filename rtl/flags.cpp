@@ -99,6 +99,14 @@ static void ValidateFlags(Flags *f) {
            f->cgocheck);
     Die();
   }
+  const char *race = f->race ? f->race : "";
+  if (internal_strcmp(race, "off") && internal_strcmp(race, "go") &&
+      internal_strcmp(race, "precise")) {
+    Printf("ERROR: CgoSanitizer: CGOSAN_OPTIONS: race=%s is not one of off, "
+           "go, precise\n",
+           race);
+    Die();
+  }
   // The suppressions file is part of the options: read it now, so a missing
   // file or a bad line ends the process before user code runs.
   InitializeSuppressions();

@@ -52,7 +52,7 @@ struct ReportStack {
 // frames come from sanitizer_common's stack depot (StackDepotPut), so they can
 // be recorded long before the report; depot_id 0 renders as "no stack".
 struct ReportExtraStack {
-  char title[96];
+  char title[192];
   u32 depot_id;
 };
 

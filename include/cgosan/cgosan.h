@@ -103,6 +103,22 @@ uintptr_t cgosan_handle_new(void *p);
 void     *cgosan_handle_value(uintptr_t h);
 void      cgosan_handle_delete(uintptr_t h);
 
+/* ---- Races across the boundary (rule 5; CGOSAN_OPTIONS=race=off|go|precise)
+ * Happens-before edges from managed-side synchronisation, like
+ * __tsan_release / __tsan_acquire: everything the releasing thread did before
+ * cgosan_release(addr) happens before what a thread does after a later
+ * cgosan_acquire(addr). addr only names the sync object (a mutex, a flag).
+ * The range calls record an access of [p, p + n) by the calling thread, with
+ * its stack, and report data-race when it overlaps an earlier access of
+ * another thread, one of them writes, and no edge orders them. `where` labels
+ * the access in reports and suppressions (e.g. "sqlite3_exec argument 0"); it
+ * is kept, so it must stay valid for the life of the process (a literal).
+ * With race=off (the default) all four return at once. */
+void  cgosan_acquire(const void *addr);
+void  cgosan_release(const void *addr);
+void  cgosan_race_read_range(const void *p, size_t n, const char *where);
+void  cgosan_race_write_range(const void *p, size_t n, const char *where);
+
 #ifdef __cplusplus
 }  /* extern "C" */
 #endif

@@ -1,0 +1,147 @@
+// race.h — the happens-before engine of rule 5, shared by race*.cpp.
+//
+// Time is counted per thread (an OS thread; an M runs on exactly one, so this
+// is "per M"): each thread has a tid and a vector clock, whose own entry is
+// the thread's epoch. An access is recorded as the epoch (tid, clock) it
+// happened at; a later access by thread u is ordered after it exactly when
+// u's vector clock has caught up: vc_u[tid] >= clock (FastTrack's epochs, as
+// in TSan v3). Clocks travel only through sync objects: a release joins the
+// thread's clock into the object's and then ticks the thread's own entry; an
+// acquire joins the object's clock into the thread's.
+//
+// Clocks are fixed arrays of kMaxThreads 32-bit entries (1 KiB): simple, and
+// a join is one vectorised pass. The first kMaxThreads threads that touch
+// the engine get a tid; later ones are not tracked (their accesses and sync
+// are ignored, never misattributed). Tids are not reused: a thread's state
+// outlives it (1 KiB each).
+//
+// Sync objects and the shadow of accessed memory live in AddrTables: hashed
+// buckets, each a spin lock and a list of nodes from sanitizer_common's
+// internal allocator (no malloc; nodes are never freed for now).
+#ifndef CGOSAN_CHECKERS_RACE_H
+#define CGOSAN_CHECKERS_RACE_H
+
+#include "report.h"
+#include "sanitizer_common/sanitizer_allocator_internal.h"
+
+namespace __cgosan {
+
+enum RaceMode : u32 {
+  kRaceUninitialized = 0,
+  kRaceOff = 1,
+  kRaceGo = 2,
+  kRacePrecise = 3,
+};
+extern atomic_uint32_t race_mode;
+// Reads the race flag and installs the hooks; once. Returns the mode.
+RaceMode InitializeRace();
+ALWAYS_INLINE RaceMode RaceModeNow() {
+  u32 mode = atomic_load(&race_mode, memory_order_acquire);
+  return LIKELY(mode != kRaceUninitialized) ? static_cast<RaceMode>(mode)
+                                            : InitializeRace();
+}
+
+constexpr uptr kMaxThreads = 256;
+constexpr u16 kNoTid = 0xffff;
+
+struct VectorClock {
+  u32 clk[kMaxThreads];
+  void Join(const VectorClock &other) {
+    for (uptr i = 0; i < kMaxThreads; i++)
+      clk[i] = clk[i] > other.clk[i] ? clk[i] : other.clk[i];
+  }
+};
+
+struct RaceThread {
+  u16 tid;
+  VectorClock vc;
+  u32 Epoch() const { return vc.clk[tid]; }
+  // Happens-before: the access (tid, clock) is ordered before this thread's
+  // present.
+  bool Saw(u16 other_tid, u32 clock) const { return vc.clk[other_tid] >= clock; }
+};
+
+// The calling thread's state, created on first use; null for an untracked
+// thread (past kMaxThreads).
+RaceThread *CurrentRaceThread();
+
+// A map from addresses to nodes of type Node (which must start with
+// `uptr key; Node *next;` and be zero-initialisable). Zero-initialised: a
+// global AddrTable needs no constructor. Find/FindOrCreate run with the
+// bucket of `key` locked by the caller through Lock (and a BucketLock).
+template <typename Node, uptr kBuckets>
+class AddrTable {
+ public:
+  Node *Find(Node *head, uptr key) {
+    for (Node *n = head; n; n = n->next)
+      if (n->key == key)
+        return n;
+    return nullptr;
+  }
+  // Locks the bucket of key; the lock is held until `l` goes away.
+  Node **Lock(uptr key, StaticSpinMutex **mu) {
+    Bucket *b = &buckets_[Hash(key)];
+    b->mu.Lock();
+    *mu = &b->mu;
+    return &b->head;
+  }
+  Node *FindOrCreate(Node **head, uptr key) {
+    if (Node *n = Find(*head, key))
+      return n;
+    Node *n = static_cast<Node *>(InternalAlloc(sizeof(Node)));
+    internal_memset(n, 0, sizeof(Node));
+    n->key = key;
+    n->next = *head;
+    *head = n;
+    return n;
+  }
+
+ private:
+  struct Bucket {
+    StaticSpinMutex mu;
+    Node *head;
+  };
+  static uptr Hash(uptr key) {
+    return static_cast<uptr>((key * 0x9E3779B97F4A7C15ull) >> 40) % kBuckets;
+  }
+  Bucket buckets_[kBuckets];
+};
+
+// Holds a bucket lock for a scope.
+class BucketLock {
+ public:
+  explicit BucketLock(StaticSpinMutex *mu) : mu_(mu) {}
+  ~BucketLock() { mu_->Unlock(); }
+
+ private:
+  StaticSpinMutex *mu_;
+};
+
+// Sync objects (race_sync.cpp).
+void RaceAcquire(RaceThread *thr, uptr addr);
+void RaceRelease(RaceThread *thr, uptr addr);
+void InstallGoModeHooks();
+
+// One recorded access (race_shadow.cpp keeps up to four per 8-byte word).
+struct RaceAccess {
+  uptr addr;          // the whole range the access covered
+  uptr size;
+  u32 clock;          // epoch of the accessing thread
+  u32 stack;          // stack depot id
+  u16 tid;
+  u8 is_write;
+  u8 used;
+  const char *where;  // the caller's label (a literal: it is kept)
+};
+
+// Records an access of [addr, addr + size) and reports a race with an
+// earlier unordered one (race_shadow.cpp).
+void RaceAccessRange(RaceThread *thr, uptr addr, uptr size, bool is_write,
+                     const char *where);
+
+// The data-race report, once per stack pair (race_report.cpp).
+void ReportRace(const RaceAccess &cur, const RaceAccess &prev);
+
+}  // namespace __cgosan
+
+#endif  // CGOSAN_CHECKERS_RACE_H

@@ -1,0 +1,37 @@
+// hooks.h — how the core tells the checkers about its events (design.md,
+// "Layout"): rtl/ never includes checkers/; a checker that wants to hear of
+// an event fills the matching slot of `hooks` from its own load-time
+// constructor, after EnsureInitialized(). The table is a zero-initialised
+// global, so with no checker interested every call site costs one load and
+// one predicted-not-taken branch:
+//
+//   if (UNLIKELY(hooks.cgocall_begin)) hooks.cgocall_begin(g);
+//
+// Slots are filled once at start-up, before user threads exist, and never
+// change afterwards (so the plain loads are fine). Only hooks with a user are
+// here; add a slot when a checker needs a new event.
+#ifndef CGOSAN_RTL_HOOKS_H
+#define CGOSAN_RTL_HOOKS_H
+
+#include "rtl.h"
+
+namespace __cgosan {
+
+struct Hooks {
+  // Managed -> foreign (cgosan_cgocall on a running G): begin runs on the G
+  // before entersyscall, end after exitsyscall, both on the calling thread.
+  void (*cgocall_begin)(G *g);
+  void (*cgocall_end)(G *g);
+  // Foreign -> managed (cgosan_cgocallback): begin runs after exitsyscall,
+  // just before the managed function; end right after it returns, before
+  // entersyscall. The G is the parked G called back into, or the fresh G of
+  // an extra M.
+  void (*callback_begin)(G *g);
+  void (*callback_end)(G *g);
+};
+
+extern Hooks hooks;  // cgocall.cpp
+
+}  // namespace __cgosan
+
+#endif  // CGOSAN_RTL_HOOKS_H

@@ -1,0 +1,222 @@
+// race_test.cpp (suite "race", so ctest -R race finds it) — rule 5, the happens-before engine and its data-race
+// reports, through a child process (tests/unit/race_helper.cpp), since
+// race=off|go|precise is read at start-up. Table-driven: every racy case has
+// a correct twin that differs only in the synchronisation, and each runs in
+// every mode. Reports are matched line by line: the exact message, note,
+// previous-access and allocation lines, and frame #0 of each stack.
+#include <stdio.h>
+#include <unistd.h>
+
+#include <regex>
+
+#include "test_util.h"
+
+#ifndef CGOSAN_RACE_HELPER
+#error "CGOSAN_RACE_HELPER must name the race helper executable"
+#endif
+
+namespace cgotest {
+namespace {
+
+size_t Count(const std::string &text, const std::string &what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos;
+       at = text.find(what, at + 1))
+    n++;
+  return n;
+}
+
+// The managed object the helper shares ("obj=0x...").
+uintptr_t ObjectOf(const std::string &out) {
+  std::smatch m;
+  if (!std::regex_search(out, m, std::regex("obj=0x([0-9a-f]+)")))
+    return 0;
+  return std::stoull(m[1].str(), nullptr, 16);
+}
+
+std::string Hex(uintptr_t v) {
+  char buf[32];
+  snprintf(buf, sizeof(buf), "0x%zx", static_cast<size_t>(v));
+  return buf;
+}
+
+// Each regex must match a whole line, in this order.
+void ExpectLinesInOrder(const std::string &out,
+                        const std::vector<std::string> &lines) {
+  size_t from = 0;
+  for (const std::string &re : lines) {
+    std::smatch m;
+    std::string rest = out.substr(from);
+    bool found = std::regex_search(
+        rest, m, std::regex("(^|\n)" + re + "\n"));
+    ASSERT_TRUE(found) << "missing line /" << re << "/ after offset " << from
+                       << " in:\n" << out;
+    from += m.position(0) + m.length(0) - 1;
+  }
+}
+
+ChildResult RunRace(const std::string &c, const std::string &options) {
+  return RunChild({CGOSAN_RACE_HELPER, c}, options.c_str());
+}
+
+// What a racy case reports (the second access against the first).
+struct Race {
+  const char *access;       // "Write" / "Read"
+  const char *access_where;
+  const char *prev;         // "write" / "read"
+  const char *prev_where;
+  const char *frame;        // frame #0 of the current stack
+  const char *prev_frame;   // frame #0 of the previous access's stack
+};
+
+struct Case {
+  const char *name;  // the helper's case
+  // Reported in each mode (the twin is silent where the case reports).
+  bool precise, go;
+  Race race;
+};
+
+constexpr char kExec[] = "sqlite3_exec argument 0";
+constexpr char kStep[] = "sqlite3_step argument 1";
+constexpr char kWriteRow[] = "WriteRow\\(char\\*\\)";
+constexpr char kReadRow[] = "ReadRow\\(char\\*\\)";
+constexpr char kStressWrite[] = "StressWrite\\(char\\*\\)";
+
+const Case kCases[] = {
+    // a. two threads write one range, no sync / release-acquire handoff.
+    {"write_write", true, true, {"Write", kExec, "write", kExec, kWriteRow, kWriteRow}},
+    {"write_write_sync", false, false, {}},
+    // b. the racecgosync false negative: two Gs ordered only by Go's fence.
+    {"two_gs", true, false, {"Write", kExec, "write", kExec, kWriteRow, kWriteRow}},
+    // c. write after read races; its twin, and read/read, and one thread.
+    {"write_after_read", true, true, {"Write", kExec, "read", kStep, kWriteRow, kReadRow}},
+    {"write_after_read_sync", false, false, {}},
+    {"read_read", false, false, {}},
+    {"same_thread", false, false, {}},
+    // d. 4 Gs x 10k accesses under a mutex; unsynchronised: one report (the
+    // stack pair deduplicates the other ~40k).
+    {"stress", false, false, {}},
+    {"stress_nosync", true, true,
+     {"Write", "stress", "write", "stress", kStressWrite, kStressWrite}},
+};
+
+void CheckCase(const Case &c, const char *mode, bool reported) {
+  SCOPED_TRACE(std::string(c.name) + " race=" + mode);
+  ChildResult r = RunRace(c.name, std::string("halt_on_error=0:race=") + mode);
+  ASSERT_TRUE(r.exited) << r.output;
+  if (!reported) {
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(Count(r.output, "ERROR:"), 0u) << r.output;
+    EXPECT_NE(r.output.find("done reports=0 suppressed=0"), std::string::npos)
+        << r.output;
+    return;
+  }
+  EXPECT_EQ(r.exit_code, 66) << r.output;
+  EXPECT_EQ(Count(r.output, "ERROR:"), 1u) << r.output;
+  EXPECT_NE(r.output.find("done reports=1 suppressed=0"), std::string::npos)
+      << r.output;
+  uintptr_t obj = ObjectOf(r.output);
+  ASSERT_NE(obj, 0u) << r.output;
+  std::string at = Hex(obj + 16);
+  // Thread numbers follow first contact: in the two-thread cases the first
+  // access is T0's, the second T1's; under stress any two of T0..T3.
+  bool stress = std::string(c.name) == "stress_nosync";
+  std::string cur_t = stress ? "T[0-3]" : "T1";
+  std::string prev_t = stress ? "T[0-3]" : "T0";
+  const Race &x = c.race;
+  ExpectLinesInOrder(
+      r.output,
+      {"==[0-9]+==ERROR: CgoSanitizer: data-race",
+       ReEscape(std::string(x.access) + " of size 16 at " + at +
+                " by thread ") +
+           cur_t + ReEscape(std::string(" during ") + x.access_where + ":"),
+       "    #0 0x[0-9a-f]+ in " + std::string(x.frame) +
+           " .*race_helper\\.cpp:[0-9]+:[0-9]+",
+       ReEscape("  " + at + " is 16 bytes into object " + Hex(obj) +
+                " of type 'struct row' (48 bytes)"),
+       ReEscape(std::string("  Previous ") + x.prev + " of size 16 at " + at +
+                " by thread ") +
+           prev_t + ReEscape(std::string(" during ") + x.prev_where + ":"),
+       "    #0 0x[0-9a-f]+ in " + std::string(x.prev_frame) +
+           " .*race_helper\\.cpp:[0-9]+:[0-9]+",
+       ReEscape("  " + Hex(obj) + " was allocated at:"),
+       "    #0 0x[0-9a-f]+ in main .*race_helper\\.cpp:[0-9]+:[0-9]+",
+       "SUMMARY: CgoSanitizer: data-race .*race_helper\\.cpp:[0-9]+:[0-9]+ in " +
+           std::string(x.frame)});
+}
+
+TEST(race, Precise) {
+  for (const Case &c : kCases) CheckCase(c, "precise", c.precise);
+}
+
+TEST(race, GoModeReproducesRacecgosync) {
+  for (const Case &c : kCases) CheckCase(c, "go", c.go);
+}
+
+// e. race=off (the default): nothing is ever recorded or reported.
+TEST(race, OffIsSilent) {
+  for (const Case &c : kCases) CheckCase(c, "off", false);
+  ChildResult r = RunChild({CGOSAN_RACE_HELPER, "write_write"}, nullptr);
+  EXPECT_TRUE(r.exited && r.exit_code == 0) << r.output;
+  EXPECT_EQ(Count(r.output, "ERROR:"), 0u) << r.output;
+}
+
+TEST(race, HaltsOnFirstRaceByDefault) {
+  ChildResult r = RunRace("write_write", "race=precise");
+  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
+  EXPECT_EQ(Count(r.output, "ERROR: CgoSanitizer: data-race"), 1u) << r.output;
+  EXPECT_EQ(r.output.find("done"), std::string::npos) << r.output;
+}
+
+TEST(race, BadModeIsAnError) {
+  for (const char *bad : {"race=fast", "race=", "race=1"}) {
+    ChildResult r = RunRace("write_write", bad);
+    EXPECT_TRUE(r.exited && r.exit_code != 0) << bad << r.output;
+    EXPECT_NE(r.output.find(std::string("CGOSAN_OPTIONS: ") + bad +
+                            " is not one of off, go, precise"),
+              std::string::npos)
+        << r.output;
+    EXPECT_EQ(r.output.find("done"), std::string::npos) << r.output;
+  }
+}
+
+// Suppressions: kind data-race, by the access's `where` label or by a frame.
+class SuppressionsFile {
+ public:
+  explicit SuppressionsFile(const std::string &text) {
+    char name[] = "/tmp/cgosan-race-supp-XXXXXX";
+    int fd = mkstemp(name);
+    path_ = name;
+    if (fd >= 0) {
+      ssize_t n = write(fd, text.data(), text.size());
+      (void)n;
+      close(fd);
+    }
+  }
+  ~SuppressionsFile() { unlink(path_.c_str()); }
+  const std::string &path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+TEST(race, Suppressible) {
+  for (const char *line : {"data-race:sqlite3_exec*\n", "data-race:WriteRow\n"}) {
+    SuppressionsFile supp(line);
+    ChildResult r =
+        RunRace("write_write", "race=precise:suppressions=" + supp.path());
+    EXPECT_TRUE(r.exited && r.exit_code == 0) << line << r.output;
+    EXPECT_EQ(Count(r.output, "ERROR:"), 0u) << r.output;
+    EXPECT_NE(r.output.find("done reports=0 suppressed=1"), std::string::npos)
+        << r.output;
+  }
+  // Another kind's suppression does not match.
+  SuppressionsFile other("unpinned-pointer-in-argument:sqlite3_exec*\n");
+  ChildResult r = RunRace("write_write", "halt_on_error=0:race=precise:"
+                                         "suppressions=" + other.path());
+  EXPECT_NE(r.output.find("done reports=1 suppressed=0"), std::string::npos)
+      << r.output;
+}
+
+}  // namespace
+}  // namespace cgotest
