@@ -61,9 +61,7 @@ static NOINLINE void ReportArgumentIsReference(const ObjectInfo &obj,
   SetMessage(&r, kMsgArgIsReference, argno, CalleeName(callee),
              TypeName(IsReferenceType(t) ? t : obj.type));
   AddNote(&r, "  0x%zx is ", (usize)p);
-  if (p != obj.base)
-    AddNote(&r, "%zu bytes into ", (usize)(p - obj.base));
-  AppendObjectDesc(&r, obj, p != obj.base);
+  AppendPointee(&r, p, obj);
   AddNote(&r, "\n");
   AddExtraStack(&r, obj.alloc_stack, "  0x%zx was allocated at:",
                 (usize)obj.base);

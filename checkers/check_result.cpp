@@ -40,9 +40,7 @@ static NOINLINE void ReportResultItself(const ObjectInfo &obj,
   else
     SetMessage(&r, kMsgResultUnpinned, CalleeName(callee));
   AddNote(&r, "  0x%zx is ", (usize)p);
-  if (p != obj.base)
-    AddNote(&r, "%zu bytes into ", (usize)(p - obj.base));
-  AppendObjectDesc(&r, obj, p != obj.base);
+  AppendPointee(&r, p, obj);
   AddNote(&r, reference ? "\n" : ", not pinned\n");
   AddExtraStack(&r, obj.alloc_stack, "  0x%zx was allocated at:",
                 (usize)obj.base);

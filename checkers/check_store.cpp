@@ -76,9 +76,7 @@ static NOINLINE void ReportStore(uptr slot, uptr value,
   else
     SetMessage(&r, kMsgStoreUnpinned, (usize)value, (usize)slot);
   AddNote(&r, "  0x%zx is ", (usize)value);
-  if (value != target.base)
-    AddNote(&r, "%zu bytes into ", (usize)(value - target.base));
-  AppendObjectDesc(&r, target, value != target.base);
+  AppendPointee(&r, value, target);
   AddNote(&r, v == kSlotReference
                   ? ", a managed reference (never allowed, pinned or not)\n"
                   : ", not pinned\n");

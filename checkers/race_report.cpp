@@ -64,9 +64,7 @@ NOINLINE void ReportRace(const RaceAccess &cur, const RaceAccess &prev) {
   ObjectInfo obj;
   if (InArena(cur.addr) && FindObject(cur.addr, &obj)) {
     AddNote(&r, "  0x%zx is ", (usize)cur.addr);
-    if (cur.addr != obj.base)
-      AddNote(&r, "%zu bytes into ", (usize)(cur.addr - obj.base));
-    AppendObjectDesc(&r, obj, cur.addr != obj.base);
+    AppendPointee(&r, cur.addr, obj);
     AddNote(&r, "\n");
     AddExtraStack(&r, obj.alloc_stack, "  0x%zx was allocated at:",
                   (usize)obj.base);

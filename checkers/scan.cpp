@@ -51,6 +51,12 @@ void AppendObjectDesc(ReportDesc *r, const ObjectInfo &obj, bool with_base) {
             (usize)obj.size);
 }
 
+void AppendPointee(ReportDesc *r, uptr addr, const ObjectInfo &obj) {
+  if (addr != obj.base)
+    AddNote(r, "%zu bytes into ", (usize)(addr - obj.base));
+  AppendObjectDesc(r, obj, addr != obj.base);
+}
+
 void AppendSlotDesc(ReportDesc *r, const ObjectInfo &obj, uptr slot) {
   uptr off = slot - obj.base;
   uptr esize = obj.type ? obj.type->size : 0;
@@ -66,9 +72,7 @@ void AppendSlotDesc(ReportDesc *r, const ObjectInfo &obj, uptr slot) {
 // "holds 0x..., object of type 'T' (n bytes), not pinned"
 static void AppendHolds(ReportDesc *r, const Finding &f) {
   AddNote(r, "  holds 0x%zx, ", (usize)f.value);
-  if (f.value != f.target.base)
-    AddNote(r, "%zu bytes into ", (usize)(f.value - f.target.base));
-  AppendObjectDesc(r, f.target, f.value != f.target.base);
+  AppendPointee(r, f.value, f.target);
   AddNote(r, "%s\n", f.verdict == kSlotReference
                          ? ", a managed reference (never allowed, pinned or not)"
                          : ", not pinned");

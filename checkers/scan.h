@@ -177,6 +177,8 @@ bool CheckCallSiteRange(const ObjectInfo &obj, uptr p, const cgosan_type *t,
 // "object 0x... of type 'T' (N bytes)" / "of type 'T[n]'" for arrays; without
 // the address when with_base is false.
 void AppendObjectDesc(ReportDesc *r, const ObjectInfo &obj, bool with_base);
+// "[N bytes into ]object [0x... ]of type 'T' (n bytes)" for addr inside obj.
+void AppendPointee(ReportDesc *r, uptr addr, const ObjectInfo &obj);
 // Where in obj the slot at `slot` is: "field at offset 16", or for an array
 // "element 2, offset 8 in it (offset 24)".
 void AppendSlotDesc(ReportDesc *r, const ObjectInfo &obj, uptr slot);

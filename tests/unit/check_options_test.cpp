@@ -28,26 +28,6 @@ size_t Count(const std::string &text, const std::string &what) {
   return n;
 }
 
-// A suppressions file for a test, removed at the end.
-class SuppressionsFile {
- public:
-  explicit SuppressionsFile(const std::string &text) {
-    char name[] = "/tmp/cgosan-supp-XXXXXX";
-    int fd = mkstemp(name);
-    path_ = name;
-    if (fd >= 0) {
-      ssize_t n = write(fd, text.data(), text.size());
-      (void)n;
-      close(fd);
-    }
-  }
-  ~SuppressionsFile() { unlink(path_.c_str()); }
-  const std::string &path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 const char kArgKind[] = "ERROR: CgoSanitizer: unpinned-pointer-in-argument";
 const char kResultKind[] = "ERROR: CgoSanitizer: unpinned-pointer-in-result";
 const char kStoreKind[] = "ERROR: CgoSanitizer: unpinned-pointer-store";

@@ -181,25 +181,6 @@ TEST(race, BadModeIsAnError) {
 }
 
 // Suppressions: kind data-race, by the access's `where` label or by a frame.
-class SuppressionsFile {
- public:
-  explicit SuppressionsFile(const std::string &text) {
-    char name[] = "/tmp/cgosan-race-supp-XXXXXX";
-    int fd = mkstemp(name);
-    path_ = name;
-    if (fd >= 0) {
-      ssize_t n = write(fd, text.data(), text.size());
-      (void)n;
-      close(fd);
-    }
-  }
-  ~SuppressionsFile() { unlink(path_.c_str()); }
-  const std::string &path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 TEST(race, Suppressible) {
   for (const char *line : {"data-race:sqlite3_exec*\n", "data-race:WriteRow\n"}) {
     SuppressionsFile supp(line);

@@ -112,6 +112,19 @@ ChildResult RunChild(const std::vector<std::string> &argv,
   return result;
 }
 
+SuppressionsFile::SuppressionsFile(const std::string &text) {
+  char name[] = "/tmp/cgosan-supp-XXXXXX";
+  int fd = mkstemp(name);
+  path_ = name;
+  if (fd >= 0) {
+    ssize_t n = write(fd, text.data(), text.size());
+    (void)n;
+    close(fd);
+  }
+}
+
+SuppressionsFile::~SuppressionsFile() { unlink(path_.c_str()); }
+
 }  // namespace cgotest
 
 int main(int argc, char **argv) {

@@ -107,6 +107,17 @@ ChildResult RunChild(const std::vector<std::string> &argv, const char *options);
 // Path of the helper executable (tests/unit/helper.cpp).
 const char *HelperPath();
 
+// A suppressions file with `text`, for one test; removed at the end.
+class SuppressionsFile {
+ public:
+  explicit SuppressionsFile(const std::string &text);
+  ~SuppressionsFile();
+  const std::string &path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 }  // namespace cgotest
 
 #endif  // CGOSAN_TESTS_UNIT_TEST_UTIL_H
