@@ -9,24 +9,12 @@
 // id, so a hot allocation site pays the depot once.
 #include "frame_walk.h"
 #include "heap_internal.h"
+#include "report.h"
 #include "sanitizer_common/sanitizer_stackdepot.h"
 
 namespace __cgosan {
 
 static constexpr uptr kMaxAllocFrames = 16;
-
-// Rotate-xor over the frames (no multiply chain on the hot path), then one
-// 64-bit finalising mix (MurmurHash3's).
-static u64 HashPcs(const uptr *pcs, uptr n) {
-  u64 h = n;
-  for (uptr i = 0; i < n; i++) h ^= (pcs[i] << (i * 7 % 64)) | (pcs[i] >> ((64 - i * 7 % 64) % 64));
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ull;
-  h ^= h >> 33;
-  return h | 1;  // 0 marks an empty cache entry
-}
 
 u32 AllocStackId(uptr entry_frame, G *g, HeapCache *cache) {
   uptr pcs[kMaxAllocFrames];
@@ -37,14 +25,7 @@ u32 AllocStackId(uptr entry_frame, G *g, HeapCache *cache) {
     return StackDepotPut(StackTrace(pcs, n));
   }
   n = WalkGFrames(entry_frame, g, pcs, kMaxAllocFrames);
-  u64 key = HashPcs(pcs, n);
-  uptr slot = key % HeapCache::kStackCacheSize;
-  if (cache->stack_keys[slot] == key)
-    return cache->stack_ids[slot];
-  u32 id = StackDepotPut(StackTrace(pcs, n));
-  cache->stack_keys[slot] = key;
-  cache->stack_ids[slot] = id;
-  return id;
+  return CachedStackId(pcs, n, &cache->stacks);
 }
 
 }  // namespace __cgosan

@@ -180,9 +180,12 @@ int cgosan_cgocall(cgosan_fn fn, void *frame) {
   EnterSyscall(g);
   SetErrno(0);
   GuardedCall call = {fn, frame, kBoundaryCgocall};
+  cgosan_fn outer_call = m->foreign_call;  // a callback may cgocall again
+  m->foreign_call = fn;
   cgosan_asm_call_on_stack(&call, CallGuarded,
                            reinterpret_cast<void *>(m->g0_sp),
                            reinterpret_cast<void **>(&g->saved_sp));
+  m->foreign_call = outer_call;
   int err = GetErrno();
   ExitSyscall(g);
   if (UNLIKELY(hooks.cgocall_end)) {

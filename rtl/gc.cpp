@@ -26,6 +26,7 @@
 #include "gc.h"
 
 #include "handle.h"
+#include "hooks.h"
 #include "heap_internal.h"
 #include "pinner.h"
 #include "report.h"
@@ -126,10 +127,13 @@ static void MarkRoots(Marker *marker) {
 
 // --- Sweeping ------------------------------------------------------------------
 
-static void Poison(const Span *s, uptr index) {
+// Tells the checkers, then poisons.
+static void SweepDeadObject(const Span *s, uptr index) {
   uptr size = s->ObjectSize(index);
-  __builtin_memset(reinterpret_cast<void *>(s->SlotBase(index)), kPoison,
-                   size ? size : 1);
+  uptr base = s->SlotBase(index);
+  if (UNLIKELY(hooks.object_died))
+    hooks.object_died(base, size ? size : 1);
+  __builtin_memset(reinterpret_cast<void *>(base), kPoison, size ? size : 1);
 }
 
 // One 64-slot word at a time: slots quarantined by the last collection become
@@ -141,7 +145,7 @@ static void SweepSpan(Span *s, void *) {
     u64 released = s->quarantine_bits[w];
     u64 dead = alloc & ~released & ~s->mark_bits[w];
     for (u64 bits = dead; bits; bits &= bits - 1)
-      Poison(s, w * 64 + LeastSignificantSetBitIndex(bits));
+      SweepDeadObject(s, w * 64 + LeastSignificantSetBitIndex(bits));
     u64 live = alloc & ~released;
     s->quarantine_bits[w] = quarantine ? dead : 0;
     atomic_store(&s->alloc_bits[w], quarantine ? live : live & ~dead,

@@ -4,6 +4,7 @@
 #define CGOSAN_RTL_HEAP_INTERNAL_H
 
 #include "heap.h"
+#include "report.h"
 
 namespace __cgosan {
 
@@ -82,10 +83,8 @@ Span *AllocLargeSpan(uptr size);
 // Per-M allocation cache (heap_alloc.cpp), with the M's cache of recent
 // allocation-site stacks (alloc_stack.cpp).
 struct HeapCache {
-  static constexpr uptr kStackCacheSize = 64;
   Span *spans[kNumSizeClasses];
-  u64 stack_keys[kStackCacheSize];
-  u32 stack_ids[kStackCacheSize];
+  StackIdCache stacks;
 };
 
 // The stack depot id of an allocation site: frames from entry_frame (the

@@ -28,6 +28,10 @@ struct Hooks {
   // an extra M.
   void (*callback_begin)(G *g);
   void (*callback_end)(G *g);
+  // The collector found [base, base + size) unreachable and is freeing it
+  // (gc.cpp's sweep, with the world stopped and the heap locked; the hook
+  // must not allocate from the managed heap or wait for a G).
+  void (*object_died)(uptr base, uptr size);
 };
 
 extern Hooks hooks;  // cgocall.cpp

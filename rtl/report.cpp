@@ -44,12 +44,14 @@ static bool HasPrefix(const char *s, const char *prefix) {
 }
 
 // The runtime's frames: its exported C functions ("cgosan_run", no "::"),
-// and its internals, whose demangled names may start with a return type
-// ("void __cgosan::F<...>(...)"). A user's "cgosan_test::f" is not one.
+// the pass's entry points ("__cgosan_race_write8"), and its internals, whose
+// demangled names may start with a return type ("void __cgosan::F<...>(...)").
+// A user's "cgosan_test::f" is not one.
 static bool IsRuntimeFrame(const char *function) {
   if (!function)
     return false;
-  return (HasPrefix(function, "cgosan_") && !internal_strstr(function, "::")) ||
+  return ((HasPrefix(function, "cgosan_") || HasPrefix(function, "__cgosan_")) &&
+          !internal_strstr(function, "::")) ||
          internal_strstr(function, "__cgosan::");
 }
 
@@ -131,17 +133,75 @@ u32 CaptureStackId() {
       StackTrace(stack.pcs + 1, static_cast<u32>(stack.size - 1)));
 }
 
-// Frame pointers, within the running G's stack only (frame_walk.h).
-NOINLINE u32 CaptureStackIdFast() {
+// The calling thread's system stack, found once per thread (it is fixed for
+// the thread's life; the lookup reads /proc for the main thread).
+static THREADLOCAL uptr system_stack_lo, system_stack_hi;
+static void SystemStackBounds(uptr *lo, uptr *hi) {
+  if (UNLIKELY(!system_stack_hi)) {
+    uptr top, bottom;
+    GetThreadStackTopAndBottom(/*at_initialization=*/false, &top, &bottom);
+    system_stack_lo = bottom;
+    system_stack_hi = top;
+  }
+  *lo = system_stack_lo;
+  *hi = system_stack_hi;
+}
+
+// Rotate-xor over the frames (no multiply chain on the hot path), then one
+// 64-bit finalising mix (MurmurHash3's).
+static u64 HashPcs(const uptr *pcs, uptr n) {
+  u64 h = n;
+  for (uptr i = 0; i < n; i++) h ^= (pcs[i] << (i * 7 % 64)) | (pcs[i] >> ((64 - i * 7 % 64) % 64));
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 33;
+  return h | 1;  // 0 marks an empty cache entry
+}
+
+u32 CachedStackId(const uptr *pcs, uptr n, StackIdCache *cache) {
+  u64 key = HashPcs(pcs, n);
+  uptr slot = key % StackIdCache::kSize;
+  if (cache->keys[slot] == key)
+    return cache->ids[slot];
+  u32 id = StackDepotPut(StackTrace(pcs, static_cast<u32>(n)));
+  cache->keys[slot] = key;
+  cache->ids[slot] = id;
+  return id;
+}
+
+// Frame pointers, within the stack the caller runs on only (frame_walk.h).
+// ALWAYS_INLINE into the two entry points, so the walk starts at their frame.
+static ALWAYS_INLINE u32 CaptureStackIdFastFrom(uptr fp, StackIdCache *cache) {
   M *m = CurrentM();
   G *g = m ? m->curg : nullptr;
-  uptr fp = reinterpret_cast<uptr>(__builtin_frame_address(0));
-  if (!g || fp < g->stack_lo || fp >= g->stack_hi)
-    return CaptureStackId();
+  uptr lo, hi;
+  if (g && fp >= g->stack_lo && fp < g->stack_hi) {
+    lo = g->stack_lo;
+    hi = g->stack_hi;
+  } else {
+    SystemStackBounds(&lo, &hi);
+    if (fp < lo || fp >= hi)
+      return CaptureStackId();  // a stack of the program's own making
+  }
   constexpr uptr kMaxFastFrames = 32;
   uptr pcs[kMaxFastFrames];
-  uptr n = WalkGFrames(fp, g, pcs, kMaxFastFrames);
-  return n ? StackDepotPut(StackTrace(pcs, static_cast<u32>(n))) : 0;
+  uptr n = WalkFrames(fp, lo, hi, pcs, kMaxFastFrames);
+  if (!n)
+    return 0;
+  return cache ? CachedStackId(pcs, n, cache)
+               : StackDepotPut(StackTrace(pcs, static_cast<u32>(n)));
+}
+
+NOINLINE u32 CaptureStackIdFast() {
+  return CaptureStackIdFastFrom(
+      reinterpret_cast<uptr>(__builtin_frame_address(0)), nullptr);
+}
+
+NOINLINE u32 CaptureStackIdFast(StackIdCache *cache) {
+  return CaptureStackIdFastFrom(
+      reinterpret_cast<uptr>(__builtin_frame_address(0)), cache);
 }
 
 void RenderReport(const ReportDesc &r, InternalScopedString *out) {

@@ -79,10 +79,25 @@ void CaptureStackFromSignal(ReportStack *stack, void *ucontext);
 // CaptureStack, stored in the stack depot: an id to keep for a later report's
 // extra stack (a full unwind, tens of microseconds: for events that are not hot).
 u32 CaptureStackId();
-// The same for hot events: on a running G, a frame-pointer walk of the G's
-// own frames only (tens of nanoseconds; the frames below the G's entry are
-// not included); elsewhere, where stack bounds are unknown, CaptureStackId.
+// The same for hot events: a frame-pointer walk of the stack the caller runs
+// on only (tens of nanoseconds): on a G, its frames down to the G's entry; on
+// a system stack, down to a cgocall's switch frame or the thread's start.
+// On a stack of unknown bounds (the program's own sigaltstack, a coroutine),
+// CaptureStackId.
 u32 CaptureStackIdFast();
+
+// A small map from the hash of a walked stack to its depot id, owned by one
+// thread (or M), so a hot site pays the depot once (alloc_stack.cpp, the
+// race checker's accesses).
+struct StackIdCache {
+  static constexpr uptr kSize = 64;
+  u64 keys[kSize];  // 0: empty
+  u32 ids[kSize];
+};
+// The depot id of pcs[0, n), through cache.
+u32 CachedStackId(const uptr *pcs, uptr n, StackIdCache *cache);
+// CaptureStackIdFast through a cache.
+u32 CaptureStackIdFast(StackIdCache *cache);
 
 // Message helpers: printf into the fixed buffers, truncating safely.
 // The formats are the callers' named constants; one without arguments is fine.

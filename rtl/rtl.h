@@ -97,6 +97,9 @@ struct M {
   // cgocall runs its foreign function below it; a callback moves it down.
   uptr g0_sp;
   atomic_uint64_t ncgocall;  // managed -> foreign calls made on this M
+  // The fn of the innermost cgocall in flight on this M (null when none), so
+  // a report about foreign code can name the call it runs in.
+  cgosan_fn foreign_call;
   G *gcache;                 // one idle G kept for the next cgosan_run
   struct HeapCache *heap_cache;  // spans this M allocates from (heap_alloc.cpp)
   uptr altstack;             // signal stack memory of this M (kept across reuse)

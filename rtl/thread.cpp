@@ -48,6 +48,7 @@ M *AcquireM(bool extra) {
   m->extra = extra;
   m->curg = nullptr;
   m->g0_sp = 0;
+  m->foreign_call = nullptr;  // a pthread_exit in foreign code left it set
   cur_m = m;
   InstallAltStack(m);
   BindMToThread(m);
