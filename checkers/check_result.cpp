@@ -93,7 +93,7 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_result(
   if (!FindObject(addr, &obj))
     return;
   bool reference = IsReferenceType(t) || IsReferenceType(obj.type);
-  if (UNLIKELY(reference || !IsPinned(obj.base))) {
+  if (UNLIKELY(reference || !obj.pinned)) {
     ReportResultItself(obj, t, addr, reference, callee);
     return;
   }

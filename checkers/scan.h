@@ -74,7 +74,7 @@ ALWAYS_INLINE SlotVerdict JudgeValue(uptr value, ObjectInfo *target) {
     return kSlotFine;  // integers, foreign pointers, nil, freed slots
   if (UNLIKELY(IsReferenceType(target->type)))
     return kSlotReference;
-  return IsPinned(target->base) ? kSlotPinned : kSlotUnpinned;
+  return target->pinned ? kSlotPinned : kSlotUnpinned;
 }
 
 // Calls visit(slot_address) for every pointer slot, in the heap's map of

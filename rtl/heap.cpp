@@ -65,7 +65,13 @@ void InitializeHeap() {
     while (kClassSizes[c] < i * 8) c++;
     class_by_8[i] = c;
   }
-  for (u32 k = 1; k < kNumSizeClasses; k++) class_pages[k] = PagesFor(kClassSizes[k]);
+  for (u32 k = 1; k < kNumSizeClasses; k++) {
+    class_pages[k] = PagesFor(kClassSizes[k]);
+    // Span::SlotIndex's reciprocal is exact for offsets o < span bytes when
+    // o * (div_mul * size - 2^32) < 2^32, which this bounds.
+    CHECK_LE(static_cast<u64>(class_pages[k]) * kPageSize * kClassSizes[k],
+             1ull << 32);
+  }
   page_map = static_cast<atomic_uintptr_t *>(MmapNoReserveOrDie(
       (kArenaSize >> kPageShift) * sizeof(atomic_uintptr_t), "cgosan page map"));
   arena_start = reinterpret_cast<uptr>(
@@ -116,11 +122,14 @@ static Span *NewSpan(uptr start, uptr npages, uptr elem_size, u32 size_class) {
   s->elem_size = elem_size;
   s->size_class = size_class;
   s->nelems = size_class ? npages * kPageSize / elem_size : 1;
+  s->div_mul = size_class ? static_cast<u32>(~0u / elem_size + 1) : 0;
   uptr words = (s->nelems + 63) / 64;
   s->alloc_bits =
       static_cast<atomic_uint64_t *>(InternalCalloc(words, sizeof(u64)));
   s->quarantine_bits = static_cast<u64 *>(InternalCalloc(words, sizeof(u64)));
   s->mark_bits = static_cast<u64 *>(InternalCalloc(words, sizeof(u64)));
+  s->pin_bits =
+      static_cast<atomic_uint64_t *>(InternalCalloc(words, sizeof(u64)));
   s->meta = static_cast<ObjectMeta *>(InternalCalloc(s->nelems, sizeof(ObjectMeta)));
   s->next_all = all_spans;
   all_spans = s;
@@ -172,6 +181,7 @@ static void FreeSpanLocked(Span *s) {
   InternalFree(s->alloc_bits);
   InternalFree(s->quarantine_bits);
   InternalFree(s->mark_bits);
+  InternalFree(s->pin_bits);
   InternalFree(s->meta);
   Span run = {};  // the Span becomes a free run of its pages
   run.start = s->start;
@@ -224,7 +234,22 @@ bool FindObject(uptr addr, ObjectInfo *info) {
   info->type = meta.type;
   info->count = s->Count(index);
   info->alloc_stack = meta.alloc_stack;
+  info->pinned = atomic_load(&s->pin_bits[index / 64], memory_order_acquire) >>
+                     (index % 64) & 1;
   return true;
+}
+
+void SetObjectPinned(uptr base, bool pinned) {
+  Span *s = SpanOf(base);
+  CHECK(s);
+  uptr index = s->SlotIndex(base);
+  u64 bit = 1ull << (index % 64);
+  atomic_uint64_t *word = &s->pin_bits[index / 64];
+  u64 old = atomic_load(word, memory_order_relaxed);
+  while (!atomic_compare_exchange_weak(word, &old,
+                                       pinned ? old | bit : old & ~bit,
+                                       memory_order_release)) {
+  }
 }
 
 bool IsPointerSlot(const ObjectInfo &info, uptr word_index) {

@@ -23,6 +23,7 @@ struct ObjectInfo {
   const cgosan_type *type;  // the element type (the object's type if count == 1)
   uptr count;               // 1 for cgosan_new, n for cgosan_new_array
   u32 alloc_stack;          // stack depot id of the allocation site (0: none)
+  bool pinned;              // pinned by a cgosan_pinner
 };
 
 constexpr uptr kArenaSize = 1ull << 36;  // 64 GiB reserved, committed on touch
@@ -40,6 +41,10 @@ bool IsRootSlot(uptr addr);
 // the arena, in free or quarantined slots, or past an object's size (the
 // padding of its size class).
 bool FindObject(uptr addr, ObjectInfo *info);
+
+// Sets or clears the pinned bit of the live object at base (pinner.cpp, on
+// an object's first pin and last unpin).
+void SetObjectPinned(uptr base, bool pinned);
 
 // Word i of the object is a pointer slot (from the type's ptrmask, repeated
 // over the elements of an array).

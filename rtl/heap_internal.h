@@ -29,12 +29,16 @@ struct Span {
   u32 size_class;  // 0 for a large span
   u32 nelems;
   u32 free_index;  // slots below it were allocated when the span was cached
+  u32 div_mul;     // ceil(2^32 / elem_size) for a small span (Go's divMul)
   // Bitmaps, one bit per slot. alloc: the slot holds an object (or is in
   // quarantine); quarantine: freed by the collector, not yet reusable; mark:
   // reached by the current collection.
   atomic_uint64_t *alloc_bits;
   u64 *quarantine_bits;
   u64 *mark_bits;
+  // pin: the object is pinned (pinner.cpp keeps the counts and sets the bit
+  // on an object's first pin, clears it on its last unpin).
+  atomic_uint64_t *pin_bits;
   ObjectMeta *meta;
   uptr large_count;  // element count of a large span's object
   Span *next;     // in a central list or the free-run list
@@ -48,7 +52,14 @@ struct Span {
     const cgosan_type *t = meta[index].type;
     return t ? t->size * Count(index) : 0;
   }
-  uptr SlotIndex(uptr addr) const { return (addr - start) / elem_size; }
+  // (addr - start) / elem_size, by Go's reciprocal for small spans
+  // (InitializeHeap checks it is exact); a large span has one slot.
+  uptr SlotIndex(uptr addr) const {
+    uptr offset = addr - start;
+    if (size_class)
+      return static_cast<uptr>((static_cast<u64>(offset) * div_mul) >> 32);
+    return offset < elem_size ? 0 : 1;
+  }
   uptr SlotBase(uptr index) const { return start + index * elem_size; }
 };
 

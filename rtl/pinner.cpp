@@ -19,9 +19,10 @@
 //
 // Cost: a pin records its stack for the leak report (on a G a frame-pointer
 // walk of the G's frames, tens of ns; elsewhere a libunwind walk, tens of us)
-// and takes two small locks; IsPinned, on the checkers' path, is one load when
-// nothing is pinned, else a hash and a short probe of an open-addressing table
-// read without locks (validated by a sequence counter, see PinTable).
+// and takes two small locks. The checkers never look at the table: an
+// object's first pin sets a bit beside it in its span (the heap's pin_bits)
+// and its last unpin clears it, so FindObject answers "pinned?" with the
+// object (ObjectInfo::pinned) for one more load.
 #include "pinner.h"
 
 #include "gc.h"
@@ -122,35 +123,9 @@ static PinTable *NewTable(uptr log_cap) {
   return t;
 }
 
-// Reads one table without validation: the caller validates with table_seq.
-static bool LookupIn(const PinTable *t, uptr base) {
-  uptr mask = t->cap() - 1;
-  uptr i = t->Hash(base) & mask;
-  for (uptr n = 0; n <= mask; n++, i = (i + 1) & mask) {
-    u64 w = atomic_load(&t->words[i], memory_order_relaxed);
-    if (w == 0)
-      return false;
-    if ((w & ~kPinnedBit) == base)
-      return w & kPinnedBit;
-  }
-  return false;
-}
-
 bool IsPinned(uptr object_base) {
-  if (LIKELY(atomic_load(&pinned_objects, memory_order_acquire) == 0))
-    return false;
-  for (;;) {
-    u32 seq = atomic_load(&table_seq, memory_order_acquire);
-    if (UNLIKELY(seq & 1)) {
-      internal_sched_yield();
-      continue;
-    }
-    const PinTable *t = CurrentTable();
-    bool pinned = t && LookupIn(t, object_base);
-    atomic_thread_fence(memory_order_acquire);
-    if (LIKELY(atomic_load(&table_seq, memory_order_relaxed) == seq))
-      return pinned;
-  }
+  ObjectInfo info;
+  return FindObject(object_base, &info) && info.pinned;
 }
 
 uptr NumPinnedObjects() {
@@ -257,6 +232,7 @@ static void PinObject(uptr base) {
   t->counts[i] = 1;
   atomic_store(&t->words[i], base | kPinnedBit, memory_order_release);
   atomic_fetch_add(&pinned_objects, 1, memory_order_release);
+  SetObjectPinned(base, true);
 }
 
 static void UnpinObject(uptr base) {
@@ -270,6 +246,7 @@ static void UnpinObject(uptr base) {
   if (--t->counts[i])
     return;
   t->live--;
+  SetObjectPinned(base, false);
   atomic_store(&t->words[i], base, memory_order_release);  // tombstone
   atomic_fetch_sub(&pinned_objects, 1, memory_order_release);
 }

@@ -9,8 +9,8 @@
 namespace __cgosan {
 
 // True while at least one pin (of any pinner) holds the object whose first
-// byte is object_base (ObjectInfo::base). Lock-free; a few loads when nothing
-// or little is pinned. Called for every pointer slot the checkers look at.
+// byte is object_base (ObjectInfo::base). The checkers read the same bit as
+// ObjectInfo::pinned, from the FindObject they do anyway.
 bool IsPinned(uptr object_base);
 
 // Calls fn(base, arg) for every pinned object. For the collector, with the
