@@ -1,11 +1,14 @@
-# Library.cmake — libcgosan.so (exports only cgosan_*) and libcgosan.a, from
-# the runtime core (rtl/), the checkers (checkers/) and sanitizer_common.
+# Library.cmake — libcgosan.so (exports only cgosan_* and the pthread
+# interceptors) and libcgosan.a, from the runtime core (rtl/), the checkers
+# (checkers/), the pthread interceptors (interceptors/pthread/) and
+# sanitizer_common + interception.
 # libunwind is dlopen'ed RTLD_LOCAL (stack_capture_linux.cpp), not linked.
 set(_cgosan_link Threads::Threads ${CMAKE_DL_LIBS})
 find_package(Threads REQUIRED)
 
 add_library(cgosan SHARED
   $<TARGET_OBJECTS:cgosan_rtl> $<TARGET_OBJECTS:cgosan_checkers>
+  $<TARGET_OBJECTS:cgosan_interceptors_pthread>
   $<TARGET_OBJECTS:cgosan_sanitizer_common>)
 target_include_directories(cgosan PUBLIC
   $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
@@ -20,6 +23,7 @@ set_target_properties(cgosan PROPERTIES
 
 add_library(cgosan_static STATIC
   $<TARGET_OBJECTS:cgosan_rtl> $<TARGET_OBJECTS:cgosan_checkers>
+  $<TARGET_OBJECTS:cgosan_interceptors_pthread>
   $<TARGET_OBJECTS:cgosan_sanitizer_common>)
 set_target_properties(cgosan_static PROPERTIES OUTPUT_NAME cgosan)
 target_include_directories(cgosan_static PUBLIC
@@ -30,3 +34,12 @@ target_include_directories(cgosan_static PUBLIC
 target_link_libraries(cgosan_static PUBLIC
   $<BUILD_INTERFACE:${_cgosan_link}>
   $<INSTALL_INTERFACE:Threads::Threads;${CMAKE_DL_LIBS};stdc++>)
+# A program linked with libcgosan.a defines the pthread interceptors itself.
+# Two link options make that complete: pull them in even when only shared
+# libraries call pthread (std::thread lives in libstdc++.so), and export them
+# so those libraries, and ones loaded later, bind to them, as the sanitizers'
+# --dynamic-list does.
+target_link_options(cgosan_static INTERFACE
+  LINKER:--undefined=pthread_create
+  LINKER:--export-dynamic-symbol=pthread_*
+  LINKER:--export-dynamic-symbol=sem_*)

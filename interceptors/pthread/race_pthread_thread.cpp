@@ -1,0 +1,258 @@
+// race_pthread_thread.cpp — edges from a thread's life: pthread_create
+// orders the creator's past before everything the new thread does, and a
+// successful pthread_join (or tryjoin/timedjoin) orders everything the
+// thread did before its end (return from its start routine, or
+// pthread_exit) before the joiner's future.
+// Both are clocks handed to exactly one thread (ReleaseTo / AcquireFrom),
+// not sync objects keyed by an address: a pthread_t is reused as soon as its
+// thread is joined, and a merge into a key named after it would let the next
+// thread with that pthread_t hand its predecessor's clock to its joiner.
+// - Start: the creator stores its clock into a record on its own stack and
+//   waits (as TSan does) until the new thread has taken it and registered;
+//   the real start routine then runs.
+// - End: a joinable thread stores its final clock into its own join record
+//   (internal allocator), registered under its pthread_t at start, so before
+//   anyone can learn the pthread_t. A joiner takes the record out of the
+//   table *before* the real join, and after it succeeds acquires and frees
+//   it: by then the pthread_t may already name a new thread with a new
+//   record, which the joiner never sees. A failed or busy join puts the
+//   record back.
+// - pthread_detach adds no edge: nobody can join a detached thread, so its
+//   end clock has no receiver. It only takes the record out; whichever of
+//   detach and the thread's end comes second frees it. A thread created
+//   detached has no record.
+// Allowed on purpose: threads started before the race mode is known (or in
+// race=off) and the main thread have no record, so joining them adds no
+// edge; a cancelled thread's end is not seen (its joiner gets no edge), nor
+// are accesses its cleanup handlers and TLS destructors make after
+// pthread_exit. Cost, when tracking: pthread_create waits for the new
+// thread to start; each joinable thread holds a ~1 KiB record until joined.
+#include <pthread.h>
+
+#include "race_pthread.h"
+
+// Called by the slow paths below, defined by the interceptors further down.
+DECLARE_REAL(int, pthread_create, pthread_t *thread, const pthread_attr_t *attr,
+             void *(*routine)(void *), void *arg)
+DECLARE_REAL(int, pthread_detach, pthread_t thread)
+DECLARE_REAL(void, pthread_exit, void *retval)
+
+namespace __cgosan {
+
+namespace {
+enum JoinRecordState : u32 { kThreadRunning, kThreadEnded, kThreadDetached };
+
+// What a joinable thread leaves for its joiner.
+struct JoinRecord {
+  atomic_uint32_t state;  // JoinRecordState
+  VectorClock end_clock;  // the thread's clock at its end, once ended
+};
+
+// The record of the thread that owns a pthread_t value now (null when taken).
+struct JoinSlot {
+  uptr key;  // the pthread_t
+  JoinSlot *next;
+  JoinRecord *record;
+};
+
+// From pthread_create to the new thread, on the creator's stack.
+struct ThreadStart {
+  void *(*routine)(void *);
+  void *arg;
+  bool joinable;
+  bool has_creator_clock;
+  VectorClock creator_clock;
+  Semaphore started;  // posted once the new thread is done with this record
+};
+}  // namespace
+
+static AddrTable<JoinSlot, 1021> join_slots;
+static THREADLOCAL JoinRecord *own_join_record
+    __attribute__((tls_model("initial-exec")));
+
+static void PutJoinRecord(pthread_t thread, JoinRecord *record) {
+  StaticSpinMutex *mu;
+  JoinSlot **head = join_slots.Lock(static_cast<uptr>(thread), &mu);
+  BucketLock l(mu);
+  join_slots.FindOrCreate(head, static_cast<uptr>(thread))->record = record;
+}
+
+static JoinRecord *TakeJoinRecord(pthread_t thread) {
+  StaticSpinMutex *mu;
+  JoinSlot **head = join_slots.Lock(static_cast<uptr>(thread), &mu);
+  BucketLock l(mu);
+  JoinSlot *slot = join_slots.Find(*head, static_cast<uptr>(thread));
+  if (!slot)
+    return nullptr;
+  JoinRecord *record = slot->record;
+  slot->record = nullptr;
+  return record;
+}
+
+// The record's last user frees it (a joiner frees it itself).
+static void LeaveJoinRecord(JoinRecord *record, JoinRecordState leaving) {
+  JoinRecordState other =
+      leaving == kThreadEnded ? kThreadDetached : kThreadEnded;
+  if (atomic_exchange(&record->state, leaving, memory_order_acq_rel) == other)
+    InternalFree(record);
+}
+
+static void EndThread() {
+  JoinRecord *record = own_join_record;
+  if (!record)
+    return;
+  own_join_record = nullptr;
+  {
+    ScopedRaceEdge edge;
+    if (edge.thread())
+      ReleaseTo(edge.thread(), &record->end_clock);
+  }
+  LeaveJoinRecord(record, kThreadEnded);
+}
+
+static void *StartThread(void *arg) {
+  ThreadStart *start = static_cast<ThreadStart *>(arg);
+  void *(*routine)(void *) = start->routine;
+  void *routine_arg = start->arg;
+  {
+    ScopedRaceEdge edge;
+    if (edge.thread() && start->has_creator_clock)
+      AcquireFrom(edge.thread(), start->creator_clock);
+    if (start->joinable) {
+      own_join_record =
+          static_cast<JoinRecord *>(InternalAlloc(sizeof(JoinRecord)));
+      internal_memset(own_join_record, 0, sizeof(JoinRecord));
+      PutJoinRecord(pthread_self(), own_join_record);
+    }
+  }
+  start->started.Post();  // `start` is gone from here on
+  void *result = routine(routine_arg);
+  EndThread();
+  return result;
+}
+
+static bool CreatesJoinable(const pthread_attr_t *attr) {
+  int detach_state = PTHREAD_CREATE_JOINABLE;
+  if (attr)
+    pthread_attr_getdetachstate(attr, &detach_state);
+  return detach_state == PTHREAD_CREATE_JOINABLE;
+}
+
+// A join through `real` (pthread_join or a try/timed form): the record is
+// taken before it.
+template <typename... Args>
+static NOINLINE int JoinTracked(int (**real)(pthread_t, Args...),
+                                pthread_t thread, Args... args) {
+  if (!SyncTracked())
+    return (*real)(thread, args...);
+  JoinRecord *record = TakeJoinRecord(thread);
+  int result = (*real)(thread, args...);
+  if (!record)
+    return result;
+  if (result != 0) {
+    PutJoinRecord(thread, record);
+    return result;
+  }
+  if (atomic_load(&record->state, memory_order_acquire) == kThreadEnded) {
+    ScopedRaceEdge edge;
+    if (edge.thread())
+      AcquireFrom(edge.thread(), record->end_clock);
+  }
+  InternalFree(record);
+  return result;
+}
+
+static NOINLINE int CreateTracked(pthread_t *thread, const pthread_attr_t *attr,
+                                  void *(*routine)(void *), void *arg) {
+  if (!SyncTracked())
+    return REAL(pthread_create)(thread, attr, routine, arg);
+  ThreadStart start;
+  start.routine = routine;
+  start.arg = arg;
+  start.joinable = CreatesJoinable(attr);
+  {
+    ScopedRaceEdge edge;
+    start.has_creator_clock = edge.thread() != nullptr;
+    if (start.has_creator_clock)
+      ReleaseTo(edge.thread(), &start.creator_clock);
+  }
+  int result = REAL(pthread_create)(thread, attr, StartThread, &start);
+  if (result == 0)
+    start.started.Wait();  // futex syscalls: errno is untouched
+  return result;
+}
+
+static NOINLINE int DetachTracked(pthread_t thread) {
+  if (!SyncTracked())
+    return REAL(pthread_detach)(thread);
+  JoinRecord *record = TakeJoinRecord(thread);
+  int result = REAL(pthread_detach)(thread);
+  if (record) {
+    if (result == 0)
+      LeaveJoinRecord(record, kThreadDetached);
+    else
+      PutJoinRecord(thread, record);
+  }
+  return result;
+}
+
+static NOINLINE void ExitTracked(void *retval) {
+  if (SyncTracked())
+    EndThread();
+  REAL(pthread_exit)(retval);
+}
+
+}  // namespace __cgosan
+
+using namespace __cgosan;
+
+INTERCEPTOR(int, pthread_create, pthread_t *thread, const pthread_attr_t *attr,
+            void *(*routine)(void *), void *arg) {
+  if (LIKELY(PassThrough()))
+    return REAL(pthread_create)(thread, attr, routine, arg);
+  return CreateTracked(thread, attr, routine, arg);
+}
+
+INTERCEPTOR(int, pthread_join, pthread_t thread, void **retval) {
+  if (LIKELY(PassThrough()))
+    return REAL(pthread_join)(thread, retval);
+  return JoinTracked(&REAL(pthread_join), thread, retval);
+}
+
+INTERCEPTOR(int, pthread_tryjoin_np, pthread_t thread, void **retval) {
+  if (LIKELY(PassThrough()))
+    return REAL(pthread_tryjoin_np)(thread, retval);
+  return JoinTracked(&REAL(pthread_tryjoin_np), thread, retval);
+}
+
+INTERCEPTOR(int, pthread_timedjoin_np, pthread_t thread, void **retval,
+            const struct timespec *abstime) {
+  if (LIKELY(PassThrough()))
+    return REAL(pthread_timedjoin_np)(thread, retval, abstime);
+  return JoinTracked(&REAL(pthread_timedjoin_np), thread, retval, abstime);
+}
+
+INTERCEPTOR(int, pthread_detach, pthread_t thread) {
+  if (LIKELY(PassThrough()))
+    return REAL(pthread_detach)(thread);
+  return DetachTracked(thread);
+}
+
+INTERCEPTOR(void, pthread_exit, void *retval) {
+  if (LIKELY(PassThrough()))
+    return REAL(pthread_exit)(retval);
+  return ExitTracked(retval);
+}
+
+namespace __cgosan {
+
+void InterceptThreadFunctions() {
+  CGOSAN_INTERCEPT(pthread_create);
+  CGOSAN_INTERCEPT(pthread_join);
+  CGOSAN_INTERCEPT(pthread_tryjoin_np);
+  CGOSAN_INTERCEPT(pthread_timedjoin_np);
+  CGOSAN_INTERCEPT(pthread_detach);
+  CGOSAN_INTERCEPT(pthread_exit);
+}
+
+}  // namespace __cgosan
