@@ -2,26 +2,35 @@
 // ordered by happens-before. Go's race detector orders every cgo call with
 // one global variable (racecgosync: release before the call, acquire after),
 // so two goroutines that merely both call C look synchronised, and it never
-// sees C's own accesses: races across the boundary hide twice. Here an access
-// is whatever the call site records (cgosan_race_read_range / _write_range:
-// today by hand; the interposer and the clang pass will call them), and two
-// accesses race when they overlap, at least one writes, they come from
-// different threads, and no chain of release -> acquire orders them.
-// Modes (CGOSAN_OPTIONS=race=): `off` (the default, while nothing records
-// accesses automatically) installs nothing and the API returns at once;
-// `go` adds racecgosync's global fence at every crossing, to reproduce Go's
-// verdicts exactly; `precise` has no fence. Edges come from cgosan_release /
-// cgosan_acquire (managed-side sync, like __tsan_release/__tsan_acquire) and
-// from program order on one thread (a cgocall and its callbacks run on one
-// thread, so they are ordered with no hook at all). Thread creation and join
-// are not seen without the pthread interceptors: until they land, a handoff
-// through them needs an explicit release/acquire pair.
+// sees C's own accesses: races across the boundary hide twice.
+// Here the accesses come from three places: what a foreign call receives (the
+// interposer records each pointer argument's range as the callee's read or
+// write: cgosan_race_read_range / _write_range with the callee's name), the
+// loads and stores of code compiled with the clang pass and -cgosan-race
+// (__cgosan_race_read8 & co., managed memory only, managed or foreign side by
+// thread state), and the program's own calls of the range API. Two accesses
+// race when they overlap, at least one writes, they come from different
+// threads, and no chain of release -> acquire orders them.
+// Edges: pthread (interceptors/pthread: create/join, mutexes, rwlocks, conds,
+// semaphores, spin locks, barriers, once), atomics in pass-compiled code,
+// cgosan_release / cgosan_acquire (managed-side sync, like __tsan_release /
+// __tsan_acquire), and program order on one thread (a cgocall and its
+// callbacks run on one thread, so they are ordered with no hook at all).
+// Modes (CGOSAN_OPTIONS=race=): `off` (the default: see below) installs
+// nothing and every entry point returns after one load; `go` adds
+// racecgosync's global fence at every crossing, to reproduce Go's verdicts
+// exactly; `precise` has no fence.
+// Why off by default: like TSan, race tracking is a mode one asks for; it
+// costs a stack capture per new access and memory per shared word, and a
+// program preloaded for the pointer checks should not pay for it. CI jobs
+// that want rule 5 set race=precise (cgosan-run and the README show how).
 // Allowed on purpose: reads never race with reads; a thread never races with
-// itself. Cost: a recorded access captures a stack (a frame-pointer walk on a
-// G) and locks one shadow bucket per 8-byte word; a release/acquire is one
-// bucket lock and a 256-entry clock join. See race.h for the engine.
+// itself. Cost: see race_shadow.cpp (per access) and race_sync.cpp (per
+// edge); in a process built with -fsanitize=thread the edges and ranges also
+// go to TSan (race_tsan_bridge.cpp). See race.h for the engine.
 #include "race.h"
 
+#include "heap.h"
 #include "hooks.h"
 
 namespace __cgosan {
@@ -47,6 +56,8 @@ RaceMode InitializeRace() {
                                                    : kRaceOff;
   if (m == kRaceGo)
     InstallGoModeHooks();
+  if (m != kRaceOff)
+    hooks.object_died = RaceObjectDied;
   // precise needs no hook: same-G crossings are program order on one thread.
   atomic_store(&race_mode, m, memory_order_release);
   return m;
@@ -81,6 +92,34 @@ static ALWAYS_INLINE RaceThread *TrackedThread() {
   return CurrentRaceThread();
 }
 
+// An access the program (or the interposer, for a foreign call) records
+// itself: any memory, since what it names crossed the boundary.
+static void RecordedAccess(const void *p, uptr n, bool is_write,
+                           const char *call, uptr caller_pc) {
+  TsanAccessRange(reinterpret_cast<uptr>(p), n, is_write, caller_pc);
+  RaceThread *thr = TrackedThread();
+  if (!thr || !n)
+    return;
+  ErrnoSaver errno_saver;
+  RaceAccessRange(thr, reinterpret_cast<uptr>(p), n, is_write, call);
+}
+
+// An access of code compiled with the pass: only managed memory is tracked
+// (that is what can cross; the rest is TSan's business).
+static ALWAYS_INLINE void InstrumentedAccess(const void *p, uptr n,
+                                             bool is_write) {
+  if (LIKELY(RaceModeNow() == kRaceOff))
+    return;
+  uptr addr = reinterpret_cast<uptr>(p);
+  if (!InArena(addr) || !n)
+    return;
+  RaceThread *thr = CurrentRaceThread();
+  if (!thr)
+    return;
+  ErrnoSaver errno_saver;
+  RaceAccessRange(thr, addr, n, is_write, nullptr);
+}
+
 // The load-time hook (rtl.h's rule 1 allows this shape): hooks go in before
 // main, so no crossing runs half-instrumented.
 __attribute__((constructor)) static void cgosan_race_load_time_init() {
@@ -95,34 +134,59 @@ extern "C" {
 
 SANITIZER_INTERFACE_ATTRIBUTE
 void cgosan_acquire(const void *addr) {
+  TsanAcquire(reinterpret_cast<uptr>(addr));
   if (RaceThread *thr = TrackedThread())
     RaceAcquire(thr, reinterpret_cast<uptr>(addr));
 }
 
 SANITIZER_INTERFACE_ATTRIBUTE
 void cgosan_release(const void *addr) {
+  TsanRelease(reinterpret_cast<uptr>(addr));
   if (RaceThread *thr = TrackedThread())
     RaceRelease(thr, reinterpret_cast<uptr>(addr));
 }
 
 SANITIZER_INTERFACE_ATTRIBUTE
+int cgosan_race_enabled(void) {
+  return RaceModeNow() != kRaceOff || TsanPresent();
+}
+
+SANITIZER_INTERFACE_ATTRIBUTE
 void cgosan_race_read_range(const void *p, size_t n, const char *where) {
-  if (RaceThread *thr = TrackedThread()) {
-    if (n) {
-      ErrnoSaver errno_saver;
-      RaceAccessRange(thr, reinterpret_cast<uptr>(p), n, false, where);
-    }
-  }
+  RecordedAccess(p, n, false, where, GET_CALLER_PC());
 }
 
 SANITIZER_INTERFACE_ATTRIBUTE
 void cgosan_race_write_range(const void *p, size_t n, const char *where) {
-  if (RaceThread *thr = TrackedThread()) {
-    if (n) {
-      ErrnoSaver errno_saver;
-      RaceAccessRange(thr, reinterpret_cast<uptr>(p), n, true, where);
-    }
+  RecordedAccess(p, n, true, where, GET_CALLER_PC());
+}
+
+// The clang pass's entry points (-cgosan-race): one per load or store of the
+// instrumented code, so the "not managed" exit comes first.
+#define CGOSAN_RACE_SIZED_ACCESS(size)                           \
+  SANITIZER_INTERFACE_ATTRIBUTE                                  \
+  void __cgosan_race_read##size(const void *p) {                 \
+    InstrumentedAccess(p, size, false);                          \
+  }                                                              \
+  SANITIZER_INTERFACE_ATTRIBUTE                                  \
+  void __cgosan_race_write##size(const void *p) {                \
+    InstrumentedAccess(p, size, true);                           \
   }
+CGOSAN_RACE_SIZED_ACCESS(1)
+CGOSAN_RACE_SIZED_ACCESS(2)
+CGOSAN_RACE_SIZED_ACCESS(4)
+CGOSAN_RACE_SIZED_ACCESS(8)
+CGOSAN_RACE_SIZED_ACCESS(16)
+#undef CGOSAN_RACE_SIZED_ACCESS
+
+SANITIZER_INTERFACE_ATTRIBUTE
+void __cgosan_race_read_range(const void *p, size_t n) {
+  InstrumentedAccess(p, n, false);
+}
+
+SANITIZER_INTERFACE_ATTRIBUTE
+void __cgosan_race_write_range(const void *p, size_t n) {
+  InstrumentedAccess(p, n, true);
 }
 
 }  // extern "C"

@@ -10,14 +10,17 @@
 // acquire joins the object's clock into the thread's.
 //
 // Clocks are fixed arrays of kMaxThreads 32-bit entries (1 KiB): simple, and
-// a join is one vectorised pass. The first kMaxThreads threads that touch
+// a join is one vectorised pass. A thread also keeps the ranges it recorded
+// lately (8 KiB), so repeating one in the same epoch costs no lock. The first kMaxThreads threads that touch
 // the engine get a tid; later ones are not tracked (their accesses and sync
 // are ignored, never misattributed). Tids are not reused: a thread's state
-// outlives it (1 KiB each).
+// outlives it (about 10 KiB each).
 //
 // Sync objects and the shadow of accessed memory live in AddrTables: hashed
 // buckets, each a spin lock and a list of nodes from sanitizer_common's
-// internal allocator (no malloc; nodes are never freed for now).
+// internal allocator (no malloc). Sync objects live for ever (a mutex's
+// address is rarely reused for different data); the shadow of a managed
+// object goes when the collector frees the object.
 #ifndef CGOSAN_CHECKERS_RACE_H
 #define CGOSAN_CHECKERS_RACE_H
 
@@ -52,9 +55,20 @@ struct VectorClock {
   }
 };
 
+// A range the thread recorded lately, with the epoch and kind it was
+// recorded in (race_shadow.cpp's per-thread shortcut).
+struct RecentAccess {
+  uptr addr;
+  u32 size;
+  u32 stamp;  // epoch * 2 + is_write; 0: empty
+};
+constexpr uptr kRecentAccesses = 512;  // a power of two
+
 struct RaceThread {
   u16 tid;
   VectorClock vc;
+  RecentAccess recent[kRecentAccesses];  // direct-mapped by address
+  StackIdCache stacks;                   // the thread's hot access sites
   u32 Epoch() const { return vc.clk[tid]; }
   // Happens-before: the access (tid, clock) is ordered before this thread's
   // present.
@@ -84,6 +98,17 @@ class AddrTable {
     b->mu.Lock();
     *mu = &b->mu;
     return &b->head;
+  }
+  // Unlinks and frees the node of key, if any.
+  void Remove(Node **head, uptr key) {
+    for (Node **link = head; *link; link = &(*link)->next) {
+      if ((*link)->key == key) {
+        Node *dead = *link;
+        *link = dead->next;
+        InternalFree(dead);
+        return;
+      }
+    }
   }
   Node *FindOrCreate(Node **head, uptr key) {
     if (Node *n = Find(*head, key))
@@ -122,22 +147,47 @@ void RaceAcquire(RaceThread *thr, uptr addr);
 void RaceRelease(RaceThread *thr, uptr addr);
 void InstallGoModeHooks();
 
+// Which side of the boundary made an access.
+enum RaceSide : u8 {
+  kSideManaged = 0,  // managed code, running on a G
+  kSideForeign = 1,  // foreign code: on a system stack, or for a foreign call
+};
+
 // One recorded access (race_shadow.cpp keeps up to four per 8-byte word).
 struct RaceAccess {
   uptr addr;          // the whole range the access covered
   uptr size;
+  // Foreign side: the foreign call the access belongs to, as a label (the
+  // `where` of cgosan_race_*_range: a literal, it is kept) or else as the fn
+  // of the cgocall in flight; both null on a thread outside any cgocall.
+  const char *call;
+  uptr call_fn;
+  u64 goid;           // the G running or parked on the thread; 0 if none
   u32 clock;          // epoch of the accessing thread
   u32 stack;          // stack depot id
   u16 tid;
   u8 is_write;
   u8 used;
-  const char *where;  // the caller's label (a literal: it is kept)
+  RaceSide side;
 };
 
 // Records an access of [addr, addr + size) and reports a race with an
-// earlier unordered one (race_shadow.cpp).
+// earlier unordered one (race_shadow.cpp). A `call` label makes it a foreign
+// access on behalf of that call; otherwise the side is the thread's.
 void RaceAccessRange(RaceThread *thr, uptr addr, uptr size, bool is_write,
-                     const char *where);
+                     const char *call);
+
+// The object-death hook: forgets the shadow of [base, base + size), so an
+// object allocated there later starts clean (race_shadow.cpp).
+void RaceObjectDied(uptr base, uptr size);
+
+// The TSan bridge (race_tsan_bridge.cpp): no-ops unless the process runs
+// TSan.
+bool TsanPresent();
+void TsanAcquire(uptr addr);
+void TsanRelease(uptr addr);
+// pc: the program's call site, for TSan's frame #0.
+void TsanAccessRange(uptr addr, uptr size, bool is_write, uptr pc);
 
 // The data-race report, once per stack pair (race_report.cpp).
 void ReportRace(const RaceAccess &cur, const RaceAccess &prev);

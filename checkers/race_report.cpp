@@ -1,22 +1,28 @@
-// race_report.cpp — the data-race report: both accesses (thread, read or
-// write, size, address, the `where` label of the crossing they belong to),
-// the current stack as the report's stack, the previous access's stack as an
-// extra stack, and the managed object the racy range lies in, with its
-// allocation stack. Like TSan, one racy pair of stacks reports once however
+// race_report.cpp — the data-race report: both accesses (thread, G, managed
+// or foreign side, read or write, size, address, the foreign call a foreign
+// access belongs to), the current stack as the report's stack, the previous
+// access's stack as an extra stack, and the managed object the racy range
+// lies in, with its allocation stack. Like TSan, one racy pair of stacks reports once however
 // often it runs (a fixed table of reported pairs; when it fills up, reports
 // are no longer deduplicated rather than lost). Suppressible as kind
-// data-race by the current access's `where` (the report's callee) or by any
-// frame of its stack.
+// data-race by the foreign call of the current access (the report's callee)
+// or by any frame of its stack.
 #include "race.h"
 #include "scan.h"
+#include "sanitizer_common/sanitizer_symbolizer.h"
 
 namespace __cgosan {
 
-static constexpr char kMsgAccess[] =
-    "%s of size %zu at 0x%zx by thread T%u%s%s:";
+static constexpr char kMsgAccess[] = "%s of size %zu at 0x%zx by thread T%u%s:";
 static constexpr char kTitlePrevious[] =
-    "  Previous %s of size %zu at 0x%zx by thread T%u%s%s:";
-static constexpr char kWhereSep[] = " during ";
+    "  Previous %s of size %zu at 0x%zx by thread T%u%s:";
+static constexpr char kOnManagedG[] = " on G %llu (managed code)";
+static constexpr char kInForeignCallFromG[] =
+    " (foreign code, in the call to %s from G %llu)";
+static constexpr char kInForeignCall[] = " (foreign code, in the call to %s)";
+static constexpr char kForeign[] = " (foreign code)";
+// The pass's trampolines are named after the function they call.
+static constexpr char kPassTrampolinePrefix[] = "__cgosan_tramp.";
 
 static StaticSpinMutex reported_mu;
 static constexpr uptr kReportedPairs = 4096;
@@ -40,27 +46,60 @@ static bool FirstReportOfPair(u32 cur_stack, u32 prev_stack) {
   return true;  // full: report again rather than miss a new pair
 }
 
-static const char *WhereSep(const char *where) {
-  return where && *where ? kWhereSep : "";
+// The name of the foreign call an access belongs to, into buf ("" if none).
+static void CallName(const RaceAccess &a, char *buf, uptr size) {
+  buf[0] = 0;
+  if (a.call) {
+    internal_strlcpy(buf, a.call, size);
+    return;
+  }
+  if (!a.call_fn)
+    return;
+  SymbolizedStackHolder fn(Symbolizer::GetOrInit()->SymbolizePC(a.call_fn));
+  const char *name = fn.get() ? fn.get()->info.function : nullptr;
+  if (!name) {
+    internal_snprintf(buf, size, "%p", reinterpret_cast<void *>(a.call_fn));
+    return;
+  }
+  uptr prefix = internal_strlen(kPassTrampolinePrefix);
+  if (!internal_strncmp(name, kPassTrampolinePrefix, prefix))
+    name += prefix;
+  internal_strlcpy(buf, name, size);
 }
-static const char *Where(const char *where) {
-  return where && *where ? where : "";
+
+// " on G 3 (managed code)", " (foreign code, in the call to f from G 3)"...
+static void DescribeAccessor(const RaceAccess &a, const char *call, char *buf,
+                             uptr size) {
+  unsigned long long goid = a.goid;
+  if (a.side == kSideManaged)
+    internal_snprintf(buf, size, kOnManagedG, goid);
+  else if (*call && goid)
+    internal_snprintf(buf, size, kInForeignCallFromG, call, goid);
+  else if (*call)
+    internal_snprintf(buf, size, kInForeignCall, call);
+  else
+    internal_strlcpy(buf, kForeign, size);
 }
 
 NOINLINE void ReportRace(const RaceAccess &cur, const RaceAccess &prev) {
   if (!FirstReportOfPair(cur.stack, prev.stack))
     return;
   ErrnoSaver errno_saver;
+  constexpr uptr kNameSize = 128;
+  char cur_call[kNameSize], prev_call[kNameSize];
+  char cur_who[2 * kNameSize], prev_who[2 * kNameSize];
+  CallName(cur, cur_call, sizeof(cur_call));
+  CallName(prev, prev_call, sizeof(prev_call));
+  DescribeAccessor(cur, cur_call, cur_who, sizeof(cur_who));
+  DescribeAccessor(prev, prev_call, prev_who, sizeof(prev_who));
   ReportDesc r = {};
   r.kind = kDataRace;
-  r.callee = cur.where;
+  r.callee = *cur_call ? cur_call : nullptr;
   SetMessage(&r, kMsgAccess, cur.is_write ? "Write" : "Read", (usize)cur.size,
-             (usize)cur.addr, (unsigned)cur.tid, WhereSep(cur.where),
-             Where(cur.where));
+             (usize)cur.addr, (unsigned)cur.tid, cur_who);
   AddExtraStack(&r, prev.stack, kTitlePrevious,
                 prev.is_write ? "write" : "read", (usize)prev.size,
-                (usize)prev.addr, (unsigned)prev.tid, WhereSep(prev.where),
-                Where(prev.where));
+                (usize)prev.addr, (unsigned)prev.tid, prev_who);
   ObjectInfo obj;
   if (InArena(cur.addr) && FindObject(cur.addr, &obj)) {
     AddNote(&r, "  0x%zx is ", (usize)cur.addr);

@@ -110,14 +110,22 @@ void      cgosan_handle_delete(uintptr_t h);
  * cgosan_acquire(addr). addr only names the sync object (a mutex, a flag).
  * The range calls record an access of [p, p + n) by the calling thread, with
  * its stack, and report data-race when it overlaps an earlier access of
- * another thread, one of them writes, and no edge orders them. `where` labels
- * the access in reports and suppressions (e.g. "sqlite3_exec argument 0"); it
- * is kept, so it must stay valid for the life of the process (a literal).
- * With race=off (the default) all four return at once. */
+ * another thread, one of them writes, and no edge orders them. `where` names
+ * the foreign call the access is made for (the interposer passes the callee,
+ * e.g. "sqlite3_blob_read"): the access is reported as that call's, foreign
+ * code, and suppressible by that name. It is kept, so it must stay valid for
+ * the life of the process (a literal). NULL records an access of the calling
+ * code itself (managed on a G, foreign elsewhere).
+ * With race=off (the default) all four return at once, and
+ * cgosan_race_enabled() is 0, so a caller can skip computing ranges. It is 1
+ * for race=go and precise, and in a process built with -fsanitize=thread,
+ * where cgosan forwards edges and ranges to TSan whatever the mode; it is
+ * fixed at start-up. */
 void  cgosan_acquire(const void *addr);
 void  cgosan_release(const void *addr);
 void  cgosan_race_read_range(const void *p, size_t n, const char *where);
 void  cgosan_race_write_range(const void *p, size_t n, const char *where);
+int   cgosan_race_enabled(void);
 
 #ifdef __cplusplus
 }  /* extern "C" */

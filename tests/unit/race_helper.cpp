@@ -3,10 +3,10 @@
 // it prints "obj=0x..." (the managed object the case shares) first and
 // "done reports=<printed> suppressed=<suppressed>" last, both to stderr.
 // Handoffs between threads are real (a std::atomic flag), so every case runs
-// in one order and thread numbers are fixed: the first thread to record
-// anything is T0, the next T1. Whether the engine sees the handoff depends on
-// the case: only cgosan_release / cgosan_acquire (or race=go's fence around
-// cgosan_cgocall) are edges.
+// in one order. Whether the engine sees the handoff depends on the case: the
+// edges are cgosan_release / cgosan_acquire, race=go's fence around
+// cgosan_cgocall, and pthread (mutexes; thread create and join, which order
+// nothing here: each racing pair runs between them).
 #include <stdio.h>
 #include <string.h>
 
@@ -24,11 +24,19 @@ static char *obj;
 static char token;  // the sync object of the handoffs
 static std::atomic<int> flag;
 
+// Accesses a foreign call makes (the interposer records them so).
 NOINLINE static void WriteRow(char *row) {
-  cgosan_race_write_range(row + 16, 16, "sqlite3_exec argument 0");
+  cgosan_race_write_range(row + 16, 16, "sqlite3_exec");
 }
 NOINLINE static void ReadRow(char *row) {
-  cgosan_race_read_range(row + 16, 16, "sqlite3_step argument 1");
+  cgosan_race_read_range(row + 16, 16, "sqlite3_step");
+}
+// Accesses the calling code makes itself: managed on a G, foreign elsewhere.
+NOINLINE static void ReadRowHere(char *row) {
+  cgosan_race_read_range(row + 16, 16, nullptr);
+}
+NOINLINE static void WriteRowHere(char *row) {
+  cgosan_race_write_range(row + 16, 16, nullptr);
 }
 
 // first() on thread A, then second() on thread B; the handoff is seen by the
@@ -66,20 +74,82 @@ static void GoB(void *) {
   WriteRow(obj);
 }
 
-// Four Gs share obj under one mutex, 10k times each.
+// A managed read on a G after an unsynchronised write by foreign code that
+// runs inside a cgocall on another G (named by the cgocall's fn).
+extern "C" NOINLINE void foreign_fill_row(void *) {
+  cgosan_race_write_range(obj + 16, 16, nullptr);
+}
+static void FillInForeignCall(void *) {
+  cgosan_cgocall(foreign_fill_row, nullptr);
+  flag.store(1, std::memory_order_release);
+}
+static void ReadOnG(void *) {
+  while (!flag.load(std::memory_order_acquire)) {
+  }
+  ReadRowHere(obj);
+}
+
+// A thread writes obj, which then dies and is collected; a new object at the
+// same address is written by a thread that was already running (so thread
+// creation orders nothing). The new object has no history: silent. Without
+// the collection (obj stays the same object) the same shape races.
+// Allocates (garbage) until the allocator hands out old's slot again: the
+// cache fills its span first, and a full span comes back to the allocator
+// once a collection frees slots in it.
+static bool ReallocateAtSameAddress(char *old) {
+  for (int i = 1; i <= (1 << 16); i++) {
+    char *p = static_cast<char *>(cgosan_new(&kRow));
+    if (p == old) {
+      obj = p;
+      return true;
+    }
+    if (i % 1024 == 0) {
+      cgosan_gc();
+      cgosan_gc();
+    }
+  }
+  return false;
+}
+static bool WriteThenWriteAgain(bool collect_between) {
+  bool reused = true;
+  std::thread b([] {
+    while (!flag.load(std::memory_order_acquire)) {
+    }
+    WriteRowHere(obj);
+  });
+  WriteRowHere(obj);
+  if (collect_between) {
+    char *old = obj;
+    obj = nullptr;  // unreachable (globals are not roots; no G holds it)
+    cgosan_gc();    // poisoned and quarantined
+    cgosan_gc();    // free
+    reused = ReallocateAtSameAddress(old);
+  }
+  flag.store(1, std::memory_order_release);
+  b.join();
+  return reused;
+}
+
+// Four Gs share obj, 10k times each, under a pthread mutex (an edge, through
+// the pthread interceptors) or a spin lock of their own (no edge: the engine
+// does not see plain atomics).
 static std::mutex mu;
+static std::atomic_flag spin = ATOMIC_FLAG_INIT;
 static bool stress_sync;
 NOINLINE static void StressWrite(char *row) {
   cgosan_race_write_range(row + 16, 16, "stress");
 }
 static void StressBody(void *) {
   for (int i = 0; i < 10000; i++) {
-    std::lock_guard<std::mutex> l(mu);
-    if (stress_sync)
-      cgosan_acquire(&mu);
-    StressWrite(obj);
-    if (stress_sync)
-      cgosan_release(&mu);
+    if (stress_sync) {
+      std::lock_guard<std::mutex> l(mu);
+      StressWrite(obj);
+    } else {
+      while (spin.test_and_set(std::memory_order_acquire)) {
+      }
+      StressWrite(obj);
+      spin.clear(std::memory_order_release);
+    }
   }
 }
 static void Stress(bool sync) {
@@ -117,6 +187,21 @@ int main(int argc, char **argv) {
     std::thread b([] { cgosan_run(GoB, nullptr); });
     a.join();
     b.join();
+  } else if (!strcmp(c, "foreign_then_managed")) {
+    std::thread a([] { cgosan_run(FillInForeignCall, nullptr); });
+    std::thread b([] { cgosan_run(ReadOnG, nullptr); });
+    a.join();
+    b.join();
+  } else if (!strcmp(c, "foreign_thread_then_read")) {
+    // Off any G: both accesses are foreign code's, outside any call.
+    Handoff(WriteRowHere, ReadRowHere, false);
+  } else if (!strcmp(c, "write_then_reused")) {
+    if (!WriteThenWriteAgain(true)) {
+      fprintf(stderr, "the dead object's slot was not reused\n");
+      return 3;
+    }
+  } else if (!strcmp(c, "write_then_write_again")) {
+    WriteThenWriteAgain(false);
   } else if (!strcmp(c, "stress")) {
     Stress(true);
   } else if (!strcmp(c, "stress_nosync")) {
