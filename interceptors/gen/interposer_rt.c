@@ -1,5 +1,6 @@
 /* interposer_rt.c — the code every cgosan-gen interposer shares (see
- * interposer_rt.h): real-function resolution and callback closures.
+ * interposer_rt.h): real-function resolution, callback closures, and the race
+ * records of what a call hands to the callee.
  *
  * Closures live in one fixed table, found without a lock: an entry is filled
  * under the lock and published by a release store of its key, so a reader that
@@ -12,6 +13,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const char kMsgUnresolved[] =
     "cgosan interposer: cannot find the real %s (dlsym RTLD_NEXT: %s); is the "
@@ -168,4 +170,55 @@ void *cgosan_gen_callback(cgosan_gen_callback_sig *sig, void *fn,
   }
   pthread_mutex_unlock(&closure_lock);
   return e->code;
+}
+
+/* ---- What a call hands to the callee -----------------------------------------
+ * The state is asked of the runtime once; racing first callers ask the same
+ * question and store the same answer.
+ * Only managed memory is recorded, as the clang pass records it: that is what
+ * crosses the boundary. Foreign memory (the C heap, thread and G stacks) is
+ * recycled where the checker cannot see it (free then malloc on another
+ * thread, a G stack reused by the next G), so an out-parameter on the stack
+ * (sqlite3_open's &db) would race with the previous life of its address;
+ * races on it are TSan's business. */
+int cgosan_gen_race_state;
+
+int cgosan_gen_race_query(void) {
+  int on = cgosan_race_enabled() != 0;
+  __atomic_store_n(&cgosan_gen_race_state, on + 1, __ATOMIC_RELAXED);
+  return on;
+}
+
+/* The bytes of row's range for count, or 0 when it has none: a negative
+ * count (unless it means the C string), or a product that overflows. */
+static size_t AccessBytes(const cgosan_gen_access *row, const char *p,
+                          long long count) {
+  if (row->flags & CGOSAN_GEN_ACCESS_STRING)
+    return strlen(p) + 1;
+  long long elements = row->elements;
+  if (row->count_param != CGOSAN_GEN_NO_PARAM) {
+    if (count < 0)
+      return (row->flags & CGOSAN_GEN_ACCESS_STRING_IF_NEGATIVE) ? strlen(p) + 1
+                                                                 : 0;
+    if (__builtin_mul_overflow(elements, count, &elements))
+      return 0;
+  }
+  size_t bytes;
+  if (elements <= 0 ||
+      __builtin_mul_overflow((size_t)elements, row->element_size, &bytes))
+    return 0;
+  return bytes;
+}
+
+void cgosan_gen_record_access(const cgosan_gen_access *row, const void *p,
+                              long long count, const char *where) {
+  if (!p || !cgosan_is_managed(p))
+    return;
+  size_t bytes = AccessBytes(row, p, count);
+  if (!bytes)
+    return;
+  if (row->flags & CGOSAN_GEN_ACCESS_WRITE)
+    cgosan_race_write_range(p, bytes, where);
+  else
+    cgosan_race_read_range(p, bytes, where);
 }

@@ -1,7 +1,8 @@
 /* interposer_rt.h — what every interposer made by cgosan-gen shares: lazy
  * resolution of the real functions, callback trampolines (libffi closures
- * that enter managed code through cgosan_cgocallback), and the C form of the
- * annotation model (cgosan_gen/annotations.py emits tables of these types).
+ * that enter managed code through cgosan_cgocallback), the race records of
+ * what each call hands to the callee, and the C form of the annotation model
+ * (cgosan_gen/annotations.py emits tables of these types).
  *
  * The generated source (see cgosan_gen/emit_c.py) includes this header and is
  * compiled together with interposer_rt.c into one LD_PRELOAD library. Names
@@ -12,6 +13,7 @@
 
 #include <cgosan/cgosan.h>
 #include <ffi.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* ---- Real functions ---------------------------------------------------------
@@ -56,6 +58,25 @@ void *cgosan_gen_callback(cgosan_gen_callback_sig *sig, void *fn,
 /* ---- The annotation model (docs/annotations.md) ----------------------------*/
 #define CGOSAN_GEN_NO_PARAM (-1)
 
+/* The memory pointer parameter `param` hands to the callee: element_size *
+ * elements bytes, times the value of parameter `count_param` unless that is
+ * CGOSAN_GEN_NO_PARAM (a negative value: nothing); with
+ * CGOSAN_GEN_ACCESS_STRING, the C string instead (strlen + 1); with
+ * CGOSAN_GEN_ACCESS_STRING_IF_NEGATIVE, the C string when the count is
+ * negative (sqlite3_bind_text's -1). A write with CGOSAN_GEN_ACCESS_WRITE,
+ * else a read. Every data pointer has a row unless its default is nothing
+ * (void, character buffers, incomplete types) or it is annotated `none`. */
+#define CGOSAN_GEN_ACCESS_WRITE 1u
+#define CGOSAN_GEN_ACCESS_STRING 2u
+#define CGOSAN_GEN_ACCESS_STRING_IF_NEGATIVE 4u
+typedef struct cgosan_gen_access {
+  int param;
+  unsigned flags;
+  int count_param;
+  long long elements;
+  size_t element_size;
+} cgosan_gen_access;
+
 /* Parameter `param` stays with the library after the call, until one of
  * `until` (NULL-terminated) is called with the value of parameter `key` as its
  * first argument; only when parameter `when_param` equals `when_value`, if
@@ -84,6 +105,8 @@ typedef struct cgosan_gen_function_model {
   unsigned num_retains;
   const cgosan_gen_user_data *user_data;
   unsigned num_user_data;
+  const cgosan_gen_access *access;
+  unsigned num_access;
 } cgosan_gen_function_model;
 
 typedef struct cgosan_gen_library_model {
@@ -91,5 +114,26 @@ typedef struct cgosan_gen_library_model {
   const cgosan_gen_function_model *functions;
   unsigned num_functions;
 } cgosan_gen_library_model;
+
+/* ---- What a call hands to the callee (the race checker, rule 5) ----------
+ * Before a managed caller's cgocall, the wrapper records each row of its
+ * function's access table (above) as an access made by that call: `where` is
+ * the function's name, a literal. With race=off (the default) the wrapper
+ * skips it all after one load: cgosan_race_enabled() is asked once, on the
+ * first call, and kept (it never changes after start-up). p is the pointer
+ * argument (NULL, or memory that is not managed: nothing is recorded), count
+ * the value of the row's count_param (0 when it has none), converted to
+ * long long. */
+extern int cgosan_gen_race_state;  /* 0: not asked yet, 1: off, 2: on */
+int cgosan_gen_race_query(void);
+
+static inline int cgosan_gen_race_enabled(void) {
+  int state = __atomic_load_n(&cgosan_gen_race_state, __ATOMIC_RELAXED);
+  return state ? state - 1 : cgosan_gen_race_query();
+}
+
+void cgosan_gen_record_access(const cgosan_gen_access *row,
+                              const void *p, long long count,
+                              const char *where);
 
 #endif /* CGOSAN_INTERPOSER_RT_H */

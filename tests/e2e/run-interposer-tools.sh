@@ -5,12 +5,14 @@
 #   run-interposer-tools.sh PREFIX WORKDIR
 #
 # cgosan-gen: a header that does not parse, a library that exports none of the
-# header's functions, annotations naming a missing function or parameter (each:
-# `FILE:LINE: error:`, exit 1, no output file and no temporary left behind);
+# header's functions, annotations naming a missing function or parameter, and
+# every way an `access` line can be wrong (each: `FILE:LINE: error:`, exit 1,
+# no output file and no temporary left behind);
 # functions it cannot wrap (variadic, noreturn, not exported, a callback type
 # with a struct result) are skipped with a warning and the rest is built;
 # struct-by-value arguments are wrapped; --emit-c keeps the source; the
-# annotation model is exported. cgosan-run: the program's exit status passes
+# annotation model is exported, with the access rows of defaults and
+# annotations, and each wrapper records the rows of its own table. cgosan-run: the program's exit status passes
 # through; an unknown --lib fails with 125; the cache is reused.
 set -u -o pipefail
 die() { echo "run-interposer-tools: FAILED: $*" >&2; exit 1; }
@@ -36,6 +38,9 @@ _Noreturn void tool_die(int code);
 void tool_not_exported(void);
 int tool_apply(struct point (*make)(void *ud), void *ud);
 int tool_each(const int *items, int n, void (*cb)(int item, void *ud), void *ud);
+struct opaque;
+int tool_copy(char *out, unsigned size, const char *in, int n, struct opaque *handle,
+              double scale);
 H
 cat >tools.c <<'C'
 #include "tools.h"
@@ -48,6 +53,12 @@ void tool_die(int code) { exit(code); }
 int tool_apply(struct point (*make)(void *ud), void *ud) { return make(ud).x; }
 int tool_each(const int *items, int n, void (*cb)(int, void *), void *ud) {
   for (int i = 0; i < n; i++) cb(items[i], ud);
+  return n;
+}
+int tool_copy(char *out, unsigned size, const char *in, int n, struct opaque *handle,
+              double scale) {
+  (void)handle; (void)scale;
+  for (int i = 0; i < n && (unsigned)i < size; i++) out[i] = in[i];
   return n;
 }
 C
@@ -65,7 +76,7 @@ expect_error() {  # expect_error PATTERN ARGS...: exit 1, PATTERN on stderr, not
 }
 
 expect_error '^cgosan-gen: .*/bad\.h:2: error: the header does not parse: ' bad.h --lib ./libtools.so
-expect_error '^cgosan-gen: .*libz\.so\.1: error: exports none of the 8 functions' tools.h --lib libz.so.1
+expect_error '^cgosan-gen: .*libz\.so\.1: error: exports none of the 9 functions' tools.h --lib libz.so.1
 expect_error '^cgosan-gen: .*no-such-lib\.so\.9: error: no such library' tools.h --lib no-such-lib.so.9
 
 cat >missing_function.ini <<'I'
@@ -77,30 +88,51 @@ blocks = yes
 I
 expect_error '^cgosan-gen: missing_function\.ini:4: error: tool_nope is not declared in the header\(s\)$' \
   tools.h --lib ./libtools.so --annotations missing_function.ini
-cat >missing_param.ini <<'I'
-[tool_each]
-retains = 0 until tool_sum by zz
-I
-expect_error '^cgosan-gen: missing_param\.ini:2: error: tool_each has no parameter `zz` \(it has items, n, cb, ud\)$' \
-  tools.h --lib ./libtools.so --annotations missing_param.ini
-cat >not_callback.ini <<'I'
-[tool_each]
-user_data = ud for items
-I
-expect_error '^cgosan-gen: not_callback\.ini:2: error: parameter `items` of tool_each is not a function pointer$' \
-  tools.h --lib ./libtools.so --annotations not_callback.ini
-cat >unknown_key.ini <<'I'
-[tool_each]
-keeps = 0
-I
-expect_error '^cgosan-gen: unknown_key\.ini:2: error: unknown key `keeps`' \
-  tools.h --lib ./libtools.so --annotations unknown_key.ini
+expect_annotation_error() {  # FUNCTION 'KEY = VALUE' MESSAGE-PATTERN: the error of that line
+  printf '[%s]\n%s\n' "$1" "$2" >annotation.ini
+  expect_error "^cgosan-gen: annotation\\.ini:2: error: $3\$" \
+    tools.h --lib ./libtools.so --annotations annotation.ini
+}
+expect_annotation_error tool_each 'retains = 0 until tool_sum by zz' \
+  'tool_each has no parameter `zz` \(it has items, n, cb, ud\)'
+expect_annotation_error tool_each 'user_data = ud for items' \
+  'parameter `items` of tool_each is not a function pointer'
+expect_annotation_error tool_each 'keeps = 0' \
+  'unknown key `keeps` \(known: retains, user_data, blocks, calls_back, access\)'
+
+# access = PARAM read|write|none [size PARAM [* INTEGER] [or string] | fixed INTEGER | string]
+bad_access='`access` takes: PARAM read\|write\|none \[size PARAM \[\* INTEGER\] \[or string\] \| fixed INTEGER \| string\]'
+for value in 'out sometimes' 'in none size n' 'out write fixed 0x10'; do
+  expect_annotation_error tool_copy "access = $value" "$bad_access"
+done
+copy_params='\(it has out, size, in, n, handle, scale\)'
+expect_annotation_error tool_copy 'access = zz read' "tool_copy has no parameter \`zz\` $copy_params"
+expect_annotation_error tool_copy 'access = out write size zz' "tool_copy has no parameter \`zz\` $copy_params"
+expect_annotation_error tool_copy 'access = n read' 'parameter `n` of tool_copy is not a data pointer'
+expect_annotation_error tool_each 'access = cb read' 'parameter `cb` of tool_each is not a data pointer'
+expect_annotation_error tool_copy 'access = out write size scale' \
+  'the `size` of `out` is parameter `scale` of tool_copy, which is not an integer'
+expect_annotation_error tool_copy 'access = handle write fixed 8' \
+  '`fixed` counts elements of `struct opaque`, which has no size \(an incomplete type\); `handle` of tool_copy can only be `none`'
+expect_annotation_error tool_copy 'access = in read size size or string' \
+  '`or string` is for a count that may be negative; parameter `size` of tool_copy is unsigned'
+expect_annotation_error tool_each 'access = items read string' \
+  '`string` needs a pointer to characters; `items` of tool_each points to `const int`'
+expect_annotation_error tool_copy 'access = out write' \
+  'parameter `out` of tool_copy points to `char`, whose extent is unknown: say `size`, `fixed` or `string`'
+printf '[tool_copy]\naccess = in read size n\naccess = in none\n' >access_twice.ini
+expect_error '^cgosan-gen: access_twice\.ini:3: error: parameter `in` of tool_copy already has an `access` \(line 2\)$' \
+  tools.h --lib ./libtools.so --annotations access_twice.ini
 
 cat >good.ini <<'I'
 [tool_each]
 user_data = ud for cb
 retains = items until tool_length when n == 0
+access = items read size n
 blocks = yes
+[tool_copy]
+access = out write size size
+access = 2 read size n * 2 or string
 I
 err=$("$gen" tools.h --lib ./libtools.so --annotations good.ini -o out/tools.so --emit-c out/tools.c 2>&1) ||
   die "cgosan-gen on good input failed: $err"
@@ -113,10 +145,27 @@ done
 echo "ok: warnings: $(grep -c warning <<<"$err")"
 [[ $(ls -A out) == $'tools.c\ntools.so' ]] || die "expected exactly tools.c and tools.so, got: $(ls -A out)"
 exported=$(nm -D --defined-only out/tools.so | awk '{print $3}' | sort | tr '\n' ' ')
-[[ $exported == "cgosan_model_tools tool_apply tool_each tool_first tool_length tool_sum " ]] ||
+[[ $exported == "cgosan_model_tools tool_apply tool_copy tool_each tool_first tool_length tool_sum " ]] ||
   die "the interposer exports: $exported"
 grep -q '"tool_length", NULL' out/tools.c && grep -q 'CGOSAN_GEN_BLOCKS | CGOSAN_GEN_CALLS_BACK' out/tools.c ||
   die "the annotation model is not in out/tools.c"
+# Access rows {param, flags, count_param, elements, element_size}: annotated
+# (tool_each, tool_copy) and default (tool_length: one `const struct node`).
+access_table() {  # the rows of a function's access table, one line
+  sed -n "/^static const cgosan_gen_access cgosan_model_access_$1\[\] = {\$/,/^};\$/p" out/tools.c |
+    sed '1d;$d' | tr -s ' \n' ' '
+}
+[[ $(access_table tool_each) == ' {0, 0, 1, 1LL, 4}, ' ]] ||
+  die "tool_each's access table: $(access_table tool_each)"
+[[ $(access_table tool_copy) == ' {0, CGOSAN_GEN_ACCESS_WRITE, 1, 1LL, 1}, {2, CGOSAN_GEN_ACCESS_STRING_IF_NEGATIVE, 3, 2LL, 1}, ' ]] ||
+  die "tool_copy's access table: $(access_table tool_copy)"
+[[ $(access_table tool_length) == ' {0, 0, CGOSAN_GEN_NO_PARAM, 1LL, 16}, ' ]] ||
+  die "tool_length's access table: $(access_table tool_length)"
+grep -Fq 'cgosan_gen_record_access(&cgosan_model_access_tool_copy[1], (const void *)arg2, (long long)arg3, "tool_copy");' out/tools.c ||
+  die "tool_copy's wrapper does not record row 1 of its table"
+grep -Fq '"tool_copy", 0, NULL, 0, NULL, 0, cgosan_model_access_tool_copy, 2}' out/tools.c ||
+  die "tool_copy's model entry does not point at its access table"
+echo "ok: access tables and records"
 echo "ok: interposer exports $exported"
 
 status=0; "$run" -- bash -c 'exit 3' || status=$?

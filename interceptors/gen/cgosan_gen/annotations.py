@@ -11,14 +11,24 @@ The file is a small INI dialect, one section per function:
     user_data = 3 for 2
     blocks = yes
     calls_back = yes
+    [sqlite3_blob_read]
+    access = 1 write size 2
 
 A parameter is named as the header names it, or by its 0-based index.
+
+Accesses are the memory each pointer argument hands to the callee, recorded
+for the race checker before the call. Every data pointer has a default from
+its type (default_access); an `access` line replaces it for one parameter.
+The resolved list (defaults and overrides together) is the one source both
+for the wrapper's calls and for the model's table: a wrapper records row i of
+its function's table, so what is emitted is what runs.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .errors import GenError
+from .header import POINTEE_BYTES, POINTEE_CHAR, POINTEE_INCOMPLETE, POINTEE_OBJECT
 
 MSG_SYNTAX = "expected `[function]`, `key = value`, or a comment"
 MSG_OUTSIDE = "`{}` before any [function] section"
@@ -32,9 +42,21 @@ MSG_NO_FUNCTION = "{} is not declared in the header(s)"
 MSG_NO_PARAM = "{} has no parameter `{}` (it has {})"
 MSG_NOT_CALLBACK = "parameter `{}` of {} is not a function pointer"
 MSG_CANNOT_OPEN = "cannot read the annotation file: {}"
+MSG_BAD_ACCESS = ("`access` takes: PARAM read|write|none "
+                  "[size PARAM [* INTEGER] [or string] | fixed INTEGER | string]")
+MSG_ACCESS_NOT_POINTER = "parameter `{}` of {} is not a data pointer"
+MSG_ACCESS_TWICE = "parameter `{}` of {} already has an `access` (line {})"
+MSG_COUNT_NOT_INTEGER = "the `size` of `{}` is parameter `{}` of {}, which is not an integer"
+MSG_NO_ELEMENT_SIZE = ("`{}` counts elements of `{}`, which has no size (an incomplete "
+                       "type); `{}` of {} can only be `none`")
+MSG_STRING_NOT_CHAR = "`string` needs a pointer to characters; `{}` of {} points to `{}`"
+MSG_OR_STRING_UNSIGNED = ("`or string` is for a count that may be negative; parameter "
+                          "`{}` of {} is unsigned")
+MSG_NO_DEFAULT_EXTENT = ("parameter `{}` of {} points to `{}`, whose extent is unknown: "
+                         "say `size`, `fixed` or `string`")
 
 BOOL_WORDS = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
-KEYS = ("retains", "user_data", "blocks", "calls_back")
+KEYS = ("retains", "user_data", "blocks", "calls_back", "access")
 
 _SECTION = re.compile(r"^\[\s*([A-Za-z_][A-Za-z0-9_]*)\s*\]$")
 _KEY_VALUE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$")
@@ -42,6 +64,10 @@ _RETAINS = re.compile(
     r"^(\S+)\s+until\s+([A-Za-z0-9_,\s]+?)"
     r"(?:\s+by\s+(\S+))?(?:\s+when\s+(\S+)\s*==\s*(-?(?:0x[0-9a-fA-F]+|\d+)))?$")
 _USER_DATA = re.compile(r"^(\S+)\s+for\s+(\S+)$")
+_ACCESS = re.compile(
+    r"^(\S+)\s+(?:(none)|(read|write)"
+    r"(?:\s+size\s+([^\s*]+)(?:\s*\*\s*([1-9]\d*))?(\s+or\s+string)?"
+    r"|\s+fixed\s+([1-9]\d*)|\s+(string))?)$")
 
 
 @dataclass
@@ -61,6 +87,38 @@ class UserData:
     line: int
 
 
+@dataclass(frozen=True)
+class Access:
+    """The memory parameter `param` hands to the callee: element_size bytes
+    times `elements`, times the value of parameter count_param when it is
+    not None; or, with `string`, the C string (strlen + 1). With
+    string_if_negative, a negative count means the C string."""
+    param: int
+    write: bool
+    elements: int
+    element_size: int
+    count_param: object = None
+    string: bool = False
+    string_if_negative: bool = False
+
+
+def default_access(param):
+    """What a pointer parameter hands over when no `access` line says
+    (docs/annotations.md): one element of a sized pointee (the declared
+    length of an array parameter), read when const, written otherwise; the C
+    string of a `const char *`; nothing for void, character buffers,
+    incomplete types, function pointers and non-pointers."""
+    pointee = param.pointee
+    if pointee is None:
+        return None
+    if pointee.kind == POINTEE_OBJECT:
+        return Access(param.index, write=not pointee.is_const, elements=pointee.elements,
+                      element_size=pointee.size)
+    if pointee.kind == POINTEE_CHAR and pointee.is_const:
+        return Access(param.index, write=False, elements=0, element_size=1, string=True)
+    return None
+
+
 @dataclass
 class FunctionModel:
     name: str
@@ -69,6 +127,7 @@ class FunctionModel:
     calls_back: object = None  # True/False as annotated; None: from the header
     retains: list = field(default_factory=list)
     user_data: list = field(default_factory=list)
+    access: dict = field(default_factory=dict)  # param -> (Access or None: `none`, line)
 
 
 @dataclass
@@ -166,6 +225,8 @@ class LibraryModel:
                 key=self._param(fn, m.group(3) or "0", line),
                 until=until, when_param=when_param,
                 when_value=int(m.group(5), 0) if m.group(5) else 0, line=line))
+        elif raw.key == "access":
+            self._apply_access(fm, fn, raw.value, line)
         else:
             m = _USER_DATA.match(raw.value)
             if not m:
@@ -177,10 +238,92 @@ class LibraryModel:
                                self.path, line)
             fm.user_data.append(UserData(self._param(fn, m.group(1), line), callback, line))
 
+    def _apply_access(self, fm, fn, value, line):
+        m = _ACCESS.match(value)
+        if not m:
+            raise GenError(MSG_BAD_ACCESS, self.path, line)
+        ref, none, mode = m.group(1, 2, 3)
+        index = self._param(fn, ref, line)
+        if index in fm.access:
+            raise GenError(MSG_ACCESS_TWICE.format(ref, fn.name, fm.access[index][1]),
+                           self.path, line)
+        if fn.params[index].pointee is None:
+            raise GenError(MSG_ACCESS_NOT_POINTER.format(ref, fn.name), self.path, line)
+        access = None if none else self._access(fn, index, ref, mode == "write", m, line)
+        fm.access[index] = (access, line)
+
+    def _access(self, fn, index, ref, write, m, line):
+        """The Access of a read/write line; m is its _ACCESS match."""
+        count_ref, factor, or_string, fixed, string = m.group(4, 5, 6, 7, 8)
+        pointee = fn.params[index].pointee
+
+        def fail(message, *args):
+            raise GenError(message.format(*args), self.path, line)
+
+        if (string or or_string) and pointee.kind not in (POINTEE_CHAR, POINTEE_BYTES):
+            fail(MSG_STRING_NOT_CHAR, ref, fn.name, pointee.spelling)
+        if string:
+            return Access(index, write, elements=0, element_size=1, string=True)
+        if not (count_ref or fixed):
+            default = default_access(fn.params[index])
+            if default is None:
+                fail(MSG_NO_DEFAULT_EXTENT, ref, fn.name, pointee.spelling)
+            return replace(default, write=write)
+        if pointee.kind == POINTEE_INCOMPLETE:
+            fail(MSG_NO_ELEMENT_SIZE, "size" if count_ref else "fixed", pointee.spelling,
+                 ref, fn.name)
+        if fixed:
+            return Access(index, write, elements=int(fixed), element_size=pointee.size)
+        count = self._param(fn, count_ref, line)
+        integer = fn.params[count].integer
+        if not integer:
+            fail(MSG_COUNT_NOT_INTEGER, ref, count_ref, fn.name)
+        if or_string and integer != "signed":
+            fail(MSG_OR_STRING_UNSIGNED, count_ref, fn.name)
+        return Access(index, write, elements=int(factor or 1), element_size=pointee.size,
+                      count_param=count, string_if_negative=bool(or_string))
+
+    def accesses(self, fn):
+        """The resolved accesses of fn, in parameter order: each parameter's
+        `access` line, or its default."""
+        fm = self.functions.get(fn.name)
+        overrides = fm.access if fm is not None else {}
+        resolved = []
+        for p in fn.params:
+            access = overrides[p.index][0] if p.index in overrides else default_access(p)
+            if access is not None:
+                resolved.append(access)
+        return resolved
+
+    @staticmethod
+    def access_table(fn):
+        """The name of fn's access table: row i is accesses(fn)[i]."""
+        return f"cgosan_model_access_{fn.name}"
+
+    def emit_access_table(self, fn):
+        """C source of fn's access table ("" if it has none); it comes before
+        the wrapper that records its rows."""
+        rows = []
+        for a in self.accesses(fn):
+            flags = ["CGOSAN_GEN_ACCESS_WRITE"] if a.write else []
+            if a.string:
+                flags.append("CGOSAN_GEN_ACCESS_STRING")
+            if a.string_if_negative:
+                flags.append("CGOSAN_GEN_ACCESS_STRING_IF_NEGATIVE")
+            count = "CGOSAN_GEN_NO_PARAM" if a.count_param is None else str(a.count_param)
+            rows.append(f"  {{{a.param}, {' | '.join(flags) or '0'}, {count}, "
+                        f"{a.elements}LL, {a.element_size}}},")
+        if not rows:
+            return ""
+        return (f"static const cgosan_gen_access {self.access_table(fn)}[] = {{\n"
+                + "\n".join(rows) + "\n};\n")
+
     # -- the C tables -----------------------------------------------------------------
     def emit_c(self, library, symbol, wrapped):
         """C source of the tables, ending in the exported `symbol`; `wrapped`
-        are the header.Function objects the interposer wraps, in order."""
+        are the header.Function objects the interposer wraps, in order. The
+        access tables are not here: emit_access_table puts each before its
+        wrapper."""
         out = ["/* The library model (cgosan_gen/annotations.py). */"]
         entries = []
         for fn in wrapped:
@@ -188,7 +331,8 @@ class LibraryModel:
             header_calls_back = any(p.callback or p.callback_problem for p in fn.params)
             calls_back = header_calls_back if fm is None or fm.calls_back is None \
                 else fm.calls_back
-            if fm is None and not calls_back:
+            accesses = self.accesses(fn)
+            if fm is None and not calls_back and not accesses:
                 continue
             flags = []
             if fm is not None and fm.blocks:
@@ -215,10 +359,12 @@ class LibraryModel:
                 out.append("};")
             n_retains = len(fm.retains) if fm else 0
             n_user_data = len(fm.user_data) if fm else 0
+            access = self.access_table(fn) if accesses else "NULL"
             entries.append(f'  {{"{fn.name}", {" | ".join(flags) or "0"}, {retains}, '
-                           f"{n_retains}, {user_data}, {n_user_data}}},")
+                           f"{n_retains}, {user_data}, {n_user_data}, {access}, "
+                           f"{len(accesses)}}},")
         out.append("static const cgosan_gen_function_model cgosan_model_functions[] = {")
-        out.extend(entries or ['  {"", 0, NULL, 0, NULL, 0},'])
+        out.extend(entries or ['  {"", 0, NULL, 0, NULL, 0, NULL, 0},'])
         out.append("};")
         out.append(f"__attribute__((visibility(\"default\"))) const cgosan_gen_library_model "
                    f'{symbol} = {{"{library}", cgosan_model_functions, {len(entries)}}};')

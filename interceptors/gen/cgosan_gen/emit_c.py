@@ -9,7 +9,10 @@ For `int f(struct s *p, void (*cb)(void *))` the source holds:
     int cgosan_wrap_f(cgosan_t_f_0 arg0, ...)        (`f` jumps here)
       - foreign caller (!cgosan_in_managed()): tail call of the real f;
       - managed caller: cgosan_check_arg on each pointer that can reach a
-        pointer, callbacks swapped for closures, then cgosan_cgocall.
+        pointer, callbacks swapped for closures, then (race checker on) the
+        memory each pointer hands to f, recorded as accesses by the call
+        "f" (row i of the access table annotations.py emits just before the
+        wrapper), then cgosan_cgocall.
 
 The work is done in cgosan_wrap_f; the exported `f` only jumps there (a
 sibling call), so no frame of the stack is named `f`: reports drop cgosan_*
@@ -69,10 +72,26 @@ def _callback_definition(sig):
     return out
 
 
-def _wrapper(fn):
+def _access_records(fn, library_model, indent):
+    """The wrapper's race records: one per row of fn's access table."""
+    accesses = library_model.accesses(fn)
+    if not accesses:
+        return []
+    table = library_model.access_table(fn)
+    out = [f"{indent}if (cgosan_gen_race_enabled()) {{"]
+    for i, a in enumerate(accesses):
+        count = "0" if a.count_param is None else f"(long long)arg{a.count_param}"
+        out.append(f"{indent}  cgosan_gen_record_access(&{table}[{i}], "
+                   f"(const void *)arg{a.param}, {count}, \"{fn.name}\");")
+    out.append(f"{indent}}}")
+    return out
+
+
+def _wrapper(fn, library_model):
     n = fn.name
     params = fn.params
     out = [f"/* {n}: {fn.path}:{fn.line} */"]
+    access_table = library_model.emit_access_table(fn)
     for p in params:
         spelling = p.type_spelling
         if p.is_array:  # a parameter of array type is a pointer to its element
@@ -80,6 +99,8 @@ def _wrapper(fn):
         out.append(f"typedef __typeof__({spelling}) cgosan_t_{n}_{p.index};")
     out.append(f"typedef __typeof__({n}) *cgosan_fn_{n};")
     out.append(f"static void *cgosan_real_{n};")
+    if access_table:
+        out.append(access_table.rstrip("\n"))
     fields = [f"  cgosan_fn_{n} real;"]
     fields += [f"  cgosan_t_{n}_{p.index} arg{p.index};" for p in params]
     if not fn.returns_void:
@@ -111,6 +132,7 @@ def _wrapper(fn):
         elif isinstance(p.check, ManagedType):
             body.append(f"{indent}cgosan_check_arg((const void *)arg{p.index}, "
                         f"&{p.check.c_name}, \"{n}\", {p.index});")
+    body.extend(_access_records(fn, library_model, indent))
     inits = ", ".join(["real"] + [f"arg{p.index}" for p in params])
     body.append(f"{indent}struct cgosan_frame_{n} frame = {{{inits}}};")
     body.append(f"{indent}cgosan_cgocall(cgosan_call_{n}, &frame);")
@@ -143,6 +165,6 @@ def emit_interposer(library, headers, functions, library_model, model_symbol):
     parts.extend(_type_definition(t) for t in types.values())
     parts.extend(_callback_definition(s) for s in sigs.values())
     parts.append("\n")
-    parts.extend(_wrapper(fn) + "\n" for fn in functions)
+    parts.extend(_wrapper(fn, library_model) + "\n" for fn in functions)
     parts.append(library_model.emit_c(library, model_symbol, functions))
     return "".join(parts)

@@ -7,6 +7,9 @@ headers they include) with what a wrapper needs to know about each parameter:
     `untyped` (void*, char*, incomplete structs: the whole object is checked),
     or not at all when the pointee cannot hold a pointer;
   - for a function pointer, the callback signature libffi needs;
+  - for a data pointer, what it points to (Pointee: kind, size, const), from
+    which annotations.py derives the memory the callee reads or writes; for
+    an integer, its signedness (it may count the elements of such memory);
 and why a function cannot be wrapped (variadic, no prototype, never returns),
 so the caller can warn and skip it.
 """
@@ -70,6 +73,25 @@ class CallbackSig:
     result_check: object  # None, "untyped", or a ManagedType
 
 
+# Pointee kinds: what the memory behind a data pointer is, as far as the
+# header says. Only OBJECT has a size of its own; CHAR is plain `char` (a C
+# string when const); BYTES is signed/unsigned char (a buffer, not a string).
+POINTEE_OBJECT = "object"
+POINTEE_CHAR = "char"
+POINTEE_BYTES = "bytes"
+POINTEE_VOID = "void"
+POINTEE_INCOMPLETE = "incomplete"
+
+
+@dataclass(frozen=True)
+class Pointee:
+    kind: str            # one of POINTEE_*
+    spelling: str        # the pointee type, for messages ("const struct buf")
+    size: int            # bytes of one element: 1 for void and characters, 0 if incomplete
+    is_const: bool
+    elements: int = 1    # a parameter declared as an array of N: N
+
+
 @dataclass
 class Param:
     index: int
@@ -80,6 +102,8 @@ class Param:
     callback: object = None  # CallbackSig, for a function pointer
     callback_problem: str = ""  # why a function pointer is passed unwrapped
     unchecked_pointers: bool = False  # a struct by value whose pointers go unchecked
+    pointee: object = None  # Pointee, for a data pointer (or an array parameter)
+    integer: str = ""  # "signed" / "unsigned", for an integer parameter
 
 
 @dataclass
@@ -185,6 +209,47 @@ class _Model:
         if typed is None and for_result:
             return self.scalar_type(pointee)
         return typed
+
+    # -- what the callee may access -------------------------------------------------
+    def pointee(self, t):
+        """The Pointee of a data pointer or array type t, None for anything
+        else (function pointers included)."""
+        K = self.ci.TypeKind
+        t = t.get_canonical()
+        elements = 1
+        if t.kind == K.POINTER:
+            target = t.get_pointee()
+        elif t.kind in (K.CONSTANTARRAY, K.INCOMPLETEARRAY, K.VARIABLEARRAY,
+                        K.DEPENDENTSIZEDARRAY):
+            target = t.element_type
+            if t.kind == K.CONSTANTARRAY:
+                elements = t.element_count
+        else:
+            return None
+        canon = target.get_canonical()
+        if canon.kind in (K.FUNCTIONPROTO, K.FUNCTIONNOPROTO):
+            return None
+        if canon.kind in (K.CHAR_S, K.CHAR_U):
+            kind, size = POINTEE_CHAR, 1
+        elif canon.kind in (K.SCHAR, K.UCHAR):
+            kind, size = POINTEE_BYTES, 1
+        elif canon.kind == K.VOID:
+            kind, size = POINTEE_VOID, 1
+        elif canon.get_size() <= 0:
+            kind, size = POINTEE_INCOMPLETE, 0
+        else:
+            kind, size = POINTEE_OBJECT, canon.get_size()
+        return Pointee(kind=kind, spelling=target.spelling, size=size,
+                       is_const=canon.is_const_qualified(), elements=elements)
+
+    def integer(self, t):
+        """"signed" or "unsigned" for an integer type (not bool), else ""."""
+        kind = t.get_canonical().kind
+        if kind == self.ci.TypeKind.BOOL:
+            return ""
+        if kind in self.signed_kinds:
+            return "signed"
+        return "unsigned" if kind in self.unsigned_kinds else ""
 
     # -- callbacks ------------------------------------------------------------------
     def ffi_type(self, t):
@@ -318,6 +383,8 @@ def _function(ci, model, cursor, path):
                 p.callback = sig
         else:
             p.check = model.pointer_check(arg.type)
+            p.pointee = model.pointee(arg.type)
+        p.integer = model.integer(arg.type)
         if canon.kind == K.RECORD:
             words = set()
             model.pointer_words(canon, 0, words)
