@@ -3,7 +3,7 @@
 //
 //   clang-19 -g -fplugin=libCgosanPass.so -fpass-plugin=libCgosanPass.so \
 //     -mllvm -cgosan-foreign='sqlite3_*,crc32' [-mllvm -cgosan-foreign-list=FILE] \
-//     [-mllvm -cgosan-check-stores] -c app.c
+//     [-mllvm -cgosan-check-stores] [-mllvm -cgosan-race] -c app.c
 // (-fplugin as well: clang 19 parses -mllvm flags before it loads pass
 // plugins, so the flags below exist only if the library is already loaded.)
 //
@@ -23,6 +23,12 @@
 //    before each store of a pointer value and a cgosan_check_memmove before
 //    each memcpy/memmove (StoreChecks.cpp); the runtime does nothing unless
 //    CGOSAN_OPTIONS=cgocheck=2.
+//  * with -cgosan-race, in every function the module defines (managed and
+//    annotated foreign alike), a __cgosan_race_read/write call before each
+//    load, store and memcpy/memset that may touch shared memory, and
+//    cgosan_release / cgosan_acquire around atomics that synchronise
+//    (RaceAccesses.cpp). That part runs last in the optimisation pipeline,
+//    not first: see RaceAccesses.cpp.
 // New instructions carry the original instruction's debug location, so a
 // report's frame #0 is the user's line.
 //
@@ -53,7 +59,9 @@
 #include "CgosanPass.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Analysis/CaptureTracking.h"
 #include "llvm/Analysis/OptimizationRemarkEmitter.h"
+#include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InstIterator.h"
@@ -78,6 +86,9 @@ cl::list<std::string> ForeignListFiles(
 cl::opt<bool> CheckStores(
     "cgosan-check-stores", cl::init(false),
     cl::desc("cgosan: check pointer stores and copies (cgocheck=2)"));
+cl::opt<bool> Race(
+    "cgosan-race", cl::init(false),
+    cl::desc("cgosan: record loads, stores and atomic sync for the race checker"));
 
 constexpr char kForeignAnnotation[] = "cgosan_foreign";
 
@@ -195,6 +206,26 @@ DenseSet<const Function *> annotatedForeignFunctions(Module &M) {
   return annotated;
 }
 
+bool isTrampoline(const Function &F) {
+  return F.hasLocalLinkage() && F.getName().starts_with(kTrampolinePrefix);
+}
+
+bool PrivateSlots::contains(const Value *address) {
+  auto *slot = dyn_cast<AllocaInst>(getUnderlyingObject(address));
+  if (!slot)
+    return false;
+  auto [it, inserted] = escapes_.try_emplace(slot, false);
+  if (inserted)
+    it->second = PointerMayBeCaptured(slot, /*ReturnCaptures=*/true,
+                                      /*StoreCaptures=*/true);
+  return !it->second;
+}
+
+bool isConstantGlobal(const Value *address) {
+  auto *global = dyn_cast<GlobalVariable>(getUnderlyingObject(address));
+  return global && global->isConstant();
+}
+
 bool isManagedFunction(const Function &F,
                        const DenseSet<const Function *> &foreign_defs) {
   return !F.isDeclaration() && !F.hasFnAttribute(Attribute::Naked) &&
@@ -250,13 +281,24 @@ extern "C" LLVM_ATTRIBUTE_WEAK PassPluginLibraryInfo llvmGetPassPluginInfo() {
                 [](ModulePassManager &MPM, OptimizationLevel) {
                   MPM.addPass(cgosan::CgosanPass());
                 });
-            // `opt -load-pass-plugin=libCgosanPass.so -passes=cgosan`
+            // Race instrumentation goes last, after the optimizer has kept
+            // what it could in registers (LLVM 19 runs this at -O0 too).
+            PB.registerOptimizerLastEPCallback(
+                [](ModulePassManager &MPM, OptimizationLevel) {
+                  if (cgosan::Race)
+                    MPM.addPass(cgosan::CgosanRacePass());
+                });
+            // `opt -load-pass-plugin=libCgosanPass.so -passes=cgosan` (or
+            // cgosan-race, which needs no flag there)
             PB.registerPipelineParsingCallback(
                 [](StringRef name, ModulePassManager &MPM,
                    ArrayRef<PassBuilder::PipelineElement>) {
-                  if (name != "cgosan")
+                  if (name == "cgosan")
+                    MPM.addPass(cgosan::CgosanPass());
+                  else if (name == "cgosan-race")
+                    MPM.addPass(cgosan::CgosanRacePass());
+                  else
                     return false;
-                  MPM.addPass(cgosan::CgosanPass());
                   return true;
                 });
           }};

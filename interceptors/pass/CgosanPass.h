@@ -5,9 +5,13 @@
 //   isManagedFunction   which defined functions are managed code
 //   rewriteForeignCall  one call to a foreign function -> a checked cgocall
 //   instrumentStores    cgocheck=2: one function's pointer stores and copies
+//   CgosanRacePass      -cgosan-race: loads, stores and atomics (RaceAccesses.cpp)
+//   PrivateSlots, isConstantGlobal, isTrampoline
+//                       memory and code no other thread can share
 #ifndef CGOSAN_INTERCEPTORS_PASS_CGOSANPASS_H
 #define CGOSAN_INTERCEPTORS_PASS_CGOSANPASS_H
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
@@ -28,6 +32,7 @@ class Function;
 class GlobalVariable;
 class Module;
 class OptimizationRemarkEmitter;
+class Value;
 }  // namespace llvm
 
 namespace cgosan {
@@ -35,6 +40,15 @@ namespace cgosan {
 // The module pass. isRequired: it runs at -O0 too, where clang marks every
 // function optnone and skips passes that are not required.
 class CgosanPass : public llvm::PassInfoMixin<CgosanPass> {
+ public:
+  llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &);
+  static bool isRequired() { return true; }
+};
+
+// -cgosan-race: the module pass that records loads, stores and atomic
+// synchronisation for the race checker (RaceAccesses.cpp says what and why).
+// It runs last in the optimisation pipeline, after CgosanPass, and at -O0.
+class CgosanRacePass : public llvm::PassInfoMixin<CgosanRacePass> {
  public:
   llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &);
   static bool isRequired() { return true; }
@@ -87,6 +101,26 @@ struct RuntimeApi {
 // __attribute__((annotate("cgosan_foreign"))) (listed in `foreign_defs`).
 bool isManagedFunction(const llvm::Function &F,
                        const llvm::DenseSet<const llvm::Function *> &foreign_defs);
+
+// The runtime entry that runs a foreign call, and the name prefix of the
+// internal trampolines the rewrite passes to it (__cgosan_tramp.<callee>).
+constexpr char kCgocallName[] = "cgosan_cgocall";
+constexpr char kTrampolinePrefix[] = "__cgosan_tramp.";
+bool isTrampoline(const llvm::Function &F);
+
+// Stack slots (allocas) of one function whose address never escapes it:
+// nothing outside the function's own activation can read or write them.
+// Answers for any address into such a slot; caches per slot.
+class PrivateSlots {
+ public:
+  bool contains(const llvm::Value *address);
+
+ private:
+  llvm::DenseMap<const llvm::AllocaInst *, bool> escapes_;
+};
+
+// An address into a global the program never writes (a constant global).
+bool isConstantGlobal(const llvm::Value *address);
 
 // Functions the module defines with annotate("cgosan_foreign").
 llvm::DenseSet<const llvm::Function *> annotatedForeignFunctions(llvm::Module &M);

@@ -36,7 +36,7 @@ RuntimeApi::RuntimeApi(Module &M) : module(M) {
   Type *int_ty = Type::getInt32Ty(ctx);
   Type *size_ty = M.getDataLayout().getIntPtrType(ctx);
   AttributeList no_unwind = AttributeList().addFnAttribute(ctx, Attribute::NoUnwind);
-  cgocall = M.getOrInsertFunction("cgosan_cgocall", int_ty, ptr, ptr);
+  cgocall = M.getOrInsertFunction(kCgocallName, int_ty, ptr, ptr);
   check_arg = M.getOrInsertFunction("cgosan_check_arg", no_unwind, void_ty, ptr,
                                     ptr, ptr, int_ty);
   check_store = M.getOrInsertFunction("cgosan_check_store", no_unwind, void_ty,
@@ -95,7 +95,7 @@ Function *trampolineFor(CallBase &CB, StructType *frame_ty, RuntimeApi &api) {
   LLVMContext &ctx = api.module.getContext();
   tramp = Function::Create(
       FunctionType::get(Type::getVoidTy(ctx), {PointerType::getUnqual(ctx)}, false),
-      GlobalValue::InternalLinkage, "__cgosan_tramp." + callee->getName(),
+      GlobalValue::InternalLinkage, kTrampolinePrefix + callee->getName(),
       api.module);
   const Function *caller = CB.getFunction();
   for (const char *name : kInheritedFnAttributes)

@@ -17,8 +17,6 @@
 // not managed.
 #include "CgosanPass.h"
 
-#include "llvm/Analysis/CaptureTracking.h"
-#include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
@@ -31,29 +29,6 @@ using namespace llvm;
 
 namespace cgosan {
 namespace {
-
-// Writes into a function's own stack slots that nobody else can reach.
-class PrivateSlots {
- public:
-  bool contains(const Value *address) {
-    auto *slot = dyn_cast<AllocaInst>(getUnderlyingObject(address));
-    if (!slot)
-      return false;
-    auto [it, inserted] = escapes_.try_emplace(slot, false);
-    if (inserted)
-      it->second = PointerMayBeCaptured(slot, /*ReturnCaptures=*/true,
-                                        /*StoreCaptures=*/true);
-    return !it->second;
-  }
-
- private:
-  DenseMap<const AllocaInst *, bool> escapes_;
-};
-
-bool isConstantGlobal(const Value *address) {
-  auto *global = dyn_cast<GlobalVariable>(getUnderlyingObject(address));
-  return global && global->isConstant();
-}
 
 // A write that may put managed pointers at `slot`: a pointer `value`, or a
 // vector of `lanes` pointers stored side by side.

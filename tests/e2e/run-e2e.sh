@@ -21,6 +21,9 @@
 #                        -fpass-plugin=%prefix/lib/libCgosanPass.so
 #   // FOREIGN: FILE     a C file next to SOURCE, built without CFLAGS and
 #                        linked in: foreign code the program calls (repeatable)
+#   // FOREIGN-CFLAGS: FLAGS  extra compile flags for the FOREIGN files
+#                        (repeatable; %prefix as in CFLAGS), e.g. the clang
+#                        pass with -cgosan-race for a C side compiled with it
 #   // SHARED-LIB: FILE.c  a C library the program links as %w/libFILE.so
 #                        (FILE.c relative to SOURCE; its directory is added
 #                        to the include path), for interposers (repeatable)
@@ -98,6 +101,8 @@ read -r -a extra_libs <<<"$(directive LIBS | tr '\n' ' ')"
 read -r -a extra_cflags <<<"$(directive CFLAGS | tr '\n' ' ') ${E2E_CFLAGS:-}"
 extra_cflags=("${extra_cflags[@]//%prefix/$prefix}")
 mapfile -t foreign_sources < <(directive FOREIGN)
+read -r -a foreign_cflags <<<"$(directive FOREIGN-CFLAGS | tr '\n' ' ')"
+foreign_cflags=("${foreign_cflags[@]//%prefix/$prefix}")
 run_env=("XDG_CACHE_HOME=${E2E_CACHE:-$tmp/cache}")
 while IFS= read -r kv; do [[ -n $kv ]] && run_env+=("${kv//%t/$tmp}"); done < <(directive ENV)
 for kv in "${cli_env[@]}"; do run_env+=("${kv//%t/$tmp}"); done
@@ -144,8 +149,9 @@ for foreign in "${foreign_sources[@]}"; do
   foreign_src=$(dirname "$src")/$foreign
   foreign_obj=$work/$(basename "${foreign%.*}").o
   # pkg-config's flags include the link flags, unused by -c.
-  (cd "$work" && "${E2E_CC:-clang-19}" "${common_cflags[@]}" -Wno-unused-command-line-argument \
-     -c "$foreign_src" -o "$foreign_obj" "${pcflags_a[@]}") || die "compile of $foreign failed"
+  (cd "$work" && "${E2E_CC:-clang-19}" "${common_cflags[@]}" "${foreign_cflags[@]}" \
+     -Wno-unused-command-line-argument -c "$foreign_src" -o "$foreign_obj" "${pcflags_a[@]}") ||
+    die "compile of $foreign failed"
   foreign_objects+=("$foreign_obj")
 done
 (cd "$work" && "$compiler" "${common_cflags[@]}" "${extra_cflags[@]}" \

@@ -1,0 +1,263 @@
+// RaceAccesses.cpp — -cgosan-race: the memory accesses of rule 5, recorded
+// where the code makes them. The race checker (checkers/race.cpp) orders
+// accesses by happens-before; this pass gives it the accesses themselves and
+// the synchronisation that atomics carry, in EVERY function the module
+// defines: managed code and functions annotated cgosan_foreign alike. One
+// instrumentation serves both sides because the runtime tells them apart at
+// run time (is the thread on a G?): managed code's loads and stores, and the
+// C side's real loads and stores when the C library is compiled with the
+// pass too. Each new call sits at the instruction's debug location:
+//   load/store of 1, 2, 4, 8, 16 bytes -> __cgosan_race_readN/writeN(p) before
+//   a load/store of any other size     -> __cgosan_race_read/write_range(p, n)
+//     (x86 long double: 10 bytes; 32-byte vectors; odd integers)
+//   llvm.memcpy/memmove(d, s, n)       -> read_range(s, n), write_range(d, n)
+//   llvm.memset(d, c, n)               -> write_range(d, n)
+//   load atomic acquire|seq_cst        -> cgosan_acquire(p) after it
+//   store atomic release|seq_cst       -> cgosan_release(p) before it
+//   atomicrmw, cmpxchg                 -> cgosan_release(p) before if the
+//     ordering releases, cgosan_acquire(p) after if it acquires (cmpxchg:
+//     its success ordering)
+// Atomics never race, so they are not recorded as accesses; monotonic ones
+// carry no order and get nothing. Volatile accesses are plain accesses
+// (volatile orders nothing between threads). Sizes are store sizes, whatever
+// the type (a <4 x i32> is a 16-byte access); alignment does not matter.
+//
+// Left out on purpose, because no other thread can reach the memory or the
+// runtime could not use the call: stack slots whose address never escapes
+// the function, constant globals, vtable pointer loads (clang tags them in
+// TBAA, at -O1 and above), address spaces other than 0, swifterror slots,
+// instructions marked !nosanitize by another instrumentation, functions
+// marked disable_sanitizer_instrumentation or naked, atomics scoped to one
+// thread (signal handlers), and the pass's own code: the trampolines and the
+// argument frames of cgosan_cgocall, which stay on the calling thread.
+// Fences are left out as well: the engine keys sync objects by address and
+// a fence has none (TSan, too, models none), so a fence paired with relaxed
+// atomics elsewhere orders nothing here; use acquire/release atomics or
+// cgosan_release/cgosan_acquire. Not seen at all: inline asm, masked and
+// gather/scatter vector intrinsics, element-wise atomic memcpy, and C library
+// calls (which are foreign code: compile that code with the pass, or use the
+// interceptors).
+//
+// Where in the pipeline: last (OptimizerLastEP, like TSan; LLVM 19 runs it
+// at -O0 too), not at the start where CgosanPass rewrites foreign calls.
+// Instrumented first, every local whose address a call takes would stay in
+// memory; instrumented last, only the loads and stores the optimizer kept
+// remain, and the foreign-call rewrite is already done, so its frames and
+// trampolines can be recognised and skipped. Unlike TSan, a read followed by
+// a write of the same address is not folded into one call.
+// Cost: one call per remaining access, which returns at once when race=off
+// (bench/pass_bench.cpp) and at a range compare for memory that is not
+// managed; a managed access updates the shadow and captures a stack.
+#include "CgosanPass.h"
+
+#include "llvm/Analysis/ValueTracking.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/AtomicOrdering.h"
+
+using namespace llvm;
+
+namespace cgosan {
+namespace {
+
+// Sizes with an entry point of their own: 1 << i bytes.
+constexpr unsigned kSizedEntries = 5;
+
+enum AccessKind { kRead, kWrite };
+
+// The runtime entry points, declared once per module.
+struct RaceRuntime {
+  explicit RaceRuntime(Module &M) {
+    LLVMContext &ctx = M.getContext();
+    Type *ptr = PointerType::getUnqual(ctx);
+    Type *void_ty = Type::getVoidTy(ctx);
+    Type *size_ty = M.getDataLayout().getIntPtrType(ctx);
+    AttributeList no_unwind =
+        AttributeList().addFnAttribute(ctx, Attribute::NoUnwind);
+    const char *const prefixes[] = {"__cgosan_race_read", "__cgosan_race_write"};
+    for (AccessKind kind : {kRead, kWrite}) {
+      for (unsigned i = 0; i < kSizedEntries; ++i)
+        sized[kind][i] = M.getOrInsertFunction(
+            (prefixes[kind] + Twine(1u << i)).str(), no_unwind, void_ty, ptr);
+      range[kind] = M.getOrInsertFunction(
+          (prefixes[kind] + Twine("_range")).str(), no_unwind, void_ty, ptr, size_ty);
+    }
+    acquire = M.getOrInsertFunction("cgosan_acquire", no_unwind, void_ty, ptr);
+    release = M.getOrInsertFunction("cgosan_release", no_unwind, void_ty, ptr);
+  }
+
+  FunctionCallee sized[2][kSizedEntries];  // [kind][log2 bytes]
+  FunctionCallee range[2];                 // [kind]
+  FunctionCallee acquire, release;
+};
+
+bool isVtableLoad(const Instruction &I) {
+  MDNode *tag = I.getMetadata(LLVMContext::MD_tbaa);
+  return isa<LoadInst>(I) && tag && tag->isTBAAVtableAccess();
+}
+
+// Which addresses of one function another thread may also reach.
+class SharedMemory {
+ public:
+  explicit SharedMemory(Function &F) {
+    // The argument frames of cgosan_cgocall: filled and read on this thread
+    // around a call that runs on this thread.
+    for (Instruction &I : instructions(F))
+      if (auto *CB = dyn_cast<CallBase>(&I))
+        if (Function *callee = CB->getCalledFunction();
+            callee && callee->getName() == kCgocallName && CB->arg_size() == 2)
+          if (auto *frame = dyn_cast<AllocaInst>(getUnderlyingObject(CB->getArgOperand(1))))
+            frames_.insert(frame);
+  }
+
+  bool mayBeShared(const Value *address) {
+    if (address->getType()->getPointerAddressSpace() != 0 ||
+        address->isSwiftError() || isConstantGlobal(address) ||
+        private_slots_.contains(address))
+      return false;
+    const Value *object = getUnderlyingObject(address);
+    if (auto *vtable = dyn_cast<LoadInst>(object); vtable && isVtableLoad(*vtable))
+      return false;  // an entry of a vtable: constant
+    auto *slot = dyn_cast<AllocaInst>(object);
+    return !slot || !frames_.contains(slot);
+  }
+
+ private:
+  PrivateSlots private_slots_;
+  DenseSet<const AllocaInst *> frames_;
+};
+
+// Inserts before `where`, at the debug location of the instruction the new
+// code belongs to.
+struct BuilderAt : IRBuilder<> {
+  BuilderAt(Instruction *where, const Instruction &origin) : IRBuilder<>(where) {
+    SetCurrentDebugLocation(origin.getDebugLoc());
+  }
+};
+
+class RaceInstrumenter {
+ public:
+  RaceInstrumenter(Function &F, RaceRuntime &runtime)
+      : F_(F), runtime_(runtime), DL_(F.getDataLayout()), shared_(F) {}
+
+  void run() {
+    std::vector<Instruction *> work;
+    for (Instruction &I : instructions(F_))
+      if (!I.hasMetadata(LLVMContext::MD_nosanitize) &&
+          (isa<LoadInst>(I) || isa<StoreInst>(I) || isa<AtomicRMWInst>(I) ||
+           isa<AtomicCmpXchgInst>(I) || isa<MemIntrinsic>(I)))
+        work.push_back(&I);
+    for (Instruction *I : work) {
+      if (I->isAtomic())
+        synchronise(*I);
+      else if (auto *mem = dyn_cast<MemIntrinsic>(I))
+        recordRanges(*mem);
+      else
+        recordAccess(*I);
+    }
+  }
+
+ private:
+  // A plain load or store.
+  void recordAccess(Instruction &I) {
+    Value *address = getLoadStorePointerOperand(&I);
+    if (isVtableLoad(I) || !shared_.mayBeShared(address))
+      return;
+    AccessKind kind = isa<StoreInst>(I) ? kWrite : kRead;
+    TypeSize size = DL_.getTypeStoreSize(getLoadStoreType(&I));
+    BuilderAt B(&I, I);
+    if (!size.isScalable() && isPowerOf2_64(size.getFixedValue()) &&
+        Log2_64(size.getFixedValue()) < kSizedEntries) {
+      B.CreateCall(runtime_.sized[kind][Log2_64(size.getFixedValue())], {address});
+      return;
+    }
+    B.CreateCall(runtime_.range[kind],
+                 {address, B.CreateTypeSize(DL_.getIntPtrType(I.getContext()), size)});
+  }
+
+  // memcpy/memmove read their source and write their destination; memset
+  // writes its destination.
+  void recordRanges(MemIntrinsic &mem) {
+    if (auto *length = dyn_cast<ConstantInt>(mem.getLength()); length && length->isZero())
+      return;
+    auto *copy = dyn_cast<MemTransferInst>(&mem);
+    Value *source =
+        copy && shared_.mayBeShared(copy->getRawSource()) ? copy->getRawSource() : nullptr;
+    Value *dest = shared_.mayBeShared(mem.getRawDest()) ? mem.getRawDest() : nullptr;
+    if (!source && !dest)
+      return;
+    BuilderAt B(&mem, mem);
+    Value *length = B.CreateZExtOrTrunc(mem.getLength(), DL_.getIntPtrType(mem.getContext()));
+    if (source)
+      B.CreateCall(runtime_.range[kRead], {source, length});
+    if (dest)
+      B.CreateCall(runtime_.range[kWrite], {dest, length});
+  }
+
+  // An atomic: a release before it and an acquire after it, as its
+  // ordering says.
+  void synchronise(Instruction &I) {
+    std::optional<SyncScope::ID> scope = getAtomicSyncScopeID(&I);
+    if (scope && *scope == SyncScope::SingleThread)
+      return;
+    Value *address;
+    AtomicOrdering ordering;
+    if (auto *load = dyn_cast<LoadInst>(&I)) {
+      address = load->getPointerOperand();
+      ordering = load->getOrdering();
+    } else if (auto *store = dyn_cast<StoreInst>(&I)) {
+      address = store->getPointerOperand();
+      ordering = store->getOrdering();
+    } else if (auto *rmw = dyn_cast<AtomicRMWInst>(&I)) {
+      address = rmw->getPointerOperand();
+      ordering = rmw->getOrdering();
+    } else {
+      auto &cmpxchg = cast<AtomicCmpXchgInst>(I);
+      address = cmpxchg.getPointerOperand();
+      ordering = cmpxchg.getSuccessOrdering();
+    }
+    if (!shared_.mayBeShared(address))
+      return;
+    // A load cannot release and a store cannot acquire, whatever the
+    // ordering says (seq_cst).
+    if (isReleaseOrStronger(ordering) && !isa<LoadInst>(I)) {
+      BuilderAt B(&I, I);
+      B.CreateCall(runtime_.release, {address});
+    }
+    if (isAcquireOrStronger(ordering) && !isa<StoreInst>(I)) {
+      BuilderAt B(I.getNextNode(), I);
+      B.CreateCall(runtime_.acquire, {address});
+    }
+  }
+
+  Function &F_;
+  RaceRuntime &runtime_;
+  const DataLayout &DL_;
+  SharedMemory shared_;
+};
+
+bool isInstrumentable(const Function &F) {
+  return !F.isDeclaration() && !F.hasFnAttribute(Attribute::Naked) &&
+         !F.hasFnAttribute(Attribute::DisableSanitizerInstrumentation) &&
+         !isTrampoline(F);
+}
+
+}  // namespace
+
+PreservedAnalyses CgosanRacePass::run(Module &M, ModuleAnalysisManager &) {
+  std::vector<Function *> functions;
+  for (Function &F : M)
+    if (isInstrumentable(F))
+      functions.push_back(&F);
+  if (functions.empty())
+    return PreservedAnalyses::all();
+  RaceRuntime runtime(M);  // declares the entry points: the module changes
+  for (Function *F : functions)
+    RaceInstrumenter(*F, runtime).run();
+  return PreservedAnalyses::none();
+}
+
+}  // namespace cgosan
