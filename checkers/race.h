@@ -64,11 +64,18 @@ struct RecentAccess {
 };
 constexpr uptr kRecentAccesses = 512;  // a power of two
 
+// A record this thread interned lately (race_records.cpp).
+struct RecordCacheEntry {
+  u32 id;  // 0: empty
+};
+constexpr uptr kRecordCache = 256;  // 2^8: race_records.cpp's hash keeps 8 bits
+
 struct RaceThread {
   u16 tid;
   VectorClock vc;
   RecentAccess recent[kRecentAccesses];  // direct-mapped by address
   StackIdCache stacks;                   // the thread's hot access sites
+  RecordCacheEntry records[kRecordCache];
   u32 Epoch() const { return vc.clk[tid]; }
   // Happens-before: the access (tid, clock) is ordered before this thread's
   // present.
@@ -153,7 +160,8 @@ enum RaceSide : u8 {
   kSideForeign = 1,  // foreign code: on a system stack, or for a foreign call
 };
 
-// One recorded access (race_shadow.cpp keeps up to four per 8-byte word).
+// One access, as a report describes it. The shadow keeps a 12-byte cell per
+// access and word, naming one of these (race_records.cpp) by id.
 struct RaceAccess {
   uptr addr;          // the whole range the access covered
   uptr size;
@@ -163,13 +171,17 @@ struct RaceAccess {
   const char *call;
   uptr call_fn;
   u64 goid;           // the G running or parked on the thread; 0 if none
-  u32 clock;          // epoch of the accessing thread
+  u32 clock;          // epoch of the accessing thread (the cell's counts)
   u32 stack;          // stack depot id
   u16 tid;
   u8 is_write;
-  u8 used;
   RaceSide side;
 };
+
+// The record of an access, interned: the same contents give the same id
+// (race_records.cpp). Records live for ever.
+u32 InternRecord(RaceThread *thr, const RaceAccess &a);
+const RaceAccess &RaceRecord(u32 id);
 
 // Records an access of [addr, addr + size) and reports a race with an
 // earlier unordered one (race_shadow.cpp). A `call` label makes it a foreign

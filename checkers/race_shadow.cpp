@@ -1,31 +1,36 @@
 // race_shadow.cpp — the shadow: what happened last to each 8-byte word of
 // memory that crossed the boundary, and the race check of a new access.
 //
-// Only memory some access was recorded for has a shadow (a node in a hash
-// keyed by word address), so the cost follows what crosses the boundary,
-// not the heap. Each word keeps up to kCells accesses (TSan's four shadow
-// cells): the epoch, read/write, the whole range the access covered, its
-// stack, its G and side, and the foreign call it belongs to. A new access by thread T races with a cell when
-// their bytes in this word overlap, one of them writes, the cell is another
-// thread's, and T has not seen the cell's epoch (vc_T[cell.tid] < clock).
-// Then the new access takes a cell: it replaces the cells it supersedes (its
-// own thread's accesses it covers, and, for a write, every covered access
-// ordered before it: a later access racing with one of those races with the
-// write too), else an empty cell, else a pseudo-random victim; losing a cell
-// can only hide a race (as in TSan), never invent one.
+// Only memory some access was recorded for has a shadow, so the cost follows
+// what crosses the boundary, not the heap. The shadow is a hash of blocks,
+// one per 64 bytes touched (a block's lock covers its 8 words, so a range
+// takes one lock per 64 bytes, not per word). Each word keeps up to kCells
+// accesses (TSan's four shadow cells), 12 bytes each: the epoch, the thread,
+// read/write, the bytes of the word it covered, and the id of its record
+// (race_records.cpp: the whole range, stack, G, side and foreign call, kept
+// once for every repeat). A block is 400 bytes for 64 bytes of memory.
+// A new access by thread T races with a cell when their bytes in this word
+// overlap, one of them writes, the cell is another thread's, and T has not
+// seen the cell's epoch (vc_T[cell.tid] < clock). Then the new access takes
+// a cell: it replaces the cells it supersedes (its own thread's accesses it
+// covers, and, for a write, every covered access ordered before it: a later
+// access racing with one of those races with the write too), else an empty
+// cell, else a pseudo-random victim; losing a cell can only hide a race (as
+// in TSan), never invent one.
 // When the collector frees a managed object, its words' shadow goes with it
 // (RaceObjectDied, the object_died hook), so an object allocated at the same
 // address later is not said to race with its predecessor. To keep the sweep
 // cheap, a byte per 64 KiB granule of the arena says whether any word in it
 // ever got a shadow; a dead object in unmarked granules costs one load.
-// Allowed on purpose: foreign memory's shadow is never dropped (free() is not
-// intercepted), so a foreign buffer freed and reused for new data can report
-// a race with the old data's accesses; suppress it, or cgosan_release /
-// cgosan_acquire around the reuse.
-// Cost: one bucket lock per word; one stack capture per access that adds
-// something: a repeat in the same epoch (no release since) of an access
-// already recorded stops at the lookup (TSan's same-epoch shortcut; the
-// report then shows the first such access's stack).
+// Allowed on purpose: only managed memory reaches the shadow from the
+// interposer and the pass (foreign memory is recycled where the checker
+// cannot see it: free(), a G stack reused); memory a program records itself
+// keeps its shadow until the program says otherwise.
+// Cost: one bucket lock per 64-byte block; one stack capture and record per
+// access that adds something. A repeat in the same epoch (no release since)
+// of an access already recorded stops at the lookup, or before any lock when
+// the thread recorded the very same range lately (TSan's same-epoch
+// shortcut; the report then shows the first such access's stack).
 #include "race.h"
 
 #include "heap.h"
@@ -35,24 +40,37 @@ namespace __cgosan {
 namespace {
 constexpr uptr kCells = 4;
 constexpr uptr kWordSize = 8;
+constexpr uptr kBlockWords = 8;
+constexpr uptr kBlockSize = kBlockWords * kWordSize;
 
-struct ShadowWord {
-  uptr key;  // word address
-  ShadowWord *next;
-  RaceAccess cells[kCells];
+// One access's share of one word. hi == 0: empty.
+struct Cell {
+  u32 clock;
+  u32 record;  // RaceRecord(record): the access as a report describes it
+  u8 tid;      // kMaxThreads <= 256
+  u8 is_write;
+  u8 lo, hi;   // the bytes [lo, hi) of the word, 0 <= lo < hi <= 8
+};
+static_assert(kMaxThreads <= 256, "Cell::tid is a byte");
+
+struct ShadowBlock {
+  uptr key;  // block address
+  ShadowBlock *next;
+  Cell cells[kBlockWords][kCells];
 };
 
-// The bytes of [addr, addr + size) inside the word at w.
+// The bytes of [addr, end) inside the word at w, relative to w.
 struct Bytes {
-  uptr lo, hi;
+  u8 lo, hi;
 };
-ALWAYS_INLINE Bytes InWord(uptr w, uptr addr, uptr size) {
-  uptr end = addr + size;
-  return {addr > w ? addr : w, end < w + kWordSize ? end : w + kWordSize};
+ALWAYS_INLINE Bytes InWord(uptr w, uptr addr, uptr end) {
+  uptr lo = addr > w ? addr - w : 0;
+  uptr hi = end < w + kWordSize ? end - w : kWordSize;
+  return {static_cast<u8>(lo), static_cast<u8>(hi)};
 }
 }  // namespace
 
-static AddrTable<ShadowWord, 65521> shadow_table;
+static AddrTable<ShadowBlock, 16381> shadow_table;
 
 // One byte per granule of the arena: 1 once a word in it got a shadow. The
 // map is reserved on first use and committed by the pages touched.
@@ -101,37 +119,38 @@ void RaceObjectDied(uptr base, uptr size) {
   uptr end = base + size;
   if (!AnyShadowed(base, end))
     return;
-  for (uptr w = RoundDownTo(base, kWordSize); w < end; w += kWordSize) {
+  for (uptr b = RoundDownTo(base, kBlockSize); b < end; b += kBlockSize) {
     StaticSpinMutex *mu;
-    ShadowWord **head = shadow_table.Lock(w, &mu);
+    ShadowBlock **head = shadow_table.Lock(b, &mu);
     BucketLock l(mu);
-    shadow_table.Remove(head, w);
+    ShadowBlock *block = shadow_table.Find(*head, b);
+    if (!block)
+      continue;
+    bool empty = true;
+    for (uptr i = 0; i < kBlockWords; i++) {
+      uptr w = b + i * kWordSize;
+      bool dead = w + kWordSize > base && w < end;
+      for (uptr k = 0; k < kCells; k++) {
+        Cell *c = &block->cells[i][k];
+        if (dead)
+          c->hi = 0;
+        empty &= c->hi == 0;
+      }
+    }
+    if (empty)
+      shadow_table.Remove(head, b);
   }
 }
 
-// Who is accessing: the G on this thread, and which side of the boundary.
-static void DescribeAccessor(const char *call, RaceAccess *a) {
-  M *m = CurrentM();
-  G *g = m ? m->curg : nullptr;
-  a->goid = g ? g->id : 0;
-  bool on_g = g && atomic_load(&g->status, memory_order_relaxed) == kGRunning;
-  a->side = call || !on_g ? kSideForeign : kSideManaged;
-  a->call = call;
-  a->call_fn = !call && !on_g && m ? reinterpret_cast<uptr>(m->foreign_call) : 0;
-}
-
-// TSan's same-epoch shortcut: the word already holds an access of this
-// thread, in this epoch, at least as strong, covering these bytes. Then the
-// new access adds nothing: any race it has, that one had (and reported).
-static bool RecordedInThisEpoch(const ShadowWord *sw, uptr w, Bytes mine,
-                                const RaceAccess &cur) {
+// TSan's same-epoch shortcut for one word: it already holds an access of
+// this thread, in this epoch, at least as strong, covering these bytes. Then
+// the new access adds nothing: any race it has, that one had (and reported).
+static bool RecordedInThisEpoch(const Cell *cells, Bytes mine, u8 tid,
+                                u32 clock, bool is_write) {
   for (uptr i = 0; i < kCells; i++) {
-    const RaceAccess *c = &sw->cells[i];
-    if (!c->used || c->tid != cur.tid || c->clock != cur.clock ||
-        (cur.is_write && !c->is_write))
-      continue;
-    Bytes theirs = InWord(w, c->addr, c->size);
-    if (theirs.lo <= mine.lo && mine.hi <= theirs.hi)
+    const Cell *c = &cells[i];
+    if (c->hi && c->tid == tid && c->clock == clock &&
+        (c->is_write || !is_write) && c->lo <= mine.lo && mine.hi <= c->hi)
       return true;
   }
   return false;
@@ -161,6 +180,56 @@ static void NoteRecent(RaceThread *thr, uptr addr, uptr size, bool is_write) {
   r->stamp = thr->Epoch() * 2 + is_write;
 }
 
+// Who is accessing: the G on this thread, and which side of the boundary.
+static void DescribeAccessor(const char *call, RaceAccess *a) {
+  M *m = CurrentM();
+  G *g = m ? m->curg : nullptr;
+  a->goid = g ? g->id : 0;
+  bool on_g = g && atomic_load(&g->status, memory_order_relaxed) == kGRunning;
+  a->side = call || !on_g ? kSideForeign : kSideManaged;
+  a->call = call;
+  a->call_fn = !call && !on_g && m ? reinterpret_cast<uptr>(m->foreign_call) : 0;
+}
+
+// Checks the new access against one word's cells and takes a cell for it.
+// Returns true, with *raced_with, the first time a cell races with it.
+static bool CheckAndRecordWord(RaceThread *thr, Cell *cells, Cell cur,
+                               Cell *raced_with) {
+  bool raced = false;
+  Cell *slot = nullptr;
+  for (uptr i = 0; i < kCells; i++) {
+    Cell *c = &cells[i];
+    if (!c->hi) {
+      if (!slot)
+        slot = c;
+      continue;
+    }
+    bool overlap = cur.lo < c->hi && c->lo < cur.hi;
+    bool covers = cur.lo <= c->lo && c->hi <= cur.hi;
+    bool same_thread = c->tid == cur.tid;
+    bool ordered = same_thread || thr->Saw(c->tid, c->clock);
+    if (overlap && !ordered && (cur.is_write || c->is_write)) {
+      if (!raced) {
+        raced = true;
+        *raced_with = *c;
+      }
+      continue;  // stays: it may race with others too
+    }
+    // Superseded: the same thread's covered access of the same or weaker
+    // kind, or (for a write) any covered access ordered before it.
+    if (covers && ((same_thread && (cur.is_write || !c->is_write)) ||
+                   (cur.is_write && ordered))) {
+      c->hi = 0;
+      if (!slot)
+        slot = c;
+    }
+  }
+  if (!slot)
+    slot = &cells[(cur.clock + reinterpret_cast<uptr>(cells) / sizeof(Cell)) % kCells];
+  *slot = cur;
+  return raced;
+}
+
 void RaceAccessRange(RaceThread *thr, uptr addr, uptr size, bool is_write,
                      const char *call) {
   if (RecentlyRecorded(thr, addr, size, is_write))
@@ -171,62 +240,48 @@ void RaceAccessRange(RaceThread *thr, uptr addr, uptr size, bool is_write,
   cur.clock = thr->Epoch();
   cur.tid = thr->tid;
   cur.is_write = is_write;
-  cur.used = 1;
-  bool described = false;  // stack and accessor: only once a word needs them
+  u32 record = 0;  // interned once a word needs it (with its stack)
 
   bool raced = false;
-  RaceAccess prev;
+  Cell prev_cell;
   uptr end = addr + size < addr ? ~(uptr)0 : addr + size;  // no wrap
   NoteShadowed(addr, end);
-  for (uptr w = RoundDownTo(addr, kWordSize); w < end; w += kWordSize) {
-    Bytes mine = InWord(w, addr, end - addr);
+  uptr last_block = RoundDownTo(end - 1, kBlockSize);
+  for (uptr b = RoundDownTo(addr, kBlockSize);; b += kBlockSize) {
     StaticSpinMutex *mu;
-    ShadowWord **head = shadow_table.Lock(w, &mu);
+    ShadowBlock **head = shadow_table.Lock(b, &mu);
     BucketLock l(mu);
-    ShadowWord *sw = shadow_table.FindOrCreate(head, w);
-    if (RecordedInThisEpoch(sw, w, mine, cur))
-      continue;
-    if (!described) {
-      cur.stack = CaptureStackIdFast(&thr->stacks);
-      DescribeAccessor(call, &cur);
-      described = true;
-    }
-    RaceAccess *slot = nullptr;
-    for (uptr i = 0; i < kCells; i++) {
-      RaceAccess *c = &sw->cells[i];
-      if (!c->used) {
-        if (!slot)
-          slot = c;
+    ShadowBlock *block = shadow_table.FindOrCreate(head, b);
+    uptr first = addr > b ? (addr - b) / kWordSize : 0;
+    for (uptr i = first; i < kBlockWords && b + i * kWordSize < end; i++) {
+      uptr w = b + i * kWordSize;
+      Bytes mine = InWord(w, addr, end);
+      if (RecordedInThisEpoch(block->cells[i], mine, static_cast<u8>(cur.tid),
+                              cur.clock, is_write))
         continue;
+      if (!record) {
+        cur.stack = CaptureStackIdFast(&thr->stacks);
+        DescribeAccessor(call, &cur);
+        record = InternRecord(thr, cur);
       }
-      Bytes theirs = InWord(w, c->addr, c->size);
-      bool overlap = mine.lo < theirs.hi && theirs.lo < mine.hi;
-      bool covers = mine.lo <= theirs.lo && theirs.hi <= mine.hi;
-      bool same_thread = c->tid == cur.tid;
-      bool ordered = same_thread || thr->Saw(c->tid, c->clock);
-      if (overlap && !ordered && (is_write || c->is_write)) {
-        if (!raced) {
-          raced = true;
-          prev = *c;
-        }
-        continue;  // stays: it may race with others too
-      }
-      // Superseded: the same thread's covered access of the same or weaker
-      // kind, or (for a write) any covered access ordered before it.
-      if (covers && ((same_thread && (is_write || !c->is_write)) ||
-                     (is_write && ordered))) {
-        c->used = 0;
-        if (!slot)
-          slot = c;
+      Cell cell = {cur.clock, record, static_cast<u8>(cur.tid), is_write,
+                   mine.lo, mine.hi};
+      Cell theirs;
+      if (CheckAndRecordWord(thr, block->cells[i], cell, &theirs) && !raced) {
+        raced = true;
+        prev_cell = theirs;
       }
     }
-    if (!slot)
-      slot = &sw->cells[(cur.clock + w / kWordSize) % kCells];
-    *slot = cur;
+    if (b == last_block)
+      break;
   }
   NoteRecent(thr, addr, size, is_write);
-  if (UNLIKELY(raced))
+  if (UNLIKELY(raced)) {
+    RaceAccess prev = RaceRecord(prev_cell.record);
+    prev.clock = prev_cell.clock;
+    prev.is_write = prev_cell.is_write;
     ReportRace(cur, prev);
+  }
 }
 
 }  // namespace __cgosan

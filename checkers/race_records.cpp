@@ -1,0 +1,107 @@
+// race_records.cpp — the access records: what a report says about an access
+// (its whole range, stack, G, side, foreign call), kept once and named by a
+// 32-bit id, so a shadow cell is 12 bytes instead of a copy of all that.
+//
+// A thread repeats the same accesses (the same buffer, from the same line,
+// in the same call) in epoch after epoch; only the epoch changes, and the
+// epoch lives in the cell. So a record is interned: a hash table of every
+// record by its contents finds an equal one (compared field by field, never
+// by hash alone), and each thread keeps a small direct-mapped cache in front
+// of it, so a repeat takes no lock. Records are never freed, like the stack depot's stacks: their
+// number follows the program's distinct access sites and ranges, not its
+// running time.
+// Layout: chunks of kChunkRecords records, allocated as needed; the chunk
+// table is fixed (kMaxChunks), so a lookup is two loads and no lock. Append
+// takes an id with one atomic add; a new chunk is made under a spin lock.
+// Past kMaxChunks * kChunkRecords records (64M), new accesses share the last
+// record's id: reports about them name the wrong range or stack rather than
+// crash (counted and said once in verbose mode).
+#include "race.h"
+
+namespace __cgosan {
+
+namespace {
+constexpr uptr kChunkRecords = 4096;
+constexpr uptr kMaxChunks = 16384;
+}  // namespace
+
+static atomic_uintptr_t chunks[kMaxChunks];  // RaceAccess[kChunkRecords] each
+static atomic_uint32_t next_record = {1};    // 0 is "no record"
+static StaticSpinMutex chunks_mu;
+
+static RaceAccess *Slot(u32 id) {
+  uptr chunk = atomic_load(&chunks[id / kChunkRecords], memory_order_acquire);
+  return reinterpret_cast<RaceAccess *>(chunk) + id % kChunkRecords;
+}
+
+const RaceAccess &RaceRecord(u32 id) { return *Slot(id); }
+
+static u32 AppendRecord(const RaceAccess &a) {
+  u32 id = atomic_fetch_add(&next_record, 1, memory_order_relaxed);
+  if (UNLIKELY(id >= kMaxChunks * kChunkRecords)) {
+    VReport(1, "%s: race access records are full; reports may name the wrong "
+               "range\n", SanitizerToolName);
+    return kMaxChunks * kChunkRecords - 1;
+  }
+  atomic_uintptr_t *chunk = &chunks[id / kChunkRecords];
+  if (UNLIKELY(!atomic_load(chunk, memory_order_acquire))) {
+    SpinMutexLock l(&chunks_mu);
+    if (!atomic_load(chunk, memory_order_relaxed)) {
+      void *mem = InternalAlloc(kChunkRecords * sizeof(RaceAccess));
+      atomic_store(chunk, reinterpret_cast<uptr>(mem), memory_order_release);
+    }
+  }
+  *Slot(id) = a;
+  return id;
+}
+
+static bool SameRecord(const RaceAccess &a, const RaceAccess &b) {
+  return a.addr == b.addr && a.size == b.size && a.stack == b.stack &&
+         a.call == b.call && a.call_fn == b.call_fn && a.goid == b.goid &&
+         a.tid == b.tid && a.is_write == b.is_write && a.side == b.side;
+}
+
+// Every record, by the hash of its contents (several records may share a
+// hash: a node per record).
+namespace {
+struct RecordNode {
+  uptr key;  // content hash
+  RecordNode *next;
+  u32 id;
+};
+}  // namespace
+static AddrTable<RecordNode, 16381> record_table;
+
+static u64 ContentHash(const RaceAccess &a) {
+  u64 h = a.addr * 0x9E3779B97F4A7C15ull ^ a.size ^ (u64)a.stack << 20 ^
+          a.goid << 40 ^ reinterpret_cast<uptr>(a.call) ^ a.call_fn ^
+          (u64)a.is_write << 63 ^ (u64)a.side << 62 ^ (u64)a.tid << 48;
+  return (h ^ h >> 29) * 0xff51afd7ed558ccdull;
+}
+
+// The global intern step: the id of an equal record, or a new one.
+static u32 InternGlobally(const RaceAccess &a, u64 hash) {
+  StaticSpinMutex *mu;
+  RecordNode **head = record_table.Lock(hash, &mu);
+  BucketLock l(mu);
+  for (RecordNode *n = *head; n; n = n->next)
+    if (n->key == hash && SameRecord(RaceRecord(n->id), a))
+      return n->id;
+  RecordNode *n = static_cast<RecordNode *>(InternalAlloc(sizeof(RecordNode)));
+  n->key = hash;
+  n->id = AppendRecord(a);
+  n->next = *head;
+  *head = n;
+  return n->id;
+}
+
+u32 InternRecord(RaceThread *thr, const RaceAccess &a) {
+  u64 hash = ContentHash(a);
+  RecordCacheEntry *e = &thr->records[hash >> 56];
+  if (e->id && SameRecord(RaceRecord(e->id), a))
+    return e->id;
+  e->id = InternGlobally(a, hash);
+  return e->id;
+}
+
+}  // namespace __cgosan
