@@ -21,6 +21,7 @@ class CollectingReporter : public benchmark::ConsoleReporter {
 
   struct Result {
     double ns = 0;  // wall (or manual) time per iteration
+    std::map<std::string, double> counters;
     bool error = false;
     std::string error_message;
   };
@@ -38,6 +39,8 @@ class CollectingReporter : public benchmark::ConsoleReporter {
       if (!run.error_occurred && run.iterations > 0)
         r.ns = run.real_accumulated_time / static_cast<double>(run.iterations) *
                1e9;
+      for (const auto &counter : run.counters)
+        r.counters[counter.first] = counter.second.value;
     }
     ConsoleReporter::ReportRuns(runs);
   }
@@ -51,15 +54,25 @@ class CollectingReporter : public benchmark::ConsoleReporter {
   std::map<std::string, Result> results_;
 };
 
-void PrintTable(const CollectingReporter &reporter, const char *title,
-                const char *baseline, const Row *rows, int num_rows) {
-  const CollectingReporter::Result *base = reporter.Find(baseline);
-  double table_base_ns = base && !base->error ? base->ns : 0;
-  printf("\n%s\n", title);
-  printf("%-36s %10s %9s %10s  %s\n", "operation", "ns", "ratio", "target",
-         "met");
+// The figure a table shows for a result: its time, or its counter.
+double Figure(const CollectingReporter::Result &r, const char *counter) {
+  if (!counter)
+    return r.ns;
+  auto it = r.counters.find(counter);
+  return it == r.counters.end() ? 0 : it->second;
+}
+
+void PrintTable(const CollectingReporter &reporter, const Table &table) {
+  const char *counter = table.counter;
+  const CollectingReporter::Result *base = reporter.Find(table.baseline);
+  double table_base = base && !base->error ? Figure(*base, counter) : 0;
+  printf("\n%s\n", table.title);
+  printf("%-36s %10s %9s %10s  %s\n", "operation", counter ? counter : "ns",
+         "ratio", "target", "met");
   printf("%-36s %10s %9s %10s  %s\n", "------------------------------------",
          "----------", "---------", "----------", "---");
+  const Row *rows = table.rows;
+  int num_rows = table.num_rows;
   int met = 0, missed = 0;
   for (const Row *row_it = rows; row_it < rows + num_rows; row_it++) {
     const Row &row = *row_it;
@@ -81,22 +94,23 @@ void PrintTable(const CollectingReporter &reporter, const char *title,
              r->error_message.c_str());
       continue;
     }
-    double base_ns = table_base_ns;
+    double base = table_base;
     if (row.baseline) {
       const CollectingReporter::Result *own = reporter.Find(row.baseline);
-      base_ns = own && !own->error ? own->ns : 0;
+      base = own && !own->error ? Figure(*own, counter) : 0;
     }
+    double value = Figure(*r, counter);
     char ratio[32] = "-";
-    if (base_ns > 0 && row.show_ratio)
-      snprintf(ratio, sizeof ratio, "%.1fx", r->ns / base_ns);
+    if (base > 0 && row.show_ratio)
+      snprintf(ratio, sizeof ratio, "%.2fx", value / base);
     const char *verdict = "";
-    if (row.target_ns > 0 || (row.max_ratio > 0 && base_ns > 0)) {
-      bool ok = row.max_ratio > 0 ? r->ns <= row.max_ratio * base_ns
-                                  : r->ns <= row.target_ns;
+    if (row.target_ns > 0 || (row.max_ratio > 0 && base > 0)) {
+      bool ok = row.max_ratio > 0 ? value <= row.max_ratio * base
+                                  : value <= row.target_ns;
       verdict = ok ? "yes" : "NO";
       (ok ? met : missed)++;
     }
-    printf("%-36s %10.2f %9s %10s  %s\n", row.what, r->ns, ratio, target,
+    printf("%-36s %10.2f %9s %10s  %s\n", row.what, value, ratio, target,
            verdict);
   }
   printf("targets met: %d of %d (targets are goals, not assertions)\n", met,
@@ -105,16 +119,23 @@ void PrintTable(const CollectingReporter &reporter, const char *title,
 
 }  // namespace
 
-int RunAndPrintTable(int argc, char **argv, const char *title,
-                     const char *baseline, const Row *rows, int num_rows) {
+int RunAndPrintTables(int argc, char **argv, const Table *tables,
+                      int num_tables) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv))
     return 1;
   CollectingReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
-  PrintTable(reporter, title, baseline, rows, num_rows);
+  for (const Table *t = tables; t < tables + num_tables; t++)
+    PrintTable(reporter, *t);
   return 0;
+}
+
+int RunAndPrintTable(int argc, char **argv, const char *title,
+                     const char *baseline, const Row *rows, int num_rows) {
+  Table table = {title, baseline, rows, num_rows};
+  return RunAndPrintTables(argc, argv, &table, 1);
 }
 
 }  // namespace bench

@@ -20,6 +20,19 @@ struct Row {
 int RunAndPrintTable(int argc, char **argv, const char *title,
                      const char *baseline, const Row *rows, int num_rows);
 
+// Several tables from one run. A table with a `counter` shows that user
+// counter of each benchmark (state.counters[counter], e.g. peak memory)
+// instead of its time; its rows' targets are ratios (max_ratio).
+struct Table {
+  const char *title;
+  const char *baseline;
+  const Row *rows;
+  int num_rows;
+  const char *counter = nullptr;
+};
+int RunAndPrintTables(int argc, char **argv, const Table *tables,
+                      int num_tables);
+
 }  // namespace bench
 
 #endif  // CGOSAN_BENCH_RATIO_TABLE_H
