@@ -100,7 +100,6 @@ static void RecordedAccess(const void *p, uptr n, bool is_write,
   RaceThread *thr = TrackedThread();
   if (!thr || !n)
     return;
-  ErrnoSaver errno_saver;
   RaceAccessRange(thr, reinterpret_cast<uptr>(p), n, is_write, call);
 }
 
@@ -116,7 +115,6 @@ static ALWAYS_INLINE void InstrumentedAccess(const void *p, uptr n,
   RaceThread *thr = CurrentRaceThread();
   if (!thr)
     return;
-  ErrnoSaver errno_saver;
   RaceAccessRange(thr, addr, n, is_write, nullptr);
 }
 

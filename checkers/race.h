@@ -183,11 +183,34 @@ struct RaceAccess {
 u32 InternRecord(RaceThread *thr, const RaceAccess &a);
 const RaceAccess &RaceRecord(u32 id);
 
+// TSan's same-epoch shortcut for a whole range, inline and without a lock:
+// this thread recorded this very range, in this epoch, at least as strongly,
+// a moment ago, so the access adds nothing (race_shadow.cpp fills the table).
+ALWAYS_INLINE RecentAccess *RecentSlot(RaceThread *thr, uptr addr) {
+  // Multiplicative hashing: buffers of one size class sit at multiples of a
+  // power of two, which a plain modulo would pile onto a few slots.
+  u64 hash = static_cast<u64>(addr) * 0x9E3779B97F4A7C15ull;
+  return &thr->recent[hash >> (64 - __builtin_ctzll(kRecentAccesses))];
+}
+ALWAYS_INLINE bool RecentlyRecorded(RaceThread *thr, uptr addr, uptr size,
+                                    bool is_write) {
+  const RecentAccess *r = RecentSlot(thr, addr);
+  u32 stamp = thr->Epoch() * 2;
+  return r->addr == addr && r->size == size &&
+         (r->stamp == stamp + 1 || (!is_write && r->stamp == stamp));
+}
+
 // Records an access of [addr, addr + size) and reports a race with an
-// earlier unordered one (race_shadow.cpp). A `call` label makes it a foreign
-// access on behalf of that call; otherwise the side is the thread's.
-void RaceAccessRange(RaceThread *thr, uptr addr, uptr size, bool is_write,
-                     const char *call);
+// earlier unordered one (race_shadow.cpp). Keeps errno. A `call` label
+// makes it a foreign access on behalf of that call; otherwise the side is
+// the thread's.
+void RaceAccessRangeSlow(RaceThread *thr, uptr addr, uptr size, bool is_write,
+                         const char *call);
+ALWAYS_INLINE void RaceAccessRange(RaceThread *thr, uptr addr, uptr size,
+                                   bool is_write, const char *call) {
+  if (!RecentlyRecorded(thr, addr, size, is_write))
+    RaceAccessRangeSlow(thr, addr, size, is_write, call);
+}
 
 // The object-death hook: forgets the shadow of [base, base + size), so an
 // object allocated there later starts clean (race_shadow.cpp).

@@ -156,21 +156,7 @@ static bool RecordedInThisEpoch(const Cell *cells, Bytes mine, u8 tid,
   return false;
 }
 
-// The same shortcut for a whole range, without a lock: this thread recorded
-// this very range, in this epoch, at least as strongly, a moment ago.
-static RecentAccess *RecentSlot(RaceThread *thr, uptr addr) {
-  // Multiplicative hashing: buffers of one size class sit at multiples of a
-  // power of two, which a plain modulo would pile onto a few slots.
-  u64 hash = static_cast<u64>(addr) * 0x9E3779B97F4A7C15ull;
-  return &thr->recent[hash >> (64 - __builtin_ctzll(kRecentAccesses))];
-}
-static bool RecentlyRecorded(RaceThread *thr, uptr addr, uptr size,
-                             bool is_write) {
-  const RecentAccess *r = RecentSlot(thr, addr);
-  u32 stamp = thr->Epoch() * 2;
-  return r->addr == addr && r->size == size &&
-         (r->stamp == stamp + 1 || (!is_write && r->stamp == stamp));
-}
+// Remembers a range recorded in this epoch (RecentlyRecorded, race.h).
 static void NoteRecent(RaceThread *thr, uptr addr, uptr size, bool is_write) {
   if (size > ~(u32)0)
     return;
@@ -230,10 +216,9 @@ static bool CheckAndRecordWord(RaceThread *thr, Cell *cells, Cell cur,
   return raced;
 }
 
-void RaceAccessRange(RaceThread *thr, uptr addr, uptr size, bool is_write,
-                     const char *call) {
-  if (RecentlyRecorded(thr, addr, size, is_write))
-    return;
+void RaceAccessRangeSlow(RaceThread *thr, uptr addr, uptr size, bool is_write,
+                         const char *call) {
+  ErrnoSaver errno_saver;  // the stack capture may call into libunwind
   RaceAccess cur = {};
   cur.addr = addr;
   cur.size = size;
