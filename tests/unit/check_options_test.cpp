@@ -20,14 +20,6 @@ ChildResult RunHelper(const std::string &options) {
   return RunChild({CGOSAN_CHECK_HELPER}, options.c_str());
 }
 
-size_t Count(const std::string &text, const std::string &what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos;
-       at = text.find(what, at + 1))
-    n++;
-  return n;
-}
-
 const char kArgKind[] = "ERROR: CgoSanitizer: unpinned-pointer-in-argument";
 const char kResultKind[] = "ERROR: CgoSanitizer: unpinned-pointer-in-result";
 const char kStoreKind[] = "ERROR: CgoSanitizer: unpinned-pointer-store";

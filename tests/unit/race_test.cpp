@@ -18,14 +18,6 @@
 namespace cgotest {
 namespace {
 
-size_t Count(const std::string &text, const std::string &what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos;
-       at = text.find(what, at + 1))
-    n++;
-  return n;
-}
-
 // The managed object the helper shares ("obj=0x...").
 uintptr_t ObjectOf(const std::string &out) {
   std::smatch m;

@@ -73,6 +73,15 @@ __attribute__((noinline)) inline uintptr_t LocalAddress() {
   return p;
 }
 
+// How many times `what` occurs in `text` (overlaps counted).
+inline size_t Count(const std::string &text, const std::string &what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos;
+       at = text.find(what, at + 1))
+    n++;
+  return n;
+}
+
 // Escapes a literal for a POSIX extended regular expression.
 inline std::string ReEscape(const std::string &s) {
   std::string out;
