@@ -17,9 +17,11 @@
 // __tsan_acquire), and program order on one thread (a cgocall and its
 // callbacks run on one thread, so they are ordered with no hook at all).
 // Modes (CGOSAN_OPTIONS=race=): `off` (the default: see below) installs
-// nothing and every entry point returns after one load; `go` adds
-// racecgosync's global fence at every crossing, to reproduce Go's verdicts
-// exactly; `precise` has no fence.
+// nothing and every entry point returns after one load; `go` reproduces
+// Go's verdicts exactly: racecgosync's global fence at every crossing, and
+// foreign code's accesses unseen (the interposer's, and those of pass-built
+// code off a G; the program's own range calls stay, as Go's
+// runtime.RaceReadRange does); `precise` sees everything and has no fence.
 // Why off by default: like TSan, race tracking is a mode one asks for; it
 // costs a stack capture per new access and memory per shared word, and a
 // program preloaded for the pointer checks should not pay for it. CI jobs
@@ -92,13 +94,24 @@ static ALWAYS_INLINE RaceThread *TrackedThread() {
   return CurrentRaceThread();
 }
 
+// Go's race detector never sees C's accesses: race=go drops the foreign
+// side's (the program's own records, like Go's runtime.RaceReadRange, stay).
+static ALWAYS_INLINE bool GoModeHidesForeignCode(RaceMode mode) {
+  if (mode != kRaceGo)
+    return false;
+  M *m = CurrentM();
+  G *g = m ? m->curg : nullptr;
+  return !g || atomic_load(&g->status, memory_order_relaxed) != kGRunning;
+}
+
 // An access the program (or the interposer, for a foreign call) records
-// itself: any memory, since what it names crossed the boundary.
+// itself: any memory, since what it names crossed the boundary. With a
+// `call`, it is that foreign call's.
 static void RecordedAccess(const void *p, uptr n, bool is_write,
                            const char *call, uptr caller_pc) {
   TsanAccessRange(reinterpret_cast<uptr>(p), n, is_write, caller_pc);
   RaceThread *thr = TrackedThread();
-  if (!thr || !n)
+  if (!thr || !n || (call && RaceModeNow() == kRaceGo))
     return;
   RaceAccessRange(thr, reinterpret_cast<uptr>(p), n, is_write, call);
 }
@@ -107,10 +120,11 @@ static void RecordedAccess(const void *p, uptr n, bool is_write,
 // (that is what can cross; the rest is TSan's business).
 static ALWAYS_INLINE void InstrumentedAccess(const void *p, uptr n,
                                              bool is_write) {
-  if (LIKELY(RaceModeNow() == kRaceOff))
+  RaceMode mode = RaceModeNow();
+  if (LIKELY(mode == kRaceOff))
     return;
   uptr addr = reinterpret_cast<uptr>(p);
-  if (!InArena(addr) || !n)
+  if (!InArena(addr) || !n || GoModeHidesForeignCode(mode))
     return;
   RaceThread *thr = CurrentRaceThread();
   if (!thr)
