@@ -39,12 +39,6 @@ namespace __cgosan {
 
 atomic_uint32_t race_mode;
 static StaticSpinMutex race_init_mu;
-static atomic_uint32_t next_tid;
-static THREADLOCAL RaceThread *race_thread
-    __attribute__((tls_model("initial-exec")));
-// Marks a thread that came after kMaxThreads (race_thread is never null
-// again for it, so it takes the fast path to "untracked").
-static RaceThread untracked_thread;
 
 RaceMode InitializeRace() {
   EnsureInitialized();
@@ -63,29 +57,6 @@ RaceMode InitializeRace() {
   // precise needs no hook: same-G crossings are program order on one thread.
   atomic_store(&race_mode, m, memory_order_release);
   return m;
-}
-
-static NOINLINE RaceThread *CreateRaceThread() {
-  u32 tid = atomic_fetch_add(&next_tid, 1, memory_order_relaxed);
-  if (tid >= kMaxThreads) {
-    VReport(1, "%s: more than %zu threads; race tracking ignores the rest\n",
-            SanitizerToolName, (usize)kMaxThreads);
-    race_thread = &untracked_thread;
-    return nullptr;
-  }
-  RaceThread *thr = static_cast<RaceThread *>(InternalAlloc(sizeof(RaceThread)));
-  internal_memset(thr, 0, sizeof(*thr));
-  thr->tid = static_cast<u16>(tid);
-  thr->vc.clk[tid] = 1;  // epoch 0 means "never"
-  race_thread = thr;
-  return thr;
-}
-
-RaceThread *CurrentRaceThread() {
-  RaceThread *thr = race_thread;
-  if (LIKELY(thr))
-    return thr == &untracked_thread ? nullptr : thr;
-  return CreateRaceThread();
 }
 
 static ALWAYS_INLINE RaceThread *TrackedThread() {

@@ -11,10 +11,8 @@
 //
 // Clocks are fixed arrays of kMaxThreads 32-bit entries (1 KiB): simple, and
 // a join is one vectorised pass. A thread also keeps the ranges it recorded
-// lately (8 KiB), so repeating one in the same epoch costs no lock. The first kMaxThreads threads that touch
-// the engine get a tid; later ones are not tracked (their accesses and sync
-// are ignored, never misattributed). Tids are not reused: a thread's state
-// outlives it (about 10 KiB each).
+// lately (8 KiB), so repeating one in the same epoch costs no lock. Tids of
+// ended threads are reclaimed when fresh ones run out (race_threads.cpp).
 //
 // Sync objects and the shadow of accessed memory live in AddrTables: hashed
 // buckets, each a spin lock and a list of nodes from sanitizer_common's
@@ -72,19 +70,25 @@ constexpr uptr kRecordCache = 256;  // 2^8: race_records.cpp's hash keeps 8 bits
 
 struct RaceThread {
   u16 tid;
+  u32 serial;  // the thread's number in reports (T<serial>), never reused
   VectorClock vc;
   RecentAccess recent[kRecentAccesses];  // direct-mapped by address
   StackIdCache stacks;                   // the thread's hot access sites
   RecordCacheEntry records[kRecordCache];
+  RaceThread *next_state;  // in race_threads.cpp's retired / reusable lists
   u32 Epoch() const { return vc.clk[tid]; }
   // Happens-before: the access (tid, clock) is ordered before this thread's
   // present.
   bool Saw(u16 other_tid, u32 clock) const { return vc.clk[other_tid] >= clock; }
 };
 
-// The calling thread's state, created on first use; null for an untracked
-// thread (past kMaxThreads).
+// The calling thread's state, created on first use (race_threads.cpp); null
+// for an untracked thread (past kMaxThreads alive).
 RaceThread *CurrentRaceThread();
+// The calling thread is ending: its state (and tid) can go to a later
+// thread once its accesses are cleared. The pthread interceptors call it
+// when a thread they started ends.
+void RetireRaceThread();
 
 // A map from addresses to nodes of type Node (which must start with
 // `uptr key; Node *next;` and be zero-initialisable). Zero-initialised: a
@@ -115,6 +119,14 @@ class AddrTable {
         InternalFree(dead);
         return;
       }
+    }
+  }
+  // Calls visit(&head) for every bucket, with its lock held.
+  template <typename Visit>
+  void ForEachBucket(Visit visit) {
+    for (uptr i = 0; i < kBuckets; i++) {
+      SpinMutexLock l(&buckets_[i].mu);
+      visit(&buckets_[i].head);
     }
   }
   Node *FindOrCreate(Node **head, uptr key) {
@@ -174,6 +186,7 @@ struct RaceAccess {
   u32 clock;          // epoch of the accessing thread (the cell's counts)
   u32 stack;          // stack depot id
   u16 tid;
+  u32 thread;         // RaceThread::serial of the accessing thread
   u8 is_write;
   RaceSide side;
 };
@@ -211,6 +224,10 @@ ALWAYS_INLINE void RaceAccessRange(RaceThread *thr, uptr addr, uptr size,
   if (!RecentlyRecorded(thr, addr, size, is_write))
     RaceAccessRangeSlow(thr, addr, size, is_write, call);
 }
+
+// Clears every cell of the tids set in `tids` (a bitmap of kMaxThreads
+// bits), bucket by bucket (race_shadow.cpp).
+void ForgetThreadsAccesses(const u64 *tids);
 
 // The object-death hook: forgets the shadow of [base, base + size), so an
 // object allocated there later starts clean (race_shadow.cpp).

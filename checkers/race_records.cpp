@@ -58,7 +58,7 @@ static u32 AppendRecord(const RaceAccess &a) {
 static bool SameRecord(const RaceAccess &a, const RaceAccess &b) {
   return a.addr == b.addr && a.size == b.size && a.stack == b.stack &&
          a.call == b.call && a.call_fn == b.call_fn && a.goid == b.goid &&
-         a.tid == b.tid && a.is_write == b.is_write && a.side == b.side;
+         a.thread == b.thread && a.is_write == b.is_write && a.side == b.side;
 }
 
 // Every record, by the hash of its contents (several records may share a
@@ -75,7 +75,7 @@ static AddrTable<RecordNode, 16381> record_table;
 static u64 ContentHash(const RaceAccess &a) {
   u64 h = a.addr * 0x9E3779B97F4A7C15ull ^ a.size ^ (u64)a.stack << 20 ^
           a.goid << 40 ^ reinterpret_cast<uptr>(a.call) ^ a.call_fn ^
-          (u64)a.is_write << 63 ^ (u64)a.side << 62 ^ (u64)a.tid << 48;
+          (u64)a.is_write << 63 ^ (u64)a.side << 62 ^ (u64)a.thread << 44;
   return (h ^ h >> 29) * 0xff51afd7ed558ccdull;
 }
 

@@ -96,10 +96,10 @@ NOINLINE void ReportRace(const RaceAccess &cur, const RaceAccess &prev) {
   r.kind = kDataRace;
   r.callee = *cur_call ? cur_call : nullptr;
   SetMessage(&r, kMsgAccess, cur.is_write ? "Write" : "Read", (usize)cur.size,
-             (usize)cur.addr, (unsigned)cur.tid, cur_who);
+             (usize)cur.addr, (unsigned)cur.thread, cur_who);
   AddExtraStack(&r, prev.stack, kTitlePrevious,
                 prev.is_write ? "write" : "read", (usize)prev.size,
-                (usize)prev.addr, (unsigned)prev.tid, prev_who);
+                (usize)prev.addr, (unsigned)prev.thread, prev_who);
   ObjectInfo obj;
   if (InArena(cur.addr) && FindObject(cur.addr, &obj)) {
     AddNote(&r, "  0x%zx is ", (usize)cur.addr);

@@ -142,6 +142,18 @@ void RaceObjectDied(uptr base, uptr size) {
   }
 }
 
+void ForgetThreadsAccesses(const u64 *tids) {
+  shadow_table.ForEachBucket([&](ShadowBlock **head) {
+    for (ShadowBlock *block = *head; block; block = block->next)
+      for (uptr i = 0; i < kBlockWords; i++)
+        for (uptr k = 0; k < kCells; k++) {
+          Cell *c = &block->cells[i][k];
+          if (c->hi && (tids[c->tid / 64] >> (c->tid % 64) & 1))
+            c->hi = 0;
+        }
+  });
+}
+
 // TSan's same-epoch shortcut for one word: it already holds an access of
 // this thread, in this epoch, at least as strong, covering these bytes. Then
 // the new access adds nothing: any race it has, that one had (and reported).
@@ -224,6 +236,7 @@ void RaceAccessRangeSlow(RaceThread *thr, uptr addr, uptr size, bool is_write,
   cur.size = size;
   cur.clock = thr->Epoch();
   cur.tid = thr->tid;
+  cur.thread = thr->serial;
   cur.is_write = is_write;
   u32 record = 0;  // interned once a word needs it (with its stack)
 

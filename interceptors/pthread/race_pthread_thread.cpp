@@ -128,6 +128,7 @@ static void *StartThread(void *arg) {
   start->started.Post();  // `start` is gone from here on
   void *result = routine(routine_arg);
   EndThread();
+  RetireRaceThread();
   return result;
 }
 
@@ -197,8 +198,10 @@ static NOINLINE int DetachTracked(pthread_t thread) {
 }
 
 static NOINLINE void ExitTracked(void *retval) {
-  if (SyncTracked())
+  if (SyncTracked()) {
     EndThread();
+    RetireRaceThread();
+  }
   REAL(pthread_exit)(retval);
 }
 

@@ -109,7 +109,10 @@ const Case kCases[] = {
     {"write_then_reused", false, false, {}},
     {"write_then_write_again", true, true,
      {"Write", kForeign, "write", kForeign, kWriteRowHere, kWriteRowHere}},
-    // f. 4 Gs x 10k accesses under a mutex; unsynchronised: one report (the
+    // f. 300 threads come and go, then a race: tids are reclaimed.
+    {"many_threads_then_race", true, false,
+     {"Write", kExec, "write", kExec, kWriteRow, kWriteRow}},
+    // g. 4 Gs x 10k accesses under a mutex; unsynchronised: one report (the
     // stack pair deduplicates the other ~40k).
     {"stress", false, false, {}},
     {"stress_nosync", true, false,
@@ -168,7 +171,7 @@ TEST(race, GoModeReproducesRacecgosync) {
   for (const Case &c : kCases) CheckCase(c, "go", c.go);
 }
 
-// g. race=off (the default): nothing is ever recorded or reported.
+// h. race=off (the default): nothing is ever recorded or reported.
 TEST(race, OffIsSilent) {
   for (const Case &c : kCases) CheckCase(c, "off", false);
   ChildResult r = RunChild({CGOSAN_RACE_HELPER, "write_write"}, nullptr);
