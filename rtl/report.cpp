@@ -133,18 +133,16 @@ u32 CaptureStackId() {
       StackTrace(stack.pcs + 1, static_cast<u32>(stack.size - 1)));
 }
 
-// The calling thread's system stack, found once per thread (it is fixed for
-// the thread's life; the lookup reads /proc for the main thread).
+// Fixed for the thread's life; the lookup reads /proc for the main thread.
 static THREADLOCAL uptr system_stack_lo, system_stack_hi;
-static void SystemStackBounds(uptr *lo, uptr *hi) {
+StackBounds SystemStackOfThread() {
   if (UNLIKELY(!system_stack_hi)) {
     uptr top, bottom;
     GetThreadStackTopAndBottom(/*at_initialization=*/false, &top, &bottom);
     system_stack_lo = bottom;
     system_stack_hi = top;
   }
-  *lo = system_stack_lo;
-  *hi = system_stack_hi;
+  return {system_stack_lo, system_stack_hi};
 }
 
 // Rotate-xor over the frames (no multiply chain on the hot path), then one
@@ -171,25 +169,14 @@ u32 CachedStackId(const uptr *pcs, uptr n, StackIdCache *cache) {
   return id;
 }
 
-// Frame pointers, within the stack the caller runs on only (frame_walk.h).
+// Frame pointers, across the thread's G and system stacks (frame_walk.h).
 // ALWAYS_INLINE into the two entry points, so the walk starts at their frame.
 static ALWAYS_INLINE u32 CaptureStackIdFastFrom(uptr fp, StackIdCache *cache) {
-  M *m = CurrentM();
-  G *g = m ? m->curg : nullptr;
-  uptr lo, hi;
-  if (g && fp >= g->stack_lo && fp < g->stack_hi) {
-    lo = g->stack_lo;
-    hi = g->stack_hi;
-  } else {
-    SystemStackBounds(&lo, &hi);
-    if (fp < lo || fp >= hi)
-      return CaptureStackId();  // a stack of the program's own making
-  }
   constexpr uptr kMaxFastFrames = 32;
   uptr pcs[kMaxFastFrames];
-  uptr n = WalkFrames(fp, lo, hi, pcs, kMaxFastFrames);
+  uptr n = WalkOwnStacks(fp, pcs, kMaxFastFrames);
   if (!n)
-    return 0;
+    return CaptureStackId();  // a stack of the program's own making
   return cache ? CachedStackId(pcs, n, cache)
                : StackDepotPut(StackTrace(pcs, static_cast<u32>(n)));
 }

@@ -79,10 +79,9 @@ void CaptureStackFromSignal(ReportStack *stack, void *ucontext);
 // CaptureStack, stored in the stack depot: an id to keep for a later report's
 // extra stack (a full unwind, tens of microseconds: for events that are not hot).
 u32 CaptureStackId();
-// The same for hot events: a frame-pointer walk of the stack the caller runs
-// on only (tens of nanoseconds): on a G, its frames down to the G's entry; on
-// a system stack, down to a cgocall's switch frame or the thread's start.
-// On a stack of unknown bounds (the program's own sigaltstack, a coroutine),
+// The same for hot events: a frame-pointer walk (tens of nanoseconds) of
+// the thread's own stacks, across the stack switch (frame_walk.h). On a
+// stack of unknown bounds (the program's own sigaltstack, a coroutine),
 // CaptureStackId.
 u32 CaptureStackIdFast();
 

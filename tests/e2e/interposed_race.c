@@ -87,22 +87,28 @@ int main(void) {
 // CHECK:  0x[[BUF]] is object of type 'struct shbuf' (32 bytes)
 // CHECK-NEXT:  Previous write of size 32 at 0x[[BUF]] by thread T[[WRITER:[0-9]+]] (foreign code, in the call to shbuf_fill from G [[WRITER_G:[0-9]+]]):
 // CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in write_shared {{.*}}/interposed_race.c:[[#@LINE-45]]:3
+// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in cgosan_run {{.*}}
+// CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in run_writer {{.*}}/interposed_race.c:{{[0-9]+}}:3
+// CHECK-NEXT:    #3 0x{{[0-9a-f]+}} in start_thread {{.*}}
 // CHECK-NEXT:  0x[[BUF]] was allocated at:
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in main {{.*}}/interposed_race.c:[[#@LINE-19]]:22
-// CHECK-NEXT:SUMMARY: CgoSanitizer: data-race {{.*}}/interposed_race.c:[[#@LINE-36]]:14 in read_shared
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in main {{.*}}/interposed_race.c:[[#@LINE-22]]:22
+// CHECK-NEXT:SUMMARY: CgoSanitizer: data-race {{.*}}/interposed_race.c:[[#@LINE-39]]:14 in read_shared
 // Report 2: the reader's shbuf_parse (a read of the C string: "1 2 3 4" and
 // its NUL) after the writer's shbuf_format (a write of `capacity` bytes, as
 // shbuf.ini says).
 // CHECK-NEXT:==[[PID]]==ERROR: CgoSanitizer: data-race
 // CHECK-NEXT:Read of size 8 at 0x[[TEXT:[0-9a-f]+]] by thread T[[READER]] (foreign code, in the call to shbuf_parse from G [[READER_G]]):
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in read_shared {{.*}}/interposed_race.c:[[#@LINE-41]]:17
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in read_shared {{.*}}/interposed_race.c:[[#@LINE-44]]:17
 // CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in cgosan_run {{.*}}
-// CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in run_reader {{.*}}/interposed_race.c:[[#@LINE-33]]:3
+// CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in run_reader {{.*}}/interposed_race.c:[[#@LINE-36]]:3
 // CHECK:  0x[[TEXT]] is object of type 'char[64]' (64 bytes)
 // CHECK-NEXT:  Previous write of size 64 at 0x[[TEXT]] by thread T[[WRITER]] (foreign code, in the call to shbuf_format from G [[WRITER_G]]):
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in write_shared {{.*}}/interposed_race.c:[[#@LINE-58]]:3
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in write_shared {{.*}}/interposed_race.c:[[#@LINE-61]]:3
+// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in cgosan_run {{.*}}
+// CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in run_writer {{.*}}/interposed_race.c:{{[0-9]+}}:3
+// CHECK-NEXT:    #3 0x{{[0-9a-f]+}} in start_thread {{.*}}
 // CHECK-NEXT:  0x[[TEXT]] was allocated at:
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in main {{.*}}/interposed_race.c:[[#@LINE-33]]:47
-// CHECK-NEXT:SUMMARY: CgoSanitizer: data-race {{.*}}/interposed_race.c:[[#@LINE-49]]:17 in read_shared
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in main {{.*}}/interposed_race.c:[[#@LINE-39]]:47
+// CHECK-NEXT:SUMMARY: CgoSanitizer: data-race {{.*}}/interposed_race.c:[[#@LINE-55]]:17 in read_shared
 // CHECK-NOT:{{.}}
 // STDOUT:sum 10, parsed 10

@@ -87,7 +87,10 @@ int main(void) {
 // CHECK:  0x[[BYTES]] is object of type 'unsigned char[16]' (16 bytes)
 // CHECK-NEXT:  Previous write of size 16 at 0x[[BYTES]] by thread T{{[0-9]+}} (foreign code, in the call to sqlite3_blob_read from G {{[0-9]+}}):
 // CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in read_blob {{.*}}/sqlite3_blob_race.c:[[#@LINE-36]]:3
+// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in cgosan_run {{.*}}
+// CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in run {{.*}}/sqlite3_blob_race.c:{{[0-9]+}}:3
+// CHECK-NEXT:    #3 0x{{[0-9a-f]+}} in start_thread {{.*}}
 // CHECK-NEXT:  0x[[BYTES]] was allocated at:
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in main {{.*}}/sqlite3_blob_race.c:[[#@LINE-17]]:18
-// CHECK-NEXT:SUMMARY: CgoSanitizer: data-race {{.*}}/sqlite3_blob_race.c:[[#@LINE-28]]:3 in write_blob
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in main {{.*}}/sqlite3_blob_race.c:[[#@LINE-20]]:18
+// CHECK-NEXT:SUMMARY: CgoSanitizer: data-race {{.*}}/sqlite3_blob_race.c:[[#@LINE-31]]:3 in write_blob
 // CHECK-NOT:{{.}}
