@@ -84,6 +84,7 @@ static void RecordedAccess(const void *p, uptr n, bool is_write,
   RaceThread *thr = TrackedThread();
   if (!thr || !n || (call && RaceModeNow() == kRaceGo))
     return;
+  FlushAccessRun(thr);
   RaceAccessRange(thr, reinterpret_cast<uptr>(p), n, is_write, call);
 }
 
@@ -98,9 +99,9 @@ static ALWAYS_INLINE void InstrumentedAccess(const void *p, uptr n,
   if (!InArena(addr) || !n || GoModeHidesForeignCode(mode))
     return;
   RaceThread *thr = CurrentRaceThread();
-  if (!thr)
+  if (!thr || RecentlyRecorded(thr, addr, n, is_write))
     return;
-  RaceAccessRange(thr, addr, n, is_write, nullptr);
+  RaceRunAccess(thr, addr, n, is_write);
 }
 
 // The load-time hook (rtl.h's rule 1 allows this shape): hooks go in before

@@ -68,6 +68,28 @@ struct RecordCacheEntry {
 };
 constexpr uptr kRecordCache = 256;  // 2^8: race_records.cpp's hash keeps 8 bits
 
+// Which side of the boundary made an access.
+enum RaceSide : u8 {
+  kSideManaged = 0,  // managed code, running on a G
+  kSideForeign = 1,  // foreign code: on a system stack, or for a foreign call
+};
+
+// Adjacent accesses of pass-built code merged into one (race_shadow.cpp): a
+// loop filling a buffer 16 bytes at a time is one access of the buffer. The
+// first access of a run goes to the shadow at once; the bytes the run grew
+// by, [addr + recorded, addr + size), go when it ends (FlushAccessRun).
+struct AccessRun {
+  uptr addr, size, recorded;
+  u32 epoch;    // every access of a run has this epoch
+  u32 stack;    // the first access's stack
+  u64 gc;       // collections when it began: one since drops the rest
+  u64 goid;     // the first access's accessor
+  uptr call_fn;
+  RaceSide side;
+  u8 is_write;
+  bool active;
+};
+
 struct RaceThread {
   u16 tid;
   u32 serial;  // the thread's number in reports (T<serial>), never reused
@@ -76,6 +98,7 @@ struct RaceThread {
   StackIdCache stacks;                   // the thread's hot access sites
   RecordCacheEntry records[kRecordCache];
   RaceThread *next_state;  // in race_threads.cpp's retired / reusable lists
+  AccessRun run;
   u32 Epoch() const { return vc.clk[tid]; }
   // Happens-before: the access (tid, clock) is ordered before this thread's
   // present.
@@ -166,12 +189,6 @@ void RaceAcquire(RaceThread *thr, uptr addr);
 void RaceRelease(RaceThread *thr, uptr addr);
 void InstallGoModeHooks();
 
-// Which side of the boundary made an access.
-enum RaceSide : u8 {
-  kSideManaged = 0,  // managed code, running on a G
-  kSideForeign = 1,  // foreign code: on a system stack, or for a foreign call
-};
-
 // One access, as a report describes it. The shadow keeps a 12-byte cell per
 // access and word, naming one of these (race_records.cpp) by id.
 struct RaceAccess {
@@ -223,6 +240,18 @@ ALWAYS_INLINE void RaceAccessRange(RaceThread *thr, uptr addr, uptr size,
                                    bool is_write, const char *call) {
   if (!RecentlyRecorded(thr, addr, size, is_write))
     RaceAccessRangeSlow(thr, addr, size, is_write, call);
+}
+
+// An access of pass-built code: joins the thread's run when it continues
+// it, else ends the run and starts one (race_shadow.cpp).
+void RaceRunAccess(RaceThread *thr, uptr addr, uptr size, bool is_write);
+// Ends the thread's run: its unrecorded bytes go to the shadow. Called
+// before every edge the thread takes part in (its epoch or knowledge
+// changes), before the program's own records, and when the thread ends.
+void FlushAccessRunSlow(RaceThread *thr);
+ALWAYS_INLINE void FlushAccessRun(RaceThread *thr) {
+  if (UNLIKELY(thr->run.active))
+    FlushAccessRunSlow(thr);
 }
 
 // Clears every cell of the tids set in `tids` (a bitmap of kMaxThreads

@@ -26,13 +26,26 @@
 // interposer and the pass (foreign memory is recycled where the checker
 // cannot see it: free(), a G stack reused); memory a program records itself
 // keeps its shadow until the program says otherwise.
+// Runs: pass-built code touches a buffer one store at a time (a fill loop is
+// 256 one-byte or 16 sixteen-byte stores). A store that continues the
+// thread's last one (same kind, same epoch, adjacent, up to kMaxRunBytes)
+// joins its run instead of the shadow; the run's first store went to the
+// shadow at once, and the rest goes, as one access with the first's stack,
+// when the run ends: at the thread's next other access, before any edge it
+// takes part in (a release or acquire: the run keeps its epoch and the
+// knowledge it had), before the program's own records, and when the thread
+// ends. Until then another thread does not see those bytes; if it races
+// with them, the race is found when the run ends (reported from this side).
+// A collection between start and end drops the rest (the memory may be a new
+// object's by then): a race can be missed, never invented.
 // Cost: one bucket lock per 64-byte block; one stack capture and record per
-// access that adds something. A repeat in the same epoch (no release since)
+// access (or run) that adds something. A repeat in the same epoch (no release since)
 // of an access already recorded stops at the lookup, or before any lock when
 // the thread recorded the very same range lately (TSan's same-epoch
 // shortcut; the report then shows the first such access's stack).
 #include "race.h"
 
+#include "gc.h"
 #include "heap.h"
 
 namespace __cgosan {
@@ -228,21 +241,18 @@ static bool CheckAndRecordWord(RaceThread *thr, Cell *cells, Cell cur,
   return raced;
 }
 
-void RaceAccessRangeSlow(RaceThread *thr, uptr addr, uptr size, bool is_write,
-                         const char *call) {
-  ErrnoSaver errno_saver;  // the stack capture may call into libunwind
-  RaceAccess cur = {};
-  cur.addr = addr;
-  cur.size = size;
-  cur.clock = thr->Epoch();
-  cur.tid = thr->tid;
-  cur.thread = thr->serial;
-  cur.is_write = is_write;
-  u32 record = 0;  // interned once a word needs it (with its stack)
-
+// Records [cur->addr, cur->addr + cur->size) at epoch cur->clock, checking
+// it against each word's cells. `described`: cur already has its stack and
+// accessor (a run's rest); otherwise they are taken here, once a word needs
+// them, and `*described` says whether that happened.
+static void RecordAccess(RaceThread *thr, RaceAccess *cur, const char *call,
+                         bool *described) {
+  uptr addr = cur->addr;
+  bool is_write = cur->is_write;
+  u32 record = *described ? InternRecord(thr, *cur) : 0;
   bool raced = false;
   Cell prev_cell;
-  uptr end = addr + size < addr ? ~(uptr)0 : addr + size;  // no wrap
+  uptr end = addr + cur->size < addr ? ~(uptr)0 : addr + cur->size;  // no wrap
   NoteShadowed(addr, end);
   uptr last_block = RoundDownTo(end - 1, kBlockSize);
   for (uptr b = RoundDownTo(addr, kBlockSize);; b += kBlockSize) {
@@ -254,15 +264,16 @@ void RaceAccessRangeSlow(RaceThread *thr, uptr addr, uptr size, bool is_write,
     for (uptr i = first; i < kBlockWords && b + i * kWordSize < end; i++) {
       uptr w = b + i * kWordSize;
       Bytes mine = InWord(w, addr, end);
-      if (RecordedInThisEpoch(block->cells[i], mine, static_cast<u8>(cur.tid),
-                              cur.clock, is_write))
+      if (RecordedInThisEpoch(block->cells[i], mine, static_cast<u8>(cur->tid),
+                              cur->clock, is_write))
         continue;
       if (!record) {
-        cur.stack = CaptureStackIdFast(&thr->stacks);
-        DescribeAccessor(call, &cur);
-        record = InternRecord(thr, cur);
+        cur->stack = CaptureStackIdFast(&thr->stacks);
+        DescribeAccessor(call, cur);
+        *described = true;
+        record = InternRecord(thr, *cur);
       }
-      Cell cell = {cur.clock, record, static_cast<u8>(cur.tid), is_write,
+      Cell cell = {cur->clock, record, static_cast<u8>(cur->tid), is_write,
                    mine.lo, mine.hi};
       Cell theirs;
       if (CheckAndRecordWord(thr, block->cells[i], cell, &theirs) && !raced) {
@@ -273,13 +284,71 @@ void RaceAccessRangeSlow(RaceThread *thr, uptr addr, uptr size, bool is_write,
     if (b == last_block)
       break;
   }
-  NoteRecent(thr, addr, size, is_write);
+  NoteRecent(thr, addr, cur->size, is_write);
   if (UNLIKELY(raced)) {
     RaceAccess prev = RaceRecord(prev_cell.record);
     prev.clock = prev_cell.clock;
     prev.is_write = prev_cell.is_write;
-    ReportRace(cur, prev);
+    ReportRace(*cur, prev);
   }
+}
+
+static RaceAccess NewAccess(RaceThread *thr, uptr addr, uptr size,
+                            bool is_write) {
+  RaceAccess cur = {};
+  cur.addr = addr;
+  cur.size = size;
+  cur.clock = thr->Epoch();
+  cur.tid = thr->tid;
+  cur.thread = thr->serial;
+  cur.is_write = is_write;
+  return cur;
+}
+
+void RaceAccessRangeSlow(RaceThread *thr, uptr addr, uptr size, bool is_write,
+                         const char *call) {
+  ErrnoSaver errno_saver;  // the stack capture may call into libunwind
+  RaceAccess cur = NewAccess(thr, addr, size, is_write);
+  bool described = false;
+  RecordAccess(thr, &cur, call, &described);
+}
+
+// A run's bytes past its first access: as one access, with the first's stack.
+static constexpr uptr kMaxRunBytes = 1024;
+
+void FlushAccessRunSlow(RaceThread *thr) {
+  AccessRun &run = thr->run;
+  run.active = false;
+  if (run.size == run.recorded || NumGc() != run.gc)
+    return;  // nothing grew; or the memory may be another object's now
+  ErrnoSaver errno_saver;
+  RaceAccess cur = NewAccess(thr, run.addr, run.size, run.is_write);
+  cur.clock = run.epoch;
+  cur.stack = run.stack;
+  cur.goid = run.goid;
+  cur.call_fn = run.call_fn;
+  cur.side = run.side;
+  bool described = true;
+  RecordAccess(thr, &cur, nullptr, &described);
+}
+
+void RaceRunAccess(RaceThread *thr, uptr addr, uptr size, bool is_write) {
+  AccessRun &run = thr->run;
+  if (run.active && run.is_write == is_write && run.epoch == thr->Epoch() &&
+      addr == run.addr + run.size && run.size + size <= kMaxRunBytes) {
+    run.size += size;
+    NoteRecent(thr, addr, size, is_write);
+    return;
+  }
+  FlushAccessRun(thr);
+  ErrnoSaver errno_saver;
+  RaceAccess cur = NewAccess(thr, addr, size, is_write);
+  bool described = false;
+  RecordAccess(thr, &cur, nullptr, &described);
+  if (!described)
+    return;  // nothing new: a run would have no stack to lend
+  run = {addr, size, size, cur.clock, cur.stack, NumGc(), cur.goid,
+         cur.call_fn, cur.side, is_write, true};
 }
 
 }  // namespace __cgosan

@@ -32,6 +32,7 @@ struct SyncVar {
 static AddrTable<SyncVar, 4093> sync_table;
 
 void RaceAcquire(RaceThread *thr, uptr addr) {
+  FlushAccessRun(thr);
   StaticSpinMutex *mu;
   SyncVar **head = sync_table.Lock(addr, &mu);
   BucketLock l(mu);
@@ -40,6 +41,7 @@ void RaceAcquire(RaceThread *thr, uptr addr) {
 }
 
 void RaceRelease(RaceThread *thr, uptr addr) {
+  FlushAccessRun(thr);
   {
     StaticSpinMutex *mu;
     SyncVar **head = sync_table.Lock(addr, &mu);
@@ -57,6 +59,7 @@ static void CgoSyncRelease(G *) {
   RaceThread *thr = CurrentRaceThread();
   if (!thr)
     return;
+  FlushAccessRun(thr);
   {
     SpinMutexLock l(&cgosync_mu);
     cgosync_clock.Join(thr->vc);
@@ -68,6 +71,7 @@ static void CgoSyncAcquire(G *) {
   RaceThread *thr = CurrentRaceThread();
   if (!thr)
     return;
+  FlushAccessRun(thr);
   SpinMutexLock l(&cgosync_mu);
   thr->vc.Join(cgosync_clock);
 }

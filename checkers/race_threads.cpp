@@ -101,6 +101,7 @@ void RetireRaceThread() {
   RaceThread *thr = race_thread;
   if (!thr || thr == &untracked_thread)
     return;
+  FlushAccessRun(thr);
   race_thread = &untracked_thread;  // the thread's last moments go untracked
   SpinMutexLock l(&states_mu);
   thr->next_state = retired;

@@ -67,10 +67,12 @@ void ReleaseEdge(const volatile void *sync);
 // long-lived sync object, so nothing of an earlier thread that had the same
 // pthread_t or stack address can flow in.
 ALWAYS_INLINE void ReleaseTo(RaceThread *thr, VectorClock *to) {
+  FlushAccessRun(thr);
   *to = thr->vc;
   thr->vc.clk[thr->tid]++;
 }
 ALWAYS_INLINE void AcquireFrom(RaceThread *thr, const VectorClock &from) {
+  FlushAccessRun(thr);
   thr->vc.Join(from);
 }
 
