@@ -45,8 +45,12 @@
 // remain, and the foreign-call rewrite is already done, so its frames and
 // trampolines can be recognised and skipped. Unlike TSan, a read followed by
 // a write of the same address is not folded into one call.
+// Every instrumented function keeps its frame pointer ("frame-pointer"="all"):
+// the runtime walks them to capture an access's stack, and C built at -O2
+// would otherwise give one-frame stacks. It loses the memory() and nosync
+// attributes inferred before the runtime calls were added.
 // Cost: one call per remaining access, which returns at once when race=off
-// (bench/pass_bench.cpp) and at a range compare for memory that is not
+// (bench/pass_race_bench.cpp) and at a range compare for memory that is not
 // managed; a managed access updates the shadow and captures a stack.
 #include "CgosanPass.h"
 
@@ -255,8 +259,18 @@ PreservedAnalyses CgosanRacePass::run(Module &M, ModuleAnalysisManager &) {
   if (functions.empty())
     return PreservedAnalyses::all();
   RaceRuntime runtime(M);  // declares the entry points: the module changes
-  for (Function *F : functions)
+  for (Function *F : functions) {
     RaceInstrumenter(*F, runtime).run();
+    // The runtime captures each new access's stack by walking frame
+    // pointers: keep them, whatever -O2 would do (as -fsanitize=thread
+    // users are told to).
+    F->addFnAttr("frame-pointer", "all");
+    // What the optimizer inferred before the runtime calls existed is no
+    // longer true: the function now reads and writes the runtime's memory
+    // and synchronises (an LTO link would still trust the attributes).
+    F->removeFnAttr(Attribute::Memory);
+    F->removeFnAttr(Attribute::NoSync);
+  }
   return PreservedAnalyses::none();
 }
 
