@@ -216,15 +216,18 @@ const RaceAccess &RaceRecord(u32 id);
 // TSan's same-epoch shortcut for a whole range, inline and without a lock:
 // this thread recorded this very range, in this epoch, at least as strongly,
 // a moment ago, so the access adds nothing (race_shadow.cpp fills the table).
-ALWAYS_INLINE RecentAccess *RecentSlot(RaceThread *thr, uptr addr) {
-  // Multiplicative hashing: buffers of one size class sit at multiples of a
-  // power of two, which a plain modulo would pile onto a few slots.
-  u64 hash = static_cast<u64>(addr) * 0x9E3779B97F4A7C15ull;
+// Keyed by address and size: a fill's first store and the whole buffer start
+// at the same address and must not evict each other. Multiplicative hashing:
+// buffers of one size class sit at multiples of a power of two, which a
+// plain modulo would pile onto a few slots.
+ALWAYS_INLINE RecentAccess *RecentSlot(RaceThread *thr, uptr addr, uptr size) {
+  u64 hash = (static_cast<u64>(addr) ^ static_cast<u64>(size) << 40) *
+             0x9E3779B97F4A7C15ull;
   return &thr->recent[hash >> (64 - __builtin_ctzll(kRecentAccesses))];
 }
 ALWAYS_INLINE bool RecentlyRecorded(RaceThread *thr, uptr addr, uptr size,
                                     bool is_write) {
-  const RecentAccess *r = RecentSlot(thr, addr);
+  const RecentAccess *r = RecentSlot(thr, addr, size);
   u32 stamp = thr->Epoch() * 2;
   return r->addr == addr && r->size == size &&
          (r->stamp == stamp + 1 || (!is_write && r->stamp == stamp));

@@ -185,7 +185,7 @@ static bool RecordedInThisEpoch(const Cell *cells, Bytes mine, u8 tid,
 static void NoteRecent(RaceThread *thr, uptr addr, uptr size, bool is_write) {
   if (size > ~(u32)0)
     return;
-  RecentAccess *r = RecentSlot(thr, addr);
+  RecentAccess *r = RecentSlot(thr, addr, size);
   r->addr = addr;
   r->size = static_cast<u32>(size);
   r->stamp = thr->Epoch() * 2 + is_write;
