@@ -35,7 +35,7 @@ extern char **environ;
 namespace {
 
 constexpr char kThreads[] = "4";
-constexpr char kIterations[] = "100000";
+constexpr char kIterations[] = "400000";
 
 struct ChildRun {
   bool ok = false;
@@ -44,7 +44,7 @@ struct ChildRun {
   std::string error;
 };
 
-// Runs `program 4 100000` with CGOSAN_OPTIONS=race=<mode>; reads "ns=..."
+// Runs `program 4 400000` with CGOSAN_OPTIONS=race=<mode>; reads "ns=..."
 // from its stdout.
 ChildRun RunWorkload(const char *program, const char *mode) {
   ChildRun run;
@@ -137,7 +137,7 @@ const bench::Row kRows[] = {
 constexpr int kNumRows = sizeof(kRows) / sizeof(kRows[0]);
 
 const bench::Table kTables[] = {
-    {"race checker, boundary-heavy workload (4 threads x 100k foreign calls; "
+    {"race checker, boundary-heavy workload (4 threads x 400k foreign calls; "
      "loop time; ratio = / the row's baseline, same run)",
      "BM_Plain_Off", kRows, kNumRows},
     {"race checker, peak resident memory of the same runs (KiB)",

@@ -106,8 +106,19 @@ struct RaceThread {
 };
 
 // The calling thread's state, created on first use (race_threads.cpp); null
-// for an untracked thread (past kMaxThreads alive).
-RaceThread *CurrentRaceThread();
+// for an untracked thread (past kMaxThreads alive). Inline: every recorded
+// access asks.
+extern THREADLOCAL RaceThread *race_thread;
+// Marks a thread that is not tracked: one past kMaxThreads alive, or one
+// that is ending (race_thread is never null again for it).
+extern RaceThread untracked_thread;
+RaceThread *CurrentRaceThreadSlow();
+ALWAYS_INLINE RaceThread *CurrentRaceThread() {
+  RaceThread *thr = race_thread;
+  if (LIKELY(thr && thr != &untracked_thread))
+    return thr;
+  return CurrentRaceThreadSlow();
+}
 // The calling thread is ending: its state (and tid) can go to a later
 // thread once its accesses are cleared. The pthread interceptors call it
 // when a thread they started ends.

@@ -26,12 +26,8 @@ namespace __cgosan {
 
 static atomic_uint32_t next_tid;
 static atomic_uint32_t next_serial;
-static THREADLOCAL RaceThread *race_thread
-    __attribute__((tls_model("initial-exec")));
-// Marks a thread that is not tracked: one past kMaxThreads alive, or one
-// that is ending (race_thread is never null again for it, so it takes the
-// fast path to "untracked").
-static RaceThread untracked_thread;
+THREADLOCAL RaceThread *race_thread __attribute__((tls_model("initial-exec")));
+RaceThread untracked_thread;
 
 static StaticSpinMutex states_mu;
 static RaceThread *retired;   // ended; their cells may still be in the shadow
@@ -90,9 +86,9 @@ static NOINLINE RaceThread *CreateRaceThread() {
   return thr;
 }
 
-RaceThread *CurrentRaceThread() {
+RaceThread *CurrentRaceThreadSlow() {
   RaceThread *thr = race_thread;
-  if (LIKELY(thr))
+  if (thr)
     return thr == &untracked_thread ? nullptr : thr;
   return CreateRaceThread();
 }
