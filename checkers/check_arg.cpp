@@ -63,8 +63,7 @@ static NOINLINE void ReportArgumentIsReference(const ObjectInfo &obj,
   AddNote(&r, "  0x%zx is ", (usize)p);
   AppendPointee(&r, p, obj);
   AddNote(&r, "\n");
-  AddExtraStack(&r, obj.alloc_stack, "  0x%zx was allocated at:",
-                (usize)obj.base);
+  AddAllocationStack(&r, obj);
   CaptureStack(&r.stack);
   EmitReport(r);
 }

@@ -42,8 +42,7 @@ static NOINLINE void ReportResultItself(const ObjectInfo &obj,
   AddNote(&r, "  0x%zx is ", (usize)p);
   AppendPointee(&r, p, obj);
   AddNote(&r, reference ? "\n" : ", not pinned\n");
-  AddExtraStack(&r, obj.alloc_stack, "  0x%zx was allocated at:",
-                (usize)obj.base);
+  AddAllocationStack(&r, obj);
   CaptureStack(&r.stack);
   EmitReport(r);
 }

@@ -81,8 +81,7 @@ static NOINLINE void ReportStore(uptr slot, uptr value,
                   ? ", a managed reference (never allowed, pinned or not)\n"
                   : ", not pinned\n");
   AddNote(&r, kNoteUnseen, (usize)slot);
-  AddExtraStack(&r, target.alloc_stack, "  0x%zx was allocated at:",
-                (usize)target.base);
+  AddAllocationStack(&r, target);
   CaptureStack(&r.stack);
   EmitReport(r);
 }

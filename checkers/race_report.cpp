@@ -105,8 +105,7 @@ NOINLINE void ReportRace(const RaceAccess &cur, const RaceAccess &prev) {
     AddNote(&r, "  0x%zx is ", (usize)cur.addr);
     AppendPointee(&r, cur.addr, obj);
     AddNote(&r, "\n");
-    AddExtraStack(&r, obj.alloc_stack, "  0x%zx was allocated at:",
-                  (usize)obj.base);
+    AddAllocationStack(&r, obj);
   }
   CaptureStack(&r.stack);
   EmitReport(r);

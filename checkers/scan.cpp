@@ -69,6 +69,11 @@ void AppendSlotDesc(ReportDesc *r, const ObjectInfo &obj, uptr slot) {
             (usize)(off / esize), (usize)(off % esize), (usize)off);
 }
 
+void AddAllocationStack(ReportDesc *r, const ObjectInfo &obj) {
+  AddExtraStack(r, obj.alloc_stack, "  0x%zx was allocated at:",
+                (usize)obj.base);
+}
+
 // "holds 0x..., object of type 'T' (n bytes), not pinned"
 static void AppendHolds(ReportDesc *r, const Finding &f) {
   AddNote(r, "  holds 0x%zx, ", (usize)f.value);
@@ -98,14 +103,11 @@ void AddFindingNotes(ReportDesc *r, const Finding &f) {
     AddNote(r, "\n");
   }
   AppendHolds(r, f);
-  AddExtraStack(r, f.target.alloc_stack, "  0x%zx was allocated at:",
-                (usize)f.target.base);
+  AddAllocationStack(r, f.target);
   if (f.holder_managed)
-    AddExtraStack(r, f.holder.alloc_stack, "  0x%zx was allocated at:",
-                  (usize)f.holder.base);
+    AddAllocationStack(r, f.holder);
   if (f.nested)
-    AddExtraStack(r, f.outer_holder.alloc_stack, "  0x%zx was allocated at:",
-                  (usize)f.outer_holder.base);
+    AddAllocationStack(r, f.outer_holder);
 }
 
 }  // namespace __cgosan

@@ -179,6 +179,8 @@ bool CheckCallSiteRange(const ObjectInfo &obj, uptr p, const cgosan_type *t,
 void AppendObjectDesc(ReportDesc *r, const ObjectInfo &obj, bool with_base);
 // "[N bytes into ]object [0x... ]of type 'T' (n bytes)" for addr inside obj.
 void AppendPointee(ReportDesc *r, uptr addr, const ObjectInfo &obj);
+// "  0x<base> was allocated at:" and obj's allocation stack, as an extra stack.
+void AddAllocationStack(ReportDesc *r, const ObjectInfo &obj);
 // Where in obj the slot at `slot` is: "field at offset 16", or for an array
 // "element 2, offset 8 in it (offset 24)".
 void AppendSlotDesc(ReportDesc *r, const ObjectInfo &obj, uptr slot);
