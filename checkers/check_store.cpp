@@ -39,9 +39,8 @@ static constexpr char kNoteUnseen[] =
 // Memory managed code may keep managed pointers in, though it is not the
 // heap: the running G's own stack. False off a G: then nothing is checked.
 static ALWAYS_INLINE bool RunningOnG(G **g_out) {
-  M *m = CurrentM();
-  G *g = m ? m->curg : nullptr;
-  if (!g || atomic_load(&g->status, memory_order_relaxed) != kGRunning)
+  G *g = CurrentG();
+  if (!IsRunningG(g))
     return false;
   *g_out = g;
   return true;

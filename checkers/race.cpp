@@ -70,9 +70,7 @@ static ALWAYS_INLINE RaceThread *TrackedThread() {
 static ALWAYS_INLINE bool GoModeHidesForeignCode(RaceMode mode) {
   if (mode != kRaceGo)
     return false;
-  M *m = CurrentM();
-  G *g = m ? m->curg : nullptr;
-  return !g || atomic_load(&g->status, memory_order_relaxed) != kGRunning;
+  return !IsRunningG(CurrentG());
 }
 
 // An access the program (or the interposer, for a foreign call) records

@@ -196,7 +196,7 @@ static void DescribeAccessor(const char *call, RaceAccess *a) {
   M *m = CurrentM();
   G *g = m ? m->curg : nullptr;
   a->goid = g ? g->id : 0;
-  bool on_g = g && atomic_load(&g->status, memory_order_relaxed) == kGRunning;
+  bool on_g = IsRunningG(g);
   a->side = call || !on_g ? kSideForeign : kSideManaged;
   a->call = call;
   a->call_fn = !call && !on_g && m ? reinterpret_cast<uptr>(m->foreign_call) : 0;

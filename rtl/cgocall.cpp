@@ -152,9 +152,7 @@ int cgosan_run(cgosan_fn fn, void *arg) {
 
 SANITIZER_INTERFACE_ATTRIBUTE
 int cgosan_in_managed(void) {
-  M *m = CurrentM();
-  return m && m->curg &&
-         atomic_load(&m->curg->status, memory_order_relaxed) == kGRunning;
+  return IsRunningG(CurrentG());
 }
 
 SANITIZER_INTERFACE_ATTRIBUTE
@@ -167,7 +165,7 @@ int cgosan_cgocall(cgosan_fn fn, void *frame) {
   }
   M *m = CurrentM();
   G *g = m ? m->curg : nullptr;
-  if (!g || atomic_load(&g->status, memory_order_relaxed) != kGRunning) {
+  if (!IsRunningG(g)) {
     // Already foreign: nothing to park, nothing to switch.
     SetErrno(0);
     fn(frame);

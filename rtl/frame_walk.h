@@ -61,8 +61,7 @@ StackBounds SystemStackOfThread();
 // one, running or parked in a cgocall) and its system stack. Zero frames when
 // fp is in neither (a stack of the program's own making).
 inline uptr WalkOwnStacks(uptr fp, uptr *pcs, uptr max) {
-  M *m = CurrentM();
-  G *g = m ? m->curg : nullptr;
+  G *g = CurrentG();
   StackBounds stacks[kMaxWalkStacks] = {SystemStackOfThread(), {0, 0}};
   uptr nstacks = 1;
   if (g)

@@ -174,10 +174,8 @@ static void CollectLocked(G *self) {
 }
 
 void Collect() {
-  M *m = CurrentM();
-  G *g = m ? m->curg : nullptr;
-  bool on_g = g && atomic_load(&g->status, memory_order_relaxed) == kGRunning;
-  if (!on_g) {
+  G *g = CurrentG();
+  if (!IsRunningG(g)) {
     Lock l(&gc_mu);
     CollectLocked(nullptr);
     return;

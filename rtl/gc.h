@@ -28,9 +28,8 @@ ALWAYS_INLINE void Safepoint(G *g) {
 // handles): a safepoint only when the caller is a running G. A G that only
 // pins must not hold off a collection.
 ALWAYS_INLINE void SafepointIfRunning() {
-  M *m = CurrentM();
-  G *g = m ? m->curg : nullptr;
-  if (g && atomic_load(&g->status, memory_order_relaxed) == kGRunning)
+  G *g = CurrentG();
+  if (IsRunningG(g))
     Safepoint(g);
 }
 

@@ -114,7 +114,7 @@ void *HeapAlloc(const cgosan_type *t, uptr count, uptr entry_frame) {
   uptr slot_size = size ? size : 1;  // a zero-size object still has an address
   M *m = CurrentM();
   G *g = m ? m->curg : nullptr;
-  bool on_g = g && atomic_load(&g->status, memory_order_relaxed) == kGRunning;
+  bool on_g = IsRunningG(g);
   if (on_g)
     Safepoint(g);
   HeapCache *cache = on_g ? OwnCache(m) : nullptr;

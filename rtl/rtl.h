@@ -111,6 +111,15 @@ struct M {
 // The M of the calling thread, or null before its first contact.
 extern THREADLOCAL M *cur_m;
 ALWAYS_INLINE M *CurrentM() { return cur_m; }
+// g runs managed code: not null, and not parked in a cgocall.
+ALWAYS_INLINE bool IsRunningG(const G *g) {
+  return g && atomic_load(&g->status, memory_order_relaxed) == kGRunning;
+}
+// The G the calling thread runs (or holds parked in a cgocall); null if none.
+ALWAYS_INLINE G *CurrentG() {
+  M *m = CurrentM();
+  return m ? m->curg : nullptr;
+}
 M *AcquireM(bool extra);   // binds a pooled or new M to this thread
 void ReleaseM(M *m);       // at thread exit: back to the pool
 G *AcquireG(M *m);

@@ -24,8 +24,7 @@ static constexpr char kMsgStackOverflow[] =
 static struct sigaction previous_segv, previous_bus;
 
 static G *OverflowedG(uptr fault_addr) {
-  M *m = CurrentM();
-  G *g = m ? m->curg : nullptr;
+  G *g = CurrentG();
   if (!g || fault_addr < g->guard_lo || fault_addr >= g->stack_lo)
     return nullptr;
   return g;
