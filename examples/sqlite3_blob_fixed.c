@@ -2,28 +2,9 @@
  * is pinned (cgosan_pin, Go's runtime.Pinner) while sqlite3 may read the
  * blob, so the managed pointer inside it stays valid. Run under
  * `cgosan-run --lib sqlite3`: no report. */
-#include <cgosan/cgosan.h>
-#include <sqlite3.h>
-#include <stdint.h>
+#include "sqlite3_row.h"
 #include <stdio.h>
 #include <string.h>
-
-struct row {
-  int64_t id;
-  char *name; /* managed */
-  double score;
-};
-static const uint8_t kRowMask[] = {0x02}; /* word 1 (name) is a pointer */
-static const cgosan_type kRowType = {"struct row", sizeof(struct row), 16, kRowMask, 0};
-static const cgosan_type kNameType = {"char[32]", 32, 0, NULL, 0};
-
-static void store_row(sqlite3 *db, const struct row *r) {
-  sqlite3_stmt *stmt;
-  sqlite3_prepare_v2(db, "INSERT INTO rows VALUES (?1)", -1, &stmt, NULL);
-  sqlite3_bind_blob(stmt, 1, r, sizeof *r, SQLITE_TRANSIENT);
-  sqlite3_step(stmt);
-  sqlite3_finalize(stmt);
-}
 
 static void managed_main(void *arg) {
   (void)arg;

@@ -9,36 +9,18 @@
 // CFLAGS: -mllvm -cgosan-foreign=sqlite3_*
 // LIBS: -lsqlite3
 // EXIT: 66
-#include <cgosan/cgosan.h>
-#include <sqlite3.h>
-#include <stdint.h>
+#include "../../examples/sqlite3_row.h"
 #include <stdio.h>
 #include <string.h>
 
-struct row {
-  int64_t id;
-  char *name;  // a managed pointer: the blob's bytes would carry it away
-  double score;
-};
-static const uint8_t kRowMask[] = {0x02};
-static const cgosan_type kRowType = {"struct row", sizeof(struct row), 16, kRowMask, 0};
-static const cgosan_type kNameType = {"char[32]", 32, 0, NULL, 0};
-
-static __attribute__((noinline)) void store_row(sqlite3 *db, const struct row *r) {
-  sqlite3_stmt *stmt;
-  sqlite3_prepare_v2(db, "INSERT INTO rows VALUES (?1)", -1, &stmt, NULL);
-  sqlite3_bind_blob(stmt, 1, r, sizeof *r, SQLITE_TRANSIENT);
-  sqlite3_step(stmt);
-  sqlite3_finalize(stmt);
-}
 // CHECK:pinned: 4 cgocalls, silent
 // CHECK-NEXT:==[[PID:[0-9]+]]==ERROR: CgoSanitizer: unpinned-pointer-in-argument
 // CHECK-NEXT:argument 2 of sqlite3_bind_blob has managed pointer to unpinned managed pointer
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in store_row {{.*}}/pass_sqlite3_blob.c:[[#BIND:@LINE-7]]:3
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in store_row {{.*}}/examples/sqlite3_row.h:30:3
 // CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in managed_main {{.*}}/pass_sqlite3_blob.c:{{[0-9]+}}:3
 // CHECK:  object 0x[[ROW:[0-9a-f]+]] of type 'struct row' (24 bytes), field at offset 8
 // CHECK-NEXT:  holds 0x{{[0-9a-f]+}}, object of type 'char[32]' (32 bytes), not pinned
-// CHECK:SUMMARY: CgoSanitizer: unpinned-pointer-in-argument {{.*}}/pass_sqlite3_blob.c:[[#BIND]]:3 in store_row
+// CHECK:SUMMARY: CgoSanitizer: unpinned-pointer-in-argument {{.*}}/examples/sqlite3_row.h:30:3 in store_row
 
 static void managed_main(void *arg) {
   (void)arg;

@@ -4,28 +4,9 @@
 //
 // RUN-UNDER: cgosan-run --lib sqlite3 --
 // LIBS: -lsqlite3
-#include <cgosan/cgosan.h>
-#include <sqlite3.h>
-#include <stdint.h>
+#include "../../examples/sqlite3_row.h"
 #include <stdio.h>
 #include <string.h>
-
-struct row {
-  int64_t id;
-  char *name;
-  double score;
-};
-static const uint8_t kRowMask[] = {0x02};
-static const cgosan_type kRowType = {"struct row", sizeof(struct row), 16, kRowMask, 0};
-static const cgosan_type kNameType = {"char[32]", 32, 0, NULL, 0};
-
-static void store_row(sqlite3 *db, const struct row *r) {
-  sqlite3_stmt *stmt;
-  sqlite3_prepare_v2(db, "INSERT INTO rows VALUES (?1)", -1, &stmt, NULL);
-  sqlite3_bind_blob(stmt, 1, r, sizeof *r, SQLITE_TRANSIENT);
-  sqlite3_step(stmt);
-  sqlite3_finalize(stmt);
-}
 
 static void managed_main(void *arg) {
   (void)arg;
