@@ -68,7 +68,7 @@ static void CallName(const RaceAccess &a, char *buf, uptr size) {
 }
 
 // " on G 3 (managed code)", " (foreign code, in the call to f from G 3)"...
-static void DescribeAccessor(const RaceAccess &a, const char *call, char *buf,
+static void AccessorText(const RaceAccess &a, const char *call, char *buf,
                              uptr size) {
   unsigned long long goid = a.goid;
   if (a.side == kSideManaged)
@@ -90,8 +90,8 @@ NOINLINE void ReportRace(const RaceAccess &cur, const RaceAccess &prev) {
   char cur_who[2 * kNameSize], prev_who[2 * kNameSize];
   CallName(cur, cur_call, sizeof(cur_call));
   CallName(prev, prev_call, sizeof(prev_call));
-  DescribeAccessor(cur, cur_call, cur_who, sizeof(cur_who));
-  DescribeAccessor(prev, prev_call, prev_who, sizeof(prev_who));
+  AccessorText(cur, cur_call, cur_who, sizeof(cur_who));
+  AccessorText(prev, prev_call, prev_who, sizeof(prev_who));
   ReportDesc r = {};
   r.kind = kDataRace;
   r.callee = *cur_call ? cur_call : nullptr;
