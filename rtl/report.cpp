@@ -145,27 +145,28 @@ StackBounds SystemStackOfThread() {
   return {system_stack_lo, system_stack_hi};
 }
 
-// Rotate-xor over the frames (no multiply chain on the hot path), then one
-// 64-bit finalising mix (MurmurHash3's).
-static u64 HashPcs(const uptr *pcs, uptr n) {
-  u64 h = n;
-  for (uptr i = 0; i < n; i++) h ^= (pcs[i] << (i * 7 % 64)) | (pcs[i] >> ((64 - i * 7 % 64) % 64));
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ull;
-  h ^= h >> 33;
-  return h | 1;  // 0 marks an empty cache entry
+// Direct-mapped by the innermost two frames (Fibonacci hashing to 6 bits).
+static StackIdCache::Entry &CacheEntryOf(const uptr *pcs, uptr n,
+                                         StackIdCache *cache) {
+  static_assert(StackIdCache::kSize == 64, "the slot is 6 bits");
+  u64 key = pcs[0] ^ (n > 1 ? pcs[1] << 1 : 0);
+  return cache->entries[(key * 0x9e3779b97f4a7c15ull) >> 58];
 }
 
 u32 CachedStackId(const uptr *pcs, uptr n, StackIdCache *cache) {
-  u64 key = HashPcs(pcs, n);
-  uptr slot = key % StackIdCache::kSize;
-  if (cache->keys[slot] == key)
-    return cache->ids[slot];
+  if (UNLIKELY(n == 0 || n > StackIdCache::kMaxFrames))
+    return StackDepotPut(StackTrace(pcs, static_cast<u32>(n)));
+  StackIdCache::Entry &e = CacheEntryOf(pcs, n, cache);
+  if (e.n == n) {
+    bool same = true;
+    for (uptr i = 0; i < n; i++) same &= e.pcs[i] == pcs[i];
+    if (LIKELY(same))
+      return e.id;
+  }
   u32 id = StackDepotPut(StackTrace(pcs, static_cast<u32>(n)));
-  cache->keys[slot] = key;
-  cache->ids[slot] = id;
+  internal_memcpy(e.pcs, pcs, n * sizeof(uptr));
+  e.n = static_cast<u32>(n);
+  e.id = id;
   return id;
 }
 

@@ -85,13 +85,21 @@ u32 CaptureStackId();
 // CaptureStackId.
 u32 CaptureStackIdFast();
 
-// A small map from the hash of a walked stack to its depot id, owned by one
-// thread (or M), so a hot site pays the depot once (alloc_stack.cpp, the
-// race checker's accesses).
+// A small map from a walked stack to its depot id, owned by one thread (or
+// M), so a hot site pays the depot once (alloc_stack.cpp, the race checker's
+// accesses). Direct-mapped by the innermost two frames; an entry keeps its
+// whole stack and a hit compares every frame, so a lookup never returns
+// another stack's id (a hash key could), and costs a compare per frame
+// instead of hashing them.
 struct StackIdCache {
   static constexpr uptr kSize = 64;
-  u64 keys[kSize];  // 0: empty
-  u32 ids[kSize];
+  static constexpr uptr kMaxFrames = 32;  // deeper stacks bypass the cache
+  struct Entry {
+    u32 n;  // 0: empty
+    u32 id;
+    uptr pcs[kMaxFrames];
+  };
+  Entry entries[kSize];
 };
 // The depot id of pcs[0, n), through cache.
 u32 CachedStackId(const uptr *pcs, uptr n, StackIdCache *cache);

@@ -12,6 +12,7 @@
 
 #include "report.h"
 #include "sanitizer_common/sanitizer_flags.h"
+#include "sanitizer_common/sanitizer_stackdepot.h"
 
 // The functions that capture stacks live outside any namespace (and outside
 // cgotest: frames named cgosan_* are the runtime's and are not shown).
@@ -228,6 +229,30 @@ INSTANTIATE_TEST_SUITE_P(
           n += *p;
       return n;
     });
+
+// The cache of walked stacks answers with the id of exactly the stack asked
+// for: stacks that share the two innermost frames (the same entry) get their
+// own ids, one evicting the other, and a stack too deep to cache still gets
+// the depot's id.
+TEST(StackIdCache, EveryLookupReturnsItsOwnStacksId) {
+  static __cgosan::StackIdCache cache;  // 16 KiB: not on the test's stack
+  const __cgosan::uptr a[] = {0x401000, 0x402000, 0x403000};
+  const __cgosan::uptr b[] = {0x401000, 0x402000, 0x404000};
+  auto depot_id = [](const __cgosan::uptr *pcs, __cgosan::uptr n) {
+    return __sanitizer::StackDepotPut(__sanitizer::StackTrace(pcs, n));
+  };
+  for (int round = 0; round < 2; round++) {
+    EXPECT_EQ(__cgosan::CachedStackId(a, 3, &cache), depot_id(a, 3));
+    EXPECT_EQ(__cgosan::CachedStackId(b, 3, &cache), depot_id(b, 3));
+    EXPECT_EQ(__cgosan::CachedStackId(b, 2, &cache), depot_id(b, 2));
+  }
+  EXPECT_NE(depot_id(a, 3), depot_id(b, 3));
+  __cgosan::uptr deep[__cgosan::StackIdCache::kMaxFrames + 8];
+  for (__cgosan::uptr i = 0; i < sizeof(deep) / sizeof(deep[0]); i++)
+    deep[i] = 0x500000 + i * 16;
+  EXPECT_EQ(__cgosan::CachedStackId(deep, sizeof(deep) / sizeof(deep[0]), &cache),
+            depot_id(deep, sizeof(deep) / sizeof(deep[0])));
+}
 
 }  // namespace
 }  // namespace cgotest
