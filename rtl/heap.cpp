@@ -38,16 +38,10 @@ static const u32 kClassSizes[] = {
     18432, 19072, 20480, 21760, 24576, 27264, 28672, 32768};
 static_assert(sizeof(kClassSizes) / sizeof(kClassSizes[0]) == kNumSizeClasses,
               "kNumSizeClasses must match the table");
-static u8 class_by_8[kMaxSmallSize / 8 + 1];  // filled by InitializeHeap
+u8 class_by_8[kMaxSmallSize / 8 + 1];
 static u8 class_pages[kNumSizeClasses];
 
 uptr ClassSize(u32 size_class) { return kClassSizes[size_class]; }
-
-u32 SizeClassOf(uptr size) {
-  if (size > kMaxSmallSize)
-    return 0;
-  return class_by_8[(size + 7) / 8];
-}
 
 // Pages per span of a class: the fewest (up to 16) that waste at most 1/8.
 static u8 PagesFor(uptr elem) {
@@ -145,10 +139,7 @@ static uptr CountAllocated(const Span *s) {
 }
 
 static bool HasFreeSlot(const Span *s) {
-  for (uptr i = 0; i < s->nelems; i++)
-    if (!TestAllocBit(s, i))
-      return true;
-  return false;
+  return CountAllocated(s) < s->nelems;
 }
 
 Span *AllocSmallSpan(u32 size_class) {
@@ -165,6 +156,7 @@ Span *AllocSmallSpan(u32 size_class) {
   s->next = nullptr;
   s->cached = true;
   s->free_index = 0;
+  s->free_cache = 0;
   return s;
 }
 

@@ -27,16 +27,29 @@ static StaticSpinMutex roots_mu;
 static void ***roots;  // registered root slots (guarded by roots_mu)
 static uptr roots_len, roots_cap;
 
-// The next slot of s that is not allocated, from s->free_index; nelems if none.
-static uptr NextFreeSlot(Span *s) {
+// Takes the next free slot of the cached span s at or above free_index;
+// nelems if there is none. The fast path is Go's nextFreeFast.
+static uptr TakeNextFreeSlot(Span *s) {
+  if (LIKELY(s->free_cache)) {
+    uptr skip = LeastSignificantSetBitIndex(s->free_cache);
+    uptr index = s->free_index + skip;
+    s->free_cache = (s->free_cache >> skip) >> 1;  // skip + 1 may be 64
+    s->free_index = static_cast<u32>(index + 1);
+    return index;
+  }
   for (uptr i = s->free_index; i < s->nelems;) {
-    u64 word = atomic_load(&s->alloc_bits[i / 64], memory_order_relaxed);
-    word |= (1ull << (i % 64)) - 1;  // slots below i in this word are taken
-    if (~word) {
-      uptr slot = (i & ~63ull) + LeastSignificantSetBitIndex(~word);
-      return slot < s->nelems ? slot : s->nelems;
+    uptr w = i / 64;
+    u64 free = ~atomic_load(&s->alloc_bits[w], memory_order_relaxed);
+    free &= ~((1ull << (i % 64)) - 1);  // slots below i in this word are taken
+    if (s->nelems - w * 64 < 64)
+      free &= (1ull << (s->nelems - w * 64)) - 1;  // no slots past nelems
+    if (free) {
+      uptr bit = LeastSignificantSetBitIndex(free);
+      s->free_cache = (free >> bit) >> 1;
+      s->free_index = static_cast<u32>(w * 64 + bit + 1);
+      return w * 64 + bit;
     }
-    i = (i & ~63ull) + 64;
+    i = (w + 1) * 64;
   }
   return s->nelems;
 }
@@ -69,9 +82,8 @@ static uptr TakeSlot(HeapCache *cache, u32 c, Span **span_out) {
   Span *s = cache->spans[c];
   for (;;) {
     if (s) {
-      uptr index = NextFreeSlot(s);
+      uptr index = TakeNextFreeSlot(s);
       if (index < s->nelems) {
-        s->free_index = index + 1;
         *span_out = s;
         return index;
       }

@@ -28,7 +28,7 @@ struct Span {
   uptr elem_size;  // bytes per slot (the whole object for a large span)
   u32 size_class;  // 0 for a large span
   u32 nelems;
-  u32 free_index;  // slots below it were allocated when the span was cached
+  u32 free_index;  // while cached: slots below it are taken (or were not free)
   u32 div_mul;     // ceil(2^32 / elem_size) for a small span (Go's divMul)
   // Bitmaps, one bit per slot. alloc: the slot holds an object (or is in
   // quarantine); quarantine: freed by the collector, not yet reusable; mark:
@@ -44,6 +44,11 @@ struct Span {
   Span *next;     // in a central list or the free-run list
   Span *next_all; // every span in use
   bool cached;    // owned by an M's cache (only that M allocates from it)
+  // While cached: bit k set when slot free_index + k was free when its
+  // alloc-bit word was last read (Go's allocCache), so the next slot is one
+  // count of trailing zeros. Stale only towards "taken": a slot the collector
+  // frees meanwhile is found after the span is cached again.
+  u64 free_cache;
 
   uptr Count(uptr index) const {
     return size_class ? meta[index].small_count : large_count;
@@ -81,7 +86,11 @@ inline Span *SpanOf(uptr addr) {
 }
 
 // Size classes (heap.cpp).
-u32 SizeClassOf(uptr size);  // 0 when size > kMaxSmallSize
+extern u8 class_by_8[kMaxSmallSize / 8 + 1];  // filled by InitializeHeap
+// 0 when size > kMaxSmallSize. Inline: every allocation asks.
+ALWAYS_INLINE u32 SizeClassOf(uptr size) {
+  return size > kMaxSmallSize ? 0 : class_by_8[(size + 7) / 8];
+}
 uptr ClassSize(u32 size_class);
 
 // Spans (heap.cpp). Under the heap lock unless said otherwise.
