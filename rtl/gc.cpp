@@ -67,8 +67,12 @@ static void WaitForRunningGs(G *self) {
 
 // --- Marking -------------------------------------------------------------------
 
+// Objects marked, not yet scanned. Kept between collections (which gc_mu
+// serialises), so a collection does not map, fault in and unmap its stack.
+static InternalMmapVectorNoCtor<uptr> mark_work;  // zero-initialised: no constructor
+
 struct Marker {
-  InternalMmapVector<uptr> work;  // objects marked, not yet scanned
+  InternalMmapVectorNoCtor<uptr> &work = mark_work;  // empty between collections
   uptr marked_bytes = 0;
 
   void MarkWord(uptr word) {
@@ -127,13 +131,18 @@ static void MarkRoots(Marker *marker) {
 
 // --- Sweeping ------------------------------------------------------------------
 
-// Tells the checkers, then poisons.
-static void SweepDeadObject(const Span *s, uptr index) {
+// The checkers hear of each dead object (the race checker clears its
+// shadow); then the dead slots are poisoned, a run of adjacent slots with one
+// memset (whole slots: the padding of a size class too), since a dead span is
+// mostly runs and a call per object would cost more than the bytes.
+static void TellCheckersObjectDied(const Span *s, uptr index) {
   uptr size = s->ObjectSize(index);
-  uptr base = s->SlotBase(index);
-  if (UNLIKELY(hooks.object_died))
-    hooks.object_died(base, size ? size : 1);
-  __builtin_memset(reinterpret_cast<void *>(base), kPoison, size ? size : 1);
+  hooks.object_died(s->SlotBase(index), size ? size : 1);
+}
+
+static void PoisonSlots(const Span *s, uptr first, uptr count) {
+  uptr bytes = s->size_class ? count * s->elem_size : Max<uptr>(s->ObjectSize(0), 1);
+  __builtin_memset(reinterpret_cast<void *>(s->SlotBase(first)), kPoison, bytes);
 }
 
 // One 64-slot word at a time: slots quarantined by the last collection become
@@ -144,8 +153,17 @@ static void SweepSpan(Span *s, void *) {
     u64 alloc = atomic_load(&s->alloc_bits[w], memory_order_relaxed);
     u64 released = s->quarantine_bits[w];
     u64 dead = alloc & ~released & ~s->mark_bits[w];
-    for (u64 bits = dead; bits; bits &= bits - 1)
-      SweepDeadObject(s, w * 64 + LeastSignificantSetBitIndex(bits));
+    if (UNLIKELY(hooks.object_died))
+      for (u64 bits = dead; bits; bits &= bits - 1)
+        TellCheckersObjectDied(s, w * 64 + LeastSignificantSetBitIndex(bits));
+    for (u64 bits = dead; bits;) {  // each run of adjacent dead slots
+      uptr first = LeastSignificantSetBitIndex(bits);
+      u64 from_first = bits >> first;
+      uptr run = ~from_first ? LeastSignificantSetBitIndex(~from_first) : 64;
+      PoisonSlots(s, w * 64 + first, run);
+      uptr end = first + run;
+      bits = end == 64 ? 0 : bits & ~((1ull << end) - 1);
+    }
     u64 live = alloc & ~released;
     s->quarantine_bits[w] = quarantine ? dead : 0;
     atomic_store(&s->alloc_bits[w], quarantine ? live : live & ~dead,

@@ -152,6 +152,40 @@ TEST(Collector, UnreachableObjectIsPoisonedAndNotFound) {
   EXPECT_TRUE(IsPoisoned(p, 40));
 }
 
+// The sweeper poisons runs of adjacent dead slots with one memset each: every
+// dead object reads poison, and no live neighbour loses a byte, wherever the
+// runs start and end (one, two or many slots, across 64-slot bitmap words).
+TEST(Collector, DeadRunsArePoisonedAndLiveNeighboursKept) {
+  constexpr int kObjects = 200;
+  static void *kept[kObjects];
+  std::vector<uintptr_t> dropped;
+  RunAsGOnThread([&] {
+    for (int i = 0; i < kObjects; i++) {
+      void *p = cgosan_new(&kBytes40);
+      memset(p, 0x11, 40);
+      bool keep = i % 7 == 0 || i % 7 == 3 || i % 64 == 63 || i % 64 == 0;
+      if (keep)
+        kept[i] = p;
+      else
+        dropped.push_back(Hide(p));
+    }
+  });
+  for (void *&slot : kept)
+    if (slot)
+      cgosan_add_root(&slot);
+  cgosan_gc();
+  for (uintptr_t h : dropped)
+    ASSERT_TRUE(IsPoisoned(Unhide(h), 40)) << "a dead object was not poisoned";
+  for (void *&slot : kept) {
+    if (!slot)
+      continue;
+    for (int b = 0; b < 40; b++)
+      ASSERT_EQ(static_cast<unsigned char *>(slot)[b], 0x11) << "a live object lost byte " << b;
+    cgosan_remove_root(&slot);
+    slot = nullptr;
+  }
+}
+
 TEST(Collector, StackLocalKeepsObjectAlive) {
   RunAsG([] {
     Node *volatile n = static_cast<Node *>(cgosan_new(&kNode));
