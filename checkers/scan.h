@@ -70,8 +70,10 @@ inline bool RecordBadSlot(Finding *f, SlotVerdict v, const ObjectInfo &holder,
 
 // Judges the word `value`: fills `target` when it points into a live object.
 ALWAYS_INLINE SlotVerdict JudgeValue(uptr value, ObjectInfo *target) {
-  if (!InArena(value) || !FindObject(value, target))
-    return kSlotFine;  // integers, foreign pointers, nil, freed slots
+  if (!InArena(value) || IsPinnedPointerFreeObject(value) ||
+      !FindObject(value, target))
+    return kSlotFine;  // integers, foreign pointers, nil, freed slots, and
+                       // pinned objects with nothing in them to follow
   if (UNLIKELY(IsReferenceType(target->type)))
     return kSlotReference;
   return target->pinned ? kSlotPinned : kSlotUnpinned;
@@ -101,23 +103,19 @@ ALWAYS_INLINE bool WalkObjectSlots(const ObjectInfo &obj, uptr lo, uptr hi,
   uptr last = (hi - 1 - obj.base) / size;
   for (uptr e = first; e <= last; e++) {
     uptr ebase = obj.base + e * size;
-    uptr words = ptrwords;
-    for (uptr b = 0; b * 8 < words; b++) {
-      u8 bits = mask[b];
-      while (bits) {
-        uptr w = b * 8 + LeastSignificantSetBitIndex(bits);
-        bits &= bits - 1;
-        if (w >= words)
-          break;
-        uptr a = ebase + w * kWord;
-        if (a < lo)
-          continue;
-        if (a + kWord > hi)
-          return true;
+    // The element's words that lie whole in [lo, hi), clipped to its ptrdata.
+    uptr w = lo > ebase ? (lo - ebase + kWord - 1) / kWord : 0;
+    uptr end = Min((hi - ebase) / kWord, ptrwords);
+    while (w < end) {
+      uptr byte_end = Min(RoundDownTo(w, 8) + 8, end);  // this mask byte's part
+      u32 bits = (mask[w / 8] >> (w % 8)) & ((1u << (byte_end - w)) - 1);
+      for (; bits; bits &= bits - 1) {
+        uptr a = ebase + (w + LeastSignificantSetBitIndex(bits)) * kWord;
         DCHECK(IsPointerSlot(obj, (a - obj.base) / kWord));
         if (!visit(a))
           return false;
       }
+      w = byte_end;
     }
   }
   return true;

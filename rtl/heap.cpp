@@ -231,6 +231,22 @@ bool FindObject(uptr addr, ObjectInfo *info) {
   return true;
 }
 
+bool IsPinnedPointerFreeObject(uptr addr) {
+  Span *s = SpanOf(addr);
+  if (!s)
+    return false;
+  uptr index = s->SlotIndex(addr);
+  if (index >= s->nelems ||
+      !(atomic_load(&s->pin_bits[index / 64], memory_order_acquire) >> (index % 64) & 1))
+    return false;
+  const cgosan_type *t = s->meta[index].type;
+  if (!t || t->ptrdata || (t->flags & CGOSAN_TYPE_REFERENCE))
+    return false;
+  uptr size = t->size * s->Count(index);
+  uptr offset = addr - s->SlotBase(index);
+  return offset < size || (size == 0 && offset == 0);
+}
+
 void SetObjectPinned(uptr base, bool pinned) {
   Span *s = SpanOf(base);
   CHECK(s);

@@ -42,6 +42,13 @@ bool IsRootSlot(uptr addr);
 // padding of its size class).
 bool FindObject(uptr addr, ObjectInfo *info);
 
+// True when addr points into a live object that is pinned, holds no
+// pointers and is not a reference: what a pointer check may pass without
+// looking further. A pointer check asks this of every managed slot value
+// first, so it reads only the pin bit and the type (the pin bit stands for
+// the alloc bit: a pinned object is a root, never freed or in quarantine).
+bool IsPinnedPointerFreeObject(uptr addr);
+
 // Sets or clears the pinned bit of the live object at base (pinner.cpp, on
 // an object's first pin and last unpin).
 void SetObjectPinned(uptr base, bool pinned);
