@@ -24,7 +24,7 @@ atomic_uintptr_t *page_map;
 Mutex heap_mu;
 static uptr arena_used;               // bytes handed out by the bump pointer
 static Span *free_runs;               // freed runs of pages (Span with nelems 0)
-static Span *partial[kNumSizeClasses];  // spans with free slots, not cached
+static Span *partial[kNumSpanClasses];  // spans with free slots, not cached
 static Span *all_spans;               // every span in use (linked by next_all)
 
 // Go's size classes up to 32 KiB (runtime/sizeclasses.go).
@@ -109,12 +109,14 @@ static uptr AllocPages(uptr npages) {
   return start;
 }
 
-static Span *NewSpan(uptr start, uptr npages, uptr elem_size, u32 size_class) {
+static Span *NewSpan(uptr start, uptr npages, uptr elem_size, u32 size_class,
+                     bool noscan) {
   Span *s = static_cast<Span *>(InternalCalloc(1, sizeof(Span)));
   s->start = start;
   s->npages = npages;
   s->elem_size = elem_size;
   s->size_class = size_class;
+  s->noscan = noscan;
   s->nelems = size_class ? npages * kPageSize / elem_size : 1;
   s->div_mul = size_class ? static_cast<u32>(~0u / elem_size + 1) : 0;
   uptr words = (s->nelems + 63) / 64;
@@ -142,15 +144,19 @@ static bool HasFreeSlot(const Span *s) {
   return CountAllocated(s) < s->nelems;
 }
 
-Span *AllocSmallSpan(u32 size_class) {
+static u32 SpanClassOf(const Span *s) { return SpanClassOf(s->size_class, s->noscan); }
+
+Span *AllocSmallSpan(u32 span_class) {
+  u32 size_class = span_class / 2;
   Lock l(&heap_mu);
-  Span *s = partial[size_class];
+  Span *s = partial[span_class];
   if (s) {
-    partial[size_class] = s->next;
+    partial[span_class] = s->next;
     NoteAllocated(s->elem_size * (s->nelems - CountAllocated(s)));
   } else {
     uptr npages = class_pages[size_class];
-    s = NewSpan(AllocPages(npages), npages, kClassSizes[size_class], size_class);
+    s = NewSpan(AllocPages(npages), npages, kClassSizes[size_class], size_class,
+                span_class % 2);
     NoteAllocated(npages * kPageSize);
   }
   s->next = nullptr;
@@ -163,8 +169,8 @@ Span *AllocSmallSpan(u32 size_class) {
 void ReturnCachedSpan(Span *span) {
   Lock l(&heap_mu);
   span->cached = false;
-  span->next = partial[span->size_class];
-  partial[span->size_class] = span;
+  span->next = partial[SpanClassOf(span)];
+  partial[SpanClassOf(span)] = span;
 }
 
 static void FreeSpanLocked(Span *s) {
@@ -184,7 +190,7 @@ static void FreeSpanLocked(Span *s) {
 }
 
 void SweepAllSpans(void (*fn)(Span *span, void *arg), void *arg) {
-  for (u32 c = 0; c < kNumSizeClasses; c++) partial[c] = nullptr;
+  for (u32 c = 0; c < kNumSpanClasses; c++) partial[c] = nullptr;
   for (Span **link = &all_spans; *link;) {
     Span *s = *link;
     fn(s, arg);
@@ -194,18 +200,18 @@ void SweepAllSpans(void (*fn)(Span *span, void *arg), void *arg) {
       continue;
     }
     if (s->size_class && !s->cached && HasFreeSlot(s)) {
-      s->next = partial[s->size_class];
-      partial[s->size_class] = s;
+      s->next = partial[SpanClassOf(s)];
+      partial[SpanClassOf(s)] = s;
     }
     link = &s->next_all;
   }
 }
 
-Span *AllocLargeSpan(uptr size) {
+Span *AllocLargeSpan(uptr size, bool noscan) {
   uptr npages = RoundUpTo(size, kPageSize) >> kPageShift;
   NoteAllocated(npages * kPageSize);
   Lock l(&heap_mu);
-  return NewSpan(AllocPages(npages), npages, size, 0);
+  return NewSpan(AllocPages(npages), npages, size, 0, noscan);
 }
 
 bool FindObject(uptr addr, ObjectInfo *info) {
@@ -233,18 +239,13 @@ bool FindObject(uptr addr, ObjectInfo *info) {
 
 bool IsPinnedPointerFreeObject(uptr addr) {
   Span *s = SpanOf(addr);
-  if (!s)
+  if (!s || !s->noscan)
     return false;
   uptr index = s->SlotIndex(addr);
-  if (index >= s->nelems ||
-      !(atomic_load(&s->pin_bits[index / 64], memory_order_acquire) >> (index % 64) & 1))
-    return false;
-  const cgosan_type *t = s->meta[index].type;
-  if (!t || t->ptrdata || (t->flags & CGOSAN_TYPE_REFERENCE))
-    return false;
-  uptr size = t->size * s->Count(index);
-  uptr offset = addr - s->SlotBase(index);
-  return offset < size || (size == 0 && offset == 0);
+  // A pointer into the padding past a pinned object is no object at all:
+  // fine too, so the object's size is not read.
+  return index < s->nelems &&
+         (atomic_load(&s->pin_bits[index / 64], memory_order_acquire) >> (index % 64) & 1);
 }
 
 void SetObjectPinned(uptr base, bool pinned) {

@@ -42,11 +42,12 @@ bool IsRootSlot(uptr addr);
 // padding of its size class).
 bool FindObject(uptr addr, ObjectInfo *info);
 
-// True when addr points into a live object that is pinned, holds no
-// pointers and is not a reference: what a pointer check may pass without
-// looking further. A pointer check asks this of every managed slot value
-// first, so it reads only the pin bit and the type (the pin bit stands for
-// the alloc bit: a pinned object is a root, never freed or in quarantine).
+// True when addr points into a pinned object that holds no pointers and is
+// not a reference (or into the padding after one, which is no object): what
+// a pointer check may pass without looking further. A pointer check asks this
+// of every managed slot value first, so it reads the span and its pin bit
+// only: such objects have spans of their own (Go's noscan span classes), and
+// the pin bit stands for the alloc bit (a pinned object is a root).
 bool IsPinnedPointerFreeObject(uptr addr);
 
 // Sets or clears the pinned bit of the live object at base (pinner.cpp, on

@@ -78,8 +78,8 @@ static void *Zeroed(Span *s, uptr index, uptr slot_size, const cgosan_type *t,
 }
 
 // Takes a free slot of class c from cache; the slot is not yet published.
-static uptr TakeSlot(HeapCache *cache, u32 c, Span **span_out) {
-  Span *s = cache->spans[c];
+static uptr TakeSlot(HeapCache *cache, u32 span_class, Span **span_out) {
+  Span *s = cache->spans[span_class];
   for (;;) {
     if (s) {
       uptr index = TakeNextFreeSlot(s);
@@ -89,7 +89,7 @@ static uptr TakeSlot(HeapCache *cache, u32 c, Span **span_out) {
       }
       s->cached = false;  // full: it rejoins a list when a collection frees a slot
     }
-    s = cache->spans[c] = AllocSmallSpan(c);
+    s = cache->spans[span_class] = AllocSmallSpan(span_class);
   }
 }
 
@@ -103,7 +103,7 @@ void FlushHeapCache(M *m) {
   HeapCache *cache = m->heap_cache;
   if (!cache)
     return;
-  for (u32 c = 1; c < kNumSizeClasses; c++) {
+  for (u32 c = 0; c < kNumSpanClasses; c++) {
     Span *s = cache->spans[c];
     cache->spans[c] = nullptr;
     if (s && s->cached)
@@ -131,19 +131,20 @@ void *HeapAlloc(const cgosan_type *t, uptr count, uptr entry_frame) {
     Safepoint(g);
   HeapCache *cache = on_g ? OwnCache(m) : nullptr;
   u32 stack = AllocStackId(entry_frame, on_g ? g : nullptr, cache);
-  u32 c = SizeClassOf(slot_size);
+  u32 size_class = SizeClassOf(slot_size);
+  bool noscan = IsNoScan(t);
   Span *s;
   uptr index;
-  if (c == 0) {
-    s = AllocLargeSpan(slot_size);
+  if (size_class == 0) {
+    s = AllocLargeSpan(slot_size, noscan);
     index = 0;
   } else if (cache) {
-    index = TakeSlot(cache, c, &s);
+    index = TakeSlot(cache, SpanClassOf(size_class, noscan), &s);
   } else {
     // Off a G the slot is published under the lock, so the collector (which
     // holds it) never sees a half-made object.
     Lock l(&shared_cache_mu);
-    index = TakeSlot(&shared_cache, c, &s);
+    index = TakeSlot(&shared_cache, SpanClassOf(size_class, noscan), &s);
     return Zeroed(s, index, slot_size, t, count, stack);
   }
   return Zeroed(s, index, slot_size, t, count, stack);

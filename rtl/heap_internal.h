@@ -13,6 +13,16 @@ constexpr uptr kPageSize = 1ull << kPageShift;
 constexpr uptr kMaxSmallSize = 32 << 10;
 constexpr uptr kNumSizeClasses = 68;  // Go's 67 classes; class 0 is "large"
 
+// Go's span classes: each size class has spans for objects that may hold
+// pointers and spans for those that cannot ("noscan": no pointer slots and not
+// a reference), so a pointer check learns from the span alone that a pinned
+// target has nothing in it to follow.
+constexpr uptr kNumSpanClasses = 2 * kNumSizeClasses;
+inline bool IsNoScan(const cgosan_type *t) {
+  return (!t->ptrmask || !t->ptrdata) && !(t->flags & CGOSAN_TYPE_REFERENCE);
+}
+inline u32 SpanClassOf(u32 size_class, bool noscan) { return size_class * 2 + noscan; }
+
 // Per-object facts kept beside the object, not in it: 16 bytes a slot. A
 // small object's element count fits 32 bits (its size is at most 32 KiB);
 // a large object's count lives in its span.
@@ -27,6 +37,7 @@ struct Span {
   uptr npages;
   uptr elem_size;  // bytes per slot (the whole object for a large span)
   u32 size_class;  // 0 for a large span
+  bool noscan;     // every object in it is noscan (IsNoScan of its type)
   u32 nelems;
   u32 free_index;  // while cached: slots below it are taken (or were not free)
   u32 div_mul;     // ceil(2^32 / elem_size) for a small span (Go's divMul)
@@ -96,14 +107,14 @@ uptr ClassSize(u32 size_class);
 // Spans (heap.cpp). Under the heap lock unless said otherwise.
 // heap_mu is taken inside; LockHeap holds it for the collector.
 extern Mutex heap_mu;
-Span *AllocSmallSpan(u32 size_class);  // a span with free slots, marked cached
+Span *AllocSmallSpan(u32 span_class);  // a span with free slots, marked cached
 void ReturnCachedSpan(Span *span);     // an M's cache gives a span back
-Span *AllocLargeSpan(uptr size);
+Span *AllocLargeSpan(uptr size, bool noscan);
 
 // Per-M allocation cache (heap_alloc.cpp), with the M's cache of recent
 // allocation-site stacks (alloc_stack.cpp).
 struct HeapCache {
-  Span *spans[kNumSizeClasses];
+  Span *spans[kNumSpanClasses];  // by SpanClassOf; the large classes unused
   StackIdCache stacks;
 };
 

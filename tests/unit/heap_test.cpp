@@ -134,6 +134,36 @@ TEST(Heap, ManyThreadsGetDistinctObjects) {
     }
 }
 
+// Pointer-free objects live in spans of their own (Go's noscan span
+// classes), so a pinned one is recognised from its span and pin bit alone;
+// an object of the same size with a pointer slot, or a reference, is not.
+TEST(Heap, PinnedPointerFreeObjectIsKnownFromItsSpan) {
+  const cgosan_type reference = {"map[int]int", 16, 0, nullptr, CGOSAN_TYPE_REFERENCE};
+  RunAsG([&] {
+    auto *plain = static_cast<char *>(cgosan_new(&kNodeNoPtr));
+    auto *with_pointer = static_cast<char *>(cgosan_new(&kNode));
+    auto *ref = static_cast<char *>(cgosan_new(&reference));
+    auto *one_byte = static_cast<char *>(cgosan_new(&kByte));
+    auto pinned_pointer_free = [](const void *p) {
+      return __cgosan::IsPinnedPointerFreeObject(reinterpret_cast<uintptr_t>(p));
+    };
+    EXPECT_FALSE(pinned_pointer_free(plain)) << "not pinned yet";
+    cgosan_pinner *pinner = cgosan_pinner_new();
+    for (char *p : {plain, with_pointer, ref, one_byte}) cgosan_pin(pinner, p);
+    EXPECT_TRUE(pinned_pointer_free(plain));
+    EXPECT_TRUE(pinned_pointer_free(plain + 15)) << "an interior pointer";
+    EXPECT_FALSE(pinned_pointer_free(with_pointer)) << "it has a pointer slot to follow";
+    EXPECT_FALSE(pinned_pointer_free(ref)) << "a reference is never fine";
+    // One past a 1-byte object is its class's padding: no object, so fine too.
+    EXPECT_TRUE(pinned_pointer_free(one_byte + 1));
+    int local = 0;
+    EXPECT_FALSE(pinned_pointer_free(&local));
+    cgosan_unpin(pinner);
+    EXPECT_FALSE(pinned_pointer_free(plain)) << "unpinned";
+    cgosan_pinner_free(pinner);
+  });
+}
+
 // --- The collector --------------------------------------------------------
 
 bool IsPoisoned(const void *p, size_t n) {
