@@ -27,16 +27,10 @@ static StaticSpinMutex roots_mu;
 static void ***roots;  // registered root slots (guarded by roots_mu)
 static uptr roots_len, roots_cap;
 
-// Takes the next free slot of the cached span s at or above free_index;
-// nelems if there is none. The fast path is Go's nextFreeFast.
+// Takes the next free slot of the cached span s at or above free_index, from
+// the alloc bits (s->free_cache is empty); nelems if there is none. Refills
+// free_cache with the rest of that bitmap word.
 static uptr TakeNextFreeSlot(Span *s) {
-  if (LIKELY(s->free_cache)) {
-    uptr skip = LeastSignificantSetBitIndex(s->free_cache);
-    uptr index = s->free_index + skip;
-    s->free_cache = (s->free_cache >> skip) >> 1;  // skip + 1 may be 64
-    s->free_index = static_cast<u32>(index + 1);
-    return index;
-  }
   for (uptr i = s->free_index; i < s->nelems;) {
     uptr w = i / 64;
     u64 free = ~atomic_load(&s->alloc_bits[w], memory_order_relaxed);
@@ -77,8 +71,25 @@ static void *Zeroed(Span *s, uptr index, uptr slot_size, const cgosan_type *t,
   return p;
 }
 
-// Takes a free slot of class c from cache; the slot is not yet published.
-static uptr TakeSlot(HeapCache *cache, u32 span_class, Span **span_out) {
+// Takes a free slot of the span class from cache; the slot is not yet
+// published. The fast path (Go's nextFreeFast) is inline.
+static NOINLINE uptr TakeSlotSlow(HeapCache *cache, u32 span_class, Span **span_out);
+
+static ALWAYS_INLINE uptr TakeSlot(HeapCache *cache, u32 span_class,
+                                   Span **span_out) {
+  Span *s = cache->spans[span_class];
+  if (LIKELY(s && s->free_cache)) {
+    uptr skip = LeastSignificantSetBitIndex(s->free_cache);
+    uptr index = s->free_index + skip;
+    s->free_cache = (s->free_cache >> skip) >> 1;  // skip + 1 may be 64
+    s->free_index = static_cast<u32>(index + 1);
+    *span_out = s;
+    return index;
+  }
+  return TakeSlotSlow(cache, span_class, span_out);
+}
+
+static uptr TakeSlotSlow(HeapCache *cache, u32 span_class, Span **span_out) {
   Span *s = cache->spans[span_class];
   for (;;) {
     if (s) {
