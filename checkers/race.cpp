@@ -35,10 +35,25 @@
 #include "heap.h"
 #include "hooks.h"
 
+// Everything, until InitializeRace knows the mode (race.h).
+__sanitizer::uptr __cgosan_race_tracked[2] = {0, ~static_cast<__sanitizer::uptr>(0)};
+
 namespace __cgosan {
 
 atomic_uint32_t race_mode;
 static StaticSpinMutex race_init_mu;
+
+// Set once, from the load-time constructor, before the program starts its
+// threads. Instrumented code reads the two words with plain loads, in any
+// order: an access racing with this store could pair old and new words and
+// skip its call (go unrecorded), never record a wrong access.
+static void SetTrackedRange(RaceMode m) {
+  bool tracked = m != kRaceOff;
+  __atomic_store_n(&__cgosan_race_tracked[0], tracked ? arena_start : 0,
+                   __ATOMIC_RELAXED);
+  __atomic_store_n(&__cgosan_race_tracked[1], tracked ? kArenaSize : 0,
+                   __ATOMIC_RELEASE);
+}
 
 RaceMode InitializeRace() {
   EnsureInitialized();
@@ -55,6 +70,7 @@ RaceMode InitializeRace() {
   if (m != kRaceOff)
     hooks.object_died = RaceObjectDied;
   // precise needs no hook: same-G crossings are program order on one thread.
+  SetTrackedRange(m);
   atomic_store(&race_mode, m, memory_order_release);
   return m;
 }
@@ -144,7 +160,9 @@ void cgosan_race_write_range(const void *p, size_t n, const char *where) {
 }
 
 // The clang pass's entry points (-cgosan-race): one per load or store of the
-// instrumented code, so the "not managed" exit comes first.
+// instrumented code that __cgosan_race_tracked admits (or of code built
+// before that guard, or written by hand), so the "not managed" exit comes
+// first.
 #define CGOSAN_RACE_SIZED_ACCESS(size)                           \
   SANITIZER_INTERFACE_ATTRIBUTE                                  \
   void __cgosan_race_read##size(const void *p) {                 \

@@ -25,6 +25,22 @@
 #include "report.h"
 #include "sanitizer_common/sanitizer_allocator_internal.h"
 
+// The addresses whose accesses the race checker records from pass-built
+// code: {lo, size}. The clang pass (-cgosan-race) tests each access before
+// it calls an entry: __cgosan_race_writeN(p) runs only if p - lo < size
+// (unsigned), so race=off and memory that is not managed cost two loads, a
+// subtract, a compare and a branch. InitializeRace sets it once, after the
+// flags: {0, 0} for race=off, {arena_start, kArenaSize} for go and precise
+// (only managed memory reaches the shadow from the pass). Until then it is
+// {0, ~0}: every access calls its entry, whose first call initialises the
+// checker, so code that runs before the load-time constructor loses nothing.
+// Instrumented code reads it with plain loads, as ASan's code reads
+// __asan_shadow_memory_dynamic_address. The entries keep their own checks:
+// hand-written callers and binaries built before the guard call them
+// unguarded. Exported with the entries (rtl/cgosan.map, __cgosan_race_*).
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE __sanitizer::uptr
+    __cgosan_race_tracked[2];
+
 namespace __cgosan {
 
 enum RaceMode : u32 {
@@ -34,7 +50,8 @@ enum RaceMode : u32 {
   kRacePrecise = 3,
 };
 extern atomic_uint32_t race_mode;
-// Reads the race flag and installs the hooks; once. Returns the mode.
+// Reads the race flag, installs the hooks and sets __cgosan_race_tracked;
+// once. Returns the mode.
 RaceMode InitializeRace();
 ALWAYS_INLINE RaceMode RaceModeNow() {
   u32 mode = atomic_load(&race_mode, memory_order_acquire);

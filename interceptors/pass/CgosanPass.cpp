@@ -27,8 +27,11 @@
 //    annotated foreign alike), a __cgosan_race_read/write call before each
 //    load, store and memcpy/memset that may touch shared memory, and
 //    cgosan_release / cgosan_acquire around atomics that synchronise
-//    (RaceAccesses.cpp). That part runs last in the optimisation pipeline,
-//    not first: see RaceAccesses.cpp.
+//    (RaceAccesses.cpp), each read/write call behind an inline test of the
+//    range the runtime tracks, and one range before a loop instead of a
+//    call per iteration where the loop allows (RaceLoops.cpp). That part
+//    runs last in the optimisation pipeline, not first: see
+//    RaceAccesses.cpp.
 // New instructions carry the original instruction's debug location, so a
 // report's frame #0 is the user's line.
 //

@@ -6,11 +6,14 @@
 //   rewriteForeignCall  one call to a foreign function -> a checked cgocall
 //   instrumentStores    cgocheck=2: one function's pointer stores and copies
 //   CgosanRacePass      -cgosan-race: loads, stores and atomics (RaceAccesses.cpp)
+//   loopAccessRanges    -cgosan-race: a loop's walk over memory, recorded
+//                       once before the loop (RaceLoops.cpp)
 //   PrivateSlots, isConstantGlobal, isTrampoline
 //                       memory and code no other thread can share
 #ifndef CGOSAN_INTERCEPTORS_PASS_CGOSANPASS_H
 #define CGOSAN_INTERCEPTORS_PASS_CGOSANPASS_H
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
@@ -30,6 +33,7 @@ class AllocaInst;
 class CallBase;
 class Function;
 class GlobalVariable;
+class Instruction;
 class Module;
 class OptimizationRemarkEmitter;
 class Value;
@@ -53,6 +57,23 @@ class CgosanRacePass : public llvm::PassInfoMixin<CgosanRacePass> {
   llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &);
   static bool isRequired() { return true; }
 };
+
+// All the bytes a load or store touches over its loop's iterations,
+// [lowest, lowest + bytes), computed in the loop's preheader before
+// `record_before`, its terminator.
+struct LoopAccessRange {
+  llvm::Instruction *record_before;
+  llvm::Value *lowest;
+  llvm::Value *bytes;
+};
+
+// The loads and stores among `accesses` (plain ones, of F) that their loop
+// repeats over consecutive bytes, with no synchronisation inside the loop,
+// each with its range (RaceLoops.cpp says exactly which). Call it before
+// changing F's control flow: it asks F's loop and SCEV analyses.
+llvm::DenseMap<llvm::Instruction *, LoopAccessRange> loopAccessRanges(
+    llvm::Function &F, llvm::FunctionAnalysisManager &FAM,
+    llvm::ArrayRef<llvm::Instruction *> accesses);
 
 // The names given by -cgosan-foreign and -cgosan-foreign-list. An exact name
 // matches itself; a glob (`*`, `?`, `[...]`) matches any name except the C

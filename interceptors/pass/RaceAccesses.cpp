@@ -17,6 +17,15 @@
 //   atomicrmw, cmpxchg                 -> cgosan_release(p) before if the
 //     ordering releases, cgosan_acquire(p) after if it acquires (cmpxchg:
 //     its success ordering)
+//   a load/store its loop repeats over consecutive bytes, the loop free of
+//   synchronisation                    -> one read/write_range(lowest, bytes)
+//     in the loop's preheader, nothing in the loop (RaceLoops.cpp)
+// Every read/write call is guarded: it runs, from a block of its own marked
+// unlikely, only when the address is in the range the runtime tracks,
+//   if ((uintptr_t)p - __cgosan_race_tracked[0] < __cgosan_race_tracked[1])
+// ({0, 0} with race=off, the managed arena otherwise: checkers/race.h), so
+// the register allocator spills around the call only on that path. The
+// acquire/release calls are edges, taken whatever the address: unguarded.
 // Atomics never race, so they are not recorded as accesses; monotonic ones
 // carry no order and get nothing. Volatile accesses are plain accesses
 // (volatile orders nothing between threads). Sizes are store sizes, whatever
@@ -49,9 +58,11 @@
 // the runtime walks them to capture an access's stack, and C built at -O2
 // would otherwise give one-frame stacks. It loses the memory() and nosync
 // attributes inferred before the runtime calls were added.
-// Cost: one call per remaining access, which returns at once when race=off
-// (bench/pass_race_bench.cpp) and at a range compare for memory that is not
-// managed; a managed access updates the shadow and captures a stack.
+// Cost: per remaining access, two loads, a subtract, a compare and a branch
+// when race=off or the memory is not managed (bench/pass_race_bench.cpp); a
+// call for a managed access, which updates the shadow and captures a stack.
+// A loop RaceLoops.cpp recognises pays that once per entry, not per
+// iteration.
 #include "CgosanPass.h"
 
 #include "llvm/Analysis/ValueTracking.h"
@@ -59,8 +70,10 @@
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/MDBuilder.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/AtomicOrdering.h"
+#include "llvm/Transforms/Utils/BasicBlockUtils.h"
 
 using namespace llvm;
 
@@ -72,13 +85,13 @@ constexpr unsigned kSizedEntries = 5;
 
 enum AccessKind { kRead, kWrite };
 
-// The runtime entry points, declared once per module.
+// The runtime entry points and the range it tracks, declared once per module.
 struct RaceRuntime {
-  explicit RaceRuntime(Module &M) {
+  explicit RaceRuntime(Module &M)
+      : size_ty(M.getDataLayout().getIntPtrType(M.getContext())) {
     LLVMContext &ctx = M.getContext();
     Type *ptr = PointerType::getUnqual(ctx);
     Type *void_ty = Type::getVoidTy(ctx);
-    Type *size_ty = M.getDataLayout().getIntPtrType(ctx);
     AttributeList no_unwind =
         AttributeList().addFnAttribute(ctx, Attribute::NoUnwind);
     const char *const prefixes[] = {"__cgosan_race_read", "__cgosan_race_write"};
@@ -91,11 +104,19 @@ struct RaceRuntime {
     }
     acquire = M.getOrInsertFunction("cgosan_acquire", no_unwind, void_ty, ptr);
     release = M.getOrInsertFunction("cgosan_release", no_unwind, void_ty, ptr);
+    // uptr __cgosan_race_tracked[2] = {lo, size} (checkers/race.h)
+    Type *tracked_ty = ArrayType::get(size_ty, 2);
+    tracked_lo = M.getOrInsertGlobal("__cgosan_race_tracked", tracked_ty);
+    tracked_size = ConstantExpr::getInBoundsGetElementPtr(
+        tracked_ty, tracked_lo,
+        ArrayRef<Constant *>{ConstantInt::get(size_ty, 0), ConstantInt::get(size_ty, 1)});
   }
 
+  IntegerType *size_ty;                    // uptr, size_t
   FunctionCallee sized[2][kSizedEntries];  // [kind][log2 bytes]
   FunctionCallee range[2];                 // [kind]
   FunctionCallee acquire, release;
+  Constant *tracked_lo, *tracked_size;     // &__cgosan_race_tracked[0], [1]
 };
 
 bool isVtableLoad(const Instruction &I) {
@@ -142,44 +163,86 @@ struct BuilderAt : IRBuilder<> {
   }
 };
 
+AccessKind kindOf(const Instruction &I) { return isa<StoreInst>(I) ? kWrite : kRead; }
+
 class RaceInstrumenter {
  public:
-  RaceInstrumenter(Function &F, RaceRuntime &runtime)
-      : F_(F), runtime_(runtime), DL_(F.getDataLayout()), shared_(F) {}
+  RaceInstrumenter(Function &F, RaceRuntime &runtime, FunctionAnalysisManager &FAM)
+      : F_(F), runtime_(runtime), FAM_(FAM), DL_(F.getDataLayout()), shared_(F) {}
 
   void run() {
-    std::vector<Instruction *> work;
-    for (Instruction &I : instructions(F_))
-      if (!I.hasMetadata(LLVMContext::MD_nosanitize) &&
-          (isa<LoadInst>(I) || isa<StoreInst>(I) || isa<AtomicRMWInst>(I) ||
-           isa<AtomicCmpXchgInst>(I) || isa<MemIntrinsic>(I)))
-        work.push_back(&I);
-    for (Instruction *I : work) {
-      if (I->isAtomic())
-        synchronise(*I);
-      else if (auto *mem = dyn_cast<MemIntrinsic>(I))
-        recordRanges(*mem);
+    std::vector<Instruction *> accesses, atomics;
+    std::vector<MemIntrinsic *> copies;
+    for (Instruction &I : instructions(F_)) {
+      if (I.hasMetadata(LLVMContext::MD_nosanitize))
+        continue;
+      bool load_or_store = isa<LoadInst>(I) || isa<StoreInst>(I);
+      if (load_or_store && !I.isAtomic()) {
+        if (!isVtableLoad(I) && shared_.mayBeShared(getLoadStorePointerOperand(&I)))
+          accesses.push_back(&I);
+      } else if (load_or_store || isa<AtomicRMWInst>(I) || isa<AtomicCmpXchgInst>(I)) {
+        atomics.push_back(&I);
+      } else if (auto *mem = dyn_cast<MemIntrinsic>(&I)) {
+        copies.push_back(mem);
+      }
+    }
+    // Asked before the first guard splits a block: the loop analyses
+    // describe the function as the optimizer left it.
+    DenseMap<Instruction *, LoopAccessRange> loop_ranges =
+        loopAccessRanges(F_, FAM_, accesses);
+    for (Instruction *I : accesses) {
+      auto range = loop_ranges.find(I);
+      if (range != loop_ranges.end())
+        recordLoopRange(*I, range->second);
       else
         recordAccess(*I);
     }
+    for (MemIntrinsic *mem : copies)
+      recordRanges(*mem);
+    for (Instruction *I : atomics)
+      synchronise(*I);
   }
 
  private:
-  // A plain load or store.
+  // Calls `entry` with `args` (the address first) before `where`, at the
+  // debug location of `origin`, from a block of its own, marked unlikely,
+  // that runs only when the address is in the range the runtime tracks
+  // (__cgosan_race_tracked).
+  void callIfTracked(Instruction *where, const Instruction &origin,
+                     FunctionCallee entry, ArrayRef<Value *> args) {
+    BuilderAt B(where, origin);
+    LoadInst *lo = B.CreateLoad(runtime_.size_ty, runtime_.tracked_lo);
+    LoadInst *size = B.CreateLoad(runtime_.size_ty, runtime_.tracked_size);
+    // The runtime's own memory: no instrumentation (TSan's included) records it.
+    MDNode *no_sanitize = MDNode::get(F_.getContext(), {});
+    lo->setMetadata(LLVMContext::MD_nosanitize, no_sanitize);
+    size->setMetadata(LLVMContext::MD_nosanitize, no_sanitize);
+    Value *offset = B.CreateSub(B.CreatePtrToInt(args[0], runtime_.size_ty), lo);
+    Instruction *tracked = SplitBlockAndInsertIfThen(
+        B.CreateICmpULT(offset, size), where, /*Unreachable=*/false,
+        MDBuilder(F_.getContext()).createUnlikelyBranchWeights());
+    BuilderAt(tracked, origin).CreateCall(entry, args);
+  }
+
+  // A plain load or store that may be shared.
   void recordAccess(Instruction &I) {
     Value *address = getLoadStorePointerOperand(&I);
-    if (isVtableLoad(I) || !shared_.mayBeShared(address))
-      return;
-    AccessKind kind = isa<StoreInst>(I) ? kWrite : kRead;
     TypeSize size = DL_.getTypeStoreSize(getLoadStoreType(&I));
-    BuilderAt B(&I, I);
     if (!size.isScalable() && isPowerOf2_64(size.getFixedValue()) &&
         Log2_64(size.getFixedValue()) < kSizedEntries) {
-      B.CreateCall(runtime_.sized[kind][Log2_64(size.getFixedValue())], {address});
+      callIfTracked(&I, I, runtime_.sized[kindOf(I)][Log2_64(size.getFixedValue())],
+                    {address});
       return;
     }
-    B.CreateCall(runtime_.range[kind],
-                 {address, B.CreateTypeSize(DL_.getIntPtrType(I.getContext()), size)});
+    Value *length = BuilderAt(&I, I).CreateTypeSize(runtime_.size_ty, size);
+    callIfTracked(&I, I, runtime_.range[kindOf(I)], {address, length});
+  }
+
+  // A load or store its loop repeats over consecutive bytes: every
+  // iteration's bytes at once, before the loop (RaceLoops.cpp).
+  void recordLoopRange(Instruction &I, const LoopAccessRange &range) {
+    callIfTracked(range.record_before, I, runtime_.range[kindOf(I)],
+                  {range.lowest, range.bytes});
   }
 
   // memcpy/memmove read their source and write their destination; memset
@@ -193,12 +256,11 @@ class RaceInstrumenter {
     Value *dest = shared_.mayBeShared(mem.getRawDest()) ? mem.getRawDest() : nullptr;
     if (!source && !dest)
       return;
-    BuilderAt B(&mem, mem);
-    Value *length = B.CreateZExtOrTrunc(mem.getLength(), DL_.getIntPtrType(mem.getContext()));
+    Value *length = BuilderAt(&mem, mem).CreateZExtOrTrunc(mem.getLength(), runtime_.size_ty);
     if (source)
-      B.CreateCall(runtime_.range[kRead], {source, length});
+      callIfTracked(&mem, mem, runtime_.range[kRead], {source, length});
     if (dest)
-      B.CreateCall(runtime_.range[kWrite], {dest, length});
+      callIfTracked(&mem, mem, runtime_.range[kWrite], {dest, length});
   }
 
   // An atomic: a release before it and an acquire after it, as its
@@ -239,6 +301,7 @@ class RaceInstrumenter {
 
   Function &F_;
   RaceRuntime &runtime_;
+  FunctionAnalysisManager &FAM_;
   const DataLayout &DL_;
   SharedMemory shared_;
 };
@@ -251,7 +314,7 @@ bool isInstrumentable(const Function &F) {
 
 }  // namespace
 
-PreservedAnalyses CgosanRacePass::run(Module &M, ModuleAnalysisManager &) {
+PreservedAnalyses CgosanRacePass::run(Module &M, ModuleAnalysisManager &MAM) {
   std::vector<Function *> functions;
   for (Function &F : M)
     if (isInstrumentable(F))
@@ -259,8 +322,10 @@ PreservedAnalyses CgosanRacePass::run(Module &M, ModuleAnalysisManager &) {
   if (functions.empty())
     return PreservedAnalyses::all();
   RaceRuntime runtime(M);  // declares the entry points: the module changes
+  FunctionAnalysisManager &FAM =
+      MAM.getResult<FunctionAnalysisManagerModuleProxy>(M).getManager();
   for (Function *F : functions) {
-    RaceInstrumenter(*F, runtime).run();
+    RaceInstrumenter(*F, runtime, FAM).run();
     // The runtime captures each new access's stack by walking frame
     // pointers: keep them, whatever -O2 would do (as -fsanitize=thread
     // users are told to).

@@ -5,8 +5,10 @@
 // Atomics are not recorded: an acquiring one is followed by cgosan_acquire,
 // a releasing one preceded by cgosan_release, for every ordering as
 // RaceAccesses.cpp maps it; relaxed atomics and fences get nothing.
-// Which functions get this: ir_race_functions.cpp; nothing of it without
-// the flag: ir_race_off.c.
+// Each read/write call sits in a block of its own that falls through to
+// its access: the guard on the tracked range (ir_race_guard.c). Which
+// functions get this: ir_race_functions.cpp; loops recorded before they
+// run: ir_race_loops.c; nothing of it without the flag: ir_race_off.c.
 //
 // FLAGS: -mllvm -cgosan-race
 #include <string.h>
@@ -27,39 +29,71 @@ void each_size(char *c, short *s, int *i, long *l, __int128 *q, v4i *v4,
 }
 // CHECK-LABEL: define {{.*}} @each_size(
 // CHECK:      call void @__cgosan_race_read1(ptr %[[C0:[^)]+]]){{( #[0-9]+)?}}, !dbg ![[C_READ:[0-9]+]]
+// CHECK-NEXT: br label %[[JOIN:[0-9]+]]
+// CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: load i8, ptr %[[C0]]
 // CHECK:      call void @__cgosan_race_write1(ptr %[[C1:[^)]+]]){{( #[0-9]+)?}}, !dbg ![[C_WRITE:[0-9]+]]
+// CHECK-NEXT: br label %[[JOIN:[0-9]+]]
+// CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: store i8 %{{.+}}, ptr %[[C1]]
 // CHECK:      call void @__cgosan_race_read2(ptr %[[S0:[^)]+]])
+// CHECK-NEXT: br label %[[JOIN:[0-9]+]]
+// CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: load i16, ptr %[[S0]]
 // CHECK:      call void @__cgosan_race_write2(ptr %[[S1:[^)]+]])
+// CHECK-NEXT: br label %[[JOIN:[0-9]+]]
+// CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: store i16 %{{.+}}, ptr %[[S1]]
 // CHECK:      call void @__cgosan_race_read4(ptr %[[I0:[^)]+]])
+// CHECK-NEXT: br label %[[JOIN:[0-9]+]]
+// CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: load i32, ptr %[[I0]]
 // CHECK:      call void @__cgosan_race_write4(ptr %[[I1:[^)]+]])
+// CHECK-NEXT: br label %[[JOIN:[0-9]+]]
+// CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: store i32 %{{.+}}, ptr %[[I1]]
 // CHECK:      call void @__cgosan_race_read8(ptr %[[L0:[^)]+]])
+// CHECK-NEXT: br label %[[JOIN:[0-9]+]]
+// CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: load i64, ptr %[[L0]]
 // CHECK:      call void @__cgosan_race_write8(ptr %[[L1:[^)]+]])
+// CHECK-NEXT: br label %[[JOIN:[0-9]+]]
+// CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: store i64 %{{.+}}, ptr %[[L1]]
 // CHECK:      call void @__cgosan_race_read16(ptr %[[Q0:[^)]+]])
+// CHECK-NEXT: br label %[[JOIN:[0-9]+]]
+// CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: load i128, ptr %[[Q0]]
 // CHECK:      call void @__cgosan_race_write16(ptr %[[Q1:[^)]+]])
+// CHECK-NEXT: br label %[[JOIN:[0-9]+]]
+// CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: store i128 %{{.+}}, ptr %[[Q1]]
 // A 16-byte vector is a 16-byte access.
 // CHECK:      call void @__cgosan_race_read16(ptr %[[V0:[^)]+]])
+// CHECK-NEXT: br label %[[JOIN:[0-9]+]]
+// CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: load <4 x i32>, ptr %[[V0]]
 // CHECK:      call void @__cgosan_race_write16(ptr %[[V1:[^)]+]])
+// CHECK-NEXT: br label %[[JOIN:[0-9]+]]
+// CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: store <4 x i32> %{{.+}}, ptr %[[V1]]
 // x86 long double: 10 bytes stored, a range.
 // CHECK:      call void @__cgosan_race_read_range(ptr %[[LD0:[^,]+]], i64 10)
+// CHECK-NEXT: br label %[[JOIN:[0-9]+]]
+// CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: load x86_fp80, ptr %[[LD0]]
 // CHECK:      call void @__cgosan_race_write_range(ptr %[[LD1:[^,]+]], i64 10)
+// CHECK-NEXT: br label %[[JOIN:[0-9]+]]
+// CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: store x86_fp80 %{{.+}}, ptr %[[LD1]]
 // A 32-byte vector has no entry of its own.
 // CHECK:      call void @__cgosan_race_read_range(ptr %[[V80:[^,]+]], i64 32)
+// CHECK-NEXT: br label %[[JOIN:[0-9]+]]
+// CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: load <8 x i32>, ptr %[[V80]]
 // CHECK:      call void @__cgosan_race_write_range(ptr %[[V81:[^,]+]], i64 32)
+// CHECK-NEXT: br label %[[JOIN:[0-9]+]]
+// CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: store <8 x i32> %{{.+}}, ptr %[[V81]]
 // CHECK-NOT:  @__cgosan_race
 // CHECK:      ret void
@@ -76,10 +110,14 @@ int locals(void) {
 // O0:         store i32 1, ptr %[[PRIVATE:[^,]+]], align 4
 // O0-NOT:     @__cgosan_race_{{.*}}(ptr %[[PRIVATE]])
 // CHECK:      call void @__cgosan_race_write4(ptr {{(nonnull )?}}%[[SHARED:[^)]+]])
+// CHECK-NEXT: br label %[[JOIN:[0-9]+]]
+// CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: store i32 2, ptr %[[SHARED]]
 // CHECK:      call void @keep(
 // O0-NOT:     @__cgosan_race_{{.*}}(ptr %[[PRIVATE]])
 // CHECK:      call void @__cgosan_race_read4(ptr {{(nonnull )?}}%[[SHARED]])
+// CHECK-NEXT: br label %[[JOIN:[0-9]+]]
+// CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: load i32, ptr %[[SHARED]]
 // CHECK-NOT:  @__cgosan_race
 // CHECK:      ret i32
@@ -99,22 +137,39 @@ void copies(struct block *to, const struct block *from, char *moved,
   sink = scratch.words[n & 7];
 }
 // CHECK-LABEL: define {{.*}} @copies(
+// Each range has its own guard; the second guard's block is next.
 // CHECK:      call void @__cgosan_race_read_range(ptr %[[FROM:[^,]+]], i64 64){{( #[0-9]+)?}}, !dbg ![[COPY:[0-9]+]]
-// CHECK-NEXT: call void @__cgosan_race_write_range(ptr %[[TO:[^,]+]], i64 64){{( #[0-9]+)?}}, !dbg ![[COPY]]
+// CHECK-NEXT: br label %[[JOIN:[0-9]+]]
+// CHECK:      {{^}}[[JOIN]]:
+// CHECK-NOT:  call
+// CHECK:      call void @__cgosan_race_write_range(ptr %[[TO:[^,]+]], i64 64){{( #[0-9]+)?}}, !dbg ![[COPY]]
+// CHECK-NEXT: br label %[[JOIN:[0-9]+]]
+// CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: call void @llvm.memcpy.p0.p0.i64(ptr {{.*}}%[[TO]], ptr {{.*}}%[[FROM]], i64 64, i1 false), !dbg ![[COPY]]
 // CHECK:      call void @__cgosan_race_read_range(ptr %[[MOVED_SRC:[^,]+]], i64 %[[N:[^)]+]])
-// CHECK-NEXT: call void @__cgosan_race_write_range(ptr %[[MOVED:[^,]+]], i64 %[[N]])
+// CHECK-NEXT: br label %[[JOIN:[0-9]+]]
+// CHECK:      {{^}}[[JOIN]]:
+// CHECK-NOT:  call
+// CHECK:      call void @__cgosan_race_write_range(ptr %[[MOVED:[^,]+]], i64 %[[N]])
+// CHECK-NEXT: br label %[[JOIN:[0-9]+]]
+// CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: call void @llvm.memmove.p0.p0.i64(ptr {{.*}}%[[MOVED]], ptr {{.*}}%[[MOVED_SRC]], i64 %[[N]],
 // CHECK:      call void @__cgosan_race_write_range(ptr %[[CLEARED:[^,]+]], i64 %[[N2:[^)]+]])
+// CHECK-NEXT: br label %[[JOIN:[0-9]+]]
+// CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: call void @llvm.memset.p0.i64(ptr {{.*}}%[[CLEARED]], i8 0, i64 %[[N2]],
 // From a constant global: only the write.
 // CHECK-NOT:  @kPattern
 // CHECK:      call void @__cgosan_race_write_range(ptr %[[PATTERNED:[^,]+]], i64 64)
+// CHECK-NEXT: br label %[[JOIN:[0-9]+]]
+// CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: call void @llvm.memcpy.p0.p0.i64(ptr {{.*}}%[[PATTERNED]], ptr {{.*}}@kPattern, i64 64,
 // Into the private scratch: only the read.
 // CHECK:      call void @__cgosan_race_read_range(ptr %[[FROM2:[^,]+]], i64 64)
+// CHECK-NEXT: br label %[[JOIN:[0-9]+]]
+// CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: call void @llvm.memcpy.p0.p0.i64(ptr {{.*}}, ptr {{.*}}%[[FROM2]], i64 64,
-// CHECK-NOT:  @__cgosan_race
+// CHECK-NOT:  @__cgosan_race_{{read|write}}
 // CHECK:      call void @__cgosan_race_write8(ptr @sink)
 // CHECK-NOT:  @__cgosan_race
 // CHECK:      ret void
@@ -199,8 +254,8 @@ int atomics(int *p, int v) {
 
 // The debug locations of the new calls: the accesses' own (the metadata
 // follows the last function).
-// CHECK-DAG:  ![[C_READ]] = !DILocation(line: 19, column: 10,
-// CHECK-DAG:  ![[C_WRITE]] = !DILocation(line: 19, column: 8,
-// CHECK-DAG:  ![[COPY]] = !DILocation(line: 94, column: 3,
-// CHECK-DAG:  ![[ACQUIRE]] = !DILocation(line: 124, column: 8,
-// CHECK-DAG:  ![[RELEASE]] = !DILocation(line: 127, column: 3,
+// CHECK-DAG:  ![[C_READ]] = !DILocation(line: 21, column: 10,
+// CHECK-DAG:  ![[C_WRITE]] = !DILocation(line: 21, column: 8,
+// CHECK-DAG:  ![[COPY]] = !DILocation(line: 132, column: 3,
+// CHECK-DAG:  ![[ACQUIRE]] = !DILocation(line: 179, column: 8,
+// CHECK-DAG:  ![[RELEASE]] = !DILocation(line: 182, column: 3,

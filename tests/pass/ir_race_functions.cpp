@@ -14,6 +14,8 @@ extern "C" long managed_sum(long *values) {
 }
 // CHECK-LABEL: define {{.*}} @managed_sum(
 // CHECK:      call void @__cgosan_race_write8(ptr %[[VALUES:[^)]+]])
+// CHECK-NEXT: br label %[[JOIN:[0-9]+]]
+// CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: store i64 1, ptr %[[VALUES]]
 // The frame's stores and the result's load are the pass's own.
 // CHECK-NOT:  @__cgosan_race
@@ -26,6 +28,8 @@ extern "C" __attribute__((annotate("cgosan_foreign"))) void foreign_fill(long *v
 }
 // CHECK-LABEL: define {{.*}} @foreign_fill(
 // CHECK:      call void @__cgosan_race_write8(ptr %[[SLOT:[^)]+]])
+// CHECK-NEXT: br label %[[JOIN:[0-9]+]]
+// CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: store i64 2, ptr %[[SLOT]]
 
 extern "C" __attribute__((disable_sanitizer_instrumentation)) void unchecked_fill(long *values) {
@@ -45,10 +49,14 @@ long shape_area(const Shape *shape) { return shape->area() + shape->id; }
 // O0:         call void @__cgosan_race_read8(
 // O0:         %[[VTABLE:.+]] = load ptr, ptr %{{.+}}
 // O0:         call void @__cgosan_race_read8(
+// O0-NEXT:    br label %[[JOIN:[0-9]+]]
+// O0:         {{^}}[[JOIN]]:
 // O0-NEXT:    load ptr, ptr %{{.+}}
 // O2-NOT:     @__cgosan_race
 // CHECK:      call {{.*}}i64 %{{.+}}(
 // CHECK:      call void @__cgosan_race_read8(ptr %[[ID:[^)]+]])
+// CHECK-NEXT: br label %[[JOIN:[0-9]+]]
+// CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: load i64, ptr %[[ID]]
 // CHECK-NOT:  @__cgosan_race
 // CHECK:      ret i64

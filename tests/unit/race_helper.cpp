@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "heap.h"
 #include "report.h"
 
 #define NOINLINE __attribute__((noinline))
@@ -160,6 +161,17 @@ static void Stress(bool sync) {
   for (auto &t : threads) t.join();
 }
 
+// What pass-built code reads before each call into the race checker
+// (checkers/race.h), beside the arena it should name.
+extern "C" uintptr_t __cgosan_race_tracked[2];
+static void PrintTrackedRange() {
+  fprintf(stderr, "tracked lo=%zx size=%zx arena lo=%zx size=%zx\n",
+          static_cast<size_t>(__cgosan_race_tracked[0]),
+          static_cast<size_t>(__cgosan_race_tracked[1]),
+          static_cast<size_t>(__cgosan::arena_start),
+          static_cast<size_t>(__cgosan::kArenaSize));
+}
+
 static void SameThread(char *row) {
   WriteRow(row);
   ReadRow(row);
@@ -213,6 +225,8 @@ int main(int argc, char **argv) {
     Stress(true);
   } else if (!strcmp(c, "stress_nosync")) {
     Stress(false);
+  } else if (!strcmp(c, "tracked_range")) {
+    PrintTrackedRange();
   } else {
     fprintf(stderr, "unknown case '%s'\n", c);
     return 2;

@@ -5,6 +5,7 @@
 // every mode. Reports are matched line by line: the exact message, note,
 // previous-access and allocation lines, and frame #0 of each stack.
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <regex>
@@ -177,6 +178,30 @@ TEST(race, OffIsSilent) {
   ChildResult r = RunChild({CGOSAN_RACE_HELPER, "write_write"}, nullptr);
   EXPECT_TRUE(r.exited && r.exit_code == 0) << r.output;
   EXPECT_EQ(Count(r.output, "ERROR:"), 0u) << r.output;
+}
+
+// The range pass-built code tests before calling an entry
+// (__cgosan_race_tracked): empty with race=off, so no call is made; the
+// managed arena in the modes that record the pass's accesses.
+TEST(race, TrackedRangeIsTheArenaWhenOn) {
+  const std::regex kLine(
+      "tracked lo=([0-9a-f]+) size=([0-9a-f]+) arena lo=([0-9a-f]+) size=([0-9a-f]+)");
+  for (const char *mode : {"off", "go", "precise"}) {
+    SCOPED_TRACE(mode);
+    ChildResult r = RunRace("tracked_range", std::string("race=") + mode);
+    ASSERT_TRUE(r.exited && r.exit_code == 0) << r.output;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(r.output, m, kLine)) << r.output;
+    uintptr_t lo = std::stoull(m[1].str(), nullptr, 16);
+    uintptr_t size = std::stoull(m[2].str(), nullptr, 16);
+    if (!strcmp(mode, "off")) {
+      EXPECT_EQ(size, 0u) << r.output;
+      continue;
+    }
+    EXPECT_EQ(m[1].str(), m[3].str()) << r.output;
+    EXPECT_EQ(m[2].str(), m[4].str()) << r.output;
+    EXPECT_LT(ObjectOf(r.output) - lo, size) << r.output;  // a managed object
+  }
 }
 
 TEST(race, HaltsOnFirstRaceByDefault) {

@@ -1,0 +1,79 @@
+// pass_race_loop.c — a race whose later access is a loop the pass records
+// before it runs: fill's stores walk the buffer (16 bytes at a time, n not
+// known at compile time, so the loop stays a loop), and RaceAccesses.cpp
+// with RaceLoops.cpp puts one write of all its bytes in the loop's
+// preheader instead of a call per store. A G reads one byte of a managed
+// buffer; then, ordered only by a pipe the checker cannot see, a G on
+// another thread fills the whole buffer. The report is the fill's: one
+// write of the 256 bytes, at the store's own line. Registered at -O2 only
+// (at -O0 each byte is its own store; the runtime merges them into a run).
+//
+// EXIT: 66
+// ENV: CGOSAN_OPTIONS=race=precise
+// CFLAGS: -fplugin=%prefix/lib/libCgosanPass.so -fpass-plugin=%prefix/lib/libCgosanPass.so
+// CFLAGS: -mllvm -cgosan-race
+#include <cgosan/cgosan.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <unistd.h>
+
+enum { kBufSize = 256 };
+static const cgosan_type kBuf = {"char", 1, 0, NULL, 0};
+static char *buf;  // a root
+static int handoff[2];
+
+// Not static: n stays unknown inside (no constant from the one caller), so
+// the vectorized loop is not unrolled away.
+__attribute__((noinline)) void fill(char *to, int seed, int n) {
+  for (int i = 0; i < n; i++)
+    to[i] = (char)(seed + i);
+}
+
+static void reader(void *arg) {
+  (void)arg;
+  printf("byte %d\n", buf[200]);
+  char token = 1;
+  if (write(handoff[1], &token, 1) != 1)
+    perror("write");
+}
+
+static void writer(void *arg) {
+  (void)arg;
+  char token;
+  if (read(handoff[0], &token, 1) != 1)
+    perror("read");
+  fill(buf, 'a', kBufSize);
+  puts("filled");  // after the fill: not a tail call, writer keeps its frame
+}
+
+static void *run_g(void *fn) {
+  cgosan_run((cgosan_fn)fn, NULL);
+  return NULL;
+}
+
+int main(void) {
+  if (pipe(handoff) != 0)
+    return 1;
+  cgosan_add_root((void **)&buf);
+  buf = cgosan_new_array(&kBuf, kBufSize);
+  pthread_t w, r;
+  pthread_create(&w, NULL, run_g, (void *)writer);
+  pthread_create(&r, NULL, run_g, (void *)reader);
+  pthread_join(r, NULL);
+  pthread_join(w, NULL);
+  return 0;
+}
+// CHECK:=={{[0-9]+}}==ERROR: CgoSanitizer: data-race
+// CHECK-NEXT:Write of size 256 at 0x[[BUF:[0-9a-f]+]] by thread T{{[0-9]+}} on G {{[0-9]+}} (managed code):
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in fill {{.*}}/pass_race_loop.c:29:11
+// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in writer {{.*}}/pass_race_loop.c:45:3
+// CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in cgosan_run {{.*}}
+// CHECK-NEXT:    #3 0x{{[0-9a-f]+}} in run_g {{.*}}/pass_race_loop.c:50:3
+// CHECK:  0x[[BUF]] is object of type 'char[256]' (256 bytes)
+// CHECK-NEXT:  Previous read of size 1 at 0x{{[0-9a-f]+}} by thread T{{[0-9]+}} on G {{[0-9]+}} (managed code):
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in reader {{.*}}/pass_race_loop.c:34:23
+// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in cgosan_run {{.*}}
+// CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in run_g {{.*}}/pass_race_loop.c:50:3
+// CHECK:  0x[[BUF]] was allocated at:
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in main {{.*}}/pass_race_loop.c:58:9
+// CHECK-NEXT:SUMMARY: CgoSanitizer: data-race {{.*}}/pass_race_loop.c:29:11 in fill
