@@ -302,7 +302,10 @@ void TsanRelease(uptr addr);
 void TsanAccessRange(uptr addr, uptr size, bool is_write, uptr pc);
 
 // The data-race report, once per stack pair (race_report.cpp).
-void ReportRace(const RaceAccess &cur, const RaceAccess &prev);
+// cur_is_now: cur is the calling thread's access being made, so the report's
+// stack is captured here; otherwise cur was made earlier (a run of stores
+// recorded when it ends) and its recorded stack is the report's.
+void ReportRace(const RaceAccess &cur, const RaceAccess &prev, bool cur_is_now);
 
 }  // namespace __cgosan
 

@@ -1,7 +1,8 @@
 // race_report.cpp — the data-race report: both accesses (thread, G, managed
 // or foreign side, read or write, size, address, the foreign call a foreign
-// access belongs to), the current stack as the report's stack, the previous
-// access's stack as an extra stack, and the managed object the racy range
+// access belongs to), the current access's stack as the report's stack (the
+// stack now, or the one recorded with a run of stores found racing when the
+// run ends), the previous access's stack as an extra stack, and the managed object the racy range
 // lies in, with its allocation stack. Like TSan, one racy pair of stacks reports once however
 // often it runs (a fixed table of reported pairs; when it fills up, reports
 // are no longer deduplicated rather than lost). Suppressible as kind
@@ -81,7 +82,8 @@ static void AccessorText(const RaceAccess &a, const char *call, char *buf,
     internal_strlcpy(buf, kForeign, size);
 }
 
-NOINLINE void ReportRace(const RaceAccess &cur, const RaceAccess &prev) {
+NOINLINE void ReportRace(const RaceAccess &cur, const RaceAccess &prev,
+                         bool cur_is_now) {
   if (!FirstReportOfPair(cur.stack, prev.stack))
     return;
   ErrnoSaver errno_saver;
@@ -107,7 +109,10 @@ NOINLINE void ReportRace(const RaceAccess &cur, const RaceAccess &prev) {
     AddNote(&r, "\n");
     AddAllocationStack(&r, obj);
   }
-  CaptureStack(&r.stack);
+  if (cur_is_now)
+    CaptureStack(&r.stack);
+  else
+    StackFromDepot(cur.stack, &r.stack);
   EmitReport(r);
 }
 

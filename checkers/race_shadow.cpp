@@ -249,6 +249,7 @@ static void RecordAccess(RaceThread *thr, RaceAccess *cur, const char *call,
                          bool *described) {
   uptr addr = cur->addr;
   bool is_write = cur->is_write;
+  bool made_now = !*described;  // else a run's rest, made since its first store
   u32 record = *described ? InternRecord(thr, *cur) : 0;
   bool raced = false;
   Cell prev_cell;
@@ -289,7 +290,7 @@ static void RecordAccess(RaceThread *thr, RaceAccess *cur, const char *call,
     RaceAccess prev = RaceRecord(prev_cell.record);
     prev.clock = prev_cell.clock;
     prev.is_write = prev_cell.is_write;
-    ReportRace(*cur, prev);
+    ReportRace(*cur, prev, made_now);
   }
 }
 

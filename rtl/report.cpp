@@ -83,10 +83,7 @@ static void RenderStack(const uptr *pcs, uptr size, uptr elided,
       out->AppendF("    ... %zu frames elided ...\n", (usize)elided);
       frame_no += elided;
     }
-    // Return addresses point after the call; symbolize the call itself.
-    uptr pc = i == 0 && first_pc_exact
-                  ? pcs[0]
-                  : StackTrace::GetPreviousInstructionPc(pcs[i]);
+    uptr pc = SymbolizablePc(pcs, i, first_pc_exact);
     SymbolizedStackHolder holder(symbolize ? Symbolizer::GetOrInit()->SymbolizePC(pc)
                                            : SymbolizedStack::New(pc));
     for (const SymbolizedStack *cur = holder.get(); cur; cur = cur->next) {
@@ -120,6 +117,15 @@ static void RenderExtraStack(const ReportExtraStack &e,
   }
   RenderStack(trace.trace, trace.size, 0, /*first_pc_exact=*/false, out,
               nullptr);
+}
+
+void StackFromDepot(u32 depot_id, ReportStack *stack) {
+  StackTrace trace = depot_id ? StackDepotGet(depot_id) : StackTrace();
+  uptr n = Min<uptr>(trace.trace ? trace.size : 0, ReportStack::kMaxFrames);
+  internal_memcpy(stack->pcs, trace.trace, n * sizeof(uptr));
+  stack->size = n;
+  stack->elided = 0;
+  stack->return_addresses_only = true;
 }
 
 u32 CaptureStackId() {
@@ -200,7 +206,7 @@ void RenderReport(const ReportDesc &r, InternalScopedString *out) {
   out->AppendF("%s\n", r.message);
   InternalScopedString summary;
   RenderStack(r.stack.pcs, r.stack.size, r.stack.elided,
-              /*first_pc_exact=*/true, out, &summary);
+              /*first_pc_exact=*/!r.stack.return_addresses_only, out, &summary);
   out->Append(r.notes);
   for (uptr i = 0; i < r.num_extra_stacks && i < ReportDesc::kMaxExtraStacks;
        i++)

@@ -10,6 +10,7 @@
 
 #include "rtl.h"
 #include "sanitizer_common/sanitizer_libc.h"
+#include "sanitizer_common/sanitizer_stacktrace.h"
 
 namespace __cgosan {
 
@@ -45,6 +46,7 @@ struct ReportStack {
   uptr pcs[kMaxFrames];
   uptr size;
   uptr elided;  // frames dropped between pcs[kTopFrames - 1] and pcs[kTopFrames]
+  bool return_addresses_only;  // pcs[0] is a return address too (from the depot)
 };
 
 // A further stack shown after the notes: a title line ("  pinned at:",
@@ -76,6 +78,15 @@ void InitializeStackCapture();
 void CaptureStack(ReportStack *stack);
 // The same from a signal handler's ucontext: frame 0 is the faulting PC.
 void CaptureStackFromSignal(ReportStack *stack, void *ucontext);
+// The PC to symbolize for frame i of pcs: a return address points after its
+// call, so the call itself (pcs[0] as is when it is an exact PC).
+inline uptr SymbolizablePc(const uptr *pcs, uptr i, bool first_pc_exact) {
+  return i == 0 && first_pc_exact ? pcs[0]
+                                  : StackTrace::GetPreviousInstructionPc(pcs[i]);
+}
+// The depot's stack `depot_id` as a report's stack, for an event recorded
+// before the report is made (a race found when a run of stores is flushed).
+void StackFromDepot(u32 depot_id, ReportStack *stack);
 // CaptureStack, stored in the stack depot: an id to keep for a later report's
 // extra stack (a full unwind, tens of microseconds: for events that are not hot).
 u32 CaptureStackId();

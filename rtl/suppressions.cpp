@@ -48,8 +48,7 @@ bool IsSuppressed(const ReportDesc &r) {
     return true;
   Symbolizer *symbolizer = Symbolizer::GetOrInit();
   for (uptr i = 0; i < r.stack.size; i++) {
-    uptr pc = i == 0 ? r.stack.pcs[0]
-                     : StackTrace::GetPreviousInstructionPc(r.stack.pcs[i]);
+    uptr pc = SymbolizablePc(r.stack.pcs, i, !r.stack.return_addresses_only);
     SymbolizedStackHolder holder(symbolizer->SymbolizePC(pc));
     for (const SymbolizedStack *f = holder.get(); f; f = f->next) {
       if (MatchAndCount(f->info.function, type) ||

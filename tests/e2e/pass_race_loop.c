@@ -5,8 +5,10 @@
 // preheader instead of a call per store. A G reads one byte of a managed
 // buffer; then, ordered only by a pipe the checker cannot see, a G on
 // another thread fills the whole buffer. The report is the fill's: one
-// write of the 256 bytes, at the store's own line. Registered at -O2 only
-// (at -O0 each byte is its own store; the runtime merges them into a run).
+// write of the 256 bytes, at the store's own line. At -O0 each byte is its
+// own store and the runtime merges them into one run, whose first byte does
+// not race: the race is found when the run ends (when the G does), and the
+// report still names the fill, with the stack recorded at the run's start.
 //
 // EXIT: 66
 // ENV: CGOSAN_OPTIONS=race=precise
@@ -65,15 +67,15 @@ int main(void) {
 }
 // CHECK:=={{[0-9]+}}==ERROR: CgoSanitizer: data-race
 // CHECK-NEXT:Write of size 256 at 0x[[BUF:[0-9a-f]+]] by thread T{{[0-9]+}} on G {{[0-9]+}} (managed code):
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in fill {{.*}}/pass_race_loop.c:29:11
-// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in writer {{.*}}/pass_race_loop.c:45:3
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in fill {{.*}}/pass_race_loop.c:31:11
+// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in writer {{.*}}/pass_race_loop.c:47:3
 // CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in cgosan_run {{.*}}
-// CHECK-NEXT:    #3 0x{{[0-9a-f]+}} in run_g {{.*}}/pass_race_loop.c:50:3
+// CHECK-NEXT:    #3 0x{{[0-9a-f]+}} in run_g {{.*}}/pass_race_loop.c:52:3
 // CHECK:  0x[[BUF]] is object of type 'char[256]' (256 bytes)
 // CHECK-NEXT:  Previous read of size 1 at 0x{{[0-9a-f]+}} by thread T{{[0-9]+}} on G {{[0-9]+}} (managed code):
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in reader {{.*}}/pass_race_loop.c:34:23
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in reader {{.*}}/pass_race_loop.c:36:23
 // CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in cgosan_run {{.*}}
-// CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in run_g {{.*}}/pass_race_loop.c:50:3
+// CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in run_g {{.*}}/pass_race_loop.c:52:3
 // CHECK:  0x[[BUF]] was allocated at:
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in main {{.*}}/pass_race_loop.c:58:9
-// CHECK-NEXT:SUMMARY: CgoSanitizer: data-race {{.*}}/pass_race_loop.c:29:11 in fill
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in main {{.*}}/pass_race_loop.c:60:9
+// CHECK-NEXT:SUMMARY: CgoSanitizer: data-race {{.*}}/pass_race_loop.c:31:11 in fill
