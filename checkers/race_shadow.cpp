@@ -8,7 +8,13 @@
 // accesses (TSan's four shadow cells), 12 bytes each: the epoch, the thread,
 // read/write, the bytes of the word it covered, and the id of its record
 // (race_records.cpp: the whole range, stack, G, side and foreign call, kept
-// once for every repeat). A block is 400 bytes for 64 bytes of memory.
+// once for every repeat). A block is 408 bytes for 64 bytes of memory.
+// Buffers cross the boundary whole (a row filled, a buffer passed to a
+// call), so while every access to a block covers all of it, its eight words
+// hold the same cells and the block keeps word 0's alone (`mixed` false): a
+// whole-block access is one word's check, on one cache line. The first
+// access to part of it copies word 0 to the others; a whole-block access
+// that leaves all eight alike makes it uniform again.
 // A new access by thread T races with a cell when their bytes in this word
 // overlap, one of them writes, the cell is another thread's, and T has not
 // seen the cell's epoch (vc_T[cell.tid] < clock). Then the new access takes
@@ -65,10 +71,20 @@ struct Cell {
   u8 lo, hi;   // the bytes [lo, hi) of the word, 0 <= lo < hi <= 8
 };
 static_assert(kMaxThreads <= 256, "Cell::tid is a byte");
+inline bool SameCell(const Cell &a, const Cell &b) {
+  return a.clock == b.clock && a.record == b.record && a.tid == b.tid &&
+         a.is_write == b.is_write && a.lo == b.lo && a.hi == b.hi;
+}
 
 struct ShadowBlock {
   uptr key;  // block address
   ShadowBlock *next;
+  // false (as created: all empty): every word has the cells of word 0, as
+  // when each access so far covered the whole block (a buffer filled or
+  // passed whole), and only cells[0] is kept: such an access is checked
+  // against it alone, and touches one cache line of the block, not seven.
+  // The first access to part of the block copies word 0 to the others.
+  bool mixed;
   Cell cells[kBlockWords][kCells];
 };
 
@@ -128,6 +144,16 @@ static bool AnyShadowed(uptr addr, uptr end) {
   return false;
 }
 
+// Gives every word of a uniform block word 0's cells, so it can change word
+// by word.
+static void MakeMixed(ShadowBlock *block) {
+  if (block->mixed)
+    return;
+  for (uptr i = 1; i < kBlockWords; i++)
+    for (uptr k = 0; k < kCells; k++) block->cells[i][k] = block->cells[0][k];
+  block->mixed = true;
+}
+
 void RaceObjectDied(uptr base, uptr size) {
   uptr end = base + size;
   if (!AnyShadowed(base, end))
@@ -140,7 +166,9 @@ void RaceObjectDied(uptr base, uptr size) {
     if (!block)
       continue;
     bool empty = true;
-    for (uptr i = 0; i < kBlockWords; i++) {
+    if (base > b || end < b + kBlockSize)
+      MakeMixed(block);  // part of it dies
+    for (uptr i = 0; i < (block->mixed ? kBlockWords : 1); i++) {
       uptr w = b + i * kWordSize;
       bool dead = w + kWordSize > base && w < end;
       for (uptr k = 0; k < kCells; k++) {
@@ -241,6 +269,16 @@ static bool CheckAndRecordWord(RaceThread *thr, Cell *cells, Cell cur,
   return raced;
 }
 
+// Every word holds the same cells: a whole-block access may make a mixed
+// block uniform again (a write supersedes what it is ordered after).
+static bool AllWordsAlike(const ShadowBlock &block) {
+  for (uptr i = 1; i < kBlockWords; i++)
+    for (uptr k = 0; k < kCells; k++)
+      if (!SameCell(block.cells[i][k], block.cells[0][k]))
+        return false;
+  return true;
+}
+
 // Records [cur->addr, cur->addr + cur->size) at epoch cur->clock, checking
 // it against each word's cells. `described`: cur already has its stack and
 // accessor (a run's rest); otherwise they are taken here, once a word needs
@@ -256,31 +294,43 @@ static void RecordAccess(RaceThread *thr, RaceAccess *cur, const char *call,
   uptr end = addr + cur->size < addr ? ~(uptr)0 : addr + cur->size;  // no wrap
   NoteShadowed(addr, end);
   uptr last_block = RoundDownTo(end - 1, kBlockSize);
+  // One word of one block: the check and the record; false when this thread
+  // already recorded these bytes in this epoch.
+  auto record_word = [&](Cell *cells, Bytes mine) {
+    if (RecordedInThisEpoch(cells, mine, static_cast<u8>(cur->tid), cur->clock,
+                            is_write))
+      return false;
+    if (!record) {
+      cur->stack = CaptureStackIdFast(&thr->stacks);
+      DescribeAccessor(call, cur);
+      *described = true;
+      record = InternRecord(thr, *cur);
+    }
+    Cell cell = {cur->clock, record, static_cast<u8>(cur->tid), is_write,
+                 mine.lo, mine.hi};
+    Cell theirs;
+    if (CheckAndRecordWord(thr, cells, cell, &theirs) && !raced) {
+      raced = true;
+      prev_cell = theirs;
+    }
+    return true;
+  };
   for (uptr b = RoundDownTo(addr, kBlockSize);; b += kBlockSize) {
     StaticSpinMutex *mu;
     ShadowBlock **head = shadow_table.Lock(b, &mu);
     BucketLock l(mu);
     ShadowBlock *block = shadow_table.FindOrCreate(head, b);
-    uptr first = addr > b ? (addr - b) / kWordSize : 0;
-    for (uptr i = first; i < kBlockWords && b + i * kWordSize < end; i++) {
-      uptr w = b + i * kWordSize;
-      Bytes mine = InWord(w, addr, end);
-      if (RecordedInThisEpoch(block->cells[i], mine, static_cast<u8>(cur->tid),
-                              cur->clock, is_write))
-        continue;
-      if (!record) {
-        cur->stack = CaptureStackIdFast(&thr->stacks);
-        DescribeAccessor(call, cur);
-        *described = true;
-        record = InternRecord(thr, *cur);
+    bool whole = addr <= b && b + kBlockSize <= end;
+    if (whole && !block->mixed) {
+      record_word(block->cells[0], {0, kWordSize});  // every word is word 0
+    } else {
+      MakeMixed(block);
+      uptr first = addr > b ? (addr - b) / kWordSize : 0;
+      for (uptr i = first; i < kBlockWords && b + i * kWordSize < end; i++) {
+        uptr w = b + i * kWordSize;
+        record_word(block->cells[i], InWord(w, addr, end));
       }
-      Cell cell = {cur->clock, record, static_cast<u8>(cur->tid), is_write,
-                   mine.lo, mine.hi};
-      Cell theirs;
-      if (CheckAndRecordWord(thr, block->cells[i], cell, &theirs) && !raced) {
-        raced = true;
-        prev_cell = theirs;
-      }
+      block->mixed = !whole || !AllWordsAlike(*block);
     }
     if (b == last_block)
       break;

@@ -40,6 +40,22 @@ NOINLINE static void WriteRowHere(char *row) {
   cgosan_race_write_range(row + 16, 16, nullptr);
 }
 
+// Whole 64-byte shadow blocks (kept once for all their words while every
+// access covers them whole) against one word: blocks is 128 bytes, at a
+// multiple of 128 (its size class), so two whole blocks.
+static const cgosan_type kBlocks = {"char[128]", 128, 0, nullptr, 0};
+static char *blocks;
+NOINLINE static void WriteBlocksHere(char *) {
+  cgosan_race_write_range(blocks, 128, nullptr);
+}
+NOINLINE static void WriteWordThenBlocksHere(char *) {
+  cgosan_race_write_range(blocks + 8, 8, nullptr);  // the first block: mixed
+  cgosan_race_write_range(blocks, 128, nullptr);    // and whole again
+}
+NOINLINE static void ReadWordHere(char *) {
+  cgosan_race_read_range(blocks + 72, 8, nullptr);  // word 1 of the second block
+}
+
 // first() on thread A, then second() on thread B; the handoff is seen by the
 // engine only when `sync`.
 static void Handoff(void (*first)(char *), void (*second)(char *), bool sync) {
@@ -182,6 +198,12 @@ int main(int argc, char **argv) {
   const char *c = argc > 1 ? argv[1] : "";
   obj = static_cast<char *>(cgosan_new(&kRow));
   fprintf(stderr, "obj=%p\n", static_cast<void *>(obj));
+  blocks = static_cast<char *>(cgosan_new(&kBlocks));
+  fprintf(stderr, "blocks=%p\n", static_cast<void *>(blocks));
+  if (reinterpret_cast<uintptr_t>(blocks) % 64) {
+    fprintf(stderr, "blocks is not 64-byte aligned\n");
+    return 3;
+  }
   if (!strcmp(c, "write_write")) {
     Handoff(WriteRow, WriteRow, false);
   } else if (!strcmp(c, "write_write_sync")) {
@@ -221,6 +243,12 @@ int main(int argc, char **argv) {
     for (int i = 0; i < 300; i++)
       std::thread([] { ReadRowHere(obj); }).join();
     Handoff(WriteRow, WriteRow, false);
+  } else if (!strcmp(c, "blocks_then_word")) {
+    Handoff(WriteBlocksHere, ReadWordHere, false);
+  } else if (!strcmp(c, "blocks_then_word_sync")) {
+    Handoff(WriteBlocksHere, ReadWordHere, true);
+  } else if (!strcmp(c, "word_then_blocks_then_word")) {
+    Handoff(WriteWordThenBlocksHere, ReadWordHere, false);
   } else if (!strcmp(c, "stress")) {
     Stress(true);
   } else if (!strcmp(c, "stress_nosync")) {

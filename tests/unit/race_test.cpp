@@ -168,6 +168,50 @@ TEST(race, Precise) {
   for (const Case &c : kCases) CheckCase(c, "precise", c.precise);
 }
 
+// Whole shadow blocks: while every access covers a block whole, the engine
+// keeps one word's cells for all eight; an access to one word must still
+// meet what the whole-block accesses left there.
+TEST(race, WholeBlocksThenOneWord) {
+  struct {
+    const char *name;
+    bool reported;
+    const char *prev_frame;
+  } cases[] = {
+      {"blocks_then_word", true, "WriteBlocksHere\\(char\\*\\)"},
+      {"blocks_then_word_sync", false, nullptr},
+      {"word_then_blocks_then_word", true, "WriteWordThenBlocksHere\\(char\\*\\)"},
+  };
+  for (const auto &c : cases) {
+    SCOPED_TRACE(c.name);
+    ChildResult r = RunRace(c.name, "halt_on_error=0:race=precise");
+    ASSERT_TRUE(r.exited) << r.output;
+    if (!c.reported) {
+      EXPECT_EQ(r.exit_code, 0) << r.output;
+      EXPECT_NE(r.output.find("done reports=0 suppressed=0"), std::string::npos)
+          << r.output;
+      continue;
+    }
+    EXPECT_NE(r.output.find("done reports=1 suppressed=0"), std::string::npos)
+        << r.output;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(r.output, m, std::regex("blocks=0x([0-9a-f]+)")));
+    uintptr_t blocks = std::stoull(m[1].str(), nullptr, 16);
+    std::string word = Hex(blocks + 72);
+    ExpectLinesInOrder(
+        r.output,
+        {"==[0-9]+==ERROR: CgoSanitizer: data-race",
+         ReEscape("Read of size 8 at " + word + " by thread ") +
+             "T[0-9]+ \\(foreign code\\):",
+         "    #0 0x[0-9a-f]+ in ReadWordHere\\(char\\*\\) .*race_helper\\.cpp:[0-9]+:[0-9]+",
+         ReEscape("  " + word + " is 72 bytes into object " + Hex(blocks) +
+                  " of type 'char[128]' (128 bytes)"),
+         ReEscape("  Previous write of size 128 at " + Hex(blocks) + " by thread ") +
+             "T[0-9]+ \\(foreign code\\):",
+         "    #0 0x[0-9a-f]+ in " + std::string(c.prev_frame) +
+             " .*race_helper\\.cpp:[0-9]+:[0-9]+"});
+  }
+}
+
 TEST(race, GoModeReproducesRacecgosync) {
   for (const Case &c : kCases) CheckCase(c, "go", c.go);
 }
