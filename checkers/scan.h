@@ -99,8 +99,11 @@ ALWAYS_INLINE bool WalkObjectSlots(const ObjectInfo &obj, uptr lo, uptr hi,
   const uptr size = t->size;
   const uptr ptrwords = (t->ptrdata + kWord - 1) / kWord;
   const u8 *mask = t->ptrmask;
-  uptr first = (lo - obj.base) / size;
-  uptr last = (hi - 1 - obj.base) / size;
+  // The elements [lo, hi) spans; no division for a single one (the common
+  // case: an object that is not an array).
+  bool one = hi - obj.base <= size;
+  uptr first = one ? 0 : (lo - obj.base) / size;
+  uptr last = one ? 0 : (hi - 1 - obj.base) / size;
   for (uptr e = first; e <= last; e++) {
     uptr ebase = obj.base + e * size;
     // The element's words that lie whole in [lo, hi), clipped to its ptrdata.
