@@ -1,6 +1,6 @@
 // race_pthread_thread.cpp — edges from a thread's life: pthread_create
 // orders the creator's past before everything the new thread does, and a
-// successful pthread_join (or tryjoin/timedjoin) orders everything the
+// successful pthread_join (or tryjoin/timedjoin/clockjoin) orders everything the
 // thread did before its end (return from its start routine, or
 // pthread_exit) before the joiner's future.
 // Both are clocks handed to exactly one thread (ReleaseTo / AcquireFrom),
@@ -235,6 +235,13 @@ INTERCEPTOR(int, pthread_timedjoin_np, pthread_t thread, void **retval,
   return JoinTracked(&REAL(pthread_timedjoin_np), thread, retval, abstime);
 }
 
+INTERCEPTOR(int, pthread_clockjoin_np, pthread_t thread, void **retval,
+            clockid_t clock, const struct timespec *abstime) {
+  if (LIKELY(PassThrough()))
+    return REAL(pthread_clockjoin_np)(thread, retval, clock, abstime);
+  return JoinTracked(&REAL(pthread_clockjoin_np), thread, retval, clock, abstime);
+}
+
 INTERCEPTOR(int, pthread_detach, pthread_t thread) {
   if (LIKELY(PassThrough()))
     return REAL(pthread_detach)(thread);
@@ -254,6 +261,7 @@ void InterceptThreadFunctions() {
   CGOSAN_INTERCEPT(pthread_join);
   CGOSAN_INTERCEPT(pthread_tryjoin_np);
   CGOSAN_INTERCEPT(pthread_timedjoin_np);
+  CGOSAN_INTERCEPT(pthread_clockjoin_np);
   CGOSAN_INTERCEPT(pthread_detach);
   CGOSAN_INTERCEPT(pthread_exit);
 }

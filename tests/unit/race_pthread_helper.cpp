@@ -271,9 +271,26 @@ int TryJoinUntilDone(pthread_t t) {  // EBUSY first: the record goes back
     sched_yield();
   return rc;
 }
+// A minute from now on `clock`: the deadline of the timed joins.
+timespec InAMinute(clockid_t clock) {
+  timespec ts;
+  clock_gettime(clock, &ts);
+  ts.tv_sec += 60;
+  return ts;
+}
+int TimedJoin(pthread_t t) {
+  timespec deadline = InAMinute(CLOCK_REALTIME);
+  return pthread_timedjoin_np(t, nullptr, &deadline);
+}
+int ClockJoin(pthread_t t) {
+  timespec deadline = InAMinute(CLOCK_MONOTONIC);
+  return pthread_clockjoin_np(t, nullptr, CLOCK_MONOTONIC, &deadline);
+}
 void JoinCase() { ReadAroundJoin(WriteAndReturn, PlainJoin); }
 void Exit() { ReadAroundJoin(WriteAndExit, PlainJoin); }
 void TryJoin() { ReadAroundJoin(WriteAndReturn, TryJoinUntilDone); }
+void TimedJoinCase() { ReadAroundJoin(WriteAndReturn, TimedJoin); }
+void ClockJoinCase() { ReadAroundJoin(WriteAndReturn, ClockJoin); }
 
 // A pthread_t reused after a join: thread C creates and joins X2, which gets
 // the pthread_t of X1 (joined by main); X1's write must not reach C through
@@ -319,6 +336,7 @@ const Case kCases[] = {
     {"cond", Cond},     {"sem", Sem},         {"barrier", Barrier},
     {"once", Once},     {"create", Create},   {"join", JoinCase},
     {"exit", Exit},     {"tryjoin", TryJoin}, {"pthread_t_reuse", PthreadReuse},
+    {"timedjoin", TimedJoinCase}, {"clockjoin", ClockJoinCase},
 };
 
 // --- Stress: 8 threads share the object under one mutex (or none).
