@@ -1,6 +1,8 @@
 # Install.cmake — the layout of the design: include/cgosan/, lib/libcgosan.so
 # and .a, lib/libCgosanPass.so (the clang pass plugin), lib/pkgconfig/cgosan.pc,
-# lib/cmake/cgosan (find_package(cgosan)).
+# lib/cmake/cgosan (find_package(cgosan)); and for static linking,
+# lib/pkgconfig/cgosan-static.pc and the dynamic list it and
+# cgosan::cgosan_static link with, lib/cgosan/interceptors.dyn.
 include(CMakePackageConfigHelpers)
 
 install(DIRECTORY include/cgosan DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
@@ -23,8 +25,11 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/cgosanConfig.cmake
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/cgosan)
 
 configure_file(cmake/cgosan.pc.in ${CMAKE_CURRENT_BINARY_DIR}/cgosan.pc @ONLY)
+configure_file(cmake/cgosan-static.pc.in ${CMAKE_CURRENT_BINARY_DIR}/cgosan-static.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/cgosan.pc
+              ${CMAKE_CURRENT_BINARY_DIR}/cgosan-static.pc
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+install(FILES cmake/interceptors.dyn DESTINATION ${CMAKE_INSTALL_LIBDIR}/cgosan)
 
 # The interposer tools (interceptors/gen, scripts/cgosan-run): bin/cgosan-gen
 # and bin/cgosan-run; cgosan-gen's Python package and the C it compiles into

@@ -37,9 +37,8 @@ target_link_libraries(cgosan_static PUBLIC
 # A program linked with libcgosan.a defines the pthread interceptors itself.
 # Two link options make that complete: pull them in even when only shared
 # libraries call pthread (std::thread lives in libstdc++.so), and export them
-# so those libraries, and ones loaded later, bind to them, as the sanitizers'
-# --dynamic-list does.
+# so those libraries, and ones loaded later, bind to them (cmake/
+# interceptors.dyn, a --dynamic-list, as the sanitizers' .syms files).
 target_link_options(cgosan_static INTERFACE
   LINKER:--undefined=pthread_create
-  LINKER:--export-dynamic-symbol=pthread_*
-  LINKER:--export-dynamic-symbol=sem_*)
+  "LINKER:--dynamic-list=$<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/cmake/interceptors.dyn>$<INSTALL_INTERFACE:$<INSTALL_PREFIX>/${CMAKE_INSTALL_LIBDIR}/cgosan/interceptors.dyn>")

@@ -9,7 +9,8 @@
 #     checks what cgosan.pc says (version, prefix, flags pointing into
 #     PREFIX), then builds consumer/app.c as its users would:
 #       cc -g app.c $(pkg-config --cflags --libs cgosan)
-#     and runs it.
+#       cc -g app.c $(pkg-config --cflags --libs cgosan-static)
+#     and runs both; the static one must export the pthread interceptors.
 # The compiler is the system's `cc` (the e2e driver uses clang-19), each
 # program runs from an empty directory, must load libcgosan from PREFIX/lib,
 # print its result and exit 0; with "misuse" it must report and exit 66.
@@ -84,6 +85,16 @@ pkgconfig)
   done
   (cd "$work" && cc -g "$here/consumer/app.c" $flags -o app) || die "cc -g app.c \$(pkg-config --cflags --libs cgosan)"
   run_app "$work/app"
+  static_flags=$(pkg-config --cflags --libs cgosan-static) || die "pkg-config cannot find cgosan-static"
+  (cd "$work" && cc -g "$here/consumer/app.c" $static_flags -o app_static) ||
+    die "cc -g app.c \$(pkg-config --cflags --libs cgosan-static)"
+  # The interceptors are linked in although app.c calls no pthread function,
+  # and exported, so libstdc++'s std::thread and the C libraries bind to them.
+  for symbol in pthread_create pthread_mutex_lock; do
+    nm -D --defined-only "$work/app_static" | grep -qw $symbol ||
+      die "app_static does not define and export $symbol (cgosan-static.pc: $static_flags)"
+  done
+  run_app "$work/app_static"
   ;;
 *) die "unknown mode $mode" ;;
 esac
