@@ -16,9 +16,10 @@
 //
 // Sync objects and the shadow of accessed memory live in AddrTables: hashed
 // buckets, each a spin lock and a list of nodes from sanitizer_common's
-// internal allocator (no malloc). Sync objects live for ever (a mutex's
-// address is rarely reused for different data); the shadow of a managed
-// object goes when the collector frees the object.
+// internal allocator (no malloc). A sync object lives until the primitive at
+// its address is destroyed (pthread_*_destroy, sem_destroy; an address the
+// program names itself, for ever); the shadow of a managed object goes when
+// the collector frees the object.
 #ifndef CGOSAN_CHECKERS_RACE_H
 #define CGOSAN_CHECKERS_RACE_H
 
@@ -215,6 +216,8 @@ class BucketLock {
 // Sync objects (race_sync.cpp).
 void RaceAcquire(RaceThread *thr, uptr addr);
 void RaceRelease(RaceThread *thr, uptr addr);
+// The primitive at addr was destroyed: its clock goes (interceptors/pthread).
+void RaceSyncDestroyed(uptr addr);
 void InstallGoModeHooks();
 
 // One access, as a report describes it. The shadow keeps a 12-byte cell per

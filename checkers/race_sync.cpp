@@ -51,6 +51,13 @@ void RaceRelease(RaceThread *thr, uptr addr) {
   thr->vc.clk[thr->tid]++;
 }
 
+void RaceSyncDestroyed(uptr addr) {
+  StaticSpinMutex *mu;
+  SyncVar **head = sync_table.Lock(addr, &mu);
+  BucketLock l(mu);
+  sync_table.Remove(head, addr);
+}
+
 // racecgosync: one global clock (zero-initialised, 1 KiB of bss).
 static StaticSpinMutex cgosync_mu;
 static VectorClock cgosync_clock;

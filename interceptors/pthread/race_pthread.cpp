@@ -36,6 +36,7 @@ static void ResolveRealFunctions() {
   InterceptThreadFunctions();
   InterceptLockFunctions();
   InterceptHandoffFunctions();
+  InterceptDestroyFunctions();
   atomic_store(&reals_resolved, 1, memory_order_release);
 }
 

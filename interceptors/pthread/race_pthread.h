@@ -80,6 +80,7 @@ ALWAYS_INLINE void AcquireFrom(RaceThread *thr, const VectorClock &from) {
 void InterceptThreadFunctions();  // race_pthread_thread.cpp
 void InterceptLockFunctions();    // race_pthread_lock.cpp
 void InterceptHandoffFunctions(); // race_pthread_handoff.cpp
+void InterceptDestroyFunctions(); // race_pthread_destroy.cpp
 
 // The slow paths of the interceptors whose edge is on the primitive's own
 // address. `real` is &REAL(func): it is read only after SyncTracked() has

@@ -16,7 +16,7 @@
 // earlier post, not just the one whose count it took (TSan does the same),
 // and a thread already past a barrier may release into it before a slow
 // thread of the same round acquires: both can only hide races. As with
-// locks, a destroyed object's address keeps its clock.
+// locks, a destroyed object forgets its clock (race_pthread_destroy.cpp).
 // Cost: see race_pthread.cpp; one edge per call (two for a barrier), and a
 // thread-local save and restore around pthread_once when tracking.
 #include <pthread.h>

@@ -13,9 +13,8 @@
 // Allowed on purpose: a read unlock is a release on the same object as a
 // write unlock (no separate readers' clock as TSan has), so a reader is
 // ordered after earlier readers: only a write made under a read lock, itself
-// a bug, can be hidden. A destroyed lock's address keeps its clock (the
-// engine has no reset), so memory reused for another lock may carry extra
-// edges: races can be hidden, never invented. A wait cancelled by
+// a bug, can be hidden. A destroyed lock forgets its clock
+// (race_pthread_destroy.cpp). A wait cancelled by
 // pthread_cancel takes the mutex back without the acquire.
 // Cost: see race_pthread.cpp; one edge per call when tracking.
 #include <errno.h>

@@ -148,6 +148,31 @@ void RunLocked(const LockOps &ops) {
   RunPair(LockedWriter, LockedReader);
 }
 
+// --- A destroyed mutex: the writer writes inside its critical section;
+// unordered, it then destroys the mutex and initialises a new one at the
+// same address, which the reader takes: the new mutex orders nothing of the
+// old one's.
+pthread_mutex_t reborn_mutex = PTHREAD_MUTEX_INITIALIZER;
+void *RebornWriter(void *) {
+  pthread_mutex_lock(&reborn_mutex);
+  WriteObj();
+  pthread_mutex_unlock(&reborn_mutex);
+  if (!ordered &&
+      (pthread_mutex_destroy(&reborn_mutex) != 0 ||
+       pthread_mutex_init(&reborn_mutex, nullptr) != 0))
+    abort();
+  MarkWritten();
+  return nullptr;
+}
+void *RebornReader(void *) {
+  WaitWritten();
+  pthread_mutex_lock(&reborn_mutex);
+  ReadObj();
+  pthread_mutex_unlock(&reborn_mutex);
+  return nullptr;
+}
+void MutexDestroyed() { RunPair(RebornWriter, RebornReader); }
+
 // --- Condition variable: the reader is inside pthread_cond_wait (it set
 // `waiting` under the mutex, which the writer can then only take once the
 // wait has given it up) when the writer sets `ready` and signals.
@@ -337,6 +362,7 @@ const Case kCases[] = {
     {"once", Once},     {"create", Create},   {"join", JoinCase},
     {"exit", Exit},     {"tryjoin", TryJoin}, {"pthread_t_reuse", PthreadReuse},
     {"timedjoin", TimedJoinCase}, {"clockjoin", ClockJoinCase},
+    {"mutex_destroyed", MutexDestroyed},
 };
 
 // --- Stress: 8 threads share the object under one mutex (or none).
@@ -429,6 +455,10 @@ void Behaviour() {
              pthread_rwlock_unlock(&rwlock) == 0 && pthread_rwlock_unlock(&rwlock) == 0,
          "rwlock shared by two readers");
   Expect(errno == kMarker, "locks keep errno");
+  pthread_mutex_t scratch;
+  Expect(pthread_mutex_init(&scratch, nullptr) == 0 && pthread_mutex_destroy(&scratch) == 0 &&
+             errno == kMarker,
+         "mutex_destroy");
 
   pthread_t other = Start(WaitAtBarrier);
   int mine = pthread_barrier_wait(&barrier);

@@ -24,7 +24,7 @@ namespace {
 const char *const kCases[] = {
     "mutex", "rwlock", "spin",   "cond",    "sem",    "barrier",
     "once",  "create", "join",   "exit",    "tryjoin", "pthread_t_reuse",
-    "timedjoin", "clockjoin",
+    "timedjoin", "clockjoin", "mutex_destroyed",
 };
 
 // How the helper gets the runtime.
