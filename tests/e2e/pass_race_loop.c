@@ -14,15 +14,11 @@
 // ENV: CGOSAN_OPTIONS=race=precise
 // CFLAGS: -fplugin=%prefix/lib/libCgosanPass.so -fpass-plugin=%prefix/lib/libCgosanPass.so
 // CFLAGS: -mllvm -cgosan-race
-#include <cgosan/cgosan.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <unistd.h>
+#include "pass_race_handoff.h"
 
 enum { kBufSize = 256 };
 static const cgosan_type kBuf = {"char", 1, 0, NULL, 0};
 static char *buf;  // a root
-static int handoff[2];
 
 // Not static: n stays unknown inside (no constant from the one caller), so
 // the vectorized loop is not unrolled away.
@@ -34,48 +30,32 @@ __attribute__((noinline)) void fill(char *to, int seed, int n) {
 static void reader(void *arg) {
   (void)arg;
   printf("byte %d\n", buf[200]);
-  char token = 1;
-  if (write(handoff[1], &token, 1) != 1)
-    perror("write");
+  hand_off();
 }
 
 static void writer(void *arg) {
   (void)arg;
-  char token;
-  if (read(handoff[0], &token, 1) != 1)
-    perror("read");
+  wait_for_handoff();
   fill(buf, 'a', kBufSize);
   puts("filled");  // after the fill: not a tail call, writer keeps its frame
 }
 
-static void *run_g(void *fn) {
-  cgosan_run((cgosan_fn)fn, NULL);
-  return NULL;
-}
-
 int main(void) {
-  if (pipe(handoff) != 0)
-    return 1;
   cgosan_add_root((void **)&buf);
   buf = cgosan_new_array(&kBuf, kBufSize);
-  pthread_t w, r;
-  pthread_create(&w, NULL, run_g, (void *)writer);
-  pthread_create(&r, NULL, run_g, (void *)reader);
-  pthread_join(r, NULL);
-  pthread_join(w, NULL);
-  return 0;
+  return run_handoff(reader, writer);
 }
 // CHECK:=={{[0-9]+}}==ERROR: CgoSanitizer: data-race
 // CHECK-NEXT:Write of size 256 at 0x[[BUF:[0-9a-f]+]] by thread T{{[0-9]+}} on G {{[0-9]+}} (managed code):
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in fill {{.*}}/pass_race_loop.c:31:11
-// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in writer {{.*}}/pass_race_loop.c:47:3
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in fill {{.*}}/pass_race_loop.c:27:11
+// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in writer {{.*}}/pass_race_loop.c:39:3
 // CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in cgosan_run {{.*}}
-// CHECK-NEXT:    #3 0x{{[0-9a-f]+}} in run_g {{.*}}/pass_race_loop.c:52:3
+// CHECK-NEXT:    #3 0x{{[0-9a-f]+}} in run_g {{.*}}/pass_race_handoff.h:29:3
 // CHECK:  0x[[BUF]] is object of type 'char[256]' (256 bytes)
 // CHECK-NEXT:  Previous read of size 1 at 0x{{[0-9a-f]+}} by thread T{{[0-9]+}} on G {{[0-9]+}} (managed code):
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in reader {{.*}}/pass_race_loop.c:36:23
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in reader {{.*}}/pass_race_loop.c:32:23
 // CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in cgosan_run {{.*}}
-// CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in run_g {{.*}}/pass_race_loop.c:52:3
+// CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in run_g {{.*}}/pass_race_handoff.h:29:3
 // CHECK:  0x[[BUF]] was allocated at:
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in main {{.*}}/pass_race_loop.c:60:9
-// CHECK-NEXT:SUMMARY: CgoSanitizer: data-race {{.*}}/pass_race_loop.c:31:11 in fill
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in main {{.*}}/pass_race_loop.c:45:9
+// CHECK-NEXT:SUMMARY: CgoSanitizer: data-race {{.*}}/pass_race_loop.c:27:11 in fill

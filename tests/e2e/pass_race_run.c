@@ -1,10 +1,11 @@
-// pass_race_run.c — a managed loop filling a buffer (one store per byte at
-// -O0, 16 bytes per store at -O2) is one access to the race checker: the
-// stores merge into a run, recorded as a single 256-byte write with the
-// first store's stack. A G on another thread then reads one byte from the
-// middle of it, ordered only by a pipe the checker cannot see: the read
-// races with the run, which is reported whole. The writer's next access
-// (a counter, not adjacent) ends the run before it signals.
+// pass_race_run.c — a managed loop filling a buffer is one access to the
+// race checker, a single 256-byte write with the first store's stack: at
+// -O0 (one store per byte) the runtime merges the stores into a run, which
+// the writer's next access (a counter, not adjacent) ends before it
+// signals; at -O2 the loop is unrolled into 16 stores on one line, which
+// the pass records as one range (RaceRuns.cpp). A G on another thread then
+// reads one byte from the middle of it, ordered only by a pipe the checker
+// cannot see: the read races with the write, which is reported whole.
 // Twin: pass_race_run_ordered.c, the same handoff under a pthread mutex.
 // Registered at -O0 and -O2.
 //
@@ -12,11 +13,9 @@
 // ENV: CGOSAN_OPTIONS=race=precise
 // CFLAGS: -fplugin=%prefix/lib/libCgosanPass.so -fpass-plugin=%prefix/lib/libCgosanPass.so
 // CFLAGS: -mllvm -cgosan-race
-#include <cgosan/cgosan.h>
-#include <pthread.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <unistd.h>
+
+#include "pass_race_handoff.h"
 
 #ifndef ORDERED  // pass_race_run_ordered.c: 1
 #define ORDERED 0
@@ -31,7 +30,6 @@ struct shared {
 static const uint8_t kBufSlot[1] = {1};
 static const cgosan_type kShared = {"struct shared", sizeof(struct shared), 8, kBufSlot, 0};
 static struct shared *shared;
-static int handoff[2];
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 
 __attribute__((noinline)) static void fill(char *buf, int seed) {
@@ -47,16 +45,12 @@ static void writer(void *arg) {
   shared->fills++;
   if (ORDERED)
     pthread_mutex_unlock(&mu);
-  char token = 1;
-  if (write(handoff[1], &token, 1) != 1)
-    perror("write");
+  hand_off();
 }
 
 static void reader(void *arg) {
   (void)arg;
-  char token;
-  if (read(handoff[0], &token, 1) != 1)
-    perror("read");
+  wait_for_handoff();
   if (ORDERED)
     pthread_mutex_lock(&mu);
   printf("byte %d\n", shared->buf[200]);
@@ -64,35 +58,23 @@ static void reader(void *arg) {
     pthread_mutex_unlock(&mu);
 }
 
-static void *run_g(void *fn) {
-  cgosan_run((cgosan_fn)fn, NULL);
-  return NULL;
-}
-
 int main(void) {
-  if (pipe(handoff) != 0)
-    return 1;
   cgosan_add_root((void **)&shared);
   shared = cgosan_new(&kShared);
   shared->buf = cgosan_new_array(&kBuf, kBufSize);
-  pthread_t w, r;
-  pthread_create(&r, NULL, run_g, (void *)reader);
-  pthread_create(&w, NULL, run_g, (void *)writer);
-  pthread_join(w, NULL);
-  pthread_join(r, NULL);
-  return 0;
+  return run_handoff(writer, reader);
 }
 // CHECK:=={{[0-9]+}}==ERROR: CgoSanitizer: data-race
 // CHECK-NEXT:Read of size 1 at 0x[[AT:[0-9a-f]+]] by thread T{{[0-9]+}} on G {{[0-9]+}} (managed code):
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in reader {{.*}}/pass_race_run.c:62:23
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in reader {{.*}}/pass_race_run.c:56:23
 // CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in cgosan_run {{.*}}
-// CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in run_g {{.*}}/pass_race_run.c:68:3
+// CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in run_g {{.*}}/pass_race_handoff.h:29:3
 // CHECK:  0x[[AT]] is 200 bytes into object 0x[[BUF:[0-9a-f]+]] of type 'char[256]' (256 bytes)
 // CHECK-NEXT:  Previous write of size 256 at 0x[[BUF]] by thread T{{[0-9]+}} on G {{[0-9]+}} (managed code):
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in fill {{.*}}/pass_race_run.c:39:12
-// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in writer {{.*}}/pass_race_run.c:46:3
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in fill {{.*}}/pass_race_run.c:37:12
+// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in writer {{.*}}/pass_race_run.c:44:3
 // CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in cgosan_run {{.*}}
-// CHECK-NEXT:    #3 0x{{[0-9a-f]+}} in run_g {{.*}}/pass_race_run.c:68:3
+// CHECK-NEXT:    #3 0x{{[0-9a-f]+}} in run_g {{.*}}/pass_race_handoff.h:29:3
 // CHECK:  0x[[BUF]] was allocated at:
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in main {{.*}}/pass_race_run.c:77:17
-// CHECK-NEXT:SUMMARY: CgoSanitizer: data-race {{.*}}/pass_race_run.c:62:23 in reader
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in main {{.*}}/pass_race_run.c:64:17
+// CHECK-NEXT:SUMMARY: CgoSanitizer: data-race {{.*}}/pass_race_run.c:56:23 in reader
