@@ -8,6 +8,10 @@
 //   CgosanRacePass      -cgosan-race: loads, stores and atomics (RaceAccesses.cpp)
 //   loopAccessRanges    -cgosan-race: a loop's walk over memory, recorded
 //                       once before the loop (RaceLoops.cpp)
+//   addStraightLineRuns -cgosan-race: a block's run of accesses over
+//                       consecutive bytes, recorded once (RaceRuns.cpp)
+//   neitherSynchronisesNorLeaves
+//                       what the two may record across
 //   PrivateSlots, isConstantGlobal, isTrampoline
 //                       memory and code no other thread can share
 #ifndef CGOSAN_INTERCEPTORS_PASS_CGOSANPASS_H
@@ -58,22 +62,45 @@ class CgosanRacePass : public llvm::PassInfoMixin<CgosanRacePass> {
   static bool isRequired() { return true; }
 };
 
-// All the bytes a load or store touches over its loop's iterations,
-// [lowest, lowest + bytes), computed in the loop's preheader before
-// `record_before`, its terminator.
-struct LoopAccessRange {
+// One record standing for a group of loads (or of stores): the bytes
+// [lowest, lowest + bytes), computed before `record_before`, which the
+// group's members touch between them.
+struct AccessRange {
   llvm::Instruction *record_before;
   llvm::Value *lowest;
   llvm::Value *bytes;
 };
 
+// Accesses recorded as groups: each group's range, under its first member
+// in program order (whose kind and debug location the record takes), and
+// every member of every group, the first ones included.
+struct CoalescedAccesses {
+  llvm::DenseMap<llvm::Instruction *, AccessRange> ranges;
+  llvm::DenseSet<llvm::Instruction *> members;
+};
+
 // The loads and stores among `accesses` (plain ones, of F) that their loop
-// repeats over consecutive bytes, with no synchronisation inside the loop,
-// each with its range (RaceLoops.cpp says exactly which). Call it before
-// changing F's control flow: it asks F's loop and SCEV analyses.
-llvm::DenseMap<llvm::Instruction *, LoopAccessRange> loopAccessRanges(
-    llvm::Function &F, llvm::FunctionAnalysisManager &FAM,
-    llvm::ArrayRef<llvm::Instruction *> accesses);
+// repeats over consecutive bytes, alone or as a group of the same kind
+// tiling each iteration's step, with no synchronisation inside the loop,
+// each group with the range of all its iterations, computed in the loop's
+// preheader (RaceLoops.cpp says exactly which). Call it before changing F's
+// control flow: it asks F's loop and SCEV analyses.
+CoalescedAccesses loopAccessRanges(llvm::Function &F, llvm::FunctionAnalysisManager &FAM,
+                                   llvm::ArrayRef<llvm::Instruction *> accesses);
+
+// Adds to `coalesced` the runs of `accesses` not yet in it: loads (or
+// stores) of one block and one source line over consecutive bytes from one
+// base, with nothing between them that synchronises (RaceRuns.cpp says
+// exactly which), each with its range, computed before its first member.
+void addStraightLineRuns(llvm::Function &F, llvm::ArrayRef<llvm::Instruction *> accesses,
+                         CoalescedAccesses &coalesced);
+
+// An instruction after which execution goes on in the same block (it
+// returns, it does not throw) and that orders nothing between threads: no
+// atomic, no fence, and no call but an intrinsic that is nosync, willreturn
+// and nounwind. The race checker's epoch and knowledge are the same on
+// either side of it.
+bool neitherSynchronisesNorLeaves(const llvm::Instruction &I);
 
 // The names given by -cgosan-foreign and -cgosan-foreign-list. An exact name
 // matches itself; a glob (`*`, `?`, `[...]`) matches any name except the C

@@ -17,9 +17,15 @@
 //   atomicrmw, cmpxchg                 -> cgosan_release(p) before if the
 //     ordering releases, cgosan_acquire(p) after if it acquires (cmpxchg:
 //     its success ordering)
-//   a load/store its loop repeats over consecutive bytes, the loop free of
-//   synchronisation                    -> one read/write_range(lowest, bytes)
+//   a load/store its loop repeats over consecutive bytes, or a group of
+//   them tiling each iteration (an interleaved vector body), the loop free
+//   of synchronisation                 -> one read/write_range(lowest, bytes)
 //     in the loop's preheader, nothing in the loop (RaceLoops.cpp)
+//   loads/stores of one block and line over consecutive bytes, nothing
+//   that synchronises between them     -> one readN/writeN(lowest) or
+//     read/write_range(lowest, bytes) before the first (RaceRuns.cpp)
+// A group's record uses the entry for its size when the byte count is a
+// constant that has one, the range entry otherwise.
 // Every read/write call is guarded: it runs, from a block of its own marked
 // unlikely, only when the address is in the range the runtime tracks,
 //   if ((uintptr_t)p - __cgosan_race_tracked[0] < __cgosan_race_tracked[1])
@@ -62,7 +68,7 @@
 // when race=off or the memory is not managed (bench/pass_race_bench.cpp); a
 // call for a managed access, which updates the shadow and captures a stack.
 // A loop RaceLoops.cpp recognises pays that once per entry, not per
-// iteration.
+// iteration; a run RaceRuns.cpp recognises, once for all its members.
 #include "CgosanPass.h"
 
 #include "llvm/Analysis/ValueTracking.h"
@@ -187,14 +193,14 @@ class RaceInstrumenter {
       }
     }
     // Asked before the first guard splits a block: the loop analyses
-    // describe the function as the optimizer left it.
-    DenseMap<Instruction *, LoopAccessRange> loop_ranges =
-        loopAccessRanges(F_, FAM_, accesses);
+    // describe the function as the optimizer left it, and no runtime call
+    // stands between the accesses of a straight-line run.
+    CoalescedAccesses coalesced = loopAccessRanges(F_, FAM_, accesses);
+    addStraightLineRuns(F_, accesses, coalesced);
     for (Instruction *I : accesses) {
-      auto range = loop_ranges.find(I);
-      if (range != loop_ranges.end())
-        recordLoopRange(*I, range->second);
-      else
+      if (auto range = coalesced.ranges.find(I); range != coalesced.ranges.end())
+        recordRange(*I, range->second);
+      else if (!coalesced.members.contains(I))
         recordAccess(*I);
     }
     for (MemIntrinsic *mem : copies)
@@ -226,23 +232,32 @@ class RaceInstrumenter {
 
   // A plain load or store that may be shared.
   void recordAccess(Instruction &I) {
-    Value *address = getLoadStorePointerOperand(&I);
     TypeSize size = DL_.getTypeStoreSize(getLoadStoreType(&I));
-    if (!size.isScalable() && isPowerOf2_64(size.getFixedValue()) &&
-        Log2_64(size.getFixedValue()) < kSizedEntries) {
-      callIfTracked(&I, I, runtime_.sized[kindOf(I)][Log2_64(size.getFixedValue())],
+    recordBytes(&I, I, getLoadStorePointerOperand(&I),
+                BuilderAt(&I, I).CreateTypeSize(runtime_.size_ty, size));
+  }
+
+  // A group of loads or stores recorded at once, `first` the first of them
+  // in program order: its loop's walk (RaceLoops.cpp) or a straight-line run
+  // (RaceRuns.cpp).
+  void recordRange(Instruction &first, const AccessRange &range) {
+    recordBytes(range.record_before, first, range.lowest, range.bytes);
+  }
+
+  // `bytes` bytes at `address`, read or written as `origin` does, recorded
+  // before `where` at origin's debug location: through the entry for their
+  // size when it is a constant that has one (1, 2, 4, 8, 16), else through
+  // the range entry.
+  void recordBytes(Instruction *where, const Instruction &origin, Value *address,
+                   Value *bytes) {
+    auto *size = dyn_cast<ConstantInt>(bytes);
+    if (size && isPowerOf2_64(size->getZExtValue()) &&
+        Log2_64(size->getZExtValue()) < kSizedEntries) {
+      callIfTracked(where, origin, runtime_.sized[kindOf(origin)][Log2_64(size->getZExtValue())],
                     {address});
       return;
     }
-    Value *length = BuilderAt(&I, I).CreateTypeSize(runtime_.size_ty, size);
-    callIfTracked(&I, I, runtime_.range[kindOf(I)], {address, length});
-  }
-
-  // A load or store its loop repeats over consecutive bytes: every
-  // iteration's bytes at once, before the loop (RaceLoops.cpp).
-  void recordLoopRange(Instruction &I, const LoopAccessRange &range) {
-    callIfTracked(range.record_before, I, runtime_.range[kindOf(I)],
-                  {range.lowest, range.bytes});
+    callIfTracked(where, origin, runtime_.range[kindOf(origin)], {address, bytes});
   }
 
   // memcpy/memmove read their source and write their destination; memset
