@@ -5,8 +5,17 @@
 // allocation would cost more than the allocation itself, so the walk follows
 // frame pointers only (the runtime and, by convention, managed code keep
 // them), stays inside the G's stack (it ends at the switch frame that started
-// the G), and a small per-M cache maps the hash of the walked PCs to the depot
-// id, so a hot allocation site pays the depot once.
+// the G), and a small per-M cache maps the walked PCs to the depot id, so a
+// hot allocation site pays the depot once.
+// A frame-pointer walk is a chain of dependent loads: each frame's address
+// is read from the one before. An allocation loop calls from the same site
+// again and again, so the M also remembers its last walk: the frame
+// pointers it read and what it found there. If the G is the same and every
+// remembered frame still holds the remembered link and return address, the
+// walk would find the same stack, and those checks are independent loads
+// from known addresses, not a chain. Only walks that ended by leaving the
+// G's stack (or at the frame limit) are remembered: then where the walk
+// stops depends on the frame pointers alone, which the check compares.
 #include "frame_walk.h"
 #include "heap_internal.h"
 #include "report.h"
@@ -14,18 +23,45 @@
 
 namespace __cgosan {
 
-static constexpr uptr kMaxAllocFrames = 16;
+// True when a walk from entry_frame on g would find m's stack again.
+static bool SameSiteAsLast(const AllocSiteMemo &m, uptr entry_frame, const G *g) {
+  if (m.g != g || m.stack_lo != g->stack_lo || m.stack_hi != g->stack_hi ||
+      m.fps[0] != entry_frame)
+    return false;
+  bool same = true;
+  for (uptr i = 0; i < m.n; i++) {
+    const uptr *frame = reinterpret_cast<const uptr *>(m.fps[i]);
+    same &= (frame[0] == m.fps[i + 1]) & (frame[1] == m.pcs[i]);
+  }
+  return same;
+}
 
 u32 AllocStackId(uptr entry_frame, G *g, HeapCache *cache) {
   uptr pcs[kMaxAllocFrames];
-  uptr n = 0;
   if (!g || !cache) {
     // No G: the stack bounds are unknown; keep the caller only.
-    pcs[n++] = reinterpret_cast<uptr *>(entry_frame)[1];
-    return StackDepotPut(StackTrace(pcs, n));
+    pcs[0] = reinterpret_cast<uptr *>(entry_frame)[1];
+    return StackDepotPut(StackTrace(pcs, 1));
   }
-  n = WalkGFrames(entry_frame, g, pcs, kMaxAllocFrames);
-  return CachedStackId(pcs, n, &cache->stacks);
+  AllocSiteMemo &memo = cache->last_site;
+  if (SameSiteAsLast(memo, entry_frame, g))
+    return memo.id;
+  uptr fps[kMaxAllocFrames + 1];
+  uptr n = WalkGFrames(entry_frame, g, pcs, kMaxAllocFrames, fps);
+  u32 id = CachedStackId(pcs, n, &cache->stacks);
+  bool left_stack = fps[n] - g->stack_lo >= g->stack_hi - g->stack_lo;
+  if (n == kMaxAllocFrames || left_stack) {
+    memo.g = g;
+    memo.stack_lo = g->stack_lo;
+    memo.stack_hi = g->stack_hi;
+    memo.n = n;
+    internal_memcpy(memo.fps, fps, (n + 1) * sizeof(uptr));
+    internal_memcpy(memo.pcs, pcs, n * sizeof(uptr));
+    memo.id = id;
+  } else {
+    memo.g = nullptr;
+  }
+  return id;
 }
 
 }  // namespace __cgosan

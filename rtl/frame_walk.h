@@ -22,10 +22,11 @@ struct StackBounds {
 
 // Fills pcs with up to max return addresses, starting with the frame whose
 // frame pointer is fp and reading only inside the `nstacks` stacks; returns
-// how many.
+// how many, n. With `fps` (max + 1 entries), fps[i] is the frame pointer
+// whose frame gave pcs[i], and fps[n] the one the walk stopped at.
 constexpr uptr kMaxWalkStacks = 2;
 inline uptr WalkFrames(uptr fp, const StackBounds *stacks, uptr nstacks,
-                       uptr *pcs, uptr max) {
+                       uptr *pcs, uptr max, uptr *fps = nullptr) {
   DCHECK_LE(nstacks, kMaxWalkStacks);
   uptr lowest_next[kMaxWalkStacks] = {};  // a re-entered stack: only above this
   uptr n = 0;
@@ -39,19 +40,24 @@ inline uptr WalkFrames(uptr fp, const StackBounds *stacks, uptr nstacks,
     const uptr *frame = reinterpret_cast<const uptr *>(fp);
     if (frame[1] == 0)
       break;
+    if (fps)
+      fps[n] = fp;
     pcs[n++] = frame[1];
     lowest_next[in] = fp + 1;  // frames move up the stack, or the chain ends
     fp = frame[0];
   }
+  if (fps)
+    fps[n] = fp;
   return n;
 }
 
 // Within a G's stack only: the allocation sites' walk, which stops at the
 // switch frame that started the G (allocation is hot; reports of the other
 // events cross).
-inline uptr WalkGFrames(uptr fp, const G *g, uptr *pcs, uptr max) {
+inline uptr WalkGFrames(uptr fp, const G *g, uptr *pcs, uptr max,
+                        uptr *fps = nullptr) {
   StackBounds stack = {g->stack_lo, g->stack_hi};
-  return WalkFrames(fp, &stack, 1, pcs, max);
+  return WalkFrames(fp, &stack, 1, pcs, max, fps);
 }
 
 // The calling thread's system stack (found once per thread: report.cpp).

@@ -111,11 +111,24 @@ Span *AllocSmallSpan(u32 span_class);  // a span with free slots, marked cached
 void ReturnCachedSpan(Span *span);     // an M's cache gives a span back
 Span *AllocLargeSpan(uptr size, bool noscan);
 
+// The last allocation site an M walked (alloc_stack.cpp): the G, the frame
+// pointers the walk read and the return addresses it found there.
+constexpr uptr kMaxAllocFrames = 16;
+struct AllocSiteMemo {
+  const G *g;  // null: nothing remembered
+  uptr stack_lo, stack_hi;
+  uptr n;
+  uptr fps[kMaxAllocFrames + 1];  // fps[n]: where the walk left the G's stack
+  uptr pcs[kMaxAllocFrames];
+  u32 id;
+};
+
 // Per-M allocation cache (heap_alloc.cpp), with the M's cache of recent
 // allocation-site stacks (alloc_stack.cpp).
 struct HeapCache {
   Span *spans[kNumSpanClasses];  // by SpanClassOf; the large classes unused
   StackIdCache stacks;
+  AllocSiteMemo last_site;
 };
 
 // The stack depot id of an allocation site: frames from entry_frame (the

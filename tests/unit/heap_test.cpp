@@ -12,6 +12,7 @@
 
 #include "gc.h"
 #include "heap.h"
+#include "sanitizer_common/sanitizer_stackdepot.h"
 
 namespace cgotest {
 namespace {
@@ -99,6 +100,41 @@ INSTANTIATE_TEST_SUITE_P(
                     AllocCase{"array_of_3000_nodes_large", &kNode, 3000, true},
                     AllocCase{"array_of_1MiB", &kByte, 1 << 20, true},
                     AllocCase{"array_of_0", &kNode, 0, true}));
+
+// Two callers of one allocating function, at the same depth: the same
+// innermost frames and frame addresses, different second frames. Each
+// allocation records its own caller's stack, however they alternate (the M
+// remembers its last walk, and must notice the caller changed).
+__attribute__((noinline, disable_tail_calls)) void *AllocNodeHere() {
+  return cgosan_new(&kNode);
+}
+__attribute__((noinline, disable_tail_calls)) void *FirstCaller() { return AllocNodeHere(); }
+__attribute__((noinline, disable_tail_calls)) void *SecondCaller() { return AllocNodeHere(); }
+
+TEST(Heap, EachCallerGetsItsOwnAllocationSite) {
+  RunAsG([] {
+    uint32_t first = 0, second = 0;
+    for (int round = 0; round < 3; round++) {
+      ObjectInfo a, b;
+      ASSERT_TRUE(FindObject(reinterpret_cast<uintptr_t>(FirstCaller()), &a));
+      ASSERT_TRUE(FindObject(reinterpret_cast<uintptr_t>(SecondCaller()), &b));
+      if (round == 0) {
+        first = a.alloc_stack;
+        second = b.alloc_stack;
+      }
+      EXPECT_EQ(a.alloc_stack, first) << "round " << round;
+      EXPECT_EQ(b.alloc_stack, second) << "round " << round;
+    }
+    EXPECT_NE(first, second) << "the two callers' allocations share a site";
+    // The sites differ in the caller frame: the second pc of each.
+    __sanitizer::StackTrace sa = __sanitizer::StackDepotGet(first);
+    __sanitizer::StackTrace sb = __sanitizer::StackDepotGet(second);
+    ASSERT_GE(sa.size, 2u);
+    ASSERT_GE(sb.size, 2u);
+    EXPECT_EQ(sa.trace[0], sb.trace[0]) << "the same call of cgosan_new";
+    EXPECT_NE(sa.trace[1], sb.trace[1]);
+  });
+}
 
 TEST(Heap, NotManaged) {
   int local = 0;
