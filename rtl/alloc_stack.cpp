@@ -23,20 +23,7 @@
 
 namespace __cgosan {
 
-// True when a walk from entry_frame on g would find m's stack again.
-static bool SameSiteAsLast(const AllocSiteMemo &m, uptr entry_frame, const G *g) {
-  if (m.g != g || m.stack_lo != g->stack_lo || m.stack_hi != g->stack_hi ||
-      m.fps[0] != entry_frame)
-    return false;
-  bool same = true;
-  for (uptr i = 0; i < m.n; i++) {
-    const uptr *frame = reinterpret_cast<const uptr *>(m.fps[i]);
-    same &= (frame[0] == m.fps[i + 1]) & (frame[1] == m.pcs[i]);
-  }
-  return same;
-}
-
-u32 AllocStackId(uptr entry_frame, G *g, HeapCache *cache) {
+u32 WalkAllocStack(uptr entry_frame, G *g, HeapCache *cache) {
   uptr pcs[kMaxAllocFrames];
   if (!g || !cache) {
     // No G: the stack bounds are unknown; keep the caller only.
@@ -44,8 +31,6 @@ u32 AllocStackId(uptr entry_frame, G *g, HeapCache *cache) {
     return StackDepotPut(StackTrace(pcs, 1));
   }
   AllocSiteMemo &memo = cache->last_site;
-  if (SameSiteAsLast(memo, entry_frame, g))
-    return memo.id;
   uptr fps[kMaxAllocFrames + 1];
   uptr n = WalkGFrames(entry_frame, g, pcs, kMaxAllocFrames, fps);
   u32 id = CachedStackId(pcs, n, &cache->stacks);

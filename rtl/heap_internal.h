@@ -131,10 +131,30 @@ struct HeapCache {
   AllocSiteMemo last_site;
 };
 
+// True when a walk from entry_frame on g would find m's stack again.
+ALWAYS_INLINE bool SameSiteAsLast(const AllocSiteMemo &m, uptr entry_frame, const G *g) {
+  if (m.g != g || m.stack_lo != g->stack_lo || m.stack_hi != g->stack_hi ||
+      m.fps[0] != entry_frame)
+    return false;
+  bool same = true;
+  for (uptr i = 0; i < m.n; i++) {
+    const uptr *frame = reinterpret_cast<const uptr *>(m.fps[i]);
+    same &= (frame[0] == m.fps[i + 1]) & (frame[1] == m.pcs[i]);
+  }
+  return same;
+}
+
+// The walk itself (alloc_stack.cpp), and the memo refilled.
+u32 WalkAllocStack(uptr entry_frame, G *g, HeapCache *cache);
 // The stack depot id of an allocation site: frames from entry_frame (the
 // frame pointer of the heap's public entry point) outwards, within the G's
 // stack. cache may be null (a thread with no G): then one frame is kept.
-u32 AllocStackId(uptr entry_frame, G *g, HeapCache *cache);
+// Inline: the same site as last time costs no call.
+ALWAYS_INLINE u32 AllocStackId(uptr entry_frame, G *g, HeapCache *cache) {
+  if (cache && SameSiteAsLast(cache->last_site, entry_frame, g))
+    return cache->last_site.id;
+  return WalkAllocStack(entry_frame, g, cache);
+}
 void FlushHeapCache(M *m);  // at thread exit: its spans go back to central
 // The collector holds the heap (heap_alloc.cpp) while it marks and sweeps, so
 // code allocating off a G waits.
