@@ -147,7 +147,7 @@ static bool HasFreeSlot(const Span *s) {
 static u32 SpanClassOf(const Span *s) { return SpanClassOf(s->size_class, s->noscan); }
 
 Span *AllocSmallSpan(u32 span_class) {
-  u32 size_class = span_class / 2;
+  u32 size_class = SizeClassOfSpanClass(span_class);
   Lock l(&heap_mu);
   Span *s = partial[span_class];
   if (s) {
@@ -156,7 +156,7 @@ Span *AllocSmallSpan(u32 span_class) {
   } else {
     uptr npages = class_pages[size_class];
     s = NewSpan(AllocPages(npages), npages, kClassSizes[size_class], size_class,
-                span_class % 2);
+                IsNoScanSpanClass(span_class));
     NoteAllocated(npages * kPageSize);
   }
   s->next = nullptr;

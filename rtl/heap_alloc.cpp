@@ -27,6 +27,16 @@ static StaticSpinMutex roots_mu;
 static void ***roots;  // registered root slots (guarded by roots_mu)
 static uptr roots_len, roots_cap;
 
+// Takes the first slot s->free_cache says is free (it must say one is):
+// Go's nextFreeFast.
+static ALWAYS_INLINE uptr TakeFromFreeCache(Span *s) {
+  uptr skip = LeastSignificantSetBitIndex(s->free_cache);
+  uptr index = s->free_index + skip;
+  s->free_cache = (s->free_cache >> skip) >> 1;  // skip + 1 may be 64
+  s->free_index = static_cast<u32>(index + 1);
+  return index;
+}
+
 // Takes the next free slot of the cached span s at or above free_index, from
 // the alloc bits (s->free_cache is empty); nelems if there is none. Refills
 // free_cache with the rest of that bitmap word.
@@ -38,10 +48,9 @@ static uptr TakeNextFreeSlot(Span *s) {
     if (s->nelems - w * 64 < 64)
       free &= (1ull << (s->nelems - w * 64)) - 1;  // no slots past nelems
     if (free) {
-      uptr bit = LeastSignificantSetBitIndex(free);
-      s->free_cache = (free >> bit) >> 1;
-      s->free_index = static_cast<u32>(w * 64 + bit + 1);
-      return w * 64 + bit;
+      s->free_index = static_cast<u32>(i);
+      s->free_cache = free >> (i % 64);  // bit k: slot i + k
+      return TakeFromFreeCache(s);
     }
     i = (w + 1) * 64;
   }
@@ -72,19 +81,15 @@ static void *Zeroed(Span *s, uptr index, uptr slot_size, const cgosan_type *t,
 }
 
 // Takes a free slot of the span class from cache; the slot is not yet
-// published. The fast path (Go's nextFreeFast) is inline.
+// published. The fast path is inline.
 static NOINLINE uptr TakeSlotSlow(HeapCache *cache, u32 span_class, Span **span_out);
 
 static ALWAYS_INLINE uptr TakeSlot(HeapCache *cache, u32 span_class,
                                    Span **span_out) {
   Span *s = cache->spans[span_class];
   if (LIKELY(s && s->free_cache)) {
-    uptr skip = LeastSignificantSetBitIndex(s->free_cache);
-    uptr index = s->free_index + skip;
-    s->free_cache = (s->free_cache >> skip) >> 1;  // skip + 1 may be 64
-    s->free_index = static_cast<u32>(index + 1);
     *span_out = s;
-    return index;
+    return TakeFromFreeCache(s);
   }
   return TakeSlotSlow(cache, span_class, span_out);
 }

@@ -22,6 +22,8 @@ inline bool IsNoScan(const cgosan_type *t) {
   return (!t->ptrmask || !t->ptrdata) && !(t->flags & CGOSAN_TYPE_REFERENCE);
 }
 inline u32 SpanClassOf(u32 size_class, bool noscan) { return size_class * 2 + noscan; }
+inline u32 SizeClassOfSpanClass(u32 span_class) { return span_class / 2; }
+inline bool IsNoScanSpanClass(u32 span_class) { return span_class % 2; }
 
 // Per-object facts kept beside the object, not in it: 16 bytes a slot. A
 // small object's element count fits 32 bits (its size is at most 32 KiB);
