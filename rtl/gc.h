@@ -15,6 +15,11 @@ extern atomic_uint8_t gc_pending;
 u64 NumGc();
 
 void ParkAtSafepoint(G *g);
+// True when Safepoint would stop or collect.
+ALWAYS_INLINE bool SafepointDue() {
+  return atomic_load(&world_stopped, memory_order_acquire) |
+         atomic_load(&gc_pending, memory_order_relaxed);
+}
 // The start of every heap call made by a running G: stop here if the world
 // is stopped; collect here if a collection is due.
 ALWAYS_INLINE void Safepoint(G *g) {

@@ -57,25 +57,53 @@ static uptr TakeNextFreeSlot(Span *s) {
   return s->nelems;
 }
 
-static void Publish(Span *s, uptr index, const cgosan_type *t, uptr count,
-                    u32 stack) {
-  ObjectMeta &meta = s->meta[index];
-  meta.type = t;
-  if (s->size_class)
-    meta.small_count = static_cast<u32>(count);
-  else
+static ALWAYS_INLINE void Publish(Span *s, uptr index, const cgosan_type *t,
+                                  uptr count, u32 stack) {
+  if (s->size_class) {
+    s->meta[index] = ObjectMeta{t, static_cast<u32>(count), stack};
+  } else {
+    s->meta[index] = ObjectMeta{t, 0, stack};
     s->large_count = count;
-  meta.alloc_stack = stack;
+  }
   atomic_uint64_t *word = &s->alloc_bits[index / 64];
   atomic_store(word,
                atomic_load(word, memory_order_relaxed) | 1ull << (index % 64),
                memory_order_release);
 }
 
-static void *Zeroed(Span *s, uptr index, uptr slot_size, const cgosan_type *t,
-                    uptr count, u32 stack) {
+// Zeroes the object in slot index of s and publishes it.
+static NOINLINE void *Zeroed(Span *s, uptr index, uptr size, const cgosan_type *t,
+                             uptr count, u32 stack) {
   void *p = reinterpret_cast<void *>(s->SlotBase(index));
-  __builtin_memset(p, 0, slot_size);
+  __builtin_memset(p, 0, size);
+  Publish(s, index, t, count, stack);
+  return p;
+}
+
+// The same inline, for objects of at most kMaxInlineZero bytes: two or four
+// overlapping 16-byte stores, or two 8-byte ones (memset's own trick), and
+// no call, so the allocation fast path keeps its values in caller-saved
+// registers. The bytes up to the next multiple of 8 are zeroed too: they are
+// in the slot (every class size is a multiple of 8).
+constexpr uptr kMaxInlineZero = 64;
+static ALWAYS_INLINE void *ZeroedInline(Span *s, uptr index, uptr size,
+                                        const cgosan_type *t, uptr count,
+                                        u32 stack) {
+  typedef u64 Word __attribute__((aligned(1)));
+  typedef u64 Pair __attribute__((vector_size(16), aligned(1)));
+  char *p = reinterpret_cast<char *>(s->SlotBase(index));
+  uptr n = RoundUpTo(size, sizeof(u64));
+  if (n >= 16) {
+    *reinterpret_cast<Pair *>(p) = Pair{};
+    *reinterpret_cast<Pair *>(p + n - 16) = Pair{};
+    if (n > 32) {
+      *reinterpret_cast<Pair *>(p + 16) = Pair{};
+      *reinterpret_cast<Pair *>(p + n - 32) = Pair{};
+    }
+  } else {
+    *reinterpret_cast<Word *>(p) = 0;
+    *reinterpret_cast<Word *>(p + n - 8) = 0;
+  }
   Publish(s, index, t, count, stack);
   return p;
 }
@@ -109,6 +137,16 @@ static uptr TakeSlotSlow(HeapCache *cache, u32 span_class, Span **span_out) {
   }
 }
 
+// The fast path's way out when the cached span's free_cache is empty: the
+// whole rest of the allocation, so no value of the fast path outlives a call.
+static NOINLINE void *AllocAfterRefill(HeapCache *cache, u32 span_class,
+                                       const cgosan_type *t, uptr count,
+                                       u32 stack) {
+  Span *s;
+  uptr index = TakeSlotSlow(cache, span_class, &s);
+  return Zeroed(s, index, t->size * count, t, count, stack);
+}
+
 static HeapCache *OwnCache(M *m) {
   if (!m->heap_cache)
     m->heap_cache = static_cast<HeapCache *>(InternalCalloc(1, sizeof(HeapCache)));
@@ -138,6 +176,7 @@ void UnlockHeap() {
 }
 
 void *HeapAlloc(const cgosan_type *t, uptr count, uptr entry_frame) {
+  EnsureInitialized();
   uptr size = t->size * count;
   uptr slot_size = size ? size : 1;  // a zero-size object still has an address
   M *m = CurrentM();
@@ -164,6 +203,35 @@ void *HeapAlloc(const cgosan_type *t, uptr count, uptr entry_frame) {
     return Zeroed(s, index, slot_size, t, count, stack);
   }
   return Zeroed(s, index, slot_size, t, count, stack);
+}
+
+// The common case, inline in the entry points: a running G with a heap
+// cache, no safepoint due, the allocation site of the last allocation, a
+// small object, and a slot in the free_cache of the cached span of its
+// class. Every call it makes is its last act (a tail call).
+// Anything else takes HeapAlloc, which does the same work the long way (and
+// initializes the runtime: a thread has an M only once it is initialized).
+static ALWAYS_INLINE void *HeapAllocFast(const cgosan_type *t, uptr count,
+                                         uptr entry_frame) {
+  M *m = CurrentM();
+  if (UNLIKELY(!m))
+    return HeapAlloc(t, count, entry_frame);
+  G *g = m->curg;
+  HeapCache *cache = m->heap_cache;
+  uptr size = t->size * count;
+  if (UNLIKELY(!IsRunningG(g) || !cache || SafepointDue() ||
+               size - 1 >= kMaxSmallSize ||
+               !SameSiteAsLast(cache->last_site, entry_frame, g)))
+    return HeapAlloc(t, count, entry_frame);
+  u32 span_class = SpanClassOf(SizeClassOf(size), IsNoScan(t));
+  u32 stack = cache->last_site.id;
+  Span *s = cache->spans[span_class];
+  if (UNLIKELY(!s || !s->free_cache))
+    return AllocAfterRefill(cache, span_class, t, count, stack);
+  uptr index = TakeFromFreeCache(s);
+  if (size > kMaxInlineZero)
+    return Zeroed(s, index, size, t, count, stack);
+  return ZeroedInline(s, index, size, t, count, stack);
 }
 
 void AddRoot(void **slot) {
@@ -213,30 +281,31 @@ extern "C" {
 
 SANITIZER_INTERFACE_ATTRIBUTE
 void *cgosan_new_array(const cgosan_type *elem, size_t n) {
-  EnsureInitialized();
   if (UNLIKELY(!elem)) {
+    EnsureInitialized();
     ErrnoSaver errno_saver;
     ReportHere(kApiMisuse, kMsgNullType, "cgosan_new_array");
     return nullptr;
   }
   if (UNLIKELY(elem->size && n > kArenaSize / elem->size)) {
+    EnsureInitialized();
     ErrnoSaver errno_saver;
     ReportHere(kApiMisuse, kMsgSizeOverflow, elem->name ? elem->name : "?",
                (usize)elem->size, (usize)n);
     return nullptr;
   }
-  return HeapAlloc(elem, n, reinterpret_cast<uptr>(__builtin_frame_address(0)));
+  return HeapAllocFast(elem, n, reinterpret_cast<uptr>(__builtin_frame_address(0)));
 }
 
 SANITIZER_INTERFACE_ATTRIBUTE
 void *cgosan_new(const cgosan_type *t) {
-  EnsureInitialized();
   if (UNLIKELY(!t)) {
+    EnsureInitialized();
     ErrnoSaver errno_saver;
     ReportHere(kApiMisuse, kMsgNullType, "cgosan_new");
     return nullptr;
   }
-  return HeapAlloc(t, 1, reinterpret_cast<uptr>(__builtin_frame_address(0)));
+  return HeapAllocFast(t, 1, reinterpret_cast<uptr>(__builtin_frame_address(0)));
 }
 
 SANITIZER_INTERFACE_ATTRIBUTE

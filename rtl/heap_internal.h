@@ -138,12 +138,14 @@ ALWAYS_INLINE bool SameSiteAsLast(const AllocSiteMemo &m, uptr entry_frame, cons
   if (m.g != g || m.stack_lo != g->stack_lo || m.stack_hi != g->stack_hi ||
       m.fps[0] != entry_frame)
     return false;
-  bool same = true;
+  // Word loads, not one 16-byte load a frame: the innermost frames were
+  // just pushed, and a wide load of two narrow stores cannot be forwarded.
+  uptr differ = 0;
   for (uptr i = 0; i < m.n; i++) {
     const uptr *frame = reinterpret_cast<const uptr *>(m.fps[i]);
-    same &= (frame[0] == m.fps[i + 1]) & (frame[1] == m.pcs[i]);
+    differ |= (frame[0] ^ m.fps[i + 1]) | (frame[1] ^ m.pcs[i]);
   }
-  return same;
+  return differ == 0;
 }
 
 // The walk itself (alloc_stack.cpp), and the memo refilled.
