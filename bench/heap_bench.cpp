@@ -4,6 +4,10 @@
 //                       frees what it drops; a managed one lets the collector)
 //   BM_CgosanNew/N      cgosan_new of an N-byte pointer-free type inside a G,
 //                       collections included (garbage is left to the collector)
+//   BM_MallocBatch/n    glibc's bench-malloc-simple: 64-byte blocks in batches
+//                       of n, each batch freed whole (time per block)
+//   BM_CgosanBatch/n    the same batches of cgosan_new, each kept reachable
+//                       until the next, then left to the collector
 //   BM_GcPause_1M       cgosan_gc() with a live heap of 1M linked 104-byte
 //                       objects (~100 MB); counters: live MB, and the resident
 //                       memory the heap added divided by the live bytes
@@ -42,6 +46,42 @@ void BM_CgosanNew(benchmark::State &state) {
   const cgosan_type *t = state.range(0) == 16 ? &kBytes16 : &kBytes64;
   cgosan::run([&] {
     for (auto _ : state) benchmark::DoNotOptimize(cgosan_new(t));
+  });
+}
+
+// glibc's own malloc benchmark (benchtests/bench-malloc-simple.c): blocks
+// are allocated in batches of n, and each batch is freed whole, so all but
+// the 7 the thread cache holds come from glibc's bins. Time per block, its
+// share of the frees included.
+constexpr int kMaxBatch = 1600;
+
+void BM_MallocBatch(benchmark::State &state) {
+  int n = state.range(0), i = 0;
+  void *blocks[kMaxBatch];
+  for (auto _ : state) {
+    blocks[i] = malloc(64);
+    benchmark::DoNotOptimize(blocks[i]);
+    if (++i == n) {
+      for (int k = 0; k < n; k++) free(blocks[k]);
+      i = 0;
+    }
+  }
+  for (int k = 0; k < i; k++) free(blocks[k]);
+}
+
+// The same on the managed heap: each batch stays reachable (from the G's
+// stack) until the next one overwrites it, and is left to the collector.
+void BM_CgosanBatch(benchmark::State &state) {
+  int n = state.range(0);
+  cgosan::run([&] {
+    void *blocks[kMaxBatch];
+    int i = 0;
+    for (auto _ : state) {
+      blocks[i] = cgosan_new(&kBytes64);
+      benchmark::DoNotOptimize(blocks[i]);
+      if (++i == n)
+        i = 0;
+    }
   });
 }
 
@@ -93,6 +133,8 @@ void BM_GcPause_1M(benchmark::State &state) {
 
 BENCHMARK(BM_MallocFree)->Arg(16)->Arg(64)->MinTime(0.2);
 BENCHMARK(BM_CgosanNew)->Arg(16)->Arg(64)->MinTime(0.2);
+BENCHMARK(BM_MallocBatch)->Arg(25)->Arg(100)->Arg(400)->Arg(kMaxBatch)->MinTime(0.2);
+BENCHMARK(BM_CgosanBatch)->Arg(25)->Arg(100)->Arg(400)->Arg(kMaxBatch)->MinTime(0.2);
 BENCHMARK(BM_GcPause_1M)->Iterations(3)->UseManualTime()->Unit(benchmark::kMillisecond);
 
 const bench::Row kRows[] = {
@@ -100,6 +142,14 @@ const bench::Row kRows[] = {
     {"BM_MallocFree/16", "malloc + free, 16 B", 0},
     {"BM_CgosanNew/64", "cgosan_new, 64 B, GC included", 0, 1.0},
     {"BM_CgosanNew/16", "cgosan_new, 16 B, GC included", 0, 1.0},
+    {"BM_MallocBatch/25", "malloc, batches of 25, 64 B", 0},
+    {"BM_CgosanBatch/25", "cgosan_new, batches of 25", 0, 1.0, true, "BM_MallocBatch/25"},
+    {"BM_MallocBatch/100", "malloc, batches of 100, 64 B", 0},
+    {"BM_CgosanBatch/100", "cgosan_new, batches of 100", 0, 1.0, true, "BM_MallocBatch/100"},
+    {"BM_MallocBatch/400", "malloc, batches of 400, 64 B", 0},
+    {"BM_CgosanBatch/400", "cgosan_new, batches of 400", 0, 1.0, true, "BM_MallocBatch/400"},
+    {"BM_MallocBatch/1600", "malloc, batches of 1600, 64 B", 0},
+    {"BM_CgosanBatch/1600", "cgosan_new, batches of 1600", 0, 1.0, true, "BM_MallocBatch/1600"},
     {"BM_GcPause_1M", "GC pause, 1M objects / 100 MB live", 0, 0, false},
 };
 
