@@ -36,15 +36,13 @@ u32 WalkAllocStack(uptr entry_frame, G *g, HeapCache *cache) {
   u32 id = CachedStackId(pcs, n, &cache->stacks);
   bool left_stack = fps[n] - g->stack_lo >= g->stack_hi - g->stack_lo;
   if (n == kMaxAllocFrames || left_stack) {
-    memo.g = g;
-    memo.stack_lo = g->stack_lo;
-    memo.stack_hi = g->stack_hi;
+    memo.goid = g->id;
     memo.n = n;
     internal_memcpy(memo.fps, fps, (n + 1) * sizeof(uptr));
     internal_memcpy(memo.pcs, pcs, n * sizeof(uptr));
     memo.id = id;
   } else {
-    memo.g = nullptr;
+    memo.goid = 0;
   }
   return id;
 }

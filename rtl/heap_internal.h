@@ -114,11 +114,12 @@ void ReturnCachedSpan(Span *span);     // an M's cache gives a span back
 Span *AllocLargeSpan(uptr size, bool noscan);
 
 // The last allocation site an M walked (alloc_stack.cpp): the G, the frame
-// pointers the walk read and the return addresses it found there.
+// pointers the walk read and the return addresses it found there. The G is
+// known by its id, never reused, so a G made later in the same G struct (with
+// another stack) is not taken for it.
 constexpr uptr kMaxAllocFrames = 16;
 struct AllocSiteMemo {
-  const G *g;  // null: nothing remembered
-  uptr stack_lo, stack_hi;
+  u64 goid;  // 0: nothing remembered
   uptr n;
   uptr fps[kMaxAllocFrames + 1];  // fps[n]: where the walk left the G's stack
   uptr pcs[kMaxAllocFrames];
@@ -135,8 +136,7 @@ struct HeapCache {
 
 // True when a walk from entry_frame on g would find m's stack again.
 ALWAYS_INLINE bool SameSiteAsLast(const AllocSiteMemo &m, uptr entry_frame, const G *g) {
-  if (m.g != g || m.stack_lo != g->stack_lo || m.stack_hi != g->stack_hi ||
-      m.fps[0] != entry_frame)
+  if (m.goid != g->id || m.fps[0] != entry_frame)
     return false;
   // Word loads, not one 16-byte load a frame: the innermost frames were
   // just pushed, and a wide load of two narrow stores cannot be forwarded.
