@@ -115,6 +115,7 @@ ALWAYS_INLINE int RunNewG(M *m, cgosan_fn fn, void *arg, Boundary boundary) {
   if (UNLIKELY(hooks.callback_end) && callback)
     hooks.callback_end(g);
   m->curg = nullptr;
+  SetInManaged(false);
   m->g0_sp = 0;
   ReleaseG(m, g);
   return 0;
@@ -152,7 +153,8 @@ int cgosan_run(cgosan_fn fn, void *arg) {
 
 SANITIZER_INTERFACE_ATTRIBUTE
 int cgosan_in_managed(void) {
-  return IsRunningG(CurrentG());
+  DCHECK_EQ(__cgosan_in_managed, IsRunningG(CurrentG()));
+  return __cgosan_in_managed;
 }
 
 SANITIZER_INTERFACE_ATTRIBUTE

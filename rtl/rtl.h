@@ -110,6 +110,15 @@ struct M {
 
 // The M of the calling thread, or null before its first contact.
 extern THREADLOCAL M *cur_m;
+}  // namespace __cgosan
+// 1 while the calling thread runs managed code (its G runs, not parked in a
+// cgocall): IsRunningG(CurrentG()), kept by the transitions below and by
+// RunNewG, so that cgosan_in_managed is one load. Exported: the generated
+// interposers read it inline (initial-exec), since every interposed call,
+// including the library's calls to itself, asks it first.
+extern "C" THREADLOCAL __sanitizer::u8 __cgosan_in_managed;
+namespace __cgosan {
+ALWAYS_INLINE void SetInManaged(bool running) { __cgosan_in_managed = running; }
 ALWAYS_INLINE M *CurrentM() { return cur_m; }
 // g runs managed code: not null, and not parked in a cgocall.
 ALWAYS_INLINE bool IsRunningG(const G *g) {
@@ -147,6 +156,7 @@ void InitializeThreadExitHook();
 // entersyscall / exitsyscall: a G in a cgocall is "stopped" for the collector
 // without being waited for; exitsyscall blocks while the world is stopped.
 ALWAYS_INLINE void EnterSyscall(G *g) {
+  SetInManaged(false);
   atomic_store(&g->status, kGSyscall, memory_order_release);
 }
 extern atomic_uint32_t world_stopped;  // futex word: 1 while stopped
@@ -162,6 +172,7 @@ ALWAYS_INLINE void ExitSyscall(G *g) {
     atomic_thread_fence(memory_order_seq_cst);
   if (UNLIKELY(atomic_load(&world_stopped, memory_order_acquire)))
     ExitSyscallSlow(g);
+  SetInManaged(true);
 }
 void InitializeWorld();
 bool RegisterProcessBarrier();  // membarrier(2) registration (world_linux.cpp)

@@ -18,6 +18,12 @@
 namespace __cgosan {
 
 THREADLOCAL M *cur_m __attribute__((tls_model("initial-exec")));
+}  // namespace __cgosan
+extern "C" {
+SANITIZER_INTERFACE_ATTRIBUTE THREADLOCAL __sanitizer::u8 __cgosan_in_managed
+    __attribute__((tls_model("initial-exec")));
+}
+namespace __cgosan {
 
 static constexpr uptr kMaxPooledGs = 64;
 
@@ -67,6 +73,7 @@ void ReleaseM(M *m) {
                m->id, (unsigned long long)m->curg->id);
     CaptureStack(&r.stack);
     m->curg = nullptr;
+    SetInManaged(false);
     EmitReport(r);
   }
   RemoveAltStack(m);

@@ -98,7 +98,7 @@ static void cgosan_gen_closure_entry(ffi_cif *cif, void *result, void **args,
                                      void *closure) {
   (void)cif;
   cgosan_gen_callback_frame frame = {closure, result, args, 0};
-  if (cgosan_in_managed()) {  /* managed code called it directly */
+  if (cgosan_gen_in_managed()) {  /* managed code called it directly */
     cgosan_gen_run_callback(&frame);
     return;
   }

@@ -27,6 +27,17 @@ static inline void *cgosan_gen_real(void **slot, const char *name) {
   return fn ? fn : cgosan_gen_resolve(slot, name);
 }
 
+/* ---- Who is calling ------------------------------------------------------------
+ * cgosan_in_managed(), read inline: every interposed call asks it first, and
+ * most are the library's calls to itself (sqlite3_column_int calls
+ * sqlite3_mutex_enter through the PLT), which only pass through. The runtime
+ * keeps the flag per thread; it is in the static TLS block (libcgosan is
+ * loaded with the program), so one initial-exec load reads it. */
+extern __thread unsigned char __cgosan_in_managed
+    __attribute__((tls_model("initial-exec")));
+
+static inline int cgosan_gen_in_managed(void) { return __cgosan_in_managed; }
+
 /* ---- Callbacks ----------------------------------------------------------------
  * One signature per distinct function-pointer type of the header. libffi
  * receives the foreign call (the closure); `invoke`, generated C, calls the

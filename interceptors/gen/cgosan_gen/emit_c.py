@@ -7,7 +7,7 @@ For `int f(struct s *p, void (*cb)(void *))` the source holds:
     struct cgosan_frame_f { cgosan_fn_f real; cgosan_t_f_0 arg0; ...; int result; };
     static void cgosan_call_f(void *frame)           (runs on the system stack)
     int cgosan_wrap_f(cgosan_t_f_0 arg0, ...)        (`f` jumps here)
-      - foreign caller (!cgosan_in_managed()): tail call of the real f;
+      - foreign caller (!cgosan_gen_in_managed()): tail call of the real f;
       - managed caller: cgosan_check_arg on each pointer that can reach a
         pointer, callbacks swapped for closures, then (race checker on) the
         memory each pointer hands to f, recorded as accesses by the call
@@ -116,7 +116,7 @@ def _wrapper(fn, library_model):
     decl = ", ".join(f"cgosan_t_{n}_{p.index} arg{p.index}" for p in params) or "void"
     call_args = ", ".join(f"arg{p.index}" for p in params)
     body = [f"  cgosan_fn_{n} real = (cgosan_fn_{n})cgosan_gen_real(&cgosan_real_{n}, \"{n}\");",
-            "  if (!cgosan_in_managed())",
+            "  if (!cgosan_gen_in_managed())",
             f"    {'' if fn.returns_void else 'return '}real({call_args});"]
     if fn.returns_void:
         body[-1] += "\n  else {"
