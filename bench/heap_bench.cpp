@@ -4,6 +4,9 @@
 //                       frees what it drops; a managed one lets the collector)
 //   BM_CgosanNew/N      cgosan_new of an N-byte pointer-free type inside a G,
 //                       collections included (garbage is left to the collector)
+//   BM_MallocFreeTwoSites / BM_CgosanNewTwoSites
+//                       a 64-byte and a 16-byte block from two call sites in
+//                       turn (a node and its payload), per pair
 //   BM_MallocBatch/n    glibc's bench-malloc-simple: 64-byte blocks in batches
 //                       of n, each batch freed whole (time per block)
 //   BM_CgosanBatch/n    the same batches of cgosan_new, each kept reachable
@@ -46,6 +49,28 @@ void BM_CgosanNew(benchmark::State &state) {
   const cgosan_type *t = state.range(0) == 16 ? &kBytes16 : &kBytes64;
   cgosan::run([&] {
     for (auto _ : state) benchmark::DoNotOptimize(cgosan_new(t));
+  });
+}
+
+// Two call sites in turn, as code that allocates a node and then its
+// payload does: a 64-byte and a 16-byte block each iteration.
+void BM_MallocFreeTwoSites(benchmark::State &state) {
+  for (auto _ : state) {
+    void *node = malloc(64);
+    benchmark::DoNotOptimize(node);
+    void *payload = malloc(16);
+    benchmark::DoNotOptimize(payload);
+    free(payload);
+    free(node);
+  }
+}
+
+void BM_CgosanNewTwoSites(benchmark::State &state) {
+  cgosan::run([&] {
+    for (auto _ : state) {
+      benchmark::DoNotOptimize(cgosan_new(&kBytes64));
+      benchmark::DoNotOptimize(cgosan_new(&kBytes16));
+    }
   });
 }
 
@@ -133,6 +158,8 @@ void BM_GcPause_1M(benchmark::State &state) {
 
 BENCHMARK(BM_MallocFree)->Arg(16)->Arg(64)->MinTime(0.2);
 BENCHMARK(BM_CgosanNew)->Arg(16)->Arg(64)->MinTime(0.2);
+BENCHMARK(BM_MallocFreeTwoSites)->MinTime(0.2);
+BENCHMARK(BM_CgosanNewTwoSites)->MinTime(0.2);
 BENCHMARK(BM_MallocBatch)->Arg(25)->Arg(100)->Arg(400)->Arg(kMaxBatch)->MinTime(0.2);
 BENCHMARK(BM_CgosanBatch)->Arg(25)->Arg(100)->Arg(400)->Arg(kMaxBatch)->MinTime(0.2);
 BENCHMARK(BM_GcPause_1M)->Iterations(3)->UseManualTime()->Unit(benchmark::kMillisecond);
@@ -142,6 +169,9 @@ const bench::Row kRows[] = {
     {"BM_MallocFree/16", "malloc + free, 16 B", 0},
     {"BM_CgosanNew/64", "cgosan_new, 64 B, GC included", 0, 1.0},
     {"BM_CgosanNew/16", "cgosan_new, 16 B, GC included", 0, 1.0},
+    {"BM_MallocFreeTwoSites", "malloc + free, 64 B + 16 B", 0},
+    {"BM_CgosanNewTwoSites", "cgosan_new, 64 B + 16 B, two sites", 0, 1.0, true,
+     "BM_MallocFreeTwoSites"},
     {"BM_MallocBatch/25", "malloc, batches of 25, 64 B", 0},
     {"BM_CgosanBatch/25", "cgosan_new, batches of 25", 0, 1.0, true, "BM_MallocBatch/25"},
     {"BM_MallocBatch/100", "malloc, batches of 100, 64 B", 0},

@@ -8,8 +8,9 @@
 // the G), and a small per-M cache maps the walked PCs to the depot id, so a
 // hot allocation site pays the depot once.
 // A frame-pointer walk is a chain of dependent loads: each frame's address
-// is read from the one before. An allocation loop calls from the same site
-// again and again, so the M also remembers its last walk: the frame
+// is read from the one before. An allocation loop calls from the same few
+// sites again and again, so the M also remembers a walk per call site of
+// the entry point (by its return address, a few sites at once): the frame
 // pointers it read and what it found there. If the G is the same and every
 // remembered frame still holds the remembered link and return address, the
 // walk would find the same stack, and those checks are independent loads
@@ -30,7 +31,7 @@ u32 WalkAllocStack(uptr entry_frame, G *g, HeapCache *cache) {
     pcs[0] = reinterpret_cast<uptr *>(entry_frame)[1];
     return StackDepotPut(StackTrace(pcs, 1));
   }
-  AllocSiteMemo &memo = cache->last_site;
+  AllocSiteMemo &memo = SiteMemoFor(cache, entry_frame);
   uptr fps[kMaxAllocFrames + 1];
   uptr n = WalkGFrames(entry_frame, g, pcs, kMaxAllocFrames, fps);
   u32 id = CachedStackId(pcs, n, &cache->stacks);

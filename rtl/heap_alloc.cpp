@@ -148,8 +148,10 @@ static NOINLINE void *AllocAfterRefill(HeapCache *cache, u32 span_class,
 }
 
 static HeapCache *OwnCache(M *m) {
-  if (!m->heap_cache)
+  if (!m->heap_cache) {
     m->heap_cache = static_cast<HeapCache *>(InternalCalloc(1, sizeof(HeapCache)));
+    m->alloc_site = &m->heap_cache->sites[0];  // remembers nothing yet
+  }
   return m->heap_cache;
 }
 
@@ -186,6 +188,8 @@ void *HeapAlloc(const cgosan_type *t, uptr count, uptr entry_frame) {
     Safepoint(g);
   HeapCache *cache = on_g ? OwnCache(m) : nullptr;
   u32 stack = AllocStackId(entry_frame, on_g ? g : nullptr, cache);
+  if (cache)
+    m->alloc_site = &SiteMemoFor(cache, entry_frame);  // inline from now on
   u32 size_class = SizeClassOf(slot_size);
   bool noscan = IsNoScan(t);
   Span *s;
@@ -205,12 +209,40 @@ void *HeapAlloc(const cgosan_type *t, uptr count, uptr entry_frame) {
   return Zeroed(s, index, slot_size, t, count, stack);
 }
 
+// A small object of a running G whose allocation site is known (stack):
+// the slot, inline while the cached span of its class has one in
+// free_cache. Every call it makes is its last act (a tail call).
+static ALWAYS_INLINE void *AllocSmall(HeapCache *cache, const cgosan_type *t,
+                                      uptr count, uptr size, u32 stack) {
+  u32 span_class = SpanClassOf(SizeClassOf(size), IsNoScan(t));
+  Span *s = cache->spans[span_class];
+  if (UNLIKELY(!s || !s->free_cache))
+    return AllocAfterRefill(cache, span_class, t, count, stack);
+  uptr index = TakeFromFreeCache(s);
+  if (size > kMaxInlineZero)
+    return Zeroed(s, index, size, t, count, stack);
+  return ZeroedInline(s, index, size, t, count, stack);
+}
+
+// The fast path's way out when the allocation site is not the M's last one:
+// another remembered site (code that allocates a node and then its payload
+// alternates two), or a walk in HeapAlloc.
+static NOINLINE void *AllocAtOtherSite(const cgosan_type *t, uptr count,
+                                       uptr entry_frame) {
+  M *m = CurrentM();
+  HeapCache *cache = m->heap_cache;
+  const AllocSiteMemo &site = SiteMemoFor(cache, entry_frame);
+  if (!SameSite(site, entry_frame, m->curg))
+    return HeapAlloc(t, count, entry_frame);
+  m->alloc_site = &site;
+  return AllocSmall(cache, t, count, t->size * count, site.id);
+}
+
 // The common case, inline in the entry points: a running G with a heap
-// cache, no safepoint due, the allocation site of the last allocation, a
-// small object, and a slot in the free_cache of the cached span of its
-// class. Every call it makes is its last act (a tail call).
-// Anything else takes HeapAlloc, which does the same work the long way (and
-// initializes the runtime: a thread has an M only once it is initialized).
+// cache, no safepoint due, the allocation site of the M's last allocation
+// (M::alloc_site), a small object. Anything else takes HeapAlloc, which
+// does the same work the long way (and initializes the runtime: a thread
+// has an M only once it is initialized).
 static ALWAYS_INLINE void *HeapAllocFast(const cgosan_type *t, uptr count,
                                          uptr entry_frame) {
   M *m = CurrentM();
@@ -220,18 +252,12 @@ static ALWAYS_INLINE void *HeapAllocFast(const cgosan_type *t, uptr count,
   HeapCache *cache = m->heap_cache;
   uptr size = t->size * count;
   if (UNLIKELY(!IsRunningG(g) || !cache || SafepointDue() ||
-               size - 1 >= kMaxSmallSize ||
-               !SameSiteAsLast(cache->last_site, entry_frame, g)))
+               size - 1 >= kMaxSmallSize))
     return HeapAlloc(t, count, entry_frame);
-  u32 span_class = SpanClassOf(SizeClassOf(size), IsNoScan(t));
-  u32 stack = cache->last_site.id;
-  Span *s = cache->spans[span_class];
-  if (UNLIKELY(!s || !s->free_cache))
-    return AllocAfterRefill(cache, span_class, t, count, stack);
-  uptr index = TakeFromFreeCache(s);
-  if (size > kMaxInlineZero)
-    return Zeroed(s, index, size, t, count, stack);
-  return ZeroedInline(s, index, size, t, count, stack);
+  const AllocSiteMemo *site = m->alloc_site;
+  if (UNLIKELY(!SameSite(*site, entry_frame, g)))
+    return AllocAtOtherSite(t, count, entry_frame);
+  return AllocSmall(cache, t, count, size, site->id);
 }
 
 void AddRoot(void **slot) {

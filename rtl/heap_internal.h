@@ -113,7 +113,7 @@ Span *AllocSmallSpan(u32 span_class);  // a span with free slots, marked cached
 void ReturnCachedSpan(Span *span);     // an M's cache gives a span back
 Span *AllocLargeSpan(uptr size, bool noscan);
 
-// The last allocation site an M walked (alloc_stack.cpp): the G, the frame
+// An allocation site an M walked (alloc_stack.cpp): the G, the frame
 // pointers the walk read and the return addresses it found there. The G is
 // known by its id, never reused, so a G made later in the same G struct (with
 // another stack) is not taken for it.
@@ -126,16 +126,33 @@ struct AllocSiteMemo {
   u32 id;
 };
 
+// An M remembers one walk per call site of the entry point, by the return
+// address in the entry's own frame: code that allocates at several sites in
+// turn (a node, then its payload) finds each site's walk still there. The
+// inline path checks the site the M used last (M::alloc_site, as deep a load
+// as a fixed slot would be) before it looks the return address up.
+constexpr uptr kSiteMemos = 8;
+// Call sites are a few bytes to a few hundred apart: fold bits 3-5 onto 0-2.
+inline uptr SiteMemoIndex(uptr return_address) {
+  return (return_address ^ return_address >> 3) % kSiteMemos;
+}
+
 // Per-M allocation cache (heap_alloc.cpp), with the M's cache of recent
-// allocation-site stacks (alloc_stack.cpp).
+// allocation-site stacks and its remembered walks (alloc_stack.cpp).
 struct HeapCache {
   Span *spans[kNumSpanClasses];  // by SpanClassOf; the large classes unused
   StackIdCache stacks;
-  AllocSiteMemo last_site;
+  AllocSiteMemo sites[kSiteMemos];  // by SiteMemoIndex
 };
 
+// The memo a walk from entry_frame would be remembered in.
+ALWAYS_INLINE AllocSiteMemo &SiteMemoFor(HeapCache *cache, uptr entry_frame) {
+  uptr return_address = reinterpret_cast<const uptr *>(entry_frame)[1];
+  return cache->sites[SiteMemoIndex(return_address)];
+}
+
 // True when a walk from entry_frame on g would find m's stack again.
-ALWAYS_INLINE bool SameSiteAsLast(const AllocSiteMemo &m, uptr entry_frame, const G *g) {
+ALWAYS_INLINE bool SameSite(const AllocSiteMemo &m, uptr entry_frame, const G *g) {
   if (m.goid != g->id || m.fps[0] != entry_frame)
     return false;
   // Word loads, not one 16-byte load a frame: the innermost frames were
@@ -148,15 +165,18 @@ ALWAYS_INLINE bool SameSiteAsLast(const AllocSiteMemo &m, uptr entry_frame, cons
   return differ == 0;
 }
 
-// The walk itself (alloc_stack.cpp), and the memo refilled.
+// The walk itself (alloc_stack.cpp), and its memo refilled.
 u32 WalkAllocStack(uptr entry_frame, G *g, HeapCache *cache);
 // The stack depot id of an allocation site: frames from entry_frame (the
 // frame pointer of the heap's public entry point) outwards, within the G's
 // stack. cache may be null (a thread with no G): then one frame is kept.
-// Inline: the same site as last time costs no call.
+// Inline: a site whose walk is remembered costs no call.
 ALWAYS_INLINE u32 AllocStackId(uptr entry_frame, G *g, HeapCache *cache) {
-  if (cache && SameSiteAsLast(cache->last_site, entry_frame, g))
-    return cache->last_site.id;
+  if (cache) {
+    const AllocSiteMemo &memo = SiteMemoFor(cache, entry_frame);
+    if (SameSite(memo, entry_frame, g))
+      return memo.id;
+  }
   return WalkAllocStack(entry_frame, g, cache);
 }
 void FlushHeapCache(M *m);  // at thread exit: its spans go back to central

@@ -136,6 +136,39 @@ TEST(Heap, EachCallerGetsItsOwnAllocationSite) {
   });
 }
 
+// Ten call sites of cgosan_new, more than an M remembers walks for (some
+// share a slot), allocating in turn: each object records its own site,
+// whether its walk was remembered, evicted by another site, or redone.
+template <int kSite>
+__attribute__((noinline, disable_tail_calls)) void *AllocAtSite() {
+  return cgosan_new(&kNode);
+}
+void *(*const kAllocSites[])() = {
+    AllocAtSite<0>, AllocAtSite<1>, AllocAtSite<2>, AllocAtSite<3>, AllocAtSite<4>,
+    AllocAtSite<5>, AllocAtSite<6>, AllocAtSite<7>, AllocAtSite<8>, AllocAtSite<9>};
+constexpr int kNumAllocSites = sizeof(kAllocSites) / sizeof(kAllocSites[0]);
+
+TEST(Heap, SitesAllocatingInTurnKeepTheirOwnStacks) {
+  RunAsG([] {
+    uint32_t ids[kNumAllocSites] = {};
+    for (int round = 0; round < 4; round++) {
+      for (int site = 0; site < kNumAllocSites; site++) {
+        for (int repeat = 0; repeat < 2; repeat++) {  // the same site again
+          ObjectInfo info;
+          ASSERT_TRUE(FindObject(reinterpret_cast<uintptr_t>(kAllocSites[site]()), &info));
+          if (round == 0 && repeat == 0)
+            ids[site] = info.alloc_stack;
+          EXPECT_EQ(info.alloc_stack, ids[site])
+              << "site " << site << ", round " << round << ", repeat " << repeat;
+        }
+      }
+    }
+    for (int a = 0; a < kNumAllocSites; a++)
+      for (int b = a + 1; b < kNumAllocSites; b++)
+        EXPECT_NE(ids[a], ids[b]) << "sites " << a << " and " << b;
+  });
+}
+
 // A loop allocating from one call site takes the inline path (the M's last
 // site matches), which zeroes objects of up to 64 bytes with a few wide
 // stores and larger ones with a call. Slots the collector has freed hold
