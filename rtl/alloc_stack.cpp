@@ -36,7 +36,7 @@ u32 WalkAllocStack(uptr entry_frame, G *g, HeapCache *cache) {
   uptr n = WalkGFrames(entry_frame, g, pcs, kMaxAllocFrames, fps);
   u32 id = CachedStackId(pcs, n, &cache->stacks);
   bool left_stack = fps[n] - g->stack_lo >= g->stack_hi - g->stack_lo;
-  if (n == kMaxAllocFrames || left_stack) {
+  if (n > 0 && (n == kMaxAllocFrames || left_stack)) {
     memo.goid = g->id;
     memo.n = n;
     internal_memcpy(memo.fps, fps, (n + 1) * sizeof(uptr));

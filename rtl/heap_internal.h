@@ -152,13 +152,16 @@ ALWAYS_INLINE AllocSiteMemo &SiteMemoFor(HeapCache *cache, uptr entry_frame) {
 }
 
 // True when a walk from entry_frame on g would find m's stack again.
+// A remembered walk has at least one frame: the entry's own, whose return
+// address (the call site) is compared first, so another site fails at once.
 ALWAYS_INLINE bool SameSite(const AllocSiteMemo &m, uptr entry_frame, const G *g) {
-  if (m.goid != g->id || m.fps[0] != entry_frame)
+  const uptr *entry = reinterpret_cast<const uptr *>(entry_frame);
+  if (m.goid != g->id || m.fps[0] != entry_frame || entry[1] != m.pcs[0])
     return false;
   // Word loads, not one 16-byte load a frame: the innermost frames were
   // just pushed, and a wide load of two narrow stores cannot be forwarded.
-  uptr differ = 0;
-  for (uptr i = 0; i < m.n; i++) {
+  uptr differ = entry[0] ^ m.fps[1];
+  for (uptr i = 1; i < m.n; i++) {
     const uptr *frame = reinterpret_cast<const uptr *>(m.fps[i]);
     differ |= (frame[0] ^ m.fps[i + 1]) | (frame[1] ^ m.pcs[i]);
   }
