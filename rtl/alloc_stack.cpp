@@ -40,7 +40,7 @@ u32 WalkAllocStack(uptr entry_frame, G *g, HeapCache *cache) {
     memo.goid = g->id;
     memo.n = n;
     internal_memcpy(memo.fps, fps, (n + 1) * sizeof(uptr));
-    internal_memcpy(memo.pcs, pcs, n * sizeof(uptr));
+    for (uptr i = 0; i < n; i++) memo.frames[i] = FrameWords{fps[i + 1], pcs[i]};
     memo.id = id;
   } else {
     memo.goid = 0;

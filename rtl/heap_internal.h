@@ -118,11 +118,13 @@ Span *AllocLargeSpan(uptr size, bool noscan);
 // known by its id, never reused, so a G made later in the same G struct (with
 // another stack) is not taken for it.
 constexpr uptr kMaxAllocFrames = 16;
+typedef u64 FrameWords __attribute__((vector_size(16)));
+typedef u64 StackFrameWords __attribute__((vector_size(16), aligned(8)));
 struct AllocSiteMemo {
   u64 goid;  // 0: nothing remembered
   uptr n;
   uptr fps[kMaxAllocFrames + 1];  // fps[n]: where the walk left the G's stack
-  uptr pcs[kMaxAllocFrames];
+  FrameWords frames[kMaxAllocFrames];  // what frame i held: {fps[i + 1], its pc}
   u32 id;
 };
 
@@ -156,16 +158,20 @@ ALWAYS_INLINE AllocSiteMemo &SiteMemoFor(HeapCache *cache, uptr entry_frame) {
 // address (the call site) is compared first, so another site fails at once.
 ALWAYS_INLINE bool SameSite(const AllocSiteMemo &m, uptr entry_frame, const G *g) {
   const uptr *entry = reinterpret_cast<const uptr *>(entry_frame);
-  if (m.goid != g->id || m.fps[0] != entry_frame || entry[1] != m.pcs[0])
+  if (m.goid != g->id || m.fps[0] != entry_frame || entry[1] != m.frames[0][1])
     return false;
-  // Word loads, not one 16-byte load a frame: the innermost frames were
-  // just pushed, and a wide load of two narrow stores cannot be forwarded.
   uptr differ = entry[0] ^ m.fps[1];
-  for (uptr i = 1; i < m.n; i++) {
-    const uptr *frame = reinterpret_cast<const uptr *>(m.fps[i]);
-    differ |= (frame[0] ^ m.fps[i + 1]) | (frame[1] ^ m.pcs[i]);
+  // Frame 1 by words: a caller that allocates once per call has just pushed
+  // it, and one wide load of two narrow stores still in the store buffer is
+  // not forwarded. Outer frames were pushed long before: one 16-byte load.
+  if (m.n > 1) {
+    const uptr *frame = reinterpret_cast<const uptr *>(m.fps[1]);
+    differ |= (frame[0] ^ m.frames[1][0]) | (frame[1] ^ m.frames[1][1]);
   }
-  return differ == 0;
+  FrameWords outer = {0, 0};
+  for (uptr i = 2; i < m.n; i++)
+    outer |= *reinterpret_cast<const StackFrameWords *>(m.fps[i]) ^ m.frames[i];
+  return (differ | outer[0] | outer[1]) == 0;
 }
 
 // The walk itself (alloc_stack.cpp), and its memo refilled.

@@ -102,22 +102,45 @@ INSTANTIATE_TEST_SUITE_P(
                     AllocCase{"array_of_0", &kNode, 0, true}));
 
 // Two callers of one allocating function, at the same depth: the same
-// innermost frames and frame addresses, different second frames. Each
+// innermost frames and frame addresses, different outer frames. Each
 // allocation records its own caller's stack, however they alternate (the M
-// remembers its last walk, and must notice the caller changed).
+// remembers walks, and must notice the caller changed). The callers differ
+// kHops frames out from the allocating function: in frame 1 of the walk
+// (the allocating function's own) or further out, where the remembered
+// frames are compared 16 bytes at a time.
 __attribute__((noinline, disable_tail_calls)) void *AllocNodeHere() {
   return cgosan_new(&kNode);
 }
-__attribute__((noinline, disable_tail_calls)) void *FirstCaller() { return AllocNodeHere(); }
-__attribute__((noinline, disable_tail_calls)) void *SecondCaller() { return AllocNodeHere(); }
+template <int kHops>
+__attribute__((noinline, disable_tail_calls)) void *Through() {
+  if constexpr (kHops == 0)
+    return AllocNodeHere();
+  else
+    return Through<kHops - 1>();
+}
+template <int kHops>
+__attribute__((noinline, disable_tail_calls)) void *FirstCaller() {
+  if constexpr (kHops == 0)
+    return AllocNodeHere();
+  else
+    return Through<kHops - 1>();
+}
+template <int kHops>
+__attribute__((noinline, disable_tail_calls)) void *SecondCaller() {
+  if constexpr (kHops == 0)
+    return AllocNodeHere();
+  else
+    return Through<kHops - 1>();
+}
 
-TEST(Heap, EachCallerGetsItsOwnAllocationSite) {
+template <int kHops>
+void ExpectEachCallerGetsItsOwnSite() {
   RunAsG([] {
     uint32_t first = 0, second = 0;
     for (int round = 0; round < 3; round++) {
       ObjectInfo a, b;
-      ASSERT_TRUE(FindObject(reinterpret_cast<uintptr_t>(FirstCaller()), &a));
-      ASSERT_TRUE(FindObject(reinterpret_cast<uintptr_t>(SecondCaller()), &b));
+      ASSERT_TRUE(FindObject(reinterpret_cast<uintptr_t>(FirstCaller<kHops>()), &a));
+      ASSERT_TRUE(FindObject(reinterpret_cast<uintptr_t>(SecondCaller<kHops>()), &b));
       if (round == 0) {
         first = a.alloc_stack;
         second = b.alloc_stack;
@@ -126,15 +149,20 @@ TEST(Heap, EachCallerGetsItsOwnAllocationSite) {
       EXPECT_EQ(b.alloc_stack, second) << "round " << round;
     }
     EXPECT_NE(first, second) << "the two callers' allocations share a site";
-    // The sites differ in the caller frame: the second pc of each.
+    // The sites differ in the callers' frame only: pc kHops + 1 of each.
     __sanitizer::StackTrace sa = __sanitizer::StackDepotGet(first);
     __sanitizer::StackTrace sb = __sanitizer::StackDepotGet(second);
-    ASSERT_GE(sa.size, 2u);
-    ASSERT_GE(sb.size, 2u);
-    EXPECT_EQ(sa.trace[0], sb.trace[0]) << "the same call of cgosan_new";
-    EXPECT_NE(sa.trace[1], sb.trace[1]);
+    ASSERT_GE(sa.size, kHops + 2u);
+    ASSERT_GE(sb.size, kHops + 2u);
+    for (int i = 0; i <= kHops; i++)
+      EXPECT_EQ(sa.trace[i], sb.trace[i]) << "pc " << i;
+    EXPECT_NE(sa.trace[kHops + 1], sb.trace[kHops + 1]);
   });
 }
+
+TEST(Heap, EachCallerGetsItsOwnAllocationSite) { ExpectEachCallerGetsItsOwnSite<0>(); }
+TEST(Heap, EachCallerTwoFramesOutGetsItsOwnSite) { ExpectEachCallerGetsItsOwnSite<1>(); }
+TEST(Heap, EachCallerFiveFramesOutGetsItsOwnSite) { ExpectEachCallerGetsItsOwnSite<4>(); }
 
 // Ten call sites of cgosan_new, more than an M remembers walks for (some
 // share a slot), allocating in turn: each object records its own site,
