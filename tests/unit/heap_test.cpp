@@ -111,26 +111,15 @@ INSTANTIATE_TEST_SUITE_P(
 __attribute__((noinline, disable_tail_calls)) void *AllocNodeHere() {
   return cgosan_new(&kNode);
 }
-template <int kHops>
-__attribute__((noinline, disable_tail_calls)) void *Through() {
+// Calls down kHops frames to AllocNodeHere. Each kCaller is a function of
+// its own, so its call is a site of its own; the frames below the callers
+// (kCaller -1) are shared.
+template <int kHops, int kCaller>
+__attribute__((noinline, disable_tail_calls)) void *CallDown() {
   if constexpr (kHops == 0)
     return AllocNodeHere();
   else
-    return Through<kHops - 1>();
-}
-template <int kHops>
-__attribute__((noinline, disable_tail_calls)) void *FirstCaller() {
-  if constexpr (kHops == 0)
-    return AllocNodeHere();
-  else
-    return Through<kHops - 1>();
-}
-template <int kHops>
-__attribute__((noinline, disable_tail_calls)) void *SecondCaller() {
-  if constexpr (kHops == 0)
-    return AllocNodeHere();
-  else
-    return Through<kHops - 1>();
+    return CallDown<kHops - 1, -1>();
 }
 
 template <int kHops>
@@ -139,8 +128,8 @@ void ExpectEachCallerGetsItsOwnSite() {
     uint32_t first = 0, second = 0;
     for (int round = 0; round < 3; round++) {
       ObjectInfo a, b;
-      ASSERT_TRUE(FindObject(reinterpret_cast<uintptr_t>(FirstCaller<kHops>()), &a));
-      ASSERT_TRUE(FindObject(reinterpret_cast<uintptr_t>(SecondCaller<kHops>()), &b));
+      ASSERT_TRUE(FindObject(reinterpret_cast<uintptr_t>(CallDown<kHops, 0>()), &a));
+      ASSERT_TRUE(FindObject(reinterpret_cast<uintptr_t>(CallDown<kHops, 1>()), &b));
       if (round == 0) {
         first = a.alloc_stack;
         second = b.alloc_stack;
