@@ -149,7 +149,11 @@ static NOINLINE void *AllocAfterRefill(HeapCache *cache, u32 span_class,
 
 static HeapCache *OwnCache(M *m) {
   if (!m->heap_cache) {
-    m->heap_cache = static_cast<HeapCache *>(InternalCalloc(1, sizeof(HeapCache)));
+    // Aligned as its type asks (16: the remembered frames are vectors, read
+    // with aligned loads); InternalCalloc promises 8.
+    void *mem = InternalAlloc(sizeof(HeapCache), nullptr, alignof(HeapCache));
+    internal_memset(mem, 0, sizeof(HeapCache));
+    m->heap_cache = static_cast<HeapCache *>(mem);
     m->alloc_site = &m->heap_cache->sites[0];  // remembers nothing yet
   }
   return m->heap_cache;
