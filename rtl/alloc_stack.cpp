@@ -39,7 +39,7 @@ u32 WalkAllocStack(uptr entry_frame, G *g, HeapCache *cache) {
   if (n > 0 && (n == kMaxAllocFrames || left_stack)) {
     memo.goid = g->id;
     memo.n = n;
-    internal_memcpy(memo.fps, fps, (n + 1) * sizeof(uptr));
+    memo.entry_fp = entry_frame;
     for (uptr i = 0; i < n; i++) memo.frames[i] = FrameWords{fps[i + 1], pcs[i]};
     memo.id = id;
   } else {

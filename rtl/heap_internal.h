@@ -113,18 +113,19 @@ Span *AllocSmallSpan(u32 span_class);  // a span with free slots, marked cached
 void ReturnCachedSpan(Span *span);     // an M's cache gives a span back
 Span *AllocLargeSpan(uptr size, bool noscan);
 
-// An allocation site an M walked (alloc_stack.cpp): the G, the frame
-// pointers the walk read and the return addresses it found there. The G is
-// known by its id, never reused, so a G made later in the same G struct (with
-// another stack) is not taken for it.
+// An allocation site an M walked (alloc_stack.cpp): the G, and the two
+// words the walk read from each frame: its link (the next frame's address)
+// and its return address. Frame 0 is at entry_fp, frame i + 1 where frame
+// i's link points. The G is known by its id, never reused, so a G made later
+// in the same G struct (with another stack) is not taken for it.
 constexpr uptr kMaxAllocFrames = 16;
 typedef u64 FrameWords __attribute__((vector_size(16)));
 typedef u64 StackFrameWords __attribute__((vector_size(16), aligned(8)));
 struct AllocSiteMemo {
   u64 goid;  // 0: nothing remembered
   uptr n;
-  uptr fps[kMaxAllocFrames + 1];  // fps[n]: where the walk left the G's stack
-  FrameWords frames[kMaxAllocFrames];  // what frame i held: {fps[i + 1], its pc}
+  uptr entry_fp;
+  FrameWords frames[kMaxAllocFrames];  // frame i's {link, return address}
   u32 id;
 };
 
@@ -158,19 +159,19 @@ ALWAYS_INLINE AllocSiteMemo &SiteMemoFor(HeapCache *cache, uptr entry_frame) {
 // address (the call site) is compared first, so another site fails at once.
 ALWAYS_INLINE bool SameSite(const AllocSiteMemo &m, uptr entry_frame, const G *g) {
   const uptr *entry = reinterpret_cast<const uptr *>(entry_frame);
-  if (m.goid != g->id || m.fps[0] != entry_frame || entry[1] != m.frames[0][1])
+  if (m.goid != g->id || m.entry_fp != entry_frame || entry[1] != m.frames[0][1])
     return false;
-  uptr differ = entry[0] ^ m.fps[1];
+  uptr differ = entry[0] ^ m.frames[0][0];
   // Frame 1 by words: a caller that allocates once per call has just pushed
   // it, and one wide load of two narrow stores still in the store buffer is
   // not forwarded. Outer frames were pushed long before: one 16-byte load.
   if (m.n > 1) {
-    const uptr *frame = reinterpret_cast<const uptr *>(m.fps[1]);
+    const uptr *frame = reinterpret_cast<const uptr *>(m.frames[0][0]);
     differ |= (frame[0] ^ m.frames[1][0]) | (frame[1] ^ m.frames[1][1]);
   }
   FrameWords outer = {0, 0};
   for (uptr i = 2; i < m.n; i++)
-    outer |= *reinterpret_cast<const StackFrameWords *>(m.fps[i]) ^ m.frames[i];
+    outer |= *reinterpret_cast<const StackFrameWords *>(m.frames[i - 1][0]) ^ m.frames[i];
   return (differ | outer[0] | outer[1]) == 0;
 }
 
