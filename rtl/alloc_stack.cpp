@@ -24,26 +24,25 @@
 
 namespace __cgosan {
 
-u32 WalkAllocStack(uptr entry_frame, G *g, HeapCache *cache) {
+u32 CallerStackId(uptr entry_frame) {
+  uptr pc = reinterpret_cast<uptr *>(entry_frame)[1];
+  return StackDepotPut(StackTrace(&pc, 1));
+}
+
+u32 WalkAllocStack(uptr entry_frame, G *g, HeapCache *cache, AllocSiteMemo *memo) {
   uptr pcs[kMaxAllocFrames];
-  if (!g || !cache) {
-    // No G: the stack bounds are unknown; keep the caller only.
-    pcs[0] = reinterpret_cast<uptr *>(entry_frame)[1];
-    return StackDepotPut(StackTrace(pcs, 1));
-  }
-  AllocSiteMemo &memo = SiteMemoFor(cache, entry_frame);
   uptr fps[kMaxAllocFrames + 1];
   uptr n = WalkGFrames(entry_frame, g, pcs, kMaxAllocFrames, fps);
   u32 id = CachedStackId(pcs, n, &cache->stacks);
   bool left_stack = fps[n] - g->stack_lo >= g->stack_hi - g->stack_lo;
   if (n > 0 && (n == kMaxAllocFrames || left_stack)) {
-    memo.goid = g->id;
-    memo.n = n;
-    memo.entry_fp = entry_frame;
-    for (uptr i = 0; i < n; i++) memo.frames[i] = FrameWords{fps[i + 1], pcs[i]};
-    memo.id = id;
+    memo->goid = g->id;
+    memo->n = n;
+    memo->entry_fp = entry_frame;
+    for (uptr i = 0; i < n; i++) memo->frames[i] = FrameWords{fps[i + 1], pcs[i]};
+    memo->id = id;
   } else {
-    memo.goid = 0;
+    memo->goid = 0;
   }
   return id;
 }

@@ -191,9 +191,7 @@ void *HeapAlloc(const cgosan_type *t, uptr count, uptr entry_frame) {
   if (on_g)
     Safepoint(g);
   HeapCache *cache = on_g ? OwnCache(m) : nullptr;
-  u32 stack = AllocStackId(entry_frame, on_g ? g : nullptr, cache);
-  if (cache)
-    m->alloc_site = &SiteMemoFor(cache, entry_frame);  // inline from now on
+  u32 stack = on_g ? AllocStackId(entry_frame, g, m) : CallerStackId(entry_frame);
   u32 size_class = SizeClassOf(slot_size);
   bool noscan = IsNoScan(t);
   Span *s;
@@ -230,16 +228,12 @@ static ALWAYS_INLINE void *AllocSmall(HeapCache *cache, const cgosan_type *t,
 
 // The fast path's way out when the allocation site is not the M's last one:
 // another remembered site (code that allocates a node and then its payload
-// alternates two), or a walk in HeapAlloc.
+// alternates two), or a new walk. The fast path's other conditions hold.
 static NOINLINE void *AllocAtOtherSite(const cgosan_type *t, uptr count,
                                        uptr entry_frame) {
   M *m = CurrentM();
-  HeapCache *cache = m->heap_cache;
-  const AllocSiteMemo &site = SiteMemoFor(cache, entry_frame);
-  if (!SameSite(site, entry_frame, m->curg))
-    return HeapAlloc(t, count, entry_frame);
-  m->alloc_site = &site;
-  return AllocSmall(cache, t, count, t->size * count, site.id);
+  u32 stack = AllocStackId(entry_frame, m->curg, m);
+  return AllocSmall(m->heap_cache, t, count, t->size * count, stack);
 }
 
 // The common case, inline in the entry points: a running G with a heap

@@ -175,19 +175,22 @@ ALWAYS_INLINE bool SameSite(const AllocSiteMemo &m, uptr entry_frame, const G *g
   return (differ | outer[0] | outer[1]) == 0;
 }
 
-// The walk itself (alloc_stack.cpp), and its memo refilled.
-u32 WalkAllocStack(uptr entry_frame, G *g, HeapCache *cache);
-// The stack depot id of an allocation site: frames from entry_frame (the
-// frame pointer of the heap's public entry point) outwards, within the G's
-// stack. cache may be null (a thread with no G): then one frame is kept.
-// Inline: a site whose walk is remembered costs no call.
-ALWAYS_INLINE u32 AllocStackId(uptr entry_frame, G *g, HeapCache *cache) {
-  if (cache) {
-    const AllocSiteMemo &memo = SiteMemoFor(cache, entry_frame);
-    if (SameSite(memo, entry_frame, g))
-      return memo.id;
-  }
-  return WalkAllocStack(entry_frame, g, cache);
+// The walk itself (alloc_stack.cpp), remembered in memo when it can be.
+u32 WalkAllocStack(uptr entry_frame, G *g, HeapCache *cache, AllocSiteMemo *memo);
+// The id of the caller's frame alone, for code with no running G (alloc_stack.cpp):
+// its stack bounds are unknown.
+u32 CallerStackId(uptr entry_frame);
+// The stack depot id of an allocation site of running G g on m (whose heap
+// cache exists): frames from entry_frame (the frame pointer of the heap's
+// public entry point) outwards, within the G's stack. The site's memo becomes
+// m's alloc_site, which the inline path checks first next time. Inline: a
+// site whose walk is remembered costs no call.
+ALWAYS_INLINE u32 AllocStackId(uptr entry_frame, G *g, M *m) {
+  AllocSiteMemo &memo = SiteMemoFor(m->heap_cache, entry_frame);
+  m->alloc_site = &memo;
+  if (SameSite(memo, entry_frame, g))
+    return memo.id;
+  return WalkAllocStack(entry_frame, g, m->heap_cache, &memo);
 }
 void FlushHeapCache(M *m);  // at thread exit: its spans go back to central
 // The collector holds the heap (heap_alloc.cpp) while it marks and sweeps, so
