@@ -15,6 +15,7 @@ Flags cgosan_flags_dont_use;
 
 static constexpr uptr kMinStackSize = 16 << 10;
 static constexpr uptr kMaxStackSize = 1ull << 30;
+static constexpr int kMaxGcPercent = 1000000;
 
 static void SetDefaults(Flags *f) {
 #define CGOSAN_FLAG(Type, Name, DefaultValue, Description) f->Name = DefaultValue;
@@ -85,6 +86,14 @@ static void CheckFlagNames(const char *env_name, const char *s) {
 
 // A flag value the runtime cannot work with ends the process with a message,
 // before any user code runs under it.
+static void CheckRange(const char *name, int value, int lo, int hi) {
+  if (value < lo || value > hi) {
+    Printf("ERROR: CgoSanitizer: CGOSAN_OPTIONS: %s=%d is out of range [%d, %d]\n",
+           name, value, lo, hi);
+    Die();
+  }
+}
+
 static void ValidateFlags(Flags *f) {
   if (f->stack_size < kMinStackSize || f->stack_size > kMaxStackSize) {
     Printf("ERROR: CgoSanitizer: CGOSAN_OPTIONS: stack_size=%zu is out of "
@@ -93,12 +102,8 @@ static void ValidateFlags(Flags *f) {
     Die();
   }
   f->stack_size = RoundUpTo(f->stack_size, GetPageSizeCached());
-  if (f->cgocheck < 0 || f->cgocheck > 2) {
-    Printf("ERROR: CgoSanitizer: CGOSAN_OPTIONS: cgocheck=%d is out of range "
-           "[0, 2]\n",
-           f->cgocheck);
-    Die();
-  }
+  CheckRange("gc_percent", f->gc_percent, 0, kMaxGcPercent);
+  CheckRange("cgocheck", f->cgocheck, 0, 2);
   const char *race = f->race ? f->race : "";
   if (internal_strcmp(race, "off") && internal_strcmp(race, "go") &&
       internal_strcmp(race, "precise")) {

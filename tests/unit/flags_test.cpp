@@ -58,6 +58,9 @@ INSTANTIATE_TEST_SUITE_P(
         FlagCase{"StackSizeTooLarge", "stack_size=1073741825", "noop", false,
                  "ERROR: CgoSanitizer: CGOSAN_OPTIONS: stack_size=1073741825 is "
                  "out of range [16384, 1073741824]\n"},
+        FlagCase{"GcPercentNegative", "gc_percent=-1", "noop", false,
+                 "ERROR: CgoSanitizer: CGOSAN_OPTIONS: gc_percent=-1 is out of "
+                 "range [0, 1000000]\n"},
         FlagCase{"UnknownFlag", "no_such_flag=1", "noop", false,
                  "ERROR: CgoSanitizer: CGOSAN_OPTIONS: unknown flag "
                  "'no_such_flag' (help=1 lists the flags)\n"},
