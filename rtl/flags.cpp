@@ -16,6 +16,7 @@ Flags cgosan_flags_dont_use;
 static constexpr uptr kMinStackSize = 16 << 10;
 static constexpr uptr kMaxStackSize = 1ull << 30;
 static constexpr int kMaxGcPercent = 1000000;
+static constexpr int kMaxReleaseAfter = 1000;
 
 static void SetDefaults(Flags *f) {
 #define CGOSAN_FLAG(Type, Name, DefaultValue, Description) f->Name = DefaultValue;
@@ -104,6 +105,7 @@ static void ValidateFlags(Flags *f) {
   f->stack_size = RoundUpTo(f->stack_size, GetPageSizeCached());
   CheckRange("gc_percent", f->gc_percent, 0, kMaxGcPercent);
   CheckRange("cgocheck", f->cgocheck, 0, 2);
+  CheckRange("gc_release_after", f->gc_release_after, 0, kMaxReleaseAfter);
   const char *race = f->race ? f->race : "";
   if (internal_strcmp(race, "off") && internal_strcmp(race, "go") &&
       internal_strcmp(race, "precise")) {

@@ -7,6 +7,24 @@
 // to its slot with one division. Size classes are Go's up to 32 KiB; larger
 // objects get a span of their own.
 //
+// Small spans that stay empty are given back (Go's scavenger, simplified):
+// a span the sweep finds with no object, not even one in quarantine, waits on
+// its class's empty list, behind the spans that still hold objects, so
+// allocation fills those first and an unneeded span stays unused. Once it has
+// stayed empty through gc_release_after collections its pages, with the
+// per-slot facts at their end, go back to the OS; it leaves the list of all
+// spans (the sweep no longer visits it) for its class's released list, and
+// keeps its address range, its page-map entries and its bitmaps, all zero.
+// A released span is reused like any other, after the empty ones: its pages
+// fault back in zeroed.
+// The wait is the hysteresis: a program that allocates garbage at a steady
+// rate empties its spans every collection and refills them in the next, and
+// must not pay a page fault for each. Go returns memory in the background,
+// paced; here it happens inside the sweep, which already holds the heap.
+// Keeping the span (not its pages) means an address inside it still maps to a
+// span whose alloc bits say "no object", so FindObject on another thread never
+// follows a freed pointer, and no address is ever handed to a second span.
+//
 // Locking: heap_mu guards the page allocator, the central span lists and the
 // list of all spans. A span in an M's cache is allocated from by that M only,
 // without a lock; its alloc bits are atomic words so FindObject, from any
@@ -24,8 +42,14 @@ atomic_uintptr_t *page_map;
 Mutex heap_mu;
 static uptr arena_used;               // bytes handed out by the bump pointer
 static Span *free_runs;               // freed runs of pages (Span with nelems 0)
-static Span *partial[kNumSpanClasses];  // spans with free slots, not cached
-static Span *all_spans;               // every span in use (linked by next_all)
+// The central lists of small spans that are not cached, by span class, in
+// the order allocation takes them: those holding objects and free slots, then
+// the empty ones, then those whose pages went back to the OS.
+static Span *partial[kNumSpanClasses];
+static Span *empty[kNumSpanClasses];
+static Span *released[kNumSpanClasses];
+static Span *all_spans;  // every span the sweep visits (linked by next_all)
+static uptr released_bytes;  // pages of the released spans
 
 // Go's size classes up to 32 KiB (runtime/sizeclasses.go).
 static const u32 kClassSizes[] = {
@@ -43,11 +67,17 @@ static u8 class_pages[kNumSizeClasses];
 
 uptr ClassSize(u32 size_class) { return kClassSizes[size_class]; }
 
+// A small span's slots, each with its ObjectMeta at the span's end.
+static uptr SlotsIn(uptr npages, uptr elem) {
+  return npages * kPageSize / (elem + sizeof(ObjectMeta));
+}
+
 // Pages per span of a class: the fewest (up to 16) that waste at most 1/8.
 static u8 PagesFor(uptr elem) {
   for (uptr n = 1; n < 16; n++) {
     uptr bytes = n * kPageSize;
-    if (bytes >= elem && bytes % elem <= bytes / 8)
+    uptr slots = SlotsIn(n, elem);
+    if (slots && bytes - slots * (elem + sizeof(ObjectMeta)) <= bytes / 8)
       return n;
   }
   return 16;
@@ -117,7 +147,7 @@ static Span *NewSpan(uptr start, uptr npages, uptr elem_size, u32 size_class,
   s->elem_size = elem_size;
   s->size_class = size_class;
   s->noscan = noscan;
-  s->nelems = size_class ? npages * kPageSize / elem_size : 1;
+  s->nelems = size_class ? SlotsIn(npages, elem_size) : 1;
   s->div_mul = size_class ? static_cast<u32>(~0u / elem_size + 1) : 0;
   uptr words = (s->nelems + 63) / 64;
   s->alloc_bits =
@@ -126,7 +156,8 @@ static Span *NewSpan(uptr start, uptr npages, uptr elem_size, u32 size_class,
   s->mark_bits = static_cast<u64 *>(InternalCalloc(words, sizeof(u64)));
   s->pin_bits =
       static_cast<atomic_uint64_t *>(InternalCalloc(words, sizeof(u64)));
-  s->meta = static_cast<ObjectMeta *>(InternalCalloc(s->nelems, sizeof(ObjectMeta)));
+  s->meta = size_class ? reinterpret_cast<ObjectMeta *>(start + s->nelems * elem_size)
+                       : &s->large_meta;
   s->next_all = all_spans;
   all_spans = s;
   SetPageMap(start, npages, s);
@@ -140,18 +171,29 @@ static uptr CountAllocated(const Span *s) {
   return n;
 }
 
-static bool HasFreeSlot(const Span *s) {
-  return CountAllocated(s) < s->nelems;
+static u32 SpanClassOf(const Span *s) { return SpanClassOf(s->size_class, s->noscan); }
+
+static Span *PopSpan(Span **list) {
+  Span *s = *list;
+  if (s)
+    *list = s->next;
+  return s;
 }
 
-static u32 SpanClassOf(const Span *s) { return SpanClassOf(s->size_class, s->noscan); }
+static Span *Unrelease(Span *s) {
+  s->next_all = all_spans;
+  all_spans = s;
+  released_bytes -= s->npages * kPageSize;
+  return s;
+}
 
 Span *AllocSmallSpan(u32 span_class) {
   u32 size_class = SizeClassOfSpanClass(span_class);
   Lock l(&heap_mu);
-  Span *s = partial[span_class];
+  Span *s = PopSpan(&partial[span_class]);
+  if (!s) s = PopSpan(&empty[span_class]);
+  if (!s && released[span_class]) s = Unrelease(PopSpan(&released[span_class]));
   if (s) {
-    partial[span_class] = s->next;
     NoteAllocated(s->elem_size * (s->nelems - CountAllocated(s)));
   } else {
     uptr npages = class_pages[size_class];
@@ -160,6 +202,7 @@ Span *AllocSmallSpan(u32 span_class) {
     NoteAllocated(npages * kPageSize);
   }
   s->next = nullptr;
+  s->empty_gcs = 0;
   s->cached = true;
   s->free_index = 0;
   s->free_cache = 0;
@@ -180,7 +223,6 @@ static void FreeSpanLocked(Span *s) {
   InternalFree(s->quarantine_bits);
   InternalFree(s->mark_bits);
   InternalFree(s->pin_bits);
-  InternalFree(s->meta);
   Span run = {};  // the Span becomes a free run of its pages
   run.start = s->start;
   run.npages = s->npages;
@@ -189,8 +231,21 @@ static void FreeSpanLocked(Span *s) {
   free_runs = s;
 }
 
+static void Push(Span **list, Span *s) {
+  s->next = *list;
+  *list = s;
+}
+
+// The empty span s, out of all_spans: its pages go back to the OS.
+static void ReleaseSpan(Span *s) {
+  ReleaseMemoryPagesToOS(s->start, s->start + s->npages * kPageSize);
+  released_bytes += s->npages * kPageSize;
+  Push(&released[SpanClassOf(s)], s);
+}
+
 void SweepAllSpans(void (*fn)(Span *span, void *arg), void *arg) {
-  for (u32 c = 0; c < kNumSpanClasses; c++) partial[c] = nullptr;
+  for (u32 c = 0; c < kNumSpanClasses; c++) partial[c] = empty[c] = nullptr;
+  uptr release_after = flags()->gc_release_after;
   for (Span **link = &all_spans; *link;) {
     Span *s = *link;
     fn(s, arg);
@@ -199,12 +254,27 @@ void SweepAllSpans(void (*fn)(Span *span, void *arg), void *arg) {
       FreeSpanLocked(s);
       continue;
     }
-    if (s->size_class && !s->cached && HasFreeSlot(s)) {
-      s->next = partial[SpanClassOf(s)];
-      partial[SpanClassOf(s)] = s;
+    if (s->size_class && !s->cached) {
+      uptr allocated = CountAllocated(s);  // quarantined slots included
+      if (allocated) {
+        s->empty_gcs = 0;
+        if (allocated < s->nelems)
+          Push(&partial[SpanClassOf(s)], s);
+      } else if (release_after && ++s->empty_gcs >= release_after) {
+        *link = s->next_all;
+        ReleaseSpan(s);
+        continue;
+      } else {
+        Push(&empty[SpanClassOf(s)], s);
+      }
     }
     link = &s->next_all;
   }
+}
+
+uptr ReleasedHeapBytes() {
+  Lock l(&heap_mu);
+  return released_bytes;
 }
 
 Span *AllocLargeSpan(uptr size, bool noscan) {

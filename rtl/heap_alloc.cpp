@@ -6,8 +6,8 @@
 // cgocall, whose G is parked) allocates from one shared cache under a lock:
 // the collector may be scanning a parked G's M at that moment, so its cache
 // is not touched. Every object is zeroed; its type, element count and
-// allocation site go into its span's side arrays before its alloc bit is set,
-// so FindObject from another thread sees either no object or a whole one.
+// allocation site go into its span's per-slot facts before its alloc bit is
+// set, so FindObject from another thread sees either no object or a whole one.
 #include "gc.h"
 #include "heap_internal.h"
 #include "report.h"

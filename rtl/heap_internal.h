@@ -25,9 +25,11 @@ inline u32 SpanClassOf(u32 size_class, bool noscan) { return size_class * 2 + no
 inline u32 SizeClassOfSpanClass(u32 span_class) { return span_class / 2; }
 inline bool IsNoScanSpanClass(u32 span_class) { return span_class % 2; }
 
-// Per-object facts kept beside the object, not in it: 16 bytes a slot. A
-// small object's element count fits 32 bits (its size is at most 32 KiB);
-// a large object's count lives in its span.
+// Per-object facts kept beside the object, not in it: 16 bytes a slot, in an
+// array at the end of a small span's own pages (so they go back to the OS
+// with the span's pages), or in the Span of a large object. A small object's
+// element count fits 32 bits (its size is at most 32 KiB); a large object's
+// count lives in its span.
 struct ObjectMeta {
   const cgosan_type *type;
   u32 small_count;
@@ -52,11 +54,13 @@ struct Span {
   // pin: the object is pinned (pinner.cpp keeps the counts and sets the bit
   // on an object's first pin, clears it on its last unpin).
   atomic_uint64_t *pin_bits;
-  ObjectMeta *meta;
+  ObjectMeta *meta;        // by slot: past the last slot, or &large_meta
+  ObjectMeta large_meta;   // a large span's one object
   uptr large_count;  // element count of a large span's object
   Span *next;     // in a central list or the free-run list
   Span *next_all; // every span in use
   bool cached;    // owned by an M's cache (only that M allocates from it)
+  u32 empty_gcs;  // collections in a row that found the uncached span empty
   // While cached: bit k set when slot free_index + k was free when its
   // alloc-bit word was last read (Go's allocCache), so the next slot is one
   // count of trailing zeros. Stale only towards "taken": a slot the collector
@@ -198,8 +202,11 @@ void FlushHeapCache(M *m);  // at thread exit: its spans go back to central
 void LockHeap();
 void UnlockHeap();
 // Under LockHeap, world stopped: calls fn on every span, then frees large
-// spans whose object is gone and rebuilds the lists of spans with free slots.
+// spans whose object is gone, gives back small spans that stayed empty (see
+// heap.cpp) and rebuilds the lists of spans with free slots.
 void SweepAllSpans(void (*fn)(Span *span, void *arg), void *arg);
+// Bytes of small spans whose pages are back with the OS (heap.cpp).
+uptr ReleasedHeapBytes();
 void ForEachRoot(void (*fn)(void **slot, void *arg), void *arg);
 
 }  // namespace __cgosan

@@ -58,6 +58,20 @@ INSTANTIATE_TEST_SUITE_P(
         FlagCase{"StackSizeTooLarge", "stack_size=1073741825", "noop", false,
                  "ERROR: CgoSanitizer: CGOSAN_OPTIONS: stack_size=1073741825 is "
                  "out of range [16384, 1073741824]\n"},
+        FlagCase{"EmptySpansReleasedAfterFourCollectionsByDefault", nullptr,
+                 "released", true, "released=all\n"},
+        FlagCase{"EmptySpansReleasedAfterOneCollection", "gc_release_after=1",
+                 "released", true, "released=all\n"},
+        FlagCase{"EmptySpansNotYetReleased", "gc_release_after=6", "released",
+                 true, "released=none\n"},
+        FlagCase{"EmptySpansNeverReleased", "gc_release_after=0", "released",
+                 true, "released=none\n"},
+        FlagCase{"GcReleaseAfterNegative", "gc_release_after=-1", "noop", false,
+                 "ERROR: CgoSanitizer: CGOSAN_OPTIONS: gc_release_after=-1 is out "
+                 "of range [0, 1000]\n"},
+        FlagCase{"GcReleaseAfterTooLarge", "gc_release_after=1001", "noop", false,
+                 "ERROR: CgoSanitizer: CGOSAN_OPTIONS: gc_release_after=1001 is out "
+                 "of range [0, 1000]\n"},
         FlagCase{"GcPercentNegative", "gc_percent=-1", "noop", false,
                  "ERROR: CgoSanitizer: CGOSAN_OPTIONS: gc_percent=-1 is out of "
                  "range [0, 1000000]\n"},

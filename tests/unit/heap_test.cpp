@@ -1,5 +1,8 @@
 // heap_test.cpp — the managed heap: typed, zeroed allocation, finding
 // objects, and the collector (roots, precision, quarantine, parked Gs).
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstring>
@@ -12,6 +15,7 @@
 
 #include "gc.h"
 #include "heap.h"
+#include "heap_internal.h"
 #include "sanitizer_common/sanitizer_stackdepot.h"
 
 namespace cgotest {
@@ -527,6 +531,70 @@ TEST(Collector, AllocationTriggersCollection) {
     }
   });
   EXPECT_GT(__cgosan::NumGc(), before);
+}
+
+// A span of small objects that stays empty gives its pages back to the OS
+// once it has been empty through gc_release_after collections, not before,
+// and is reused before any new span: its objects come back zeroed.
+const cgosan_type kBytes2000 = {"char[2000]", 2000, 0, nullptr, 0};  // 4 a span
+
+bool PageResident(uintptr_t addr) {
+  uintptr_t page = addr & ~(static_cast<uintptr_t>(sysconf(_SC_PAGESIZE)) - 1);
+  unsigned char vec = 0;
+  EXPECT_EQ(mincore(reinterpret_cast<void *>(page), 1, &vec), 0);
+  return vec & 1;
+}
+
+TEST(Collector, EmptySpansGoBackToTheOsAfterTheirWait) {
+  constexpr size_t kObjects = 1024;  // 2 MiB: no collection starts
+  std::vector<uintptr_t> hidden(kObjects);
+  uint64_t collections = __cgosan::NumGc();
+  RunAsGOnThread([&] {
+    for (uintptr_t &h : hidden) {
+      void *p = cgosan_new(&kBytes2000);
+      memset(p, 1, kBytes2000.size);
+      h = Hide(p);
+    }
+  });
+  ASSERT_EQ(__cgosan::NumGc(), collections);
+  auto resident = [&] {
+    size_t n = 0;
+    for (uintptr_t h : hidden) n += PageResident(reinterpret_cast<uintptr_t>(Unhide(h)));
+    return n;
+  };
+  uintptr_t released_before = __cgosan::ReleasedHeapBytes();
+  cgosan_gc();  // they die: poisoned and quarantined
+  int wait = __cgosan::flags()->gc_release_after;
+  ASSERT_GT(wait, 0);
+  for (int empty_for = 0; empty_for < wait; empty_for++) {
+    EXPECT_EQ(resident(), kObjects) << "released when empty for " << empty_for;
+    EXPECT_EQ(__cgosan::ReleasedHeapBytes(), released_before);
+    cgosan_gc();  // the first ends the quarantine: the spans are empty
+  }
+  EXPECT_EQ(resident(), 0u);
+  uintptr_t span_bytes = 0;
+  const __cgosan::Span *last = nullptr;
+  for (uintptr_t h : hidden) {  // a span's objects come in a row
+    const __cgosan::Span *s = __cgosan::SpanOf(reinterpret_cast<uintptr_t>(Unhide(h)));
+    if (s != last)
+      span_bytes += s->npages * __cgosan::kPageSize;
+    last = s;
+  }
+  EXPECT_EQ(__cgosan::ReleasedHeapBytes() - released_before, span_bytes);
+  for (uintptr_t h : hidden) EXPECT_FALSE(cgosan_is_managed(Unhide(h)));
+
+  size_t reused = 0, nonzero = 0;
+  RunAsGOnThread([&] {
+    for (size_t i = 0; i < kObjects; i++) {
+      auto *p = static_cast<const unsigned char *>(cgosan_new(&kBytes2000));
+      for (uintptr_t h : hidden) reused += Unhide(h) == p;
+      for (size_t b = 0; b < kBytes2000.size; b++) nonzero += p[b] != 0;
+      EXPECT_TRUE(cgosan_is_managed(p));
+    }
+  });
+  EXPECT_EQ(reused, kObjects);
+  EXPECT_EQ(nonzero, 0u);
+  EXPECT_EQ(__cgosan::ReleasedHeapBytes(), released_before);
 }
 
 }  // namespace

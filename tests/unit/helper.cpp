@@ -12,6 +12,10 @@
 //                                   consistent state. Prints "CHECK <what> ok"
 //                                   or "CHECK <what> FAILED", then
 //                                   "done failures=<n>".
+//   cgosan_unit_helper released     256 objects of 2000 bytes become
+//                                   garbage; after 6 collections prints
+//                                   "released=all" (or none) when all (none)
+//                                   of their spans went back to the OS
 // Output goes to stderr, unbuffered, so it interleaves with reports in order.
 #include <errno.h>
 #include <stdio.h>
@@ -19,7 +23,9 @@
 #include <unistd.h>
 
 #include <stdexcept>
+#include <thread>
 
+#include "heap_internal.h"
 #include "rtl.h"
 
 namespace {
@@ -219,6 +225,39 @@ int Misuse() {
   return 0;
 }
 
+// The objects are made by a G on a thread that then exits, so its M's cache
+// gives every span back. They die at the first collection, their spans are
+// empty from the second (the quarantine ends), and stay empty through the
+// last five. Prints whether all, none or some of their spans' bytes went
+// back to the OS.
+int Released() {
+  constexpr int kObjects = 256;
+  static uintptr_t spans[kObjects];  // the Span of each object
+  std::thread([] {
+    cgosan_run(
+        [](void *) {
+          static const cgosan_type kBytes2000 = {"char[2000]", 2000, 0, nullptr, 0};
+          for (uintptr_t &span : spans)
+            span = reinterpret_cast<uintptr_t>(
+                __cgosan::SpanOf(reinterpret_cast<uintptr_t>(cgosan_new(&kBytes2000))));
+        },
+        nullptr);
+  }).join();
+  size_t span_bytes = 0;
+  for (int i = 0; i < kObjects; i++)
+    if (i == 0 || spans[i] != spans[i - 1])  // a span's objects come in a row
+      span_bytes += reinterpret_cast<__cgosan::Span *>(spans[i])->npages * __cgosan::kPageSize;
+  for (int i = 0; i < 6; i++) cgosan_gc();
+  size_t released = __cgosan::ReleasedHeapBytes();
+  if (released == span_bytes)
+    dprintf(2, "released=all\n");
+  else if (released == 0)
+    dprintf(2, "released=none\n");
+  else
+    dprintf(2, "released=%zu of %zu\n", released, span_bytes);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
@@ -250,6 +289,8 @@ int main(int argc, char **argv) {
   }
   if (!strcmp(mode, "misuse"))
     return Misuse();
+  if (!strcmp(mode, "released"))
+    return Released();
   dprintf(2, "unknown mode '%s'\n", mode);
   return 2;
 }
