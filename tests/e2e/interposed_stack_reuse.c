@@ -2,7 +2,9 @@
 // that is not managed. Two threads run one G each, one after the other, and
 // each fills a struct on its G's stack through the interposed shbuf_fill
 // (`struct shbuf *`: a write by default). The second G gets the first one's
-// stack back (the program prints that the address is the same), and no edge
+// stack back (the program prints that the address is the same: a thread's
+// idle G stays with its M until the thread exits, so the second thread waits,
+// after the handoff, until the kernel says the first is gone), and no edge
 // the race checker sees orders the two threads (the handoff is inside
 // libshbuf). Were foreign memory recorded, the second write would race with
 // the first life of the address; it is not (only managed memory crosses the
@@ -13,13 +15,18 @@
 // PREP: cgosan-gen %S/interposed/shbuf.h --lib %w/libshbuf.so --annotations %S/interposed/shbuf.ini -o %w/shbuf-interposer.so
 // RUN-UNDER: cgosan-run --interpose %w/shbuf-interposer.so --
 // ENV: CGOSAN_OPTIONS=race=precise
+#define _GNU_SOURCE
 #include <cgosan/cgosan.h>
 #include <pthread.h>
+#include <sched.h>
 #include <shbuf.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 static uintptr_t filled_at[2];
+static pid_t first_tid;
 
 static void fill_on_stack(void *arg) {
   struct shbuf local;
@@ -29,6 +36,7 @@ static void fill_on_stack(void *arg) {
 
 static void *first(void *arg) {
   (void)arg;
+  first_tid = gettid();
   cgosan_run(fill_on_stack, (void *)0);
   shbuf_signal();
   return NULL;
@@ -37,6 +45,9 @@ static void *first(void *arg) {
 static void *second(void *arg) {
   (void)arg;
   shbuf_wait();
+  // Not a synchronisation the race checker sees: a system call.
+  while (syscall(SYS_tgkill, getpid(), first_tid, 0) == 0)
+    sched_yield();
   cgosan_run(fill_on_stack, (void *)1);
   return NULL;
 }
