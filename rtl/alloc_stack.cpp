@@ -16,7 +16,8 @@
 // walk would find the same stack, and those checks are independent loads
 // from known addresses, not a chain. Only walks that ended by leaving the
 // G's stack (or at the frame limit) are remembered: then where the walk
-// stops depends on the frame pointers alone, which the check compares.
+// stops depends on the frame pointers alone, which the check compares. And
+// only walks of two frames or more, so the check has no case for one.
 #include "frame_walk.h"
 #include "heap_internal.h"
 #include "report.h"
@@ -35,11 +36,11 @@ u32 WalkAllocStack(uptr entry_frame, G *g, HeapCache *cache, AllocSiteMemo *memo
   uptr n = WalkGFrames(entry_frame, g, pcs, kMaxAllocFrames, fps);
   u32 id = CachedStackId(pcs, n, &cache->stacks);
   bool left_stack = fps[n] - g->stack_lo >= g->stack_hi - g->stack_lo;
-  if (n > 0 && (n == kMaxAllocFrames || left_stack)) {
+  if (n >= 2 && (n == kMaxAllocFrames || left_stack)) {
     memo->goid = g->id;
-    memo->n = n;
     memo->entry_fp = entry_frame;
     for (uptr i = 0; i < n; i++) memo->frames[i] = FrameWords{fps[i + 1], pcs[i]};
+    memo->frames_end = &memo->frames[n];
     memo->id = id;
   } else {
     memo->goid = 0;

@@ -57,18 +57,26 @@ static uptr TakeNextFreeSlot(Span *s) {
   return s->nelems;
 }
 
-static ALWAYS_INLINE void Publish(Span *s, uptr index, const cgosan_type *t,
-                                  uptr count, u32 stack) {
-  if (s->size_class) {
-    s->meta[index] = ObjectMeta{t, static_cast<u32>(count), stack};
-  } else {
-    s->meta[index] = ObjectMeta{t, 0, stack};
-    s->large_count = count;
-  }
+static ALWAYS_INLINE void SetAllocBit(Span *s, uptr index) {
   atomic_uint64_t *word = &s->alloc_bits[index / 64];
   atomic_store(word,
                atomic_load(word, memory_order_relaxed) | 1ull << (index % 64),
                memory_order_release);
+}
+
+static ALWAYS_INLINE void PublishSmall(Span *s, uptr index, const cgosan_type *t,
+                                       uptr count, u32 stack) {
+  s->meta[index] = ObjectMeta{t, static_cast<u32>(count), stack};
+  SetAllocBit(s, index);
+}
+
+static ALWAYS_INLINE void Publish(Span *s, uptr index, const cgosan_type *t,
+                                  uptr count, u32 stack) {
+  if (s->size_class)
+    return PublishSmall(s, index, t, count, stack);
+  s->meta[index] = ObjectMeta{t, 0, stack};
+  s->large_count = count;
+  SetAllocBit(s, index);
 }
 
 // Zeroes the object in slot index of s and publishes it.
@@ -104,7 +112,7 @@ static ALWAYS_INLINE void *ZeroedInline(Span *s, uptr index, uptr size,
     *reinterpret_cast<Word *>(p) = 0;
     *reinterpret_cast<Word *>(p + n - 8) = 0;
   }
-  Publish(s, index, t, count, stack);
+  PublishSmall(s, index, t, count, stack);
   return p;
 }
 
@@ -211,9 +219,10 @@ void *HeapAlloc(const cgosan_type *t, uptr count, uptr entry_frame) {
   return Zeroed(s, index, slot_size, t, count, stack);
 }
 
-// A small object of a running G whose allocation site is known (stack):
-// the slot, inline while the cached span of its class has one in
-// free_cache. Every call it makes is its last act (a tail call).
+// A small object of a running G, made at the allocation site of the M's
+// last allocation (M::alloc_site), whose stack is known: the slot, inline
+// while the cached span of its class has one in free_cache. Every call it
+// makes is its last act (a tail call).
 static ALWAYS_INLINE void *AllocSmall(HeapCache *cache, const cgosan_type *t,
                                       uptr count, uptr size, u32 stack) {
   u32 span_class = SpanClassOf(SizeClassOf(size), IsNoScan(t));

@@ -121,14 +121,17 @@ Span *AllocLargeSpan(uptr size, bool noscan);
 // words the walk read from each frame: its link (the next frame's address)
 // and its return address. Frame 0 is at entry_fp, frame i + 1 where frame
 // i's link points. The G is known by its id, never reused, so a G made later
-// in the same G struct (with another stack) is not taken for it.
+// in the same G struct (with another stack) is not taken for it. Only walks
+// of at least two frames are remembered (a walk inside a G always has them:
+// the frame that called the entry point, and the G's own base frame), so the
+// check needs no test for frame 1.
 constexpr uptr kMaxAllocFrames = 16;
 typedef u64 FrameWords __attribute__((vector_size(16)));
 typedef u64 StackFrameWords __attribute__((vector_size(16), aligned(8)));
 struct AllocSiteMemo {
   u64 goid;  // 0: nothing remembered
-  uptr n;
   uptr entry_fp;
+  const FrameWords *frames_end;  // &frames[number of frames]
   FrameWords frames[kMaxAllocFrames];  // frame i's {link, return address}
   u32 id;
 };
@@ -159,23 +162,22 @@ ALWAYS_INLINE AllocSiteMemo &SiteMemoFor(HeapCache *cache, uptr entry_frame) {
 }
 
 // True when a walk from entry_frame on g would find m's stack again.
-// A remembered walk has at least one frame: the entry's own, whose return
-// address (the call site) is compared first, so another site fails at once.
+// The entry's own return address (the call site) is compared first, so
+// another site fails before any remembered frame is read.
 ALWAYS_INLINE bool SameSite(const AllocSiteMemo &m, uptr entry_frame, const G *g) {
   const uptr *entry = reinterpret_cast<const uptr *>(entry_frame);
   if (m.goid != g->id || m.entry_fp != entry_frame || entry[1] != m.frames[0][1])
     return false;
-  uptr differ = entry[0] ^ m.frames[0][0];
   // Frame 1 by words: a caller that allocates once per call has just pushed
   // it, and one wide load of two narrow stores still in the store buffer is
   // not forwarded. Outer frames were pushed long before: one 16-byte load.
-  if (m.n > 1) {
-    const uptr *frame = reinterpret_cast<const uptr *>(m.frames[0][0]);
-    differ |= (frame[0] ^ m.frames[1][0]) | (frame[1] ^ m.frames[1][1]);
-  }
+  const uptr *frame1 = reinterpret_cast<const uptr *>(m.frames[0][0]);
+  uptr differ = (entry[0] ^ m.frames[0][0]) | (frame1[0] ^ m.frames[1][0]) |
+                (frame1[1] ^ m.frames[1][1]);
   FrameWords outer = {0, 0};
-  for (uptr i = 2; i < m.n; i++)
-    outer |= *reinterpret_cast<const StackFrameWords *>(m.frames[i - 1][0]) ^ m.frames[i];
+#pragma clang loop unroll(disable)
+  for (const FrameWords *f = &m.frames[2]; f < m.frames_end; f++)
+    outer |= *reinterpret_cast<const StackFrameWords *>(f[-1][0]) ^ *f;
   return (differ | outer[0] | outer[1]) == 0;
 }
 
