@@ -33,10 +33,12 @@ u32 CallerStackId(uptr entry_frame) {
 u32 WalkAllocStack(uptr entry_frame, G *g, HeapCache *cache, AllocSiteMemo *memo) {
   uptr pcs[kMaxAllocFrames];
   uptr fps[kMaxAllocFrames + 1];
-  uptr n = WalkGFrames(entry_frame, g, pcs, kMaxAllocFrames, fps);
-  u32 id = CachedStackId(pcs, n, &cache->stacks);
+  // Two frames at least, for the memo, even when fewer are kept.
+  uptr max = Max<uptr>(alloc_stack_frames, 2);
+  uptr n = WalkGFrames(entry_frame, g, pcs, max, fps);
+  u32 id = CachedStackId(pcs, Min(n, alloc_stack_frames), &cache->stacks);
   bool left_stack = fps[n] - g->stack_lo >= g->stack_hi - g->stack_lo;
-  if (n >= 2 && (n == kMaxAllocFrames || left_stack)) {
+  if (n >= 2 && (n == max || left_stack)) {
     memo->goid = g->id;
     memo->entry_fp = entry_frame;
     for (uptr i = 0; i < n; i++) memo->frames[i] = FrameWords{fps[i + 1], pcs[i]};

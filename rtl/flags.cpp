@@ -1,4 +1,5 @@
 // flags.cpp — CGOSAN_OPTIONS, parsed with sanitizer_common's FlagParser.
+#include "heap.h"
 #include "rtl.h"
 #include "suppressions.h"
 
@@ -125,6 +126,7 @@ void InitializeFlags() {
     CommonFlags cf;
     cf.CopyFrom(*common_flags());
     cf.exitcode = 66;
+    cf.malloc_context_size = kMaxAllocFrames;
     cf.external_symbolizer_path = CGOSAN_DEFAULT_SYMBOLIZER;
     OverrideCommonFlags(cf);
   }

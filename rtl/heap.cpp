@@ -38,6 +38,7 @@ namespace __cgosan {
 
 uptr arena_start;
 atomic_uintptr_t *page_map;
+uptr alloc_stack_frames;
 
 Mutex heap_mu;
 static uptr arena_used;               // bytes handed out by the bump pointer
@@ -84,6 +85,7 @@ static u8 PagesFor(uptr elem) {
 }
 
 void InitializeHeap() {
+  alloc_stack_frames = Min<uptr>(common_flags()->malloc_context_size, kMaxAllocFrames);
   u32 c = 1;
   for (uptr i = 0; i <= kMaxSmallSize / 8; i++) {
     while (kClassSizes[c] < i * 8) c++;

@@ -7,7 +7,7 @@
 // O(1), so FindObject is two loads and a division by a reciprocal.
 //
 // Every object records its type (and, for arrays, the element count) and the
-// stack depot id of its allocation site in side arrays of its span; the
+// stack depot id of its allocation site in its span, beside the object; the
 // object's bytes are exactly the user's.
 #ifndef CGOSAN_RTL_HEAP_H
 #define CGOSAN_RTL_HEAP_H
@@ -25,6 +25,13 @@ struct ObjectInfo {
   u32 alloc_stack;          // stack depot id of the allocation site (0: none)
   bool pinned;              // pinned by a cgosan_pinner
 };
+
+// Frames kept for each allocation site: CGOSAN_OPTIONS=malloc_context_size
+// (sanitizer_common's flag, as in ASan: its parser makes a value below 1
+// into 1), default kMaxAllocFrames, larger values keep kMaxAllocFrames. Set
+// by InitializeHeap.
+constexpr uptr kMaxAllocFrames = 16;
+extern uptr alloc_stack_frames;
 
 constexpr uptr kArenaSize = 1ull << 36;  // 64 GiB reserved, committed on touch
 extern uptr arena_start;                 // 0 before InitializeHeap

@@ -125,7 +125,6 @@ Span *AllocLargeSpan(uptr size, bool noscan);
 // of at least two frames are remembered (a walk inside a G always has them:
 // the frame that called the entry point, and the G's own base frame), so the
 // check needs no test for frame 1.
-constexpr uptr kMaxAllocFrames = 16;
 typedef u64 FrameWords __attribute__((vector_size(16)));
 typedef u64 StackFrameWords __attribute__((vector_size(16), aligned(8)));
 struct AllocSiteMemo {

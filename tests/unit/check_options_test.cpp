@@ -72,6 +72,32 @@ TEST(CheckOptions, CgocheckOutOfRange) {
   }
 }
 
+// Allocation stacks keep malloc_context_size frames (sanitizer_common's
+// flag, as in ASan; default 16). The helper's first object is allocated at
+// line 22, in PassArgument called from Body.
+const char kAllocatedAtLine22[] = "check_helper.cpp:22:11\n";
+
+TEST(CheckOptions, AllocationStacksKeepTheirFramesByDefault) {
+  ChildResult r = RunHelper("");
+  EXPECT_NE(r.output.find(std::string(kAllocatedAtLine22) + "    #1 0x"),
+            std::string::npos)
+      << r.output;
+}
+
+TEST(CheckOptions, MallocContextSizeOneKeepsTheCallSiteOnly) {
+  // 0 is read as 1, as sanitizer_common's parser does for every tool.
+  for (const char *options : {"malloc_context_size=1", "malloc_context_size=0"}) {
+    ChildResult r = RunHelper(options);
+    EXPECT_EQ(Count(r.output, "was allocated at:\n    #0 0x"), 2u) << r.output;
+    EXPECT_NE(r.output.find(std::string(kAllocatedAtLine22) + "  0x"),
+              std::string::npos)
+        << options << "\n" << r.output;
+    EXPECT_EQ(r.output.find(std::string(kAllocatedAtLine22) + "    #1"),
+              std::string::npos)
+        << options << "\n" << r.output;
+  }
+}
+
 TEST(CheckOptions, SuppressOneCalleeNotAnother) {
   SuppressionsFile supp(
       "# sqlite keeps no pointers past the call\n"
