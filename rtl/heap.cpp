@@ -43,6 +43,7 @@ uptr alloc_stack_frames;
 Mutex heap_mu;
 static uptr arena_used;               // bytes handed out by the bump pointer
 static Span *free_runs;               // freed runs of pages (Span with nelems 0)
+static Span *spare_spans;             // Span structs nothing uses (never freed)
 // The central lists of small spans that are not cached, by span class, in
 // the order allocation takes them: those holding objects and free slots, then
 // the empty ones, then those whose pages went back to the OS.
@@ -118,6 +119,18 @@ static void SetPageMap(uptr start, uptr npages, Span *span) {
                  memory_order_release);
 }
 
+static Span *PopSpan(Span **list) {
+  Span *s = *list;
+  if (s)
+    *list = s->next;
+  return s;
+}
+
+static void Push(Span **list, Span *s) {
+  s->next = *list;
+  *list = s;
+}
+
 // Takes npages from a freed run (first fit) or the bump pointer. heap_mu held.
 static uptr AllocPages(uptr npages) {
   for (Span **link = &free_runs; *link; link = &(*link)->next) {
@@ -129,7 +142,7 @@ static uptr AllocPages(uptr npages) {
     run->npages -= npages;
     if (run->npages == 0) {
       *link = run->next;
-      InternalFree(run);
+      Push(&spare_spans, run);
     }
     return start;
   }
@@ -141,9 +154,33 @@ static uptr AllocPages(uptr npages) {
   return start;
 }
 
+// A large span's bitmaps and facts: the words inside it, bitmaps zeroed (its
+// facts are written before its alloc bit is set).
+static void UseInlineWords(Span *s) {
+  atomic_store(&s->large_alloc_word, 0, memory_order_relaxed);
+  atomic_store(&s->large_pin_word, 0, memory_order_relaxed);
+  s->large_quarantine_word = 0;
+  s->large_mark_word = 0;
+  s->alloc_bits = &s->large_alloc_word;
+  s->quarantine_bits = &s->large_quarantine_word;
+  s->mark_bits = &s->large_mark_word;
+  s->pin_bits = &s->large_pin_word;
+  s->meta = &s->large_meta;
+}
+
+// Span structs are never freed, and what one points to (bitmaps, per-slot
+// facts) stays readable: FindObject on a thread the collector does not stop
+// (foreign code asking about a pointer it kept) may have read a Span from
+// the page map just before the sweep freed that span's object. A small
+// span's bitmaps are its own for good (small spans are never freed, only
+// released); a large span's are inside the Span; a large span freed becomes
+// a free run, and a used-up run a spare Span, both pointing at those inline
+// words. So a racing reader sees stale or zero fields, never freed memory.
 static Span *NewSpan(uptr start, uptr npages, uptr elem_size, u32 size_class,
                      bool noscan) {
-  Span *s = static_cast<Span *>(InternalCalloc(1, sizeof(Span)));
+  Span *s = PopSpan(&spare_spans);
+  if (!s)
+    s = static_cast<Span *>(InternalCalloc(1, sizeof(Span)));
   s->start = start;
   s->npages = npages;
   s->elem_size = elem_size;
@@ -151,15 +188,23 @@ static Span *NewSpan(uptr start, uptr npages, uptr elem_size, u32 size_class,
   s->noscan = noscan;
   s->nelems = size_class ? SlotsIn(npages, elem_size) : 1;
   s->div_mul = size_class ? static_cast<u32>(~0u / elem_size + 1) : 0;
-  uptr words = (s->nelems + 63) / 64;
-  s->alloc_bits =
-      static_cast<atomic_uint64_t *>(InternalCalloc(words, sizeof(u64)));
-  s->quarantine_bits = static_cast<u64 *>(InternalCalloc(words, sizeof(u64)));
-  s->mark_bits = static_cast<u64 *>(InternalCalloc(words, sizeof(u64)));
-  s->pin_bits =
-      static_cast<atomic_uint64_t *>(InternalCalloc(words, sizeof(u64)));
-  s->meta = size_class ? reinterpret_cast<ObjectMeta *>(start + s->nelems * elem_size)
-                       : &s->large_meta;
+  s->free_index = 0;
+  s->free_cache = 0;
+  s->cached = false;
+  s->empty_gcs = 0;
+  s->large_count = 0;
+  if (size_class) {
+    uptr words = (s->nelems + 63) / 64;
+    s->alloc_bits =
+        static_cast<atomic_uint64_t *>(InternalCalloc(words, sizeof(u64)));
+    s->quarantine_bits = static_cast<u64 *>(InternalCalloc(words, sizeof(u64)));
+    s->mark_bits = static_cast<u64 *>(InternalCalloc(words, sizeof(u64)));
+    s->pin_bits =
+        static_cast<atomic_uint64_t *>(InternalCalloc(words, sizeof(u64)));
+    s->meta = reinterpret_cast<ObjectMeta *>(start + s->nelems * elem_size);
+  } else {
+    UseInlineWords(s);
+  }
   s->next_all = all_spans;
   all_spans = s;
   SetPageMap(start, npages, s);
@@ -174,13 +219,6 @@ static uptr CountAllocated(const Span *s) {
 }
 
 static u32 SpanClassOf(const Span *s) { return SpanClassOf(s->size_class, s->noscan); }
-
-static Span *PopSpan(Span **list) {
-  Span *s = *list;
-  if (s)
-    *list = s->next;
-  return s;
-}
 
 static Span *Unrelease(Span *s) {
   s->next_all = all_spans;
@@ -218,24 +256,13 @@ void ReturnCachedSpan(Span *span) {
   partial[SpanClassOf(span)] = span;
 }
 
+// A large span whose object is gone: its pages go back to the OS and the
+// Span becomes a free run of them (no slots), keeping its inline words.
 static void FreeSpanLocked(Span *s) {
   SetPageMap(s->start, s->npages, nullptr);
   ReleaseMemoryPagesToOS(s->start, s->start + s->npages * kPageSize);
-  InternalFree(s->alloc_bits);
-  InternalFree(s->quarantine_bits);
-  InternalFree(s->mark_bits);
-  InternalFree(s->pin_bits);
-  Span run = {};  // the Span becomes a free run of its pages
-  run.start = s->start;
-  run.npages = s->npages;
-  *s = run;
-  s->next = free_runs;
-  free_runs = s;
-}
-
-static void Push(Span **list, Span *s) {
-  s->next = *list;
-  *list = s;
+  s->nelems = 0;  // its inline bitmap words are all zero already
+  Push(&free_runs, s);
 }
 
 // The empty span s, out of all_spans: its pages go back to the OS.

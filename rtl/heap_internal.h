@@ -55,7 +55,12 @@ struct Span {
   // on an object's first pin, clears it on its last unpin).
   atomic_uint64_t *pin_bits;
   ObjectMeta *meta;        // by slot: past the last slot, or &large_meta
-  ObjectMeta large_meta;   // a large span's one object
+  // A large span's one object, and its bitmaps of one word each, inside the
+  // Span (heap.cpp: Spans are never freed, so whatever a Span points to
+  // stays readable by a FindObject racing with the sweep).
+  ObjectMeta large_meta;
+  atomic_uint64_t large_alloc_word, large_pin_word;
+  u64 large_quarantine_word, large_mark_word;
   uptr large_count;  // element count of a large span's object
   Span *next;     // in a central list or the free-run list
   Span *next_all; // every span in use

@@ -597,5 +597,42 @@ TEST(Collector, EmptySpansGoBackToTheOsAfterTheirWait) {
   EXPECT_EQ(__cgosan::ReleasedHeapBytes(), released_before);
 }
 
+// FindObject from a thread the collector does not stop (foreign code asking
+// about pointers it kept) races the sweep that frees those objects and their
+// spans: it answers "no object" or the whole object, never a torn one, and
+// never reads freed memory.
+const cgosan_type kBytes40000 = {"char[40000]", 40000, 0, nullptr, 0};  // large
+
+TEST(Collector, FindObjectOffTheWorldRacesLargeObjectsDying) {
+  constexpr int kKept = 8;
+  std::atomic<uintptr_t> kept[kKept];  // hidden: not roots
+  for (auto &k : kept) k = Hide(nullptr);
+  std::atomic<bool> done{false};
+  std::atomic<long> found{0}, torn{0};
+  std::thread foreign([&] {
+    while (!done.load(std::memory_order_relaxed)) {
+      for (auto &k : kept) {
+        uintptr_t p = reinterpret_cast<uintptr_t>(Unhide(k.load(std::memory_order_relaxed)));
+        ObjectInfo info;
+        if (!FindObject(p, &info))
+          continue;
+        found++;
+        if (info.type != &kBytes40000 || info.base != p || info.size != 40000)
+          torn++;
+      }
+    }
+  });
+  RunAsGOnThread([&] {
+    for (int round = 0; round < 400; round++) {
+      for (auto &k : kept) k.store(Hide(cgosan_new(&kBytes40000)), std::memory_order_relaxed);
+      cgosan_gc();  // the last round's objects leave quarantine: their spans are freed
+    }
+  });
+  done = true;
+  foreign.join();
+  EXPECT_EQ(torn.load(), 0);
+  EXPECT_GT(found.load(), 0);
+}
+
 }  // namespace
 }  // namespace cgotest
