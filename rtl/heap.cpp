@@ -42,7 +42,7 @@ uptr alloc_stack_frames;
 
 Mutex heap_mu;
 static uptr arena_used;               // bytes handed out by the bump pointer
-static Span *free_runs;               // freed runs of pages (Span with nelems 0)
+static Span *free_runs;  // freed runs of pages (nelems 0), by address, merged
 static Span *spare_spans;             // Span structs nothing uses (never freed)
 // The central lists of small spans that are not cached, by span class, in
 // the order allocation takes them: those holding objects and free slots, then
@@ -131,7 +131,8 @@ static void Push(Span **list, Span *s) {
   *list = s;
 }
 
-// Takes npages from a freed run (first fit) or the bump pointer. heap_mu held.
+// Takes npages from the lowest freed run they fit in (first fit, in address
+// order) or the bump pointer. heap_mu held.
 static uptr AllocPages(uptr npages) {
   for (Span **link = &free_runs; *link; link = &(*link)->next) {
     Span *run = *link;
@@ -256,13 +257,43 @@ void ReturnCachedSpan(Span *span) {
   partial[SpanClassOf(span)] = span;
 }
 
+static uptr RunEnd(const Span *run) { return run->start + run->npages * kPageSize; }
+
+// Adds run to the free runs, which are kept in address order with adjacent
+// runs merged. Unmerged, first fit split runs into ever smaller pieces: a
+// program allocating large objects of varying sizes kept growing the arena
+// (about a quarter of what it allocated, until "managed heap exhausted"),
+// and the list it searched grew with it. A merged-away Span becomes spare.
+static void AddFreeRun(Span *run) {
+  Span *prev = nullptr, *next = free_runs;
+  while (next && next->start < run->start) {
+    prev = next;
+    next = next->next;
+  }
+  run->next = next;
+  if (next && RunEnd(run) == next->start) {
+    run->npages += next->npages;
+    run->next = next->next;
+    Push(&spare_spans, next);
+  }
+  if (prev && RunEnd(prev) == run->start) {
+    prev->npages += run->npages;
+    prev->next = run->next;
+    Push(&spare_spans, run);
+  } else if (prev) {
+    prev->next = run;
+  } else {
+    free_runs = run;
+  }
+}
+
 // A large span whose object is gone: its pages go back to the OS and the
 // Span becomes a free run of them (no slots), keeping its inline words.
 static void FreeSpanLocked(Span *s) {
   SetPageMap(s->start, s->npages, nullptr);
-  ReleaseMemoryPagesToOS(s->start, s->start + s->npages * kPageSize);
+  ReleaseMemoryPagesToOS(s->start, RunEnd(s));
   s->nelems = 0;  // its inline bitmap words are all zero already
-  Push(&free_runs, s);
+  AddFreeRun(s);
 }
 
 // The empty span s, out of all_spans: its pages go back to the OS.
@@ -299,6 +330,11 @@ void SweepAllSpans(void (*fn)(Span *span, void *arg), void *arg) {
     }
     link = &s->next_all;
   }
+}
+
+uptr ArenaBytesUsed() {
+  Lock l(&heap_mu);
+  return arena_used;
 }
 
 uptr ReleasedHeapBytes() {

@@ -189,6 +189,23 @@ void UnlockHeap() {
   shared_cache_mu.Unlock();
 }
 
+// A zeroed object of slot_size bytes from cache, or a span of its own.
+static void *MakeObject(HeapCache *cache, const cgosan_type *t, uptr count,
+                        uptr slot_size, u32 stack) {
+  u32 size_class = SizeClassOf(slot_size);
+  bool noscan = IsNoScan(t);
+  Span *s;
+  if (size_class == 0) {
+    // Not zeroed: a large span's pages read zero already (AllocLargeSpan),
+    // and stay untouched, unfaulted, until the program writes them.
+    s = AllocLargeSpan(slot_size, noscan);
+    Publish(s, 0, t, count, stack);
+    return reinterpret_cast<void *>(s->start);
+  }
+  uptr index = TakeSlot(cache, SpanClassOf(size_class, noscan), &s);
+  return Zeroed(s, index, slot_size, t, count, stack);
+}
+
 void *HeapAlloc(const cgosan_type *t, uptr count, uptr entry_frame) {
   EnsureInitialized();
   uptr size = t->size * count;
@@ -196,27 +213,17 @@ void *HeapAlloc(const cgosan_type *t, uptr count, uptr entry_frame) {
   M *m = CurrentM();
   G *g = m ? m->curg : nullptr;
   bool on_g = IsRunningG(g);
-  if (on_g)
+  if (on_g) {
     Safepoint(g);
-  HeapCache *cache = on_g ? OwnCache(m) : nullptr;
-  u32 stack = on_g ? AllocStackId(entry_frame, g, m) : CallerStackId(entry_frame);
-  u32 size_class = SizeClassOf(slot_size);
-  bool noscan = IsNoScan(t);
-  Span *s;
-  uptr index;
-  if (size_class == 0) {
-    s = AllocLargeSpan(slot_size, noscan);
-    index = 0;
-  } else if (cache) {
-    index = TakeSlot(cache, SpanClassOf(size_class, noscan), &s);
-  } else {
-    // Off a G the slot is published under the lock, so the collector (which
-    // holds it) never sees a half-made object.
-    Lock l(&shared_cache_mu);
-    index = TakeSlot(&shared_cache, SpanClassOf(size_class, noscan), &s);
-    return Zeroed(s, index, slot_size, t, count, stack);
+    HeapCache *cache = OwnCache(m);  // before the stack: its memos are in it
+    return MakeObject(cache, t, count, slot_size, AllocStackId(entry_frame, g, m));
   }
-  return Zeroed(s, index, slot_size, t, count, stack);
+  // Off a G the object is made under the lock, so the collector (which holds
+  // it) never sees a half-made one, nor frees a large span before its object
+  // is published. A running G needs no lock: it reaches no safepoint between.
+  u32 stack = CallerStackId(entry_frame);
+  Lock l(&shared_cache_mu);
+  return MakeObject(&shared_cache, t, count, slot_size, stack);
 }
 
 // A small object of a running G, made at the allocation site of the M's

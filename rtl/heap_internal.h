@@ -120,6 +120,10 @@ uptr ClassSize(u32 size_class);
 extern Mutex heap_mu;
 Span *AllocSmallSpan(u32 span_class);  // a span with free slots, marked cached
 void ReturnCachedSpan(Span *span);     // an M's cache gives a span back
+// A span of its own for an object of size bytes. Its pages read zero: they
+// come from the bump pointer (never touched) or from a free run, whose pages
+// were released with MADV_DONTNEED (zero-filled on the next touch, on Linux)
+// when the large object on them was freed, and are not written since.
 Span *AllocLargeSpan(uptr size, bool noscan);
 
 // An allocation site an M walked (alloc_stack.cpp): the G, and the two
@@ -213,6 +217,8 @@ void UnlockHeap();
 void SweepAllSpans(void (*fn)(Span *span, void *arg), void *arg);
 // Bytes of small spans whose pages are back with the OS (heap.cpp).
 uptr ReleasedHeapBytes();
+// Bytes of the arena handed out so far by the bump pointer (heap.cpp).
+uptr ArenaBytesUsed();
 void ForEachRoot(void (*fn)(void **slot, void *arg), void *arg);
 
 }  // namespace __cgosan
