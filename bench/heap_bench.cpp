@@ -11,6 +11,9 @@
 //                       of n, each batch freed whole (time per block)
 //   BM_CgosanBatch/n    the same batches of cgosan_new, each kept reachable
 //                       until the next, then left to the collector
+//   BM_MallocFreeLarge / BM_CgosanNewLarge
+//                       a 1 MiB buffer allocated, written whole and dropped
+//                       (freed, or left to the collector), as I/O code does
 //   BM_GcPause_1M       cgosan_gc() with a live heap of 1M linked 104-byte
 //                       objects (~100 MB); counters: live MB, the resident
 //                       memory the heap added divided by the live bytes
@@ -21,6 +24,7 @@
 #include <cgosan/cgosan.hpp>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -111,6 +115,28 @@ void BM_CgosanBatch(benchmark::State &state) {
   });
 }
 
+constexpr size_t kLargeBuffer = 1 << 20;
+const cgosan_type kByte = {"char", 1, 0, nullptr, 0};
+
+void BM_MallocFreeLarge(benchmark::State &state) {
+  for (auto _ : state) {
+    void *p = malloc(kLargeBuffer);
+    memset(p, 1, kLargeBuffer);
+    benchmark::DoNotOptimize(p);
+    free(p);
+  }
+}
+
+void BM_CgosanNewLarge(benchmark::State &state) {
+  cgosan::run([&] {
+    for (auto _ : state) {
+      void *p = cgosan_new_array(&kByte, kLargeBuffer);
+      memset(p, 1, kLargeBuffer);
+      benchmark::DoNotOptimize(p);
+    }
+  });
+}
+
 long ResidentBytes() {
   long pages = 0, resident = 0;
   FILE *f = fopen("/proc/self/statm", "r");
@@ -167,6 +193,8 @@ BENCHMARK(BM_MallocFreeTwoSites)->MinTime(0.2);
 BENCHMARK(BM_CgosanNewTwoSites)->MinTime(0.2);
 BENCHMARK(BM_MallocBatch)->Arg(25)->Arg(100)->Arg(400)->Arg(kMaxBatch)->MinTime(0.2);
 BENCHMARK(BM_CgosanBatch)->Arg(25)->Arg(100)->Arg(400)->Arg(kMaxBatch)->MinTime(0.2);
+BENCHMARK(BM_MallocFreeLarge)->MinTime(0.2);
+BENCHMARK(BM_CgosanNewLarge)->MinTime(0.2);
 BENCHMARK(BM_GcPause_1M)->Iterations(3)->UseManualTime()->Unit(benchmark::kMillisecond);
 
 const bench::Row kRows[] = {
@@ -185,6 +213,9 @@ const bench::Row kRows[] = {
     {"BM_CgosanBatch/400", "cgosan_new, batches of 400", 0, 1.0, true, "BM_MallocBatch/400"},
     {"BM_MallocBatch/1600", "malloc, batches of 1600, 64 B", 0},
     {"BM_CgosanBatch/1600", "cgosan_new, batches of 1600", 0, 1.0, true, "BM_MallocBatch/1600"},
+    {"BM_MallocFreeLarge", "malloc + write + free, 1 MiB", 0},
+    {"BM_CgosanNewLarge", "cgosan_new_array + write, 1 MiB", 0, 0, true,
+     "BM_MallocFreeLarge"},
     {"BM_GcPause_1M", "GC pause, 1M objects / 100 MB live", 0, 0, false},
 };
 

@@ -196,9 +196,11 @@ static void *MakeObject(HeapCache *cache, const cgosan_type *t, uptr count,
   bool noscan = IsNoScan(t);
   Span *s;
   if (size_class == 0) {
-    // Not zeroed: a large span's pages read zero already (AllocLargeSpan),
-    // and stay untouched, unfaulted, until the program writes them.
+    // Fresh pages read zero already (AllocLargeSpan), and stay untouched,
+    // unfaulted, until the program writes them.
     s = AllocLargeSpan(slot_size, noscan);
+    if (s->dirty)
+      __builtin_memset(reinterpret_cast<void *>(s->start), 0, slot_size);
     Publish(s, 0, t, count, stack);
     return reinterpret_cast<void *>(s->start);
   }

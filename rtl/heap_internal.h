@@ -65,7 +65,12 @@ struct Span {
   Span *next;     // in a central list or the free-run list
   Span *next_all; // every span in use
   bool cached;    // owned by an M's cache (only that M allocates from it)
-  u32 empty_gcs;  // collections in a row that found the uncached span empty
+  // Its pages may hold old bytes (they were not fresh from the OS): a large
+  // object made on them is zeroed. Of a free run: its pages are resident.
+  bool dirty;
+  // Collections in a row that found the uncached span empty, or the free
+  // run still free.
+  u32 empty_gcs;
   // While cached: bit k set when slot free_index + k was free when its
   // alloc-bit word was last read (Go's allocCache), so the next slot is one
   // count of trailing zeros. Stale only towards "taken": a slot the collector
@@ -120,10 +125,10 @@ uptr ClassSize(u32 size_class);
 extern Mutex heap_mu;
 Span *AllocSmallSpan(u32 span_class);  // a span with free slots, marked cached
 void ReturnCachedSpan(Span *span);     // an M's cache gives a span back
-// A span of its own for an object of size bytes. Its pages read zero: they
-// come from the bump pointer (never touched) or from a free run, whose pages
-// were released with MADV_DONTNEED (zero-filled on the next touch, on Linux)
-// when the large object on them was freed, and are not written since.
+// A span of its own for an object of size bytes. Unless it is dirty, its
+// pages read zero: they come from the bump pointer (never touched) or from
+// a free run released with MADV_DONTNEED (zero-filled on the next touch, on
+// Linux) and not written since.
 Span *AllocLargeSpan(uptr size, bool noscan);
 
 // An allocation site an M walked (alloc_stack.cpp): the G, and the two

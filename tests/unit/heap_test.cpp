@@ -623,7 +623,8 @@ TEST(Collector, FindObjectOffTheWorldRacesLargeObjectsDying) {
     }
   });
   RunAsGOnThread([&] {
-    for (int round = 0; round < 400; round++) {
+    // At least 400 rounds, and on until the foreign thread has seen objects.
+    for (int round = 0; round < 400 || (found < 1000 && round < 100000); round++) {
       for (auto &k : kept) k.store(Hide(cgosan_new(&kBytes40000)), std::memory_order_relaxed);
       cgosan_gc();  // the last round's objects leave quarantine: their spans are freed
     }
@@ -634,28 +635,63 @@ TEST(Collector, FindObjectOffTheWorldRacesLargeObjectsDying) {
   EXPECT_GT(found.load(), 0);
 }
 
-// A large object is not zeroed: its pages come fresh from the OS. One made
-// on the pages of a freed one (dirtied, then poisoned by the sweep) must
-// still read all zeros.
-TEST(Collector, LargeObjectOnFreedPagesReadsZero) {
-  constexpr size_t kSize = 100000;
-  uintptr_t first = 0;
+// The pages of a freed large object stay resident (poisoned) for reuse, and
+// go back to the OS once they have stayed free through gc_release_after
+// collections. A large object made on them reads all zeros either way:
+// zeroed while they are resident, fresh from the OS after.
+constexpr size_t kLargeSize = 100000;
+
+// Makes a large object, dirties it and drops it; returns it hidden, dead
+// and quarantined.
+uintptr_t DroppedLargeObject() {
+  uintptr_t hidden = 0;
   RunAsGOnThread([&] {
-    void *p = cgosan_new_array(&kByte, kSize);
-    memset(p, 0xab, kSize);
-    first = Hide(p);
+    void *p = cgosan_new_array(&kByte, kLargeSize);
+    memset(p, 0xab, kLargeSize);
+    hidden = Hide(p);
   });
   cgosan_gc();  // dead: poisoned, quarantined
-  cgosan_gc();  // freed: its pages go back to the OS and are a free run
-  size_t nonzero = 0;
-  uintptr_t second = 0;
+  return hidden;
+}
+
+// Makes large objects, kept alive, until one lands at expected (the lowest
+// free run of their size, unless an earlier test left lower ones): counts
+// that one's bytes that are not zero, or returns kNotReused.
+constexpr size_t kNotReused = ~size_t{0};
+size_t NonzeroBytesOfLargeObjectAt(uintptr_t expected) {
+  size_t nonzero = kNotReused;
   RunAsGOnThread([&] {
-    auto *p = static_cast<const unsigned char *>(cgosan_new_array(&kByte, kSize));
-    second = reinterpret_cast<uintptr_t>(p);
-    for (size_t i = 0; i < kSize; i++) nonzero += p[i] != 0;
+    const unsigned char *made[32];  // on the G's stack: alive
+    for (const unsigned char *&p : made) {
+      p = static_cast<const unsigned char *>(cgosan_new_array(&kByte, kLargeSize));
+      if (reinterpret_cast<uintptr_t>(p) != expected)
+        continue;
+      nonzero = 0;
+      for (size_t i = 0; i < kLargeSize; i++) nonzero += p[i] != 0;
+      break;
+    }
   });
-  EXPECT_EQ(second, reinterpret_cast<uintptr_t>(Unhide(first)));  // the same pages
-  EXPECT_EQ(nonzero, 0u);
+  return nonzero;
+}
+
+TEST(Collector, LargeObjectOnResidentFreedPagesReadsZero) {
+  uintptr_t first = reinterpret_cast<uintptr_t>(Unhide(DroppedLargeObject()));
+  cgosan_gc();  // freed: its pages are a free run
+  EXPECT_TRUE(PageResident(first));
+  EXPECT_EQ(NonzeroBytesOfLargeObjectAt(first), 0u);
+}
+
+TEST(Collector, FreedLargeObjectPagesGoBackAfterTheirWait) {
+  uintptr_t first = reinterpret_cast<uintptr_t>(Unhide(DroppedLargeObject()));
+  int wait = __cgosan::flags()->gc_release_after;
+  ASSERT_GT(wait, 0);
+  for (int free_for = 0; free_for < wait; free_for++) {
+    EXPECT_TRUE(PageResident(first)) << "released when free for " << free_for;
+    cgosan_gc();  // the first ends the quarantine: its pages are a free run
+  }
+  EXPECT_FALSE(PageResident(first));
+  EXPECT_FALSE(PageResident(first + kLargeSize - 1));
+  EXPECT_EQ(NonzeroBytesOfLargeObjectAt(first), 0u);
 }
 
 // Large objects of varying sizes, allocated and dropped for a long time:
