@@ -1,11 +1,12 @@
 // heap.cpp — the arena, size classes, spans, and finding objects.
 //
 // The arena is one 64 GiB reservation (MAP_NORESERVE: pages are committed
-// when first touched). Pages are handed out by a bump pointer, and freed runs
-// of pages are kept for reuse. Each span records, for every page it covers,
-// itself in the page map, so any address maps to its span with one load and
-// to its slot with one division. Size classes are Go's up to 32 KiB; larger
-// objects get a span of their own.
+// when first touched). Pages are handed out by a bump pointer, and the pages
+// of freed large objects are kept as free runs for reuse (in address order,
+// adjacent runs merged; see FreeSpanLocked). Each span records itself in the
+// page map for every page it covers, so any address maps to its span with
+// one load and to its slot with one division. Size classes are Go's up to
+// 32 KiB; larger objects get a span of their own.
 //
 // Small spans that stay empty are given back (Go's scavenger, simplified):
 // a span the sweep finds with no object, not even one in quarantine, waits on
@@ -41,9 +42,9 @@ atomic_uintptr_t *page_map;
 uptr alloc_stack_frames;
 
 Mutex heap_mu;
-static uptr arena_used;               // bytes handed out by the bump pointer
-static Span *free_runs;  // freed runs of pages (nelems 0), by address, merged
-static Span *spare_spans;             // Span structs nothing uses (never freed)
+static uptr arena_used;     // bytes handed out by the bump pointer
+static Span *free_runs;     // freed runs of pages (nelems 0), by address, merged
+static Span *spare_spans;   // Span structs nothing uses (never freed)
 // The central lists of small spans that are not cached, by span class, in
 // the order allocation takes them: those holding objects and free slots, then
 // the empty ones, then those whose pages went back to the OS.
@@ -260,7 +261,7 @@ void ReturnCachedSpan(Span *span) {
   partial[SpanClassOf(span)] = span;
 }
 
-static uptr RunEnd(const Span *run) { return run->start + run->npages * kPageSize; }
+static uptr SpanEnd(const Span *s) { return s->start + s->npages * kPageSize; }
 
 // Adds run to the free runs, which are kept in address order with adjacent
 // runs merged. Unmerged, first fit split runs into ever smaller pieces: a
@@ -274,13 +275,13 @@ static void AddFreeRun(Span *run) {
     next = next->next;
   }
   run->next = next;
-  if (next && RunEnd(run) == next->start) {
+  if (next && SpanEnd(run) == next->start) {
     run->npages += next->npages;
     run->dirty |= next->dirty;
     run->next = next->next;
     Push(&spare_spans, next);
   }
-  if (prev && RunEnd(prev) == run->start) {
+  if (prev && SpanEnd(prev) == run->start) {
     prev->npages += run->npages;
     prev->dirty |= run->dirty;
     prev->empty_gcs = 0;
@@ -310,7 +311,7 @@ static void FreeSpanLocked(Span *s) {
 static void ReleaseIdleRuns(uptr release_after) {
   for (Span *run = free_runs; run; run = run->next) {
     if (run->dirty && release_after && ++run->empty_gcs >= release_after) {
-      ReleaseMemoryPagesToOS(run->start, RunEnd(run));
+      ReleaseMemoryPagesToOS(run->start, SpanEnd(run));
       run->dirty = false;
     }
   }
@@ -318,7 +319,7 @@ static void ReleaseIdleRuns(uptr release_after) {
 
 // The empty span s, out of all_spans: its pages go back to the OS.
 static void ReleaseSpan(Span *s) {
-  ReleaseMemoryPagesToOS(s->start, s->start + s->npages * kPageSize);
+  ReleaseMemoryPagesToOS(s->start, SpanEnd(s));
   released_bytes += s->npages * kPageSize;
   Push(&released[SpanClassOf(s)], s);
 }
