@@ -213,7 +213,7 @@ const bench::Row kRows[] = {
     {"BM_CgosanBatch/400", "cgosan_new, batches of 400", 0, 1.0, true, "BM_MallocBatch/400"},
     {"BM_MallocBatch/1600", "malloc, batches of 1600, 64 B", 0},
     {"BM_CgosanBatch/1600", "cgosan_new, batches of 1600", 0, 1.0, true, "BM_MallocBatch/1600"},
-    {"BM_MallocFreeLarge", "malloc + write + free, 1 MiB", 0},
+    {"BM_MallocFreeLarge", "malloc + write + free, 1 MiB", 0, 0, false},
     {"BM_CgosanNewLarge", "cgosan_new_array + write, 1 MiB", 0, 0, true,
      "BM_MallocFreeLarge"},
     {"BM_GcPause_1M", "GC pause, 1M objects / 100 MB live", 0, 0, false},
