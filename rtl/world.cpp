@@ -25,6 +25,13 @@ namespace __cgosan {
 
 atomic_uint32_t world_stopped;
 bool world_uses_membarrier;
+// Threads in ExitSyscallSlow that may sleep on world_stopped. StartTheWorld
+// makes the futex call, a system call, only when there are any: most
+// collections have no G coming back from C. The waiter counts itself before
+// it reads world_stopped, the starter clears world_stopped before it reads
+// the count (both seq_cst): either the starter sees the waiter, or the
+// waiter sees the world started and does not sleep.
+static atomic_uint32_t world_waiters;
 static StaticSpinMutex stw_mu;  // one stopper at a time
 
 void InitializeWorld() { world_uses_membarrier = RegisterProcessBarrier(); }
@@ -32,8 +39,10 @@ void InitializeWorld() { world_uses_membarrier = RegisterProcessBarrier(); }
 void ExitSyscallSlow(G *g) {
   while (atomic_load(&world_stopped, memory_order_acquire)) {
     atomic_store(&g->status, kGSyscall, memory_order_release);
-    while (atomic_load(&world_stopped, memory_order_acquire))
+    atomic_fetch_add(&world_waiters, 1, memory_order_seq_cst);
+    while (atomic_load(&world_stopped, memory_order_seq_cst))
       FutexWait(&world_stopped, 1);
+    atomic_fetch_sub(&world_waiters, 1, memory_order_relaxed);
     atomic_store(&g->status, kGRunning, memory_order_relaxed);
     if (world_uses_membarrier)
       atomic_signal_fence(memory_order_seq_cst);
@@ -50,8 +59,9 @@ void StopTheWorld() {
 }
 
 void StartTheWorld() {
-  atomic_store(&world_stopped, 0, memory_order_release);
-  FutexWake(&world_stopped, (1u << 31) - 1);
+  atomic_store(&world_stopped, 0, memory_order_seq_cst);
+  if (atomic_load(&world_waiters, memory_order_seq_cst))
+    FutexWake(&world_stopped, (1u << 31) - 1);
   stw_mu.Unlock();
 }
 
