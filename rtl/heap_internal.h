@@ -62,7 +62,7 @@ struct Span {
   atomic_uint64_t large_alloc_word, large_pin_word;
   u64 large_quarantine_word, large_mark_word;
   uptr large_count;  // element count of a large span's object
-  Span *next;     // in a central list or the free-run list
+  Span *next;     // in a central list, the free runs or the spare Spans
   Span *next_all; // every span in use
   bool cached;    // owned by an M's cache (only that M allocates from it)
   // Its pages may hold old bytes (they were not fresh from the OS): a large
