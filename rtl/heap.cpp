@@ -132,6 +132,9 @@ static void Push(Span **list, Span *s) {
   *list = s;
 }
 
+static uptr SpanBytes(const Span *s) { return s->npages * kPageSize; }
+static uptr SpanEnd(const Span *s) { return s->start + SpanBytes(s); }
+
 // Takes npages from the lowest freed run they fit in (first fit, in address
 // order) or the bump pointer; *dirty when they may hold old bytes. heap_mu
 // held.
@@ -228,7 +231,7 @@ static u32 SpanClassOf(const Span *s) { return SpanClassOf(s->size_class, s->nos
 static Span *Unrelease(Span *s) {
   s->next_all = all_spans;
   all_spans = s;
-  released_bytes -= s->npages * kPageSize;
+  released_bytes -= SpanBytes(s);
   return s;
 }
 
@@ -257,11 +260,14 @@ Span *AllocSmallSpan(u32 span_class) {
 void ReturnCachedSpan(Span *span) {
   Lock l(&heap_mu);
   span->cached = false;
-  span->next = partial[SpanClassOf(span)];
-  partial[SpanClassOf(span)] = span;
+  Push(&partial[SpanClassOf(span)], span);
 }
 
-static uptr SpanEnd(const Span *s) { return s->start + s->npages * kPageSize; }
+// One more collection has found s (an uncached small span, or a free run)
+// unused: true once that makes release_after in a row (never when 0).
+static bool DueForRelease(Span *s, uptr release_after) {
+  return release_after && ++s->empty_gcs >= release_after;
+}
 
 // Adds run to the free runs, which are kept in address order with adjacent
 // runs merged. Unmerged, first fit split runs into ever smaller pieces: a
@@ -310,7 +316,7 @@ static void FreeSpanLocked(Span *s) {
 
 static void ReleaseIdleRuns(uptr release_after) {
   for (Span *run = free_runs; run; run = run->next) {
-    if (run->dirty && release_after && ++run->empty_gcs >= release_after) {
+    if (run->dirty && DueForRelease(run, release_after)) {
       ReleaseMemoryPagesToOS(run->start, SpanEnd(run));
       run->dirty = false;
     }
@@ -320,7 +326,7 @@ static void ReleaseIdleRuns(uptr release_after) {
 // The empty span s, out of all_spans: its pages go back to the OS.
 static void ReleaseSpan(Span *s) {
   ReleaseMemoryPagesToOS(s->start, SpanEnd(s));
-  released_bytes += s->npages * kPageSize;
+  released_bytes += SpanBytes(s);
   Push(&released[SpanClassOf(s)], s);
 }
 
@@ -341,7 +347,7 @@ void SweepAllSpans(void (*fn)(Span *span, void *arg), void *arg) {
         s->empty_gcs = 0;
         if (allocated < s->nelems)
           Push(&partial[SpanClassOf(s)], s);
-      } else if (release_after && ++s->empty_gcs >= release_after) {
+      } else if (DueForRelease(s, release_after)) {
         *link = s->next_all;
         ReleaseSpan(s);
         continue;

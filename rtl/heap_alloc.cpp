@@ -70,21 +70,18 @@ static ALWAYS_INLINE void PublishSmall(Span *s, uptr index, const cgosan_type *t
   SetAllocBit(s, index);
 }
 
-static ALWAYS_INLINE void Publish(Span *s, uptr index, const cgosan_type *t,
-                                  uptr count, u32 stack) {
-  if (s->size_class)
-    return PublishSmall(s, index, t, count, stack);
-  s->meta[index] = ObjectMeta{t, 0, stack};
+static void PublishLarge(Span *s, const cgosan_type *t, uptr count, u32 stack) {
+  s->large_meta = ObjectMeta{t, 0, stack};
   s->large_count = count;
-  SetAllocBit(s, index);
+  SetAllocBit(s, 0);
 }
 
-// Zeroes the object in slot index of s and publishes it.
+// Zeroes the object in slot index of the small span s and publishes it.
 static NOINLINE void *Zeroed(Span *s, uptr index, uptr size, const cgosan_type *t,
                              uptr count, u32 stack) {
   void *p = reinterpret_cast<void *>(s->SlotBase(index));
   __builtin_memset(p, 0, size);
-  Publish(s, index, t, count, stack);
+  PublishSmall(s, index, t, count, stack);
   return p;
 }
 
@@ -201,7 +198,7 @@ static void *MakeObject(HeapCache *cache, const cgosan_type *t, uptr count,
     s = AllocLargeSpan(slot_size, noscan);
     if (s->dirty)
       __builtin_memset(reinterpret_cast<void *>(s->start), 0, slot_size);
-    Publish(s, 0, t, count, stack);
+    PublishLarge(s, t, count, stack);
     return reinterpret_cast<void *>(s->start);
   }
   uptr index = TakeSlot(cache, SpanClassOf(size_class, noscan), &s);
