@@ -16,6 +16,7 @@
 #include "gc.h"
 #include "heap.h"
 #include "heap_internal.h"
+#include "span_bytes.h"
 #include "sanitizer_common/sanitizer_stackdepot.h"
 
 namespace cgotest {
@@ -572,16 +573,11 @@ TEST(Collector, EmptySpansGoBackToTheOsAfterTheirWait) {
     cgosan_gc();  // the first ends the quarantine: the spans are empty
   }
   EXPECT_EQ(resident(), 0u);
-  uintptr_t span_bytes = 0;
-  const __cgosan::Span *last = nullptr;
-  for (uintptr_t h : hidden) {  // a span's objects come in a row
-    const __cgosan::Span *s = __cgosan::SpanOf(reinterpret_cast<uintptr_t>(Unhide(h)));
-    if (s != last)
-      span_bytes += s->npages * __cgosan::kPageSize;
-    last = s;
-  }
-  EXPECT_EQ(__cgosan::ReleasedHeapBytes() - released_before, span_bytes);
-  for (uintptr_t h : hidden) EXPECT_FALSE(cgosan_is_managed(Unhide(h)));
+  std::vector<uintptr_t> objects;  // dead now: not hidden any more
+  for (uintptr_t h : hidden) objects.push_back(reinterpret_cast<uintptr_t>(Unhide(h)));
+  EXPECT_EQ(__cgosan::ReleasedHeapBytes() - released_before,
+            BytesOfSpansHolding(objects.data(), objects.size()));
+  for (uintptr_t p : objects) EXPECT_FALSE(cgosan_is_managed(reinterpret_cast<void *>(p)));
 
   size_t reused = 0, nonzero = 0;
   RunAsGOnThread([&] {

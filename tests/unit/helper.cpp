@@ -27,6 +27,7 @@
 
 #include "heap_internal.h"
 #include "rtl.h"
+#include "span_bytes.h"
 
 namespace {
 
@@ -232,21 +233,17 @@ int Misuse() {
 // back to the OS.
 int Released() {
   constexpr int kObjects = 256;
-  static uintptr_t spans[kObjects];  // the Span of each object
+  static uintptr_t objects[kObjects];  // not a root
   std::thread([] {
     cgosan_run(
         [](void *) {
           static const cgosan_type kBytes2000 = {"char[2000]", 2000, 0, nullptr, 0};
-          for (uintptr_t &span : spans)
-            span = reinterpret_cast<uintptr_t>(
-                __cgosan::SpanOf(reinterpret_cast<uintptr_t>(cgosan_new(&kBytes2000))));
+          for (uintptr_t &p : objects)
+            p = reinterpret_cast<uintptr_t>(cgosan_new(&kBytes2000));
         },
         nullptr);
   }).join();
-  size_t span_bytes = 0;
-  for (int i = 0; i < kObjects; i++)
-    if (i == 0 || spans[i] != spans[i - 1])  // a span's objects come in a row
-      span_bytes += reinterpret_cast<__cgosan::Span *>(spans[i])->npages * __cgosan::kPageSize;
+  size_t span_bytes = BytesOfSpansHolding(objects, kObjects);
   for (int i = 0; i < 6; i++) cgosan_gc();
   size_t released = __cgosan::ReleasedHeapBytes();
   if (released == span_bytes)
