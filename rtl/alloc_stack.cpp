@@ -18,6 +18,8 @@
 // G's stack (or at the frame limit) are remembered: then where the walk
 // stops depends on the frame pointers alone, which the check compares. And
 // only walks of two frames or more, so the check has no case for one.
+// A site kept to its call site alone (malloc_context_size=1) needs no walk:
+// its stack is the entry's return address, which the memo compares alone.
 #include "frame_walk.h"
 #include "heap_internal.h"
 #include "report.h"
@@ -31,12 +33,18 @@ u32 CallerStackId(uptr entry_frame) {
 }
 
 u32 WalkAllocStack(uptr entry_frame, G *g, HeapCache *cache, AllocSiteMemo *memo) {
+  if (alloc_stack_frames == 1) {
+    uptr pc = reinterpret_cast<const uptr *>(entry_frame)[1];
+    memo->goid = kCallSiteOnly;
+    memo->frames[0] = FrameWords{0, pc};
+    memo->id = CachedStackId(&pc, 1, &cache->stacks);
+    return memo->id;
+  }
   uptr pcs[kMaxAllocFrames];
   uptr fps[kMaxAllocFrames + 1];
-  // Two frames at least, for the memo, even when fewer are kept.
-  uptr max = Max<uptr>(alloc_stack_frames, 2);
+  uptr max = alloc_stack_frames;
   uptr n = WalkGFrames(entry_frame, g, pcs, max, fps);
-  u32 id = CachedStackId(pcs, Min(n, alloc_stack_frames), &cache->stacks);
+  u32 id = CachedStackId(pcs, n, &cache->stacks);
   bool left_stack = fps[n] - g->stack_lo >= g->stack_hi - g->stack_lo;
   if (n >= 2 && (n == max || left_stack)) {
     memo->goid = g->id;

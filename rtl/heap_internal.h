@@ -139,10 +139,14 @@ Span *AllocLargeSpan(uptr size, bool noscan);
 // of at least two frames are remembered (a walk inside a G always has them:
 // the frame that called the entry point, and the G's own base frame), so the
 // check needs no test for frame 1.
+// With malloc_context_size=1 a site's stack is its call site alone, the same
+// on every G and at every depth: the memo's goid is kCallSiteOnly, and the
+// check compares the entry's return address with frames[0]'s and nothing else.
 typedef u64 FrameWords __attribute__((vector_size(16)));
 typedef u64 StackFrameWords __attribute__((vector_size(16), aligned(8)));
+constexpr u64 kCallSiteOnly = ~0ull;  // no G has this id
 struct AllocSiteMemo {
-  u64 goid;  // 0: nothing remembered
+  u64 goid;  // 0: nothing remembered; kCallSiteOnly: see above
   uptr entry_fp;
   const FrameWords *frames_end;  // &frames[number of frames]
   FrameWords frames[kMaxAllocFrames];  // frame i's {link, return address}
@@ -176,10 +180,14 @@ ALWAYS_INLINE AllocSiteMemo &SiteMemoFor(HeapCache *cache, uptr entry_frame) {
 
 // True when a walk from entry_frame on g would find m's stack again.
 // The entry's own return address (the call site) is compared first, so
-// another site fails before any remembered frame is read.
+// another site fails before any remembered frame is read. A call-site-only
+// memo is tested where the G's id differs, so a memo of a whole walk, found
+// on its own G, pays nothing for it.
 ALWAYS_INLINE bool SameSite(const AllocSiteMemo &m, uptr entry_frame, const G *g) {
   const uptr *entry = reinterpret_cast<const uptr *>(entry_frame);
-  if (m.goid != g->id || m.entry_fp != entry_frame || entry[1] != m.frames[0][1])
+  if (m.goid != g->id)
+    return m.goid == kCallSiteOnly && entry[1] == m.frames[0][1];
+  if (m.entry_fp != entry_frame || entry[1] != m.frames[0][1])
     return false;
   // Frame 1 by words: a caller that allocates once per call has just pushed
   // it, and one wide load of two narrow stores still in the store buffer is

@@ -16,6 +16,12 @@
 //                                   garbage; after 6 collections prints
 //                                   "released=all" (or none) when all (none)
 //                                   of their spans went back to the OS
+//   cgosan_unit_helper alloc-sites  two call sites of cgosan_new allocating
+//                                   in turn, reached at two depths on two Gs;
+//                                   prints per site how many distinct stacks
+//                                   its objects got, the most frames one held,
+//                                   and whether frame 0 is in the site's own
+//                                   function
 // Output goes to stderr, unbuffered, so it interleaves with reports in order.
 #include <errno.h>
 #include <stdio.h>
@@ -27,6 +33,7 @@
 
 #include "heap_internal.h"
 #include "rtl.h"
+#include "sanitizer_common/sanitizer_stackdepot.h"
 #include "span_bytes.h"
 
 namespace {
@@ -255,6 +262,60 @@ int Released() {
   return 0;
 }
 
+// A call site of cgosan_new of its own; the function is a few instructions,
+// so the call's return address is within kSiteBytes of its start.
+constexpr uintptr_t kSiteBytes = 64;
+const cgosan_type kWord = {"long", 8, 0, nullptr, 0};
+template <int kSite>
+__attribute__((noinline, disable_tail_calls)) void *AllocAtSite() {
+  return cgosan_new(&kWord);
+}
+constexpr int kSites = 2;
+void *(*const kAllocSites[kSites])() = {AllocAtSite<0>, AllocAtSite<1>};
+__attribute__((noinline, disable_tail_calls)) void *CallThrough(void *(*site)()) {
+  return site();
+}
+
+int AllocSites() {
+  constexpr int kRounds = 4, kMaxIds = 2 * 2 * kRounds;
+  struct Seen {
+    uint32_t ids[kMaxIds];
+    int nids = 0;
+    uintptr_t most_frames = 0;
+    bool frame0_in_site = true;
+  } seen[kSites];
+  for (int gs = 0; gs < 2; gs++) {  // each cgosan_run is a G of its own
+    cgosan_run(
+        [](void *arg) {
+          Seen *seen = static_cast<Seen *>(arg);
+          for (int round = 0; round < kRounds; round++) {
+            for (int site = 0; site < kSites; site++) {
+              void *(*at)() = kAllocSites[site];
+              void *p = round % 2 ? CallThrough(at) : at();
+              __cgosan::ObjectInfo info;
+              if (!__cgosan::FindObject(reinterpret_cast<uintptr_t>(p), &info))
+                continue;
+              Seen &s = seen[site];
+              bool known = false;
+              for (int i = 0; i < s.nids; i++) known |= s.ids[i] == info.alloc_stack;
+              if (!known)
+                s.ids[s.nids++] = info.alloc_stack;
+              __sanitizer::StackTrace st = __sanitizer::StackDepotGet(info.alloc_stack);
+              s.most_frames = st.size > s.most_frames ? st.size : s.most_frames;
+              uintptr_t start = reinterpret_cast<uintptr_t>(at);
+              s.frame0_in_site &= st.size > 0 && st.trace[0] - start < kSiteBytes;
+            }
+          }
+        },
+        seen);
+  }
+  for (int site = 0; site < kSites; site++)
+    dprintf(2, "site %d: stacks=%d most_frames=%zu frame0_in_site=%s\n", site,
+            seen[site].nids, static_cast<size_t>(seen[site].most_frames),
+            seen[site].frame0_in_site ? "yes" : "no");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
@@ -288,6 +349,8 @@ int main(int argc, char **argv) {
     return Misuse();
   if (!strcmp(mode, "released"))
     return Released();
+  if (!strcmp(mode, "alloc-sites"))
+    return AllocSites();
   dprintf(2, "unknown mode '%s'\n", mode);
   return 2;
 }
