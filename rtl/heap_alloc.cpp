@@ -159,6 +159,7 @@ static HeapCache *OwnCache(M *m) {
     void *mem = InternalAlloc(sizeof(HeapCache), nullptr, alignof(HeapCache));
     internal_memset(mem, 0, sizeof(HeapCache));
     m->heap_cache = static_cast<HeapCache *>(mem);
+    for (AllocSiteMemo &site : m->heap_cache->sites) site.next = &site;
     m->alloc_site = &m->heap_cache->sites[0];  // remembers nothing yet
   }
   return m->heap_cache;
@@ -225,8 +226,8 @@ void *HeapAlloc(const cgosan_type *t, uptr count, uptr entry_frame) {
   return MakeObject(&shared_cache, t, count, slot_size, stack);
 }
 
-// A small object of a running G, made at the allocation site of the M's
-// last allocation (M::alloc_site), whose stack is known: the slot, inline
+// A small object of a running G, made at an allocation site whose stack is
+// known: the slot, inline
 // while the cached span of its class has one in free_cache. Every call it
 // makes is its last act (a tail call).
 static ALWAYS_INLINE void *AllocSmall(HeapCache *cache, const cgosan_type *t,
@@ -241,9 +242,9 @@ static ALWAYS_INLINE void *AllocSmall(HeapCache *cache, const cgosan_type *t,
   return ZeroedInline(s, index, size, t, count, stack);
 }
 
-// The fast path's way out when the allocation site is not the M's last one:
-// another remembered site (code that allocates a node and then its payload
-// alternates two), or a new walk. The fast path's other conditions hold.
+// The fast path's way out when the allocation site is not the one that
+// followed the M's last site last time: another remembered site, or a new
+// walk. The fast path's other conditions hold.
 static NOINLINE void *AllocAtOtherSite(const cgosan_type *t, uptr count,
                                        uptr entry_frame) {
   M *m = CurrentM();
@@ -252,10 +253,10 @@ static NOINLINE void *AllocAtOtherSite(const cgosan_type *t, uptr count,
 }
 
 // The common case, inline in the entry points: a running G with a heap
-// cache, no safepoint due, the allocation site of the M's last allocation
-// (M::alloc_site), a small object. Anything else takes HeapAlloc, which
-// does the same work the long way (and initializes the runtime: a thread
-// has an M only once it is initialized).
+// cache, no safepoint due, the allocation site that followed the M's last
+// one last time (M::alloc_site->next), a small object. Anything else takes
+// HeapAlloc, which does the same work the long way (and initializes the
+// runtime: a thread has an M only once it is initialized).
 static ALWAYS_INLINE void *HeapAllocFast(const cgosan_type *t, uptr count,
                                          uptr entry_frame) {
   M *m = CurrentM();
@@ -267,9 +268,10 @@ static ALWAYS_INLINE void *HeapAllocFast(const cgosan_type *t, uptr count,
   if (UNLIKELY(!IsRunningG(g) || !cache || SafepointDue() ||
                size - 1 >= kMaxSmallSize))
     return HeapAlloc(t, count, entry_frame);
-  const AllocSiteMemo *site = m->alloc_site;
+  AllocSiteMemo *site = m->alloc_site->next;
   if (UNLIKELY(!SameSite(*site, entry_frame, g)))
     return AllocAtOtherSite(t, count, entry_frame);
+  m->alloc_site = site;
   return AllocSmall(cache, t, count, size, site->id);
 }
 

@@ -151,13 +151,17 @@ struct AllocSiteMemo {
   const FrameWords *frames_end;  // &frames[number of frames]
   FrameWords frames[kMaxAllocFrames];  // frame i's {link, return address}
   u32 id;
+  AllocSiteMemo *next;  // the site the M allocated at after this one (or itself)
 };
 
 // An M remembers one walk per call site of the entry point, by the return
 // address in the entry's own frame: code that allocates at several sites in
-// turn (a node, then its payload) finds each site's walk still there. The
-// inline path checks the site the M used last (M::alloc_site, as deep a load
-// as a fixed slot would be) before it looks the return address up.
+// turn (a node, then its payload) finds each site's walk still there. Each
+// memo also remembers the site the M allocated at after it, and the inline
+// path checks that site, the last one's `next`, before it looks the return
+// address up: a loop allocating at one site finds it there (its `next` is
+// itself), and so does one alternating a node and its payload, two sites
+// whose `next` is each other.
 constexpr uptr kSiteMemos = 8;
 // Call sites are a few bytes to a few hundred apart: fold bits 3-5 onto 0-2.
 inline uptr SiteMemoIndex(uptr return_address) {
@@ -210,10 +214,11 @@ u32 CallerStackId(uptr entry_frame);
 // The stack depot id of an allocation site of running G g on m (whose heap
 // cache exists): frames from entry_frame (the frame pointer of the heap's
 // public entry point) outwards, within the G's stack. The site's memo becomes
-// m's alloc_site, which the inline path checks first next time. Inline: a
-// site whose walk is remembered costs no call.
+// the `next` of the M's last site, and then its alloc_site. Inline: a site
+// whose walk is remembered costs no call.
 ALWAYS_INLINE u32 AllocStackId(uptr entry_frame, G *g, M *m) {
   AllocSiteMemo &memo = SiteMemoFor(m->heap_cache, entry_frame);
+  m->alloc_site->next = &memo;
   m->alloc_site = &memo;
   if (SameSite(memo, entry_frame, g))
     return memo.id;

@@ -102,9 +102,10 @@ struct M {
   cgosan_fn foreign_call;
   G *gcache;                 // one idle G kept for the next cgosan_run
   struct HeapCache *heap_cache;  // spans this M allocates from (heap_alloc.cpp)
-  // The remembered allocation site (in heap_cache) the last allocation used:
-  // the one the inline path checks first (heap_internal.h).
-  const struct AllocSiteMemo *alloc_site;
+  // The remembered allocation site (in heap_cache) the last allocation used;
+  // the inline path checks the site that followed it last time, its `next`
+  // (heap_internal.h).
+  struct AllocSiteMemo *alloc_site;
   uptr altstack;             // signal stack memory of this M (kept across reuse)
   bool altstack_installed;   // installed by the runtime on the current thread
   M *next_all;   // every M ever made, for counters
