@@ -27,7 +27,11 @@
 extern "C" {
 #endif
 
-/* A managed type: what the collector and the pointer checks know of a value. */
+/* A managed type: what the collector and the pointer checks know of a value.
+ * Objects keep a pointer to their type, which the collector reads whenever it
+ * scans them, so a type must outlive every object made of it: give it static
+ * storage, as Go's type descriptors have (a conservatively scanned stack can
+ * keep a dead object alive longer than any pointer the program holds). */
 typedef struct cgosan_type {
   const char    *name;     /* shown in reports                                   */
   size_t         size;     /* bytes of one value                                 */

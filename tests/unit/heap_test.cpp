@@ -256,8 +256,10 @@ TEST(Heap, ManyThreadsGetDistinctObjects) {
 // classes), so a pinned one is recognised from its span and pin bit alone;
 // an object of the same size with a pointer slot, or a reference, is not.
 TEST(Heap, PinnedPointerFreeObjectIsKnownFromItsSpan) {
-  const cgosan_type reference = {"map[int]int", 16, 0, nullptr, CGOSAN_TYPE_REFERENCE};
-  RunAsG([&] {
+  // Static, as every type must be: its objects may outlive this test.
+  static const cgosan_type reference = {"map[int]int", 16, 0, nullptr,
+                                        CGOSAN_TYPE_REFERENCE};
+  RunAsG([] {
     auto *plain = static_cast<char *>(cgosan_new(&kNodeNoPtr));
     auto *with_pointer = static_cast<char *>(cgosan_new(&kNode));
     auto *ref = static_cast<char *>(cgosan_new(&reference));
@@ -653,23 +655,35 @@ uintptr_t DroppedLargeObject() {
   return hidden;
 }
 
-// Makes large objects, kept alive, until one lands at expected (the lowest
-// free run of their size, unless an earlier test left lower ones): counts
-// that one's bytes that are not zero, or returns kNotReused.
+// Makes large objects, kept alive, until one lands on the pages of the dead
+// object at `freed` (kLargeSize bytes): counts that one's bytes that are not
+// zero, or returns kNotReused. Free runs are taken first fit, lowest address
+// first, so the objects land in rising order through whatever free runs
+// earlier tests left below (a neighbour merged with the freed run moves
+// where the objects fall), and one covers `freed` unless it was not reused.
+// Nothing else is allocated meanwhile: a new small span would take the
+// lowest free run too.
 constexpr size_t kNotReused = ~size_t{0};
-size_t NonzeroBytesOfLargeObjectAt(uintptr_t expected) {
-  size_t nonzero = kNotReused;
+size_t NonzeroBytesOfLargeObjectOn(uintptr_t freed) {
+  constexpr size_t kMaxBelow = 4096;  // 400 MB of free runs below it
+  static void *made[kMaxBelow];       // each a root while it is used
+  size_t nonzero = kNotReused, nmade = 0;
   RunAsGOnThread([&] {
-    const unsigned char *made[32];  // on the G's stack: alive
-    for (const unsigned char *&p : made) {
-      p = static_cast<const unsigned char *>(cgosan_new_array(&kByte, kLargeSize));
-      if (reinterpret_cast<uintptr_t>(p) != expected)
-        continue;
-      nonzero = 0;
-      for (size_t i = 0; i < kLargeSize; i++) nonzero += p[i] != 0;
+    while (nmade < kMaxBelow) {
+      auto *p = static_cast<unsigned char *>(cgosan_new_array(&kByte, kLargeSize));
+      made[nmade] = p;
+      cgosan_add_root(&made[nmade++]);
+      uintptr_t start = reinterpret_cast<uintptr_t>(p);
+      if (start + kLargeSize <= freed)
+        continue;  // below it
+      if (start < freed + kLargeSize) {
+        nonzero = 0;
+        for (size_t b = 0; b < kLargeSize; b++) nonzero += p[b] != 0;
+      }
       break;
     }
   });
+  while (nmade > 0) cgosan_remove_root(&made[--nmade]);  // last added, first found
   return nonzero;
 }
 
@@ -677,7 +691,7 @@ TEST(Collector, LargeObjectOnResidentFreedPagesReadsZero) {
   uintptr_t first = reinterpret_cast<uintptr_t>(Unhide(DroppedLargeObject()));
   cgosan_gc();  // freed: its pages are a free run
   EXPECT_TRUE(PageResident(first));
-  EXPECT_EQ(NonzeroBytesOfLargeObjectAt(first), 0u);
+  EXPECT_EQ(NonzeroBytesOfLargeObjectOn(first), 0u);
 }
 
 TEST(Collector, FreedLargeObjectPagesGoBackAfterTheirWait) {
@@ -690,7 +704,7 @@ TEST(Collector, FreedLargeObjectPagesGoBackAfterTheirWait) {
   }
   EXPECT_FALSE(PageResident(first));
   EXPECT_FALSE(PageResident(first + kLargeSize - 1));
-  EXPECT_EQ(NonzeroBytesOfLargeObjectAt(first), 0u);
+  EXPECT_EQ(NonzeroBytesOfLargeObjectOn(first), 0u);
 }
 
 // Large objects of varying sizes, allocated and dropped for a long time:
@@ -700,6 +714,7 @@ TEST(Collector, FreedLargeObjectPagesGoBackAfterTheirWait) {
 TEST(Collector, LargeObjectsOfVaryingSizesReuseTheArena) {
   static void *live[8];
   for (void *&p : live) cgosan_add_root(&p);
+  uintptr_t arena_before = __cgosan::ArenaBytesUsed();  // earlier tests' share
   RunAsGOnThread([] {
     unsigned seed = 1;
     for (int i = 0; i < 1000; i++) {
@@ -711,8 +726,8 @@ TEST(Collector, LargeObjectsOfVaryingSizesReuseTheArena) {
   // Live: at most 8 x 633 KB; garbage and quarantine add up to two GC
   // triggers (4 MiB each): 18 MiB measured. Allocated in all: about 330 MB
   // (unmerged runs: 109 MiB).
-  EXPECT_LT(__cgosan::ArenaBytesUsed(), 40u << 20)
-      << "arena: " << (__cgosan::ArenaBytesUsed() >> 20) << " MiB";
+  uintptr_t grown = __cgosan::ArenaBytesUsed() - arena_before;
+  EXPECT_LT(grown, 40u << 20) << "arena grew by " << (grown >> 20) << " MiB";
   for (void *&p : live) cgosan_remove_root(&p);
 }
 
