@@ -227,9 +227,8 @@ void *HeapAlloc(const cgosan_type *t, uptr count, uptr entry_frame) {
 }
 
 // A small object of a running G, made at an allocation site whose stack is
-// known: the slot, inline
-// while the cached span of its class has one in free_cache. Every call it
-// makes is its last act (a tail call).
+// known: the slot, inline while the cached span of its class has one in
+// free_cache. Every call it makes is its last act (a tail call).
 static ALWAYS_INLINE void *AllocSmall(HeapCache *cache, const cgosan_type *t,
                                       uptr count, uptr size, u32 stack) {
   u32 span_class = SpanClassOf(SizeClassOf(size), IsNoScan(t));
