@@ -269,6 +269,16 @@ static bool DueForRelease(Span *s, uptr release_after) {
   return release_after && ++s->empty_gcs >= release_after;
 }
 
+// The free run low takes in high, the run after it in the list and in
+// memory, whose Span becomes spare. The merged run starts its wait afresh.
+static void MergeRuns(Span *low, Span *high) {
+  low->npages += high->npages;
+  low->dirty |= high->dirty;
+  low->empty_gcs = 0;
+  low->next = high->next;
+  Push(&spare_spans, high);
+}
+
 // Adds run to the free runs, which are kept in address order with adjacent
 // runs merged. Unmerged, first fit split runs into ever smaller pieces: a
 // program allocating large objects of varying sizes kept growing the arena
@@ -281,18 +291,10 @@ static void AddFreeRun(Span *run) {
     next = next->next;
   }
   run->next = next;
-  if (next && SpanEnd(run) == next->start) {
-    run->npages += next->npages;
-    run->dirty |= next->dirty;
-    run->next = next->next;
-    Push(&spare_spans, next);
-  }
+  if (next && SpanEnd(run) == next->start)
+    MergeRuns(run, next);
   if (prev && SpanEnd(prev) == run->start) {
-    prev->npages += run->npages;
-    prev->dirty |= run->dirty;
-    prev->empty_gcs = 0;
-    prev->next = run->next;
-    Push(&spare_spans, run);
+    MergeRuns(prev, run);
   } else if (prev) {
     prev->next = run;
   } else {
