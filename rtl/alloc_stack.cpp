@@ -28,13 +28,13 @@
 namespace __cgosan {
 
 u32 CallerStackId(uptr entry_frame) {
-  uptr pc = reinterpret_cast<uptr *>(entry_frame)[1];
+  uptr pc = CallSiteOf(entry_frame);
   return StackDepotPut(StackTrace(&pc, 1));
 }
 
 u32 WalkAllocStack(uptr entry_frame, G *g, HeapCache *cache, AllocSiteMemo *memo) {
   if (alloc_stack_frames == 1) {
-    uptr pc = reinterpret_cast<const uptr *>(entry_frame)[1];
+    uptr pc = CallSiteOf(entry_frame);
     memo->goid = kCallSiteOnly;
     memo->frames[0] = FrameWords{0, pc};
     memo->id = CachedStackId(&pc, 1, &cache->stacks);
@@ -42,11 +42,10 @@ u32 WalkAllocStack(uptr entry_frame, G *g, HeapCache *cache, AllocSiteMemo *memo
   }
   uptr pcs[kMaxAllocFrames];
   uptr fps[kMaxAllocFrames + 1];
-  uptr max = alloc_stack_frames;
-  uptr n = WalkGFrames(entry_frame, g, pcs, max, fps);
+  uptr n = WalkGFrames(entry_frame, g, pcs, alloc_stack_frames, fps);
   u32 id = CachedStackId(pcs, n, &cache->stacks);
   bool left_stack = fps[n] - g->stack_lo >= g->stack_hi - g->stack_lo;
-  if (n >= 2 && (n == max || left_stack)) {
+  if (n >= 2 && (n == alloc_stack_frames || left_stack)) {
     memo->goid = g->id;
     memo->entry_fp = entry_frame;
     for (uptr i = 0; i < n; i++) memo->frames[i] = FrameWords{fps[i + 1], pcs[i]};

@@ -176,10 +176,15 @@ struct HeapCache {
   AllocSiteMemo sites[kSiteMemos];  // by SiteMemoIndex
 };
 
+// The call site of the heap entry point whose frame is entry_frame: its
+// return address.
+ALWAYS_INLINE uptr CallSiteOf(uptr entry_frame) {
+  return reinterpret_cast<const uptr *>(entry_frame)[1];
+}
+
 // The memo a walk from entry_frame would be remembered in.
 ALWAYS_INLINE AllocSiteMemo &SiteMemoFor(HeapCache *cache, uptr entry_frame) {
-  uptr return_address = reinterpret_cast<const uptr *>(entry_frame)[1];
-  return cache->sites[SiteMemoIndex(return_address)];
+  return cache->sites[SiteMemoIndex(CallSiteOf(entry_frame))];
 }
 
 // True when a walk from entry_frame on g would find m's stack again.
