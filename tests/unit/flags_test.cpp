@@ -77,15 +77,18 @@ INSTANTIATE_TEST_SUITE_P(
         // site alone, one stack per site whatever the depth or G.
         FlagCase{"AllocSitesKeepTheirCallers", nullptr, "alloc-sites", true,
                  "site 0: stacks=2 most_frames=5 frame0_in_site=yes\n"
-                 "site 1: stacks=2 most_frames=5 frame0_in_site=yes\n"},
+                 "site 1: stacks=2 most_frames=5 frame0_in_site=yes\n"
+                 "lost=0\n"},
         FlagCase{"AllocSitesKeepTwoFrames", "malloc_context_size=2", "alloc-sites",
                  true,
                  "site 0: stacks=2 most_frames=2 frame0_in_site=yes\n"
-                 "site 1: stacks=2 most_frames=2 frame0_in_site=yes\n"},
+                 "site 1: stacks=2 most_frames=2 frame0_in_site=yes\n"
+                 "lost=0\n"},
         FlagCase{"AllocSitesByCallSiteOnly", "malloc_context_size=1", "alloc-sites",
                  true,
                  "site 0: stacks=1 most_frames=1 frame0_in_site=yes\n"
-                 "site 1: stacks=1 most_frames=1 frame0_in_site=yes\n"},
+                 "site 1: stacks=1 most_frames=1 frame0_in_site=yes\n"
+                 "lost=0\n"},
         FlagCase{"GcPercentNegative", "gc_percent=-1", "noop", false,
                  "ERROR: CgoSanitizer: CGOSAN_OPTIONS: gc_percent=-1 is out of "
                  "range [0, 1000000]\n"},

@@ -21,7 +21,8 @@
 //                                   prints per site how many distinct stacks
 //                                   its objects got, the most frames one held,
 //                                   and whether frame 0 is in the site's own
-//                                   function
+//                                   function, then how many objects
+//                                   FindObject did not find ("lost=<n>")
 // Output goes to stderr, unbuffered, so it interleaves with reports in order.
 #include <errno.h>
 #include <stdio.h>
@@ -284,6 +285,7 @@ int AllocSites() {
     uintptr_t most_frames = 0;
     bool frame0_in_site = true;
   } seen[kSites];
+  static int lost = 0;  // objects FindObject did not know
   for (int gs = 0; gs < 2; gs++) {  // each cgosan_run is a G of its own
     cgosan_run(
         [](void *arg) {
@@ -293,8 +295,10 @@ int AllocSites() {
               void *(*at)() = kAllocSites[site];
               void *p = round % 2 ? CallThrough(at) : at();
               __cgosan::ObjectInfo info;
-              if (!__cgosan::FindObject(reinterpret_cast<uintptr_t>(p), &info))
+              if (!__cgosan::FindObject(reinterpret_cast<uintptr_t>(p), &info)) {
+                lost++;
                 continue;
+              }
               Seen &s = seen[site];
               bool known = false;
               for (int i = 0; i < s.nids; i++) known |= s.ids[i] == info.alloc_stack;
@@ -313,6 +317,7 @@ int AllocSites() {
     dprintf(2, "site %d: stacks=%d most_frames=%zu frame0_in_site=%s\n", site,
             seen[site].nids, static_cast<size_t>(seen[site].most_frames),
             seen[site].frame0_in_site ? "yes" : "no");
+  dprintf(2, "lost=%d\n", lost);
   return 0;
 }
 
