@@ -140,9 +140,15 @@ static void TellCheckersObjectDied(const Span *s, uptr index) {
   hooks.object_died(s->SlotBase(index), size ? size : 1);
 }
 
+// A large object is poisoned to the end of its span's last page, and its
+// pages the program never touched are not faulted in (ScrubPages).
 static void PoisonSlots(const Span *s, uptr first, uptr count) {
-  uptr bytes = s->size_class ? count * s->elem_size : Max<uptr>(s->ObjectSize(0), 1);
-  __builtin_memset(reinterpret_cast<void *>(s->SlotBase(first)), kPoison, bytes);
+  if (!s->size_class) {
+    ScrubPages(s->start, RoundUpTo(s->ObjectSize(0), kPageSize), kPoison);
+    return;
+  }
+  __builtin_memset(reinterpret_cast<void *>(s->SlotBase(first)), kPoison,
+                   count * s->elem_size);
 }
 
 // One 64-slot word at a time: slots quarantined by the last collection become

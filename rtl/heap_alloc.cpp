@@ -195,10 +195,11 @@ static void *MakeObject(HeapCache *cache, const cgosan_type *t, uptr count,
   Span *s;
   if (size_class == 0) {
     // Fresh pages read zero already (AllocLargeSpan), and stay untouched,
-    // unfaulted, until the program writes them.
+    // unfaulted, until the program writes them; so do the pages of dirty
+    // ones that are not resident (ScrubPages).
     s = AllocLargeSpan(slot_size, noscan);
     if (s->dirty)
-      __builtin_memset(reinterpret_cast<void *>(s->start), 0, slot_size);
+      ScrubPages(s->start, RoundUpTo(slot_size, kPageSize), 0);
     PublishLarge(s, t, count, stack);
     return reinterpret_cast<void *>(s->start);
   }

@@ -130,6 +130,10 @@ void ReturnCachedSpan(Span *span);     // an M's cache gives a span back
 // a free run released with MADV_DONTNEED (zero-filled on the next touch, on
 // Linux) and not written since.
 Span *AllocLargeSpan(uptr size, bool noscan);
+// Makes [start, start + size) read `byte`, or zero where a page was not
+// resident, without faulting such pages in (page_scrub_linux.cpp): for the
+// pages of large objects, most of which a program may never touch.
+void ScrubPages(uptr start, uptr size, u8 byte);
 
 // An allocation site an M walked (alloc_stack.cpp): the G, and the two
 // words the walk read from each frame: its link (the next frame's address)

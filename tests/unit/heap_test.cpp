@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstring>
@@ -655,36 +656,47 @@ uintptr_t DroppedLargeObject() {
   return hidden;
 }
 
-// Makes large objects, kept alive, until one lands on the pages of the dead
-// object at `freed` (kLargeSize bytes): counts that one's bytes that are not
-// zero, or returns kNotReused. Free runs are taken first fit, lowest address
-// first, so the objects land in rising order through whatever free runs
-// earlier tests left below (a neighbour merged with the freed run moves
-// where the objects fall), and one covers `freed` unless it was not reused.
-// Nothing else is allocated meanwhile: a new small span would take the
-// lowest free run too.
-constexpr size_t kNotReused = ~size_t{0};
-size_t NonzeroBytesOfLargeObjectOn(uintptr_t freed) {
-  constexpr size_t kMaxBelow = 4096;  // 400 MB of free runs below it
+// Makes large objects of `size` bytes, kept alive, until one lands on the
+// pages of the dead object at `freed`, and calls inspect(that one); false if
+// none did. Free runs are taken first fit, lowest address first, so the
+// objects land in rising order through whatever free runs earlier tests left
+// below (a neighbour merged with the freed run moves where the objects
+// fall), and one covers `freed` unless it was not reused. Nothing else is
+// allocated meanwhile: a new small span would take the lowest free run too.
+template <typename Inspect>
+bool InspectLargeObjectOn(uintptr_t freed, size_t size, Inspect inspect) {
+  constexpr size_t kMaxBelow = 4096;  // 400 MB of 100 KB free runs below it
   static void *made[kMaxBelow];       // each a root while it is used
-  size_t nonzero = kNotReused, nmade = 0;
+  size_t nmade = 0;
+  bool reused = false;
   RunAsGOnThread([&] {
     while (nmade < kMaxBelow) {
-      auto *p = static_cast<unsigned char *>(cgosan_new_array(&kByte, kLargeSize));
+      auto *p = static_cast<unsigned char *>(cgosan_new_array(&kByte, size));
       made[nmade] = p;
       cgosan_add_root(&made[nmade++]);
       uintptr_t start = reinterpret_cast<uintptr_t>(p);
-      if (start + kLargeSize <= freed)
+      if (start + size <= freed)
         continue;  // below it
-      if (start < freed + kLargeSize) {
-        nonzero = 0;
-        for (size_t b = 0; b < kLargeSize; b++) nonzero += p[b] != 0;
+      if (start < freed + size) {
+        reused = true;
+        inspect(p);
       }
       break;
     }
   });
   while (nmade > 0) cgosan_remove_root(&made[--nmade]);  // last added, first found
-  return nonzero;
+  return reused;
+}
+
+// Counts the bytes of the large object that lands on the pages of the dead
+// one at `freed` (kLargeSize bytes) that are not zero; kNotReused if none did.
+constexpr size_t kNotReused = ~size_t{0};
+size_t NonzeroBytesOfLargeObjectOn(uintptr_t freed) {
+  size_t nonzero = 0;
+  bool reused = InspectLargeObjectOn(freed, kLargeSize, [&](const unsigned char *p) {
+    for (size_t b = 0; b < kLargeSize; b++) nonzero += p[b] != 0;
+  });
+  return reused ? nonzero : kNotReused;
 }
 
 TEST(Collector, LargeObjectOnResidentFreedPagesReadsZero) {
@@ -705,6 +717,85 @@ TEST(Collector, FreedLargeObjectPagesGoBackAfterTheirWait) {
   EXPECT_FALSE(PageResident(first));
   EXPECT_FALSE(PageResident(first + kLargeSize - 1));
   EXPECT_EQ(NonzeroBytesOfLargeObjectOn(first), 0u);
+}
+
+// A large buffer of which the program touched a few pages: its death and
+// the reuse of its pages fault in none of the others (ScrubPages). The
+// touched pages read poison once it is dead; the others read zero.
+// Large enough to be asked about in two queries (4 MiB each), with touched
+// pages on both sides of the boundary between them, and at both ends.
+constexpr size_t kSparseSize = 6 << 20;
+constexpr size_t kSparseTouched[] = {0, 2 << 20, (4 << 20) - 1, 4 << 20,
+                                     kSparseSize - 1};  // offsets written
+
+std::vector<bool> ResidentPages(uintptr_t start, size_t size) {
+  size_t page = sysconf(_SC_PAGESIZE);
+  std::vector<unsigned char> vec(size / page);
+  EXPECT_EQ(mincore(reinterpret_cast<void *>(start), size, vec.data()), 0);
+  std::vector<bool> resident;
+  for (unsigned char v : vec) resident.push_back(v & 1);
+  return resident;
+}
+
+size_t CountResident(const std::vector<bool> &pages) {
+  return std::count(pages.begin(), pages.end(), true);
+}
+
+// Makes the sparse buffer, touches its pages and drops it: returns it
+// hidden, with its residency while it was alive. First the free runs that
+// earlier tests left resident go back to the OS, so it is made on pages
+// that are not.
+uintptr_t DroppedSparseObject(std::vector<bool> *resident_alive) {
+  for (int i = 0; i < __cgosan::flags()->gc_release_after + 2; i++) cgosan_gc();
+  uintptr_t hidden = 0;
+  RunAsGOnThread([&] {
+    auto *p = static_cast<unsigned char *>(cgosan_new_array(&kByte, kSparseSize));
+    for (size_t offset : kSparseTouched) p[offset] = 0xab;
+    *resident_alive = ResidentPages(reinterpret_cast<uintptr_t>(p), kSparseSize);
+    hidden = Hide(p);
+  });
+  return hidden;
+}
+
+TEST(Collector, DeadSparseLargeObjectFaultsInNoUntouchedPage) {
+  std::vector<bool> alive;
+  auto *p = static_cast<volatile unsigned char *>(Unhide(DroppedSparseObject(&alive)));
+  uintptr_t start = reinterpret_cast<uintptr_t>(p);
+  ASSERT_LT(CountResident(alive), kSparseSize / sysconf(_SC_PAGESIZE) / 2)
+      << "the untouched pages of a new large object are resident already";
+  cgosan_gc();  // dead: poisoned, quarantined
+  std::vector<bool> dead = ResidentPages(start, kSparseSize);
+  EXPECT_TRUE(dead == alive) << "resident pages: " << CountResident(alive)
+                             << " alive, " << CountResident(dead) << " dead";
+  for (size_t offset : kSparseTouched) EXPECT_EQ(p[offset], 0xca) << offset;
+  size_t page = sysconf(_SC_PAGESIZE);
+  for (size_t i = 0; i < dead.size(); i++) {
+    unsigned char expected = dead[i] ? 0xca : 0;  // read after the check
+    ASSERT_EQ(p[i * page], expected) << "page " << i;
+  }
+}
+
+TEST(Collector, LargeObjectOnSparseFreedPagesFaultsInNoUntouchedPage) {
+  std::vector<bool> alive;
+  uintptr_t first = reinterpret_cast<uintptr_t>(Unhide(DroppedSparseObject(&alive)));
+  cgosan_gc();  // dead: poisoned, quarantined
+  cgosan_gc();  // freed: its pages are a free run, dirty
+  std::vector<bool> freed = ResidentPages(first, kSparseSize);
+  ASSERT_LT(CountResident(freed), freed.size() / 2);
+  size_t page = sysconf(_SC_PAGESIZE), faulted = 0, nonzero = 0;
+  bool reused = InspectLargeObjectOn(first, kSparseSize, [&](const unsigned char *p) {
+    // Its pages inside the freed object's, which were not resident, still
+    // are not; then every byte reads zero.
+    uintptr_t start = reinterpret_cast<uintptr_t>(p);
+    uintptr_t from = std::max(start, first), to = std::min(start, first) + kSparseSize;
+    std::vector<bool> made = ResidentPages(from, to - from);
+    for (size_t i = 0; i < made.size(); i++)
+      faulted += made[i] && !freed[(from - first) / page + i];
+    for (size_t b = 0; b < kSparseSize; b++) nonzero += p[b] != 0;
+  });
+  EXPECT_TRUE(reused);
+  EXPECT_EQ(faulted, 0u);
+  EXPECT_EQ(nonzero, 0u);
 }
 
 // Large objects of varying sizes, allocated and dropped for a long time:
