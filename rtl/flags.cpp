@@ -120,24 +120,28 @@ static void ValidateFlags(Flags *f) {
   InitializeSuppressions();
 }
 
+// The common flags are parsed into a copy: FlagParser reads a
+// malloc_context_size under 1 as 1 in the global set, and only the copy
+// still shows a negative one, an error here (0 is read as 1, as in every
+// sanitizer).
 void InitializeFlags() {
   SetCommonFlagsDefaults();
-  {
-    CommonFlags cf;
-    cf.CopyFrom(*common_flags());
-    cf.exitcode = 66;
-    cf.malloc_context_size = kMaxAllocFrames;
-    cf.external_symbolizer_path = CGOSAN_DEFAULT_SYMBOLIZER;
-    OverrideCommonFlags(cf);
-  }
+  CommonFlags cf;
+  cf.CopyFrom(*common_flags());
+  cf.exitcode = 66;
+  cf.malloc_context_size = kMaxAllocFrames;
+  cf.external_symbolizer_path = CGOSAN_DEFAULT_SYMBOLIZER;
   Flags *f = &cgosan_flags_dont_use;
   SetDefaults(f);
 
   FlagParser parser;
-  RegisterCommonFlags(&parser);
+  RegisterCommonFlags(&parser, &cf);
   RegisterFlags(&parser, f);
   CheckFlagNames("CGOSAN_OPTIONS", GetEnv("CGOSAN_OPTIONS"));
   parser.ParseStringFromEnv("CGOSAN_OPTIONS");
+  CheckRange("malloc_context_size", cf.malloc_context_size, 0, __INT_MAX__);
+  cf.malloc_context_size = Max(cf.malloc_context_size, 1);
+  OverrideCommonFlags(cf);
   InitializeCommonFlags();
   if (common_flags()->help) {
     parser.PrintFlagDescriptions();

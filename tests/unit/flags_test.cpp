@@ -89,6 +89,14 @@ INSTANTIATE_TEST_SUITE_P(
                  "site 0: stacks=1 most_frames=1 frame0_in_site=yes\n"
                  "site 1: stacks=1 most_frames=1 frame0_in_site=yes\n"
                  "lost=0\n"},
+        FlagCase{"AllocSitesOfZeroFramesKeepTheCallSite", "malloc_context_size=0",
+                 "alloc-sites", true,
+                 "site 0: stacks=1 most_frames=1 frame0_in_site=yes\n"
+                 "site 1: stacks=1 most_frames=1 frame0_in_site=yes\n"
+                 "lost=0\n"},
+        FlagCase{"MallocContextSizeNegative", "malloc_context_size=-1", "noop", false,
+                 "ERROR: CgoSanitizer: CGOSAN_OPTIONS: malloc_context_size=-1 is out "
+                 "of range [0, 2147483647]\n"},
         FlagCase{"GcPercentNegative", "gc_percent=-1", "noop", false,
                  "ERROR: CgoSanitizer: CGOSAN_OPTIONS: gc_percent=-1 is out of "
                  "range [0, 1000000]\n"},
