@@ -130,9 +130,10 @@ void ReturnCachedSpan(Span *span);     // an M's cache gives a span back
 // a free run released with MADV_DONTNEED (zero-filled on the next touch, on
 // Linux) and not written since.
 Span *AllocLargeSpan(uptr size, bool noscan);
-// Makes [start, start + size) read `byte`, or zero where a page was not
-// resident, without faulting such pages in (page_scrub_linux.cpp): for the
-// pages of large objects, most of which a program may never touch.
+// Makes [start, start + size) read `byte`; from 4 MiB up, pages that were
+// not resident read zero instead and are not faulted in
+// (page_scrub_linux.cpp): for large objects, much of which a program may
+// never touch.
 void ScrubPages(uptr start, uptr size, u8 byte);
 
 // An allocation site an M walked (alloc_stack.cpp): the G, and the two
