@@ -21,6 +21,7 @@
 #include <sys/mman.h>
 
 #include "heap_internal.h"
+#include "sanitizer_common/sanitizer_posix.h"
 
 namespace __cgosan {
 
@@ -31,12 +32,12 @@ static void Fill(uptr start, uptr end, u8 byte) {
   __builtin_memset(reinterpret_cast<void *>(start), byte, end - start);
 }
 
-// A run of pages alike, written (resident) or dropped (not).
+// A run of pages alike, written (resident) or dropped (not). A drop the
+// kernel refuses (a sandbox's seccomp filter, say) is a write: the old bytes
+// must go either way.
 static void ScrubRun(uptr start, uptr end, bool resident, u8 byte) {
-  if (resident)
+  if (resident || internal_madvise(start, end - start, MADV_DONTNEED) != 0)
     Fill(start, end, byte);
-  else
-    ReleaseMemoryPagesToOS(start, end);
 }
 
 // [start, end) is whole pages. Runs are carried across queries, so pages
