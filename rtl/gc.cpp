@@ -188,6 +188,7 @@ static void CollectLocked(G *self) {
   MarkRoots(&marker);
   marker.Drain();
   SweepAllSpans(SweepSpan, nullptr);  // also rebuilds the central lists
+  ForgetSiteTypes();
   UnlockHeap();
   uptr next = marker.marked_bytes + marker.marked_bytes / 100 * flags()->gc_percent;
   atomic_store(&next_gc_bytes, Max(next, kMinNextGc), memory_order_relaxed);

@@ -230,9 +230,31 @@ void *HeapAlloc(const cgosan_type *t, uptr count, uptr entry_frame) {
 // A small object of a running G, made at an allocation site whose stack is
 // known: the slot, inline while the cached span of its class has one in
 // free_cache. Every call it makes is its last act (a tail call).
-static ALWAYS_INLINE void *AllocSmall(HeapCache *cache, const cgosan_type *t,
-                                      uptr count, uptr size, u32 stack) {
+// The span class of a small object of count elements of t, made at site.
+// A site makes the same type again and again, so its memo keeps the span
+// class of the type it last made one element of, and the inline path
+// compares a pointer where it would read three fields of the type and the
+// size-class table. Kept by the type's address, the class is right while
+// the type there is the same. A type outlives every object made of it, and
+// the site made one since the last collection, which has not been freed;
+// every collection makes the memos forget their types (ForgetSiteTypes),
+// so a type freed once its objects were, and a new one made at its address,
+// is never taken for the old.
+static ALWAYS_INLINE u32 SiteSpanClass(AllocSiteMemo *site, const cgosan_type *t,
+                                       uptr count, uptr size) {
+  if (LIKELY(site->type == t && count == 1))
+    return site->span_class;
   u32 span_class = SpanClassOf(SizeClassOf(size), IsNoScan(t));
+  if (count == 1) {
+    site->type = t;
+    site->span_class = span_class;
+  }
+  return span_class;
+}
+
+static ALWAYS_INLINE void *AllocSmall(HeapCache *cache, u32 span_class,
+                                      const cgosan_type *t, uptr count, uptr size,
+                                      u32 stack) {
   Span *s = cache->spans[span_class];
   if (UNLIKELY(!s || !s->free_cache))
     return AllocAfterRefill(cache, span_class, t, count, stack);
@@ -249,7 +271,9 @@ static NOINLINE void *AllocAtOtherSite(const cgosan_type *t, uptr count,
                                        uptr entry_frame) {
   M *m = CurrentM();
   u32 stack = AllocStackId(entry_frame, m->curg, m);
-  return AllocSmall(m->heap_cache, t, count, t->size * count, stack);
+  uptr size = t->size * count;
+  return AllocSmall(m->heap_cache, SiteSpanClass(m->alloc_site, t, count, size),
+                    t, count, size, stack);
 }
 
 // The common case, inline in the entry points: a running G with a heap
@@ -272,7 +296,15 @@ static ALWAYS_INLINE void *HeapAllocFast(const cgosan_type *t, uptr count,
   if (UNLIKELY(!SameSite(*site, entry_frame, g)))
     return AllocAtOtherSite(t, count, entry_frame);
   m->alloc_site = site;
-  return AllocSmall(cache, t, count, size, site->id);
+  return AllocSmall(cache, SiteSpanClass(site, t, count, size), t, count, size,
+                    site->id);
+}
+
+void ForgetSiteTypes() {
+  ForEachM([](M *m, void *) {
+    if (m->heap_cache)
+      for (AllocSiteMemo &site : m->heap_cache->sites) site.type = nullptr;
+  }, nullptr);
 }
 
 void AddRoot(void **slot) {

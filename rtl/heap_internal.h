@@ -156,6 +156,10 @@ struct AllocSiteMemo {
   const FrameWords *frames_end;  // &frames[number of frames]
   FrameWords frames[kMaxAllocFrames];  // frame i's {link, return address}
   u32 id;
+  // The type the site last made an object of one element of (null: none
+  // since the last collection), and that object's span class.
+  u32 span_class;
+  const cgosan_type *type;
   AllocSiteMemo *next;  // the site the M allocated at after this one (or itself)
 };
 
@@ -235,6 +239,9 @@ ALWAYS_INLINE u32 AllocStackId(uptr entry_frame, G *g, M *m) {
   return WalkAllocStack(entry_frame, g, m->heap_cache, &memo);
 }
 void FlushHeapCache(M *m);  // at thread exit: its spans go back to central
+// World stopped: every M's site memos forget the types they know
+// (heap_alloc.cpp, SiteSpanClass).
+void ForgetSiteTypes();
 // The collector holds the heap (heap_alloc.cpp) while it marks and sweeps, so
 // code allocating off a G waits.
 void LockHeap();

@@ -192,6 +192,36 @@ TEST(Heap, SitesAllocatingInTurnKeepTheirOwnStacks) {
   });
 }
 
+// A site remembers the span class of the type it last made, by the type's
+// address. A type whose objects have all been freed may go, and another be
+// made at its address: the site must not take the new one for the old (a
+// 48-byte object with a pointer in a 16-byte pointer-free slot).
+__attribute__((noinline, disable_tail_calls)) void *NewAtOneSite(const cgosan_type *t) {
+  return cgosan_new(t);
+}
+
+TEST(Heap, ATypeMadeWhereAFreedOneWasGetsItsOwnSpanClass) {
+  static cgosan_type type;  // made, freed with its objects, made again in place
+  type = {"char[16]", 16, 0, nullptr, 0};
+  uintptr_t old_objects[4];
+  RunAsG([&] {
+    for (uintptr_t &h : old_objects) h = Hide(NewAtOneSite(&type));
+  });
+  cgosan_gc();  // dead: quarantined
+  cgosan_gc();  // freed
+  for (uintptr_t h : old_objects) ASSERT_FALSE(cgosan_is_managed(Unhide(h)));
+  type = {"struct node", 48, 8, kFirstWordPointer, 0};
+  RunAsG([&] {
+    for (int i = 0; i < 4; i++) {
+      uintptr_t p = reinterpret_cast<uintptr_t>(NewAtOneSite(&type));
+      const __cgosan::Span *s = __cgosan::SpanOf(p);
+      ASSERT_NE(s, nullptr);
+      EXPECT_GE(s->elem_size, 48u) << "allocation " << i;
+      EXPECT_FALSE(s->noscan) << "allocation " << i;
+    }
+  });
+}
+
 // A loop allocating from one call site takes the inline path (the M's last
 // site matches), which zeroes objects of up to 64 bytes with a few wide
 // stores and larger ones with a call. Slots the collector has freed hold
