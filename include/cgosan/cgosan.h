@@ -31,7 +31,9 @@ extern "C" {
  * Objects keep a pointer to their type, which the collector reads whenever it
  * scans them, so a type must outlive every object made of it: give it static
  * storage, as Go's type descriptors have (a conservatively scanned stack can
- * keep a dead object alive longer than any pointer the program holds). */
+ * keep a dead object alive longer than any pointer the program holds), and
+ * do not change it while it has objects: their sizes and pointer maps are
+ * its own. */
 typedef struct cgosan_type {
   const char    *name;     /* shown in reports                                   */
   size_t         size;     /* bytes of one value                                 */
