@@ -37,6 +37,7 @@ TEST_P(Flags, ChildBehaves) {
 }
 
 const std::string kPage = std::to_string(sysconf(_SC_PAGESIZE));
+const std::string kSparsePages = std::to_string((6 << 20) / sysconf(_SC_PAGESIZE));
 
 INSTANTIATE_TEST_SUITE_P(
     Table, Flags,
@@ -97,6 +98,16 @@ INSTANTIATE_TEST_SUITE_P(
         FlagCase{"MallocContextSizeNegative", "malloc_context_size=-1", "noop", false,
                  "ERROR: CgoSanitizer: CGOSAN_OPTIONS: malloc_context_size=-1 is out "
                  "of range [0, 2147483647]\n"},
+        // A dead large object's untouched pages are dropped, not written;
+        // where the kernel refuses the drop, they are written (6 MiB, one
+        // page touched).
+        FlagCase{"DeadSparseObjectUntouchedPagesDropped", nullptr, "scrub", true,
+                 "pages=" + kSparsePages + " resident=1 poison=1 zero=" +
+                     std::to_string(std::stoul(kSparsePages) - 1) + "\n"},
+        FlagCase{"DeadSparseObjectPagesWrittenWhereDropRefused", nullptr,
+                 "scrub-madvise-refused", true,
+                 "pages=" + kSparsePages + " resident=" + kSparsePages +
+                     " poison=" + kSparsePages + " zero=0\n"},
         FlagCase{"GcPercentNegative", "gc_percent=-1", "noop", false,
                  "ERROR: CgoSanitizer: CGOSAN_OPTIONS: gc_percent=-1 is out of "
                  "range [0, 1000000]\n"},

@@ -23,10 +23,25 @@
 //                                   and whether frame 0 is in the site's own
 //                                   function, then how many objects
 //                                   FindObject did not find ("lost=<n>")
+//   cgosan_unit_helper scrub        a 6 MiB object with one page written
+//                                   dies; prints how many of its pages are
+//                                   resident, read poison and read zero
+//                                   ("pages=<n> resident=<n> poison=<n>
+//                                   zero=<n>")
+//   cgosan_unit_helper scrub-madvise-refused
+//                                   the same, with madvise(2) refused by a
+//                                   seccomp filter before the object dies
 // Output goes to stderr, unbuffered, so it interleaves with reports in order.
 #include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <stdexcept>
@@ -321,6 +336,59 @@ int AllocSites() {
   return 0;
 }
 
+// madvise(2) fails with EPERM from now on, in every thread, as some
+// sandboxes make it; false when seccomp cannot be had here.
+bool RefuseMadvise() {
+  sock_filter filter[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 3),
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_madvise, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  sock_fprog program = {sizeof(filter) / sizeof(filter[0]), filter};
+  return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+         syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC,
+                 &program) == 0;
+}
+
+// The object is made by a G on a thread that then exits (nothing keeps it),
+// on pages the process never touched, and dies at the first collection.
+// Residency is counted before any page is read: a read maps the zero page.
+int Scrub(bool deny_madvise) {
+  constexpr size_t kSize = 6 << 20;
+  static unsigned char *object;  // not a root
+  std::thread([] {
+    cgosan_run(
+        [](void *) {
+          static const cgosan_type kByte = {"char", 1, 0, nullptr, 0};
+          object = static_cast<unsigned char *>(cgosan_new_array(&kByte, kSize));
+          madvise(object, kSize, MADV_NOHUGEPAGE);  // 4 KiB pages, THP or not
+          object[0] = 1;
+        },
+        nullptr);
+  }).join();
+  if (deny_madvise && !RefuseMadvise()) {
+    dprintf(2, "seccomp: unavailable (%s)\n", strerror(errno));
+    return 2;
+  }
+  cgosan_gc();
+  size_t page = sysconf(_SC_PAGESIZE), pages = kSize / page;
+  static unsigned char vec[kSize / 4096];
+  size_t resident = 0, poison = 0, zero = 0;
+  if (mincore(object, kSize, vec) != 0)
+    return 2;
+  for (size_t i = 0; i < pages; i++) resident += vec[i] & 1;
+  for (size_t i = 0; i < pages; i++) {
+    poison += object[i * page] == 0xca;
+    zero += object[i * page] == 0;
+  }
+  dprintf(2, "pages=%zu resident=%zu poison=%zu zero=%zu\n", pages, resident,
+          poison, zero);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
@@ -356,6 +424,10 @@ int main(int argc, char **argv) {
     return Released();
   if (!strcmp(mode, "alloc-sites"))
     return AllocSites();
+  if (!strcmp(mode, "scrub"))
+    return Scrub(false);
+  if (!strcmp(mode, "scrub-madvise-refused"))
+    return Scrub(true);
   dprintf(2, "unknown mode '%s'\n", mode);
   return 2;
 }
