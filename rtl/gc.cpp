@@ -82,7 +82,7 @@ struct Marker {
     if (!s)
       return;
     uptr index = s->SlotIndex(word);
-    if (index >= s->nelems || !TestAllocBit(s, index) ||
+    if (index >= s->nelems || !SlotInUse(s, index) ||
         TestBit(s->quarantine_bits, index) || TestBit(s->mark_bits, index))
       return;
     SetBit(s->mark_bits, index);
@@ -155,6 +155,7 @@ static void PoisonSlots(const Span *s, uptr first, uptr count) {
 // free; allocated, unmarked slots are poisoned and quarantined (or freed).
 static void SweepSpan(Span *s, void *) {
   bool quarantine = flags()->gc_quarantine;
+  PublishTakenSlots(s);  // its M, if it is cached, starts again from slot 0
   for (uptr w = 0; w < (s->nelems + 63) / 64; w++) {
     u64 alloc = atomic_load(&s->alloc_bits[w], memory_order_relaxed);
     u64 released = s->quarantine_bits[w];

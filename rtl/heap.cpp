@@ -196,7 +196,7 @@ static Span *NewSpan(uptr npages, uptr elem_size, u32 size_class, bool noscan) {
   s->noscan = noscan;
   s->nelems = size_class ? SlotsIn(npages, elem_size) : 1;
   s->div_mul = size_class ? static_cast<u32>(~0u / elem_size + 1) : 0;
-  s->free_index = 0;
+  atomic_store(&s->free_index, 0, memory_order_relaxed);
   s->free_cache = 0;
   s->cached = false;
   s->empty_gcs = 0;
@@ -252,13 +252,29 @@ Span *AllocSmallSpan(u32 span_class) {
   s->next = nullptr;
   s->empty_gcs = 0;
   s->cached = true;
-  s->free_index = 0;
+  CHECK_EQ(atomic_load(&s->free_index, memory_order_relaxed), 0);
   s->free_cache = 0;
   return s;
 }
 
+void PublishTakenSlots(Span *s) {
+  uptr taken = atomic_load(&s->free_index, memory_order_relaxed);
+  if (!taken)
+    return;  // free_cache, if any, still names only free slots
+  for (uptr w = 0; w * 64 < taken; w++) {
+    uptr in_word = taken - w * 64;
+    u64 mask = in_word >= 64 ? ~0ull : (1ull << in_word) - 1;
+    atomic_store(&s->alloc_bits[w],
+                 atomic_load(&s->alloc_bits[w], memory_order_relaxed) | mask,
+                 memory_order_release);
+  }
+  atomic_store(&s->free_index, 0, memory_order_release);
+  s->free_cache = 0;
+}
+
 void ReturnCachedSpan(Span *span) {
   Lock l(&heap_mu);
+  PublishTakenSlots(span);
   span->cached = false;
   Push(&partial[SpanClassOf(span)], span);
 }
@@ -384,7 +400,7 @@ bool FindObject(uptr addr, ObjectInfo *info) {
   if (!s)
     return false;
   uptr index = s->SlotIndex(addr);
-  if (index >= s->nelems || !TestAllocBit(s, index) ||
+  if (index >= s->nelems || !SlotInUse(s, index) ||
       TestBit(s->quarantine_bits, index))
     return false;
   const ObjectMeta &meta = s->meta[index];

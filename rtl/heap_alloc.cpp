@@ -6,8 +6,10 @@
 // cgocall, whose G is parked) allocates from one shared cache under a lock:
 // the collector may be scanning a parked G's M at that moment, so its cache
 // is not touched. Every object is zeroed; its type, element count and
-// allocation site go into its span's per-slot facts before its alloc bit is
-// set, so FindObject from another thread sees either no object or a whole one.
+// allocation site go into its span's per-slot facts before it is published
+// (the span's free_index raised past a small one, a large one's alloc bit
+// set), so FindObject from another thread sees either no object or a whole
+// one.
 #include "gc.h"
 #include "heap_internal.h"
 #include "report.h"
@@ -28,12 +30,12 @@ static void ***roots;  // registered root slots (guarded by roots_mu)
 static uptr roots_len, roots_cap;
 
 // Takes the first slot s->free_cache says is free (it must say one is):
-// Go's nextFreeFast.
+// Go's nextFreeFast. The slot is the span's until PublishSmall raises
+// free_index past it; free_cache is already relative to that.
 static ALWAYS_INLINE uptr TakeFromFreeCache(Span *s) {
   uptr skip = LeastSignificantSetBitIndex(s->free_cache);
-  uptr index = s->free_index + skip;
+  uptr index = atomic_load(&s->free_index, memory_order_relaxed) + skip;
   s->free_cache = (s->free_cache >> skip) >> 1;  // skip + 1 may be 64
-  s->free_index = static_cast<u32>(index + 1);
   return index;
 }
 
@@ -41,14 +43,15 @@ static ALWAYS_INLINE uptr TakeFromFreeCache(Span *s) {
 // the alloc bits (s->free_cache is empty); nelems if there is none. Refills
 // free_cache with the rest of that bitmap word.
 static uptr TakeNextFreeSlot(Span *s) {
-  for (uptr i = s->free_index; i < s->nelems;) {
+  for (uptr i = atomic_load(&s->free_index, memory_order_relaxed); i < s->nelems;) {
     uptr w = i / 64;
     u64 free = ~atomic_load(&s->alloc_bits[w], memory_order_relaxed);
     free &= ~((1ull << (i % 64)) - 1);  // slots below i in this word are taken
     if (s->nelems - w * 64 < 64)
       free &= (1ull << (s->nelems - w * 64)) - 1;  // no slots past nelems
     if (free) {
-      s->free_index = static_cast<u32>(i);
+      // Slots below i are in use: their bits are set, or they were taken.
+      atomic_store(&s->free_index, static_cast<u32>(i), memory_order_relaxed);
       s->free_cache = free >> (i % 64);  // bit k: slot i + k
       return TakeFromFreeCache(s);
     }
@@ -57,23 +60,18 @@ static uptr TakeNextFreeSlot(Span *s) {
   return s->nelems;
 }
 
-static ALWAYS_INLINE void SetAllocBit(Span *s, uptr index) {
-  atomic_uint64_t *word = &s->alloc_bits[index / 64];
-  atomic_store(word,
-               atomic_load(word, memory_order_relaxed) | 1ull << (index % 64),
-               memory_order_release);
-}
-
+// The object in slot index is whole once free_index is past it (SlotInUse):
+// one store the path makes anyway, where a bit would cost a read-modify-write.
 static ALWAYS_INLINE void PublishSmall(Span *s, uptr index, const cgosan_type *t,
                                        uptr count, u32 stack) {
   s->meta[index] = ObjectMeta{t, static_cast<u32>(count), stack};
-  SetAllocBit(s, index);
+  atomic_store(&s->free_index, static_cast<u32>(index + 1), memory_order_release);
 }
 
 static void PublishLarge(Span *s, const cgosan_type *t, uptr count, u32 stack) {
   s->large_meta = ObjectMeta{t, 0, stack};
   s->large_count = count;
-  SetAllocBit(s, 0);
+  atomic_store(&s->alloc_bits[0], 1, memory_order_release);
 }
 
 // Zeroes the object in slot index of the small span s and publishes it.

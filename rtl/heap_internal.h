@@ -43,11 +43,17 @@ struct Span {
   u32 size_class;  // 0 for a large span
   bool noscan;     // every object in it is noscan (IsNoScan of its type)
   u32 nelems;
-  u32 free_index;  // while cached: slots below it are taken (or were not free)
+  // Every slot below it holds an object or is in quarantine,
+  // whatever its alloc bit says. The M taking a slot publishes the object by
+  // raising free_index past it (Go's freeindex), and sets no bit: the bits
+  // learn of the taken slots when the span goes back to a central list or
+  // is swept (PublishTakenSlots). 0 in a span on a central list.
+  atomic_uint32_t free_index;
   u32 div_mul;     // ceil(2^32 / elem_size) for a small span (Go's divMul)
   // Bitmaps, one bit per slot. alloc: the slot holds an object (or is in
-  // quarantine); quarantine: freed by the collector, not yet reusable; mark:
-  // reached by the current collection.
+  // quarantine); a slot below free_index does too, bit or not (SlotInUse).
+  // quarantine: freed by the collector, not yet reusable. mark: reached by
+  // the current collection.
   atomic_uint64_t *alloc_bits;
   u64 *quarantine_bits;
   u64 *mark_bits;
@@ -74,7 +80,7 @@ struct Span {
   // While cached: bit k set when slot free_index + k was free when its
   // alloc-bit word was last read (Go's allocCache), so the next slot is one
   // count of trailing zeros. Stale only towards "taken": a slot the collector
-  // frees meanwhile is found after the span is cached again.
+  // frees meanwhile is found at a later refill.
   u64 free_cache;
 
   uptr Count(uptr index) const {
@@ -101,6 +107,16 @@ inline void ClearBit(u64 *bits, uptr i) { bits[i / 64] &= ~(1ull << (i % 64)); }
 inline bool TestAllocBit(const Span *s, uptr i) {
   return atomic_load(&s->alloc_bits[i / 64], memory_order_acquire) >> (i % 64) & 1;
 }
+// True when slot i of s holds an object or is in quarantine. free_index is
+// read first: PublishTakenSlots sets the bits before it drops free_index to
+// 0, so a slot taken below the free_index read is found in one or the other.
+inline bool SlotInUse(const Span *s, uptr i) {
+  return i < atomic_load(&s->free_index, memory_order_acquire) || TestAllocBit(s, i);
+}
+// Sets the alloc bits of the slots below s->free_index and drops it to 0 (and
+// the free cache with it): for a span an M's cache gives back, and for every
+// span the sweep visits, with the world stopped (heap.cpp).
+void PublishTakenSlots(Span *s);
 
 extern atomic_uintptr_t *page_map;  // page index -> Span*
 

@@ -367,6 +367,50 @@ TEST(Collector, DeadRunsArePoisonedAndLiveNeighboursKept) {
   }
 }
 
+// An M publishes the objects it takes from its cached span by raising the
+// span's free_index, and sets no alloc bit. A collection made while the span
+// is still cached (the G collects on its own M) must see them all the same:
+// the dead ones poisoned, quarantined and not found, the live ones kept; and
+// the M's next objects must land neither on a live object nor in quarantine.
+__attribute__((noinline)) void MakeKeptAndDropped(void **kept, int n,
+                                                  std::vector<uintptr_t> *dropped) {
+  for (int i = 0; i < n; i++) {
+    void *p = cgosan_new(&kBytes40);
+    memset(p, 0x11, 40);
+    if (i % 3 == 0)
+      kept[i / 3] = p;
+    else
+      dropped->push_back(Hide(p));
+  }
+}
+
+TEST(Collector, ObjectsOfASpanItsMStillCachesAreSwept) {
+  constexpr int kObjects = 150;
+  static void *kept[kObjects / 3];
+  for (void *&slot : kept) cgosan_add_root(&slot);
+  std::vector<uintptr_t> dropped;
+  RunAsG([&] {
+    MakeKeptAndDropped(kept, kObjects, &dropped);
+    cgosan_gc();
+    for (uintptr_t h : dropped) {
+      ASSERT_FALSE(cgosan_is_managed(Unhide(h)));
+      ASSERT_TRUE(IsPoisoned(Unhide(h), 40)) << "a dead object was not poisoned";
+    }
+    for (void *p : kept) ASSERT_TRUE(cgosan_is_managed(p));
+    for (int i = 0; i < kObjects; i++) {
+      auto *p = static_cast<unsigned char *>(cgosan_new(&kBytes40));
+      for (void *live : kept) ASSERT_NE(p, live) << "allocation " << i;
+      for (uintptr_t h : dropped) ASSERT_NE(p, Unhide(h)) << "allocation " << i;
+    }
+  });
+  for (void *&slot : kept) {
+    for (int b = 0; b < 40; b++)
+      ASSERT_EQ(static_cast<unsigned char *>(slot)[b], 0x11) << "a live object lost byte " << b;
+    cgosan_remove_root(&slot);
+    slot = nullptr;
+  }
+}
+
 TEST(Collector, StackLocalKeepsObjectAlive) {
   RunAsG([] {
     Node *volatile n = static_cast<Node *>(cgosan_new(&kNode));
