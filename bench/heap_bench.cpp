@@ -4,6 +4,7 @@
 //                       frees what it drops; a managed one lets the collector)
 //   BM_CgosanNew/N      cgosan_new of an N-byte pointer-free type inside a G,
 //                       collections included (garbage is left to the collector)
+//   BM_CgosanNewArray/n cgosan_new_array of n chars, collections included
 //   BM_MallocFreeTwoSites / BM_CgosanNewTwoSites
 //                       a 64-byte and a 16-byte block from two call sites in
 //                       turn (a node and its payload), per pair
@@ -41,6 +42,7 @@ namespace {
 
 const cgosan_type kBytes16 = {"char[16]", 16, 0, nullptr, 0};
 const cgosan_type kBytes64 = {"char[64]", 64, 0, nullptr, 0};
+const cgosan_type kByte = {"char", 1, 0, nullptr, 0};
 const uint8_t kFirstWord[1] = {1};
 struct Node {
   Node *next;
@@ -61,6 +63,15 @@ void BM_CgosanNew(benchmark::State &state) {
   const cgosan_type *t = state.range(0) == 16 ? &kBytes16 : &kBytes64;
   cgosan::run([&] {
     for (auto _ : state) benchmark::DoNotOptimize(cgosan_new(t));
+  });
+}
+
+// A byte array, as code that copies a C string does: the array entry point
+// checks the element count first.
+void BM_CgosanNewArray(benchmark::State &state) {
+  size_t n = state.range(0);
+  cgosan::run([&] {
+    for (auto _ : state) benchmark::DoNotOptimize(cgosan_new_array(&kByte, n));
   });
 }
 
@@ -123,7 +134,6 @@ void BM_CgosanBatch(benchmark::State &state) {
 }
 
 constexpr size_t kLargeBuffer = 1 << 20;
-const cgosan_type kByte = {"char", 1, 0, nullptr, 0};
 
 void BM_MallocFreeLarge(benchmark::State &state) {
   for (auto _ : state) {
@@ -226,6 +236,7 @@ void BM_GcPause_1M(benchmark::State &state) {
 
 BENCHMARK(BM_MallocFree)->Arg(16)->Arg(64)->MinTime(0.2);
 BENCHMARK(BM_CgosanNew)->Arg(16)->Arg(64)->MinTime(0.2);
+BENCHMARK(BM_CgosanNewArray)->Arg(64)->MinTime(0.2);
 BENCHMARK(BM_MallocFreeTwoSites)->MinTime(0.2);
 BENCHMARK(BM_CgosanNewTwoSites)->MinTime(0.2);
 BENCHMARK(BM_MallocBatch)->Arg(25)->Arg(100)->Arg(400)->Arg(kMaxBatch)->MinTime(0.2);
@@ -239,7 +250,8 @@ const bench::Row kRows[] = {
     {"BM_MallocFree/64", "malloc + free, 64 B (baseline)", 0},
     {"BM_MallocFree/16", "malloc + free, 16 B", 0},
     {"BM_CgosanNew/64", "cgosan_new, 64 B, GC included", 0, 1.0},
-    {"BM_CgosanNew/16", "cgosan_new, 16 B, GC included", 0, 1.0},
+    {"BM_CgosanNew/16", "cgosan_new, 16 B, GC included", 0, 1.0, true, "BM_MallocFree/16"},
+    {"BM_CgosanNewArray/64", "cgosan_new_array, 64 chars", 0, 1.0},
     {"BM_MallocFreeTwoSites", "malloc + free, 64 B + 16 B", 0},
     {"BM_CgosanNewTwoSites", "cgosan_new, 64 B + 16 B, two sites", 0, 1.0, true,
      "BM_MallocFreeTwoSites"},

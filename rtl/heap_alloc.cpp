@@ -225,31 +225,29 @@ void *HeapAlloc(const cgosan_type *t, uptr count, uptr entry_frame) {
   return MakeObject(&shared_cache, t, count, slot_size, stack);
 }
 
+// The span class of a small object of count elements of t, made at site.
+// A site makes the same type again and again, mostly of the same count, so
+// its memo keeps the span class of the type and count it last made, and the
+// inline path compares a pointer and a count where it would read three
+// fields of the type and the size-class table. Kept by the type's address,
+// the class is right while the type there is the same. A type outlives every
+// object made of it, and the site made one since the last collection, which
+// has not been freed; every collection makes the memos forget their types
+// (ForgetSiteTypes), so a type freed once its objects were, and a new one
+// made at its address, is never taken for the old.
+static ALWAYS_INLINE u32 SiteSpanClass(AllocSiteMemo *site, const cgosan_type *t,
+                                       uptr count, uptr size) {
+  if (LIKELY(site->type == t && site->count == count))
+    return site->span_class;
+  site->type = t;
+  site->count = count;
+  site->span_class = SpanClassOf(SizeClassOf(size), IsNoScan(t));
+  return site->span_class;
+}
+
 // A small object of a running G, made at an allocation site whose stack is
 // known: the slot, inline while the cached span of its class has one in
 // free_cache. Every call it makes is its last act (a tail call).
-// The span class of a small object of count elements of t, made at site.
-// A site makes the same type again and again, so its memo keeps the span
-// class of the type it last made one element of, and the inline path
-// compares a pointer where it would read three fields of the type and the
-// size-class table. Kept by the type's address, the class is right while
-// the type there is the same. A type outlives every object made of it, and
-// the site made one since the last collection, which has not been freed;
-// every collection makes the memos forget their types (ForgetSiteTypes),
-// so a type freed once its objects were, and a new one made at its address,
-// is never taken for the old.
-static ALWAYS_INLINE u32 SiteSpanClass(AllocSiteMemo *site, const cgosan_type *t,
-                                       uptr count, uptr size) {
-  if (LIKELY(site->type == t && count == 1))
-    return site->span_class;
-  u32 span_class = SpanClassOf(SizeClassOf(size), IsNoScan(t));
-  if (count == 1) {
-    site->type = t;
-    site->span_class = span_class;
-  }
-  return span_class;
-}
-
 static ALWAYS_INLINE void *AllocSmall(HeapCache *cache, u32 span_class,
                                       const cgosan_type *t, uptr count, uptr size,
                                       u32 stack) {

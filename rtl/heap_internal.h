@@ -172,10 +172,11 @@ struct AllocSiteMemo {
   const FrameWords *frames_end;  // &frames[number of frames]
   FrameWords frames[kMaxAllocFrames];  // frame i's {link, return address}
   u32 id;
-  // The type the site last made an object of one element of (null: none
-  // since the last collection), and that object's span class.
+  // The type and element count of the last object the site made (type null:
+  // none since the last collection), and that object's span class.
   u32 span_class;
   const cgosan_type *type;
+  uptr count;
   AllocSiteMemo *next;  // the site the M allocated at after this one (or itself)
 };
 

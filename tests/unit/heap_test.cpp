@@ -222,6 +222,26 @@ TEST(Heap, ATypeMadeWhereAFreedOneWasGetsItsOwnSpanClass) {
   });
 }
 
+// A site's memo keeps the span class of the type and the count it made
+// last: an array site whose count changes from call to call must get each
+// count's class, not the last one's.
+__attribute__((noinline, disable_tail_calls)) void *NewArrayAtOneSite(size_t n) {
+  return cgosan_new_array(&kByte, n);
+}
+
+TEST(Heap, OneArraySiteOfChangingCountsGetsEachCountsSpanClass) {
+  const size_t kCounts[] = {8, 8, 700, 8, 4000, 4000, 16};
+  RunAsG([&] {
+    for (size_t n : kCounts) {
+      uintptr_t p = reinterpret_cast<uintptr_t>(NewArrayAtOneSite(n));
+      const __cgosan::Span *s = __cgosan::SpanOf(p);
+      ASSERT_NE(s, nullptr);
+      EXPECT_GE(s->elem_size, n) << "count " << n;
+      EXPECT_LT(s->elem_size, 2 * n) << "count " << n;  // its own class
+    }
+  });
+}
+
 // A loop allocating from one call site takes the inline path (the M's last
 // site matches), which zeroes objects of up to 64 bytes with a few wide
 // stores and larger ones with a call. Slots the collector has freed hold
