@@ -18,8 +18,9 @@
 namespace __cgosan {
 
 static constexpr char kMsgNullType[] = "%s called with a NULL type";
-static constexpr char kMsgSizeOverflow[] =
-    "cgosan_new_array(type '%s' of %zu bytes, n=%zu): the array size overflows";
+static constexpr char kMsgArrayTooLarge[] =
+    "cgosan_new_array(type '%s' of %zu bytes, n=%zu): the array would be larger "
+    "than the whole managed heap (%zu GiB)";
 static constexpr char kMsgNullRoot[] = "%s called with a NULL slot";
 
 static Mutex shared_cache_mu;
@@ -342,6 +343,24 @@ void ForEachRoot(void (*fn)(void **slot, void *arg), void *arg) {
   for (uptr i = 0; i < roots_len; i++) fn(roots[i], arg);
 }
 
+// The reports of bad arguments to the allocation entry points, out of line
+// and tail-called: the entry points then keep no register of their own to
+// save, only the frame pointer.
+static NOINLINE void *ReportNullType(const char *api) {
+  EnsureInitialized();
+  ErrnoSaver errno_saver;
+  ReportHere(kApiMisuse, kMsgNullType, api);
+  return nullptr;
+}
+
+static NOINLINE void *ReportArrayTooLarge(const cgosan_type *elem, uptr n) {
+  EnsureInitialized();
+  ErrnoSaver errno_saver;
+  ReportHere(kApiMisuse, kMsgArrayTooLarge, elem->name ? elem->name : "?",
+             (usize)elem->size, (usize)n, (usize)(kArenaSize >> 30));
+  return nullptr;
+}
+
 }  // namespace __cgosan
 
 using namespace __cgosan;
@@ -350,30 +369,18 @@ extern "C" {
 
 SANITIZER_INTERFACE_ATTRIBUTE
 void *cgosan_new_array(const cgosan_type *elem, size_t n) {
-  if (UNLIKELY(!elem)) {
-    EnsureInitialized();
-    ErrnoSaver errno_saver;
-    ReportHere(kApiMisuse, kMsgNullType, "cgosan_new_array");
-    return nullptr;
-  }
-  if (UNLIKELY(elem->size && n > kArenaSize / elem->size)) {
-    EnsureInitialized();
-    ErrnoSaver errno_saver;
-    ReportHere(kApiMisuse, kMsgSizeOverflow, elem->name ? elem->name : "?",
-               (usize)elem->size, (usize)n);
-    return nullptr;
-  }
+  if (UNLIKELY(!elem))
+    return ReportNullType("cgosan_new_array");
+  uptr bytes;
+  if (UNLIKELY(__builtin_mul_overflow(elem->size, n, &bytes) || bytes > kArenaSize))
+    return ReportArrayTooLarge(elem, n);
   return HeapAllocFast(elem, n, reinterpret_cast<uptr>(__builtin_frame_address(0)));
 }
 
 SANITIZER_INTERFACE_ATTRIBUTE
 void *cgosan_new(const cgosan_type *t) {
-  if (UNLIKELY(!t)) {
-    EnsureInitialized();
-    ErrnoSaver errno_saver;
-    ReportHere(kApiMisuse, kMsgNullType, "cgosan_new");
-    return nullptr;
-  }
+  if (UNLIKELY(!t))
+    return ReportNullType("cgosan_new");
   return HeapAllocFast(t, 1, reinterpret_cast<uptr>(__builtin_frame_address(0)));
 }
 

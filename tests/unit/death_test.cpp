@@ -33,6 +33,15 @@ DEATH_FN(ManagedRunsRun, void *, Keep(cgosan_run(Nop, nullptr)))
 DEATH_FN(ForeignRunsRun, void *, Keep(cgosan_run(Nop, nullptr)))
 DEATH_FN(ManagedCallsBack, void *, cgosan_cgocallback(Nop, nullptr); Keep(1))
 // clang-format on
+
+// Allocation with a bad type or count: reported, and no object is made.
+static const cgosan_type kInt32 = {"int32_t", 4, 0, nullptr, 0};
+// clang-format off
+DEATH_FN(NewNull, , Keep(cgosan_new(nullptr) != nullptr))
+DEATH_FN(NewArrayNull, , Keep(cgosan_new_array(nullptr, 1) != nullptr))
+DEATH_FN(NewArrayOverflow, , Keep(cgosan_new_array(&kInt32, SIZE_MAX / 2) != nullptr))
+DEATH_FN(NewArrayOverHeap, , Keep(cgosan_new_array(&kInt32, (64ull << 30) / 4 + 1) != nullptr))
+// clang-format on
 NOINLINE static void ManagedCallsForeignRunsRun(void *) {
   Keep(cgosan_cgocall(ForeignRunsRun, nullptr));
 }
@@ -119,6 +128,22 @@ INSTANTIATE_TEST_SUITE_P(
         MisuseCase{"CallbackNull", [] { CallbackNull(); }, "api-misuse",
                    Lit("cgosan_cgocallback called with a NULL function"),
                    "CallbackNull()", CallbackNullLine},
+        MisuseCase{"NewNull", [] { NewNull(); }, "api-misuse",
+                   Lit("cgosan_new called with a NULL type"), "NewNull()",
+                   NewNullLine},
+        MisuseCase{"NewArrayNull", [] { NewArrayNull(); }, "api-misuse",
+                   Lit("cgosan_new_array called with a NULL type"),
+                   "NewArrayNull()", NewArrayNullLine},
+        MisuseCase{"NewArrayOverflow", [] { NewArrayOverflow(); }, "api-misuse",
+                   Lit("cgosan_new_array(type 'int32_t' of 4 bytes, "
+                       "n=9223372036854775807): the array would be larger "
+                       "than the whole managed heap (64 GiB)"),
+                   "NewArrayOverflow()", NewArrayOverflowLine},
+        MisuseCase{"NewArrayOverHeap", [] { NewArrayOverHeap(); }, "api-misuse",
+                   Lit("cgosan_new_array(type 'int32_t' of 4 bytes, "
+                       "n=17179869185): the array would be larger than the "
+                       "whole managed heap (64 GiB)"),
+                   "NewArrayOverHeap()", NewArrayOverHeapLine},
         MisuseCase{"CgocallNullOnG",
                    [] { cgosan_run([](void *) { CgocallNull(); }, nullptr); },
                    "api-misuse",
