@@ -2,6 +2,8 @@
 //
 //   BM_MallocFree/N     malloc(N) + free(N): the baseline (a malloc'd program
 //                       frees what it drops; a managed one lets the collector)
+//   BM_CallocFree/N     calloc(1, N) + free: glibc doing cgosan_new's job,
+//                       handing out zeroed memory
 //   BM_CgosanNew/N      cgosan_new of an N-byte pointer-free type inside a G,
 //                       collections included (garbage is left to the collector)
 //   BM_CgosanNewArray/n cgosan_new_array of n chars, collections included
@@ -54,6 +56,15 @@ void BM_MallocFree(benchmark::State &state) {
   size_t n = state.range(0);
   for (auto _ : state) {
     void *p = malloc(n);
+    benchmark::DoNotOptimize(p);
+    free(p);
+  }
+}
+
+void BM_CallocFree(benchmark::State &state) {
+  size_t n = state.range(0);
+  for (auto _ : state) {
+    void *p = calloc(1, n);
     benchmark::DoNotOptimize(p);
     free(p);
   }
@@ -235,6 +246,7 @@ void BM_GcPause_1M(benchmark::State &state) {
 }
 
 BENCHMARK(BM_MallocFree)->Arg(16)->Arg(64)->MinTime(0.2);
+BENCHMARK(BM_CallocFree)->Arg(64)->MinTime(0.2);
 BENCHMARK(BM_CgosanNew)->Arg(16)->Arg(64)->MinTime(0.2);
 BENCHMARK(BM_CgosanNewArray)->Arg(64)->MinTime(0.2);
 BENCHMARK(BM_MallocFreeTwoSites)->MinTime(0.2);
@@ -250,6 +262,9 @@ const bench::Row kRows[] = {
     {"BM_MallocFree/64", "malloc + free, 64 B (baseline)", 0},
     {"BM_MallocFree/16", "malloc + free, 16 B", 0},
     {"BM_CgosanNew/64", "cgosan_new, 64 B, GC included", 0, 1.0},
+    {"BM_CallocFree/64", "calloc + free, 64 B (zeroed)", 0},
+    {"BM_CgosanNew/64", "cgosan_new, 64 B, vs calloc + free", 0, 0, true,
+     "BM_CallocFree/64"},
     {"BM_CgosanNew/16", "cgosan_new, 16 B, GC included", 0, 1.0, true, "BM_MallocFree/16"},
     {"BM_CgosanNewArray/64", "cgosan_new_array, 64 chars", 0, 1.0},
     {"BM_MallocFreeTwoSites", "malloc + free, 64 B + 16 B", 0},
