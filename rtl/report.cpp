@@ -47,9 +47,13 @@ static bool HasPrefix(const char *s, const char *prefix) {
 // the pass's entry points ("__cgosan_race_write8"), and its internals, whose
 // demangled names may start with a return type ("void __cgosan::F<...>(...)").
 // A user's "cgosan_test::f" is not one.
-static bool IsRuntimeFrame(const char *function) {
+// Unsymbolized (symbolize=0), a frame is the runtime's when it lies in the
+// runtime's shared library; linked statically, the runtime's frames are the
+// program's module and stay in the stack.
+static bool IsRuntimeFrame(const AddressInfo &info) {
+  const char *function = info.function;
   if (!function)
-    return false;
+    return info.module && internal_strstr(info.module, "/libcgosan.so");
   return ((HasPrefix(function, "cgosan_") || HasPrefix(function, "__cgosan_")) &&
           !internal_strstr(function, "::")) ||
          internal_strstr(function, "__cgosan::");
@@ -75,7 +79,6 @@ static void RenderStack(const uptr *pcs, uptr size, uptr elided,
                         InternalScopedString *summary) {
   StackTracePrinter *printer = StackTracePrinter::GetOrInit();
   const char *format = common_flags()->stack_trace_format;
-  bool symbolize = common_flags()->symbolize;
   uptr frame_no = 0;
   bool at_top = true;
   for (uptr i = 0; i < size; i++) {
@@ -84,20 +87,25 @@ static void RenderStack(const uptr *pcs, uptr size, uptr elided,
       frame_no += elided;
     }
     uptr pc = SymbolizablePc(pcs, i, first_pc_exact);
-    SymbolizedStackHolder holder(symbolize ? Symbolizer::GetOrInit()->SymbolizePC(pc)
-                                           : SymbolizedStack::New(pc));
+    // With symbolize=0 sanitizer_common's symbolizer runs no tool and fills
+    // in the module and offset alone, as ASan prints them.
+    SymbolizedStackHolder holder(Symbolizer::GetOrInit()->SymbolizePC(pc));
     for (const SymbolizedStack *cur = holder.get(); cur; cur = cur->next) {
+      // Below the top, the runtime's frames are dropped too, but for the
+      // boundaries, which show where the stack crossed (unsymbolized, every
+      // runtime frame below the top stays: it cannot be told from them).
       const char *function = cur->info.function;
-      if ((IsRuntimeFrame(function) && (at_top || !IsBoundaryFrame(function))) ||
+      if ((IsRuntimeFrame(cur->info) &&
+           (at_top || (function && !IsBoundaryFrame(function)))) ||
           IsClosureFrame(cur->info))
         continue;
       at_top = false;
       if (frame_no == 0 && summary)
-        printer->RenderFrame(summary, "%L %F", 0, cur->info.address,
+        printer->RenderFrame(summary, function ? "%L %F" : "%L", 0, cur->info.address,
                              &cur->info, common_flags()->symbolize_vs_style,
                              common_flags()->strip_path_prefix);
       printer->RenderFrame(out, format, frame_no++, cur->info.address,
-                           symbolize ? &cur->info : nullptr,
+                           &cur->info,
                            common_flags()->symbolize_vs_style,
                            common_flags()->strip_path_prefix);
       out->Append("\n");
