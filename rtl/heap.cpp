@@ -106,11 +106,20 @@ void InitializeHeap() {
       MmapNoReserveOrDie(kArenaSize, "cgosan managed heap"));
 }
 
+static constexpr char kMsgArenaExhausted[] =
+    "managed heap exhausted: %zu more bytes requested, %zu of the arena's %zu "
+    "in use (the live objects, their quarantine, and the free runs too small "
+    "to hold this span)";
+
+// Under heap_mu: fatal (cgosan_new never returns null). The report path
+// takes no heap lock.
 static NORETURN void ReportArenaExhausted(uptr npages) {
-  Printf("ERROR: CgoSanitizer: managed heap exhausted: %zu more pages requested, "
-         "%zu bytes of %zu in use\n",
-         (usize)npages, (usize)arena_used, (usize)kArenaSize);
-  Die();
+  ReportDesc r = {};
+  r.kind = kOutOfMemory;
+  SetMessage(&r, kMsgArenaExhausted, (usize)(npages * kPageSize),
+             (usize)arena_used, (usize)kArenaSize);
+  CaptureStack(&r.stack);
+  EmitFatalReport(r);
 }
 
 static void SetPageMap(uptr start, uptr npages, Span *span) {

@@ -21,6 +21,9 @@ static constexpr char kMsgNullType[] = "%s called with a NULL type";
 static constexpr char kMsgArrayTooLarge[] =
     "cgosan_new_array(type '%s' of %zu bytes, n=%zu): the array would be larger "
     "than the whole managed heap (%zu GiB)";
+static constexpr char kMsgObjectTooLarge[] =
+    "cgosan_new(type '%s' of %zu bytes): the object would be larger than the "
+    "whole managed heap (%zu GiB)";
 static constexpr char kMsgNullRoot[] = "%s called with a NULL slot";
 
 static Mutex shared_cache_mu;
@@ -206,9 +209,15 @@ static void *MakeObject(HeapCache *cache, const cgosan_type *t, uptr count,
   return Zeroed(s, index, slot_size, t, count, stack);
 }
 
+static NOINLINE void *ReportObjectTooLarge(const cgosan_type *t);
+
 void *HeapAlloc(const cgosan_type *t, uptr count, uptr entry_frame) {
   EnsureInitialized();
   uptr size = t->size * count;
+  // cgosan_new_array checked its product; a type's own size is checked here,
+  // off the fast path (which takes only small sizes).
+  if (UNLIKELY(size > kArenaSize))
+    return ReportObjectTooLarge(t);
   uptr slot_size = size ? size : 1;  // a zero-size object still has an address
   M *m = CurrentM();
   G *g = m ? m->curg : nullptr;
@@ -350,6 +359,14 @@ static NOINLINE void *ReportNullType(const char *api) {
   EnsureInitialized();
   ErrnoSaver errno_saver;
   ReportHere(kApiMisuse, kMsgNullType, api);
+  return nullptr;
+}
+
+static NOINLINE void *ReportObjectTooLarge(const cgosan_type *t) {
+  EnsureInitialized();
+  ErrnoSaver errno_saver;
+  ReportHere(kApiMisuse, kMsgObjectTooLarge, t->name ? t->name : "?",
+             (usize)t->size, (usize)(kArenaSize >> 30));
   return nullptr;
 }
 

@@ -14,7 +14,8 @@
 
 namespace __cgosan {
 
-// The kinds are fixed strings (design: "Report format").
+// The kinds are fixed strings (design: "Report format"); out-of-memory is
+// this runtime's addition (ASan's name), for a managed heap that is full.
 #define CGOSAN_REPORT_KINDS(X)                                        \
   X(kUnpinnedPointerInArgument, "unpinned-pointer-in-argument")       \
   X(kUnpinnedPointerInResult, "unpinned-pointer-in-result")           \
@@ -26,7 +27,8 @@ namespace __cgosan {
   X(kBadCallback, "bad-callback")                                     \
   X(kUnwindAcrossBoundary, "unwind-across-boundary")                  \
   X(kStackOverflow, "stack-overflow")                                 \
-  X(kApiMisuse, "api-misuse")
+  X(kApiMisuse, "api-misuse")                                         \
+  X(kOutOfMemory, "out-of-memory")
 
 enum ReportKind : u32 {
 #define CGOSAN_KIND_ENUM(Enum, String) Enum,

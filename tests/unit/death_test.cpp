@@ -41,6 +41,13 @@ DEATH_FN(NewNull, , Keep(cgosan_new(nullptr) != nullptr))
 DEATH_FN(NewArrayNull, , Keep(cgosan_new_array(nullptr, 1) != nullptr))
 DEATH_FN(NewArrayOverflow, , Keep(cgosan_new_array(&kInt32, SIZE_MAX / 2) != nullptr))
 DEATH_FN(NewArrayOverHeap, , Keep(cgosan_new_array(&kInt32, (64ull << 30) / 4 + 1) != nullptr))
+// A type whose own size is over the heap: rounded up to pages it once
+// wrapped to a span of 0 pages, which the next object was given too.
+static const cgosan_type kHuge = {"huge", SIZE_MAX, 0, nullptr, 0};
+DEATH_FN(NewOverHeap, , Keep(cgosan_new(&kHuge) != nullptr))
+// As large as the whole arena, with a span in use: a valid request the heap
+// cannot meet.
+DEATH_FN(NewArrayWholeHeap, , Keep(cgosan_new(&kInt32) != nullptr); Keep(cgosan_new_array(&kInt32, (64ull << 30) / 4) != nullptr))
 // clang-format on
 NOINLINE static void ManagedCallsForeignRunsRun(void *) {
   Keep(cgosan_cgocall(ForeignRunsRun, nullptr));
@@ -144,6 +151,20 @@ INSTANTIATE_TEST_SUITE_P(
                        "n=17179869185): the array would be larger than the "
                        "whole managed heap (64 GiB)"),
                    "NewArrayOverHeap()", NewArrayOverHeapLine},
+        MisuseCase{"NewOverHeap", [] { NewOverHeap(); }, "api-misuse",
+                   Lit("cgosan_new(type 'huge' of 18446744073709551615 bytes): "
+                       "the object would be larger than the whole managed heap "
+                       "(64 GiB)"),
+                   "NewOverHeap()", NewOverHeapLine},
+        MisuseCase{"NewArrayWholeHeap", [] { NewArrayWholeHeap(); },
+                   "out-of-memory",
+                   Lit("managed heap exhausted: 68719476736 more bytes "
+                       "requested, ") +
+                       "[0-9]+" +
+                       Lit(" of the arena's 68719476736 in use (the live "
+                           "objects, their quarantine, and the free runs too "
+                           "small to hold this span)"),
+                   "NewArrayWholeHeap()", NewArrayWholeHeapLine},
         MisuseCase{"CgocallNullOnG",
                    [] { cgosan_run([](void *) { CgocallNull(); }, nullptr); },
                    "api-misuse",
@@ -345,6 +366,18 @@ TEST(HaltOnError, ExitcodeFlagIsUsedAtExit) {
   ASSERT_TRUE(r.exited) << r.output;
   EXPECT_EQ(r.exit_code, 7) << r.output;
   EXPECT_NE(r.output.find("after\n"), std::string::npos) << r.output;
+}
+
+// An exhausted heap ends the run even so: cgosan_new never returns null.
+TEST(HaltOnError, HeapExhaustedIsFatal) {
+  ChildResult r = RunChild({HelperPath(), "heap-exhausted"}, "halt_on_error=0");
+  ASSERT_TRUE(r.exited) << r.output;
+  EXPECT_EQ(r.exit_code, 66) << r.output;
+  EXPECT_NE(r.output.find("ERROR: CgoSanitizer: out-of-memory\n"
+                          "managed heap exhausted: 68719476736 more bytes requested"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("after"), std::string::npos) << r.output;
 }
 
 TEST(HaltOnError, EveryMisuseIsReportedAndTheRunGoesOn) {

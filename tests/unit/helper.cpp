@@ -420,6 +420,14 @@ int main(int argc, char **argv) {
   }
   if (!strcmp(mode, "misuse"))
     return Misuse();
+  if (!strcmp(mode, "heap-exhausted")) {  // the arena's size, with a span in use
+    static const cgosan_type kByte = {"char", 1, 0, nullptr, 0};
+    void *volatile first = cgosan_new(&kByte);
+    (void)first;
+    void *p = cgosan_new_array(&kByte, size_t{64} << 30);
+    dprintf(2, "after p=%p\n", p);
+    return 0;
+  }
   if (!strcmp(mode, "released"))
     return Released();
   if (!strcmp(mode, "alloc-sites"))
