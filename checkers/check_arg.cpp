@@ -68,6 +68,15 @@ static NOINLINE void ReportArgumentIsReference(const ObjectInfo &obj,
   EmitReport(r);
 }
 
+static NOINLINE void ReportArgumentType(const cgosan_type *t, const char *callee,
+                                        int argno) {
+  ErrnoSaver errno_saver;
+  char where[160];
+  internal_snprintf(where, sizeof(where), "of argument %d of %s", argno,
+                    CalleeName(callee));
+  ReportMalformedType(where, t);
+}
+
 }  // namespace __cgosan
 
 using namespace __cgosan;
@@ -79,6 +88,10 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_arg(
     return;  // checks off, or nil / foreign memory: nothing of ours to check
   if (t && t->ptrdata == 0 && !IsReferenceType(t))
     return;  // the callee's type reaches no pointer (Go: !t.Pointers())
+  if (UNLIKELY(t && !IsWellFormedType(t))) {
+    ReportArgumentType(t, callee, argno);
+    return;
+  }
   ObjectInfo obj;
   if (!FindObject(addr, &obj))
     return;

@@ -79,6 +79,14 @@ static bool CheckResultRange(const ObjectInfo &obj, uptr lo, uptr hi,
   });
 }
 
+static NOINLINE void ReportResultType(const cgosan_type *t, const char *callee) {
+  ErrnoSaver errno_saver;
+  char where[160];
+  internal_snprintf(where, sizeof(where), "of the result of %s",
+                    CalleeName(callee));
+  ReportMalformedType(where, t);
+}
+
 }  // namespace __cgosan
 
 using namespace __cgosan;
@@ -98,11 +106,15 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_result(
   }
   if (t && t->ptrdata == 0)
     return;
+  if (UNLIKELY(t && !IsWellFormedType(t))) {
+    ReportResultType(t, callee);
+    return;
+  }
   Finding f;
   bool ok;
   uptr end = obj.base + obj.size;
   if (t) {
-    uptr hi = addr + (t->ptrdata < t->size ? t->ptrdata : t->size);
+    uptr hi = addr + t->ptrdata;
     if (hi > end || hi < addr)
       hi = end;
     ok = CheckResultRange<true>(obj, addr, hi, t, &f);

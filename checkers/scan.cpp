@@ -21,7 +21,7 @@ bool CheckCallSiteRange(const ObjectInfo &obj, uptr p, const cgosan_type *t,
   uptr end = obj.base + obj.size;
   if (!t)
     return CheckManagedRange<false>(obj, obj.base, end, nullptr, 0, f);
-  uptr hi = p + (t->ptrdata < t->size ? t->ptrdata : t->size);
+  uptr hi = p + t->ptrdata;  // within t->size: t is well formed
   if (hi > end || hi < p)
     hi = end;
   // The call site names the object's own (element) type at an element

@@ -7,8 +7,9 @@
 // FindObject, and its ptrmask is walked a byte at a time, so a zero mask byte
 // skips eight words and the cost follows the pointer slots, not the bytes.
 // The heap's own IsPointerSlot stays the definition: the walk agrees with it
-// (a debug build checks every slot it visits), and the odd element type whose
-// size is not a whole number of words goes through IsPointerSlot itself.
+// (a debug build checks every slot it visits). Objects are made only of
+// types the heap can use (CanAllocateArrayOf): a type with pointers has a
+// mask, and in an array of more than one element is a whole number of words.
 #ifndef CGOSAN_CHECKERS_SCAN_H
 #define CGOSAN_CHECKERS_SCAN_H
 
@@ -86,16 +87,9 @@ template <typename Visit>
 ALWAYS_INLINE bool WalkObjectSlots(const ObjectInfo &obj, uptr lo, uptr hi,
                                    Visit visit) {
   const cgosan_type *t = obj.type;
-  if (!t || !t->ptrmask || t->ptrdata == 0 || t->size == 0 || lo >= hi)
+  if (!t || t->ptrdata == 0 || lo >= hi)
     return true;
-  if (UNLIKELY(t->size % kWord != 0)) {
-    // Elements that are not whole words: the heap's definition, word by word.
-    for (uptr a = RoundUpTo(lo - obj.base, kWord) + obj.base; a + kWord <= hi;
-         a += kWord)
-      if (IsPointerSlot(obj, (a - obj.base) / kWord) && !visit(a))
-        return false;
-    return true;
-  }
+  DCHECK(CanAllocateArrayOf(t, obj.count));
   const uptr size = t->size;
   const uptr ptrwords = (t->ptrdata + kWord - 1) / kWord;
   const u8 *mask = t->ptrmask;
@@ -128,7 +122,7 @@ ALWAYS_INLINE bool WalkObjectSlots(const ObjectInfo &obj, uptr lo, uptr hi,
 // slot of the call site's type t (t's ptrmask, over t's ptrdata).
 ALWAYS_INLINE bool IsTypeSlot(const cgosan_type *t, uptr p, uptr a) {
   uptr off = a - p;
-  if (off % kWord || off >= t->ptrdata || !t->ptrmask)
+  if (off % kWord || off >= t->ptrdata)
     return false;
   uptr w = off / kWord;
   return t->ptrmask[w / 8] >> (w % 8) & 1;

@@ -451,12 +451,32 @@ void SetObjectPinned(uptr base, bool pinned) {
   }
 }
 
+static constexpr char kMsgMalformedType[] =
+    "type '%s' %s is malformed (size %zu, ptrdata %zu): %s";
+static constexpr char kWhyNoMask[] =
+    "it has a pointer prefix but no ptrmask to say which words are pointers";
+static constexpr char kWhyPrefixTooLong[] =
+    "its pointer prefix (ptrdata) is longer than the value";
+static constexpr char kWhyNotWords[] =
+    "an array of a type holding pointers needs a size that is a whole number "
+    "of 8-byte words, or the pointers of its elements are not aligned (a "
+    "packed struct?)";
+
+void ReportMalformedType(const char *where, const cgosan_type *t) {
+  const char *why = !t->ptrmask                ? kWhyNoMask
+                    : t->ptrdata > t->size     ? kWhyPrefixTooLong
+                                               : kWhyNotWords;
+  ReportHere(kApiMisuse, kMsgMalformedType, t->name ? t->name : "?", where,
+             (usize)t->size, (usize)t->ptrdata, why);
+}
+
+// Objects are made only of types the heap can use (CanAllocateArrayOf): a
+// pointer slot is a whole word of an element, inside its ptrdata.
 bool IsPointerSlot(const ObjectInfo &info, uptr word_index) {
   const cgosan_type *t = info.type;
-  uptr elem_words = t->size / sizeof(uptr);
-  if (!t->ptrmask || t->ptrdata == 0 || elem_words == 0)
+  if (t->ptrdata == 0)
     return false;
-  uptr in_elem = word_index % elem_words;
+  uptr in_elem = word_index % (t->size / sizeof(uptr));
   if (in_elem * sizeof(uptr) >= t->ptrdata)
     return false;
   return t->ptrmask[in_elem / 8] >> (in_elem % 8) & 1;

@@ -61,6 +61,24 @@ bool IsPinnedPointerFreeObject(uptr addr);
 // an object's first pin and last unpin).
 void SetObjectPinned(uptr base, bool pinned);
 
+// A type the checks and the heap can use: one with no pointer prefix
+// (ptrdata 0) always is; one with pointers has a ptrmask and a prefix inside
+// the value.
+ALWAYS_INLINE bool IsWellFormedType(const cgosan_type *t) {
+  return t->ptrdata == 0 || (t->ptrmask && t->ptrdata <= t->size);
+}
+// What the heap can make of it: count values in a row keep their pointers
+// word-aligned, so an array of a type with pointers needs a size that is a
+// whole number of words (a packed struct holding a pointer is not: the
+// collector would not find the pointers of its odd elements).
+ALWAYS_INLINE bool CanAllocateArrayOf(const cgosan_type *t, uptr count) {
+  return IsWellFormedType(t) &&
+         (t->ptrdata == 0 || count <= 1 || t->size % sizeof(uptr) == 0);
+}
+// Reports (api-misuse) that t cannot be used and why; `where` says what it
+// was given to ("given to the managed heap", "of argument 2 of f").
+void ReportMalformedType(const char *where, const cgosan_type *t);
+
 // Word i of the object is a pointer slot (from the type's ptrmask, repeated
 // over the elements of an array).
 bool IsPointerSlot(const ObjectInfo &info, uptr word_index);

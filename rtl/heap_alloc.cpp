@@ -210,6 +210,7 @@ static void *MakeObject(HeapCache *cache, const cgosan_type *t, uptr count,
 }
 
 static NOINLINE void *ReportObjectTooLarge(const cgosan_type *t);
+static NOINLINE void *ReportMalformedAllocType(const cgosan_type *t);
 
 void *HeapAlloc(const cgosan_type *t, uptr count, uptr entry_frame) {
   EnsureInitialized();
@@ -218,6 +219,8 @@ void *HeapAlloc(const cgosan_type *t, uptr count, uptr entry_frame) {
   // off the fast path (which takes only small sizes).
   if (UNLIKELY(size > kArenaSize))
     return ReportObjectTooLarge(t);
+  if (UNLIKELY(!CanAllocateArrayOf(t, count)))
+    return ReportMalformedAllocType(t);
   uptr slot_size = size ? size : 1;  // a zero-size object still has an address
   M *m = CurrentM();
   G *g = m ? m->curg : nullptr;
@@ -235,24 +238,19 @@ void *HeapAlloc(const cgosan_type *t, uptr count, uptr entry_frame) {
   return MakeObject(&shared_cache, t, count, slot_size, stack);
 }
 
-// The span class of a small object of count elements of t, made at site.
 // A site makes the same type again and again, mostly of the same count, so
 // its memo keeps the span class of the type and count it last made, and the
 // inline path compares a pointer and a count where it would read three
-// fields of the type and the size-class table. Kept by the type's address,
-// the class is right while the type there is the same. A type outlives every
-// object made of it, and the site made one since the last collection, which
-// has not been freed; every collection makes the memos forget their types
-// (ForgetSiteTypes), so a type freed once its objects were, and a new one
-// made at its address, is never taken for the old.
-static ALWAYS_INLINE u32 SiteSpanClass(AllocSiteMemo *site, const cgosan_type *t,
-                                       uptr count, uptr size) {
-  if (LIKELY(site->type == t && site->count == count))
-    return site->span_class;
-  site->type = t;
-  site->count = count;
-  site->span_class = SpanClassOf(SizeClassOf(size), IsNoScan(t));
-  return site->span_class;
+// fields of the type and the size-class table (and check that the type is
+// well formed). Kept by the type's address, the class is right while the
+// type there is the same. A type outlives every object made of it, and the
+// site made one since the last collection, which has not been freed; every
+// collection makes the memos forget their types (ForgetSiteTypes), so a type
+// freed once its objects were, and a new one made at its address, is never
+// taken for the old.
+ALWAYS_INLINE bool SiteKnowsType(const AllocSiteMemo *site, const cgosan_type *t,
+                                 uptr count) {
+  return site->type == t && site->count == count;
 }
 
 // A small object of a running G, made at an allocation site whose stack is
@@ -270,6 +268,21 @@ static ALWAYS_INLINE void *AllocSmall(HeapCache *cache, u32 span_class,
   return ZeroedInline(s, index, size, t, count, stack);
 }
 
+// The fast path's way out when the site has not made this type and count
+// since the last collection: the type is checked, and the site learns its
+// span class.
+static NOINLINE void *AllocNewTypeAtSite(const cgosan_type *t, uptr count,
+                                         uptr size, u32 stack) {
+  if (UNLIKELY(!CanAllocateArrayOf(t, count)))
+    return ReportMalformedAllocType(t);
+  M *m = CurrentM();
+  AllocSiteMemo *site = m->alloc_site;
+  site->type = t;
+  site->count = count;
+  site->span_class = SpanClassOf(SizeClassOf(size), IsNoScan(t));
+  return AllocSmall(m->heap_cache, site->span_class, t, count, size, stack);
+}
+
 // The fast path's way out when the allocation site is not the one that
 // followed the M's last site last time: another remembered site, or a new
 // walk. The fast path's other conditions hold.
@@ -278,8 +291,10 @@ static NOINLINE void *AllocAtOtherSite(const cgosan_type *t, uptr count,
   M *m = CurrentM();
   u32 stack = AllocStackId(entry_frame, m->curg, m);
   uptr size = t->size * count;
-  return AllocSmall(m->heap_cache, SiteSpanClass(m->alloc_site, t, count, size),
-                    t, count, size, stack);
+  AllocSiteMemo *site = m->alloc_site;
+  if (UNLIKELY(!SiteKnowsType(site, t, count)))
+    return AllocNewTypeAtSite(t, count, size, stack);
+  return AllocSmall(m->heap_cache, site->span_class, t, count, size, stack);
 }
 
 // The common case, inline in the entry points: a running G with a heap
@@ -302,8 +317,9 @@ static ALWAYS_INLINE void *HeapAllocFast(const cgosan_type *t, uptr count,
   if (UNLIKELY(!SameSite(*site, entry_frame, g)))
     return AllocAtOtherSite(t, count, entry_frame);
   m->alloc_site = site;
-  return AllocSmall(cache, SiteSpanClass(site, t, count, size), t, count, size,
-                    site->id);
+  if (UNLIKELY(!SiteKnowsType(site, t, count)))
+    return AllocNewTypeAtSite(t, count, size, site->id);
+  return AllocSmall(cache, site->span_class, t, count, size, site->id);
 }
 
 void ForgetSiteTypes() {
@@ -367,6 +383,12 @@ static NOINLINE void *ReportObjectTooLarge(const cgosan_type *t) {
   ErrnoSaver errno_saver;
   ReportHere(kApiMisuse, kMsgObjectTooLarge, t->name ? t->name : "?",
              (usize)t->size, (usize)(kArenaSize >> 30));
+  return nullptr;
+}
+
+static NOINLINE void *ReportMalformedAllocType(const cgosan_type *t) {
+  ErrnoSaver errno_saver;
+  ReportMalformedType("given to the managed heap", t);
   return nullptr;
 }
 

@@ -257,7 +257,7 @@ ALWAYS_INLINE u32 AllocStackId(uptr entry_frame, G *g, M *m) {
 }
 void FlushHeapCache(M *m);  // at thread exit: its spans go back to central
 // World stopped: every M's site memos forget the types they know
-// (heap_alloc.cpp, SiteSpanClass).
+// (heap_alloc.cpp, SiteKnowsType).
 void ForgetSiteTypes();
 // The collector holds the heap (heap_alloc.cpp) while it marks and sweeps, so
 // code allocating off a G waits.

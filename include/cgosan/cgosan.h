@@ -33,7 +33,9 @@ extern "C" {
  * storage, as Go's type descriptors have (a conservatively scanned stack can
  * keep a dead object alive longer than any pointer the program holds), and
  * do not change it while it has objects: their sizes and pointer maps are
- * its own. */
+ * its own. A type whose ptrdata is not 0 needs a ptrmask and a ptrdata no
+ * larger than its size, and an array of it a size that is a multiple of 8
+ * (pointers are word-aligned); any other is refused as api-misuse. */
 typedef struct cgosan_type {
   const char    *name;     /* shown in reports                                   */
   size_t         size;     /* bytes of one value                                 */

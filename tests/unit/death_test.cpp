@@ -48,6 +48,17 @@ DEATH_FN(NewOverHeap, , Keep(cgosan_new(&kHuge) != nullptr))
 // As large as the whole arena, with a span in use: a valid request the heap
 // cannot meet.
 DEATH_FN(NewArrayWholeHeap, , Keep(cgosan_new(&kInt32) != nullptr); Keep(cgosan_new_array(&kInt32, (64ull << 30) / 4) != nullptr))
+// Types the heap or a check cannot use: reported, and no object is made or
+// nothing is checked. A site that knows its type checks a new one too.
+static const uint8_t kWord0[1] = {1};
+static const cgosan_type kNoMask = {"nomask", 16, 8, nullptr, 0};
+static const cgosan_type kLongPrefix = {"longprefix", 8, 16, kWord0, 0};
+static const cgosan_type kPacked = {"packed", 12, 8, kWord0, 0};
+DEATH_FN(NewNoMask, , Keep(cgosan_new(&kNoMask) != nullptr))
+DEATH_FN(NewArrayPacked, , Keep(cgosan_new_array(&kPacked, 4) != nullptr))
+DEATH_FN(NewLongPrefixAtKnownSite, void *, for (int i = 0; i < 2; i++) Keep(cgosan_new(i ? &kLongPrefix : &kInt32) != nullptr))
+DEATH_FN(CheckArgNoMask, , cgosan_check_arg(cgosan_new(&kInt32), &kNoMask, "fill", 2))
+DEATH_FN(CheckResultLongPrefix, , void *p = cgosan_new(&kInt32); cgosan_pin(cgosan_pinner_new(), p); cgosan_check_result(p, &kLongPrefix, "lookup"))
 // clang-format on
 NOINLINE static void ManagedCallsForeignRunsRun(void *) {
   Keep(cgosan_cgocall(ForeignRunsRun, nullptr));
@@ -165,6 +176,36 @@ INSTANTIATE_TEST_SUITE_P(
                            "objects, their quarantine, and the free runs too "
                            "small to hold this span)"),
                    "NewArrayWholeHeap()", NewArrayWholeHeapLine},
+        MisuseCase{"NewNoMask", [] { NewNoMask(); }, "api-misuse",
+                   Lit("type 'nomask' given to the managed heap is malformed "
+                       "(size 16, ptrdata 8): it has a pointer prefix but no "
+                       "ptrmask to say which words are pointers"),
+                   "NewNoMask()", NewNoMaskLine},
+        MisuseCase{"NewArrayPacked", [] { NewArrayPacked(); }, "api-misuse",
+                   Lit("type 'packed' given to the managed heap is malformed "
+                       "(size 12, ptrdata 8): an array of a type holding "
+                       "pointers needs a size that is a whole number of 8-byte "
+                       "words, or the pointers of its elements are not aligned "
+                       "(a packed struct?)"),
+                   "NewArrayPacked()", NewArrayPackedLine},
+        MisuseCase{"NewLongPrefixAtKnownSite",
+                   [] { cgosan_run(NewLongPrefixAtKnownSite, nullptr); },
+                   "api-misuse",
+                   Lit("type 'longprefix' given to the managed heap is "
+                       "malformed (size 8, ptrdata 16): its pointer prefix "
+                       "(ptrdata) is longer than the value"),
+                   "NewLongPrefixAtKnownSite(void*)", NewLongPrefixAtKnownSiteLine},
+        MisuseCase{"CheckArgNoMask", [] { CheckArgNoMask(); }, "api-misuse",
+                   Lit("type 'nomask' of argument 2 of fill is malformed "
+                       "(size 16, ptrdata 8): it has a pointer prefix but no "
+                       "ptrmask to say which words are pointers"),
+                   "CheckArgNoMask()", CheckArgNoMaskLine},
+        MisuseCase{"CheckResultLongPrefix", [] { CheckResultLongPrefix(); },
+                   "api-misuse",
+                   Lit("type 'longprefix' of the result of lookup is malformed "
+                       "(size 8, ptrdata 16): its pointer prefix (ptrdata) is "
+                       "longer than the value"),
+                   "CheckResultLongPrefix()", CheckResultLongPrefixLine},
         MisuseCase{"CgocallNullOnG",
                    [] { cgosan_run([](void *) { CgocallNull(); }, nullptr); },
                    "api-misuse",

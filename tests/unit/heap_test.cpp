@@ -442,6 +442,36 @@ TEST(Collector, StackLocalKeepsObjectAlive) {
   });
 }
 
+// A packed struct holding a pointer (12 bytes) may be allocated alone: its
+// pointer is word-aligned in the one element there is, and keeps its target
+// alive. An array of it is refused (death_test: NewArrayPacked).
+struct __attribute__((packed)) PackedRef {
+  void *p;
+  int32_t tag;
+};
+static_assert(sizeof(PackedRef) == 12, "packed");
+const uint8_t kWord0Mask[1] = {1};
+const cgosan_type kPackedRef = {"struct packed_ref", sizeof(PackedRef), 8, kWord0Mask, 0};
+
+TEST(Collector, PackedStructAloneKeepsItsTarget) {
+  static void *root;
+  uintptr_t hidden_target = 0;
+  RunAsGOnThread([&] {
+    auto *holder = static_cast<PackedRef *>(cgosan_new(&kPackedRef));
+    holder->p = cgosan_new(&kBytes40);
+    hidden_target = Hide(holder->p);
+    root = holder;
+  });
+  cgosan_add_root(&root);
+  cgosan_gc();
+  cgosan_gc();
+  EXPECT_TRUE(cgosan_is_managed(Unhide(hidden_target)));
+  cgosan_remove_root(&root);
+  root = nullptr;
+  cgosan_gc();
+  EXPECT_FALSE(cgosan_is_managed(Unhide(hidden_target)));
+}
+
 TEST(Collector, PrecisePointerSlotsOnly) {
   static void *root_with_ptr, *root_without_ptr;
   uintptr_t hidden_target_a = 0, hidden_target_b = 0;
