@@ -10,12 +10,14 @@
 // objects a pinned object points to are not pinned.
 //
 // Allowed on purpose: unpinning an empty pinner; reusing a pinner after
-// cgosan_unpin. Reported: a NULL or freed pinner, a NULL pointer, a pointer
-// that is not into a live managed object (api-misuse; Go 1.21 panics
-// "runtime.Pinner: argument is not a Go pointer", later Go ignores it: here a
-// pin that pins nothing is a bug worth a report), and freeing a pinner that
-// still pins (pinner-leak, Go's "found leaking pinned pointer" panic, raised
-// here at free rather than at collection); the pins are released after it.
+// cgosan_unpin. Reported: a NULL or freed pinner, a pointer that is no pinner
+// (never read through: pinners live in the runtime's own chunks), a NULL
+// pointer, a pointer that is not into a live managed object (api-misuse; Go
+// 1.21 panics "runtime.Pinner: argument is not a Go pointer", later Go
+// ignores it: here a pin that pins nothing is a bug worth a report), and
+// freeing a pinner that still pins (pinner-leak, Go's "found leaking pinned
+// pointer" panic, raised here at free rather than at collection); the pins
+// are released after it.
 //
 // Cost: a pin records its stack for the leak report (on a G a frame-pointer
 // walk of the G's frames, tens of ns; elsewhere a libunwind walk, tens of us)
@@ -33,6 +35,9 @@
 namespace __cgosan {
 
 static constexpr char kMsgNullPinner[] = "%s called with a NULL pinner";
+static constexpr char kMsgNotPinner[] =
+    "%s called with %p, which is not a pinner (cgosan_pinner_new never "
+    "returned it)";
 static constexpr char kMsgDeadPinner[] =
     "%s called with %p, which is not a live pinner (already freed with "
     "cgosan_pinner_free?)";
@@ -264,8 +269,7 @@ struct Pin {
 }  // namespace __cgosan
 
 // The pinner itself: runtime memory, not managed (the pins it records are
-// roots through the table above). Freed pinners are kept for reuse, marked
-// dead, so a stale pinner is reported while its memory is not yet reused.
+// roots through the table above).
 struct cgosan_pinner {
   __cgosan::u64 magic;
   __cgosan::StaticSpinMutex mu;
@@ -276,19 +280,65 @@ struct cgosan_pinner {
 
 namespace __cgosan {
 
+// Pinners live in chunks the runtime maps and never unmaps (chunk k holds
+// kFirstChunkPinners << k of them), so a pointer is known to be a pinner
+// before anything is read through it: a wild pointer is reported, not
+// followed. A freed pinner is marked dead and waits in a FIFO; it is reused
+// only while more than kPinnerReuseDelay wait, so a stale pinner used soon
+// after its free is still reported as freed, not taken for a new one.
+static constexpr uptr kNumPinnerChunks = 32;
+static constexpr uptr kFirstChunkPinners = 64;
+static constexpr uptr kPinnerReuseDelay = 64;
+
+static atomic_uintptr_t pinner_chunks[kNumPinnerChunks];  // set once
 static StaticSpinMutex pinner_pool_mu;
-static cgosan_pinner *pinner_pool;
+static uptr pinners_made;                          // under pinner_pool_mu
+static cgosan_pinner *free_pinners_head, *free_pinners_tail;
+static uptr free_pinners;
+
+static uptr ChunkPinners(uptr k) { return kFirstChunkPinners << k; }
+
+// True when pn is a pinner slot of a chunk (live or freed).
+static bool IsPinnerSlot(const cgosan_pinner *pn) {
+  uptr p = reinterpret_cast<uptr>(pn);
+  for (uptr k = 0; k < kNumPinnerChunks; k++) {
+    uptr chunk = atomic_load(&pinner_chunks[k], memory_order_acquire);
+    if (!chunk)
+      return false;
+    uptr offset = p - chunk;
+    if (offset < ChunkPinners(k) * sizeof(cgosan_pinner))
+      return offset % sizeof(cgosan_pinner) == 0;
+  }
+  return false;
+}
+
+// Under pinner_pool_mu: the next pinner never handed out.
+static cgosan_pinner *FreshPinner() {
+  uptr index = pinners_made++;
+  uptr k = 0;
+  while (index >= ChunkPinners(k)) index -= ChunkPinners(k++);
+  CHECK_LT(k, kNumPinnerChunks);
+  uptr chunk = atomic_load(&pinner_chunks[k], memory_order_relaxed);
+  if (!chunk) {
+    chunk = reinterpret_cast<uptr>(MmapOrDie(
+        ChunkPinners(k) * sizeof(cgosan_pinner), "cgosan pinners"));
+    atomic_store(&pinner_chunks[k], chunk, memory_order_release);
+  }
+  return reinterpret_cast<cgosan_pinner *>(chunk) + index;
+}
 
 static cgosan_pinner *NewPinner() {
   cgosan_pinner *pn;
   {
     SpinMutexLock lock(&pinner_pool_mu);
-    pn = pinner_pool;
-    if (pn)
-      pinner_pool = pn->next_free;
+    if (free_pinners > kPinnerReuseDelay) {
+      pn = free_pinners_head;
+      free_pinners_head = pn->next_free;
+      free_pinners--;
+    } else {
+      pn = FreshPinner();
+    }
   }
-  if (!pn)
-    pn = static_cast<cgosan_pinner *>(InternalCalloc(1, sizeof(cgosan_pinner)));
   pn->next_free = nullptr;
   atomic_store(reinterpret_cast<atomic_uint64_t *>(&pn->magic), kLivePinner,
                memory_order_release);
@@ -299,14 +349,23 @@ static void ReleasePinner(cgosan_pinner *pn) {
   atomic_store(reinterpret_cast<atomic_uint64_t *>(&pn->magic), kFreedPinner,
                memory_order_release);
   SpinMutexLock lock(&pinner_pool_mu);
-  pn->next_free = pinner_pool;
-  pinner_pool = pn;
+  pn->next_free = nullptr;
+  if (free_pinners)
+    free_pinners_tail->next_free = pn;
+  else
+    free_pinners_head = pn;
+  free_pinners_tail = pn;
+  free_pinners++;
 }
 
 // True when pn can be used; reports otherwise.
 static bool CheckPinner(cgosan_pinner *pn, const char *fn) {
   if (UNLIKELY(!pn)) {
     ReportHere(kApiMisuse, kMsgNullPinner, fn);
+    return false;
+  }
+  if (UNLIKELY(!IsPinnerSlot(pn))) {
+    ReportHere(kApiMisuse, kMsgNotPinner, fn, static_cast<void *>(pn));
     return false;
   }
   u64 magic = atomic_load(reinterpret_cast<atomic_uint64_t *>(&pn->magic),
@@ -338,17 +397,15 @@ static void UnpinAll(cgosan_pinner *pn) {
   pn->npins = 0;
 }
 
+// The objects pins hold, each counted once: a sorted copy of their bases
+// (internal allocator, not malloc: this is the report path).
 static uptr DistinctObjects(const Pin *pins, uptr n) {
+  uptr *bases = static_cast<uptr *>(InternalAlloc(n * sizeof(uptr)));
+  for (uptr i = 0; i < n; i++) bases[i] = pins[i].base;
+  Sort(bases, n);
   uptr distinct = 0;
-  for (uptr i = 0; i < n; i++) {
-    bool seen = false;
-    for (uptr j = 0; j < i && !seen; j++) seen = pins[j].base == pins[i].base;
-    distinct += !seen;
-    if (i >= 4096) {  // a bound on the quadratic count; good enough for a report
-      distinct += n - i - 1;
-      break;
-    }
-  }
+  for (uptr i = 0; i < n; i++) distinct += i == 0 || bases[i] != bases[i - 1];
+  InternalFree(bases);
   return distinct;
 }
 

@@ -395,6 +395,42 @@ INSTANTIATE_TEST_SUITE_P(
                        ReEscape(", which is not a live pinner (already freed "
                                 "with cgosan_pinner_free?)"),
                    "PinOnFreedPinner()", PinOnFreedPinnerLine},
+        // A wild pointer is not read through: it is no pinner slot.
+        MisuseCase{"PinOnWildPinner",
+                   [] {
+                     misuse_pinner = reinterpret_cast<cgosan_pinner *>(0x10);
+                     pin_target = cgosan_new(&kInt64);
+                     PinTarget();
+                   },
+                   "cgosan_pin called with " + kPtr +
+                       ReEscape(", which is not a pinner (cgosan_pinner_new "
+                                "never returned it)"),
+                   "PinTarget()", PinTargetLine},
+        MisuseCase{"FreeInsideAPinner",
+                   [] {
+                     misuse_pinner = reinterpret_cast<cgosan_pinner *>(
+                         reinterpret_cast<char *>(cgosan_pinner_new()) + 8);
+                     FreePinner();
+                   },
+                   "cgosan_pinner_free called with " + kPtr +
+                       ReEscape(", which is not a pinner (cgosan_pinner_new "
+                                "never returned it)"),
+                   "FreePinner()", FreePinnerLine},
+        // A freed pinner is not handed out again at once, so its stale
+        // pointer is still known as freed after the next cgosan_pinner_new.
+        MisuseCase{"PinOnFreedPinnerAfterANewOne",
+                   [] {
+                     misuse_pinner = cgosan_pinner_new();
+                     cgosan_pinner_free(misuse_pinner);
+                     if (cgosan_pinner_new() == misuse_pinner)
+                       abort();  // would pin into another owner's pinner
+                     pin_target = cgosan_new(&kInt64);
+                     PinOnFreedPinner();
+                   },
+                   "cgosan_pin called with " + kPtr +
+                       ReEscape(", which is not a live pinner (already freed "
+                                "with cgosan_pinner_free?)"),
+                   "PinOnFreedPinner()", PinOnFreedPinnerLine},
         MisuseCase{"DoubleFree",
                    [] {
                      misuse_pinner = cgosan_pinner_new();
@@ -466,6 +502,20 @@ TEST(PinnerLeakDeath, ManyPinsShowTheFirstFour) {
       "still pins 6 object\\(s\\) \\(6 pin\\(s\\)\\).*  pin #4: object [^\n]*\n"
       "  \\.\\.\\. and 2 more pin\\(s\\)\n  pin #1 \\(object .*  pin #4 \\(object "
       "[^\n]*pinned at:\n.*SUMMARY: CgoSanitizer: pinner-leak");
+}
+
+// Each object is counted once, however many pins hold it.
+TEST(PinnerLeakDeath, CountsEachObjectOnceUnderManyPins) {
+  EXPECT_EXIT(
+      {
+        cgosan_pinner *pn = cgosan_pinner_new();
+        void *one = cgosan_new(&kInt64);
+        void *two = cgosan_new(&kInt64);
+        for (int i = 0; i < 5000; i++) cgosan_pin(pn, i % 2 ? one : two);
+        misuse_pinner = pn;
+        FreePinner();
+      },
+      ExitedWithCode(66), "still pins 2 object\\(s\\) \\(5000 pin\\(s\\)\\)");
 }
 
 TEST(PinnerLeakDeath, KeepsGoingWithoutHaltAndUnpins) {
