@@ -90,7 +90,7 @@ void *HeapAlloc(const cgosan_type *t, uptr count, uptr entry_frame);
 
 // Extra roots registered with cgosan_add_root.
 void AddRoot(void **slot);
-void RemoveRoot(void **slot);
+bool RemoveRoot(void **slot);  // false when slot is not registered
 
 void InitializeHeap();
 

@@ -25,6 +25,9 @@ static constexpr char kMsgObjectTooLarge[] =
     "cgosan_new(type '%s' of %zu bytes): the object would be larger than the "
     "whole managed heap (%zu GiB)";
 static constexpr char kMsgNullRoot[] = "%s called with a NULL slot";
+static constexpr char kMsgNotARoot[] =
+    "cgosan_remove_root called with %p, which is not a registered root slot "
+    "(never added with cgosan_add_root, or already removed)";
 
 static Mutex shared_cache_mu;
 static HeapCache shared_cache;  // for allocations off a G (guarded by the mutex)
@@ -343,14 +346,15 @@ void AddRoot(void **slot) {
   roots[roots_len++] = slot;
 }
 
-void RemoveRoot(void **slot) {
+bool RemoveRoot(void **slot) {
   SpinMutexLock l(&roots_mu);
   for (uptr i = roots_len; i-- > 0;) {
     if (roots[i] == slot) {
       roots[i] = roots[--roots_len];
-      return;
+      return true;
     }
   }
+  return false;
 }
 
 bool IsRootSlot(uptr addr) {
@@ -443,7 +447,15 @@ void cgosan_add_root(void **slot) {
 SANITIZER_INTERFACE_ATTRIBUTE
 void cgosan_remove_root(void **slot) {
   EnsureInitialized();
-  RemoveRoot(slot);
+  if (UNLIKELY(!slot)) {
+    ErrnoSaver errno_saver;
+    ReportHere(kApiMisuse, kMsgNullRoot, "cgosan_remove_root");
+    return;
+  }
+  if (UNLIKELY(!RemoveRoot(slot))) {
+    ErrnoSaver errno_saver;
+    ReportHere(kApiMisuse, kMsgNotARoot, static_cast<void *>(slot));
+  }
 }
 
 }  // extern "C"

@@ -59,6 +59,11 @@ DEATH_FN(NewArrayPacked, , Keep(cgosan_new_array(&kPacked, 4) != nullptr))
 DEATH_FN(NewLongPrefixAtKnownSite, void *, for (int i = 0; i < 2; i++) Keep(cgosan_new(i ? &kLongPrefix : &kInt32) != nullptr))
 DEATH_FN(CheckArgNoMask, , cgosan_check_arg(cgosan_new(&kInt32), &kNoMask, "fill", 2))
 DEATH_FN(CheckResultLongPrefix, , void *p = cgosan_new(&kInt32); cgosan_pin(cgosan_pinner_new(), p); cgosan_check_result(p, &kLongPrefix, "lookup"))
+// Root slots: removing one that is not registered is a bug in the caller's
+// bookkeeping (a double remove, or the wrong address).
+static void *never_added_root;
+DEATH_FN(RemoveRootNull, , cgosan_remove_root(nullptr))
+DEATH_FN(RemoveRootNeverAdded, , cgosan_remove_root(&never_added_root))
 // clang-format on
 NOINLINE static void ManagedCallsForeignRunsRun(void *) {
   Keep(cgosan_cgocall(ForeignRunsRun, nullptr));
@@ -206,6 +211,15 @@ INSTANTIATE_TEST_SUITE_P(
                        "(size 8, ptrdata 16): its pointer prefix (ptrdata) is "
                        "longer than the value"),
                    "CheckResultLongPrefix()", CheckResultLongPrefixLine},
+        MisuseCase{"RemoveRootNull", [] { RemoveRootNull(); }, "api-misuse",
+                   Lit("cgosan_remove_root called with a NULL slot"),
+                   "RemoveRootNull()", RemoveRootNullLine},
+        MisuseCase{"RemoveRootNeverAdded", [] { RemoveRootNeverAdded(); },
+                   "api-misuse",
+                   "cgosan_remove_root called with 0x[0-9a-f]+" +
+                       Lit(", which is not a registered root slot (never "
+                           "added with cgosan_add_root, or already removed)"),
+                   "RemoveRootNeverAdded()", RemoveRootNeverAddedLine},
         MisuseCase{"CgocallNullOnG",
                    [] { cgosan_run([](void *) { CgocallNull(); }, nullptr); },
                    "api-misuse",

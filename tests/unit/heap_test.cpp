@@ -283,6 +283,8 @@ TEST(Heap, NotManaged) {
 TEST(Heap, ManyThreadsGetDistinctObjects) {
   constexpr int kThreads = 4, kPerThread = 5000;
   std::vector<std::vector<Node *>> got(kThreads);
+  // Each element is a registered root slot: the vectors must not move them.
+  for (auto &g : got) g.reserve(kPerThread);
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; t++)
     threads.emplace_back([&, t] {
