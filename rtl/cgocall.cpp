@@ -177,6 +177,7 @@ int cgosan_cgocall(cgosan_fn fn, void *frame) {
                memory_order_relaxed);
   if (UNLIKELY(hooks.cgocall_begin))
     hooks.cgocall_begin(g);
+  u32 locals_mark = m->nlocals;  // what foreign code makes in fn is dropped after
   EnterSyscall(g);
   SetErrno(0);
   GuardedCall call = {fn, frame, kBoundaryCgocall};
@@ -188,6 +189,9 @@ int cgosan_cgocall(cgosan_fn fn, void *frame) {
   m->foreign_call = outer_call;
   int err = GetErrno();
   ExitSyscall(g);
+  // The G runs: no collection marks until it reaches a safepoint, so the
+  // local references fn's objects were (heap_alloc.cpp) end with no lock.
+  m->nlocals = locals_mark;
   if (UNLIKELY(hooks.cgocall_end)) {
     hooks.cgocall_end(g);
     SetErrno(err);  // the hook may not move the user's errno

@@ -114,9 +114,13 @@ struct Marker {
 
 static void MarkRoots(Marker *marker) {
   ForEachM([](M *m, void *arg) {
+    auto *marker = static_cast<Marker *>(arg);
     G *g = m->curg;
     if (g)  // every G is parked now: its live stack is [saved_sp, stack_hi)
-      static_cast<Marker *>(arg)->ScanConservatively(g->saved_sp, g->stack_hi);
+      marker->ScanConservatively(g->saved_sp, g->stack_hi);
+    // Objects foreign code made and may hold in registers (heap_alloc.cpp);
+    // the list is stable: it grows under the heap lock this collection holds.
+    for (u32 i = 0; i < m->nlocals; i++) marker->MarkWord(m->locals[i]);
   }, marker);
   ForEachRoot([](void **slot, void *arg) {
     static_cast<Marker *>(arg)->MarkWord(reinterpret_cast<uptr>(*slot));

@@ -88,6 +88,19 @@ bool IsPointerSlot(const ObjectInfo &info, uptr word_index);
 // the public entry point, where the allocation-site stack starts.
 void *HeapAlloc(const cgosan_type *t, uptr count, uptr entry_frame);
 
+// Held by code not running on a G that finds an object and then acts on it
+// (a pin): the collector holds the same lock while it marks and sweeps, so
+// the object cannot be freed in between. A running G needs no lock: no
+// collection runs until it reaches a safepoint. No managed allocation under it.
+class ForeignHeapLock {
+ public:
+  explicit ForeignHeapLock(bool take);
+  ~ForeignHeapLock();
+
+ private:
+  bool taken_;
+};
+
 // Extra roots registered with cgosan_add_root.
 void AddRoot(void **slot);
 bool RemoveRoot(void **slot);  // false when slot is not registered

@@ -10,6 +10,19 @@
 // (the span's free_index raised past a small one, a large one's alloc bit
 // set), so FindObject from another thread sees either no object or a whole
 // one.
+//
+// Local references (JNI's name). Foreign code is not stopped by the
+// collector, and an object it has just made is held only in its registers,
+// where no collector looks: between cgosan_new returning and the object being
+// rooted (a root slot, a pin, a handle, a store into reachable managed
+// memory) it could be freed. So each object foreign code makes is a root of
+// its thread's M for a while: inside a cgocall, until that cgocall returns
+// (its frame is then on the G's stack, or the object is lost to the program
+// anyway); on a thread with no managed code below, until the thread's next
+// allocation, since nothing else marks the end of what it is doing. A thread
+// without an M gets one for this (the one a callback would bind). The list
+// is appended to under the lock the collector holds while it marks, so an
+// object is either made before a collection and marked by it, or made after.
 #include "gc.h"
 #include "heap_internal.h"
 #include "report.h"
@@ -171,6 +184,10 @@ static HeapCache *OwnCache(M *m) {
 }
 
 void FlushHeapCache(M *m) {
+  {
+    Lock l(&shared_cache_mu);
+    m->nlocals = 0;
+  }
   HeapCache *cache = m->heap_cache;
   if (!cache)
     return;
@@ -182,6 +199,16 @@ void FlushHeapCache(M *m) {
   }
 }
 
+ForeignHeapLock::ForeignHeapLock(bool take) : taken_(take) {
+  if (take)
+    shared_cache_mu.Lock();
+}
+
+ForeignHeapLock::~ForeignHeapLock() {
+  if (taken_)
+    shared_cache_mu.Unlock();
+}
+
 void LockHeap() {
   shared_cache_mu.Lock();
   heap_mu.Lock();
@@ -190,6 +217,24 @@ void LockHeap() {
 void UnlockHeap() {
   heap_mu.Unlock();
   shared_cache_mu.Unlock();
+}
+
+// Under shared_cache_mu: p is a root of m (a local reference) until the
+// cgocall m runs foreign code in returns (cgosan_cgocall sets nlocals back),
+// or, with no G below (m->curg null), until m's thread allocates again.
+static void KeepAsLocal(M *m, uptr p) {
+  if (!m->curg)
+    m->nlocals = 0;
+  if (m->nlocals == m->locals_cap) {
+    u32 cap = m->locals_cap ? m->locals_cap * 2 : 16;
+    uptr *grown = static_cast<uptr *>(InternalAlloc(cap * sizeof(uptr)));
+    if (m->nlocals)
+      internal_memcpy(grown, m->locals, m->nlocals * sizeof(uptr));
+    InternalFree(m->locals);
+    m->locals = grown;
+    m->locals_cap = cap;
+  }
+  m->locals[m->nlocals++] = p;
 }
 
 // A zeroed object of slot_size bytes from cache, or a span of its own.
@@ -235,10 +280,18 @@ void *HeapAlloc(const cgosan_type *t, uptr count, uptr entry_frame) {
   }
   // Off a G the object is made under the lock, so the collector (which holds
   // it) never sees a half-made one, nor frees a large span before its object
-  // is published. A running G needs no lock: it reaches no safepoint between.
+  // is published, and becomes a local reference under it (see the top). A
+  // running G needs no lock: it reaches no safepoint between.
   u32 stack = CallerStackId(entry_frame);
+  if (!m) {
+    int user_errno = GetErrno();
+    m = AcquireM(/*extra=*/true);
+    SetErrno(user_errno);
+  }
   Lock l(&shared_cache_mu);
-  return MakeObject(&shared_cache, t, count, slot_size, stack);
+  void *p = MakeObject(&shared_cache, t, count, slot_size, stack);
+  KeepAsLocal(m, reinterpret_cast<uptr>(p));
+  return p;
 }
 
 // A site makes the same type again and again, mostly of the same count, so

@@ -255,7 +255,8 @@ ALWAYS_INLINE u32 AllocStackId(uptr entry_frame, G *g, M *m) {
     return memo.id;
   return WalkAllocStack(entry_frame, g, m->heap_cache, &memo);
 }
-void FlushHeapCache(M *m);  // at thread exit: its spans go back to central
+// At thread exit: m's spans go back to central, its local references end.
+void FlushHeapCache(M *m);
 // World stopped: every M's site memos forget the types they know
 // (heap_alloc.cpp, SiteKnowsType).
 void ForgetSiteTypes();

@@ -464,12 +464,15 @@ void cgosan_pin(cgosan_pinner *pn, const void *p) {
     ReportHere(kApiMisuse, kMsgPinNull);
     return;
   }
+  u32 stack = CaptureStackIdFast();
+  // Off a G a collection may run at any moment: the object found must be
+  // the object pinned, not a slot the sweep freed in between.
+  ForeignHeapLock heap_lock(!IsRunningG(CurrentG()));
   ObjectInfo info;
   if (UNLIKELY(!FindObject(addr, &info))) {
     ReportHere(kApiMisuse, InArena(addr) ? kMsgPinNotLive : kMsgPinNotManaged, p);
     return;
   }
-  u32 stack = CaptureStackIdFast();
   SpinMutexLock lock(&pn->mu);
   PinObject(info.base);
   AppendPin(pn, info.base, stack);

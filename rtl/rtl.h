@@ -106,6 +106,13 @@ struct M {
   // the inline path checks the site that followed it last time, its `next`
   // (heap_internal.h).
   struct AllocSiteMemo *alloc_site;
+  // Objects foreign code on this thread allocated and may hold only in its
+  // registers or its own memory (heap_alloc.cpp, "local references"): roots
+  // until the cgocall they were made in returns, or, made with no managed
+  // code below, until the thread's next allocation. Appended under the
+  // heap's foreign-allocation lock, which the collector holds while it marks.
+  uptr *locals;
+  u32 nlocals, locals_cap;
   uptr altstack;             // signal stack memory of this M (kept across reuse)
   bool altstack_installed;   // installed by the runtime on the current thread
   M *next_all;   // every M ever made, for counters

@@ -78,7 +78,12 @@ int64_t cgosan_num_cgocall(void);
 
 /* ---- The managed heap (embedded default) ----------------------------------
  * Typed, zeroed allocation; a stop-the-world mark-sweep collector that is
- * precise on the heap (ptrmask) and conservative on G stacks. */
+ * precise on the heap (ptrmask) and conservative on G stacks.
+ * Foreign code may allocate too. What it makes is a local reference of its
+ * thread (JNI's term), kept alive by the collector: inside a cgocall, until
+ * that cgocall returns; on a thread running no managed code, until the
+ * thread's next allocation. Root it before then (a cgosan_add_root slot, a
+ * pin, a handle, or a store into managed memory that is reachable). */
 void *cgosan_new(const cgosan_type *t);                       /* zeroed          */
 void *cgosan_new_array(const cgosan_type *elem, size_t n);    /* n zeroed values */
 void  cgosan_gc(void);                                        /* full collection */

@@ -433,6 +433,93 @@ TEST(Collector, ObjectsOfASpanItsMStillCachesAreSwept) {
   }
 }
 
+// ---- Local references: what foreign code makes lives until it can root it --
+
+// Foreign code inside a cgocall keeps every object it made until the call
+// returns, across collections it starts itself; then they are garbage.
+TEST(LocalReferences, LiveUntilTheCgocallReturns) {
+  struct Made {
+    uintptr_t hidden[2];
+    bool alive_in_call[2];
+  } made = {};
+  RunAsGOnThread([&] {
+    cgosan_cgocall(
+        [](void *frame) {
+          auto *m = static_cast<Made *>(frame);
+          for (uintptr_t &h : m->hidden) h = Hide(cgosan_new(&kNode));
+          cgosan_gc();
+          cgosan_gc();
+          for (int i = 0; i < 2; i++)
+            m->alive_in_call[i] = cgosan_is_managed(Unhide(m->hidden[i]));
+        },
+        &made);
+    cgosan_gc();
+  });
+  for (int i = 0; i < 2; i++) {
+    EXPECT_TRUE(made.alive_in_call[i]) << "object " << i << " freed in the call";
+    EXPECT_FALSE(cgosan_is_managed(Unhide(made.hidden[i])))
+        << "object " << i << " still kept after the call returned";
+  }
+}
+
+// A thread running no managed code keeps its last object until it
+// allocates again.
+TEST(LocalReferences, APlainThreadKeepsItsLastObjectUntilItsNext) {
+  bool first_alive = false, first_after_next = true, second_alive = false;
+  std::thread([&] {
+    uintptr_t first = Hide(cgosan_new(&kNode));
+    cgosan_gc();
+    cgosan_gc();
+    first_alive = cgosan_is_managed(Unhide(first));
+    uintptr_t second = Hide(cgosan_new(&kNode));
+    cgosan_gc();
+    first_after_next = cgosan_is_managed(Unhide(first));
+    second_alive = cgosan_is_managed(Unhide(second));
+  }).join();
+  EXPECT_TRUE(first_alive);
+  EXPECT_FALSE(first_after_next);
+  EXPECT_TRUE(second_alive);
+}
+
+// A plain thread roots each object it makes, in a registered slot or with a
+// pin, while a G collects without pause: no object is ever found freed, and
+// no pin lands on a slot the sweep freed. Each loop runs through at least
+// kCollections collections.
+TEST(LocalReferences, RootingRacesNoCollection) {
+  constexpr int kRounds = 20000;
+  constexpr uint64_t kCollections = 300;
+  std::atomic<bool> stop{false};
+  std::thread collector([&] {
+    RunAsG([&] {
+      while (!stop.load(std::memory_order_relaxed)) cgosan_gc();
+    });
+  });
+  int lost_in_slot = 0, lost_pinned = 0;
+  std::thread([&] {
+    static void *slot;
+    cgosan_add_root(&slot);
+    uint64_t until = __cgosan::NumGc() + kCollections;
+    for (int i = 0; i < kRounds || __cgosan::NumGc() < until; i++) {
+      slot = cgosan_new(&kNode);
+      lost_in_slot += !cgosan_is_managed(slot);
+    }
+    cgosan_remove_root(&slot);
+    cgosan_pinner *pn = cgosan_pinner_new();
+    until = __cgosan::NumGc() + kCollections;
+    for (int i = 0; i < kRounds || __cgosan::NumGc() < until; i++) {
+      void *o = cgosan_new(&kNode);
+      cgosan_pin(pn, o);
+      lost_pinned += !cgosan_is_managed(o);
+      cgosan_unpin(pn);
+    }
+    cgosan_pinner_free(pn);
+  }).join();
+  stop = true;
+  collector.join();
+  EXPECT_EQ(lost_in_slot, 0);
+  EXPECT_EQ(lost_pinned, 0);
+}
+
 TEST(Collector, StackLocalKeepsObjectAlive) {
   RunAsG([] {
     Node *volatile n = static_cast<Node *>(cgosan_new(&kNode));
