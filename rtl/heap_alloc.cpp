@@ -304,9 +304,20 @@ void *HeapAlloc(const cgosan_type *t, uptr count, uptr entry_frame) {
 // collection makes the memos forget their types (ForgetSiteTypes), so a type
 // freed once its objects were, and a new one made at its address, is never
 // taken for the old.
-ALWAYS_INLINE bool SiteKnowsType(const AllocSiteMemo *site, const cgosan_type *t,
-                                 uptr count) {
-  return site->type == t && site->count == count;
+// True when the site knows t and count (learning them now if it made other
+// ones last); false when t cannot be allocated (for the caller to report).
+// Inline in full: taking the learning out of line cost the fast path 0.3 ns,
+// from its layout alone.
+static ALWAYS_INLINE bool SiteKnowsType(AllocSiteMemo *site, const cgosan_type *t,
+                                        uptr count, uptr size) {
+  if (LIKELY(site->type == t && site->count == count))
+    return true;
+  if (UNLIKELY(!CanAllocateArrayOf(t, count)))
+    return false;
+  site->type = t;
+  site->count = count;
+  site->span_class = SpanClassOf(SizeClassOf(size), IsNoScan(t));
+  return true;
 }
 
 // A small object of a running G, made at an allocation site whose stack is
@@ -324,21 +335,6 @@ static ALWAYS_INLINE void *AllocSmall(HeapCache *cache, u32 span_class,
   return ZeroedInline(s, index, size, t, count, stack);
 }
 
-// The fast path's way out when the site has not made this type and count
-// since the last collection: the type is checked, and the site learns its
-// span class.
-static NOINLINE void *AllocNewTypeAtSite(const cgosan_type *t, uptr count,
-                                         uptr size, u32 stack) {
-  if (UNLIKELY(!CanAllocateArrayOf(t, count)))
-    return ReportMalformedAllocType(t);
-  M *m = CurrentM();
-  AllocSiteMemo *site = m->alloc_site;
-  site->type = t;
-  site->count = count;
-  site->span_class = SpanClassOf(SizeClassOf(size), IsNoScan(t));
-  return AllocSmall(m->heap_cache, site->span_class, t, count, size, stack);
-}
-
 // The fast path's way out when the allocation site is not the one that
 // followed the M's last site last time: another remembered site, or a new
 // walk. The fast path's other conditions hold.
@@ -348,8 +344,8 @@ static NOINLINE void *AllocAtOtherSite(const cgosan_type *t, uptr count,
   u32 stack = AllocStackId(entry_frame, m->curg, m);
   uptr size = t->size * count;
   AllocSiteMemo *site = m->alloc_site;
-  if (UNLIKELY(!SiteKnowsType(site, t, count)))
-    return AllocNewTypeAtSite(t, count, size, stack);
+  if (UNLIKELY(!SiteKnowsType(site, t, count, size)))
+    return ReportMalformedAllocType(t);
   return AllocSmall(m->heap_cache, site->span_class, t, count, size, stack);
 }
 
@@ -373,8 +369,8 @@ static ALWAYS_INLINE void *HeapAllocFast(const cgosan_type *t, uptr count,
   if (UNLIKELY(!SameSite(*site, entry_frame, g)))
     return AllocAtOtherSite(t, count, entry_frame);
   m->alloc_site = site;
-  if (UNLIKELY(!SiteKnowsType(site, t, count)))
-    return AllocNewTypeAtSite(t, count, size, site->id);
+  if (UNLIKELY(!SiteKnowsType(site, t, count, size)))
+    return ReportMalformedAllocType(t);
   return AllocSmall(cache, site->span_class, t, count, size, site->id);
 }
 
