@@ -16,20 +16,49 @@
 #include <string.h>
 
 static const char kMsgUnresolved[] =
-    "cgosan interposer: cannot find the real %s (dlsym RTLD_NEXT: %s); is the "
-    "library loaded after the interposer?\n";
+    "cgosan interposer: cannot call %s: no object loaded after the interposer "
+    "defines it (%s), and its library (%s) is not loaded in this process or "
+    "does not define it\n";
 static const char kMsgTableFull[] =
     "cgosan interposer: more than %d distinct callback functions; cannot wrap "
     "%s\n";
 static const char kMsgClosureFailed[] =
     "cgosan interposer: cannot make a libffi closure for %s\n";
 
+/* The library's own handle, NULL while the process has not loaded it. Kept
+ * once found (the reference it holds keeps the library, and so every
+ * resolved function, mapped). */
+static void *LibraryHandle(void) {
+  static void *handle;
+  void *h = __atomic_load_n(&handle, __ATOMIC_ACQUIRE);
+  if (h)
+    return h;
+  for (const char *const *name = cgosan_gen_library_names; *name && !h; name++)
+    h = dlopen(*name, RTLD_NOLOAD | RTLD_LAZY);
+  if (!h)
+    return NULL;
+  void *expected = NULL;
+  if (!__atomic_compare_exchange_n(&handle, &expected, h, 0, __ATOMIC_ACQ_REL,
+                                   __ATOMIC_ACQUIRE)) {
+    dlclose(h);  /* a racing caller published the same library first */
+    h = expected;
+  }
+  return h;
+}
+
 void *cgosan_gen_resolve(void **slot, const char *name) {
   void *fn = dlsym(RTLD_NEXT, name);
   if (!fn) {
     const char *why = dlerror();
-    fprintf(stderr, kMsgUnresolved, name, why ? why : "not found");
-    abort();
+    char next_error[256];
+    snprintf(next_error, sizeof next_error, "%s", why ? why : "not found");
+    void *lib = LibraryHandle();
+    fn = lib ? dlsym(lib, name) : NULL;
+    if (!fn) {
+      fprintf(stderr, kMsgUnresolved, name, next_error,
+              cgosan_gen_library_names[0]);
+      abort();
+    }
   }
   __atomic_store_n(slot, fn, __ATOMIC_RELEASE);
   return fn;

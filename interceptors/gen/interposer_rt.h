@@ -17,10 +17,20 @@
 #include <stdint.h>
 
 /* ---- Real functions ---------------------------------------------------------
- * *slot caches dlsym(RTLD_NEXT, name). Racing first calls resolve the same
+ * *slot caches the real function, resolved on its first call: dlsym(RTLD_NEXT,
+ * name), else dlsym in the library itself when the process has loaded it
+ * without putting it in the global scope (dlopen RTLD_LOCAL, as python3 loads
+ * its extension modules and their libraries): dlopen(NAME, RTLD_NOLOAD) for
+ * each of cgosan_gen_library_names. Racing first calls resolve the same
  * address, so a relaxed race is harmless; the slot is published with release
- * and read with acquire. A name no later object defines is fatal. */
+ * and read with acquire. A function found nowhere is fatal when it is called,
+ * never before (an interposer is inert in a program that does not use its
+ * library). */
 void *cgosan_gen_resolve(void **slot, const char *name);
+
+/* The library the interposer was made for, as cgosan-gen was given it (a
+ * soname) and as it resolved it (a path); NULL-terminated. Generated. */
+extern const char *const cgosan_gen_library_names[];
 
 static inline void *cgosan_gen_real(void **slot, const char *name) {
   void *fn = __atomic_load_n(slot, __ATOMIC_ACQUIRE);

@@ -182,4 +182,23 @@ before=$(stat -c %Y.%i "${cached[0]}")
 "$run" --lib zlib -- true || die "second cgosan-run --lib zlib failed"
 [[ $(stat -c %Y.%i "${cached[0]}") == "$before" ]] || die "the cached interposer was made again"
 echo "ok: cgosan-run: exit status, preload order, errors, cache"
+
+# A library the process loads with dlopen(RTLD_LOCAL), as python3 loads its
+# extension modules' libraries, is not seen by dlsym(RTLD_NEXT): the wrapper
+# finds the real function in the library itself. A function whose library is
+# not loaded at all fails when it is called, and says why.
+out=$("$run" --lib sqlite3 -- python3 -c \
+  'import sqlite3; print(sqlite3.connect(":memory:").execute("select 1").fetchone())' 2>&1) ||
+  die "python3's sqlite3 under cgosan-run --lib sqlite3 failed: $out"
+[[ $out == "(1,)" ]] || die "python3's sqlite3 under cgosan-run --lib sqlite3 printed: $out"
+out=$("$run" --interpose out/tools.so -- python3 -c \
+  'import ctypes; ctypes.CDLL("./libtools.so"); print(ctypes.CDLL(None).tool_length(None))' 2>&1) ||
+  die "tool_length of an RTLD_LOCAL libtools.so through the interposer failed: $out"
+[[ $out == 0 ]] || die "tool_length of an RTLD_LOCAL libtools.so printed: $out"
+status=0
+out=$("$run" --interpose out/tools.so -- python3 -c \
+  'import ctypes; print("loaded"); ctypes.CDLL(None).tool_length(None)' 2>&1) || status=$?
+[[ $status == 134 && $out == "loaded"$'\n'"cgosan interposer: cannot call tool_length: no object loaded after the interposer defines it ("*"), and its library ($work/libtools.so) is not loaded in this process or does not define it"* ]] ||
+  die "tool_length without libtools.so loaded: status $status, output: $out"
+echo "ok: cgosan-run: the real functions of a library loaded with RTLD_LOCAL, or not loaded"
 echo "run-interposer-tools: PASSED"

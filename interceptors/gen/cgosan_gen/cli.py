@@ -126,8 +126,9 @@ def generate(args, warn):
     lib_model.resolve({fn.name: fn for fn in functions})
     wrapped = _select(functions, library.exported_functions(library_path), library_path, warn)
     headers = [os.path.realpath(h) for h in args.headers]
+    names = [library_path] if "/" in args.lib else [args.lib, library_path]
     source = emit_c.emit_interposer(args.lib, headers, wrapped, lib_model,
-                                    _model_symbol(library_path))
+                                    _model_symbol(library_path), names)
 
     # Everything is made in a private directory beside the output, then renamed
     # into place; the debug info names the C file where --emit-c puts it.

@@ -3,7 +3,7 @@
 For `int f(struct s *p, void (*cb)(void *))` the source holds:
 
     typedef __typeof__(struct s *) cgosan_t_f_0;  ...  (types as the header spells them)
-    static void *cgosan_real_f;                      (dlsym(RTLD_NEXT), once)
+    static void *cgosan_real_f;                      (resolved on the first call)
     struct cgosan_frame_f { cgosan_fn_f real; cgosan_t_f_0 arg0; ...; int result; };
     static void cgosan_call_f(void *frame)           (runs on the system stack)
     int cgosan_wrap_f(cgosan_t_f_0 arg0, ...)        (`f` jumps here)
@@ -148,11 +148,31 @@ def _wrapper(fn, library_model):
     return "\n".join(out) + "\n"
 
 
-def emit_interposer(library, headers, functions, library_model, model_symbol):
+def c_string(text):
+    """text as a C string literal: quotes, backslashes and control bytes
+    escaped (octal, three digits, so a following digit is not absorbed)."""
+    out = []
+    for b in text.encode("utf-8", "surrogateescape"):
+        c = chr(b)
+        if c in '"\\':
+            out.append("\\" + c)
+        elif 0x20 <= b < 0x7f and c != "?":
+            out.append(c)
+        else:
+            out.append(f"\\{b:03o}")
+    return '"' + "".join(out) + '"'
+
+
+def emit_interposer(library, headers, functions, library_model, model_symbol,
+                    library_names=()):
+    """library_names: what the runtime may dlopen(RTLD_NOLOAD) to find the
+    library when dlsym(RTLD_NEXT) does not (a soname, a path)."""
     parts = [HEADER.format(library=library, headers=" ".join(headers))]
     parts.append("#include <stdint.h>\n#include <stddef.h>\n")
     parts.extend(f'#include "{h}"\n' for h in headers)
     parts.append('#include "interposer_rt.h"\n\n')
+    names = ", ".join(c_string(n) for n in dict.fromkeys(library_names or (library,)))
+    parts.append(f"const char *const cgosan_gen_library_names[] = {{{names}, NULL}};\n\n")
     types, sigs = {}, {}  # those the wrappers use, in order of first use
     for fn in functions:
         for p in fn.params:
