@@ -38,6 +38,7 @@ _Noreturn void tool_die(int code);
 void tool_not_exported(void);
 int tool_apply(struct point (*make)(void *ud), void *ud);
 int tool_each(const int *items, int n, void (*cb)(int item, void *ud), void *ud);
+int tool_generic(void (*fn)(void), int x);
 struct opaque;
 int tool_copy(char *out, unsigned size, const char *in, int n, struct opaque *handle,
               double scale);
@@ -55,6 +56,7 @@ int tool_each(const int *items, int n, void (*cb)(int, void *), void *ud) {
   for (int i = 0; i < n; i++) cb(items[i], ud);
   return n;
 }
+int tool_generic(void (*fn)(void), int x) { return ((int (*)(int))fn)(x); }
 int tool_copy(char *out, unsigned size, const char *in, int n, struct opaque *handle,
               double scale) {
   (void)handle; (void)scale;
@@ -76,7 +78,7 @@ expect_error() {  # expect_error PATTERN ARGS...: exit 1, PATTERN on stderr, not
 }
 
 expect_error '^cgosan-gen: .*/bad\.h:2: error: the header does not parse: ' bad.h --lib ./libtools.so
-expect_error '^cgosan-gen: .*libz\.so\.1: error: exports none of the 9 functions' tools.h --lib libz.so.1
+expect_error '^cgosan-gen: .*libz\.so\.1: error: exports none of the 10 functions' tools.h --lib libz.so.1
 expect_error '^cgosan-gen: .*no-such-lib\.so\.9: error: no such library' tools.h --lib no-such-lib.so.9
 
 cat >missing_function.ini <<'I'
@@ -139,13 +141,14 @@ err=$("$gen" tools.h --lib ./libtools.so --annotations good.ini -o out/tools.so 
 for want in 'warning: tool_printf is variadic' 'warning: tool_die never returns' \
             'warning: tool_not_exported is not exported by' \
             'warning: parameter make of tool_apply is a callback type with a struct' \
+            'warning: parameter fn of tool_generic is `void (\*)(void)`, a generic function pointer that does not say the callback'"'"'s real type; callbacks through it run unwrapped, as foreign code' \
             'warning: parameter head of tool_first is a struct passed by value that holds pointers'; do
   grep -q -- "$want" <<<"$err" || die "no warning '$want' in: $err"
 done
 echo "ok: warnings: $(grep -c warning <<<"$err")"
 [[ $(ls -A out) == $'tools.c\ntools.so' ]] || die "expected exactly tools.c and tools.so, got: $(ls -A out)"
 exported=$(nm -D --defined-only out/tools.so | awk '{print $3}' | sort | tr '\n' ' ')
-[[ $exported == "cgosan_model_tools tool_apply tool_copy tool_each tool_first tool_length tool_sum " ]] ||
+[[ $exported == "cgosan_model_tools tool_apply tool_copy tool_each tool_first tool_generic tool_length tool_sum " ]] ||
   die "the interposer exports: $exported"
 grep -q '"tool_length", NULL' out/tools.c && grep -q 'CGOSAN_GEN_BLOCKS | CGOSAN_GEN_CALLS_BACK' out/tools.c ||
   die "the annotation model is not in out/tools.c"

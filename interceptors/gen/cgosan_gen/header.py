@@ -32,6 +32,12 @@ MSG_NO_LIBCLANG = "no libclang found (looked for {})"
 SKIP_VARIADIC = "is variadic: its arguments cannot be forwarded"
 SKIP_NO_PROTOTYPE = "has no prototype"
 SKIP_NORETURN = "never returns: a cgocall could not come back from it"
+# `void (*)(void)` is C's generic function pointer (sqlite3_auto_extension,
+# ffi_call, GLib's GCallback): the function behind it is cast back to its real
+# type by the library, so a closure of the declared type would call it with
+# garbage arguments and drop its result.
+CALLBACK_GENERIC = ("`void (*)(void)`, a generic function pointer that does not say "
+                    "the callback's real type")
 
 
 def _cindex():
@@ -285,6 +291,9 @@ class _Model:
         sig = None
         if proto.kind != K.FUNCTIONPROTO:
             sig = "a callback type without a prototype"
+        elif (proto.get_result().get_canonical().kind == K.VOID
+              and not list(proto.argument_types())):
+            sig = CALLBACK_GENERIC
         elif proto.is_function_variadic():
             sig = "a variadic callback type"
         else:

@@ -35,3 +35,7 @@ int cbreg_fire(void) {
 void *cbreg_produce(void *(*make)(void *ud), void *ud) {
   return make(ud);
 }
+
+long cbreg_call_generic(void (*fn)(void), long x) {
+  return ((long (*)(long))fn)(x);
+}

@@ -13,5 +13,8 @@ int cbreg_remove(void (*cb)(void *ud));
 int cbreg_fire(void);
 /* Returns what make(ud) returns. */
 void *cbreg_produce(void *(*make)(void *ud), void *ud);
+/* fn is really a `long (*)(long)`, passed as C's generic function pointer
+ * (as sqlite3_auto_extension and ffi_call take theirs); returns fn(x). */
+long cbreg_call_generic(void (*fn)(void), long x);
 
 #endif /* CBREG_H */
