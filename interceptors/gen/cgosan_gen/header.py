@@ -140,6 +140,8 @@ class _Model:
                              K.INT128, K.WCHAR}
         self.unsigned_kinds = {K.BOOL, K.CHAR_U, K.UCHAR, K.USHORT, K.UINT, K.ULONG,
                                K.ULONGLONG, K.UINT128, K.CHAR16, K.CHAR32}
+        self.array_kinds = {K.CONSTANTARRAY, K.INCOMPLETEARRAY, K.VARIABLEARRAY,
+                            K.DEPENDENTSIZEDARRAY}
 
     def _next_type_name(self):
         self.num_types += 1
@@ -197,11 +199,38 @@ class _Model:
                 size=max(canon.get_size(), 1), ptr_words=())
         return self.types[key]
 
+    def array_type(self, elem, count):
+        """The cgosan_type of `count` elements of elem (&a[0] of an array of
+        count: design.md rule 1), None if elem holds no pointer."""
+        canon = elem.get_canonical()
+        base = self.managed_type(canon)
+        if base is None:
+            return None
+        key = f"{base.name}[{count}]"
+        if key not in self.types:
+            words = {i * base.size // WORD + w for i in range(count) for w in base.ptr_words}
+            self.types[key] = ManagedType(
+                c_name=self._next_type_name(), name=key, size=base.size * count,
+                ptr_words=tuple(sorted(words)))
+        return self.types[key]
+
     # -- what a pointer check passes -------------------------------------------------
     def pointer_check(self, t, for_result=False):
-        """None (not checked), "untyped", or a ManagedType, for a pointer type t."""
+        """None (not checked), "untyped", or a ManagedType, for a pointer type t
+        or a parameter declared as an array (a pointer to its first element):
+        `T a[N]` checks the N elements, `T a[]` and `T a[n]` (a length the
+        header does not fix) the whole object, as an untyped pointer does."""
         K = self.ci.TypeKind
         t = t.get_canonical()
+        if t.kind in self.array_kinds:
+            elem = t.element_type.get_canonical()
+            if elem.kind in self.char_kinds:
+                return "untyped"
+            if self.managed_type(elem) is None:
+                return None  # no element can hold a pointer
+            if t.kind == K.CONSTANTARRAY and t.element_count > 0:
+                return self.array_type(elem, t.element_count)
+            return "untyped"
         if t.kind != K.POINTER:
             return None
         pointee = t.get_pointee().get_canonical()
@@ -225,8 +254,7 @@ class _Model:
         elements = 1
         if t.kind == K.POINTER:
             target = t.get_pointee()
-        elif t.kind in (K.CONSTANTARRAY, K.INCOMPLETEARRAY, K.VARIABLEARRAY,
-                        K.DEPENDENTSIZEDARRAY):
+        elif t.kind in self.array_kinds:
             target = t.element_type
             if t.kind == K.CONSTANTARRAY:
                 elements = t.element_count
@@ -381,8 +409,7 @@ def _function(ci, model, cursor, path):
     for i, arg in enumerate(cursor.get_arguments()):
         canon = arg.type.get_canonical()
         p = Param(index=i, name=arg.spelling, type_spelling=arg.type.spelling,
-                  is_array=canon.kind in (K.CONSTANTARRAY, K.INCOMPLETEARRAY,
-                                          K.VARIABLEARRAY, K.DEPENDENTSIZEDARRAY))
+                  is_array=canon.kind in model.array_kinds)
         if canon.kind == K.POINTER and canon.get_pointee().get_canonical().kind in (
                 K.FUNCTIONPROTO, K.FUNCTIONNOPROTO):
             sig = model.callback_sig(arg.type)
