@@ -186,6 +186,16 @@ before=$(stat -c %Y.%i "${cached[0]}")
 [[ $(stat -c %Y.%i "${cached[0]}") == "$before" ]] || die "the cached interposer was made again"
 echo "ok: cgosan-run: exit status, preload order, errors, cache"
 
+# ldconfig is in /sbin, not on a non-root user's PATH: both tools use
+# /sbin/ldconfig then (cgosan-run to find the soname, cgosan-gen to resolve it).
+nosbin_path=$(dirname "$(command -v clang-19)"):/usr/bin:/bin
+out=$(PATH=$nosbin_path XDG_CACHE_HOME=$work/cache-nosbin "$run" --lib zlib -- true 2>&1) ||
+  die "cgosan-run --lib zlib without /sbin on PATH failed: $out"
+out=$(PATH=$nosbin_path "$gen" tools.h --lib libz.so.1 -o out/nosbin.so 2>&1)
+[[ $? == 1 && $out == *"libz.so.1: error: exports none of the"* ]] ||
+  die "cgosan-gen --lib libz.so.1 without /sbin on PATH: $out"
+echo "ok: ldconfig found in /sbin when PATH lacks it"
+
 # A library the process loads with dlopen(RTLD_LOCAL), as python3 loads its
 # extension modules' libraries, is not seen by dlsym(RTLD_NEXT): the wrapper
 # finds the real function in the library itself. A function whose library is

@@ -7,6 +7,7 @@ crc32@@ZLIB_1.2.0 is crc32).
 """
 
 import os
+import shutil
 import subprocess
 
 from .errors import GenError
@@ -22,8 +23,10 @@ def resolve_library(library):
         if not os.path.isfile(library):
             raise GenError(MSG_NOT_FOUND, library)
         return os.path.realpath(library)
+    # ldconfig is in /sbin, which a non-root user's PATH often lacks.
+    ldconfig = shutil.which("ldconfig") or "/sbin/ldconfig"
     try:
-        out = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True,
+        out = subprocess.run([ldconfig, "-p"], capture_output=True, text=True,
                              check=True).stdout
     except (OSError, subprocess.CalledProcessError):
         out = ""
