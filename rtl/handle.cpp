@@ -64,7 +64,10 @@ struct HandleSlot {
 static constexpr uptr kLogChunk0 = 8;
 static constexpr uptr kChunk0 = 1ull << kLogChunk0;
 static constexpr uptr kNumChunks = 24;
-static constexpr uptr kMaxSlots = 0xfffffffeull;  // index + 1 fits 32 bits
+// Every slot the chunks hold (an index past them would read past `chunks`);
+// index + 1 fits 32 bits.
+static constexpr uptr kMaxSlots = kChunk0 * ((1ull << kNumChunks) - 1);
+static_assert(kMaxSlots < 0xffffffffull, "a slot's index + 1 must fit 32 bits");
 // A deleted slot is not reused while fewer than this many slots are free, so
 // a stale handle used soon after its deletion still finds the deleting stack.
 static constexpr uptr kReuseDelay = 64;
@@ -197,7 +200,11 @@ static void ReportInvalidHandle(uptr h, const char *fn, bool is_delete) {
   EmitReport(r);
 }
 
+// Under handle_mu, so the collector sees the table at one moment: foreign
+// code is not stopped, and a value it moves to a new handle before deleting
+// the old one (cgosan_handle_new, then _delete) is in one or the other.
 void ForEachHandleValue(void (*fn)(uptr value, void *arg), void *arg) {
+  SpinMutexLock lock(&handle_mu);
   uptr n = atomic_load(&num_slots, memory_order_acquire);
   for (uptr i = 0; i < n; i++) {
     HandleSlot *s = SlotOf(i);

@@ -15,7 +15,8 @@ ALWAYS_INLINE u32 HandleGeneration(uptr h) { return static_cast<u32>(h >> 32); }
 
 // Calls fn(value, arg) for the value of every live handle whose value is not
 // NULL (managed or not: the collector filters). For the collector, with the
-// world stopped: handle values are roots. Lock-free.
+// world stopped: handle values are roots. Under the handles lock, so the
+// table is read at one moment (foreign code is not stopped).
 void ForEachHandleValue(void (*fn)(uptr value, void *arg), void *arg);
 
 // Handles issued and not deleted.

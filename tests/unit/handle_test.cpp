@@ -14,6 +14,9 @@
 
 #include "test_util.h"
 
+#include <cgosan/cgosan.hpp>
+
+#include "gc.h"
 #include "handle.h"
 #include "report.h"
 
@@ -112,12 +115,16 @@ TEST(Handle, ValuesAreRootsUntilDelete) {
   EXPECT_NE(std::find(values.begin(), values.end(), obj), values.end());
   uintptr_t hidden = obj ^ 0xa5a5a5a5ul;
   obj = 0;
+  DropLocalReference();
   cgosan_gc();
   cgosan_gc();
   EXPECT_EQ(cgosan_is_managed(reinterpret_cast<void *>(hidden ^ 0xa5a5a5a5ul)), 1);
   EXPECT_EQ(__cgosan::NumLiveHandles(), before + 1);
   cgosan_handle_delete(h);
   EXPECT_EQ(__cgosan::NumLiveHandles(), before);
+  cgosan_gc();
+  EXPECT_EQ(cgosan_is_managed(reinterpret_cast<void *>(hidden ^ 0xa5a5a5a5ul)), 0)
+      << "nothing but the handle kept it";
   values.clear();
   __cgosan::ForEachHandleValue(
       [](__cgosan::uptr v, void *arg) {
@@ -214,6 +221,48 @@ TEST(Handle, ValueIsConsistentUnderConcurrentNewAndDelete) {
   for (uintptr_t h : fixed) cgosan_handle_delete(h);
 }
 
+// Plain threads move their object from handle to handle (the new one first,
+// so a live handle always reaches it) while a G collects without pause: the
+// collector reads the table at one moment, so it never misses the object.
+TEST(Handle, MovingAValueBetweenHandlesRacesNoCollection) {
+  constexpr int kMovers = 3;
+  constexpr uint64_t kCollections = 2000;
+  struct Obj {
+    uint64_t words[8];
+  };
+  static const cgosan_type kObj = {"obj", sizeof(Obj), 0, nullptr, 0};
+  std::atomic<bool> stop{false};
+  std::atomic<long> lost{0}, moves{0};
+  std::vector<std::thread> movers;
+  for (int t = 0; t < kMovers; t++)
+    movers.emplace_back([&, t] {
+      auto *o = static_cast<Obj *>(cgosan_new(&kObj));
+      for (int i = 0; i < 8; i++) o->words[i] = t * 100 + i;
+      uintptr_t h = cgosan_handle_new(o);
+      o = nullptr;
+      DropLocalReference();
+      while (!stop.load(std::memory_order_relaxed)) {
+        auto *p = static_cast<Obj *>(cgosan_handle_value(h));
+        for (int i = 0; i < 8; i++) lost += p->words[i] != uint64_t(t * 100 + i);
+        uintptr_t moved = cgosan_handle_new(p);
+        cgosan_handle_delete(h);
+        h = moved;
+        moves++;
+      }
+      cgosan_handle_delete(h);
+    });
+  std::thread([&] {
+    cgosan::run([&] {
+      for (uint64_t until = __cgosan::NumGc() + kCollections; __cgosan::NumGc() < until;)
+        cgosan_gc();
+    });
+  }).join();
+  stop = true;
+  for (auto &m : movers) m.join();
+  EXPECT_EQ(lost.load(), 0);
+  EXPECT_GT(moves.load(), 0);
+}
+
 TEST(Handle, KeepsErrno) {
   errno = 4321;
   uintptr_t h = cgosan_handle_new(nullptr);
@@ -276,6 +325,17 @@ INSTANTIATE_TEST_SUITE_P(
                    ReEscape("  handle 0x17fff0000 would be slot 2147418111, "
                             "generation 1; ") +
                        "[0-9]+" + ReEscape(" slots exist")},
+        // Past the last slot the chunks can hold: the lookup read past its
+        // chunk table and crashed.
+        MisuseCase{"ValueBeyondTheLastSlot",
+                   [] {
+                     cgosan_handle_delete(cgosan_handle_new(nullptr));
+                     the_handle = (1ull << 32) | 0xffffff01u;
+                     ValueOf();
+                   },
+                   ReEscape("cgosan_handle_value called with handle "
+                            "0x1ffffff01, which was never issued"),
+                   "ValueOf()", ValueOfLine, ""},
         MisuseCase{"ValueOfFutureGeneration",
                    [] {
                      uintptr_t h = cgosan_handle_new(nullptr);

@@ -200,11 +200,15 @@ TEST(Pinner, PinnedObjectsSurviveCollection) {
   // Only the pin keeps it: the address is kept hidden from the collector.
   uintptr_t hidden = U(cgosan_new(&kBlob20)) ^ 0x5a5a5a5aul;
   cgosan_pin(pn, reinterpret_cast<void *>(hidden ^ 0x5a5a5a5aul));
+  DropLocalReference();
   cgosan_gc();
   cgosan_gc();
   EXPECT_EQ(cgosan_is_managed(reinterpret_cast<void *>(hidden ^ 0x5a5a5a5aul)), 1);
   cgosan_unpin(pn);
   cgosan_pinner_free(pn);
+  cgosan_gc();
+  EXPECT_EQ(cgosan_is_managed(reinterpret_cast<void *>(hidden ^ 0x5a5a5a5aul)), 0)
+      << "nothing but the pin kept it";
 }
 
 TEST(Pinner, ManyObjectsThroughTableRebuilds) {

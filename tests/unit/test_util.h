@@ -73,6 +73,15 @@ __attribute__((noinline)) inline uintptr_t LocalAddress() {
   return p;
 }
 
+// On a thread running no managed code, the object it allocated last stays a
+// local reference (kept alive) until its next allocation: this one, which is
+// a byte nothing points to. For tests that must see what else keeps an
+// object alive.
+inline void DropLocalReference() {
+  static const cgosan_type kByte = {"char", 1, 0, nullptr, 0};
+  (void)cgosan_new(&kByte);
+}
+
 // How many times `what` occurs in `text` (overlaps counted).
 inline size_t Count(const std::string &text, const std::string &what) {
   size_t n = 0;
