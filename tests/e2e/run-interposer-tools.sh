@@ -67,14 +67,18 @@ C
 clang-19 -shared -fPIC -o libtools.so tools.c || die "cannot build libtools.so"
 printf 'int tool_ok(void);\nint tool_bad(int x y);\n' >bad.h
 
-expect_error() {  # expect_error PATTERN ARGS...: exit 1, PATTERN on stderr, nothing written
+expect_gen_error() {  # PATTERN ARGS...: exit 1, PATTERN on stderr (one line), nothing written
   local pattern=$1; shift
   local err
-  err=$("$gen" "$@" -o out/tools.so --emit-c out/tools.c 2>&1)
+  err=$("$gen" "$@" 2>&1)
   [[ $? == 1 ]] || die "cgosan-gen $* did not exit 1: $err"
   grep -Eq -- "$pattern" <<<"$err" || die "cgosan-gen $*: expected /$pattern/, got: $err"
+  [[ $err != *Traceback* ]] || die "cgosan-gen $*: a traceback: $err"
   [[ -z $(ls -A out) ]] || die "cgosan-gen $* left files behind: $(ls -A out)"
   echo "ok: error: ${err%%$'\n'*}"
+}
+expect_error() {  # PATTERN ARGS...: expect_gen_error with -o out/tools.so --emit-c out/tools.c
+  expect_gen_error "$@" -o out/tools.so --emit-c out/tools.c
 }
 
 expect_error '^cgosan-gen: .*/bad\.h:2: error: the header does not parse: ' bad.h --lib ./libtools.so
@@ -122,9 +126,66 @@ expect_annotation_error tool_each 'access = items read string' \
   '`string` needs a pointer to characters; `items` of tool_each points to `const int`'
 expect_annotation_error tool_copy 'access = out write' \
   'parameter `out` of tool_copy points to `char`, whose extent is unknown: say `size`, `fixed` or `string`'
+# INTEGERs: decimal without leading zeros (010 would be octal in C) or 0x hex,
+# in 64 bits.
+expect_annotation_error tool_each 'retains = items until tool_length when n == 010' \
+  '`010` is not an INTEGER: write it in decimal without leading zeros, or in hex with 0x'
+expect_annotation_error tool_each 'retains = items until tool_length when n == 0x10000000000000000' \
+  '`0x10000000000000000` does not fit in 64 bits'
+expect_annotation_error tool_copy 'access = out write fixed 9223372036854775808' \
+  '`9223372036854775808` is too large \(at most 9223372036854775807\)'
+printf '[tool_each]\nblocks = y\xe9s\n' >not_utf8.ini
+expect_error '^cgosan-gen: not_utf8\.ini:2: error: the annotation file is not UTF-8 text \(byte 0xe9\)$' \
+  tools.h --lib ./libtools.so --annotations not_utf8.ini
 printf '[tool_copy]\naccess = in read size n\naccess = in none\n' >access_twice.ini
 expect_error '^cgosan-gen: access_twice\.ini:3: error: parameter `in` of tool_copy already has an `access` \(line 2\)$' \
   tools.h --lib ./libtools.so --annotations access_twice.ini
+
+# Outputs that cannot be written, or that would overwrite an input, are
+# refused before any work; the C compiler must exist.
+expect_gen_error '^cgosan-gen: out/no-dir/tools\.so: error: -o: no such directory .*/out/no-dir$' \
+  tools.h --lib ./libtools.so -o out/no-dir/tools.so
+expect_gen_error '^cgosan-gen: out: error: -o names a directory, not a file$' \
+  tools.h --lib ./libtools.so -o out
+expect_gen_error '^cgosan-gen: error: -o needs a file name, not an empty string$' \
+  tools.h --lib ./libtools.so -o ''
+expect_gen_error '^cgosan-gen: out/no-dir/tools\.c: error: --emit-c: no such directory .*/out/no-dir$' \
+  tools.h --lib ./libtools.so -o out/tools.so --emit-c out/no-dir/tools.c
+expect_gen_error '^cgosan-gen: error: --emit-c needs a file name, not an empty string$' \
+  tools.h --lib ./libtools.so -o out/tools.so --emit-c ''
+expect_gen_error '^cgosan-gen: tools\.h: error: --emit-c would overwrite a header$' \
+  tools.h --lib ./libtools.so -o out/tools.so --emit-c tools.h
+expect_gen_error '^cgosan-gen: out/tools\.so: error: --emit-c would overwrite the -o output$' \
+  tools.h --lib ./libtools.so -o out/tools.so --emit-c out/tools.so
+expect_gen_error '^cgosan-gen: libtools\.so: error: -o would overwrite the library$' \
+  tools.h --lib ./libtools.so -o libtools.so
+CC=no-such-cc expect_error '^cgosan-gen: error: cannot run the C compiler `no-such-cc` \(set CC to one that is installed\)$' \
+  tools.h --lib ./libtools.so -q
+# --emit-c on another file system than -o: both are made (each beside itself).
+if [[ -d /dev/shm && -w /dev/shm ]]; then
+  shm_c=$(mktemp /dev/shm/cgosan-tools.XXXXXX.c)
+  err=$(CC= "$gen" tools.h --lib ./libtools.so -q -o out/tools.so --emit-c "$shm_c" 2>&1) ||
+    die "cgosan-gen with --emit-c in /dev/shm failed: $err"
+  [[ -s $shm_c && -f out/tools.so ]] || die "cgosan-gen with --emit-c in /dev/shm: no output"
+  rm -f "$shm_c" out/tools.so
+  echo "ok: --emit-c on another file system, CC empty"
+fi
+
+# Declarations libclang's binding reads badly: a function declared through a
+# function typedef is wrapped; a _Float16 parameter (a TypeKind the binding
+# does not know) is skipped with a warning; an attribute string that is not
+# UTF-8 does not stop the run.
+printf 'typedef int odd_fn_t(int x);\nodd_fn_t odd_typedefd;\nint odd_half(_Float16 h);\nint odd_latin1(int x) __attribute__((deprecated("caf\351")));\nint odd_plain(int x);\n' >odd.h
+printf '%s\n' 'int odd_typedefd(int x) { return x; }' 'int odd_half(_Float16 h) { return (int)h; }' \
+  'int odd_latin1(int x) { return x; }' 'int odd_plain(int x) { return x; }' >odd.c
+clang-19 -shared -fPIC -o libodd.so odd.c || die "cannot build libodd.so"
+err=$("$gen" odd.h --lib ./libodd.so -o out/odd.so 2>&1) || die "cgosan-gen odd.h failed: $err"
+[[ $err != *Traceback* ]] || die "cgosan-gen odd.h: a traceback: $err"
+grep -q "odd\.h:3: warning: odd_half has a parameter or result of a type libclang's Python binding does not know" <<<"$err" ||
+  die "cgosan-gen odd.h: no warning for odd_half: $err"
+nm -D --defined-only out/odd.so | grep -q ' T odd_typedefd$' || die "odd_typedefd is not interposed"
+rm -f out/odd.so
+echo "ok: a function typedef, _Float16, a non-UTF-8 attribute"
 
 cat >good.ini <<'I'
 [tool_each]

@@ -42,6 +42,11 @@ MSG_NO_FUNCTION = "{} is not declared in the header(s)"
 MSG_NO_PARAM = "{} has no parameter `{}` (it has {})"
 MSG_NOT_CALLBACK = "parameter `{}` of {} is not a function pointer"
 MSG_CANNOT_OPEN = "cannot read the annotation file: {}"
+MSG_NOT_UTF8 = "the annotation file is not UTF-8 text (byte 0x{:02x})"
+MSG_BAD_INTEGER = ("`{}` is not an INTEGER: write it in decimal without leading zeros, "
+                   "or in hex with 0x")
+MSG_INTEGER_RANGE = "`{}` does not fit in 64 bits"
+MSG_COUNT_RANGE = "`{}` is too large (at most {})"
 MSG_BAD_ACCESS = ("`access` takes: PARAM read|write|none "
                   "[size PARAM [* INTEGER] [or string] | fixed INTEGER | string]")
 MSG_ACCESS_NOT_POINTER = "parameter `{}` of {} is not a data pointer"
@@ -55,6 +60,7 @@ MSG_OR_STRING_UNSIGNED = ("`or string` is for a count that may be negative; para
 MSG_NO_DEFAULT_EXTENT = ("parameter `{}` of {} points to `{}`, whose extent is unknown: "
                          "say `size`, `fixed` or `string`")
 
+MAX_ELEMENTS = 2**63 - 1  # a long long in the emitted table
 BOOL_WORDS = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
 KEYS = ("retains", "user_data", "blocks", "calls_back", "access")
 
@@ -100,6 +106,11 @@ class Access:
     count_param: object = None
     string: bool = False
     string_if_negative: bool = False
+
+
+def _c_long_long(value):
+    """value as a C long long constant (the lowest one has no literal)."""
+    return "(-9223372036854775807LL - 1)" if value == -2**63 else f"{value}LL"
 
 
 def default_access(param):
@@ -152,10 +163,15 @@ class LibraryModel:
         if path is None:
             return model
         try:
-            with open(path, encoding="utf-8") as f:
-                lines = f.read().splitlines()
+            with open(path, "rb") as f:
+                data = f.read()
         except OSError as e:
             raise GenError(MSG_CANNOT_OPEN.format(e.strerror), path)
+        try:
+            lines = data.decode("utf-8").splitlines()
+        except UnicodeDecodeError as e:
+            raise GenError(MSG_NOT_UTF8.format(data[e.start]), path,
+                           data.count(b"\n", 0, e.start) + 1)
         current = None
         for number, text in enumerate(lines, 1):
             text = text.strip()
@@ -224,7 +240,8 @@ class LibraryModel:
                 param=self._param(fn, m.group(1), line),
                 key=self._param(fn, m.group(3) or "0", line),
                 until=until, when_param=when_param,
-                when_value=int(m.group(5), 0) if m.group(5) else 0, line=line))
+                when_value=self._when_value(m.group(5), line) if m.group(5) else 0,
+                line=line))
         elif raw.key == "access":
             self._apply_access(fm, fn, raw.value, line)
         else:
@@ -237,6 +254,25 @@ class LibraryModel:
                 raise GenError(MSG_NOT_CALLBACK.format(m.group(2), fn.name),
                                self.path, line)
             fm.user_data.append(UserData(self._param(fn, m.group(1), line), callback, line))
+
+    def _when_value(self, text, line):
+        """The value of a `when` INTEGER: decimal or 0x hex, signed or not, in
+        64 bits; emitted as the long long C compares with (0xffffffffffffffff
+        is -1)."""
+        digits = text.lstrip("-")
+        if len(digits) > 1 and digits[0] == "0" and digits[1] not in "xX":
+            raise GenError(MSG_BAD_INTEGER.format(text), self.path, line)
+        value = int(text, 0)
+        if not -2**63 <= value < 2**64:
+            raise GenError(MSG_INTEGER_RANGE.format(text), self.path, line)
+        return value - 2**64 if value >= 2**63 else value
+
+    def _count(self, text, line):
+        """A positive element count or factor (`fixed`, `* INTEGER`)."""
+        value = int(text)
+        if value > MAX_ELEMENTS:
+            raise GenError(MSG_COUNT_RANGE.format(text, MAX_ELEMENTS), self.path, line)
+        return value
 
     def _apply_access(self, fm, fn, value, line):
         m = _ACCESS.match(value)
@@ -273,14 +309,16 @@ class LibraryModel:
             fail(MSG_NO_ELEMENT_SIZE, "size" if count_ref else "fixed", pointee.spelling,
                  ref, fn.name)
         if fixed:
-            return Access(index, write, elements=int(fixed), element_size=pointee.size)
+            return Access(index, write, elements=self._count(fixed, line),
+                          element_size=pointee.size)
         count = self._param(fn, count_ref, line)
         integer = fn.params[count].integer
         if not integer:
             fail(MSG_COUNT_NOT_INTEGER, ref, count_ref, fn.name)
         if or_string and integer != "signed":
             fail(MSG_OR_STRING_UNSIGNED, count_ref, fn.name)
-        return Access(index, write, elements=int(factor or 1), element_size=pointee.size,
+        return Access(index, write, elements=self._count(factor or "1", line),
+                      element_size=pointee.size,
                       count_param=count, string_if_negative=bool(or_string))
 
     def accesses(self, fn):
@@ -347,7 +385,8 @@ class LibraryModel:
                     names = ", ".join(f'"{u}"' for u in r.until)
                     out.append(f"static const char *const {until}[] = {{{names}, NULL}};")
                     when = "CGOSAN_GEN_NO_PARAM" if r.when_param is None else str(r.when_param)
-                    rows.append(f"  {{{r.param}, {r.key}, {when}, {r.when_value}LL, {until}}},")
+                    rows.append(f"  {{{r.param}, {r.key}, {when}, {_c_long_long(r.when_value)}, "
+                                f"{until}}},")
                 retains = f"cgosan_model_retains_{fn.name}"
                 out.append(f"static const cgosan_gen_retention {retains}[] = {{")
                 out.extend(rows)

@@ -31,6 +31,14 @@ MSG_UNWRAPPED_CALLBACK = ("{path}:{line}: warning: parameter {param} of {name} i
                           "callbacks through it run unwrapped, as foreign code")
 MSG_NONE_EXPORTED = "exports none of the {count} functions the header(s) declare"
 MSG_COMPILE_FAILED = "the C compiler failed on the generated interposer:\n{log}"
+MSG_NO_CC = "cannot run the C compiler `{cc}` (set CC to one that is installed)"
+MSG_BAD_CC = "cannot read CC=`{cc}`: {why}"
+MSG_OUTPUT_EMPTY = "{option} needs a file name, not an empty string"
+MSG_OUTPUT_IS_DIR = "{option} names a directory, not a file"
+MSG_OUTPUT_NO_DIR = "{option}: no such directory {dir}"
+MSG_OUTPUT_NOT_WRITABLE = "{option}: cannot write in {dir}"
+MSG_OUTPUT_IS_INPUT = "{option} would overwrite {what}"
+MSG_CANNOT_WRITE = "cannot write the output: {why}"
 MSG_NO_RUNTIME = ("cannot find {what} under {where}; is cgosan installed there? "
                   "(--runtime-include / --runtime-lib override)")
 
@@ -100,8 +108,21 @@ def _check_runtime(args):
         raise GenError(MSG_NO_RUNTIME.format(what="libcgosan.so", where=args.runtime_lib))
 
 
+def _compiler():
+    """The C compiler command: $CC (words, as make splits it), else cc."""
+    try:
+        cc = shlex.split(os.environ.get("CC") or "cc")
+    except ValueError as e:
+        raise GenError(MSG_BAD_CC.format(cc=os.environ.get("CC"), why=e))
+    if not cc:  # CC made of blanks
+        cc = ["cc"]
+    if not shutil.which(cc[0]):
+        raise GenError(MSG_NO_CC.format(cc=cc[0]))
+    return cc
+
+
 def _compile(c_path, so_path, args, rt_dir, c_final_dir):
-    cc = shlex.split(os.environ.get("CC", "cc"))
+    cc = _compiler()
     cmd = [*cc, "-shared", "-fPIC", "-O2", "-g", "-fvisibility=hidden",
            f"-fdebug-prefix-map={os.path.dirname(c_path)}={c_final_dir}",
            "-fno-omit-frame-pointer", "-Wno-deprecated-declarations",
@@ -110,16 +131,87 @@ def _compile(c_path, so_path, args, rt_dir, c_final_dir):
            c_path, os.path.join(rt_dir, "interposer_rt.c"), "-o", so_path,
            f"-L{args.runtime_lib}", f"-Wl,-rpath,{os.path.abspath(args.runtime_lib)}",
            "-lcgosan", "-lffi", "-ldl", "-pthread"]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace")
+    except OSError as e:
+        raise GenError(MSG_NO_CC.format(cc=f"{cc[0]}: {e.strerror}"))
     if proc.returncode != 0:
         raise GenError(MSG_COMPILE_FAILED.format(log=(proc.stdout + proc.stderr).strip()),
                        c_path)
+
+
+def _check_output(option, path, inputs):
+    """The directory an output file goes to, once it is sure the file can be
+    written there and is not one of the inputs (realpath -> what it is)."""
+    if not path:
+        raise GenError(MSG_OUTPUT_EMPTY.format(option=option))
+    if path.endswith("/") or os.path.isdir(path):
+        raise GenError(MSG_OUTPUT_IS_DIR.format(option=option), path)
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise GenError(MSG_OUTPUT_NO_DIR.format(option=option, dir=directory), path)
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise GenError(MSG_OUTPUT_NOT_WRITABLE.format(option=option, dir=directory), path)
+    what = inputs.get(os.path.realpath(path))
+    if what:
+        raise GenError(MSG_OUTPUT_IS_INPUT.format(option=option, what=what), path)
+    return directory
+
+
+def _check_outputs(args, library_path):
+    """Refuses, before any work, outputs that cannot be written or that would
+    overwrite an input (a header, the annotations, the library, each other)."""
+    inputs = {os.path.realpath(h): "a header" for h in args.headers}
+    if args.annotations:
+        inputs[os.path.realpath(args.annotations)] = "the annotation file"
+    inputs[os.path.realpath(library_path)] = "the library"
+    so_dir = _check_output("-o", args.output, inputs)
+    c_dir = None
+    if args.emit_c is not None:
+        inputs[os.path.realpath(args.output)] = "the -o output"
+        c_dir = _check_output("--emit-c", args.emit_c, inputs)
+    return so_dir, c_dir
+
+
+def _write_outputs(source, args, rt_dir, so_dir, c_dir):
+    """Writes the C source and builds it in private directories beside the
+    outputs, then renames both into place only when both were made: a failed
+    run leaves neither. The debug info names the C file where --emit-c puts
+    it."""
+    c_final = os.path.abspath(args.emit_c or os.path.splitext(args.output)[0] + ".c")
+    works = []
+    try:
+        try:
+            so_work = tempfile.mkdtemp(prefix=".cgosan-gen.", dir=so_dir)
+            works.append(so_work)
+            c_work = so_work
+            if c_dir is not None and c_dir != so_dir:
+                c_work = tempfile.mkdtemp(prefix=".cgosan-gen.", dir=c_dir)
+                works.append(c_work)
+            c_tmp = os.path.join(c_work, os.path.basename(c_final))
+            so_tmp = os.path.join(so_work, "interposer.so")
+            with open(c_tmp, "w", encoding="utf-8", errors="surrogateescape") as f:
+                f.write(source)
+        except OSError as e:
+            raise GenError(MSG_CANNOT_WRITE.format(why=e.strerror), e.filename)
+        _compile(c_tmp, so_tmp, args, rt_dir, os.path.dirname(c_final))
+        try:
+            os.chmod(so_tmp, 0o755)
+            if args.emit_c is not None:
+                os.replace(c_tmp, args.emit_c)
+            os.replace(so_tmp, args.output)
+        except OSError as e:
+            raise GenError(MSG_CANNOT_WRITE.format(why=e.strerror), e.filename2 or e.filename)
+    finally:
+        for work in works:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def generate(args, warn):
     _, _, rt_dir = _install_layout()
     _check_runtime(args)
     library_path = library.resolve_library(args.lib)
+    so_dir, c_dir = _check_outputs(args, library_path)
     lib_model = annotations.LibraryModel.read(args.annotations)
     clang_args = [f"-I{d}" for d in args.include] + [f"-D{d}" for d in args.define]
     functions = header.parse_headers(args.headers, clang_args)
@@ -129,24 +221,7 @@ def generate(args, warn):
     names = [library_path] if "/" in args.lib else [args.lib, library_path]
     source = emit_c.emit_interposer(args.lib, headers, wrapped, lib_model,
                                     _model_symbol(library_path), names)
-
-    # Everything is made in a private directory beside the output, then renamed
-    # into place; the debug info names the C file where --emit-c puts it.
-    c_final = os.path.abspath(args.emit_c or os.path.splitext(args.output)[0] + ".c")
-    work = tempfile.mkdtemp(prefix=".cgosan-gen.", dir=os.path.dirname(
-        os.path.abspath(args.output)))
-    try:
-        c_tmp = os.path.join(work, os.path.basename(c_final))
-        so_tmp = os.path.join(work, "interposer.so")
-        with open(c_tmp, "w", encoding="utf-8") as f:
-            f.write(source)
-        _compile(c_tmp, so_tmp, args, rt_dir, os.path.dirname(c_final))
-        os.chmod(so_tmp, 0o755)
-        os.replace(so_tmp, args.output)
-        if args.emit_c:
-            os.replace(c_tmp, args.emit_c)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    _write_outputs(source, args, rt_dir, so_dir, c_dir)
 
 
 def main(argv=None):

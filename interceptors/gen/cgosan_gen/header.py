@@ -15,6 +15,7 @@ so the caller can warn and skip it.
 """
 
 import os
+import re
 from dataclasses import dataclass, field
 
 from .errors import GenError
@@ -32,6 +33,11 @@ MSG_NO_LIBCLANG = "no libclang found (looked for {})"
 SKIP_VARIADIC = "is variadic: its arguments cannot be forwarded"
 SKIP_NO_PROTOTYPE = "has no prototype"
 SKIP_NORETURN = "never returns: a cgocall could not come back from it"
+SKIP_NOT_UTF8 = "has text in its declaration that is not UTF-8, which libclang's binding cannot read"
+SKIP_UNKNOWN_TYPE = ("has a parameter or result of a type libclang's Python binding does not "
+                     "know (TypeKind {}, e.g. _Float16)")
+CALLBACK_UNKNOWN_TYPE = ("a callback type with a parameter or result libclang's Python "
+                         "binding does not know (TypeKind {})")
 # `void (*)(void)` is C's generic function pointer (sqlite3_auto_extension,
 # ffi_call, GLib's GCallback): the function behind it is cast back to its real
 # type by the library, so a closure of the declared type would call it with
@@ -151,10 +157,14 @@ class _Model:
     def pointer_words(self, t, base, out):
         K = self.ci.TypeKind
         t = t.get_canonical()
-        if t.kind == K.POINTER:
+        try:
+            k = type_kind(t)
+        except UnknownTypeKind:
+            return  # a type the binding cannot name (_Float16): not a pointer
+        if k == K.POINTER:
             if base % WORD == 0:
                 out.add(base // WORD)
-        elif t.kind == K.RECORD:
+        elif k == K.RECORD:
             for f in t.get_fields():
                 if f.is_bitfield():
                     continue
@@ -162,7 +172,7 @@ class _Model:
                 if offset_bits < 0:
                     continue
                 self.pointer_words(f.type, base + offset_bits // 8, out)
-        elif t.kind == K.CONSTANTARRAY:
+        elif k == K.CONSTANTARRAY:
             elem = t.element_type
             size = elem.get_canonical().get_size()
             inner = set()
@@ -171,7 +181,7 @@ class _Model:
                 for i in range(t.element_count):
                     for w in inner:
                         out.add(base // WORD + (i * size) // WORD + w)
-        elif t.kind == K.ELABORATED:
+        elif k == K.ELABORATED:
             self.pointer_words(t.get_named_type(), base, out)
 
     def managed_type(self, pointee):
@@ -222,23 +232,23 @@ class _Model:
         header does not fix) the whole object, as an untyped pointer does."""
         K = self.ci.TypeKind
         t = t.get_canonical()
-        if t.kind in self.array_kinds:
+        if type_kind(t) in self.array_kinds:
             elem = t.element_type.get_canonical()
-            if elem.kind in self.char_kinds:
+            if type_kind(elem) in self.char_kinds:
                 return "untyped"
             if self.managed_type(elem) is None:
                 return None  # no element can hold a pointer
-            if t.kind == K.CONSTANTARRAY and t.element_count > 0:
+            if type_kind(t) == K.CONSTANTARRAY and t.element_count > 0:
                 return self.array_type(elem, t.element_count)
             return "untyped"
-        if t.kind != K.POINTER:
+        if type_kind(t) != K.POINTER:
             return None
         pointee = t.get_pointee().get_canonical()
-        if pointee.kind in self.char_kinds:
+        if type_kind(pointee) in self.char_kinds:
             return "untyped"
-        if pointee.kind in (K.FUNCTIONPROTO, K.FUNCTIONNOPROTO):
+        if type_kind(pointee) in (K.FUNCTIONPROTO, K.FUNCTIONNOPROTO):
             return None
-        if pointee.kind == K.RECORD and pointee.get_size() < 0:
+        if type_kind(pointee) == K.RECORD and pointee.get_size() < 0:
             return "untyped"  # incomplete: an opaque handle, or unknown
         typed = self.managed_type(pointee)
         if typed is None and for_result:
@@ -252,22 +262,22 @@ class _Model:
         K = self.ci.TypeKind
         t = t.get_canonical()
         elements = 1
-        if t.kind == K.POINTER:
+        if type_kind(t) == K.POINTER:
             target = t.get_pointee()
-        elif t.kind in self.array_kinds:
+        elif type_kind(t) in self.array_kinds:
             target = t.element_type
-            if t.kind == K.CONSTANTARRAY:
+            if type_kind(t) == K.CONSTANTARRAY:
                 elements = t.element_count
         else:
             return None
         canon = target.get_canonical()
-        if canon.kind in (K.FUNCTIONPROTO, K.FUNCTIONNOPROTO):
+        if type_kind(canon) in (K.FUNCTIONPROTO, K.FUNCTIONNOPROTO):
             return None
-        if canon.kind in (K.CHAR_S, K.CHAR_U):
+        if type_kind(canon) in (K.CHAR_S, K.CHAR_U):
             kind, size = POINTEE_CHAR, 1
-        elif canon.kind in (K.SCHAR, K.UCHAR):
+        elif type_kind(canon) in (K.SCHAR, K.UCHAR):
             kind, size = POINTEE_BYTES, 1
-        elif canon.kind == K.VOID:
+        elif type_kind(canon) == K.VOID:
             kind, size = POINTEE_VOID, 1
         elif canon.get_size() <= 0:
             kind, size = POINTEE_INCOMPLETE, 0
@@ -278,48 +288,57 @@ class _Model:
 
     def integer(self, t):
         """"signed" or "unsigned" for an integer type (not bool), else ""."""
-        kind = t.get_canonical().kind
-        if kind == self.ci.TypeKind.BOOL:
+        k = type_kind(t.get_canonical())
+        if k == self.ci.TypeKind.BOOL:
             return ""
-        if kind in self.signed_kinds:
+        if k in self.signed_kinds:
             return "signed"
-        return "unsigned" if kind in self.unsigned_kinds else ""
+        return "unsigned" if k in self.unsigned_kinds else ""
 
     # -- callbacks ------------------------------------------------------------------
     def ffi_type(self, t):
         K = self.ci.TypeKind
         t = t.get_canonical()
-        if t.kind == K.ENUM:
+        if type_kind(t) == K.ENUM:
             t = t.get_declaration().enum_type.get_canonical()
-        if t.kind == K.VOID:
+        if type_kind(t) == K.VOID:
             return "ffi_type_void"
-        if t.kind == K.POINTER:
+        if type_kind(t) == K.POINTER:
             return "ffi_type_pointer"
-        if t.kind == K.FLOAT:
+        if type_kind(t) == K.FLOAT:
             return "ffi_type_float"
-        if t.kind == K.DOUBLE:
+        if type_kind(t) == K.DOUBLE:
             return "ffi_type_double"
-        if t.kind == K.LONGDOUBLE:
+        if type_kind(t) == K.LONGDOUBLE:
             return "ffi_type_longdouble"
         bits = _FFI_INTS.get(t.get_size())
-        if bits and t.kind in self.signed_kinds:
+        if bits and type_kind(t) in self.signed_kinds:
             return f"ffi_type_sint{bits}"
-        if bits and t.kind in self.unsigned_kinds:
+        if bits and type_kind(t) in self.unsigned_kinds:
             return f"ffi_type_uint{bits}"
         return None
 
     def callback_sig(self, fnptr):
         """A CallbackSig for a function-pointer type, or a str: why not."""
+        key = fnptr.get_canonical().spelling
+        if key not in self.callbacks:
+            try:
+                self.callbacks[key] = self._callback_sig(fnptr, key)
+            except (UnknownTypeKind, ValueError) as e:
+                kind_id = unknown_kind_id(e)
+                if kind_id is None:
+                    raise
+                self.callbacks[key] = CALLBACK_UNKNOWN_TYPE.format(kind_id)
+        return self.callbacks[key]
+
+    def _callback_sig(self, fnptr, key):
         K = self.ci.TypeKind
         canon = fnptr.get_canonical()
-        key = canon.spelling
-        if key in self.callbacks:
-            return self.callbacks[key]
         proto = canon.get_pointee().get_canonical()
         sig = None
-        if proto.kind != K.FUNCTIONPROTO:
+        if type_kind(proto) != K.FUNCTIONPROTO:
             sig = "a callback type without a prototype"
-        elif (proto.get_result().get_canonical().kind == K.VOID
+        elif (type_kind(proto.get_result().get_canonical()) == K.VOID
               and not list(proto.argument_types())):
             sig = CALLBACK_GENERIC
         elif proto.is_function_variadic():
@@ -331,7 +350,7 @@ class _Model:
                 sig = "a callback type with a struct, union or vector by value"
             else:
                 check = None
-                if proto.get_result().get_canonical().kind == K.POINTER:
+                if type_kind(proto.get_result().get_canonical()) == K.POINTER:
                     check = self.pointer_check(proto.get_result(), for_result=True)
                 sig = CallbackSig(
                     c_name=f"cgosan_sig_{len(self.callbacks)}", spelling=key,
@@ -339,7 +358,6 @@ class _Model:
                     result_spelling=proto.get_result().spelling,
                     arg_spellings=tuple(a.spelling for a in proto.argument_types()),
                     result_check=check)
-        self.callbacks[key] = sig
         return sig
 
 
@@ -388,18 +406,61 @@ def parse_headers(headers, clang_args):
         if cursor.is_definition() or cursor.storage_class == ci.StorageClass.STATIC:
             continue  # inline or static in the header: nothing to interpose
         seen.add(cursor.spelling)
-        functions.append(_function(ci, model, cursor, path))
+        try:
+            functions.append(_function(ci, model, cursor, path))
+        except UnicodeDecodeError:
+            functions.append(_skipped(cursor, path, SKIP_NOT_UTF8))
+        except (UnknownTypeKind, ValueError) as e:
+            kind_id = unknown_kind_id(e)
+            if kind_id is None:
+                raise
+            functions.append(_skipped(cursor, path, SKIP_UNKNOWN_TYPE.format(kind_id)))
     return functions
+
+
+class UnknownTypeKind(Exception):
+    """A type whose kind this libclang binding has no name for (_Float16,
+    __bf16, _BitInt...): nothing is known of how to check or pass it."""
+
+    def __init__(self, kind_id):
+        super().__init__(kind_id)
+        self.kind_id = kind_id
+
+
+def unknown_kind_id(e):
+    """The kind number when e says a type's kind is unknown to the binding
+    (UnknownTypeKind, or the binding's own ValueError "N is not a valid
+    TypeKind" from inside its methods), else None."""
+    if isinstance(e, UnknownTypeKind):
+        return e.kind_id
+    m = re.match(r"(-?\d+) is not a valid TypeKind", str(e))
+    return int(m.group(1)) if m and not isinstance(e, UnicodeError) else None
+
+
+def type_kind(t):
+    """t.kind, or UnknownTypeKind for a kind the binding does not know (its
+    TypeKind.from_id raises ValueError)."""
+    try:
+        return t.kind
+    except ValueError:
+        raise UnknownTypeKind(t._kind_id) from None
+
+
+def _skipped(cursor, path, reason):
+    return Function(name=cursor.spelling, path=path, line=cursor.location.line,
+                    result_spelling="", returns_void=True, skip_reason=reason)
 
 
 def _function(ci, model, cursor, path):
     K = ci.TypeKind
-    ftype = cursor.type
-    result = ftype.get_result()
+    # The canonical type: a function declared through a typedef of a function
+    # type (`typedef int fn_t(int); fn_t f;`) has the typedef as its type.
+    ftype = cursor.type.get_canonical()
+    result = cursor.result_type  # as declared (typedef names kept)
     fn = Function(name=cursor.spelling, path=path, line=cursor.location.line,
                   result_spelling=result.spelling,
-                  returns_void=result.get_canonical().kind == K.VOID)
-    if ftype.kind == K.FUNCTIONNOPROTO:
+                  returns_void=type_kind(result.get_canonical()) == K.VOID)
+    if type_kind(ftype) == K.FUNCTIONNOPROTO:
         fn.skip_reason = SKIP_NO_PROTOTYPE
         return fn
     if ftype.is_function_variadic():
@@ -409,9 +470,9 @@ def _function(ci, model, cursor, path):
     for i, arg in enumerate(cursor.get_arguments()):
         canon = arg.type.get_canonical()
         p = Param(index=i, name=arg.spelling, type_spelling=arg.type.spelling,
-                  is_array=canon.kind in model.array_kinds)
-        if canon.kind == K.POINTER and canon.get_pointee().get_canonical().kind in (
-                K.FUNCTIONPROTO, K.FUNCTIONNOPROTO):
+                  is_array=type_kind(canon) in model.array_kinds)
+        if type_kind(canon) == K.POINTER and type_kind(
+                canon.get_pointee().get_canonical()) in (K.FUNCTIONPROTO, K.FUNCTIONNOPROTO):
             sig = model.callback_sig(arg.type)
             if isinstance(sig, str):
                 p.callback_problem = sig
@@ -421,7 +482,7 @@ def _function(ci, model, cursor, path):
             p.check = model.pointer_check(arg.type)
             p.pointee = model.pointee(arg.type)
         p.integer = model.integer(arg.type)
-        if canon.kind == K.RECORD:
+        if type_kind(canon) == K.RECORD:
             words = set()
             model.pointer_words(canon, 0, words)
             p.unchecked_pointers = bool(words)
