@@ -9,6 +9,7 @@
 #include "heap.h"
 #include "report.h"
 #include "rtl.h"
+#include "suppressions.h"
 #include "sanitizer_common/sanitizer_flags.h"
 #include "sanitizer_common/sanitizer_interface_internal.h"
 #include "sanitizer_common/sanitizer_symbolizer.h"
@@ -26,6 +27,7 @@ ErrnoSaver::~ErrnoSaver() { errno = saved_; }
 // flushed: flush it first, or the program's buffered output (stdout to a pipe
 // or file) is lost by the _exit.
 static void Finalize() {
+  PrintMatchedSuppressions();
   if (ReportCount() > 0 && !flags()->halt_on_error) {
     fflush(nullptr);
     internal__exit(common_flags()->exitcode);

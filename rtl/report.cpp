@@ -71,6 +71,15 @@ static bool IsBoundaryFrame(const char *function) {
                       !internal_strcmp(function, "cgosan_cgocallback"));
 }
 
+bool IsHiddenFrame(const AddressInfo &info, bool at_top) {
+  // Below the top, the runtime's frames are dropped too, but for the
+  // boundaries, which show where the stack crossed (unsymbolized, every
+  // runtime frame below the top stays: it cannot be told from them).
+  return (IsRuntimeFrame(info) &&
+          (at_top || (info.function && !IsBoundaryFrame(info.function)))) ||
+         IsClosureFrame(info);
+}
+
 // Renders a stack of `size` pcs; fills `summary` (when given) with
 // "file:line:col in function" of the first frame shown. pcs[0] is an exact PC
 // when first_pc_exact, a return address otherwise (depot stacks).
@@ -91,13 +100,8 @@ static void RenderStack(const uptr *pcs, uptr size, uptr elided,
     // in the module and offset alone, as ASan prints them.
     SymbolizedStackHolder holder(Symbolizer::GetOrInit()->SymbolizePC(pc));
     for (const SymbolizedStack *cur = holder.get(); cur; cur = cur->next) {
-      // Below the top, the runtime's frames are dropped too, but for the
-      // boundaries, which show where the stack crossed (unsymbolized, every
-      // runtime frame below the top stays: it cannot be told from them).
       const char *function = cur->info.function;
-      if ((IsRuntimeFrame(cur->info) &&
-           (at_top || (function && !IsBoundaryFrame(function)))) ||
-          IsClosureFrame(cur->info))
+      if (IsHiddenFrame(cur->info, at_top))
         continue;
       at_top = false;
       if (frame_no == 0 && summary)

@@ -145,6 +145,12 @@ void AddExtraStack(ReportDesc *r, u32 depot_id, const char *title_format,
 }
 #pragma clang diagnostic pop
 
+// True when a report does not show this frame: the runtime's own frames on
+// top of the stack (at_top: no frame is shown yet), below them all but the
+// boundaries (cgosan_run, cgosan_cgocall, cgosan_cgocallback), and libffi's
+// closure trampolines.
+bool IsHiddenFrame(const AddressInfo &info, bool at_top);
+
 // Renders the full text: header, message, stack, notes, extra stacks,
 // SUMMARY line.
 void RenderReport(const ReportDesc &r, InternalScopedString *out);

@@ -38,19 +38,31 @@ static bool MatchAndCount(const char *str, const char *type) {
   return true;
 }
 
+// sanitizer_common's template matching writes into the pattern while it
+// matches (a NUL over a '*' or '$', put back after): one thread at a time,
+// or another sees a cut pattern and matches wrongly.
+static StaticSpinMutex match_mu;
+
 bool IsSuppressed(const ReportDesc &r) {
   if (!context || !context->SuppressionCount())
     return false;
   const char *type = ReportKindName(r.kind);
   if (!context->HasSuppressionType(type))
     return false;
+  SpinMutexLock lock(&match_mu);
   if (MatchAndCount(r.callee, type))
     return true;
+  // The frames the report shows, no others: a pattern must not match the
+  // runtime's own frames (its file names, its module), which users never see.
   Symbolizer *symbolizer = Symbolizer::GetOrInit();
+  bool at_top = true;
   for (uptr i = 0; i < r.stack.size; i++) {
     uptr pc = SymbolizablePc(r.stack.pcs, i, !r.stack.return_addresses_only);
     SymbolizedStackHolder holder(symbolizer->SymbolizePC(pc));
     for (const SymbolizedStack *f = holder.get(); f; f = f->next) {
+      if (IsHiddenFrame(f->info, at_top))
+        continue;
+      at_top = false;
       if (MatchAndCount(f->info.function, type) ||
           MatchAndCount(f->info.file, type) ||
           MatchAndCount(f->info.module, type))
@@ -58,6 +70,20 @@ bool IsSuppressed(const ReportDesc &r) {
     }
   }
   return false;
+}
+
+void PrintMatchedSuppressions() {
+  if (!context || !common_flags()->print_suppressions)
+    return;
+  InternalMmapVector<Suppression *> matched;
+  context->GetMatched(&matched);
+  if (matched.empty())
+    return;
+  Printf("%s: matched %zu suppression(s) (pid=%d):\n", SanitizerToolName,
+         (usize)matched.size(), (int)internal_getpid());
+  for (Suppression *s : matched)
+    Printf("%zu %s:%s\n", (usize)atomic_load_relaxed(&s->hit_count), s->type,
+           s->templ);
 }
 
 }  // namespace __cgosan

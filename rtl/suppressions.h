@@ -6,7 +6,8 @@
 // with '*' wildcards ('^' / '$' anchor it). A report of that kind is
 // suppressed when the pattern matches its callee (the foreign function, or
 // the managed callback, it is about) or the function, source file or module
-// of any frame of its stack, as TSan matches its frames:
+// of any frame the report shows (not the runtime's own), as TSan matches
+// its frames:
 //
 //   unpinned-pointer-in-argument:sqlite3_bind_*
 //   unpinned-pointer-store:legacy_cache.c
@@ -27,6 +28,10 @@ void InitializeSuppressions();
 // True when a suppression matches r (see above). Symbolizes r's stack only
 // when a suppression of r's kind exists. Report path: no malloc.
 bool IsSuppressed(const ReportDesc &r);
+
+// With print_suppressions (default on), at exit: each suppression that
+// matched a report and how often, as TSan prints them; nothing when none did.
+void PrintMatchedSuppressions();
 
 }  // namespace __cgosan
 

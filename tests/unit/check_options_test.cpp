@@ -136,6 +136,29 @@ TEST(CheckOptions, SuppressByFrameFileAndKind) {
   EXPECT_EQ(Count(r.output, "ERROR:"), 0u) << r.output;
   EXPECT_NE(r.output.find("done reports=0 suppressed=4"), std::string::npos)
       << r.output;
+  // At exit, as TSan does: what matched, how often (print_suppressions).
+  EXPECT_NE(r.output.find("CgoSanitizer: matched 3 suppression(s) (pid="),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("2 unpinned-pointer-in-argument:check_helper.cpp\n"
+                          "1 unpinned-pointer-in-result:make_row_cb\n"
+                          "1 unpinned-pointer-store:StoreIntoForeign\n"),
+            std::string::npos)
+      << r.output;
+  r = RunHelper("cgocheck=2:print_suppressions=0:suppressions=" + supp.path());
+  EXPECT_EQ(r.output.find("matched"), std::string::npos) << r.output;
+}
+
+// The runtime's own frames are not shown, so they match no pattern.
+TEST(CheckOptions, SuppressionsDoNotMatchTheRuntimesFrames) {
+  SuppressionsFile supp(
+      "unpinned-pointer-in-argument:check_arg.cpp\n"
+      "unpinned-pointer-in-argument:__cgosan::*\n"
+      "unpinned-pointer-store:*CgoCheck*\n");
+  ChildResult r =
+      RunHelper("cgocheck=2:halt_on_error=0:suppressions=" + supp.path());
+  EXPECT_NE(r.output.find("done reports=4 suppressed=0"), std::string::npos)
+      << r.output;
 }
 
 TEST(CheckOptions, SuppressionOfAnotherKindDoesNotMatch) {

@@ -2,7 +2,9 @@
 // exactly the text of the design's "Report format", line by line.
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
+#include <thread>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -11,6 +13,7 @@
 #include "test_util.h"
 
 #include "report.h"
+#include "suppressions.h"
 #include "sanitizer_common/sanitizer_flags.h"
 #include "sanitizer_common/sanitizer_stackdepot.h"
 
@@ -234,6 +237,35 @@ INSTANTIATE_TEST_SUITE_P(
 // for: stacks that share the two innermost frames (the same entry) get their
 // own ids, one evicting the other, and a stack too deep to cache still gets
 // the depot's id.
+// sanitizer_common's template matching writes into the pattern as it goes
+// (a NUL over the '*' for a moment): threads judging reports at once must
+// each see the whole pattern. Two threads ask about a callee the pattern
+// covers, one about a callee it does not, in tight loops.
+TEST(Suppressions, ThreadsMatchAtOnceWithTheWholePattern) {
+  SuppressionsFile supp("unpinned-pointer-in-argument:alpha*_fn\n");
+  const char *saved = __cgosan::cgosan_flags_dont_use.suppressions;
+  __cgosan::cgosan_flags_dont_use.suppressions = supp.path().c_str();
+  __cgosan::InitializeSuppressions();
+  std::atomic<bool> stop{false};
+  std::atomic<long> wrong{0};
+  auto judge = [&](const char *callee, bool covered, int rounds) {
+    __cgosan::ReportDesc r = {};
+    r.kind = __cgosan::kUnpinnedPointerInArgument;
+    r.callee = callee;
+    for (int i = 0; rounds ? i < rounds : !stop.load(std::memory_order_relaxed); i++)
+      wrong += __cgosan::IsSuppressed(r) != covered;
+  };
+  std::thread covered1([&] { judge("alpha_x_fn", true, 0); });
+  std::thread covered2([&] { judge("alpha_y_fn", true, 0); });
+  judge("alpha_other", false, 200000);
+  stop = true;
+  covered1.join();
+  covered2.join();
+  __cgosan::cgosan_flags_dont_use.suppressions = saved;
+  __cgosan::InitializeSuppressions();
+  EXPECT_EQ(wrong.load(), 0);
+}
+
 TEST(StackIdCache, EveryLookupReturnsItsOwnStacksId) {
   static __cgosan::StackIdCache cache;  // 16 KiB: not on the test's stack
   const __cgosan::uptr a[] = {0x401000, 0x402000, 0x403000};
