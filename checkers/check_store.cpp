@@ -56,7 +56,7 @@ static ALWAYS_INLINE bool ManagedSide(uptr dst, uptr n, bool *skip) {
   *skip = false;
   if (InArena(dst))
     return true;
-  return dst >= g->stack_lo && dst + n <= g->stack_hi;
+  return dst >= g->stack_lo && dst < g->stack_hi && n <= g->stack_hi - dst;
 }
 
 static NOINLINE void ReportStore(uptr slot, uptr value,
@@ -87,8 +87,6 @@ static NOINLINE void ReportStore(uptr slot, uptr value,
 
 static NOINLINE void ReportCopy(const Finding &f, uptr dst, uptr src, uptr n) {
   uptr to = dst + (f.slot - src);
-  if (IsRootSlot(to))
-    return;
   ErrnoSaver errno_saver;
   ReportDesc r = {};
   r.kind = kUnpinnedPointerStore;
@@ -125,16 +123,20 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_store(void **slot,
 
 extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_memmove(
     void *dst, const void *src, size_t n) {
+  if (LIKELY(CgoCheckLevel() < 2) || n < kWord)
+    return;
   uptr from = reinterpret_cast<uptr>(src);
   uptr to = reinterpret_cast<uptr>(dst);
-  if (LIKELY(CgoCheckLevel() < 2) || n < kWord || !InArena(from))
+  uptr end = from + n < from ? ~(uptr)0 : from + n;
+  // The part of the source in the arena: the copy may start below it.
+  uptr first = Max(from, arena_start);
+  if (first >= Min(end, arena_start + kArenaSize))
     return;
   bool skip;
   if (ManagedSide(to, n, &skip) || skip)
     return;
   // The copy may span several objects (and the gaps between them).
-  uptr end = from + n < from ? ~(uptr)0 : from + n;
-  for (uptr cur = from; cur < end && InArena(cur);) {
+  for (uptr cur = first; cur < end && InArena(cur);) {
     ObjectInfo obj;
     if (!FindObject(cur, &obj)) {
       cur = RoundUpTo(cur + 1, kWord);
@@ -147,16 +149,11 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_memmove(
       uptr value = *reinterpret_cast<const uptr *>(a);
       ObjectInfo target;
       SlotVerdict v = JudgeValue(value, &target);
-      if (v == kSlotFine || v == kSlotPinned)
+      // A root slot may hold it (asked last, as by ReportStore); the copy's
+      // other words are still checked.
+      if (v == kSlotFine || v == kSlotPinned || IsRootSlot(to + (a - from)))
         return true;
-      f.verdict = v;
-      f.holder_managed = true;
-      f.holder = obj;
-      f.slot = a;
-      f.value = value;
-      f.target = target;
-      f.nested = false;
-      return false;
+      return RecordBadSlot(&f, v, obj, a, value, target, false);
     });
     if (!ok) {
       ReportCopy(f, to, from, n);

@@ -164,6 +164,38 @@ TEST(CheckMemmove, AcrossSeveralObjects) {
   EXPECT_EQ(r.count, 1u) << r.text;
 }
 
+// A root slot may take a managed pointer; the copy's next word, which is
+// no root, may not: the walk goes on past the first.
+TEST(CheckMemmove, ARootSlotInTheCopyDoesNotEndTheCheck) {
+  Reported r = Check([] {
+    void **src = static_cast<void **>(cgosan_new_array(&kPtr, 2));
+    src[0] = cgosan_new(&kInt);
+    src[1] = cgosan_new(&kInt);
+    auto **dst = static_cast<void **>(calloc(2, sizeof(void *)));
+    cgosan_add_root(&dst[0]);
+    cgosan_check_memmove(dst, src, 2 * sizeof(void *));
+    cgosan_remove_root(&dst[0]);
+    free(dst);
+  });
+  ASSERT_EQ(r.count, 1u) << r.text;
+  EXPECT_NE(r.text.find("element 1 (offset 8)"), std::string::npos) << r.text;
+}
+
+// A copy that starts below the arena and runs into its first object.
+TEST(CheckMemmove, ACopyFromBelowTheArenaIsChecked) {
+  ChildResult r = RunChild({HelperPath(), "memmove-below-arena"},
+                           "cgocheck=2:halt_on_error=0");
+  ASSERT_NE(r.output.find("first object at the arena's start\n"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(Count(r.output, "ERROR: CgoSanitizer: unpinned-pointer-store\n"
+                            "managed code copied unpinned managed pointer "),
+            1u)
+      << r.output;
+  EXPECT_NE(r.output.find("(a 16-byte copy from 0x"), std::string::npos)
+      << r.output;
+}
+
 TEST(CheckMemmove, ForeignSourceIsNotRead) {
   // Uninitialised foreign memory copied into foreign memory: never read.
   Reported r = Check([] {

@@ -28,6 +28,12 @@
 //                                   resident, read poison and read zero
 //                                   ("pages=<n> resident=<n> poison=<n>
 //                                   zero=<n>")
+//   cgosan_unit_helper memmove-below-arena
+//                                   the process's first object (at the
+//                                   arena's start) holds an unpinned pointer;
+//                                   a copy starting 8 bytes below the arena
+//                                   takes it (run with cgocheck=2); prints
+//                                   "first object at the arena's start" first
 //   cgosan_unit_helper scrub-madvise-refused
 //                                   the same, with madvise(2) refused by a
 //                                   seccomp filter before the object dies
@@ -420,6 +426,25 @@ int main(int argc, char **argv) {
   }
   if (!strcmp(mode, "misuse"))
     return Misuse();
+  if (!strcmp(mode, "memmove-below-arena")) {
+    cgosan_run(
+        [](void *) {
+          static const uint8_t kWord0[1] = {1};
+          static const cgosan_type kPtr = {"void *", 8, 8, kWord0, 0};
+          static const cgosan_type kInt = {"int", 8, 0, nullptr, 0};
+          auto **cell = static_cast<void **>(cgosan_new(&kPtr));
+          if (reinterpret_cast<uintptr_t>(cell) == __cgosan::arena_start)
+            dprintf(2, "first object at the arena's start\n");
+          *cell = cgosan_new(&kInt);
+          void *dst = malloc(16);
+          // Only the copy's managed part is read: the 8 bytes below the
+          // arena are not (they need not be mapped).
+          cgosan_check_memmove(dst, reinterpret_cast<char *>(cell) - 8, 16);
+          free(dst);
+        },
+        nullptr);
+    return 0;
+  }
   if (!strcmp(mode, "heap-exhausted")) {  // the arena's size, with a span in use
     static const cgosan_type kByte = {"char", 1, 0, nullptr, 0};
     void *volatile first = cgosan_new(&kByte);
