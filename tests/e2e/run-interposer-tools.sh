@@ -184,8 +184,44 @@ err=$("$gen" odd.h --lib ./libodd.so -o out/odd.so 2>&1) || die "cgosan-gen odd.
 grep -q "odd\.h:3: warning: odd_half has a parameter or result of a type libclang's Python binding does not know" <<<"$err" ||
   die "cgosan-gen odd.h: no warning for odd_half: $err"
 nm -D --defined-only out/odd.so | grep -q ' T odd_typedefd$' || die "odd_typedefd is not interposed"
+nm -D --defined-only out/odd.so | grep -q ' T odd_latin1$' || die "odd_latin1 is not interposed"
 rm -f out/odd.so
 echo "ok: a function typedef, _Float16, a non-UTF-8 attribute"
+
+# "Never returns" is clang's verdict, whatever spelling or macro says it, and
+# never a substring of something else: a message, a type name, a parameter.
+cat >noreturn.h <<'H'
+#define DIES __attribute__((__noreturn__))
+#define DIES_C11 _Noreturn
+_Noreturn void nr_c11(int);
+DIES_C11 void nr_c11_macro(int);
+void nr_gnu(int) __attribute__((noreturn));
+DIES void nr_gnu_macro(int);
+[[noreturn]] void nr_c23(int);
+typedef void nr_fn_t(int) __attribute__((noreturn));
+nr_fn_t nr_typedef;
+void (*nr_returns_fnptr(int))(char) __attribute__((noreturn));
+void ok_message(int) __attribute__((deprecated("use ok_other; it will become noreturn")));
+typedef int noreturn_code_t;
+noreturn_code_t ok_type_name(int);
+struct noreturn_stats;
+int ok_struct_name(struct noreturn_stats *s);
+void ok_param_name(int noreturn);
+void (*ok_returns_fnptr(int))(char);
+H
+for f in nr_c11 nr_c11_macro nr_gnu nr_gnu_macro nr_c23 nr_typedef nr_returns_fnptr ok_message \
+         ok_type_name ok_struct_name ok_param_name ok_returns_fnptr; do
+  echo "void $f(void) {}"
+done >noreturn.c
+clang-19 -shared -fPIC -o libnoreturn.so noreturn.c || die "cannot build libnoreturn.so"
+err=$("$gen" noreturn.h --lib ./libnoreturn.so -o out/noreturn.so 2>&1)
+[[ $? == 0 ]] || die "cgosan-gen noreturn.h failed: $err"
+interposed=$(nm -D --defined-only out/noreturn.so | awk '$3 ~ /^(nr|ok)_/ {print $3}' | sort | tr '\n' ' ')
+[[ $interposed == "ok_message ok_param_name ok_returns_fnptr ok_struct_name ok_type_name " ]] ||
+  die "noreturn.h: interposed: $interposed; warnings: $err"
+[[ $(grep -c 'never returns' <<<"$err") == 7 ]] || die "noreturn.h: expected 7 'never returns' warnings: $err"
+rm -f out/noreturn.so
+echo "ok: never returns: 7 ways to say it, 5 declarations that do not"
 
 cat >good.ini <<'I'
 [tool_each]

@@ -14,6 +14,7 @@ and why a function cannot be wrapped (variadic, no prototype, never returns),
 so the caller can warn and skip it.
 """
 
+import ctypes
 import os
 import re
 from dataclasses import dataclass, field
@@ -361,15 +362,76 @@ class _Model:
         return sig
 
 
-def _never_returns(ci, cursor):
-    if "noreturn" in cursor.type.spelling:
+# "Never returns" is what clang decides, read from its AST, never a substring
+# of the declaration's text (a `deprecated("... noreturn")` message, a
+# `noreturn_code_t` result, a noreturn callback parameter are not it). Clang
+# records it in two places: the function type (`__attribute__((noreturn))`,
+# wherever written: FunctionType::ExtInfo, printed after the parameter list),
+# and a declaration attribute (`_Noreturn`, `[[noreturn]]`), which libclang
+# exposes only as an unnamed UNEXPOSED_ATTR, so it is read from clang's own
+# printing of the declaration (clang_getCursorPrettyPrinted), where it is
+# spelled one way whatever macro wrote it.
+_TYPE_NORETURN = " __attribute__((noreturn))"
+_DECL_NORETURN = re.compile(
+    r"(?<![\w])(?:_Noreturn|\[\[\s*(?:_Noreturn|noreturn|__noreturn__)\s*\]\])")
+_C_LITERAL = re.compile(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'')
+
+
+class _CXString(ctypes.Structure):
+    _fields_ = [("spelling", ctypes.c_char_p), ("free", ctypes.c_int)]
+
+
+def _pretty_printed(ci, cursor):
+    """clang's printing of the declaration at cursor (bytes decoded with
+    replacement: attribute strings need not be UTF-8), "" if this libclang
+    cannot print it. Private function objects (lib[name]), so the binding's
+    own declarations of these functions are left as they are."""
+    lib = ci.conf.lib
+    try:
+        get_policy = lib["clang_getCursorPrintingPolicy"]
+        print_decl = lib["clang_getCursorPrettyPrinted"]
+        get_cstring = lib["clang_getCString"]
+        dispose_string = lib["clang_disposeString"]
+        dispose_policy = lib["clang_PrintingPolicy_dispose"]
+    except AttributeError:
+        return ""
+    get_policy.argtypes, get_policy.restype = [ci.Cursor], ctypes.c_void_p
+    print_decl.argtypes, print_decl.restype = [ci.Cursor, ctypes.c_void_p], _CXString
+    get_cstring.argtypes, get_cstring.restype = [_CXString], ctypes.c_char_p
+    dispose_string.argtypes, dispose_string.restype = [_CXString], None
+    dispose_policy.argtypes, dispose_policy.restype = [ctypes.c_void_p], None
+    policy = get_policy(cursor)
+    try:
+        text = print_decl(cursor, policy)
+        try:
+            return (get_cstring(text) or b"").decode("utf-8", "replace")
+        finally:
+            dispose_string(text)
+    finally:
+        dispose_policy(policy)
+
+
+def _type_never_returns(ftype):
+    """Whether the function type ftype (canonical, with a prototype) carries
+    noreturn. Clang prints it after the parameter list; a parameter's own
+    noreturn (a callback that never returns) is inside the list."""
+    spelling = ftype.spelling
+    result = ftype.get_result().spelling
+    args = [a.spelling for a in ftype.argument_types()]
+    head = f"{result} ({', '.join(args) or 'void'})"
+    if spelling.startswith(head):  # a result with no declarator part
+        return _TYPE_NORETURN in spelling[len(head):]
+    # A result such as a function pointer wraps the list: count instead.
+    inner = sum(t.count(_TYPE_NORETURN) for t in [result, *args])
+    return spelling.count(_TYPE_NORETURN) > inner
+
+
+def _never_returns(ci, cursor, ftype):
+    if _type_never_returns(ftype):
         return True
-    for child in cursor.get_children():
-        if child.kind == ci.CursorKind.UNEXPOSED_ATTR:
-            text = " ".join(tok.spelling for tok in child.get_tokens()).lower()
-            if "noreturn" in text:
-                return True
-    return False
+    if not any(child.kind.is_attribute() for child in cursor.get_children()):
+        return False
+    return bool(_DECL_NORETURN.search(_C_LITERAL.sub('""', _pretty_printed(ci, cursor))))
 
 
 def parse_headers(headers, clang_args):
@@ -465,7 +527,7 @@ def _function(ci, model, cursor, path):
         return fn
     if ftype.is_function_variadic():
         fn.skip_reason = SKIP_VARIADIC
-    elif _never_returns(ci, cursor):
+    elif _never_returns(ci, cursor, ftype):
         fn.skip_reason = SKIP_NORETURN
     for i, arg in enumerate(cursor.get_arguments()):
         canon = arg.type.get_canonical()
