@@ -121,6 +121,21 @@ ALWAYS_INLINE int RunNewG(M *m, cgosan_fn fn, void *arg, Boundary boundary) {
   return 0;
 }
 
+void CallOnSystemStack(cgosan_fn fn, void *arg) {
+  M *m = CurrentM();
+  G *g = m ? m->curg : nullptr;
+  uptr sp = reinterpret_cast<uptr>(__builtin_frame_address(0));
+  if (!IsRunningG(g) || sp < g->stack_lo || sp >= g->stack_hi) {
+    fn(arg);  // foreign code, a signal handler's stack: already big enough
+    return;
+  }
+  // Below where the last switch to the G left the system stack, as a
+  // cgocall's foreign function runs. The G's stack pointer is saved to a
+  // local: the G is not parked, so the collector does not read it.
+  void *g_sp;
+  cgosan_asm_call_on_stack(arg, fn, reinterpret_cast<void *>(m->g0_sp), &g_sp);
+}
+
 }  // namespace __cgosan
 
 using namespace __cgosan;

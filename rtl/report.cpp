@@ -228,17 +228,33 @@ void RenderReport(const ReportDesc &r, InternalScopedString *out) {
                  summary.data());
 }
 
-static bool PrintReport(const ReportDesc &r, bool may_suppress) {
-  if (may_suppress && IsSuppressed(r)) {
+struct PrintCall {
+  const ReportDesc *report;
+  bool may_suppress;
+  bool printed;
+};
+
+static void PrintOnThisStack(void *arg) {
+  auto *call = static_cast<PrintCall *>(arg);
+  const ReportDesc &r = *call->report;
+  if (call->may_suppress && IsSuppressed(r)) {
     atomic_fetch_add(&suppressed_count, 1, memory_order_relaxed);
-    return false;
+    return;
   }
   ScopedErrorReportLock lock;
   InternalScopedString text;
   RenderReport(r, &text);
   Printf("%s", text.data());
   atomic_fetch_add(&report_count, 1, memory_order_relaxed);
-  return true;
+  call->printed = true;
+}
+
+// Matching suppressions and rendering symbolize, which takes kilobytes of
+// stack: on the system stack (CallOnSystemStack).
+static bool PrintReport(const ReportDesc &r, bool may_suppress) {
+  PrintCall call = {&r, may_suppress, false};
+  CallOnSystemStack(PrintOnThisStack, &call);
+  return call.printed;
 }
 
 void EmitReport(const ReportDesc &r) {

@@ -207,6 +207,14 @@ struct GuardedCall {
 // returns). The stack switch always runs user code through it.
 void CallGuarded(void *guarded_call);
 
+// Runs fn(arg) on the thread's system stack when called on a running G's
+// stack, else where it is (cgocall.cpp). For the runtime's own deep work on
+// a G (a report's unwinding, symbolizing and printing): a G's stack is small
+// (stack_size, 16 KiB at least), and work done at its deep end would run
+// into the guard page, as Go does such work on the system stack. The G stays
+// running, so no collection starts meanwhile; fn must not reach a safepoint.
+void CallOnSystemStack(cgosan_fn fn, void *arg);
+
 // --- Signals (signal_linux.cpp) -------------------------------------------------
 void InstallDeadlySignalHandlers();
 

@@ -78,14 +78,22 @@ static void Walk(ReportStack *stack, unw_cursor_t *cursor) {
   stack->elided = total - stack->size;
 }
 
-void CaptureStack(ReportStack *stack) {
-  stack->size = stack->elided = 0;
+static void CaptureStackHere(void *arg) {
+  auto *stack = static_cast<ReportStack *>(arg);
   unw_context_t context;
   unw_cursor_t cursor;
   if (!libunwind.getcontext || libunwind.getcontext(&context) < 0 ||
       libunwind.init_local(&cursor, &context) < 0)
     return;
   Walk(stack, &cursor);
+}
+
+// libunwind takes kilobytes of stack: from a G, it walks from the system
+// stack, back across the switch (whose CFI leads to the G's frames); the
+// frames of the walk and the switch are the runtime's, not shown.
+void CaptureStack(ReportStack *stack) {
+  stack->size = stack->elided = 0;
+  CallOnSystemStack(CaptureStackHere, stack);
 }
 
 void CaptureStackFromSignal(ReportStack *stack, void *ucontext) {

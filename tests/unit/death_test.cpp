@@ -435,6 +435,22 @@ TEST(HaltOnError, HeapExhaustedIsFatal) {
   EXPECT_EQ(r.output.find("after"), std::string::npos) << r.output;
 }
 
+// A report made with little of a G's stack left is rendered on the system
+// stack: it used to run into the guard page and come out as stack-overflow.
+TEST(HaltOnError, AReportNearTheGuardPageIsPrinted) {
+  ChildResult r = RunChild({HelperPath(), "deep-report"},
+                           "stack_size=16384:halt_on_error=0");
+  ASSERT_TRUE(r.exited) << r.output;
+  EXPECT_EQ(r.exit_code, 66) << r.output;
+  EXPECT_NE(r.output.find("ERROR: CgoSanitizer: unpinned-pointer-in-argument\n"
+                          "argument 0 of deep_fn has managed pointer to "
+                          "unpinned managed pointer\n"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("stack-overflow"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\nafter\n"), std::string::npos) << r.output;
+}
+
 TEST(HaltOnError, EveryMisuseIsReportedAndTheRunGoesOn) {
   ChildResult r = RunChild({HelperPath(), "misuse"}, "halt_on_error=0");
   ASSERT_TRUE(r.exited) << r.output;

@@ -34,6 +34,11 @@
 //                                   a copy starting 8 bytes below the arena
 //                                   takes it (run with cgocheck=2); prints
 //                                   "first object at the arena's start" first
+//   cgosan_unit_helper deep-report  a G recurses until under 6 KiB of its
+//                                   stack are left, then passes an unpinned
+//                                   pointer (an unpinned-pointer-in-argument
+//                                   report); prints "left=<bytes>" first and
+//                                   "after" when the report returned
 //   cgosan_unit_helper scrub-madvise-refused
 //                                   the same, with madvise(2) refused by a
 //                                   seccomp filter before the object dies
@@ -82,6 +87,22 @@ struct State {
 __cgosan::G *CurG() {
   __cgosan::M *m = __cgosan::CurrentM();
   return m ? m->curg : nullptr;
+}
+
+// Recurses until fewer than 6 KiB of the G's stack are left, then reports
+// (dprintf is bound before: the dynamic linker's lazy binding takes kilobytes).
+__attribute__((noinline)) void ReportNearTheGuardPage(void **cell) {
+  volatile char frame[256];
+  frame[0] = 0;
+  uintptr_t left = reinterpret_cast<uintptr_t>(&frame[0]) - CurG()->stack_lo;
+  if (left > 6144) {
+    ReportNearTheGuardPage(cell);
+  } else {
+    dprintf(2, "left=%zu\n", static_cast<size_t>(left));
+    cgosan_check_arg(cell, nullptr, "deep_fn", 0);
+    dprintf(2, "after\n");
+  }
+  frame[1] = frame[0];
 }
 
 // 4: cgosan_run from managed code.
@@ -426,6 +447,20 @@ int main(int argc, char **argv) {
   }
   if (!strcmp(mode, "misuse"))
     return Misuse();
+  if (!strcmp(mode, "deep-report")) {
+    cgosan_run(
+        [](void *) {
+          static const uint8_t kWord0[1] = {1};
+          static const cgosan_type kPtr = {"void *", 8, 8, kWord0, 0};
+          static const cgosan_type kInt = {"int", 8, 0, nullptr, 0};
+          auto **cell = static_cast<void **>(cgosan_new(&kPtr));
+          *cell = cgosan_new(&kInt);
+          dprintf(2, "deep-report\n");
+          ReportNearTheGuardPage(cell);
+        },
+        nullptr);
+    return 0;
+  }
   if (!strcmp(mode, "memmove-below-arena")) {
     cgosan_run(
         [](void *) {
