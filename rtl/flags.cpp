@@ -18,6 +18,7 @@ static constexpr uptr kMinStackSize = 16 << 10;
 static constexpr uptr kMaxStackSize = 1ull << 30;
 static constexpr int kMaxGcPercent = 1000000;
 static constexpr int kMaxReleaseAfter = 1000;
+static constexpr int kBadOptionsExitCode = 1;
 
 static void SetDefaults(Flags *f) {
 #define CGOSAN_FLAG(Type, Name, DefaultValue, Description) f->Name = DefaultValue;
@@ -43,6 +44,8 @@ static bool IsKnownFlag(const char *name, uptr len) {
 #define CGOSAN_FLAG(Type, Name, DefaultValue, Description) #Name,
 #include "flags.inc"
 #undef CGOSAN_FLAG
+      // FlagParser's own: more options from a file (help=1 lists them).
+      "include", "include_if_exists",
   };
   for (const char *known : kNames)
     if (internal_strlen(known) == len && !internal_strncmp(known, name, len))
@@ -96,7 +99,7 @@ static void CheckRange(const char *name, int value, int lo, int hi) {
   }
 }
 
-static void ValidateFlags(Flags *f) {
+static void ValidateFlags(Flags *f, int exitcode) {
   if (f->stack_size < kMinStackSize || f->stack_size > kMaxStackSize) {
     Printf("ERROR: CgoSanitizer: CGOSAN_OPTIONS: stack_size=%zu is out of "
            "range [%zu, %zu]\n",
@@ -107,6 +110,7 @@ static void ValidateFlags(Flags *f) {
   CheckRange("gc_percent", f->gc_percent, 0, kMaxGcPercent);
   CheckRange("cgocheck", f->cgocheck, 0, 2);
   CheckRange("gc_release_after", f->gc_release_after, 0, kMaxReleaseAfter);
+  CheckRange("exitcode", exitcode, 0, 255);
   const char *race = f->race ? f->race : "";
   if (internal_strcmp(race, "off") && internal_strcmp(race, "go") &&
       internal_strcmp(race, "precise")) {
@@ -141,12 +145,18 @@ void InitializeFlags() {
   parser.ParseStringFromEnv("CGOSAN_OPTIONS");
   CheckRange("malloc_context_size", cf.malloc_context_size, 0, __INT_MAX__);
   cf.malloc_context_size = Max(cf.malloc_context_size, 1);
+  // Until the options are known good, dying means "bad options" (status 1,
+  // as for an unknown flag), not "a report" (exitcode, 66 by default).
+  int exitcode = cf.exitcode;
+  cf.exitcode = kBadOptionsExitCode;
   OverrideCommonFlags(cf);
   InitializeCommonFlags();
+  cf.exitcode = exitcode;  // what help=1 shows, and what the run uses
   if (common_flags()->help) {
     parser.PrintFlagDescriptions();
   }
-  ValidateFlags(f);
+  ValidateFlags(f, exitcode);
+  OverrideCommonFlags(cf);
 }
 
 }  // namespace __cgosan
