@@ -188,6 +188,40 @@ nm -D --defined-only out/odd.so | grep -q ' T odd_latin1$' || die "odd_latin1 is
 rm -f out/odd.so
 echo "ok: a function typedef, _Float16, a non-UTF-8 attribute"
 
+# One declaration the generated C cannot express must not sink the others:
+# those known in advance are skipped with a reason, and a wrapper the
+# compiler still rejects is dropped and the rest built again. The header
+# lives in a directory whose name holds `"` and `*/`.
+skips_dir='skips"dir*/x'
+mkdir -p "$skips_dir"
+cat >"$skips_dir/skips.h" <<'H'
+int sk_inline(int x);
+inline int sk_inline(int x) { return x; }
+int sk_ms(int x) __attribute__((ms_abi));
+typedef double sk_v4d __attribute__((vector_size(32)));
+sk_v4d sk_wide(sk_v4d v);
+int sk_vla2(int n, int m, int a[n][m]);
+int sk_noreturn_callback(void (*die)(int) __attribute__((noreturn)), int x);
+int sk_plain(int x);
+H
+for f in sk_inline sk_ms sk_wide sk_vla2 sk_noreturn_callback sk_plain; do
+  echo "void $f(void) {}"
+done >skips.c
+clang-19 -shared -fPIC -o libskips.so skips.c || die "cannot build libskips.so"
+err=$("$gen" "$skips_dir/skips.h" --lib ./libskips.so -o out/skips.so 2>&1) ||
+  die "cgosan-gen skips.h failed: $err"
+for want in 'skips\.h:1: warning: sk_inline is defined in the header \(an inline definition\)' \
+            'skips\.h:3: warning: sk_ms uses the ms_abi calling convention, not C'"'"'s' \
+            'skips\.h:5: warning: sk_wide passes a vector wider than 16 bytes by value' \
+            'skips\.h:6: warning: sk_vla2 has a parameter of variably modified type \(`int\[n\]\[m\]`\)' \
+            'skips\.h:7: warning: sk_noreturn_callback makes C the compiler rejects \(.*\); not interposed'; do
+  grep -Eq -- "$want" <<<"$err" || die "cgosan-gen skips.h: no /$want/ in: $err"
+done
+interposed=$(nm -D --defined-only out/skips.so | awk '$3 ~ /^sk_/ {print $3}' | tr '\n' ' ')
+[[ $interposed == "sk_plain " ]] || die "skips.h: interposed: $interposed"
+rm -f out/skips.so
+echo "ok: declarations the generated C cannot express are skipped, the rest is built"
+
 # "Never returns" is clang's verdict, whatever spelling or macro says it, and
 # never a substring of something else: a message, a type name, a parameter.
 cat >noreturn.h <<'H'

@@ -27,6 +27,7 @@ its function's table, so what is emitted is what runs.
 import re
 from dataclasses import dataclass, field, replace
 
+from .emit_c import c_string
 from .errors import GenError
 from .header import POINTEE_BYTES, POINTEE_CHAR, POINTEE_INCOMPLETE, POINTEE_OBJECT
 
@@ -406,5 +407,5 @@ class LibraryModel:
         out.extend(entries or ['  {"", 0, NULL, 0, NULL, 0, NULL, 0},'])
         out.append("};")
         out.append(f"__attribute__((visibility(\"default\"))) const cgosan_gen_library_model "
-                   f'{symbol} = {{"{library}", cgosan_model_functions, {len(entries)}}};')
+                   f"{symbol} = {{{c_string(library)}, cgosan_model_functions, {len(entries)}}};")
         return "\n".join(out) + "\n"

@@ -31,6 +31,7 @@ MSG_UNWRAPPED_CALLBACK = ("{path}:{line}: warning: parameter {param} of {name} i
                           "callbacks through it run unwrapped, as foreign code")
 MSG_NONE_EXPORTED = "exports none of the {count} functions the header(s) declare"
 MSG_COMPILE_FAILED = "the C compiler failed on the generated interposer:\n{log}"
+MSG_DOES_NOT_COMPILE = "makes C the compiler rejects ({})"
 MSG_NO_CC = "cannot run the C compiler `{cc}` (set CC to one that is installed)"
 MSG_BAD_CC = "cannot read CC=`{cc}`: {why}"
 MSG_OUTPUT_EMPTY = "{option} needs a file name, not an empty string"
@@ -79,12 +80,12 @@ def _model_symbol(library_path):
 
 
 def _select(functions, exported, library_path, warn):
-    if not any(fn.name in exported for fn in functions):
+    if not any((fn.symbol or fn.name) in exported for fn in functions):
         raise GenError(MSG_NONE_EXPORTED.format(count=len(functions)), library_path)
     wrapped = []
     for fn in functions:
         where = dict(path=fn.path, line=fn.line, name=fn.name)
-        if fn.name not in exported:
+        if (fn.symbol or fn.name) not in exported:
             warn(MSG_NOT_EXPORTED.format(library=library_path, **where))
         elif fn.skip_reason:
             warn(MSG_SKIPPED.format(reason=fn.skip_reason, **where))
@@ -121,6 +122,12 @@ def _compiler():
     return cc
 
 
+class _CompileFailed(GenError):
+    def __init__(self, log, c_path):
+        super().__init__(MSG_COMPILE_FAILED.format(log=log), c_path)
+        self.log = log
+
+
 def _compile(c_path, so_path, args, rt_dir, c_final_dir):
     cc = _compiler()
     cmd = [*cc, "-shared", "-fPIC", "-O2", "-g", "-fvisibility=hidden",
@@ -136,8 +143,29 @@ def _compile(c_path, so_path, args, rt_dir, c_final_dir):
     except OSError as e:
         raise GenError(MSG_NO_CC.format(cc=f"{cc[0]}: {e.strerror}"))
     if proc.returncode != 0:
-        raise GenError(MSG_COMPILE_FAILED.format(log=(proc.stdout + proc.stderr).strip()),
-                       c_path)
+        raise _CompileFailed((proc.stdout + proc.stderr).strip(), c_path)
+
+
+def _functions_in_errors(log, c_path, owners):
+    """{function name: its first error} for the compiler errors in the
+    generated file, or None when an error is elsewhere (the header itself, the
+    shared part of the source, the link): then no function is to blame."""
+    blamed = {}
+    errors = 0
+    for line in log.splitlines():
+        m = re.match(r"(.*?):(\d+):(?:\d+:)? (?:fatal )?error: (.*)", line)
+        if not m:
+            continue
+        errors += 1
+        if os.path.abspath(m.group(1)) != os.path.abspath(c_path):
+            return None
+        number = int(m.group(2))
+        users = [u for first, last, u in owners if first <= number < last]
+        if not users:
+            return None
+        for name in users[0]:
+            blamed.setdefault(name, m.group(3).strip())
+    return blamed if errors else None
 
 
 def _check_output(option, path, inputs):
@@ -173,11 +201,13 @@ def _check_outputs(args, library_path):
     return so_dir, c_dir
 
 
-def _write_outputs(source, args, rt_dir, so_dir, c_dir):
+def _write_outputs(make_source, args, rt_dir, so_dir, c_dir, warn):
     """Writes the C source and builds it in private directories beside the
     outputs, then renames both into place only when both were made: a failed
     run leaves neither. The debug info names the C file where --emit-c puts
-    it."""
+    it. make_source(skipped) gives the source without the functions named in
+    skipped, and which lines are whose: a function whose wrapper the compiler
+    rejects is skipped with a warning and the rest is built again."""
     c_final = os.path.abspath(args.emit_c or os.path.splitext(args.output)[0] + ".c")
     works = []
     try:
@@ -188,13 +218,31 @@ def _write_outputs(source, args, rt_dir, so_dir, c_dir):
             if c_dir is not None and c_dir != so_dir:
                 c_work = tempfile.mkdtemp(prefix=".cgosan-gen.", dir=c_dir)
                 works.append(c_work)
-            c_tmp = os.path.join(c_work, os.path.basename(c_final))
-            so_tmp = os.path.join(so_work, "interposer.so")
-            with open(c_tmp, "w", encoding="utf-8", errors="surrogateescape") as f:
-                f.write(source)
         except OSError as e:
             raise GenError(MSG_CANNOT_WRITE.format(why=e.strerror), e.filename)
-        _compile(c_tmp, so_tmp, args, rt_dir, os.path.dirname(c_final))
+        c_tmp = os.path.join(c_work, os.path.basename(c_final))
+        so_tmp = os.path.join(so_work, "interposer.so")
+        skipped = {}
+        while True:
+            source, owners, functions = make_source(skipped)
+            try:
+                with open(c_tmp, "w", encoding="utf-8", errors="surrogateescape") as f:
+                    f.write(source)
+            except OSError as e:
+                raise GenError(MSG_CANNOT_WRITE.format(why=e.strerror), e.filename)
+            try:
+                _compile(c_tmp, so_tmp, args, rt_dir, os.path.dirname(c_final))
+                break
+            except _CompileFailed as e:
+                blamed = _functions_in_errors(e.log, c_tmp, owners)
+                if not blamed:
+                    raise
+                for fn in functions:
+                    if fn.name in blamed:
+                        warn(MSG_SKIPPED.format(
+                            path=fn.path, line=fn.line, name=fn.name,
+                            reason=MSG_DOES_NOT_COMPILE.format(blamed[fn.name])))
+                skipped.update(blamed)
         try:
             os.chmod(so_tmp, 0o755)
             if args.emit_c is not None:
@@ -219,9 +267,14 @@ def generate(args, warn):
     wrapped = _select(functions, library.exported_functions(library_path), library_path, warn)
     headers = [os.path.realpath(h) for h in args.headers]
     names = [library_path] if "/" in args.lib else [args.lib, library_path]
-    source = emit_c.emit_interposer(args.lib, headers, wrapped, lib_model,
-                                    _model_symbol(library_path), names)
-    _write_outputs(source, args, rt_dir, so_dir, c_dir)
+
+    def make_source(skipped):
+        kept = [fn for fn in wrapped if fn.name not in skipped]
+        source, owners = emit_c.emit_interposer(args.lib, headers, kept, lib_model,
+                                                _model_symbol(library_path), names)
+        return source, owners, kept
+
+    _write_outputs(make_source, args, rt_dir, so_dir, c_dir, warn)
 
 
 def main(argv=None):

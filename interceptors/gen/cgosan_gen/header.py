@@ -31,9 +31,18 @@ WORD = 8  # x86-64: a pointer slot is one aligned word
 MSG_NO_CINDEX = ("cannot import clang.cindex (Debian: apt-get install "
                  "python3-clang-19)")
 MSG_NO_LIBCLANG = "no libclang found (looked for {})"
+MSG_UNINCLUDABLE = "this path cannot be written in an #include (a newline, or both \" and >)"
 SKIP_VARIADIC = "is variadic: its arguments cannot be forwarded"
 SKIP_NO_PROTOTYPE = "has no prototype"
 SKIP_NORETURN = "never returns: a cgocall could not come back from it"
+SKIP_DEFINED = ("is defined in the header (an inline definition): the interposer, which "
+                "includes the header, cannot define it again")
+SKIP_CALLING_CONV = ("uses the {} calling convention, not C's: the wrapper would call and "
+                     "be called the wrong way")
+SKIP_WIDE_VECTOR = ("passes a vector wider than 16 bytes by value, which the interposer "
+                    "(built without -mavx) would receive and forward corrupted")
+SKIP_VARIABLY_MODIFIED = ("has a parameter of variably modified type (`{}`), which the "
+                          "wrapper cannot declare")
 SKIP_NOT_UTF8 = "has text in its declaration that is not UTF-8, which libclang's binding cannot read"
 SKIP_UNKNOWN_TYPE = ("has a parameter or result of a type libclang's Python binding does not "
                      "know (TypeKind {}, e.g. _Float16)")
@@ -111,6 +120,7 @@ class Param:
     name: str            # as declared ("" if unnamed)
     type_spelling: str
     is_array: bool = False  # declared as an array type (va_list): passed as a pointer
+    element_spelling: str = ""  # of an array parameter declared as one (not a typedef)
     check: object = None  # None, "untyped", or a ManagedType
     callback: object = None  # CallbackSig, for a function pointer
     callback_problem: str = ""  # why a function pointer is passed unwrapped
@@ -128,6 +138,7 @@ class Function:
     returns_void: bool
     params: list = field(default_factory=list)
     skip_reason: str = ""
+    symbol: str = ""     # the symbol it is exported as: name, or its __asm__ label
 
 
 _FFI_INTS = {1: "8", 2: "16", 4: "32", 8: "64"}
@@ -434,6 +445,18 @@ def _never_returns(ci, cursor, ftype):
     return bool(_DECL_NORETURN.search(_C_LITERAL.sub('""', _pretty_printed(ci, cursor))))
 
 
+def include_line(path):
+    """An #include of path, an absolute path: in quotes, or in angle brackets
+    when it holds a quote (a header name has no escapes; a backslash is taken
+    as it is). A path with a newline, or with both `"` and `>`, cannot be
+    written."""
+    if "\n" in path or ('"' in path and ">" in path):
+        raise GenError(MSG_UNINCLUDABLE, path)
+    if '"' not in path:
+        return f'#include "{path}"\n'
+    return f"#include <{path}>\n"
+
+
 def parse_headers(headers, clang_args):
     """The functions the given headers declare, in declaration order."""
     ci = _cindex()
@@ -442,12 +465,11 @@ def parse_headers(headers, clang_args):
         if not os.path.isfile(p):
             raise GenError("no such header", h)
     unit = "cgosan-gen-input.c"
-    source = "".join(f'#include "{p}"\n' for p in paths)
+    source = "".join(include_line(p) for p in paths)
     try:
         tu = ci.Index.create().parse(
             unit, args=["-x", "c", "-std=gnu11", *clang_args],
-            unsaved_files=[(unit, source)],
-            options=ci.TranslationUnit.PARSE_SKIP_FUNCTION_BODIES)
+            unsaved_files=[(unit, source)])  # bodies parsed: an inline one marks a definition
     except ci.TranslationUnitLoadError as e:
         raise GenError(f"libclang could not parse the headers: {e}", headers[0])
     for d in tu.diagnostics:
@@ -459,6 +481,10 @@ def parse_headers(headers, clang_args):
     model = _Model(ci)
     wanted = set(paths)
     functions, seen = [], set()
+    # Functions the headers define (C99 inline definitions): the interposer
+    # includes the header, so it cannot define them again.
+    defined = {c.spelling for c in tu.cursor.get_children()
+               if c.kind == ci.CursorKind.FUNCTION_DECL and c.is_definition()}
     for cursor in tu.cursor.get_children():
         if cursor.kind != ci.CursorKind.FUNCTION_DECL or not cursor.location.file:
             continue
@@ -469,7 +495,7 @@ def parse_headers(headers, clang_args):
             continue  # inline or static in the header: nothing to interpose
         seen.add(cursor.spelling)
         try:
-            functions.append(_function(ci, model, cursor, path))
+            functions.append(_function(ci, model, cursor, path, cursor.spelling in defined))
         except UnicodeDecodeError:
             functions.append(_skipped(cursor, path, SKIP_NOT_UTF8))
         except (UnknownTypeKind, ValueError) as e:
@@ -510,10 +536,85 @@ def type_kind(t):
 
 def _skipped(cursor, path, reason):
     return Function(name=cursor.spelling, path=path, line=cursor.location.line,
-                    result_spelling="", returns_void=True, skip_reason=reason)
+                    result_spelling="", returns_void=True, skip_reason=reason,
+                    symbol=cursor.spelling)
 
 
-def _function(ci, model, cursor, path):
+# clang_getFunctionTypeCallingConv (not in the Python binding): CXCallingConv_
+# Default and _C are what a plain C definition has; names for the others.
+_CC_C = (0, 1)
+_CC_NAMES = {2: "stdcall", 3: "fastcall", 4: "thiscall", 5: "pascal", 6: "aapcs",
+             7: "aapcs-vfp", 8: "x86_regcall", 9: "intel_ocl_bicc", 10: "ms_abi",
+             11: "sysv_abi", 12: "vectorcall", 13: "swiftcall", 14: "preserve_most",
+             15: "preserve_all", 16: "aarch64_vector_pcs", 17: "swiftasynccall",
+             18: "preserve_none", 19: "riscv_vector_cc"}
+
+
+def _calling_conv(ci, ftype):
+    f = ci.conf.lib["clang_getFunctionTypeCallingConv"]
+    f.argtypes, f.restype = [ci.Type], ctypes.c_int
+    return f(ftype)
+
+
+def _symbol(cursor):
+    """The name the function is exported as: its __asm__ label if it has one
+    (libclang's mangling of a C function; a leading \\x01 marks a verbatim label)."""
+    mangled = cursor.mangled_name or cursor.spelling
+    return mangled.lstrip("\x01") or cursor.spelling
+
+
+def _wide_vector(ci, t):
+    """Whether the value type t holds a vector wider than 16 bytes (passed in
+    AVX registers or memory, depending on -mavx)."""
+    K = ci.TypeKind
+    t = t.get_canonical()
+    k = type_kind(t)
+    if k in (K.VECTOR, K.EXTVECTOR):
+        return t.get_size() > 16
+    if k == K.RECORD:
+        return any(_wide_vector(ci, f.type) for f in t.get_fields())
+    if k == K.CONSTANTARRAY:
+        return _wide_vector(ci, t.element_type)
+    return False
+
+
+def _variably_modified(ci, t):
+    """Whether the type t involves an array whose length is an expression
+    (`int (*)[n]`), which only the declaration's own scope can spell."""
+    K = ci.TypeKind
+    t = t.get_canonical()
+    k = type_kind(t)
+    if k in (K.VARIABLEARRAY, K.DEPENDENTSIZEDARRAY):
+        return True
+    if k == K.POINTER:
+        return _variably_modified(ci, t.get_pointee())
+    if k in (K.CONSTANTARRAY, K.INCOMPLETEARRAY):
+        return _variably_modified(ci, t.element_type)
+    return False
+
+
+def _cannot_express(ci, model, cursor, ftype, defined):
+    """Why the generated C could not wrap this function faithfully, or ""."""
+    K = ci.TypeKind
+    if defined:
+        return SKIP_DEFINED
+    conv = _calling_conv(ci, ftype)
+    if conv not in _CC_C:
+        return SKIP_CALLING_CONV.format(_CC_NAMES.get(conv, f"#{conv}"))
+    if _wide_vector(ci, ftype.get_result()) or any(
+            _wide_vector(ci, a.type) for a in cursor.get_arguments()):
+        return SKIP_WIDE_VECTOR
+    for arg in cursor.get_arguments():
+        canon = arg.type.get_canonical()
+        # An array parameter is a pointer to its element: `int a[n]` is fine.
+        inner = canon.element_type if type_kind(canon) in model.array_kinds else canon
+        if type_kind(canon) == K.POINTER or type_kind(canon) in model.array_kinds:
+            if _variably_modified(ci, inner):
+                return SKIP_VARIABLY_MODIFIED.format(arg.type.spelling)
+    return ""
+
+
+def _function(ci, model, cursor, path, defined):
     K = ci.TypeKind
     # The canonical type: a function declared through a typedef of a function
     # type (`typedef int fn_t(int); fn_t f;`) has the typedef as its type.
@@ -521,7 +622,8 @@ def _function(ci, model, cursor, path):
     result = cursor.result_type  # as declared (typedef names kept)
     fn = Function(name=cursor.spelling, path=path, line=cursor.location.line,
                   result_spelling=result.spelling,
-                  returns_void=type_kind(result.get_canonical()) == K.VOID)
+                  returns_void=type_kind(result.get_canonical()) == K.VOID,
+                  symbol=_symbol(cursor))
     if type_kind(ftype) == K.FUNCTIONNOPROTO:
         fn.skip_reason = SKIP_NO_PROTOTYPE
         return fn
@@ -529,10 +631,14 @@ def _function(ci, model, cursor, path):
         fn.skip_reason = SKIP_VARIADIC
     elif _never_returns(ci, cursor, ftype):
         fn.skip_reason = SKIP_NORETURN
+    else:
+        fn.skip_reason = _cannot_express(ci, model, cursor, ftype, defined)
     for i, arg in enumerate(cursor.get_arguments()):
         canon = arg.type.get_canonical()
         p = Param(index=i, name=arg.spelling, type_spelling=arg.type.spelling,
                   is_array=type_kind(canon) in model.array_kinds)
+        if p.is_array and type_kind(arg.type) in model.array_kinds:
+            p.element_spelling = arg.type.element_type.spelling
         if type_kind(canon) == K.POINTER and type_kind(
                 canon.get_pointee().get_canonical()) in (K.FUNCTIONPROTO, K.FUNCTIONNOPROTO):
             sig = model.callback_sig(arg.type)
