@@ -317,6 +317,37 @@ before=$(stat -c %Y.%i "${cached[0]}")
 [[ $(stat -c %Y.%i "${cached[0]}") == "$before" ]] || die "the cached interposer was made again"
 echo "ok: cgosan-run: exit status, preload order, errors, cache"
 
+# What ld.so would only warn about, running the program unchecked, cgosan-run
+# refuses (125): an --interpose that is missing, not a file, not an ELF
+# shared object, not made by cgosan-gen, or at a path LD_PRELOAD cannot
+# carry (ld.so splits it at spaces and colons); --lib without HOME.
+expect_run_error() {  # MESSAGE ARGS...: cgosan-run ARGS exits 125 saying MESSAGE
+  local message=$1; shift
+  local err status=0
+  err=$("$run" "$@" 2>&1) || status=$?
+  [[ $status == 125 && $err == "cgosan-run: $message" ]] ||
+    die "cgosan-run $*: status $status, expected 125 and 'cgosan-run: $message', got: $err"
+  echo "ok: cgosan-run error: $err"
+}
+mkdir -p preload/dir.so 'preload/with space' preload/with:colon
+echo 'not a library' >preload/text.so
+cp out/tools.so 'preload/with space/tools.so'
+cp out/tools.so preload/with:colon/tools.so
+expect_run_error '--interpose preload/none.so: no such file' --interpose preload/none.so -- true
+expect_run_error '--interpose preload/dir.so: not a regular file' --interpose preload/dir.so -- true
+expect_run_error '--interpose preload/text.so: not an ELF shared object' --interpose preload/text.so -- true
+expect_run_error '--interpose libtools.so: not an interposer made by cgosan-gen (it exports no cgosan_model_* symbol)' \
+  --interpose libtools.so -- true
+expect_run_error "--interpose preload/with space/tools.so: $work/preload/with space/tools.so holds a space or ':', where ld.so splits LD_PRELOAD; copy it to a path without them" \
+  '--interpose=preload/with space/tools.so' -- true
+expect_run_error "--interpose preload/with:colon/tools.so: $work/preload/with:colon/tools.so holds a space or ':', where ld.so splits LD_PRELOAD; copy it to a path without them" \
+  --interpose preload/with:colon/tools.so -- true
+err=$(env -u HOME -u XDG_CACHE_HOME "$run" --lib zlib -- true 2>&1); status=$?
+[[ $status == 125 && $err == 'cgosan-run: --lib: neither XDG_CACHE_HOME nor HOME is set: nowhere to cache interposers' ]] ||
+  die "cgosan-run --lib without HOME: status $status: $err"
+env -u HOME -u XDG_CACHE_HOME "$run" -- true || die "cgosan-run without HOME and without --lib failed"
+echo "ok: cgosan-run: unpreloadable interposers and a missing HOME are refused"
+
 # ldconfig is in /sbin, not on a non-root user's PATH: both tools use
 # /sbin/ldconfig then (cgosan-run to find the soname, cgosan-gen to resolve it).
 nosbin_path=$(dirname "$(command -v clang-19)"):/usr/bin:/bin
