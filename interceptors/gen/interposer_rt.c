@@ -10,6 +10,7 @@
 #include "interposer_rt.h"
 
 #include <dlfcn.h>
+#include <link.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,34 +65,127 @@ void *cgosan_gen_resolve(void **slot, const char *name) {
   return fn;
 }
 
+/* ---- libffi itself -----------------------------------------------------------
+ * The closures below are made with libffi, and those calls must reach libffi
+ * itself. Called by name they bind, through the global scope where preloaded
+ * interposers come first, to the wrappers of an interposer made for libffi
+ * (`cgosan-run --lib ffi`): called from managed code, such a wrapper wraps
+ * cgosan_gen_closure_entry as a managed callback and asks its runtime for a
+ * closure, which asks libffi by name again, under the same closure lock: a
+ * deadlock (and with two interposers, one's runtime checked as managed code
+ * by the other). dlsym(RTLD_NEXT) is no cure: it searches the objects loaded
+ * after this one, and the libffi interposer may be one of them. dlsym on
+ * libffi's own handle searches libffi and its dependencies only. The handle
+ * is that of the first libffi.so.N the process has loaded (this interposer
+ * links one). Resolved once, under closure_lock. */
+typedef struct RealFfi {
+  ffi_status (*prep_cif)(ffi_cif *, ffi_abi, unsigned, ffi_type *,
+                         ffi_type **);
+  void *(*closure_alloc)(size_t, void **);
+  ffi_status (*prep_closure_loc)(ffi_closure *, ffi_cif *,
+                                 void (*)(ffi_cif *, void *, void **, void *),
+                                 void *, void *);
+  void (*closure_free)(void *);
+  void *base;  /* libffi's load address: its code is foreign */
+} RealFfi;
+
+static const char kMsgNoFfi[] =
+    "cgosan interposer: cannot find libffi's own %s (%s); cannot wrap %s\n";
+
+typedef struct FfiSearch {
+  char path[4096];
+} FfiSearch;
+
+static int FindFfi(struct dl_phdr_info *info, size_t size, void *data) {
+  (void)size;
+  const char *slash = strrchr(info->dlpi_name, '/');
+  const char *name = slash ? slash + 1 : info->dlpi_name;
+  if (strncmp(name, "libffi.so", 9) != 0)
+    return 0;
+  snprintf(((FfiSearch *)data)->path, sizeof ((FfiSearch *)data)->path, "%s",
+           info->dlpi_name);
+  return 1;
+}
+
+static void *ObjectBase(const void *addr);
+
+static const RealFfi *Ffi(const char *what) {
+  static RealFfi ffi;
+  if (ffi.base)
+    return &ffi;
+  FfiSearch search = {""};
+  dl_iterate_phdr(FindFfi, &search);  /* dlopen outside the iteration's lock */
+  void *lib = search.path[0] ? dlopen(search.path, RTLD_NOLOAD | RTLD_LAZY) : NULL;
+  if (!lib) {
+    fprintf(stderr, kMsgNoFfi, "library", "no libffi.so.N is loaded", what);
+    abort();
+  }
+  static const char *const kNames[] = {"ffi_prep_cif", "ffi_closure_alloc",
+                                        "ffi_prep_closure_loc",
+                                        "ffi_closure_free"};
+  void *fns[4];
+  for (int i = 0; i < 4; i++) {
+    fns[i] = dlsym(lib, kNames[i]);
+    if (!fns[i]) {
+      fprintf(stderr, kMsgNoFfi, kNames[i], search.path, what);
+      abort();
+    }
+  }
+  memcpy(&ffi.prep_cif, &fns[0], sizeof fns[0]);
+  memcpy(&ffi.closure_alloc, &fns[1], sizeof fns[1]);
+  memcpy(&ffi.prep_closure_loc, &fns[2], sizeof fns[2]);
+  memcpy(&ffi.closure_free, &fns[3], sizeof fns[3]);
+  ffi.base = ObjectBase(fns[0]);  /* last: it says the rest is there */
+  return &ffi;
+}
+
 /* ---- Which code is managed -------------------------------------------------
  * A function pointer is wrapped when it points into an object that is not
- * known foreign code: libc, libffi, libcgosan, or this interposer (a pointer
- * to one of our wrappers already checks its own calls). A value dladdr cannot
- * place (NULL, -1, small integers used as sentinels) is passed through. */
+ * known foreign code: libc, libffi, libcgosan, this interposer (a pointer to
+ * one of our wrappers already checks its own calls), or any other interposer
+ * cgosan-gen made (its wrappers check their calls; its runtime is not
+ * managed code), recognized by the marker every one exports. A value dladdr
+ * cannot place (NULL, -1, small integers used as sentinels) is passed
+ * through. Called under closure_lock. */
 enum { kNumForeignObjects = 4 };
+
+__attribute__((visibility("default")))
+const char cgosan_gen_interposer_marker[] = "made by cgosan-gen";
 
 static void *ObjectBase(const void *addr) {
   Dl_info info;
   return dladdr(addr, &info) ? info.dli_fbase : NULL;
 }
 
-static int IsManagedCode(const void *fn) {
+/* Whether the object loaded at base (whose file is path) is an interposer:
+ * its own marker, found by dlsym on its handle (which searches it first). */
+static int IsInterposer(const char *path, void *base) {
+  if (!path || !path[0])
+    return 0;  /* the main program */
+  void *object = dlopen(path, RTLD_NOLOAD | RTLD_LAZY);
+  if (!object)
+    return 0;
+  void *marker = dlsym(object, "cgosan_gen_interposer_marker");
+  int yes = marker && ObjectBase(marker) == base;
+  dlclose(object);
+  return yes;
+}
+
+static int IsManagedCode(const void *fn, const char *what) {
   static void *foreign[kNumForeignObjects];
-  if (!foreign[0]) {  /* idempotent: racing callers compute the same values */
-    foreign[1] = ObjectBase((const void *)&ffi_call);
+  if (!foreign[0]) {
+    foreign[1] = Ffi(what)->base;
     foreign[2] = ObjectBase((const void *)&cgosan_cgocall);
     foreign[3] = ObjectBase((const void *)&cgosan_gen_callback);
-    __atomic_store_n(&foreign[0], ObjectBase((const void *)&abort),
-                     __ATOMIC_RELEASE);
+    foreign[0] = ObjectBase((const void *)&abort);
   }
-  void *base = ObjectBase(fn);
-  if (!base)
+  Dl_info info;
+  if (!dladdr(fn, &info) || !info.dli_fbase)
     return 0;
   for (int i = 0; i < kNumForeignObjects; i++)
-    if (base == __atomic_load_n(&foreign[i], __ATOMIC_ACQUIRE))
+    if (info.dli_fbase == foreign[i])
       return 0;
-  return 1;
+  return !IsInterposer(info.dli_fname, info.dli_fbase);
 }
 
 /* ---- The closure table -------------------------------------------------------*/
@@ -152,19 +246,20 @@ static cgosan_gen_closure *Probe(void *fn, const cgosan_gen_callback_sig *sig) {
 
 static void *MakeClosure(cgosan_gen_closure *e) {
   cgosan_gen_callback_sig *sig = e->sig;
+  const RealFfi *ffi = Ffi(e->what);
   if (!sig->cif_prepared) {
-    if (ffi_prep_cif(&sig->cif, FFI_DEFAULT_ABI, sig->num_args, sig->result,
-                     sig->args) != FFI_OK)
+    if (ffi->prep_cif(&sig->cif, FFI_DEFAULT_ABI, sig->num_args, sig->result,
+                      sig->args) != FFI_OK)
       return NULL;
     sig->cif_prepared = 1;
   }
   void *code;
-  ffi_closure *closure = ffi_closure_alloc(sizeof(ffi_closure), &code);
+  ffi_closure *closure = ffi->closure_alloc(sizeof(ffi_closure), &code);
   if (!closure)
     return NULL;
-  if (ffi_prep_closure_loc(closure, &sig->cif, cgosan_gen_closure_entry, e,
-                           code) != FFI_OK) {
-    ffi_closure_free(closure);
+  if (ffi->prep_closure_loc(closure, &sig->cif, cgosan_gen_closure_entry, e,
+                            code) != FFI_OK) {
+    ffi->closure_free(closure);
     return NULL;
   }
   return code;
@@ -187,7 +282,7 @@ void *cgosan_gen_callback(cgosan_gen_callback_sig *sig, void *fn,
     e->sig = sig;
     e->what = what;
     e->code = fn;
-    if (IsManagedCode(fn)) {
+    if (IsManagedCode(fn, what)) {
       e->code = MakeClosure(e);
       if (!e->code) {
         fprintf(stderr, kMsgClosureFailed, what);

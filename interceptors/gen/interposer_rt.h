@@ -68,10 +68,10 @@ typedef struct cgosan_gen_callback_sig {
 
 /* The function foreign code must call instead of fn: a closure that runs fn as
  * managed code (cgosan_cgocallback), or fn itself when fn is NULL, a sentinel
- * (SQLITE_TRANSIENT is -1), or code that is not managed (libc, the interposed
- * library, this interposer, the runtime). The same (fn, sig) always gives the
- * same closure, which lives as long as the process: libraries compare
- * callbacks and may call them at any time. `what` names the callback in
+ * (SQLITE_TRANSIENT is -1), or code that is not managed (libc, libffi, the
+ * runtime, this interposer or any other one cgosan-gen made). The same
+ * (fn, sig) always gives the same closure, which lives as long as the
+ * process: libraries compare callbacks and may call them at any time. `what` names the callback in
  * reports ("callback xCompare of sqlite3_create_collation"). */
 void *cgosan_gen_callback(cgosan_gen_callback_sig *sig, void *fn,
                           const char *what);

@@ -6,7 +6,8 @@
 //     (foo_parse) is a checked cgocall;
 //   - foo_each calls back on the caller's thread, inside the cgocall;
 //   - cbreg keeps callbacks and unregisters them by comparing pointers: the
-//     same function passed twice gives the same closure, so removal works.
+//     same function passed twice gives the same closure, so removal works;
+//   - a function of the other interposer is passed to cbreg unwrapped.
 // No rule is broken: no report.
 //
 // SHARED-LIB: ../../examples/libfoo/foo.c
@@ -68,6 +69,15 @@ static void managed_main(void *arg) {
   printf("cbreg: fired %d, removed %d, left %d, sum %lld, managed callbacks %lld\n", fired,
          removed, cbreg_fire(), (long long)t->sum, (long long)t->managed_calls);
   printf("checked calls: %lld\n", (long long)(cgosan_num_cgocall() - calls_before));
+
+  // A function of another interposer (foo_registry_free is the foo
+  // interposer's wrapper) is not managed code: cbreg gets it as it is, and
+  // calls it as foreign code, so firing it makes no checked call.
+  cbreg_add((void (*)(void *))foo_registry_free, NULL);
+  calls_before = cgosan_num_cgocall();
+  cbreg_fire();
+  printf("firing another interposer's function: checked calls: %lld\n",
+         (long long)(cgosan_num_cgocall() - calls_before));
 }
 
 int main(void) {
@@ -77,4 +87,5 @@ int main(void) {
 // STDOUT-NEXT:foo_each: sum 43, managed callbacks 3
 // STDOUT-NEXT:cbreg: fired 2, removed 2, left 0, sum 243, managed callbacks 5
 // STDOUT-NEXT:checked calls: 9
+// STDOUT-NEXT:firing another interposer's function: checked calls: 1
 // CHECK-NOT:{{.}}

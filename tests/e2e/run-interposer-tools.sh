@@ -279,7 +279,7 @@ done
 echo "ok: warnings: $(grep -c warning <<<"$err")"
 [[ $(ls -A out) == $'tools.c\ntools.so' ]] || die "expected exactly tools.c and tools.so, got: $(ls -A out)"
 exported=$(nm -D --defined-only out/tools.so | awk '{print $3}' | sort | tr '\n' ' ')
-[[ $exported == "cgosan_model_tools tool_apply tool_copy tool_each tool_first tool_generic tool_length tool_sum " ]] ||
+[[ $exported == "cgosan_gen_interposer_marker cgosan_model_tools tool_apply tool_copy tool_each tool_first tool_generic tool_length tool_sum " ]] ||
   die "the interposer exports: $exported"
 grep -q '"tool_length", NULL' out/tools.c && grep -q 'CGOSAN_GEN_BLOCKS | CGOSAN_GEN_CALLS_BACK' out/tools.c ||
   die "the annotation model is not in out/tools.c"
