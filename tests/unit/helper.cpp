@@ -416,6 +416,17 @@ int Scrub(bool deny_madvise) {
   return 0;
 }
 
+// A managed pointer cell holding a managed int: a report's object and the
+// target it holds.
+void **NewCellHoldingAnInt() {
+  static const uint8_t kWord0[1] = {1};
+  static const cgosan_type kPtr = {"void *", 8, 8, kWord0, 0};
+  static const cgosan_type kInt = {"int", 8, 0, nullptr, 0};
+  auto **cell = static_cast<void **>(cgosan_new(&kPtr));
+  *cell = cgosan_new(&kInt);
+  return cell;
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
@@ -450,11 +461,7 @@ int main(int argc, char **argv) {
   if (!strcmp(mode, "deep-report")) {
     cgosan_run(
         [](void *) {
-          static const uint8_t kWord0[1] = {1};
-          static const cgosan_type kPtr = {"void *", 8, 8, kWord0, 0};
-          static const cgosan_type kInt = {"int", 8, 0, nullptr, 0};
-          auto **cell = static_cast<void **>(cgosan_new(&kPtr));
-          *cell = cgosan_new(&kInt);
+          void **cell = NewCellHoldingAnInt();
           dprintf(2, "deep-report\n");
           ReportNearTheGuardPage(cell);
         },
@@ -464,13 +471,9 @@ int main(int argc, char **argv) {
   if (!strcmp(mode, "memmove-below-arena")) {
     cgosan_run(
         [](void *) {
-          static const uint8_t kWord0[1] = {1};
-          static const cgosan_type kPtr = {"void *", 8, 8, kWord0, 0};
-          static const cgosan_type kInt = {"int", 8, 0, nullptr, 0};
-          auto **cell = static_cast<void **>(cgosan_new(&kPtr));
+          void **cell = NewCellHoldingAnInt();
           if (reinterpret_cast<uintptr_t>(cell) == __cgosan::arena_start)
             dprintf(2, "first object at the arena's start\n");
-          *cell = cgosan_new(&kInt);
           void *dst = malloc(16);
           // Only the copy's managed part is read: the 8 bytes below the
           // arena are not (they need not be mapped).
