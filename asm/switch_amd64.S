@@ -24,13 +24,18 @@
         .text
 
 // void cgosan_asm_call_on_stack(void *arg, void (*fn)(void *),
-//                               void *stack_top, void **saved_sp);
+//                               void *stack_top, void **saved_sp,
+//                               uint32_t *park, uint32_t park_value);
 //
 // Runs fn(arg) with %rsp = stack_top (rounded down to 16 bytes) after storing
 // the current stack pointer, below the spilled callee-saved registers, to
-// *saved_sp. Returns on the original stack when fn returns. A NULL stack_top
-// never switches: it tail-calls cgosan_bad_stack_switch(arg, fn, stack_top),
-// which reports and dies.
+// *saved_sp. Then, when park is not NULL, stores park_value to *park: the
+// cgocall's G status, which tells a collector it may scan the G's stack from
+// *saved_sp. It is stored last, so a collector that sees it sees every spill
+// and *saved_sp before it (x86-64 keeps stores in order: a release store).
+// Returns on the original stack when fn returns. A NULL stack_top never
+// switches: it tail-calls cgosan_bad_stack_switch(arg, fn, stack_top), which
+// reports and dies.
         .globl  cgosan_asm_call_on_stack
         .hidden cgosan_asm_call_on_stack
         .type   cgosan_asm_call_on_stack,@function
@@ -57,6 +62,10 @@ cgosan_asm_call_on_stack:
         .cfi_offset %r15, -56
         subq    $8, %rsp                // keep 16-byte alignment: 7 slots pushed incl. return address
         movq    %rsp, (%rcx)            // *saved_sp = lowest live address of the old stack
+        testq   %r8, %r8                // park given (a cgocall)?
+        jz      1f
+        movl    %r9d, (%r8)             // *park = park_value: the G is parked from here
+1:
         movq    %rdx, %rsp              // switch: %rsp = stack_top
         andq    $-16, %rsp              // ABI: %rsp is 16-byte aligned at the call
         callq   *%rsi                   // fn(arg): %rdi still holds arg

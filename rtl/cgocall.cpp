@@ -14,8 +14,8 @@
 //   1. counts the call (per-M counter, summed by cgosan_num_cgocall);
 //   2. entersyscall: marks the G parked. The switch below publishes the G's
 //      stack pointer in g->saved_sp after spilling the callee-saved registers,
-//      so a collector can scan [saved_sp, stack_hi) without stopping the
-//      thread, which may stay in C for as long as it likes;
+//      then the status, so a collector can scan [saved_sp, stack_hi) without
+//      stopping the thread, which may stay in C for as long as it likes;
 //   3. switches to g0 at m->g0_sp, where the system stack was left when this
 //      G was started (or last called back into), and runs fn there;
 //   4. switches back and exitsyscalls: if the world is stopped it waits, so
@@ -193,14 +193,19 @@ int cgosan_cgocall(cgosan_fn fn, void *frame) {
   if (UNLIKELY(hooks.cgocall_begin))
     hooks.cgocall_begin(g);
   u32 locals_mark = m->nlocals;  // what foreign code makes in fn is dropped after
-  EnterSyscall(g);
   SetErrno(0);
   GuardedCall call = {fn, frame, kBoundaryCgocall};
   cgosan_fn outer_call = m->foreign_call;  // a callback may cgocall again
   m->foreign_call = fn;
+  // entersyscall, in two halves. The G's status says "parked" only from the
+  // switch, once it has spilled the registers and stored g->saved_sp: a
+  // collector that saw the status first would scan from the saved_sp of an
+  // earlier park, and miss the frames (and registers) of this one.
+  SetInManaged(false);
   cgosan_asm_call_on_stack(&call, CallGuarded,
                            reinterpret_cast<void *>(m->g0_sp),
-                           reinterpret_cast<void **>(&g->saved_sp));
+                           reinterpret_cast<void **>(&g->saved_sp), &g->status,
+                           kGSyscall);
   m->foreign_call = outer_call;
   int err = GetErrno();
   ExitSyscall(g);

@@ -221,8 +221,12 @@ void InstallDeadlySignalHandlers();
 }  // namespace __cgosan
 
 // The stack switch (asm/switch_amd64.S).
+// park: null, or a G's status, set to park_value once *saved_sp is stored
+// (the cgocall's entersyscall; see the .S file).
 extern "C" void cgosan_asm_call_on_stack(void *arg, cgosan_fn fn,
-                                         void *stack_top, void **saved_sp);
+                                         void *stack_top, void **saved_sp,
+                                         __sanitizer::atomic_uint32_t *park = nullptr,
+                                         __sanitizer::u32 park_value = 0);
 extern "C" NORETURN void cgosan_bad_stack_switch(void *arg, cgosan_fn fn,
                                                  void *stack_top);
 

@@ -4,7 +4,10 @@
 //
 // No timing is asserted beyond "still blocked after waiting a while" and
 // "proceeds once started"; the waits are generous and polled.
+#include <pthread.h>
 #include <sched.h>
+#include <signal.h>
+#include <ucontext.h>
 
 #include <atomic>
 #include <chrono>
@@ -217,6 +220,85 @@ TEST(StopTheWorldLoop, ManyStopsNoLostWakeups) {
   }
   t.join();
   EXPECT_EQ(n.load(), 20000);
+}
+
+// ---- A G is parked only once its stack is published ------------------------
+//
+// A collector scans a G in a cgocall from g->saved_sp up, from the moment the
+// G's status says parked. So whenever the status says parked while the thread
+// is still on the G's stack (entering the switch, or back from it), saved_sp
+// must be at or below the stack pointer: a saved_sp above it is an earlier
+// park's, and the frames between are not scanned (it freed a live object).
+// Sampled with signals while a G makes cgocalls from two depths in turn, so
+// that the shallow call's saved_sp lies above the deep call's frames. The G
+// makes no heap call: safepoints park with saved_sp above their own frame,
+// which holds nothing managed.
+
+struct ParkSampler {
+  std::atomic<G *> g{nullptr};
+  std::atomic<pthread_t> thread{};
+  std::atomic<bool> done{false};
+  std::atomic<long> on_g{0};      // samples taken on the G's stack
+  std::atomic<long> too_high{0};  // ... parked, with saved_sp above the sp
+};
+ParkSampler *park_sampler;
+constexpr long kParkSamples = 5000;
+
+void SampleThePark(int, siginfo_t *, void *context) {
+  G *g = park_sampler->g.load(std::memory_order_relaxed);
+  uintptr_t sp = static_cast<ucontext_t *>(context)->uc_mcontext.gregs[REG_RSP];
+  if (!g || sp < g->stack_lo || sp >= g->stack_hi)
+    return;
+  park_sampler->on_g.fetch_add(1, std::memory_order_relaxed);
+  if (atomic_load(&g->status, __sanitizer::memory_order_relaxed) ==
+          __cgosan::kGSyscall &&
+      g->saved_sp > sp)
+    park_sampler->too_high.fetch_add(1, std::memory_order_relaxed);
+}
+
+__attribute__((noinline)) void CgocallFromDepth(int depth) {
+  if (depth > 0) {
+    char pad[256];
+    asm volatile("" : : "r"(pad) : "memory");  // the frame keeps its pad
+    CgocallFromDepth(depth - 1);
+    asm volatile("" : : "r"(pad) : "memory");
+    return;
+  }
+  cgosan_cgocall([](void *) {}, nullptr);
+}
+
+void CgocallsFromTwoDepths(void *) {
+  park_sampler->thread = pthread_self();
+  park_sampler->g = CurrentG();
+  while (!park_sampler->done.load(std::memory_order_relaxed)) {
+    CgocallFromDepth(0);
+    CgocallFromDepth(4);
+  }
+  park_sampler->g = nullptr;
+}
+
+TEST(Park, StatusSaysParkedOnlyOnceSavedSpIsPublished) {
+  ParkSampler sampler;
+  park_sampler = &sampler;
+  struct sigaction action = {}, old;
+  action.sa_sigaction = SampleThePark;
+  action.sa_flags = SA_SIGINFO | SA_RESTART;
+  ASSERT_EQ(sigaction(SIGUSR2, &action, &old), 0);
+  std::thread t([] { cgosan_run(CgocallsFromTwoDepths, nullptr); });
+  while (!sampler.g.load()) sched_yield();
+  // Pending signals merge: a sample is counted only when the G's thread takes
+  // one on its own stack, so send until enough were (a generous deadline).
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (sampler.on_g.load() < kParkSamples &&
+         std::chrono::steady_clock::now() < deadline)
+    pthread_kill(sampler.thread, SIGUSR2);
+  sampler.done = true;
+  t.join();
+  sigaction(SIGUSR2, &old, nullptr);
+  EXPECT_GE(sampler.on_g.load(), kParkSamples) << "the signals missed the G";
+  EXPECT_EQ(sampler.too_high.load(), 0)
+      << "parked with the saved_sp of an earlier park, " << sampler.on_g.load()
+      << " samples on the G's stack";
 }
 
 }  // namespace
