@@ -36,7 +36,19 @@ static StaticSpinMutex stw_mu;  // one stopper at a time
 
 void InitializeWorld() { world_uses_membarrier = RegisterProcessBarrier(); }
 
-void ExitSyscallSlow(G *g) {
+// Parked again while it waits, the G is scanned from g->saved_sp. Back from
+// a cgocall, the G's own stack is the one this runs on, and the switch's
+// spill of the callee-saved registers below it is popped (and overwritten by
+// this wait's frames), so the registers, which may hold the only copy of a
+// managed pointer, are spilled again here and saved_sp is moved below them.
+// Entering a callback or a new G, this runs on the system stack and the G's
+// saved_sp stays where the G was parked.
+void NOINLINE ExitSyscallSlow(G *g) {
+  __builtin_unwind_init();  // spill every callee-saved register in this frame
+  volatile uptr marker = 0;
+  uptr sp = reinterpret_cast<uptr>(&marker);
+  if (sp >= g->stack_lo && sp < g->stack_hi)
+    g->saved_sp = sp;
   while (atomic_load(&world_stopped, memory_order_acquire)) {
     atomic_store(&g->status, kGSyscall, memory_order_release);
     atomic_fetch_add(&world_waiters, 1, memory_order_seq_cst);

@@ -301,5 +301,88 @@ TEST(Park, StatusSaysParkedOnlyOnceSavedSpIsPublished) {
       << " samples on the G's stack";
 }
 
+// ---- Waiting in exitsyscall, a G's registers stay scanned -------------------
+//
+// A G back from its foreign fn while the world is stopped waits in
+// exitsyscall, parked again. By then the switch has popped the callee-saved
+// registers it spilled, and the wait's own frames overwrite them, so the
+// wait must spill them again and scan from below: compiled managed code may
+// hold a pointer in one of them and nowhere else. Five objects are held that
+// way across cgocalls (one per register) while another thread collects
+// after each; none may be freed. (Today's cgosan_cgocall happens to push all
+// six registers in its prologue, above the park; the test keeps the wait
+// right when it does not.)
+
+extern "C" void cgotest_cgocall_holding(uintptr_t held[5], uintptr_t mask,
+                                        cgosan_fn fn, void *frame);
+
+constexpr uintptr_t kHeldMask = 0x5a5a5a5a5a5a5a5aull;
+constexpr int kHeld = 5;
+// An object that holds its own masked address: freed, it holds poison.
+const cgosan_type kSelfTagged = {"uintptr_t", sizeof(uintptr_t), 0, nullptr, 0};
+
+// Masks the addresses only once all five are made: until then the objects
+// must stay reachable (each cgosan_new may collect).
+__attribute__((noinline)) void MakeHeldHere(uintptr_t held[kHeld]) {
+  uintptr_t *objs[kHeld];
+  for (auto &obj : objs) obj = static_cast<uintptr_t *>(cgosan_new(&kSelfTagged));
+  for (int i = 0; i < kHeld; i++) {
+    held[i] = reinterpret_cast<uintptr_t>(objs[i]) ^ kHeldMask;
+    *objs[i] = held[i];
+  }
+}
+
+// Makes the objects 4 KiB below the caller's frame: the unmasked addresses
+// left in dead frames there lie below every frame the cgocall makes, where
+// the collector does not look.
+__attribute__((noinline)) void MakeHeld(uintptr_t held[kHeld]) {
+  volatile char *below = static_cast<char *>(__builtin_alloca(4096));
+  below[0] = 0;
+  MakeHeldHere(held);
+}
+
+struct HeldCtx {
+  std::atomic<bool> done{false};
+  std::atomic<long> calls{0};
+  std::atomic<long> lost{0};  // objects freed while held
+};
+
+void HoldAcrossCgocalls(void *arg) {
+  auto *ctx = static_cast<HeldCtx *>(arg);
+  while (!ctx->done.load(std::memory_order_relaxed)) {
+    uintptr_t held[kHeld];
+    MakeHeld(held);
+    cgotest_cgocall_holding(held, kHeldMask, [](void *) {}, nullptr);
+    for (uintptr_t masked : held)
+      if (*reinterpret_cast<uintptr_t *>(masked ^ kHeldMask) != masked)
+        ctx->lost.fetch_add(1, std::memory_order_relaxed);
+    ctx->calls.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+TEST(Park, RegistersStayScannedWhileWaitingInExitsyscall) {
+  HeldCtx ctx;
+  std::thread g_thread([&] { cgosan_run(HoldAcrossCgocalls, &ctx); });
+  std::atomic<long> collections{0};
+  std::thread collector([&] {
+    while (!ctx.done.load(std::memory_order_relaxed)) {
+      long calls = ctx.calls.load();
+      cgosan_gc();
+      collections++;
+      while (ctx.calls.load() == calls && !ctx.done.load()) sched_yield();
+    }
+  });
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (collections.load() < 20000 &&
+         ctx.lost.load() == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ctx.done = true;
+  g_thread.join();
+  collector.join();
+  EXPECT_EQ(ctx.lost.load(), 0) << "objects held in registers were freed, "
+                                << ctx.calls.load() << " cgocalls, "
+                                << collections.load() << " collections";
+}
+
 }  // namespace
 }  // namespace cgotest
