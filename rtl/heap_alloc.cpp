@@ -38,6 +38,10 @@ static constexpr char kMsgObjectTooLarge[] =
     "cgosan_new(type '%s' of %zu bytes): the object would be larger than the "
     "whole managed heap (%zu GiB)";
 static constexpr char kMsgNullRoot[] = "%s called with a NULL slot";
+static constexpr char kMsgUnreadableRoot[] =
+    "cgosan_add_root called with %p, which is not readable memory (the "
+    "collector reads every root slot at each collection); the slot was not "
+    "added";
 static constexpr char kMsgNotARoot[] =
     "cgosan_remove_root called with %p, which is not a registered root slot "
     "(never added with cgosan_add_root, or already removed)";
@@ -488,6 +492,13 @@ void cgosan_add_root(void **slot) {
   if (UNLIKELY(!slot)) {
     ErrnoSaver errno_saver;
     ReportHere(kApiMisuse, kMsgNullRoot, "cgosan_add_root");
+    return;
+  }
+  // Checked now, once (a system call): a slot that cannot be read would
+  // crash every collection, far from the call that added it.
+  if (UNLIKELY(!IsReadable(reinterpret_cast<uptr>(slot), sizeof(*slot)))) {
+    ErrnoSaver errno_saver;
+    ReportHere(kApiMisuse, kMsgUnreadableRoot, static_cast<void *>(slot));
     return;
   }
   AddRoot(slot);

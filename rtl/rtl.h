@@ -218,6 +218,11 @@ void CallOnSystemStack(cgosan_fn fn, void *arg);
 // --- Signals (signal_linux.cpp) -------------------------------------------------
 void InstallDeadlySignalHandlers();
 
+// --- Memory the user names (readable_linux.cpp) --------------------------------
+// True when this process can read [addr, addr+size), size <= 64: a system
+// call, for checking an address at the API before the runtime reads it later.
+bool IsReadable(uptr addr, uptr size);
+
 }  // namespace __cgosan
 
 // The stack switch (asm/switch_amd64.S).

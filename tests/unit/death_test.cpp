@@ -64,6 +64,8 @@ DEATH_FN(CheckResultLongPrefix, , void *p = cgosan_new(&kInt32); cgosan_pin(cgos
 static void *never_added_root;
 DEATH_FN(RemoveRootNull, , cgosan_remove_root(nullptr))
 DEATH_FN(RemoveRootNeverAdded, , cgosan_remove_root(&never_added_root))
+// A slot no collection could read (it crashed the next one).
+DEATH_FN(AddRootUnmapped, , cgosan_add_root(reinterpret_cast<void **>(0x10)))
 // clang-format on
 NOINLINE static void ManagedCallsForeignRunsRun(void *) {
   Keep(cgosan_cgocall(ForeignRunsRun, nullptr));
@@ -220,6 +222,11 @@ INSTANTIATE_TEST_SUITE_P(
                        Lit(", which is not a registered root slot (never "
                            "added with cgosan_add_root, or already removed)"),
                    "RemoveRootNeverAdded()", RemoveRootNeverAddedLine},
+        MisuseCase{"AddRootUnmapped", [] { AddRootUnmapped(); }, "api-misuse",
+                   Lit("cgosan_add_root called with 0x000000000010, which is not "
+                       "readable memory (the collector reads every root slot "
+                       "at each collection); the slot was not added"),
+                   "AddRootUnmapped()", AddRootUnmappedLine},
         MisuseCase{"CgocallNullOnG",
                    [] { cgosan_run([](void *) { CgocallNull(); }, nullptr); },
                    "api-misuse",
