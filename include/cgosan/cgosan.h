@@ -87,11 +87,14 @@ int64_t cgosan_num_cgocall(void);
 void *cgosan_new(const cgosan_type *t);                       /* zeroed          */
 void *cgosan_new_array(const cgosan_type *elem, size_t n);    /* n zeroed values */
 void  cgosan_gc(void);                                        /* full collection */
-/* *slot keeps its target alive. The collector reads each root slot at one
- * moment of a collection; foreign code, which it does not stop, that moves an
- * object from one slot to another while a collection may run must keep it
- * reachable in between some other way (a handle: cgosan_handle_new, then
- * cgosan_handle_delete of the old one, is safe), or move it on a G. */
+/* *slot keeps its target alive. The collector reads each slot, a root slot
+ * or a pointer in a managed object, at one moment of a collection, and does
+ * not stop foreign code: foreign code that moves a pointer from one slot to
+ * another (and clears the old one) while a collection may run must keep the
+ * object reachable in between some other way (pinned, or a handle:
+ * cgosan_handle_new, then cgosan_handle_delete of the old one, is safe), or
+ * move it on a G. Storing an object it has just made, or a copy it leaves in
+ * the old slot, is fine. */
 void  cgosan_add_root(void **slot);
 void  cgosan_remove_root(void **slot);
 int   cgosan_is_managed(const void *p); /* 1 if p points into a live object      */
