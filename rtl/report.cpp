@@ -50,7 +50,7 @@ static bool HasPrefix(const char *s, const char *prefix) {
 // Unsymbolized (symbolize=0), a frame is the runtime's when it lies in the
 // runtime's shared library; linked statically, the runtime's frames are the
 // program's module and stay in the stack.
-static bool IsRuntimeFrame(const AddressInfo &info) {
+bool IsRuntimeFrame(const AddressInfo &info) {
   const char *function = info.function;
   if (!function)
     return info.module && internal_strstr(info.module, "/libcgosan.so");

@@ -150,6 +150,8 @@ void AddExtraStack(ReportDesc *r, u32 depot_id, const char *title_format,
 // boundaries (cgosan_run, cgosan_cgocall, cgosan_cgocallback), and libffi's
 // closure trampolines.
 bool IsHiddenFrame(const AddressInfo &info, bool at_top);
+// True for the runtime's frames, the boundaries a report shows included.
+bool IsRuntimeFrame(const AddressInfo &info);
 
 // Renders the full text: header, message, stack, notes, extra stacks,
 // SUMMARY line.

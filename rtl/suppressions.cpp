@@ -53,7 +53,9 @@ bool IsSuppressed(const ReportDesc &r) {
   if (MatchAndCount(r.callee, type))
     return true;
   // The frames the report shows, no others: a pattern must not match the
-  // runtime's own frames (its file names, its module), which users never see.
+  // runtime's own frames, which users never see. The boundaries they do see
+  // (cgosan_run, where the stack crossed) match by name, not by the runtime's
+  // file or module, which every crossing stack has.
   Symbolizer *symbolizer = Symbolizer::GetOrInit();
   bool at_top = true;
   for (uptr i = 0; i < r.stack.size; i++) {
@@ -63,9 +65,10 @@ bool IsSuppressed(const ReportDesc &r) {
       if (IsHiddenFrame(f->info, at_top))
         continue;
       at_top = false;
-      if (MatchAndCount(f->info.function, type) ||
-          MatchAndCount(f->info.file, type) ||
-          MatchAndCount(f->info.module, type))
+      if (MatchAndCount(f->info.function, type))
+        return true;
+      if (!IsRuntimeFrame(f->info) && (MatchAndCount(f->info.file, type) ||
+                                       MatchAndCount(f->info.module, type)))
         return true;
     }
   }
