@@ -667,7 +667,21 @@ void PrependInManaged(void *arg) {  // a callback: managed code again
   *f->head = n;
 }
 
-void ForeignCallsBackToPrepend(void *arg) { cgosan_cgocallback(PrependInManaged, arg); }
+// The callback's node is held only by this frame across a cgocall made
+// before any safepoint: the G's last park (the cgocall this callback came
+// from) lies above this frame, so the nested cgocall must publish its own.
+void PrependAcrossANestedCgocall(void *arg) {
+  auto *f = static_cast<PrependFrame *>(arg);
+  auto *n = static_cast<Node *>(cgosan_new(&kNode));
+  n->value = f->value;
+  cgosan_cgocall([](void *) {}, nullptr);
+  n->next = *f->head;
+  *f->head = n;
+}
+
+void ForeignCallsBackToPrepend(void *arg) {
+  cgosan_cgocallback(PrependAcrossANestedCgocall, arg);
+}
 
 uintptr_t NodeValue(int t, int r, int i) {
   return uintptr_t(t) << 40 | uintptr_t(r) << 20 | uintptr_t(i);
@@ -675,7 +689,8 @@ uintptr_t NodeValue(int t, int r, int i) {
 
 // Builds a kLen-node list in managed code, every 25th node through a cgocall
 // whose foreign function calls back to allocate it, parking the G (list on
-// its stack) in between; then counts the nodes whose value is wrong.
+// its stack) in between, and cgocalls again from the callback; then counts
+// the nodes whose value is wrong.
 constexpr int kLen = 200;
 long BuildAndVerifyList(int t, int r) {
   Node *head = nullptr;
@@ -688,13 +703,15 @@ long BuildAndVerifyList(int t, int r) {
   }
   long bad = 0;
   int i = kLen;
-  for (Node *n = head; n; n = n->next) {
+  Node *n = head;
+  for (; n && i > 0; n = n->next) {
     if (!cgosan_is_managed(n))  // freed: its bytes are poison, stop here
       return bad + 1;
     if (n->value != NodeValue(t, r, --i))
       bad++;
   }
-  return bad + (i != 0);
+  // Too short, or too long: a freed node made again may close a cycle.
+  return bad + (i != 0 || n != nullptr);
 }
 
 // Gs on their own threads and callbacks from threads foreign code created
