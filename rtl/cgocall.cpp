@@ -99,11 +99,11 @@ ALWAYS_INLINE int RunNewG(M *m, cgosan_fn fn, void *arg, Boundary boundary) {
     ReportHere(kApiMisuse, kMsgNoGStack, (usize)flags()->stack_size);
     return ENOMEM;
   }
-  m->curg = g;
+  // Published only now, with its saved_sp at the top of its empty stack
+  // (AcquireG): a collector may read m->curg at any time, and scans from it.
+  __atomic_store_n(&m->curg, g, __ATOMIC_RELEASE);
   // Entering managed code goes through exitsyscall (for a callback, Go's
-  // needm + cgocallbackg), so a new G waits while the world is stopped. The
-  // fresh G has no frames yet: if it waits parked, its live stack is empty.
-  g->saved_sp = g->stack_hi;
+  // needm + cgocallbackg), so a new G waits while the world is stopped.
   ExitSyscall(g);
   bool callback = boundary == kBoundaryCallback;
   if (UNLIKELY(hooks.callback_begin) && callback)

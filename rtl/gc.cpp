@@ -116,7 +116,9 @@ static void MarkRoots(Marker *marker) {
   ForEachM([](M *m, void *arg) {
     auto *marker = static_cast<Marker *>(arg);
     G *g = m->curg;
-    if (g)  // every G is parked now: its live stack is [saved_sp, stack_hi)
+    // Every G is parked now, or new and held in exitsyscall before its first
+    // frame (saved_sp at the top): its live stack is [saved_sp, stack_hi).
+    if (g)
       marker->ScanConservatively(g->saved_sp, g->stack_hi);
     // Objects foreign code made and may hold in registers (heap_alloc.cpp);
     // the list is stable: it grows under the heap lock this collection holds.

@@ -115,7 +115,7 @@ struct M {
   u32 nlocals, locals_cap;
   uptr altstack;             // signal stack memory of this M (kept across reuse)
   bool altstack_installed;   // installed by the runtime on the current thread
-  M *next_all;   // every M ever made, for counters
+  M *next_all;   // every M ever made (thread.cpp), never changed once set
   M *next_free;  // pool of Ms whose thread has exited
 };
 
@@ -145,7 +145,8 @@ void ReleaseM(M *m);       // at thread exit: back to the pool
 G *AcquireG(M *m);
 void ReleaseG(M *m, G *g);
 u64 TotalCgocalls();
-// Calls fn for every M ever made (pooled ones too), under the threads lock.
+// Calls fn for every M ever made (pooled ones too), taking no lock (see
+// thread.cpp); an M made during the walk may be missed.
 void ForEachM(void (*fn)(M *m, void *arg), void *arg);
 
 struct MStats {

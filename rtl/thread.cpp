@@ -28,7 +28,12 @@ namespace __cgosan {
 static constexpr uptr kMaxPooledGs = 64;
 
 static StaticSpinMutex threads_mu;
-static M *all_ms;     // every M ever made (guarded by threads_mu)
+// Every M ever made, newest first. Added to under threads_mu, read without
+// it: Ms are never freed, and an M's next_all is set before the release
+// store that publishes it. The collector walks the list while it waits for
+// the running Gs, and a running G that reads it (cgosan_num_cgocall) must
+// not wait for a lock the collector holds meanwhile: they deadlocked.
+static atomic_uintptr_t all_ms;
 static M *free_ms;    // pool of Ms with no thread (guarded by threads_mu)
 static G *free_gs;    // pool of idle Gs (guarded by threads_mu)
 static uptr free_gs_count;
@@ -46,8 +51,8 @@ M *AcquireM(bool extra) {
     } else {
       m = static_cast<M *>(InternalCalloc(1, sizeof(M)));
       m->id = ++stats.ms_created;
-      m->next_all = all_ms;
-      all_ms = m;
+      m->next_all = reinterpret_cast<M *>(atomic_load_relaxed(&all_ms));
+      atomic_store(&all_ms, reinterpret_cast<uptr>(m), memory_order_release);
     }
   }
   m->next_free = nullptr;
@@ -114,7 +119,7 @@ G *AcquireG(M *m) {
   }
   g->id = atomic_fetch_add(&next_goid, 1, memory_order_relaxed) + 1;
   g->m = m;
-  g->saved_sp = 0;
+  g->saved_sp = g->stack_hi;  // no frames yet: parked, its live stack is empty
   g->next_free = nullptr;
   atomic_store(&g->status, kGRunning, memory_order_relaxed);
   return g;
@@ -142,15 +147,16 @@ void ReleaseG(M *m, G *g) {
 }
 
 void ForEachM(void (*fn)(M *m, void *arg), void *arg) {
-  SpinMutexLock l(&threads_mu);
-  for (M *m = all_ms; m; m = m->next_all) fn(m, arg);
+  for (M *m = reinterpret_cast<M *>(atomic_load(&all_ms, memory_order_acquire));
+       m; m = m->next_all)
+    fn(m, arg);
 }
 
 u64 TotalCgocalls() {
   u64 total = 0;
-  SpinMutexLock l(&threads_mu);
-  for (M *m = all_ms; m; m = m->next_all)
-    total += atomic_load(&m->ncgocall, memory_order_relaxed);
+  ForEachM([](M *m, void *total) {
+    *static_cast<u64 *>(total) += atomic_load(&m->ncgocall, memory_order_relaxed);
+  }, &total);
   return total;
 }
 

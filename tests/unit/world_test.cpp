@@ -384,5 +384,111 @@ TEST(Park, RegistersStayScannedWhileWaitingInExitsyscall) {
                                 << collections.load() << " collections";
 }
 
+// ---- A new G is published with an empty live stack -------------------------
+//
+// A collector reads m->curg whenever it likes and scans the G from its
+// saved_sp. A G made for a callback from a thread foreign code created must
+// therefore be published with saved_sp at the top of its stack, not with a
+// value of its past life or 0 (a scan from 0 faults). Sampled with signals on
+// a thread that calls back in a loop.
+
+struct NewGSampler {
+  std::atomic<pthread_t> thread{};
+  std::atomic<bool> ready{false}, done{false};
+  std::atomic<long> with_g{0};  // samples taken while the M had a G
+  std::atomic<long> outside{0};  // ... whose saved_sp was outside its stack
+};
+NewGSampler *new_g_sampler;
+constexpr long kNewGSamples = 5000;
+
+void SampleTheNewG(int, siginfo_t *, void *) {
+  __cgosan::M *m = __cgosan::CurrentM();
+  G *g = m ? m->curg : nullptr;
+  if (!g)
+    return;
+  new_g_sampler->with_g.fetch_add(1, std::memory_order_relaxed);
+  if (g->saved_sp < g->stack_lo || g->saved_sp > g->stack_hi)
+    new_g_sampler->outside.fetch_add(1, std::memory_order_relaxed);
+}
+
+TEST(Park, ANewGIsPublishedWithAnEmptyLiveStack) {
+  NewGSampler sampler;
+  new_g_sampler = &sampler;
+  struct sigaction action = {}, old;
+  action.sa_sigaction = SampleTheNewG;
+  action.sa_flags = SA_SIGINFO | SA_RESTART;
+  ASSERT_EQ(sigaction(SIGUSR2, &action, &old), 0);
+  std::thread t([] {
+    new_g_sampler->thread = pthread_self();
+    new_g_sampler->ready = true;
+    while (!new_g_sampler->done.load(std::memory_order_relaxed))
+      cgosan_cgocallback([](void *) {}, nullptr);  // a new G each time
+  });
+  while (!sampler.ready.load()) sched_yield();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (sampler.with_g.load() < kNewGSamples &&
+         std::chrono::steady_clock::now() < deadline)
+    pthread_kill(sampler.thread, SIGUSR2);
+  sampler.done = true;
+  t.join();
+  sigaction(SIGUSR2, &old, nullptr);
+  EXPECT_GE(sampler.with_g.load(), kNewGSamples) << "the signals missed the G";
+  EXPECT_EQ(sampler.outside.load(), 0)
+      << "a G was visible with a saved_sp outside its stack, "
+      << sampler.with_g.load() << " samples";
+}
+
+// ---- Reading the counters does not hold up a collection ----------------------
+//
+// The collector walks the Ms while it waits for the running Gs to reach a
+// safepoint. A running G that reads the Ms too (cgosan_num_cgocall) between
+// safepoints must not wait for the collector: it used to spin on the lock
+// the collector held through its wait, which waited for it. A deadlock
+// cannot fail an assertion, so a watchdog ends the process.
+
+TEST(StopTheWorldLoop, NumCgocallFromARunningGDoesNotHoldUpCollections) {
+  static const cgosan_type kWord = {"uintptr_t", 8, 0, nullptr, 0};
+  std::atomic<bool> done{false};
+  std::atomic<long> reads{0};
+  std::thread g_thread([&] {
+    struct Ctx {
+      std::atomic<bool> *done;
+      std::atomic<long> *reads;
+    } ctx = {&done, &reads};
+    cgosan_run([](void *arg) {
+      auto *c = static_cast<Ctx *>(arg);
+      while (!c->done->load(std::memory_order_relaxed)) {
+        for (int i = 0; i < 100; i++) {
+          volatile int64_t calls = cgosan_num_cgocall();
+          (void)calls;
+        }
+        volatile void *p = cgosan_new(&kWord);  // a safepoint
+        (void)p;
+        c->reads->fetch_add(1, std::memory_order_relaxed);
+      }
+    }, &ctx);
+  });
+  std::thread watchdog([&] {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!done.load() && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (!done.load()) {
+      fprintf(stderr, "deadlock: a collection and a G reading the counters\n");
+      abort();
+    }
+  });
+  // Each collection only once the G runs again (woken, it would otherwise
+  // find the next one under way and wait parked, never meeting it running).
+  for (int i = 0; i < 200; i++) {
+    long before = reads.load();
+    while (reads.load() < before + 2) sched_yield();
+    cgosan_gc();
+  }
+  done = true;
+  g_thread.join();
+  watchdog.join();
+  EXPECT_GT(reads.load(), 0);
+}
+
 }  // namespace
 }  // namespace cgotest
