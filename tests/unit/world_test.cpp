@@ -234,6 +234,37 @@ TEST(StopTheWorldLoop, ManyStopsNoLostWakeups) {
 // makes no heap call: safepoints park with saved_sp above their own frame,
 // which holds nothing managed.
 
+// SIGUSR2 goes to `handler` while in scope (declare it before the thread
+// that takes the signals, so that it outlives the thread's last one).
+class SampleHandlerScope {
+ public:
+  explicit SampleHandlerScope(void (*handler)(int, siginfo_t *, void *)) {
+    struct sigaction action = {};
+    action.sa_sigaction = handler;
+    action.sa_flags = SA_SIGINFO | SA_RESTART;
+    installed_ = sigaction(SIGUSR2, &action, &old_) == 0;
+  }
+  ~SampleHandlerScope() {
+    if (installed_)
+      sigaction(SIGUSR2, &old_, nullptr);
+  }
+  bool installed() const { return installed_; }
+
+ private:
+  struct sigaction old_;
+  bool installed_;
+};
+
+// Pending signals merge: a sample is counted only when the thread takes one
+// where the handler looks, so send until samples() reaches want (or a
+// generous deadline passes).
+template <typename Samples>
+void SignalUntilSampled(pthread_t thread, Samples samples, long want) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (samples() < want && std::chrono::steady_clock::now() < deadline)
+    pthread_kill(thread, SIGUSR2);
+}
+
 struct ParkSampler {
   std::atomic<G *> g{nullptr};
   std::atomic<pthread_t> thread{};
@@ -280,21 +311,14 @@ void CgocallsFromTwoDepths(void *) {
 TEST(Park, StatusSaysParkedOnlyOnceSavedSpIsPublished) {
   ParkSampler sampler;
   park_sampler = &sampler;
-  struct sigaction action = {}, old;
-  action.sa_sigaction = SampleThePark;
-  action.sa_flags = SA_SIGINFO | SA_RESTART;
-  ASSERT_EQ(sigaction(SIGUSR2, &action, &old), 0);
+  SampleHandlerScope handler(SampleThePark);
+  ASSERT_TRUE(handler.installed());
   std::thread t([] { cgosan_run(CgocallsFromTwoDepths, nullptr); });
   while (!sampler.g.load()) sched_yield();
-  // Pending signals merge: a sample is counted only when the G's thread takes
-  // one on its own stack, so send until enough were (a generous deadline).
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (sampler.on_g.load() < kParkSamples &&
-         std::chrono::steady_clock::now() < deadline)
-    pthread_kill(sampler.thread, SIGUSR2);
+  SignalUntilSampled(sampler.thread, [&] { return sampler.on_g.load(); },
+                     kParkSamples);
   sampler.done = true;
   t.join();
-  sigaction(SIGUSR2, &old, nullptr);
   EXPECT_GE(sampler.on_g.load(), kParkSamples) << "the signals missed the G";
   EXPECT_EQ(sampler.too_high.load(), 0)
       << "parked with the saved_sp of an earlier park, " << sampler.on_g.load()
@@ -414,10 +438,8 @@ void SampleTheNewG(int, siginfo_t *, void *) {
 TEST(Park, ANewGIsPublishedWithAnEmptyLiveStack) {
   NewGSampler sampler;
   new_g_sampler = &sampler;
-  struct sigaction action = {}, old;
-  action.sa_sigaction = SampleTheNewG;
-  action.sa_flags = SA_SIGINFO | SA_RESTART;
-  ASSERT_EQ(sigaction(SIGUSR2, &action, &old), 0);
+  SampleHandlerScope handler(SampleTheNewG);
+  ASSERT_TRUE(handler.installed());
   std::thread t([] {
     new_g_sampler->thread = pthread_self();
     new_g_sampler->ready = true;
@@ -425,13 +447,10 @@ TEST(Park, ANewGIsPublishedWithAnEmptyLiveStack) {
       cgosan_cgocallback([](void *) {}, nullptr);  // a new G each time
   });
   while (!sampler.ready.load()) sched_yield();
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (sampler.with_g.load() < kNewGSamples &&
-         std::chrono::steady_clock::now() < deadline)
-    pthread_kill(sampler.thread, SIGUSR2);
+  SignalUntilSampled(sampler.thread, [&] { return sampler.with_g.load(); },
+                     kNewGSamples);
   sampler.done = true;
   t.join();
-  sigaction(SIGUSR2, &old, nullptr);
   EXPECT_GE(sampler.with_g.load(), kNewGSamples) << "the signals missed the G";
   EXPECT_EQ(sampler.outside.load(), 0)
       << "a G was visible with a saved_sp outside its stack, "
