@@ -659,24 +659,21 @@ struct PrependFrame {
   uintptr_t value;
 };
 
-void PrependInManaged(void *arg) {  // a callback: managed code again
-  auto *f = static_cast<PrependFrame *>(arg);
+// Makes a node and prepends it. With across_cgocall, the node is held only
+// by this frame across a cgocall made before any safepoint: in a callback,
+// the G's last park (the cgocall the callback came from) lies above this
+// frame, so the nested cgocall must publish its own.
+void Prepend(PrependFrame *f, bool across_cgocall) {
   auto *n = static_cast<Node *>(cgosan_new(&kNode));
   n->value = f->value;
+  if (across_cgocall)
+    cgosan_cgocall([](void *) {}, nullptr);
   n->next = *f->head;
   *f->head = n;
 }
 
-// The callback's node is held only by this frame across a cgocall made
-// before any safepoint: the G's last park (the cgocall this callback came
-// from) lies above this frame, so the nested cgocall must publish its own.
-void PrependAcrossANestedCgocall(void *arg) {
-  auto *f = static_cast<PrependFrame *>(arg);
-  auto *n = static_cast<Node *>(cgosan_new(&kNode));
-  n->value = f->value;
-  cgosan_cgocall([](void *) {}, nullptr);
-  n->next = *f->head;
-  *f->head = n;
+void PrependAcrossANestedCgocall(void *arg) {  // a callback: managed code again
+  Prepend(static_cast<PrependFrame *>(arg), /*across_cgocall=*/true);
 }
 
 void ForeignCallsBackToPrepend(void *arg) {
@@ -699,7 +696,7 @@ long BuildAndVerifyList(int t, int r) {
     if (i % 25 == 0)
       cgosan_cgocall(ForeignCallsBackToPrepend, &f);
     else
-      PrependInManaged(&f);
+      Prepend(&f, /*across_cgocall=*/false);
   }
   long bad = 0;
   int i = kLen;
