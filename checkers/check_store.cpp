@@ -4,17 +4,20 @@
 // The collector cannot see foreign memory, so the object may be freed while
 // foreign code still holds it. cgosan_check_store judges one pointer store;
 // cgosan_check_memmove a copy, whose pointer slots are those of the managed
-// objects it copies from (the heap's map; a copy from foreign memory or from
-// a G stack has no map, so its call site checks the pointer fields it stores
-// with cgosan_check_store). Fine on purpose: stores into managed memory, into
-// the running G's stack and into slots registered with cgosan_add_root; of
-// nil, integers and foreign pointers; of pinned pointers (Go's Pinner rule);
-// and any store by code not running on a G (foreign code, as Go skips g0).
-// A managed reference (CGOSAN_TYPE_REFERENCE) never goes to foreign memory,
-// pinned or not. Foreign memory is only written by the program, never read
-// here: uninitialised foreign memory cannot trip the check. Cost: off by
-// default; with cgocheck=2, a range compare for a non-managed value, else
-// one FindObject and one pin lookup; a copy walks the source's pointer slots.
+// objects it copies from (the heap's map); cgosan_check_memmove_typed a copy
+// whose call site says the copied type (Go's typed copy): the heap's map
+// still judges a managed source, the type's map any other (a local, a
+// global, foreign memory), which only the type can describe. Fine on
+// purpose: stores into managed memory, into the running G's stack and into
+// slots registered with cgosan_add_root; of nil, integers and foreign
+// pointers; of pinned pointers (Go's Pinner rule); and any store by code not
+// running on a G (foreign code, as Go skips g0). A managed reference
+// (CGOSAN_TYPE_REFERENCE) never goes to foreign memory, pinned or not. An
+// untyped copy never reads foreign memory, so uninitialised foreign memory
+// cannot trip it; a typed copy reads its source by the type, as the copy
+// itself does. Cost: off by default; with cgocheck=2, a range compare for a
+// non-managed value, else one FindObject and one pin lookup; a copy walks
+// the source's pointer slots, in the heap's map or the type's.
 #include "scan.h"
 
 namespace __cgosan {
@@ -31,6 +34,10 @@ static constexpr char kMsgCopyUnpinned[] =
 static constexpr char kMsgCopyReference[] =
     "managed code copied managed reference 0x%zx of type '%s' into "
     "non-managed memory at 0x%zx (a %zu-byte copy from 0x%zx)";
+
+static constexpr char kNoteCopiedType[] =
+    "  the copied type '%s' has a pointer at offset %zu\n";
+static constexpr char kWhereTypedCopy[] = "given to cgosan_check_memmove_typed";
 
 static constexpr char kNoteUnseen[] =
     "  the collector does not scan 0x%zx: the object may be freed while the "
@@ -85,7 +92,10 @@ static NOINLINE void ReportStore(uptr slot, uptr value,
   EmitReport(r);
 }
 
-static NOINLINE void ReportCopy(const Finding &f, uptr dst, uptr src, uptr n) {
+// `typed`: the type the call site gave for the copy, which found the slot
+// (the source is not managed), or NULL.
+static NOINLINE void ReportCopy(const Finding &f, uptr dst, uptr src, uptr n,
+                                const cgosan_type *typed) {
   uptr to = dst + (f.slot - src);
   ErrnoSaver errno_saver;
   ReportDesc r = {};
@@ -96,10 +106,55 @@ static NOINLINE void ReportCopy(const Finding &f, uptr dst, uptr src, uptr n) {
   else
     SetMessage(&r, kMsgCopyUnpinned, (usize)f.value, (usize)to, (usize)n,
                (usize)src);
+  if (typed)
+    AddNote(&r, kNoteCopiedType, TypeName(typed),
+            (usize)((f.slot - src) % typed->size));
   AddFindingNotes(&r, f);
   AddNote(&r, kNoteUnseen, (usize)to);
   CaptureStack(&r.stack);
   EmitReport(r);
+}
+
+// Calls visit(slot_address) for each pointer slot of t in the n bytes at
+// `from`, read as values of t in a row; a slot must lie whole in them.
+template <typename Visit>
+static bool WalkTypedBlock(const cgosan_type *t, uptr from, uptr n, Visit visit) {
+  const uptr ptrwords = (t->ptrdata + kWord - 1) / kWord;
+  for (uptr e = 0; e < n; e += t->size) {
+    for (uptr w = 0; w < ptrwords; w++) {
+      if (!(t->ptrmask[w / 8] >> (w % 8) & 1))
+        continue;
+      uptr off = e + w * kWord;
+      if (off + kWord > n)
+        return true;
+      if (!visit(from + off))
+        return false;
+    }
+  }
+  return true;
+}
+
+// A word the copy writes to `to_slot`: fine unless it holds an unpinned
+// managed pointer or a reference, and `to_slot` is not a root slot (asked
+// last, as by ReportStore; a root takes only its own word, the copy's others
+// are still checked). Fills f (holder: `holder`, when the source is managed)
+// otherwise.
+static ALWAYS_INLINE bool CopiedWordIsFine(uptr a, uptr to_slot,
+                                           const ObjectInfo *holder,
+                                           Finding *f) {
+  uptr value = *reinterpret_cast<const uptr *>(a);
+  ObjectInfo target;
+  SlotVerdict v = JudgeValue(value, &target);
+  if (v == kSlotFine || v == kSlotPinned || IsRootSlot(to_slot))
+    return true;
+  if (holder)
+    return RecordBadSlot(f, v, *holder, a, value, target, false);
+  *f = Finding();
+  f->verdict = v;
+  f->slot = a;
+  f->value = value;
+  f->target = target;
+  return false;
 }
 
 }  // namespace __cgosan
@@ -146,21 +201,41 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_memmove(
     uptr hi = obj_end < end ? obj_end : end;
     Finding f;
     bool ok = WalkObjectSlots(obj, cur, hi, [&](uptr a) {
-      uptr value = *reinterpret_cast<const uptr *>(a);
-      ObjectInfo target;
-      SlotVerdict v = JudgeValue(value, &target);
-      // A root slot may hold it (asked last, as by ReportStore); the copy's
-      // other words are still checked.
-      if (v == kSlotFine || v == kSlotPinned || IsRootSlot(to + (a - from)))
-        return true;
-      return RecordBadSlot(&f, v, obj, a, value, target, false);
+      return CopiedWordIsFine(a, to + (a - from), &obj, &f);
     });
     if (!ok) {
-      ReportCopy(f, to, from, n);
+      ReportCopy(f, to, from, n, nullptr);
       return;
     }
     if (obj_end <= cur)  // a zero-size object
       obj_end = cur + 1;
     cur = obj_end;
   }
+}
+
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_memmove_typed(
+    void *dst, const void *src, size_t n, const cgosan_type *t) {
+  uptr from = reinterpret_cast<uptr>(src);
+  if (LIKELY(CgoCheckLevel() < 2) || n < kWord)
+    return;
+  if (!t || InArena(from)) {
+    cgosan_check_memmove(dst, src, n);  // the heap's map judges the heap
+    return;
+  }
+  if (UNLIKELY(!CanAllocateArrayOf(t, n > t->size ? 2 : 1))) {
+    ErrnoSaver errno_saver;
+    ReportMalformedType(kWhereTypedCopy, t);
+    return;
+  }
+  if (t->ptrdata == 0)
+    return;
+  uptr to = reinterpret_cast<uptr>(dst);
+  bool skip;
+  if (ManagedSide(to, n, &skip) || skip)
+    return;
+  Finding f;
+  if (!WalkTypedBlock(t, from, n, [&](uptr a) {
+        return CopiedWordIsFine(a, to + (a - from), nullptr, &f);
+      }))
+    ReportCopy(f, to, from, n, t);
 }

@@ -111,6 +111,13 @@ void  cgosan_check_result(const void *p, const cgosan_type *t, const char *calle
  * memory that is not managed. */
 void  cgosan_check_store(void **slot, void *val);
 void  cgosan_check_memmove(void *dst, const void *src, size_t n);
+/* The same for a copy of values of type t in a row from src (Go's typed
+ * copy): t's pointer map says which source words are pointers when src is
+ * not managed memory (a local, a global, foreign memory); a managed source
+ * is judged by its own type, as cgosan_check_memmove does. t NULL is
+ * cgosan_check_memmove. The clang pass calls it with the copied C type. */
+void  cgosan_check_memmove_typed(void *dst, const void *src, size_t n,
+                                 const cgosan_type *t);
 
 /* ---- Pinning (Go's runtime.Pinner) -----------------------------------------*/
 typedef struct cgosan_pinner cgosan_pinner;

@@ -1,6 +1,7 @@
-// check_store_test.cpp — cgosan_check_store / cgosan_check_memmove
-// (checkers/check_store.cpp, cgocheck=2): stores of managed pointers into
-// memory the collector does not see, and the exact report.
+// check_store_test.cpp — cgosan_check_store / cgosan_check_memmove /
+// cgosan_check_memmove_typed (checkers/check_store.cpp, cgocheck=2): stores
+// of managed pointers into memory the collector does not see, and the exact
+// report.
 #include "check_test_util.h"
 
 #define NOINLINE __attribute__((noinline))
@@ -221,6 +222,124 @@ TEST(CheckMemmove, IntoManagedOrStackIsFine) {
     asm volatile("" : : "r"(local) : "memory");
   });
   EXPECT_EQ(r.count, 0u) << r.text;
+}
+
+// A struct with a pointer in its second word, as the clang pass describes a
+// local it copies (`*foreign = local`).
+struct Row {
+  long id;
+  void *p;
+};
+const cgosan_type kRowType = {"struct row", sizeof(Row), 16, kMask2, 0};
+
+TEST(CheckMemmoveTyped, ACopyFromTheStackIsCheckedByItsType) {
+  Reported r = Check([] {
+    Row local = {1, cgosan_new(&kInt)};
+    void *dst = malloc(sizeof local);
+    cgosan_check_memmove(dst, &local, sizeof local);  // no map: not seen
+    cgosan_check_memmove_typed(dst, &local, sizeof local, nullptr);  // same
+    cgosan_check_memmove_typed(dst, &local, sizeof local, &kRowType);
+    free(dst);
+    asm volatile("" : : "r"(&local) : "memory");
+  });
+  ASSERT_EQ(r.count, 1u) << r.text;
+  EXPECT_NE(FirstMessage(r.text).find("managed code copied unpinned managed "
+                                      "pointer 0x"),
+            std::string::npos)
+      << r.text;
+  EXPECT_NE(r.text.find("(a 16-byte copy from 0x"), std::string::npos) << r.text;
+  EXPECT_NE(r.text.find("\n  the copied type 'struct row' has a pointer at "
+                        "offset 8\n  holds 0x"),
+            std::string::npos)
+      << r.text;
+  EXPECT_NE(r.text.find("object of type 'int' (8 bytes), not pinned\n"),
+            std::string::npos)
+      << r.text;
+}
+
+TEST(CheckMemmoveTyped, FineCopies) {
+  static Row global_row;
+  Reported r = Check([] {
+    void *x = cgosan_new(&kInt);
+    Row local = {1, x};
+    auto *foreign = static_cast<Row *>(malloc(sizeof(Row)));
+    cgosan_check_memmove_typed(foreign, &local, 8, &kRowType);  // id only
+    cgosan_check_memmove_typed(foreign, &local, sizeof local, &kInt);  // no pointer
+    auto *managed = static_cast<Row *>(cgosan_new(&kRowType));
+    cgosan_check_memmove_typed(managed, &local, sizeof local, &kRowType);
+    Row other;
+    cgosan_check_memmove_typed(&other, &local, sizeof local, &kRowType);  // G stack
+    cgosan_add_root(&foreign->p);  // a registered root slot
+    cgosan_check_memmove_typed(foreign, &local, sizeof local, &kRowType);
+    cgosan_remove_root(&foreign->p);
+    global_row = local;  // a global source, pinned
+    ScopedPinner pn;
+    pn.Pin(x);
+    cgosan_check_memmove_typed(foreign, &global_row, sizeof local, &kRowType);
+    free(foreign);
+    asm volatile("" : : "r"(&local), "r"(&other) : "memory");
+  });
+  EXPECT_EQ(r.count, 0u) << r.text;
+  // And nothing at all below cgocheck=2.
+  auto bad = [] {
+    Row local = {1, cgosan_new(&kInt)};
+    void *dst = malloc(sizeof local);
+    cgosan_check_memmove_typed(dst, &local, sizeof local, &kRowType);
+    free(dst);
+    asm volatile("" : : "r"(&local) : "memory");
+  };
+  EXPECT_EQ(Check(bad, 1).count, 0u);
+  EXPECT_EQ(Check(bad, 2).count, 1u);
+}
+
+// n bytes are values of t in a row: the third row's pointer is found, and
+// a slot the copy only partly covers is not the copy's.
+TEST(CheckMemmoveTyped, TheTypeRepeatsOverTheCopy) {
+  Reported r = Check([] {
+    Row rows[3] = {{1, nullptr}, {2, nullptr}, {3, cgosan_new(&kInt)}};
+    void *dst = malloc(sizeof rows);
+    cgosan_check_memmove_typed(dst, rows, sizeof rows - 4, &kRowType);
+    cgosan_check_memmove_typed(dst, rows, sizeof rows, &kRowType);
+    free(dst);
+    asm volatile("" : : "r"(rows) : "memory");
+  });
+  ASSERT_EQ(r.count, 1u) << r.text;
+  EXPECT_NE(r.text.find("(a 48-byte copy from 0x"), std::string::npos) << r.text;
+  EXPECT_NE(r.text.find("has a pointer at offset 8\n"), std::string::npos)
+      << r.text;
+}
+
+// A managed source is judged by the heap's map, whatever the call site says.
+TEST(CheckMemmoveTyped, AManagedSourceKeepsItsOwnMap) {
+  Reported r = Check([] {
+    void **src = static_cast<void **>(cgosan_new(&kPtr));
+    *src = cgosan_new(&kInt);
+    void *dst = malloc(sizeof(void *));
+    cgosan_check_memmove_typed(dst, src, sizeof(void *), &kInt);
+    free(dst);
+  });
+  ASSERT_EQ(r.count, 1u) << r.text;
+  EXPECT_NE(r.text.find("of type 'void *' (8 bytes), field at offset 0\n"),
+            std::string::npos)
+      << r.text;
+  EXPECT_EQ(r.text.find("the copied type"), std::string::npos) << r.text;
+}
+
+TEST(CheckMemmoveTyped, AMalformedTypeIsApiMisuse) {
+  static const cgosan_type kNoMask = {"no mask", 16, 8, nullptr, 0};
+  Reported r = Check([] {
+    Row local = {1, nullptr};
+    void *dst = malloc(sizeof local);
+    cgosan_check_memmove_typed(dst, &local, sizeof local, &kNoMask);
+    free(dst);
+    asm volatile("" : : "r"(&local) : "memory");
+  });
+  ASSERT_EQ(r.count, 1u) << r.text;
+  EXPECT_EQ(FirstKind(r.text), "api-misuse") << r.text;
+  EXPECT_NE(FirstMessage(r.text).find("type 'no mask' given to "
+                                      "cgosan_check_memmove_typed is malformed"),
+            std::string::npos)
+      << r.text;
 }
 
 }  // namespace
