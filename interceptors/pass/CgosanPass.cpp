@@ -20,9 +20,10 @@
 //    the same landing pad; the runtime stops ordinary C++ exceptions at the
 //    boundary, only forced unwinds (pthread_exit) still take it.
 //  * with -cgosan-check-stores (cgocheck=2), a cgosan_check_store(slot, v)
-//    before each store of a pointer value and a cgosan_check_memmove before
-//    each memcpy/memmove (StoreChecks.cpp); the runtime does nothing unless
-//    CGOSAN_OPTIONS=cgocheck=2.
+//    before each store of a pointer value and a cgosan_check_memmove_typed
+//    (or, with no type known, cgosan_check_memmove) before each
+//    memcpy/memmove (StoreChecks.cpp, CopiedTypes.cpp); the runtime does
+//    nothing unless CGOSAN_OPTIONS=cgocheck=2.
 //  * with -cgosan-race, in every function the module defines (managed and
 //    annotated foreign alike), a __cgosan_race_read/write call before each
 //    load, store and memcpy/memset that may touch shared memory, and

@@ -5,6 +5,9 @@
 //   isManagedFunction   which defined functions are managed code
 //   rewriteForeignCall  one call to a foreign function -> a checked cgocall
 //   instrumentStores    cgocheck=2: one function's pointer stores and copies
+//   PointerLayout       where a value of an IR type keeps its pointers, as a
+//                       cgosan_type the module carries (PointerLayout.cpp)
+//   copiedLayout        the type a memcpy/memmove copies (CopiedTypes.cpp)
 //   CgosanRacePass      -cgosan-race: loads, stores and atomics (RaceAccesses.cpp)
 //   loopAccessRanges    -cgosan-race: a loop's walk over memory, recorded
 //                       once before the loop (RaceLoops.cpp)
@@ -27,6 +30,7 @@
 #include "llvm/Support/GlobPattern.h"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -35,9 +39,11 @@
 namespace llvm {
 class AllocaInst;
 class CallBase;
+class DataLayout;
 class Function;
 class GlobalVariable;
 class Instruction;
+class MemTransferInst;
 class Module;
 class OptimizationRemarkEmitter;
 class Value;
@@ -118,6 +124,15 @@ class ForeignSet {
   std::vector<llvm::GlobPattern> globs_;
 };
 
+// Bytes of a value, and which of its words hold pointers: what a
+// cgosan_type's size and ptrmask say (PointerLayout.cpp).
+struct PointerLayout {
+  std::string name;         // for reports: "struct row", "void *[4]"
+  uint64_t size = 0;        // bytes
+  std::vector<bool> slots;  // slots[i]: word i (bytes 8i..8i+8) is a pointer
+  bool hasPointers() const;
+};
+
 // The runtime entry points the rewritten code calls, declared once per module,
 // and the per-module caches of the rewrite.
 struct RuntimeApi {
@@ -128,9 +143,12 @@ struct RuntimeApi {
   llvm::FunctionCallee check_arg;      // void cgosan_check_arg(p, t, callee, argno)
   llvm::FunctionCallee check_store;    // void cgosan_check_store(void **, void *)
   llvm::FunctionCallee check_memmove;  // void cgosan_check_memmove(dst, src, n)
+  llvm::FunctionCallee check_memmove_typed;  // (dst, src, n, const cgosan_type *)
 
   // "name\0" for the callee argument of cgosan_check_arg, one per callee.
   llvm::GlobalVariable *calleeName(llvm::StringRef name);
+  // A private constant cgosan_type for `layout`, one per distinct layout.
+  llvm::GlobalVariable *typeFor(const PointerLayout &layout);
   // One trampoline per (callee, call type, call attributes, calling conv).
   std::map<std::tuple<llvm::Function *, llvm::FunctionType *, void *, unsigned>,
            llvm::Function *>
@@ -142,7 +160,31 @@ struct RuntimeApi {
 
  private:
   llvm::StringMap<llvm::GlobalVariable *> callee_names_;
+  llvm::StringMap<llvm::GlobalVariable *> types_;
 };
+
+// True when a value of T can hold a pointer (address space 0).
+bool mayHoldPointers(llvm::Type *T);
+
+// The layout of the bytes [offset, offset + size) of a value of T; nullopt
+// when a pointer lies in them at an offset that is not a whole number of
+// words from `offset` (a packed struct): no ptrmask can say where it is.
+std::optional<PointerLayout> pointerLayout(llvm::Type *T, uint64_t offset,
+                                           uint64_t size, const llvm::DataLayout &DL);
+
+// A C-like name for an IR type: "struct row", "char[32]", "void *".
+std::string cTypeName(llvm::Type *T);
+
+// The layout of what `copy` copies, from the static types of its source or
+// destination, or clang's !tbaa.struct (CopiedTypes.cpp); nullopt when none
+// is known. `from_frame_or_global`: the source is a local or a global, never
+// managed memory, so the layout is all there is to check.
+struct CopiedLayout {
+  PointerLayout layout;
+  bool from_frame_or_global = false;
+};
+std::optional<CopiedLayout> copiedLayout(llvm::MemTransferInst &copy,
+                                         const llvm::DataLayout &DL);
 
 // True when F's body is managed code the pass instruments: every function
 // defined in the module except those annotated
@@ -180,9 +222,10 @@ llvm::DenseSet<const llvm::Function *> annotatedForeignFunctions(llvm::Module &M
 bool rewriteForeignCall(llvm::CallBase &CB, RuntimeApi &api,
                         llvm::OptimizationRemarkEmitter &ORE);
 
-// cgocheck=2: a cgosan_check_store before each store of a pointer value, a
-// cgosan_check_memmove before each memcpy/memmove, in F, except into stack
-// slots that never escape F. Returns the number of checks inserted.
+// cgocheck=2: a cgosan_check_store before each store of a pointer value (each
+// pointer of a stored aggregate), a typed or untyped cgosan_check_memmove
+// before each memcpy/memmove, in F, except into stack slots that never
+// escape F. Returns the number of checks inserted.
 unsigned instrumentStores(llvm::Function &F, RuntimeApi &api);
 
 }  // namespace cgosan

@@ -43,6 +43,8 @@ RuntimeApi::RuntimeApi(Module &M) : module(M) {
                                       ptr, ptr);
   check_memmove = M.getOrInsertFunction("cgosan_check_memmove", no_unwind,
                                         void_ty, ptr, ptr, size_ty);
+  check_memmove_typed = M.getOrInsertFunction("cgosan_check_memmove_typed", no_unwind,
+                                              void_ty, ptr, ptr, size_ty, ptr);
 }
 
 GlobalVariable *RuntimeApi::calleeName(StringRef name) {
