@@ -14,9 +14,11 @@
 //    where the internal trampoline loads the arguments, calls f (same calling
 //    convention and attributes) and stores its result: f runs on the thread's
 //    system stack, the G is parked, the call is counted, errno comes back.
-//    Pointer arguments are checked untyped (t == NULL: the whole managed
-//    object p points into, rule 1 for a void*): opaque pointers carry no
-//    pointee type. An invoke (C++) becomes an invoke of cgosan_cgocall with
+//    The call site picks what is checked, as cmd/cgo's checkAddr and
+//    checkIndex do: the field or the array the argument's GEPs name, with a
+//    cgosan_type the module carries (none when it holds no pointer), or
+//    for any other pointer the whole managed object (t == NULL, rule 1 for
+//    a void*) (ArgumentRegions.cpp). An invoke (C++) becomes an invoke of cgosan_cgocall with
 //    the same landing pad; the runtime stops ordinary C++ exceptions at the
 //    boundary, only forced unwinds (pthread_exit) still take it.
 //  * with -cgosan-check-stores (cgocheck=2), a cgosan_check_store(slot, v)

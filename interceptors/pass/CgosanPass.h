@@ -7,6 +7,8 @@
 //   instrumentStores    cgocheck=2: one function's pointer stores and copies
 //   PointerLayout       where a value of an IR type keeps its pointers, as a
 //                       cgosan_type the module carries (PointerLayout.cpp)
+//   argumentRegion      the bytes a pointer argument names: a field, an
+//                       array, or the whole object (ArgumentRegions.cpp)
 //   copiedLayout        the type a memcpy/memmove copies (CopiedTypes.cpp)
 //   CgosanRacePass      -cgosan-race: loads, stores and atomics (RaceAccesses.cpp)
 //   loopAccessRanges    -cgosan-race: a loop's walk over memory, recorded
@@ -41,6 +43,7 @@ class AllocaInst;
 class CallBase;
 class DataLayout;
 class Function;
+class GEPOperator;
 class GlobalVariable;
 class Instruction;
 class MemTransferInst;
@@ -174,6 +177,20 @@ std::optional<PointerLayout> pointerLayout(llvm::Type *T, uint64_t offset,
 
 // A C-like name for an IR type: "struct row", "char[32]", "void *".
 std::string cTypeName(llvm::Type *T);
+
+// What cgosan_check_arg checks for one pointer argument: cmd/cgo's
+// checkAddr / checkIndex, read from the GEPs that compute the address
+// (ArgumentRegions.cpp). type nullptr: the whole object the argument
+// points into; otherwise the bytes of `type` at the address `gep`'s pointer
+// operand indexed by its first `indices` indices (at least the first).
+struct ArgumentRegion {
+  llvm::Type *type = nullptr;
+  llvm::GEPOperator *gep = nullptr;
+  unsigned indices = 0;
+  // That address, computed just before `call` when the code has no such value.
+  llvm::Value *start(llvm::Instruction *call) const;
+};
+ArgumentRegion argumentRegion(llvm::Value *arg);
 
 // The layout of what `copy` copies, from the static types of its source or
 // destination, or clang's !tbaa.struct (CopiedTypes.cpp); nullopt when none

@@ -11,6 +11,11 @@
 //   define internal void @__cgosan_tramp.f(ptr %frame) {
 //     %a = load %frame.0 ; %b = load %frame.1
 //     %r = call @f(%a, %b) ; store %r, %frame.2 ; ret void }
+// %b is checked as the call site names it (ArgumentRegions.cpp): a field or
+// an array it points into, with a cgosan_type the module carries
+// (`call @cgosan_check_arg(%field, @__cgosan_type, "f", 1)`), nothing when
+// that field or array holds no pointer, and the whole object (null type)
+// for any other pointer.
 // Argument numbers count the C parameters from 0 (an sret slot is not one).
 // A byval argument is the caller's copy of a struct passed by value: the
 // callee receives its own copy, so it is forwarded but not checked; an sret
@@ -21,6 +26,7 @@
 
 #include "llvm/Analysis/OptimizationRemarkEmitter.h"
 #include "llvm/IR/Constants.h"
+#include "llvm/IR/DataLayout.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Module.h"
@@ -131,6 +137,31 @@ AllocaInst *frameFor(Function &F, StructType *frame_ty, RuntimeApi &api) {
   return frame;
 }
 
+// cgosan_check_arg before CB for its C argument `argno`, `arg`: the field or
+// array the address names, with its type, or the whole object (NULL type).
+// A field or array that holds no pointer has nothing to check.
+void checkArgument(Value *arg, unsigned argno, StringRef callee, CallBase &CB,
+                   RuntimeApi &api) {
+  const DataLayout &DL = api.module.getDataLayout();
+  LLVMContext &ctx = CB.getContext();
+  Value *start = arg;
+  Constant *type = ConstantPointerNull::get(PointerType::getUnqual(ctx));
+  if (ArgumentRegion region = argumentRegion(arg); region.type) {
+    uint64_t size = DL.getTypeAllocSize(region.type).getFixedValue();
+    // A pointer at an odd offset (packed): no mask can say it; whole object.
+    if (std::optional<PointerLayout> layout = pointerLayout(region.type, 0, size, DL)) {
+      if (!layout->hasPointers())
+        return;
+      start = region.start(&CB);
+      type = api.typeFor(*layout);
+    }
+  }
+  IRBuilder<> B(&CB);
+  B.SetCurrentDebugLocation(CB.getDebugLoc());
+  B.CreateCall(api.check_arg, {start, type, api.calleeName(callee),
+                               ConstantInt::get(Type::getInt32Ty(ctx), argno)});
+}
+
 }  // namespace
 
 bool rewriteForeignCall(CallBase &CB, RuntimeApi &api,
@@ -158,8 +189,6 @@ bool rewriteForeignCall(CallBase &CB, RuntimeApi &api,
 
   IRBuilder<> B(&CB);
   B.SetCurrentDebugLocation(CB.getDebugLoc());
-  Type *int_ty = Type::getInt32Ty(ctx);
-  Constant *no_type = ConstantPointerNull::get(PointerType::getUnqual(ctx));
   unsigned sret_slots = 0;
   for (unsigned i = 0; i < CB.arg_size(); ++i) {
     Value *arg = CB.getArgOperand(i);
@@ -167,8 +196,7 @@ bool rewriteForeignCall(CallBase &CB, RuntimeApi &api,
       ++sret_slots;
     } else if (arg->getType()->isPointerTy() && !isa<Constant>(arg) &&
                !CB.isByValArgument(i)) {
-      B.CreateCall(api.check_arg, {arg, no_type, api.calleeName(name),
-                                   ConstantInt::get(int_ty, i - sret_slots)});
+      checkArgument(arg, i - sret_slots, name, CB, api);
     }
     B.CreateStore(arg, B.CreateStructGEP(frame_ty, frame, i));
   }
