@@ -73,7 +73,8 @@ ArgumentRegion argumentRegion(Value *arg) {
     // A root or a cast starts over; pointer arithmetic leaves any field,
     // unless it moves between the elements of the region's array.
     bool restart = source != pointee;
-    bool leaves = !isZero(gep->getOperand(1)) && !array_element;
+    bool leaves = gep->getNumIndices() > 0 && !isZero(gep->getOperand(1)) &&
+                  !array_element;
     if (restart || leaves) {
       region = {};
       array_element = false;
