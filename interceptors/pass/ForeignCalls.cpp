@@ -21,7 +21,8 @@
 // callee receives its own copy, so it is forwarded but not checked; an sret
 // pointer is where the result goes, on the caller's stack, and is not checked
 // either. A constant pointer (NULL, a global, a string literal) is never
-// managed and is not checked.
+// managed and is not checked, nor is one in another address space than 0
+// (`__seg_gs`, address_space(N)): the managed heap is in address space 0.
 #include "CgosanPass.h"
 
 #include "llvm/Analysis/OptimizationRemarkEmitter.h"
@@ -195,6 +196,7 @@ bool rewriteForeignCall(CallBase &CB, RuntimeApi &api,
     if (CB.paramHasAttr(i, Attribute::StructRet)) {
       ++sret_slots;
     } else if (arg->getType()->isPointerTy() && !isa<Constant>(arg) &&
+               arg->getType()->getPointerAddressSpace() == 0 &&
                !CB.isByValArgument(i)) {
       checkArgument(arg, i - sret_slots, name, CB, api);
     }

@@ -20,7 +20,8 @@
 // function's own frame: writes into a stack slot (alloca) whose address never
 // escapes the function (at -O0 that is most locals), stores of constants
 // (NULL, globals: never managed), copies from constant globals or shorter
-// than a pointer. Copies from a local or global whose type holds no pointer
+// than a pointer, writes to or from another address space than 0 (the
+// managed heap is in 0). Copies from a local or global whose type holds no pointer
 // are left out too: their bytes are not pointers, as Go's are not. Pointers
 // stored as integers (ptrtoint) are integers, as in Go. Cost: one call per
 // remaining write; the runtime returns at once unless CGOSAN_OPTIONS=
@@ -131,6 +132,7 @@ unsigned instrumentStores(Function &F, RuntimeApi &api) {
     if (auto *copy = dyn_cast<MemTransferInst>(&I)) {
       auto *length = dyn_cast<ConstantInt>(copy->getLength());
       if ((length && length->getZExtValue() < pointer_size) ||
+          copy->getDestAddressSpace() != 0 || copy->getSourceAddressSpace() != 0 ||
           private_slots.contains(copy->getRawDest()) ||
           isConstantGlobal(copy->getRawSource()))
         continue;
