@@ -57,11 +57,13 @@
 // at -O0 as well), before inlining, so the optimizer sees the runtime calls
 // and the trampolines; it does not run in an LTO link.
 //
-// Cost per foreign call: one cgosan_check_arg per pointer argument (a range
-// compare when the pointer is not managed), the frame stores and loads, and
-// the cgocall round trip (~8 ns); bench/pass_bench.cpp measures it. With
-// -cgosan-check-stores, one call per pointer store or copy that may reach
-// memory outside the function's own stack.
+// Cost per foreign call: one cgosan_check_arg per pointer argument that may
+// reach a pointer (a range compare when the pointer is not managed), the
+// frame stores and loads, and the cgocall round trip (~8 ns);
+// bench/pass_bench.cpp measures it. With -cgosan-check-stores, one call per
+// pointer store or copy that may reach memory outside the function's own
+// stack (a store of an aggregate: one per pointer in it). Each field or
+// copied type the checks name is a small private constant of the module.
 #include "CgosanPass.h"
 
 #include "llvm/ADT/StringExtras.h"
