@@ -24,8 +24,9 @@
 // starts over from it, as cmd/cgo looks through conversions. A flexible
 // array member (a struct's last field, an array of 0 or 1 elements: `T
 // items[]`, the older `T items[1]`) runs past its type to the object's end,
-// so it, or an element of it, is checked as the whole object; a field of
-// one element is still that field. Anything the walk cannot follow gives
+// so it, or an element of it, is checked as the whole object when T holds
+// pointers (and not at all when it does not: `char data[]`); a field of one
+// element is still that field. Anything the walk cannot follow gives
 // the whole object: more is checked, never less.
 #include "CgosanPass.h"
 
@@ -101,8 +102,10 @@ ArgumentRegion argumentRegion(Value *arg) {
     pointee = current;
   }
   // A flexible array member (`items[]`, or the older `items[1]`) runs to the
-  // end of the object, which only the runtime knows: the whole object.
-  if (flexible && region.type && isa<ArrayType>(region.type))
+  // end of the object, which only the runtime knows: the whole object, unless
+  // its elements hold no pointer (`char data[]`): then nothing there does.
+  if (flexible && region.type && isa<ArrayType>(region.type) &&
+      mayHoldPointers(region.type))
     return {};
   return region;
 }

@@ -4,8 +4,9 @@
 // an array as the whole array (from its start), and a field or array with
 // no pointer in it not at all; any other pointer (the struct itself,
 // pointer arithmetic on a plain pointer, a cast to bytes) as the whole
-// object, with a NULL type, and so is a flexible array member (it runs to
-// the object's end, which only the runtime knows).
+// object, with a NULL type, and so is a flexible array member that holds
+// pointers (it runs to the object's end, which only the runtime knows; one
+// of bytes holds none).
 //
 // FLAGS: -mllvm -cgosan-foreign=lib_*
 struct rec { char name[32]; char *other; long n; };
@@ -15,6 +16,7 @@ void lib_text(const char *text);
 void lib_use(const void *p);
 struct list { long n; struct inner items[]; };
 struct old_list { long n; struct inner items[1]; };
+struct msg { struct msg *next; long len; char data[]; };
 
 void regions(struct rec *r, struct outer *o, int i, char **pp) {
   lib_text(r->name);                      // char[32]: nothing to check
@@ -64,11 +66,12 @@ void regions(struct rec *r, struct outer *o, int i, char **pp) {
 // CHECK: ret void
 
 
-void flexible(struct list *l, struct old_list *ol, int i) {
+void flexible(struct list *l, struct old_list *ol, int i, struct msg *m) {
   lib_use(l->items);       // the whole object
   lib_use(&l->items[i]);   // the whole object
   lib_use(ol->items);      // the whole object (the older items[1])
   lib_use(&l->items[i].p); // a field of one element: that field
+  lib_text(m->data);       // bytes to the end: nothing to check
 }
 // CHECK-LABEL: define {{.*}} @flexible(
 // CHECK: call void @cgosan_check_arg(ptr {{[^,]+}}, ptr null, ptr {{.*}}@__cgosan_callee.lib_use, i32 0)
@@ -77,4 +80,4 @@ void flexible(struct list *l, struct old_list *ol, int i) {
 // CHECK: call void @cgosan_check_arg(ptr {{[^,]+}}, ptr {{(nonnull )?}}@"__cgosan_type.void *", ptr {{.*}}@__cgosan_callee.lib_use, i32 0)
 // CHECK-NOT: call void @cgosan_check_arg(
 // CHECK: ret void
-// CHECK-DAG: ![[OTHER_LOC]] = !DILocation(line: 24, column: 3,
+// CHECK-DAG: ![[OTHER_LOC]] = !DILocation(line: 26, column: 3,
