@@ -91,7 +91,7 @@ pkgconfig)
   # The interceptors are linked in although app.c calls no pthread function,
   # and exported, so libstdc++'s std::thread and the C libraries bind to them.
   for symbol in pthread_create pthread_mutex_lock; do
-    nm -D --defined-only "$work/app_static" | grep -qw $symbol ||
+    nm -D --defined-only "$work/app_static" | grep -w $symbol >/dev/null ||  # not -q: see cgosan-run
       die "app_static does not define and export $symbol (cgosan-static.pc: $static_flags)"
   done
   run_app "$work/app_static"

@@ -183,8 +183,11 @@ err=$("$gen" odd.h --lib ./libodd.so -o out/odd.so 2>&1) || die "cgosan-gen odd.
 [[ $err != *Traceback* ]] || die "cgosan-gen odd.h: a traceback: $err"
 grep -q "odd\.h:3: warning: odd_half has a parameter or result of a type libclang's Python binding does not know" <<<"$err" ||
   die "cgosan-gen odd.h: no warning for odd_half: $err"
-nm -D --defined-only out/odd.so | grep -q ' T odd_typedefd$' || die "odd_typedefd is not interposed"
-nm -D --defined-only out/odd.so | grep -q ' T odd_latin1$' || die "odd_latin1 is not interposed"
+# Not `nm | grep -q`: under pipefail, nm killed by SIGPIPE when grep stops
+# early would fail the pipeline.
+odd_symbols=$(nm -D --defined-only out/odd.so)
+grep -q ' T odd_typedefd$' <<<"$odd_symbols" || die "odd_typedefd is not interposed"
+grep -q ' T odd_latin1$' <<<"$odd_symbols" || die "odd_latin1 is not interposed"
 rm -f out/odd.so
 echo "ok: a function typedef, _Float16, a non-UTF-8 attribute"
 
