@@ -1,8 +1,8 @@
 // interposed_array_params.c — rule 1 on parameters declared as arrays
 // (interposed/arrays.h), which C passes as pointers to their first element.
-// The interposer checks `const struct link links[3]` with a type covering
-// the three links, and `links[]` and `char *argv[]`, whose length the header
-// does not give, as untyped pointers (the whole object). A managed array
+// The interposer checks `const struct link links[3]`, `links[]` and
+// `char *argv[]` as it checks any pointer whose pointee holds a pointer:
+// the whole object it points into. A managed array
 // whose last link points to an unpinned managed link, and a managed argv
 // holding an unpinned managed string, are reported; the same array with
 // no pointer in it passes.

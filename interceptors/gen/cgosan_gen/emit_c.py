@@ -148,12 +148,9 @@ def _wrapper(fn, library_model):
                         f"cgosan_gen_callback(&{p.callback.c_name}, (void *)arg{p.index}, "
                         f"\"{what}\");")
             passed[-1] = f"cb{p.index}"
-        elif p.check == "untyped":
+        elif p.checked:
             body.append(f"{indent}cgosan_check_arg((const void *)arg{p.index}, NULL, "
                         f"\"{n}\", {p.index});")
-        elif isinstance(p.check, ManagedType):
-            body.append(f"{indent}cgosan_check_arg((const void *)arg{p.index}, "
-                        f"&{p.check.c_name}, \"{n}\", {p.index});")
     body.extend(_access_records(fn, library_model, indent))
     inits = ", ".join(["real"] + passed)
     body.append(f"{indent}struct cgosan_frame_{n} frame = {{{inits}}};")
@@ -207,8 +204,6 @@ def emit_interposer(library, headers, functions, library_model, model_symbol,
     types, sigs = {}, {}  # those the wrappers use, in order of first use, and by whom
     for fn in functions:
         for p in fn.params:
-            if isinstance(p.check, ManagedType):
-                types.setdefault(p.check.c_name, (p.check, []))[1].append(fn.name)
             if p.callback is not None:
                 sigs.setdefault(p.callback.c_name, (p.callback, []))[1].append(fn.name)
                 if isinstance(p.callback.result_check, ManagedType):

@@ -2,10 +2,11 @@
 
 parse_headers() returns every function the headers declare (not those of
 headers they include) with what a wrapper needs to know about each parameter:
-  - how its pointer is checked (design.md, rule 1): `typed` with a managed type
-    built from the header's layout (pointer-typed fields are pointer slots),
-    `untyped` (void*, char*, incomplete structs: the whole object is checked),
-    or not at all when the pointee cannot hold a pointer;
+  - whether its pointer is checked (design.md, rule 1): the whole object it
+    points into when what it points to may hold a pointer (void *, T **,
+    struct S * with a pointer field: a managed type built from the header's
+    layout says so), not at all otherwise (char *, int *, incomplete structs),
+    as cmd/cgo checks a pointer variable passed to C;
   - for a function pointer, the callback signature libffi needs;
   - for a data pointer, what it points to (Pointee: kind, size, const), from
     which annotations.py derives the memory the callee reads or writes; for
@@ -121,7 +122,7 @@ class Param:
     type_spelling: str
     is_array: bool = False  # declared as an array type (va_list): passed as a pointer
     element_spelling: str = ""  # of an array parameter declared as one (not a typedef)
-    check: object = None  # None, "untyped", or a ManagedType
+    checked: bool = False  # cgosan_check_arg of the whole object (param_checked)
     callback: object = None  # CallbackSig, for a function pointer
     callback_problem: str = ""  # why a function pointer is passed unwrapped
     unchecked_pointers: bool = False  # a struct by value whose pointers go unchecked
@@ -196,6 +197,12 @@ class _Model:
         elif k == K.ELABORATED:
             self.pointer_words(t.get_named_type(), base, out)
 
+    def holds_pointer(self, t):
+        """Whether a value of type t has a pointer slot (none when incomplete)."""
+        words = set()
+        self.pointer_words(t, 0, words)
+        return bool(words)
+
     def managed_type(self, pointee):
         """The cgosan_type of a complete pointee, None if it holds no pointer."""
         canon = pointee.get_canonical()
@@ -221,51 +228,38 @@ class _Model:
                 size=max(canon.get_size(), 1), ptr_words=())
         return self.types[key]
 
-    def array_type(self, elem, count):
-        """The cgosan_type of `count` elements of elem (&a[0] of an array of
-        count: design.md rule 1), None if elem holds no pointer."""
-        canon = elem.get_canonical()
-        base = self.managed_type(canon)
-        if base is None:
-            return None
-        key = f"{base.name}[{count}]"
-        if key not in self.types:
-            words = {i * base.size // WORD + w for i in range(count) for w in base.ptr_words}
-            self.types[key] = ManagedType(
-                c_name=self._next_type_name(), name=key, size=base.size * count,
-                ptr_words=tuple(sorted(words)))
-        return self.types[key]
-
     # -- what a pointer check passes -------------------------------------------------
-    def pointer_check(self, t, for_result=False):
-        """None (not checked), "untyped", or a ManagedType, for a pointer type t
-        or a parameter declared as an array (a pointer to its first element):
-        `T a[N]` checks the N elements, `T a[]` and `T a[n]` (a length the
-        header does not fix) the whole object, as an untyped pointer does."""
+    def param_checked(self, t):
+        """Whether a pointer parameter t (or one declared as an array: a
+        pointer to its first element) is checked, as the whole object it
+        points into. cmd/cgo checks an argument whose type may reach a pointer
+        (needsPointerCheck: a void *, or a pointee that holds a pointer) and,
+        for a pointer variable, checks the whole object (cgoCheckUnknownPointer);
+        `&x.f` and `&a[i]` narrow it, but a wrapper sees only the value, so it
+        is a variable. A pointee without pointers (characters, integers, an
+        incomplete struct, which cgo makes a [0]byte) is not checked."""
         K = self.ci.TypeKind
         t = t.get_canonical()
         if type_kind(t) in self.array_kinds:
-            elem = t.element_type.get_canonical()
-            if type_kind(elem) in self.char_kinds:
-                return "untyped"
-            if self.managed_type(elem) is None:
-                return None  # no element can hold a pointer
-            if type_kind(t) == K.CONSTANTARRAY and t.element_count > 0:
-                return self.array_type(elem, t.element_count)
-            return "untyped"
-        if type_kind(t) != K.POINTER:
-            return None
-        pointee = t.get_pointee().get_canonical()
+            pointee = t.element_type.get_canonical()
+        elif type_kind(t) == K.POINTER:
+            pointee = t.get_pointee().get_canonical()
+        else:
+            return False
+        return type_kind(pointee) == K.VOID or self.holds_pointer(pointee)
+
+    def result_check(self, t):
+        """None (not checked), "untyped", or a ManagedType, for the pointer
+        type t a callback returns."""
+        K = self.ci.TypeKind
+        pointee = t.get_canonical().get_pointee().get_canonical()
         if type_kind(pointee) in self.char_kinds:
             return "untyped"
         if type_kind(pointee) in (K.FUNCTIONPROTO, K.FUNCTIONNOPROTO):
             return None
         if type_kind(pointee) == K.RECORD and pointee.get_size() < 0:
             return "untyped"  # incomplete: an opaque handle, or unknown
-        typed = self.managed_type(pointee)
-        if typed is None and for_result:
-            return self.scalar_type(pointee)
-        return typed
+        return self.managed_type(pointee) or self.scalar_type(pointee)
 
     # -- what the callee may access -------------------------------------------------
     def pointee(self, t):
@@ -363,7 +357,7 @@ class _Model:
             else:
                 check = None
                 if type_kind(proto.get_result().get_canonical()) == K.POINTER:
-                    check = self.pointer_check(proto.get_result(), for_result=True)
+                    check = self.result_check(proto.get_result())
                 sig = CallbackSig(
                     c_name=f"cgosan_sig_{len(self.callbacks)}", spelling=key,
                     result_ffi=result, arg_ffis=tuple(args),
@@ -647,12 +641,10 @@ def _function(ci, model, cursor, path, defined):
             else:
                 p.callback = sig
         else:
-            p.check = model.pointer_check(arg.type)
+            p.checked = model.param_checked(arg.type)
             p.pointee = model.pointee(arg.type)
         p.integer = model.integer(arg.type)
         if type_kind(canon) == K.RECORD:
-            words = set()
-            model.pointer_words(canon, 0, words)
-            p.unchecked_pointers = bool(words)
+            p.unchecked_pointers = model.holds_pointer(canon)
         fn.params.append(p)
     return fn
