@@ -86,7 +86,8 @@ void *cgosan_gen_callback(cgosan_gen_callback_sig *sig, void *fn,
  * CGOSAN_GEN_ACCESS_STRING_IF_NEGATIVE, the C string when the count is
  * negative (sqlite3_bind_text's -1). A write with CGOSAN_GEN_ACCESS_WRITE,
  * else a read. Every data pointer has a row unless its default is nothing
- * (void, character buffers, incomplete types) or it is annotated `none`. */
+ * (void, character buffers, incomplete types), it is annotated `none`, or its
+ * function is thread-safe (then only its `access` lines have rows). */
 #define CGOSAN_GEN_ACCESS_WRITE 1u
 #define CGOSAN_GEN_ACCESS_STRING 2u
 #define CGOSAN_GEN_ACCESS_STRING_IF_NEGATIVE 4u
@@ -116,8 +117,9 @@ typedef struct cgosan_gen_user_data {
   int callback;
 } cgosan_gen_user_data;
 
-#define CGOSAN_GEN_BLOCKS 1u     /* may block (sleep, wait for I/O or locks) */
-#define CGOSAN_GEN_CALLS_BACK 2u /* may call back into managed code         */
+#define CGOSAN_GEN_BLOCKS 1u      /* may block (sleep, wait for I/O or locks) */
+#define CGOSAN_GEN_CALLS_BACK 2u  /* may call back into managed code         */
+#define CGOSAN_GEN_THREAD_SAFE 4u /* synchronizes its work on its arguments  */
 
 typedef struct cgosan_gen_function_model {
   const char *function;

@@ -103,8 +103,9 @@ expect_annotation_error tool_each 'retains = 0 until tool_sum by zz' \
   'tool_each has no parameter `zz` \(it has items, n, cb, ud\)'
 expect_annotation_error tool_each 'user_data = ud for items' \
   'parameter `items` of tool_each is not a function pointer'
+expect_annotation_error tool_each 'thread_safe = sometimes' '`thread_safe` takes yes or no, not `sometimes`'
 expect_annotation_error tool_each 'keeps = 0' \
-  'unknown key `keeps` \(known: retains, user_data, blocks, calls_back, access\)'
+  'unknown key `keeps` \(known: retains, user_data, blocks, calls_back, thread_safe, access\)'
 
 # access = PARAM read|write|none [size PARAM [* INTEGER] [or string] | fixed INTEGER | string]
 bad_access='`access` takes: PARAM read\|write\|none \[size PARAM \[\* INTEGER\] \[or string\] \| fixed INTEGER \| string\]'
@@ -267,6 +268,7 @@ retains = items until tool_length when n == 0
 access = items read size n
 blocks = yes
 [tool_copy]
+thread_safe = yes
 access = out write size size
 access = 2 read size n * 2 or string
 I
@@ -300,8 +302,9 @@ access_table() {  # the rows of a function's access table, one line
   die "tool_length's access table: $(access_table tool_length)"
 grep -Fq 'cgosan_gen_record_access(&cgosan_model_access_tool_copy[1], (const void *)arg2, (long long)arg3, "tool_copy");' out/tools.c ||
   die "tool_copy's wrapper does not record row 1 of its table"
-grep -Fq '"tool_copy", 0, NULL, 0, NULL, 0, cgosan_model_access_tool_copy, 2}' out/tools.c ||
-  die "tool_copy's model entry does not point at its access table"
+# A thread-safe function keeps the rows its `access` lines give.
+grep -Fq '"tool_copy", CGOSAN_GEN_THREAD_SAFE, NULL, 0, NULL, 0, cgosan_model_access_tool_copy, 2}' out/tools.c ||
+  die "tool_copy's model entry is not thread-safe or does not point at its access table"
 echo "ok: access tables and records"
 echo "ok: interposer exports $exported"
 

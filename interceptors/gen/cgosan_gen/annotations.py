@@ -13,12 +13,16 @@ The file is a small INI dialect, one section per function:
     calls_back = yes
     [sqlite3_blob_read]
     access = 1 write size 2
+    [uv_async_send]
+    thread_safe = yes
 
 A parameter is named as the header names it, or by its 0-based index.
 
 Accesses are the memory each pointer argument hands to the callee, recorded
 for the race checker before the call. Every data pointer has a default from
-its type (default_access); an `access` line replaces it for one parameter.
+its type (default_access); an `access` line replaces it for one parameter. A
+thread-safe function (`thread_safe = yes`: it synchronizes what it does to
+its arguments itself) has no defaults, only its `access` lines.
 The resolved list (defaults and overrides together) is the one source both
 for the wrapper's calls and for the model's table: a wrapper records row i of
 its function's table, so what is emitted is what runs.
@@ -63,7 +67,7 @@ MSG_NO_DEFAULT_EXTENT = ("parameter `{}` of {} points to `{}`, whose extent is u
 
 MAX_ELEMENTS = 2**63 - 1  # a long long in the emitted table
 BOOL_WORDS = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
-KEYS = ("retains", "user_data", "blocks", "calls_back", "access")
+KEYS = ("retains", "user_data", "blocks", "calls_back", "thread_safe", "access")
 
 _SECTION = re.compile(r"^\[\s*([A-Za-z_][A-Za-z0-9_]*)\s*\]$")
 _KEY_VALUE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$")
@@ -137,6 +141,7 @@ class FunctionModel:
     line: int
     blocks: bool = False
     calls_back: object = None  # True/False as annotated; None: from the header
+    thread_safe: bool = False
     retains: list = field(default_factory=list)
     user_data: list = field(default_factory=list)
     access: dict = field(default_factory=dict)  # param -> (Access or None: `none`, line)
@@ -221,7 +226,7 @@ class LibraryModel:
 
     def _apply(self, fm, fn, raw, declared):
         line = raw.line
-        if raw.key in ("blocks", "calls_back"):
+        if raw.key in ("blocks", "calls_back", "thread_safe"):
             word = raw.value.lower()
             if word not in BOOL_WORDS:
                 raise GenError(MSG_BAD_BOOL.format(raw.key, raw.value), self.path, line)
@@ -324,12 +329,16 @@ class LibraryModel:
 
     def accesses(self, fn):
         """The resolved accesses of fn, in parameter order: each parameter's
-        `access` line, or its default."""
+        `access` line, or its default (none for a thread-safe function)."""
         fm = self.functions.get(fn.name)
         overrides = fm.access if fm is not None else {}
+        defaults = fm is None or not fm.thread_safe
         resolved = []
         for p in fn.params:
-            access = overrides[p.index][0] if p.index in overrides else default_access(p)
+            if p.index in overrides:
+                access = overrides[p.index][0]
+            else:
+                access = default_access(p) if defaults else None
             if access is not None:
                 resolved.append(access)
         return resolved
@@ -378,6 +387,8 @@ class LibraryModel:
                 flags.append("CGOSAN_GEN_BLOCKS")
             if calls_back:
                 flags.append("CGOSAN_GEN_CALLS_BACK")
+            if fm is not None and fm.thread_safe:
+                flags.append("CGOSAN_GEN_THREAD_SAFE")
             retains, user_data = "NULL", "NULL"
             if fm is not None and fm.retains:
                 rows = []
