@@ -61,13 +61,21 @@ static void ReportEscapedException(const GuardedCall &call) {
 
 void CallGuarded(void *guarded_call) {
   const GuardedCall &call = *static_cast<const GuardedCall *>(guarded_call);
+  // Managed code entered here is named in stacks even if it tail-calls away
+  // its own frame (entry_frames.h); not once it has left, by an exception.
+  uptr depth = call.boundary == kBoundaryCgocall
+                   ? EntryDepth()
+                   : EnterFrame(reinterpret_cast<uptr>(__builtin_frame_address(0)),
+                                reinterpret_cast<uptr>(call.fn));
   try {
     call.fn(call.arg);
   } catch (abi::__forced_unwind &) {
     throw;
   } catch (...) {
+    LeaveFrame(depth);
     ReportEscapedException(call);
   }
+  LeaveFrame(depth);
 }
 
 }  // namespace __cgosan

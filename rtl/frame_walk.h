@@ -66,13 +66,13 @@ StackBounds SystemStackOfThread();
 // WalkFrames over the stacks the calling thread runs on: its G's (if it has
 // one, running or parked in a cgocall) and its system stack. Zero frames when
 // fp is in neither (a stack of the program's own making).
-inline uptr WalkOwnStacks(uptr fp, uptr *pcs, uptr max) {
+inline uptr WalkOwnStacks(uptr fp, uptr *pcs, uptr max, uptr *fps = nullptr) {
   G *g = CurrentG();
   StackBounds stacks[kMaxWalkStacks] = {SystemStackOfThread(), {0, 0}};
   uptr nstacks = 1;
   if (g)
     stacks[nstacks++] = {g->stack_lo, g->stack_hi};
-  return WalkFrames(fp, stacks, nstacks, pcs, max);
+  return WalkFrames(fp, stacks, nstacks, pcs, max, fps);
 }
 
 }  // namespace __cgosan

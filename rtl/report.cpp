@@ -5,7 +5,9 @@
 // (__cgosan::..., the assembly switch) are dropped; the public entry points
 // (cgosan_cgocall, cgosan_cgocallback, cgosan_run) are kept where they stand
 // between user frames, because they show where the stack crossed the
-// boundary, and dropped at the top, so frame #0 is the user's code.
+// boundary, and dropped at the top, so frame #0 is the user's code. A pseudo
+// frame (entry_frames.h) is shown only where it names a function that has no
+// frame of its own beside it.
 #include "report.h"
 
 #include "frame_walk.h"
@@ -80,6 +82,38 @@ bool IsHiddenFrame(const AddressInfo &info, bool at_top) {
          IsClosureFrame(info);
 }
 
+// The function frame i of pcs is in (not a function inlined there), copied
+// into name; false when the symbolizer cannot say.
+static bool OuterFunctionName(const uptr *pcs, uptr i, bool first_pc_exact,
+                              char (&name)[256]) {
+  SymbolizedStackHolder holder(Symbolizer::GetOrInit()->SymbolizePC(
+      SymbolizablePc(pcs, i, first_pc_exact)));
+  const SymbolizedStack *outer = holder.get();
+  for (; outer && outer->next; outer = outer->next) {
+  }
+  if (!outer || !outer->info.function)
+    return false;
+  internal_strlcpy(name, outer->info.function, sizeof(name));
+  return true;
+}
+
+// Whether the pseudo frame i (entry_frames.h) says nothing new: its function
+// has its own frame beside it (no tail call lost it), or cannot be named.
+static bool IsRedundantEntryFrame(const uptr *pcs, uptr size, uptr i,
+                                  bool first_pc_exact) {
+  char fn[256], beside[256];
+  if (!OuterFunctionName(pcs, i, first_pc_exact, fn))
+    return true;
+  const uptr neighbours[] = {i - 1, i + 1};  // i - 1 wraps for i == 0
+  for (uptr j : neighbours) {
+    if (j < size && !IsEntryFrame(pcs[j]) &&
+        OuterFunctionName(pcs, j, first_pc_exact, beside) &&
+        !internal_strcmp(fn, beside))
+      return true;
+  }
+  return false;
+}
+
 // Renders a stack of `size` pcs; fills `summary` (when given) with
 // "file:line:col in function" of the first frame shown. pcs[0] is an exact PC
 // when first_pc_exact, a return address otherwise (depot stacks).
@@ -95,6 +129,9 @@ static void RenderStack(const uptr *pcs, uptr size, uptr elided,
       out->AppendF("    ... %zu frames elided ...\n", (usize)elided);
       frame_no += elided;
     }
+    if (IsEntryFrame(pcs[i]) &&
+        IsRedundantEntryFrame(pcs, size, i, first_pc_exact))
+      continue;
     uptr pc = SymbolizablePc(pcs, i, first_pc_exact);
     // With symbolize=0 sanitizer_common's symbolizer runs no tool and fills
     // in the module and offset alone, as ASan prints them.
@@ -193,9 +230,11 @@ u32 CachedStackId(const uptr *pcs, uptr n, StackIdCache *cache) {
 static ALWAYS_INLINE u32 CaptureStackIdFastFrom(uptr fp, StackIdCache *cache) {
   constexpr uptr kMaxFastFrames = 32;
   uptr pcs[kMaxFastFrames];
-  uptr n = WalkOwnStacks(fp, pcs, kMaxFastFrames);
+  uptr fps[kMaxFastFrames + 1];
+  uptr n = WalkOwnStacks(fp, pcs, kMaxFastFrames, fps);
   if (!n)
     return CaptureStackId();  // a stack of the program's own making
+  AddEntryFrames(pcs, fps + 1, &n, kMaxFastFrames);  // pcs[i] runs with %rbp fps[i + 1]
   return cache ? CachedStackId(pcs, n, cache)
                : StackDepotPut(StackTrace(pcs, static_cast<u32>(n)));
 }

@@ -8,6 +8,7 @@
 #ifndef CGOSAN_RTL_REPORT_H
 #define CGOSAN_RTL_REPORT_H
 
+#include "entry_frames.h"
 #include "rtl.h"
 #include "sanitizer_common/sanitizer_libc.h"
 #include "sanitizer_common/sanitizer_stacktrace.h"
@@ -81,8 +82,11 @@ void CaptureStack(ReportStack *stack);
 // The same from a signal handler's ucontext: frame 0 is the faulting PC.
 void CaptureStackFromSignal(ReportStack *stack, void *ucontext);
 // The PC to symbolize for frame i of pcs: a return address points after its
-// call, so the call itself (pcs[0] as is when it is an exact PC).
+// call, so the call itself (pcs[0] as is when it is an exact PC; a pseudo
+// frame of entry_frames.h: its function's address).
 inline uptr SymbolizablePc(const uptr *pcs, uptr i, bool first_pc_exact) {
+  if (IsEntryFrame(pcs[i]))
+    return EntryFunction(pcs[i]);
   return i == 0 && first_pc_exact ? pcs[0]
                                   : StackTrace::GetPreviousInstructionPc(pcs[i]);
 }

@@ -50,16 +50,20 @@ void InitializeStackCapture() {
 }
 
 // Keeps the innermost kTopFrames PCs, and the outermost ones in a ring that is
-// unrolled at the end.
+// unrolled at the end. A stack that fits whole gets the pseudo frames of
+// entry_frames.h (from each frame's %rbp).
 static void Walk(ReportStack *stack, unw_cursor_t *cursor) {
   constexpr uptr kTop = ReportStack::kTopFrames;
   constexpr uptr kBottom = ReportStack::kMaxFrames - kTop;
   uptr ring[kBottom];
+  uptr rbps[ReportStack::kMaxFrames];
   uptr total = 0;
   do {
-    unw_word_t ip = 0;
+    unw_word_t ip = 0, rbp = 0;
     if (libunwind.get_reg(cursor, UNW_REG_IP, &ip) < 0 || ip == 0)
       break;
+    if (total < ReportStack::kMaxFrames)
+      rbps[total] = libunwind.get_reg(cursor, UNW_X86_64_RBP, &rbp) < 0 ? 0 : rbp;
     if (total < kTop)
       stack->pcs[total] = ip;
     else
@@ -68,6 +72,7 @@ static void Walk(ReportStack *stack, unw_cursor_t *cursor) {
   } while (libunwind.step(cursor) > 0);
   if (total <= kTop) {
     stack->size = total;
+    AddEntryFrames(stack->pcs, rbps, &stack->size, ReportStack::kMaxFrames);
     return;
   }
   uptr in_ring = Min(total - kTop, kBottom);

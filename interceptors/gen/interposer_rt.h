@@ -66,6 +66,13 @@ typedef struct cgosan_gen_callback_sig {
   int cif_prepared;
 } cgosan_gen_callback_sig;
 
+/* Around its call of the user's function, an invoker tells the runtime which
+ * function it calls from its frame (rtl/entry_frames.h), so that stacks name
+ * the function even when it tail-called an interposed one and left no frame.
+ * begin returns what end restores. Exported by libcgosan. */
+unsigned long __cgosan_entry_begin(const void *fp, const void *fn);
+void __cgosan_entry_end(unsigned long depth);
+
 /* The function foreign code must call instead of fn: a closure that runs fn as
  * managed code (cgosan_cgocallback), or fn itself when fn is NULL, a sentinel
  * (SQLITE_TRANSIENT is -1), or code that is not managed (libc, libffi, the

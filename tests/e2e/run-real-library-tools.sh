@@ -25,14 +25,18 @@ gen=$prefix/bin/cgosan-gen
 run=$prefix/bin/cgosan-run
 cd "$work" || exit 1
 
+# The three names give one interposer: the second element of LD_PRELOAD.
+interposers=()
 for name in png libpng png16; do
-  out=$("$run" --lib "$name" -- true 2>&1) || die "cgosan-run --lib $name -- true: $out"
+  out=$("$run" --lib "$name" -- printenv LD_PRELOAD 2>&1) || die "cgosan-run --lib $name: $out"
+  IFS=: read -r -a preload <<<"$out"
+  [[ ${preload[1]:-} == "$XDG_CACHE_HOME"/cgosan/interposers/png-*.so && -f ${preload[1]} ]] ||
+    die "cgosan-run --lib $name preloads: $out"
+  interposers+=("${preload[1]}")
 done
-shopt -s nullglob
-cached=("$XDG_CACHE_HOME"/cgosan/interposers/png-*.so)
-shopt -u nullglob
-[[ ${#cached[@]} == 1 ]] || die "--lib png, libpng and png16: expected one cached png-*.so, got: ${cached[*]}"
-out=$("$run" --interpose "${cached[0]}" -- true 2>&1) ||
+[[ ${interposers[0]} == "${interposers[1]}" && ${interposers[0]} == "${interposers[2]}" ]] ||
+  die "--lib png, libpng and png16 preload different interposers: ${interposers[*]}"
+out=$("$run" --interpose "${interposers[0]}" -- true 2>&1) ||
   die "cgosan-run --interpose of the png.h interposer: $out"
 echo "ok: cgosan-run --lib png, libpng, png16: one interposer for png.h, accepted by --interpose"
 

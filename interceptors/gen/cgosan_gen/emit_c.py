@@ -50,7 +50,9 @@ _WIDENED_RESULTS = {  # libffi returns small integers widened to a full register
 def _callback_definition(sig):
     """The signature's libffi description, and its invoker: the managed side
     calls the user's function through plain compiled C (not ffi_call), so its
-    frames are ordinary frames for the collector and for stack walks."""
+    frames are ordinary frames for the collector and for stack walks. The
+    invoker tells the runtime which function it calls from which frame, so a
+    stack names the function even when it tail-called its frame away."""
     args = ", ".join(f"&{a}" for a in sig.arg_ffis)
     arg_array = f"{sig.c_name}_args"
     call_args = ", ".join(f"*(__typeof__({a}) *)args[{i}]"
@@ -65,7 +67,9 @@ def _callback_definition(sig):
     out = (f"/* {sig.spelling} */\n"
            f"static ffi_type *{arg_array}[] = {{{args or 'NULL'}}};\n"
            f"static void {sig.c_name}_invoke(void *fn, void *result, void **args) {{\n"
-           f"  {'(void)args;' if not sig.arg_spellings else ''}\n  {store}\n}}\n")
+           f"  {'(void)args;' if not sig.arg_spellings else ''}\n"
+           f"  unsigned long depth = __cgosan_entry_begin(__builtin_frame_address(0), fn);\n"
+           f"  {store}\n  __cgosan_entry_end(depth);\n}}\n")
     check = 0 if sig.result_check is None else 1
     rtype = f"&{sig.result_check.c_name}" if isinstance(sig.result_check, ManagedType) else "NULL"
     out += (f"static cgosan_gen_callback_sig {sig.c_name} = {{&{sig.result_ffi}, "

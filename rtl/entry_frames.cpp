@@ -1,0 +1,72 @@
+// entry_frames.cpp — see entry_frames.h.
+#include "entry_frames.h"
+
+namespace __cgosan {
+
+namespace {
+struct Entry {
+  uptr fp;
+  uptr fn;
+};
+constexpr uptr kMaxEntries = 8;  // deeper nesting is counted, not recorded
+}  // namespace
+
+static THREADLOCAL Entry entries[kMaxEntries];
+static THREADLOCAL uptr depth;
+
+uptr EnterFrame(uptr fp, uptr fn) {
+  uptr before = depth;
+  if (before < kMaxEntries)
+    entries[before] = {fp, fn};
+  depth = before + 1;
+  return before;
+}
+
+void LeaveFrame(uptr before) { depth = before; }
+
+uptr EntryDepth() { return depth; }
+
+// Inserts pc at index at of pcs[0, *n), dropping the last frame when full.
+static void InsertFrame(uptr *pcs, uptr *rbps, uptr *n, uptr max, uptr at,
+                        uptr pc) {
+  uptr last = *n < max ? *n : max - 1;
+  for (uptr i = last; i > at; i--) {
+    pcs[i] = pcs[i - 1];
+    rbps[i] = rbps[i - 1];
+  }
+  pcs[at] = pc;
+  rbps[at] = 0;
+  if (*n < max)
+    ++*n;
+}
+
+void AddEntryFrames(uptr *pcs, uptr *rbps, uptr *n, uptr max) {
+  uptr live = Min(depth, kMaxEntries);
+  if (!live || !*n || !max)
+    return;
+  for (uptr e = live; e-- > 0;) {  // innermost first
+    uptr fp = entries[e].fp;
+    for (uptr i = 0; i < *n; i++) {
+      if (rbps[i] != fp || (i + 1 < *n && rbps[i + 1] == fp))
+        continue;
+      InsertFrame(pcs, rbps, n, max, i, entries[e].fn | kEntryFrameTag);
+      break;
+    }
+  }
+}
+
+}  // namespace __cgosan
+
+using namespace __cgosan;
+
+// The interposers' callback invokers (interceptors/gen), which call the
+// user's function through a pointer with its own signature.
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE unsigned long __cgosan_entry_begin(
+    const void *fp, const void *fn) {
+  return EnterFrame(reinterpret_cast<uptr>(fp), reinterpret_cast<uptr>(fn));
+}
+
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE void __cgosan_entry_end(
+    unsigned long depth) {
+  LeaveFrame(depth);
+}
