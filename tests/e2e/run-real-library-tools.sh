@@ -6,12 +6,13 @@
 #   run-real-library-tools.sh PREFIX WORKDIR [CACHE]
 #
 # `--lib` finds libpng (png.h, libpng16.so.16) by its header's name, its
-# pkg-config package and its -l flag, all three the same cached interposer;
-# an unknown name fails saying what was tried. `--interpose` accepts what
-# cgosan-gen makes from png.h and from libxml2's tree.h: interposers with
-# large symbol tables, where `nm | grep -q` under pipefail died of SIGPIPE.
-# CACHE (XDG_CACHE_HOME) may be the one the e2e tests share, so the libpng
-# interposer is made once for them all. Two generations at most: keep it so.
+# pkg-config package and its -l flag, all three the same cached interposer,
+# and libuv as uv and libuv; an unknown name fails saying what was tried.
+# `--interpose` accepts what cgosan-gen makes from png.h and from libxml2's
+# tree.h: interposers with large symbol tables, where `nm | grep -q` under
+# pipefail died of SIGPIPE. CACHE (XDG_CACHE_HOME) may be the one the e2e
+# tests share, so the libpng and libuv interposers are made once for them
+# all. Three generations at most: keep it so.
 set -u -o pipefail
 die() { echo "run-real-library-tools: FAILED: $*" >&2; exit 1; }
 
@@ -39,6 +40,18 @@ done
 out=$("$run" --interpose "${interposers[0]}" -- true 2>&1) ||
   die "cgosan-run --interpose of the png.h interposer: $out"
 echo "ok: cgosan-run --lib png, libpng, png16: one interposer for png.h, accepted by --interpose"
+
+# The annotations are the header's: --lib uv and --lib libuv both find uv.h
+# and uv.ini, and so one interposer (the one the e2e uv tests use).
+uv=()
+for name in uv libuv; do
+  out=$("$run" --lib "$name" -- printenv LD_PRELOAD 2>&1) || die "cgosan-run --lib $name: $out"
+  IFS=: read -r -a preload <<<"$out"
+  uv+=("${preload[1]:-}")
+done
+[[ ${uv[0]} == "$XDG_CACHE_HOME"/cgosan/interposers/uv-*.so && ${uv[0]} == "${uv[1]}" ]] ||
+  die "--lib uv and --lib libuv preload: ${uv[*]}"
+echo "ok: cgosan-run --lib uv, libuv: one interposer for uv.h"
 
 err=$("$gen" /usr/include/libxml2/libxml/tree.h -I /usr/include/libxml2 --lib libxml2.so.2 -q \
   -o tree.so 2>&1) || die "cgosan-gen libxml2's tree.h: $err"
