@@ -37,6 +37,7 @@ static void ResolveRealFunctions() {
   InterceptLockFunctions();
   InterceptHandoffFunctions();
   InterceptDestroyFunctions();
+  InterceptC11SyncFunctions();
   atomic_store(&reals_resolved, 1, memory_order_release);
 }
 

@@ -18,7 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <atomic>
 
@@ -126,6 +128,10 @@ const LockOps kRwlockOps = {[] { pthread_rwlock_wrlock(&rwlock); },
 const LockOps kSpinOps = {[] { pthread_spin_lock(&spin); },
                           [] { pthread_spin_lock(&spin); },
                           [] { pthread_spin_unlock(&spin); }};
+mtx_t c11_mutex;  // mtx_init in main
+const LockOps kMtxOps = {[] { mtx_lock(&c11_mutex); },
+                         [] { mtx_lock(&c11_mutex); },
+                         [] { mtx_unlock(&c11_mutex); }};
 const LockOps *lock_ops;
 
 void *LockedWriter(void *) {
@@ -173,33 +179,53 @@ void *RebornReader(void *) {
 }
 void MutexDestroyed() { RunPair(RebornWriter, RebornReader); }
 
-// --- Condition variable: the reader is inside pthread_cond_wait (it set
-// `waiting` under the mutex, which the writer can then only take once the
-// wait has given it up) when the writer sets `ready` and signals.
+// --- Condition variable: the reader is inside the wait (it set `waiting`
+// under the mutex, which the writer can then only take once the wait has
+// given it up) when the writer sets `ready` and signals. pthread's or C11's.
+struct CondOps {
+  void (*lock)();
+  void (*unlock)();
+  void (*signal)();
+  void (*wait)();
+};
 pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+cnd_t c11_cond;  // cnd_init in main
+const CondOps kPthreadCondOps = {[] { pthread_mutex_lock(&mutex); },
+                                 [] { pthread_mutex_unlock(&mutex); },
+                                 [] { pthread_cond_signal(&cond); },
+                                 [] { pthread_cond_wait(&cond, &mutex); }};
+const CondOps kC11CondOps = {[] { mtx_lock(&c11_mutex); },
+                             [] { mtx_unlock(&c11_mutex); },
+                             [] { cnd_signal(&c11_cond); },
+                             [] { cnd_wait(&c11_cond, &c11_mutex); }};
+const CondOps *cond_ops;
 bool ready;
 std::atomic<int> waiting;
 void *CondWriter(void *) {
   while (!waiting.load(std::memory_order_acquire))
     sched_yield();
-  pthread_mutex_lock(&mutex);
+  cond_ops->lock();
   WriteIfOrdered();
   ready = true;
-  pthread_cond_signal(&cond);
-  pthread_mutex_unlock(&mutex);
+  cond_ops->signal();
+  cond_ops->unlock();
   WriteIfUnordered();
   MarkWritten();
   return nullptr;
 }
 void *CondReader(void *) {
-  pthread_mutex_lock(&mutex);
+  cond_ops->lock();
   waiting.store(1, std::memory_order_release);
   while (!ready)
-    pthread_cond_wait(&cond, &mutex);
-  pthread_mutex_unlock(&mutex);
+    cond_ops->wait();
+  cond_ops->unlock();
   WaitWritten();
   ReadObj();
   return nullptr;
+}
+void RunCond(const CondOps &ops) {
+  cond_ops = &ops;
+  RunPair(CondWriter, CondReader);
 }
 
 // --- Handoffs: the writer writes before (ordered) or after its release;
@@ -215,6 +241,13 @@ void SemWait() {
   }
 }
 const HandoffOps kSemOps = {[] { sem_post(&sem); }, SemWait};
+// Polls the count until the post shows (TSan orders sem_getvalue after it).
+const HandoffOps kSemGetvalueOps = {[] { sem_post(&sem); }, [] {
+                                      int value = 0;
+                                      while (sem_getvalue(&sem, &value) != 0 ||
+                                             value == 0)
+                                        sched_yield();
+                                    }};
 const HandoffOps kBarrierOps = {[] { pthread_barrier_wait(&barrier); },
                                 [] { pthread_barrier_wait(&barrier); }};
 const HandoffOps *handoff_ops;
@@ -237,20 +270,33 @@ void RunHandoff(const HandoffOps &ops) {
   RunPair(HandoffWriter, HandoffReader);
 }
 
+// pthread_once or call_once: the writer's once runs the init, which writes
+// (ordered); the reader's once finds it done.
+struct OnceOps {
+  void (*run)(void (*init)());
+};
 pthread_once_t once = PTHREAD_ONCE_INIT;
+once_flag c11_once = ONCE_FLAG_INIT;
+const OnceOps kPthreadOnceOps = {[](void (*init)()) { pthread_once(&once, init); }};
+const OnceOps kCallOnceOps = {[](void (*init)()) { call_once(&c11_once, init); }};
+const OnceOps *once_ops;
 void OnceInit() { WriteIfOrdered(); }
 void OnceNothing() {}
 void *OnceWriter(void *) {
-  pthread_once(&once, OnceInit);
+  once_ops->run(OnceInit);
   WriteIfUnordered();
   MarkWritten();
   return nullptr;
 }
 void *OnceReader(void *) {
   WaitWritten();
-  pthread_once(&once, OnceNothing);
+  once_ops->run(OnceNothing);
   ReadObj();
   return nullptr;
+}
+void RunOnce(const OnceOps &ops) {
+  once_ops = &ops;
+  RunPair(OnceWriter, OnceReader);
 }
 
 // --- Thread life: main and one thread.
@@ -277,6 +323,13 @@ void *WriteAndExit(void *) {
   MarkWritten();
   pthread_exit(nullptr);
 }
+// Writes, then waits in a cancellation point until cancelled.
+void *WriteAndAwaitCancel(void *) {
+  WriteObj();
+  MarkWritten();
+  for (;;)
+    pause();
+}
 // Main reads after joining (ordered) or before.
 void ReadAroundJoin(void *(*writer)(void *), int (*join)(pthread_t)) {
   pthread_t t = Start(writer);
@@ -290,6 +343,11 @@ void ReadAroundJoin(void *(*writer)(void *), int (*join)(pthread_t)) {
     ReadObj();
 }
 int PlainJoin(pthread_t t) { return pthread_join(t, nullptr); }
+int CancelThenJoin(pthread_t t) {
+  if (pthread_cancel(t) != 0)
+    abort();
+  return pthread_join(t, nullptr);
+}
 int TryJoinUntilDone(pthread_t t) {  // EBUSY first: the record goes back
   int rc;
   while ((rc = pthread_tryjoin_np(t, nullptr)) == EBUSY)
@@ -316,6 +374,53 @@ void Exit() { ReadAroundJoin(WriteAndExit, PlainJoin); }
 void TryJoin() { ReadAroundJoin(WriteAndReturn, TryJoinUntilDone); }
 void TimedJoinCase() { ReadAroundJoin(WriteAndReturn, TimedJoin); }
 void ClockJoinCase() { ReadAroundJoin(WriteAndReturn, ClockJoin); }
+void Cancel() { ReadAroundJoin(WriteAndAwaitCancel, CancelThenJoin); }
+
+// C11 threads: the same shapes through thrd_create / thrd_join / thrd_exit.
+int C11WriteAndReturn(void *) {
+  WriteObj();
+  MarkWritten();
+  return 0;
+}
+int C11WriteAndExit(void *) {
+  WriteObj();
+  MarkWritten();
+  thrd_exit(0);
+}
+int C11ReadAfterWritten(void *) {
+  WaitWritten();
+  ReadObj();
+  return 0;
+}
+thrd_t C11Start(thrd_start_t fn) {
+  thrd_t t;
+  if (thrd_create(&t, fn, nullptr) != thrd_success)
+    abort();
+  return t;
+}
+void C11Join(thrd_t t) {
+  if (thrd_join(t, nullptr) != thrd_success)
+    abort();
+}
+void ReadAroundThrdJoin(thrd_start_t writer) {
+  thrd_t t = C11Start(writer);
+  if (!ordered) {
+    WaitWritten();
+    ReadObj();
+  }
+  C11Join(t);
+  if (ordered)
+    ReadObj();
+}
+void ThrdCreate() {
+  WriteIfOrdered();
+  thrd_t reader = C11Start(C11ReadAfterWritten);
+  WriteIfUnordered();
+  MarkWritten();
+  C11Join(reader);
+}
+void ThrdJoin() { ReadAroundThrdJoin(C11WriteAndReturn); }
+void ThrdExit() { ReadAroundThrdJoin(C11WriteAndExit); }
 
 // A pthread_t reused after a join: thread C creates and joins X2, which gets
 // the pthread_t of X1 (joined by main); X1's write must not reach C through
@@ -347,10 +452,14 @@ void PthreadReuse() {
 void Mutex() { RunLocked(kMutexOps); }
 void Rwlock() { RunLocked(kRwlockOps); }
 void Spin() { RunLocked(kSpinOps); }
-void Cond() { RunPair(CondWriter, CondReader); }
+void Cond() { RunCond(kPthreadCondOps); }
 void Sem() { RunHandoff(kSemOps); }
+void SemGetvalue() { RunHandoff(kSemGetvalueOps); }
 void Barrier() { RunHandoff(kBarrierOps); }
-void Once() { RunPair(OnceWriter, OnceReader); }
+void Once() { RunOnce(kPthreadOnceOps); }
+void Mtx() { RunLocked(kMtxOps); }
+void Cnd() { RunCond(kC11CondOps); }
+void CallOnce() { RunOnce(kCallOnceOps); }
 
 struct Case {
   const char *name;
@@ -363,6 +472,10 @@ const Case kCases[] = {
     {"exit", Exit},     {"tryjoin", TryJoin}, {"pthread_t_reuse", PthreadReuse},
     {"timedjoin", TimedJoinCase}, {"clockjoin", ClockJoinCase},
     {"mutex_destroyed", MutexDestroyed},
+    {"cancel", Cancel},           {"sem_getvalue", SemGetvalue},
+    {"thrd_create", ThrdCreate},  {"thrd_join", ThrdJoin},
+    {"thrd_exit", ThrdExit},      {"mtx", Mtx},
+    {"cnd", Cnd},                 {"call_once", CallOnce},
 };
 
 // --- Stress: 8 threads share the object under one mutex (or none).
@@ -474,8 +587,48 @@ void Behaviour() {
 
   pthread_t detached = Start(Nothing);
   Expect(pthread_detach(detached) == 0, "detach");
+  thrd_t c11_thread = C11Start(C11WriteAndReturn);
+  int c11_result = -1;
+  Expect(mtx_trylock(&c11_mutex) == thrd_success &&
+             mtx_unlock(&c11_mutex) == thrd_success,
+         "mtx_trylock");
+  Expect(thrd_join(c11_thread, &c11_result) == thrd_success && c11_result == 0,
+         "thrd_join result");
+  int value = -1;
+  Expect(sem_getvalue(&sem, &value) == 0 && value == 0, "sem_getvalue");
+
+  // libc's memory calls, on managed memory too: the real results and errno.
+  volatile size_t four = 4;
+  errno = 0;
+  Expect(read(-1, obj, 1) == -1 && errno == EBADF, "read EBADF");
+  errno = kMarker;
+  Expect(snprintf(obj, four, "%s", "hello") == 5 && !strcmp(obj, "hel"),
+         "snprintf truncates");
+  Expect(strlen(strncpy(obj, "ab", four)) == 2 &&
+             memcmp(memset(obj + 8, 'x', four), "xxxx", four) == 0 &&
+             errno == kMarker,
+         "strncpy, memset, memcmp keep errno");
   fprintf(stderr, "behaviour %s\n", failures ? "FAILED" : "ok");
 }
+
+// --- The heap's own fills: a thread allocates an object of 256 bytes (zeroed
+// with libc's memset) and publishes it with a relaxed store; another reads
+// it. The zeroing is the runtime's, not an access of the program: silent.
+const cgosan_type kBlock = {"block", 256, 0, nullptr, 0};
+std::atomic<char *> published;
+void *AllocateAndPublish(void *) {
+  published.store(static_cast<char *>(api.new_object(&kBlock)),
+                  std::memory_order_relaxed);
+  return nullptr;
+}
+void *ReadPublished(void *) {
+  char *block;
+  while (!(block = published.load(std::memory_order_relaxed)))
+    sched_yield();
+  api.read_range(block, kBlock.size, kCall);
+  return nullptr;
+}
+void HeapFill() { RunPair(AllocateAndPublish, ReadPublished); }
 
 }  // namespace
 
@@ -487,11 +640,15 @@ int main(int argc, char **argv) {
   pthread_spin_init(&spin, PTHREAD_PROCESS_PRIVATE);
   sem_init(&sem, 0, 0);
   pthread_barrier_init(&barrier, nullptr, 2);
+  mtx_init(&c11_mutex, mtx_plain);
+  cnd_init(&c11_cond);
   bool found = true;
   if (!strcmp(c, "stress")) {
     Stress();
   } else if (!strcmp(c, "behaviour")) {
     Behaviour();
+  } else if (!strcmp(c, "heap_fill")) {
+    HeapFill();
   } else {
     found = false;
     for (const Case &k : kCases)
