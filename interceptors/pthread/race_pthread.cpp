@@ -38,6 +38,7 @@ static void ResolveRealFunctions() {
   InterceptHandoffFunctions();
   InterceptDestroyFunctions();
   InterceptC11SyncFunctions();
+  InterceptLibcMemoryFunctions();
   atomic_store(&reals_resolved, 1, memory_order_release);
 }
 

@@ -82,12 +82,20 @@ void InterceptLockFunctions();    // race_pthread_lock.cpp
 void InterceptHandoffFunctions(); // race_pthread_handoff.cpp
 void InterceptDestroyFunctions(); // race_pthread_destroy.cpp
 void InterceptC11SyncFunctions(); // race_c11_threads.cpp
+void InterceptLibcMemoryFunctions();  // race_libc_memory.cpp
 
 // A call that returns 0 on success (a semaphore wait that took a count, a
 // C11 call that returned thrd_success).
 inline bool Succeeded(int result) { return result == 0; }
 // A condition variable wait holds the mutex again whatever it returns.
 inline bool Always(int) { return true; }
+
+// libc wrote (read) n bytes at p for the program: an access of the calling
+// thread when p is managed memory (race_libc_memory.cpp). For the slow path
+// of an interceptor, after SyncTracked() said yes and outside any
+// ScopedRaceEdge (the read()/recv() interceptors call it with their result).
+void RecordLibcWrite(const void *p, uptr n);
+void RecordLibcRead(const void *p, uptr n);
 
 // A once-only init run by the real pthread_once or call_once: the real
 // function is handed RunInitThenRelease, which runs this thread's innermost
