@@ -48,9 +48,9 @@ static bool HasPrefix(const char *s, const char *prefix) {
 // demangled names may start with a return type ("void __cgosan::F<...>(...)").
 // A user's "cgosan_test::f" is not one.
 // Every frame in the runtime's shared library is the runtime's, symbolized
-// or not: its interceptors' too, named after the libc function they wrap
-// (a variadic one, snprintf, keeps a frame). Linked statically, the
-// runtime's frames are the program's module: told by name only.
+// or not. Linked statically, the runtime's frames are the program's module:
+// told by name, the interceptors by theirs ("___interceptor_snprintf": a
+// variadic one keeps a frame; reports print it "snprintf").
 bool IsRuntimeFrame(const AddressInfo &info) {
   const char *function = info.function;
   if (info.module && internal_strstr(info.module, "/libcgosan.so"))
@@ -59,7 +59,9 @@ bool IsRuntimeFrame(const AddressInfo &info) {
     return false;
   return ((HasPrefix(function, "cgosan_") || HasPrefix(function, "__cgosan_")) &&
           !internal_strstr(function, "::")) ||
-         internal_strstr(function, "__cgosan::");
+         internal_strstr(function, "__cgosan::") ||
+         HasPrefix(function, "___interceptor_") ||
+         HasPrefix(function, "__interceptor_");
 }
 
 // libffi's closure trampolines run every callback an interposer wraps: they

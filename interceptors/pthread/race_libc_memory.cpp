@@ -9,9 +9,12 @@
 // buffer, of the bytes it really touched: snprintf's result clamped to the
 // buffer and its NUL, read's result, strncpy's whole destination and the
 // source bytes up to its NUL. The side is the thread's (race.h).
+// The fortified entries (__memcpy_chk & co., which code built with
+// _FORTIFY_SOURCE calls, distribution libraries included) are the same
+// calls with the destination's size added, which is not checked here.
 // Allowed on purpose: the format's %s arguments of *printf are not read
-// (TSan reads them only under check_printf); the fortified __*_chk entries
-// and *_unlocked stdio go unseen; a call that fails touches nothing. Calls
+// (TSan reads them only under check_printf); *_unlocked stdio, readv and
+// recvmsg go unseen; a call that fails touches nothing. Calls
 // the runtime makes itself are not recorded: those made while it records an
 // access or an edge pass straight through (the re-entrancy guard of
 // ScopedRaceEdge), and the heap's fills of managed memory are flagged
@@ -151,6 +154,59 @@ void FgetsAccesses(char *result, char *buf, int, void *) {
     RecordLibcWrite(buf, StringBytes(buf));
 }
 
+// The fortified entries: the plain call's accesses; `object` (the
+// destination's size the compiler knew) is libc's to check.
+void CopyChkAccesses(void *r, void *dst, const void *src, uptr n, uptr) {
+  CopyAccesses(r, dst, src, n);
+}
+void SetChkAccesses(void *r, void *dst, int byte, uptr n, uptr) {
+  SetAccesses(r, dst, byte, n);
+}
+void StrcpyChkAccesses(char *r, char *dst, const char *src, uptr) {
+  StrcpyAccesses(r, dst, src);
+}
+void StpcpyChkAccesses(char *end, char *dst, const char *src, uptr) {
+  StpcpyAccesses(end, dst, src);
+}
+void StrncpyChkAccesses(char *r, char *dst, const char *src, uptr n, uptr) {
+  StrncpyAccesses(r, dst, src, n);
+}
+void StrcatChkAccesses(char *r, char *dst, const char *src, uptr) {
+  StrcatAccesses(r, dst, src);
+}
+void StrncatChkAccesses(char *r, char *dst, const char *src, uptr n, uptr) {
+  StrncatAccesses(r, dst, src, n);
+}
+void VsnprintfChkAccesses(int result, char *buf, uptr size, int, uptr,
+                          const char *format, va_list ap) {
+  VsnprintfAccesses(result, buf, size, format, ap);
+}
+void VsprintfChkAccesses(int result, char *buf, int, uptr, const char *format,
+                         va_list ap) {
+  VsprintfAccesses(result, buf, format, ap);
+}
+void ReadChkAccesses(sptr result, int fd, void *buf, uptr n, uptr) {
+  ReadAccesses(result, fd, buf, n);
+}
+void PreadChkAccesses(sptr result, int fd, void *buf, uptr n, s64 offset,
+                      uptr) {
+  PreadAccesses(result, fd, buf, n, offset);
+}
+void RecvChkAccesses(sptr result, int fd, void *buf, uptr n, uptr, int flags) {
+  RecvAccesses(result, fd, buf, n, flags);
+}
+void RecvfromChkAccesses(sptr result, int fd, void *buf, uptr n, uptr,
+                         int flags, void *from, void *from_len) {
+  RecvfromAccesses(result, fd, buf, n, flags, from, from_len);
+}
+void FreadChkAccesses(uptr items, void *buf, uptr, uptr size, uptr count,
+                      void *file) {
+  FreadAccesses(items, buf, size, count, file);
+}
+void FgetsChkAccesses(char *result, char *buf, uptr, int size, void *file) {
+  FgetsAccesses(result, buf, size, file);
+}
+
 }  // namespace
 
 void RecordLibcWrite(const void *p, uptr n) { RecordLibcAccess(p, n, true); }
@@ -217,6 +273,79 @@ INTERCEPTOR(int, sprintf, char *buf, const char *format, ...) {
   return result;
 }
 
+// --- The fortified entries ------------------------------------------------------
+CGOSAN_LIBC_INTERCEPTOR(void *, __memcpy_chk, CopyChkAccesses,
+                        (void *dst, const void *src, uptr n, uptr object),
+                        (dst, src, n, object))
+CGOSAN_LIBC_INTERCEPTOR(void *, __memmove_chk, CopyChkAccesses,
+                        (void *dst, const void *src, uptr n, uptr object),
+                        (dst, src, n, object))
+CGOSAN_LIBC_INTERCEPTOR(void *, __memset_chk, SetChkAccesses,
+                        (void *dst, int byte, uptr n, uptr object),
+                        (dst, byte, n, object))
+CGOSAN_LIBC_INTERCEPTOR(char *, __strcpy_chk, StrcpyChkAccesses,
+                        (char *dst, const char *src, uptr object),
+                        (dst, src, object))
+CGOSAN_LIBC_INTERCEPTOR(char *, __stpcpy_chk, StpcpyChkAccesses,
+                        (char *dst, const char *src, uptr object),
+                        (dst, src, object))
+CGOSAN_LIBC_INTERCEPTOR(char *, __strncpy_chk, StrncpyChkAccesses,
+                        (char *dst, const char *src, uptr n, uptr object),
+                        (dst, src, n, object))
+CGOSAN_LIBC_INTERCEPTOR(char *, __strcat_chk, StrcatChkAccesses,
+                        (char *dst, const char *src, uptr object),
+                        (dst, src, object))
+CGOSAN_LIBC_INTERCEPTOR(char *, __strncat_chk, StrncatChkAccesses,
+                        (char *dst, const char *src, uptr n, uptr object),
+                        (dst, src, n, object))
+CGOSAN_LIBC_INTERCEPTOR(int, __vsnprintf_chk, VsnprintfChkAccesses,
+                        (char *buf, uptr size, int flag, uptr object,
+                         const char *format, va_list ap),
+                        (buf, size, flag, object, format, ap))
+CGOSAN_LIBC_INTERCEPTOR(int, __vsprintf_chk, VsprintfChkAccesses,
+                        (char *buf, int flag, uptr object, const char *format,
+                         va_list ap),
+                        (buf, flag, object, format, ap))
+
+INTERCEPTOR(int, __snprintf_chk, char *buf, uptr size, int flag, uptr object,
+            const char *format, ...) {
+  va_list ap;
+  va_start(ap, format);
+  int result = WRAP(__vsnprintf_chk)(buf, size, flag, object, format, ap);
+  va_end(ap);
+  return result;
+}
+
+INTERCEPTOR(int, __sprintf_chk, char *buf, int flag, uptr object,
+            const char *format, ...) {
+  va_list ap;
+  va_start(ap, format);
+  int result = WRAP(__vsprintf_chk)(buf, flag, object, format, ap);
+  va_end(ap);
+  return result;
+}
+
+CGOSAN_LIBC_INTERCEPTOR(sptr, __read_chk, ReadChkAccesses,
+                        (int fd, void *buf, uptr n, uptr object),
+                        (fd, buf, n, object))
+CGOSAN_LIBC_INTERCEPTOR(sptr, __pread_chk, PreadChkAccesses,
+                        (int fd, void *buf, uptr n, s64 offset, uptr object),
+                        (fd, buf, n, offset, object))
+CGOSAN_LIBC_INTERCEPTOR(sptr, __recv_chk, RecvChkAccesses,
+                        (int fd, void *buf, uptr n, uptr object, int flags),
+                        (fd, buf, n, object, flags))
+CGOSAN_LIBC_INTERCEPTOR(sptr, __recvfrom_chk, RecvfromChkAccesses,
+                        (int fd, void *buf, uptr n, uptr object, int flags,
+                         void *from, void *from_len),
+                        (fd, buf, n, object, flags, from, from_len))
+CGOSAN_LIBC_INTERCEPTOR(uptr, __fread_chk, FreadChkAccesses,
+                        (void *buf, uptr object, uptr size, uptr count,
+                         void *file),
+                        (buf, object, size, count, file))
+CGOSAN_LIBC_INTERCEPTOR(char *, __fgets_chk, FgetsChkAccesses,
+                        (char *buf, uptr object, int size, void *file),
+                        (buf, object, size, file))
+
 // --- I/O into and out of a buffer (the fd edges are not here) -------------------
 CGOSAN_LIBC_INTERCEPTOR(sptr, read, ReadAccesses,
                         (int fd, void *buf, uptr n), (fd, buf, n))
@@ -278,6 +407,22 @@ void InterceptLibcMemoryFunctions() {
   CGOSAN_INTERCEPT(fread);
   CGOSAN_INTERCEPT(fwrite);
   CGOSAN_INTERCEPT(fgets);
+  CGOSAN_INTERCEPT(__memcpy_chk);
+  CGOSAN_INTERCEPT(__memmove_chk);
+  CGOSAN_INTERCEPT(__memset_chk);
+  CGOSAN_INTERCEPT(__strcpy_chk);
+  CGOSAN_INTERCEPT(__stpcpy_chk);
+  CGOSAN_INTERCEPT(__strncpy_chk);
+  CGOSAN_INTERCEPT(__strcat_chk);
+  CGOSAN_INTERCEPT(__strncat_chk);
+  CGOSAN_INTERCEPT(__vsnprintf_chk);
+  CGOSAN_INTERCEPT(__vsprintf_chk);
+  CGOSAN_INTERCEPT(__read_chk);
+  CGOSAN_INTERCEPT(__pread_chk);
+  CGOSAN_INTERCEPT(__recv_chk);
+  CGOSAN_INTERCEPT(__recvfrom_chk);
+  CGOSAN_INTERCEPT(__fread_chk);
+  CGOSAN_INTERCEPT(__fgets_chk);
 }
 
 }  // namespace __cgosan

@@ -72,7 +72,32 @@ char *obj;
 bool ordered;              // the case's edge is in place
 std::atomic<int> written;  // the real order, unseen by the engine
 
-NOINLINE void WriteObj() { api.write_range(obj + 16, 16, kCall); }
+// How WriteObj writes: the range API, or a fortified libc call (what C
+// built with _FORTIFY_SOURCE calls), which the runtime records.
+enum WriteWith { kRangeApi, kMemcpyChk, kSnprintfChk };
+WriteWith write_with = kRangeApi;
+const char kSixteen[] = "0123456789abcdef";
+// Not a constant, or the compiler turns the call into plain stores, as it
+// does fortified code's whose size it knows.
+volatile size_t sixteen = 16;
+extern "C" void *__memcpy_chk(void *dst, const void *src, size_t n,
+                              size_t object);
+extern "C" int __snprintf_chk(char *buf, size_t n, int flag, size_t object,
+                              const char *format, ...);
+
+NOINLINE void WriteObj() {
+  switch (write_with) {
+    case kRangeApi:
+      api.write_range(obj + 16, 16, kCall);
+      break;
+    case kMemcpyChk:
+      __memcpy_chk(obj + 16, kSixteen, sixteen, 32);
+      break;
+    case kSnprintfChk:  // 15 digits and the NUL
+      __snprintf_chk(obj + 16, sixteen, 1, 32, "%015d", 7);
+      break;
+  }
+}
 NOINLINE void ReadObj() { api.read_range(obj + 16, 16, kCall); }
 
 void MarkWritten() { written.store(1, std::memory_order_release); }
@@ -370,6 +395,14 @@ int ClockJoin(pthread_t t) {
   return pthread_clockjoin_np(t, nullptr, CLOCK_MONOTONIC, &deadline);
 }
 void JoinCase() { ReadAroundJoin(WriteAndReturn, PlainJoin); }
+void MemcpyChk() {
+  write_with = kMemcpyChk;
+  JoinCase();
+}
+void SnprintfChk() {
+  write_with = kSnprintfChk;
+  JoinCase();
+}
 void Exit() { ReadAroundJoin(WriteAndExit, PlainJoin); }
 void TryJoin() { ReadAroundJoin(WriteAndReturn, TryJoinUntilDone); }
 void TimedJoinCase() { ReadAroundJoin(WriteAndReturn, TimedJoin); }
@@ -472,6 +505,7 @@ const Case kCases[] = {
     {"exit", Exit},     {"tryjoin", TryJoin}, {"pthread_t_reuse", PthreadReuse},
     {"timedjoin", TimedJoinCase}, {"clockjoin", ClockJoinCase},
     {"mutex_destroyed", MutexDestroyed},
+    {"memcpy_chk", MemcpyChk},    {"snprintf_chk", SnprintfChk},
     {"cancel", Cancel},           {"sem_getvalue", SemGetvalue},
     {"thrd_create", ThrdCreate},  {"thrd_join", ThrdJoin},
     {"thrd_exit", ThrdExit},      {"mtx", Mtx},

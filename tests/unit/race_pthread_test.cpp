@@ -184,6 +184,21 @@ TEST(race_pthread, PrimitivesBehaveAsBefore) {
   }
 }
 
+// A fortified libc call (the C side built with _FORTIFY_SOURCE) writing the
+// object is an access like the range API's: join-ordered silent, read
+// before the join reported. Not in kCases: a plain thread's libc call is
+// foreign code's, which race=go does not see.
+TEST(race_pthread, FortifiedLibcWritesAreAccesses) {
+  for (const Linking &how : {kStatic, kShared, kPreloaded}) {
+    for (const char *c : {"memcpy_chk", "snprintf_chk"}) {
+      SCOPED_TRACE(std::string(how.name) + " " + c);
+      ExpectSilent(RunHelper(how, {c, "ordered"}, "race=precise"));
+      ExpectReadRacesWithWrite(
+          RunHelper(how, {c, "unordered"}, "race=precise:halt_on_error=0"));
+    }
+  }
+}
+
 // The heap zeroes a new object with libc's memset, which the race checker
 // intercepts: that is the runtime's write, not the program's, and a reader
 // of the object, unordered with its allocation, races with nothing.
