@@ -1,6 +1,6 @@
 // race_libc_memory.cpp — the race checker's accesses that libc makes for
-// the program: memcpy, memmove, memset, the str* copies and lengths,
-// snprintf & co. into a buffer, read/pread/recv/recvfrom/fread/fgets into
+// the program: memcpy, memmove, memset, memcmp, memchr, the str* copies,
+// lengths, compares and searches, snprintf & co. into a buffer, read/pread/recv/recvfrom/fread/fgets into
 // one, write/pwrite/send/sendto/fwrite out of one. The clang pass sees the
 // loads and stores the program makes itself, not those libc makes inside
 // these calls; TSan intercepts the same family for the same reason. Each
@@ -13,8 +13,9 @@
 // _FORTIFY_SOURCE calls, distribution libraries included) are the same
 // calls with the destination's size added, which is not checked here.
 // Allowed on purpose: the format's %s arguments of *printf are not read
-// (TSan reads them only under check_printf); *_unlocked stdio, readv and
-// recvmsg go unseen; a call that fails touches nothing. Calls
+// (TSan reads them only under check_printf); *_unlocked stdio, readv,
+// recvmsg and the rarer str* calls go unseen; a call that fails touches
+// nothing. Calls
 // the runtime makes itself are not recorded: those made while it records an
 // access or an edge pass straight through (the re-entrancy guard of
 // ScopedRaceEdge), and the heap's fills of managed memory are flagged
@@ -108,6 +109,41 @@ void StrncatAccesses(char *, char *dst, const char *src, uptr n) {
   AppendAccesses(dst, src, internal_strnlen(src, n));
 }
 void StrlenAccesses(uptr len, const char *s) { RecordLibcRead(s, len + 1); }
+// strcmp/strncmp read both strings up to the first difference or NUL
+// (within n), that byte included.
+uptr ComparedBytes(const char *a, const char *b, uptr n) {
+  uptr i = 0;
+  while (i < n && a[i] == b[i] && a[i])
+    i++;
+  return i < n ? i + 1 : n;
+}
+void StrcmpAccesses(int, const char *a, const char *b) {
+  uptr n = ComparedBytes(a, b, ~static_cast<uptr>(0));
+  RecordLibcRead(a, n);
+  RecordLibcRead(b, n);
+}
+void StrncmpAccesses(int, const char *a, const char *b, uptr limit) {
+  uptr n = ComparedBytes(a, b, limit);
+  RecordLibcRead(a, n);
+  RecordLibcRead(b, n);
+}
+// memchr reads up to the byte found, or all n.
+void MemchrAccesses(void *found, const void *s, int, uptr n) {
+  RecordLibcRead(s, found ? static_cast<const char *>(found) -
+                                static_cast<const char *>(s) + 1
+                          : n);
+}
+// strchr and strrchr read the whole string (strchr up to the byte found).
+void StrchrAccesses(char *found, const char *s, int) {
+  RecordLibcRead(s, found ? found - s + 1 : StringBytes(s));
+}
+void StrrchrAccesses(char *, const char *s, int) {
+  RecordLibcRead(s, StringBytes(s));
+}
+void StrdupAccesses(char *copy, const char *s) {
+  if (copy)
+    RecordLibcRead(s, StringBytes(copy));
+}
 void StrnlenAccesses(uptr len, const char *s, uptr n) {
   RecordLibcRead(s, len < n ? len + 1 : n);
 }
@@ -247,6 +283,17 @@ CGOSAN_LIBC_INTERCEPTOR(char *, strncat, StrncatAccesses,
 CGOSAN_LIBC_INTERCEPTOR(uptr, strlen, StrlenAccesses, (const char *s), (s))
 CGOSAN_LIBC_INTERCEPTOR(uptr, strnlen, StrnlenAccesses,
                         (const char *s, uptr n), (s, n))
+CGOSAN_LIBC_INTERCEPTOR(int, strcmp, StrcmpAccesses,
+                        (const char *a, const char *b), (a, b))
+CGOSAN_LIBC_INTERCEPTOR(int, strncmp, StrncmpAccesses,
+                        (const char *a, const char *b, uptr n), (a, b, n))
+CGOSAN_LIBC_INTERCEPTOR(void *, memchr, MemchrAccesses,
+                        (const void *s, int byte, uptr n), (s, byte, n))
+CGOSAN_LIBC_INTERCEPTOR(char *, strchr, StrchrAccesses,
+                        (const char *s, int byte), (s, byte))
+CGOSAN_LIBC_INTERCEPTOR(char *, strrchr, StrrchrAccesses,
+                        (const char *s, int byte), (s, byte))
+CGOSAN_LIBC_INTERCEPTOR(char *, strdup, StrdupAccesses, (const char *s), (s))
 
 // --- Formatting into a buffer -------------------------------------------------
 CGOSAN_LIBC_INTERCEPTOR(int, vsnprintf, VsnprintfAccesses,
@@ -394,6 +441,12 @@ void InterceptLibcMemoryFunctions() {
   CGOSAN_INTERCEPT(strncat);
   CGOSAN_INTERCEPT(strlen);
   CGOSAN_INTERCEPT(strnlen);
+  CGOSAN_INTERCEPT(strcmp);
+  CGOSAN_INTERCEPT(strncmp);
+  CGOSAN_INTERCEPT(memchr);
+  CGOSAN_INTERCEPT(strchr);
+  CGOSAN_INTERCEPT(strrchr);
+  CGOSAN_INTERCEPT(strdup);
   CGOSAN_INTERCEPT(vsnprintf);
   CGOSAN_INTERCEPT(vsprintf);
   CGOSAN_INTERCEPT(read);

@@ -98,7 +98,24 @@ NOINLINE void WriteObj() {
       break;
   }
 }
-NOINLINE void ReadObj() { api.read_range(obj + 16, 16, kCall); }
+// How ReadObj reads: the range API, or libc reading the bytes.
+enum ReadWith { kReadRangeApi, kStrcmp, kMemchr };
+ReadWith read_with = kReadRangeApi;
+volatile int found;
+const char *volatile compared = "z";  // not a constant: a real strcmp call
+NOINLINE void ReadObj() {
+  switch (read_with) {
+    case kReadRangeApi:
+      api.read_range(obj + 16, 16, kCall);
+      break;
+    case kStrcmp:  // obj is zeroed: reads one byte
+      found = strcmp(obj + 16, compared);
+      break;
+    case kMemchr:  // no 'x' there: reads all 16
+      found = memchr(obj + 16, 'x', sixteen) != nullptr;
+      break;
+  }
+}
 
 void MarkWritten() { written.store(1, std::memory_order_release); }
 void WaitWritten() {
@@ -403,6 +420,14 @@ void SnprintfChk() {
   write_with = kSnprintfChk;
   JoinCase();
 }
+void Strcmp() {
+  read_with = kStrcmp;
+  JoinCase();
+}
+void Memchr() {
+  read_with = kMemchr;
+  JoinCase();
+}
 void Exit() { ReadAroundJoin(WriteAndExit, PlainJoin); }
 void TryJoin() { ReadAroundJoin(WriteAndReturn, TryJoinUntilDone); }
 void TimedJoinCase() { ReadAroundJoin(WriteAndReturn, TimedJoin); }
@@ -506,6 +531,7 @@ const Case kCases[] = {
     {"timedjoin", TimedJoinCase}, {"clockjoin", ClockJoinCase},
     {"mutex_destroyed", MutexDestroyed},
     {"memcpy_chk", MemcpyChk},    {"snprintf_chk", SnprintfChk},
+    {"strcmp", Strcmp},           {"memchr", Memchr},
     {"cancel", Cancel},           {"sem_getvalue", SemGetvalue},
     {"thrd_create", ThrdCreate},  {"thrd_join", ThrdJoin},
     {"thrd_exit", ThrdExit},      {"mtx", Mtx},
