@@ -12,22 +12,16 @@
 // ENV: CGOSAN_OPTIONS=race=precise:halt_on_error=0
 // CFLAGS: -fplugin=%prefix/lib/libCgosanPass.so -fpass-plugin=%prefix/lib/libCgosanPass.so
 // CFLAGS: -mllvm -cgosan-race
-#include <cgosan/cgosan.h>
-#include <sched.h>
 #include <stdio.h>
 #include <threads.h>
+
+#include "pass_race_counter.h"
 
 #ifndef ORDERED  // pass_race_c11_threads_ordered.c: 1
 #define ORDERED 0
 #endif
 
-struct shared {
-  int count;
-};
-static const cgosan_type kShared = {"struct shared", sizeof(struct shared), 0, NULL, 0};
-static struct shared *shared;
 static mtx_t mu;
-static int bumped;  // relaxed: orders nothing for a race checker
 
 static int worker(void *arg) {
   (void)arg;
@@ -36,20 +30,18 @@ static int worker(void *arg) {
   shared->count++;
   if (ORDERED)
     mtx_unlock(&mu);
-  __atomic_store_n(&bumped, 1, __ATOMIC_RELAXED);
+  raise_flag();
   return 0;
 }
 
 int main(void) {
-  shared = cgosan_new(&kShared);
-  cgosan_add_root((void **)&shared);
+  new_shared();
   mtx_init(&mu, mtx_plain);
   shared->count = 41;
   thrd_t t;
   if (thrd_create(&t, worker, NULL) != thrd_success)
     return 1;
-  while (!__atomic_load_n(&bumped, __ATOMIC_RELAXED))
-    sched_yield();
+  wait_for_flag();
   if (ORDERED)
     mtx_lock(&mu);
   printf("count %d\n", shared->count);
@@ -62,12 +54,12 @@ int main(void) {
 }
 // CHECK:=={{[0-9]+}}==ERROR: CgoSanitizer: data-race
 // CHECK-NEXT:Read of size 4 at 0x[[OBJ:[0-9a-f]+]] by thread T{{[0-9]+}} (foreign code):
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in main {{.*}}/pass_race_c11_threads.c:55:32
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in main {{.*}}/pass_race_c11_threads.c:47:32
 // CHECK:  0x[[OBJ]] is object of type 'struct shared' (4 bytes)
 // CHECK-NEXT:  Previous write of size 4 at 0x[[OBJ]] by thread T{{[0-9]+}} (foreign code):
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in worker {{.*}}/pass_race_c11_threads.c:36:16
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in worker {{.*}}/pass_race_c11_threads.c:30:16
 // CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in start_thread {{.*}}
 // CHECK-NEXT:  0x[[OBJ]] was allocated at:
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in main {{.*}}/pass_race_c11_threads.c:44:12
-// CHECK-NEXT:SUMMARY: CgoSanitizer: data-race {{.*}}/pass_race_c11_threads.c:55:32 in main
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in new_shared {{.*}}/pass_race_counter.h:18:12
+// CHECK-NEXT:SUMMARY: CgoSanitizer: data-race {{.*}}/pass_race_c11_threads.c:47:32 in main
 // STDOUT:count 42

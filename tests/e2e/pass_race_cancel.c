@@ -10,38 +10,29 @@
 // ENV: CGOSAN_OPTIONS=race=precise:halt_on_error=0
 // CFLAGS: -fplugin=%prefix/lib/libCgosanPass.so -fpass-plugin=%prefix/lib/libCgosanPass.so
 // CFLAGS: -mllvm -cgosan-race
-#include <cgosan/cgosan.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <unistd.h>
+
+#include "pass_race_counter.h"
 
 #ifndef ORDERED  // pass_race_cancel_ordered.c: 1
 #define ORDERED 0
 #endif
 
-struct shared {
-  int count;
-};
-static const cgosan_type kShared = {"struct shared", sizeof(struct shared), 0, NULL, 0};
-static struct shared *shared;
-static int bumped;  // relaxed: orders nothing for a race checker
-
 static void *worker(void *arg) {
   (void)arg;
   shared->count++;
-  __atomic_store_n(&bumped, 1, __ATOMIC_RELAXED);
+  raise_flag();
   for (;;)
     pause();  // a cancellation point
 }
 
 int main(void) {
-  shared = cgosan_new(&kShared);
-  cgosan_add_root((void **)&shared);
+  new_shared();
   pthread_t t;
   pthread_create(&t, NULL, worker, NULL);
-  while (!__atomic_load_n(&bumped, __ATOMIC_RELAXED))
-    sched_yield();
+  wait_for_flag();
   if (!ORDERED)
     printf("before the join: %d\n", shared->count);
   pthread_cancel(t);
@@ -51,13 +42,13 @@ int main(void) {
 }
 // CHECK:=={{[0-9]+}}==ERROR: CgoSanitizer: data-race
 // CHECK-NEXT:Read of size 4 at 0x[[OBJ:[0-9a-f]+]] by thread T{{[0-9]+}} (foreign code):
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in main {{.*}}/pass_race_cancel.c:46:45
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in main {{.*}}/pass_race_cancel.c:37:45
 // CHECK:  0x[[OBJ]] is object of type 'struct shared' (4 bytes)
 // CHECK-NEXT:  Previous write of size 4 at 0x[[OBJ]] by thread T{{[0-9]+}} (foreign code):
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in worker {{.*}}/pass_race_cancel.c:32:16
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in worker {{.*}}/pass_race_cancel.c:25:16
 // CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in start_thread {{.*}}
 // CHECK-NEXT:  0x[[OBJ]] was allocated at:
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in main {{.*}}/pass_race_cancel.c:39:12
-// CHECK-NEXT:SUMMARY: CgoSanitizer: data-race {{.*}}/pass_race_cancel.c:46:45 in main
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in new_shared {{.*}}/pass_race_counter.h:18:12
+// CHECK-NEXT:SUMMARY: CgoSanitizer: data-race {{.*}}/pass_race_cancel.c:37:45 in main
 // STDOUT:before the join: 1
 // STDOUT-NEXT:after the join: 1

@@ -10,23 +10,17 @@
 // ENV: CGOSAN_OPTIONS=race=precise:halt_on_error=0
 // CFLAGS: -fplugin=%prefix/lib/libCgosanPass.so -fpass-plugin=%prefix/lib/libCgosanPass.so
 // CFLAGS: -mllvm -cgosan-race
-#include <cgosan/cgosan.h>
 #include <pthread.h>
-#include <sched.h>
 #include <semaphore.h>
 #include <stdio.h>
+
+#include "pass_race_counter.h"
 
 #ifndef ORDERED  // pass_race_sem_getvalue_ordered.c: 1
 #define ORDERED 0
 #endif
 
-struct shared {
-  int count;
-};
-static const cgosan_type kShared = {"struct shared", sizeof(struct shared), 0, NULL, 0};
-static struct shared *shared;
 static sem_t posted;
-static int done;  // relaxed: orders nothing for a race checker
 
 static void *worker(void *arg) {
   (void)arg;
@@ -34,33 +28,31 @@ static void *worker(void *arg) {
   sem_post(&posted);
   if (!ORDERED)
     shared->count = 2;
-  __atomic_store_n(&done, 1, __ATOMIC_RELAXED);
+  raise_flag();
   return NULL;
 }
 
 int main(void) {
-  shared = cgosan_new(&kShared);
-  cgosan_add_root((void **)&shared);
+  new_shared();
   sem_init(&posted, 0, 0);
   pthread_t t;
   pthread_create(&t, NULL, worker, NULL);
   int value = 0;
   while (sem_getvalue(&posted, &value) != 0 || value == 0)
     sched_yield();
-  while (!__atomic_load_n(&done, __ATOMIC_RELAXED))
-    sched_yield();
+  wait_for_flag();
   printf("count %d\n", shared->count);
   pthread_join(t, NULL);
   return 0;
 }
 // CHECK:=={{[0-9]+}}==ERROR: CgoSanitizer: data-race
 // CHECK-NEXT:Read of size 4 at 0x[[OBJ:[0-9a-f]+]] by thread T{{[0-9]+}} (foreign code):
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in main {{.*}}/pass_race_sem_getvalue.c:52:32
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in main {{.*}}/pass_race_sem_getvalue.c:44:32
 // CHECK:  0x[[OBJ]] is object of type 'struct shared' (4 bytes)
 // CHECK-NEXT:  Previous write of size 4 at 0x[[OBJ]] by thread T{{[0-9]+}} (foreign code):
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in worker {{.*}}/pass_race_sem_getvalue.c:36:19
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in worker {{.*}}/pass_race_sem_getvalue.c:30:19
 // CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in start_thread {{.*}}
 // CHECK-NEXT:  0x[[OBJ]] was allocated at:
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in main {{.*}}/pass_race_sem_getvalue.c:42:12
-// CHECK-NEXT:SUMMARY: CgoSanitizer: data-race {{.*}}/pass_race_sem_getvalue.c:52:32 in main
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in new_shared {{.*}}/pass_race_counter.h:18:12
+// CHECK-NEXT:SUMMARY: CgoSanitizer: data-race {{.*}}/pass_race_sem_getvalue.c:44:32 in main
 // STDOUT:count 2
