@@ -118,6 +118,13 @@ static ALWAYS_INLINE void InstrumentedAccess(const void *p, uptr n,
   RaceRunAccess(thr, addr, n, is_write);
 }
 
+void RaceLibcAccess(RaceThread *thr, uptr addr, uptr size, bool is_write) {
+  if (!InArena(addr) || !size || GoModeHidesForeignCode(RaceModeNow()))
+    return;
+  FlushAccessRun(thr);
+  RaceAccessRange(thr, addr, size, is_write, nullptr);
+}
+
 // The load-time hook (rtl.h's rule 1 allows this shape): hooks go in before
 // main, so no crossing runs half-instrumented.
 __attribute__((constructor)) static void cgosan_race_load_time_init() {

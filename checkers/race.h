@@ -276,6 +276,19 @@ ALWAYS_INLINE void RaceAccessRange(RaceThread *thr, uptr addr, uptr size,
     RaceAccessRangeSlow(thr, addr, size, is_write, call);
 }
 
+// Whether the checker records accesses at addr: the range the pass's guard
+// tests (managed memory once the mode is known; nothing with race=off).
+ALWAYS_INLINE bool RaceTracksAddress(uptr addr) {
+  return addr - __atomic_load_n(&__cgosan_race_tracked[0], __ATOMIC_RELAXED) <
+         __atomic_load_n(&__cgosan_race_tracked[1], __ATOMIC_RELAXED);
+}
+
+// An access libc made for the calling thread (memcpy, read(), snprintf...,
+// interceptors/pthread/race_libc_memory.cpp) of [addr, addr + size), in
+// managed memory: recorded as one range, like the pass's accesses (the side
+// is the thread's; race=go drops the foreign side's, as Go never sees C's).
+void RaceLibcAccess(RaceThread *thr, uptr addr, uptr size, bool is_write);
+
 // An access of pass-built code: joins the thread's run when it continues
 // it, else ends the run and starts one (race_shadow.cpp).
 void RaceRunAccess(RaceThread *thr, uptr addr, uptr size, bool is_write);

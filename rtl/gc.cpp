@@ -153,8 +153,8 @@ static void PoisonSlots(const Span *s, uptr first, uptr count) {
     ScrubPages(s->start, RoundUpTo(s->ObjectSize(0), kPageSize), kPoison);
     return;
   }
-  __builtin_memset(reinterpret_cast<void *>(s->SlotBase(first)), kPoison,
-                   count * s->elem_size);
+  HeapFill(reinterpret_cast<void *>(s->SlotBase(first)), kPoison,
+           count * s->elem_size);
 }
 
 // One 64-slot word at a time: slots quarantined by the last collection become

@@ -40,6 +40,12 @@ extern uptr arena_start;                 // 0 before InitializeHeap
 // is the first test of every check, on values that are mostly not managed.
 ALWAYS_INLINE bool InArena(uptr addr) { return addr - arena_start < kArenaSize; }
 
+// While the heap fills managed memory itself with libc's memset (zeroing an
+// allocation, poisoning dead slots): the race checker's libc interceptors
+// then record nothing, since these are not the program's writes
+// (interceptors/pthread/race_libc_memory.cpp).
+extern THREADLOCAL bool heap_fills_memory;
+
 // True when addr lies in a slot registered with cgosan_add_root. Linear in
 // the number of roots: for report paths.
 bool IsRootSlot(uptr addr);

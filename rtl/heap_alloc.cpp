@@ -30,6 +30,8 @@
 
 namespace __cgosan {
 
+THREADLOCAL bool heap_fills_memory __attribute__((tls_model("initial-exec")));
+
 static constexpr char kMsgNullType[] = "%s called with a NULL type";
 static constexpr char kMsgArrayTooLarge[] =
     "cgosan_new_array(type '%s' of %zu bytes, n=%zu): the array would be larger "
@@ -102,7 +104,7 @@ static void PublishLarge(Span *s, const cgosan_type *t, uptr count, u32 stack) {
 static NOINLINE void *Zeroed(Span *s, uptr index, uptr size, const cgosan_type *t,
                              uptr count, u32 stack) {
   void *p = reinterpret_cast<void *>(s->SlotBase(index));
-  __builtin_memset(p, 0, size);
+  HeapFill(p, 0, size);
   PublishSmall(s, index, t, count, stack);
   return p;
 }

@@ -30,6 +30,19 @@ inline bool IsNoScanSpanClass(u32 span_class) { return span_class % 2; }
 // with the span's pages), or in the Span of a large object. A small object's
 // element count fits 32 bits (its size is at most 32 KiB); a large object's
 // count lives in its span.
+// libc's memset (vectorised), for the heap's fills of managed memory; the
+// files that call it are built with SANITIZER_COMMON_NO_REDEFINE_BUILTINS.
+// Flagged (heap_fills_memory) for the race checker's memset interceptor;
+// the compiler fences keep the flag's stores around the call (the compiler
+// knows memset reads no flag, and would drop the first store).
+ALWAYS_INLINE void HeapFill(void *p, u8 byte, uptr n) {
+  heap_fills_memory = true;
+  atomic_signal_fence(memory_order_seq_cst);
+  __builtin_memset(p, byte, n);
+  atomic_signal_fence(memory_order_seq_cst);
+  heap_fills_memory = false;
+}
+
 struct ObjectMeta {
   const cgosan_type *type;
   u32 small_count;

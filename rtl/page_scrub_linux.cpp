@@ -29,7 +29,7 @@ static constexpr uptr kPagesPerQuery = 1024;  // the residency vector is on the 
 static constexpr uptr kQueryFrom = 4 << 20;   // bytes; smaller ranges are written whole
 
 static void Fill(uptr start, uptr end, u8 byte) {
-  __builtin_memset(reinterpret_cast<void *>(start), byte, end - start);
+  HeapFill(reinterpret_cast<void *>(start), byte, end - start);
 }
 
 // A run of pages alike, written (resident) or dropped (not). A drop the

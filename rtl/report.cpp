@@ -49,16 +49,21 @@ static bool HasPrefix(const char *s, const char *prefix) {
 // the pass's entry points ("__cgosan_race_write8"), and its internals, whose
 // demangled names may start with a return type ("void __cgosan::F<...>(...)").
 // A user's "cgosan_test::f" is not one.
-// Unsymbolized (symbolize=0), a frame is the runtime's when it lies in the
-// runtime's shared library; linked statically, the runtime's frames are the
-// program's module and stay in the stack.
+// Every frame in the runtime's shared library is the runtime's, symbolized
+// or not. Linked statically, the runtime's frames are the program's module:
+// told by name, the interceptors by theirs ("___interceptor_snprintf": a
+// variadic one keeps a frame; reports print it "snprintf").
 bool IsRuntimeFrame(const AddressInfo &info) {
   const char *function = info.function;
+  if (info.module && internal_strstr(info.module, "/libcgosan.so"))
+    return true;
   if (!function)
-    return info.module && internal_strstr(info.module, "/libcgosan.so");
+    return false;
   return ((HasPrefix(function, "cgosan_") || HasPrefix(function, "__cgosan_")) &&
           !internal_strstr(function, "::")) ||
-         internal_strstr(function, "__cgosan::");
+         internal_strstr(function, "__cgosan::") ||
+         HasPrefix(function, "___interceptor_") ||
+         HasPrefix(function, "__interceptor_");
 }
 
 // libffi's closure trampolines run every callback an interposer wraps: they

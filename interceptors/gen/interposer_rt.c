@@ -313,16 +313,23 @@ int cgosan_gen_race_query(void) {
   return on;
 }
 
+/* The bytes of the C string at p, with its NUL. Not strlen: the runtime
+ * intercepts it (a managed string's bytes are the program's read there),
+ * and this measuring is the interposer's own, not the program's. */
+static size_t StringBytes(const char *p) {
+  return (size_t)((const char *)rawmemchr(p, 0) - p) + 1;
+}
+
 /* The bytes of row's range for count, or 0 when it has none: a negative
  * count (unless it means the C string), or a product that overflows. */
 static size_t AccessBytes(const cgosan_gen_access *row, const char *p,
                           long long count) {
   if (row->flags & CGOSAN_GEN_ACCESS_STRING)
-    return strlen(p) + 1;
+    return StringBytes(p);
   long long elements = row->elements;
   if (row->count_param != CGOSAN_GEN_NO_PARAM) {
     if (count < 0)
-      return (row->flags & CGOSAN_GEN_ACCESS_STRING_IF_NEGATIVE) ? strlen(p) + 1
+      return (row->flags & CGOSAN_GEN_ACCESS_STRING_IF_NEGATIVE) ? StringBytes(p)
                                                                  : 0;
     if (__builtin_mul_overflow(elements, count, &elements))
       return 0;

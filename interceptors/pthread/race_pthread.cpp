@@ -37,6 +37,8 @@ static void ResolveRealFunctions() {
   InterceptLockFunctions();
   InterceptHandoffFunctions();
   InterceptDestroyFunctions();
+  InterceptC11SyncFunctions();
+  InterceptLibcMemoryFunctions();
   atomic_store(&reals_resolved, 1, memory_order_release);
 }
 

@@ -81,6 +81,38 @@ void InterceptThreadFunctions();  // race_pthread_thread.cpp
 void InterceptLockFunctions();    // race_pthread_lock.cpp
 void InterceptHandoffFunctions(); // race_pthread_handoff.cpp
 void InterceptDestroyFunctions(); // race_pthread_destroy.cpp
+void InterceptC11SyncFunctions(); // race_c11_threads.cpp
+void InterceptLibcMemoryFunctions();  // race_libc_memory.cpp
+
+// A call that returns 0 on success (a semaphore wait that took a count, a
+// C11 call that returned thrd_success).
+inline bool Succeeded(int result) { return result == 0; }
+// A condition variable wait holds the mutex again whatever it returns.
+inline bool Always(int) { return true; }
+
+// libc wrote (read) n bytes at p for the program: an access of the calling
+// thread when p is managed memory (race_libc_memory.cpp). For the slow path
+// of an interceptor, after SyncTracked() said yes and outside any
+// ScopedRaceEdge (the read()/recv() interceptors call it with their result).
+void RecordLibcWrite(const void *p, uptr n);
+void RecordLibcRead(const void *p, uptr n);
+
+// A once-only init run by the real pthread_once or call_once: the real
+// function is handed RunInitThenRelease, which runs this thread's innermost
+// ScopedOnceCall's init and then releases its control (the init takes no
+// argument, so the call is found through a thread-local). Every caller
+// acquires the control once the real function returned.
+class ScopedOnceCall {
+ public:
+  ScopedOnceCall(const volatile void *control, void (*init)(void));
+  ~ScopedOnceCall();
+  static void RunInitThenRelease();
+
+ private:
+  const volatile void *control_;
+  void (*init_)(void);
+  ScopedOnceCall *outer_;  // an init may call pthread_once itself
+};
 
 // The slow paths of the interceptors whose edge is on the primitive's own
 // address. `real` is &REAL(func): it is read only after SyncTracked() has

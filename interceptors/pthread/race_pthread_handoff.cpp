@@ -1,9 +1,11 @@
 // race_pthread_handoff.cpp — edges from one-way handoffs: semaphores,
-// barriers and pthread_once.
+// barriers and pthread_once (C11's call_once: race_c11_threads.cpp).
 // sem_post releases the semaphore (keyed by its address) before the real
 // post; sem_wait, sem_trywait, sem_timedwait and sem_clockwait acquire it
 // after they succeed, so what a poster did before posting is ordered before
-// what the waiter that took the count does after.
+// what the waiter that took the count does after. sem_getvalue acquires it
+// too, as TSan's does: a program that polls the value until a post shows
+// is ordered after that post.
 // pthread_barrier_wait releases the barrier before the real wait and, once
 // every thread has arrived (0 or PTHREAD_BARRIER_SERIAL_THREAD), acquires
 // it: each thread's work before the barrier is ordered before every
@@ -29,8 +31,6 @@ DECLARE_REAL(int, pthread_once, pthread_once_t *control, void (*init)(void))
 
 using namespace __cgosan;
 
-// A semaphore wait took a count (0; -1 with errno otherwise).
-static bool Taken(int result) { return result == 0; }
 // Every thread arrived at the barrier.
 static bool Passed(int result) {
   return result == 0 || result == PTHREAD_BARRIER_SERIAL_THREAD;
@@ -46,27 +46,33 @@ INTERCEPTOR(int, sem_post, sem_t *sem) {
 INTERCEPTOR(int, sem_wait, sem_t *sem) {
   if (LIKELY(PassThrough()))
     return REAL(sem_wait)(sem);
-  return CallThenAcquire<Taken>(&REAL(sem_wait), sem, sem);
+  return CallThenAcquire<Succeeded>(&REAL(sem_wait), sem, sem);
 }
 
 INTERCEPTOR(int, sem_trywait, sem_t *sem) {
   if (LIKELY(PassThrough()))
     return REAL(sem_trywait)(sem);
-  return CallThenAcquire<Taken>(&REAL(sem_trywait), sem, sem);
+  return CallThenAcquire<Succeeded>(&REAL(sem_trywait), sem, sem);
 }
 
 INTERCEPTOR(int, sem_timedwait, sem_t *sem, const struct timespec *abstime) {
   if (LIKELY(PassThrough()))
     return REAL(sem_timedwait)(sem, abstime);
-  return CallThenAcquire<Taken>(&REAL(sem_timedwait), sem, sem, abstime);
+  return CallThenAcquire<Succeeded>(&REAL(sem_timedwait), sem, sem, abstime);
 }
 
 INTERCEPTOR(int, sem_clockwait, sem_t *sem, clockid_t clock,
             const struct timespec *abstime) {
   if (LIKELY(PassThrough()))
     return REAL(sem_clockwait)(sem, clock, abstime);
-  return CallThenAcquire<Taken>(&REAL(sem_clockwait), sem, sem, clock,
+  return CallThenAcquire<Succeeded>(&REAL(sem_clockwait), sem, sem, clock,
                                 abstime);
+}
+
+INTERCEPTOR(int, sem_getvalue, sem_t *sem, int *value) {
+  if (LIKELY(PassThrough()))
+    return REAL(sem_getvalue)(sem, value);
+  return CallThenAcquire<Succeeded>(&REAL(sem_getvalue), sem, sem, value);
 }
 
 // --- Barrier ----------------------------------------------------------------------
@@ -77,32 +83,34 @@ INTERCEPTOR(int, pthread_barrier_wait, pthread_barrier_t *b) {
 }
 
 // --- Once -------------------------------------------------------------------------
-namespace {
-// The pthread_once call in progress on this thread: its init routine takes
-// no argument, so the trampoline finds the real routine here.
-struct OnceCall {
-  pthread_once_t *control;
-  void (*init)(void);
-};
-}  // namespace
+namespace __cgosan {
 
-static THREADLOCAL OnceCall *once_call
+static THREADLOCAL ScopedOnceCall *once_call
     __attribute__((tls_model("initial-exec")));
 
-static void RunOnceInitThenRelease() {
-  OnceCall *call = once_call;  // an init may call pthread_once itself
-  call->init();
-  ReleaseEdge(call->control);
+ScopedOnceCall::ScopedOnceCall(const volatile void *control, void (*init)(void))
+    : control_(control), init_(init), outer_(once_call) {
+  once_call = this;
 }
+
+ScopedOnceCall::~ScopedOnceCall() { once_call = outer_; }
+
+void ScopedOnceCall::RunInitThenRelease() {
+  ScopedOnceCall *call = once_call;  // an init may call pthread_once itself
+  call->init_();
+  ReleaseEdge(call->control_);
+}
+
+}  // namespace __cgosan
 
 static NOINLINE int OnceTracked(pthread_once_t *control, void (*init)(void)) {
   if (!SyncTracked())
     return REAL(pthread_once)(control, init);
-  OnceCall call = {control, init};
-  OnceCall *outer = once_call;
-  once_call = &call;
-  int result = REAL(pthread_once)(control, RunOnceInitThenRelease);
-  once_call = outer;
+  int result;
+  {
+    ScopedOnceCall call(control, init);
+    result = REAL(pthread_once)(control, ScopedOnceCall::RunInitThenRelease);
+  }
   if (result == 0)
     AcquireEdge(control);
   return result;
@@ -122,6 +130,7 @@ void InterceptHandoffFunctions() {
   CGOSAN_INTERCEPT(sem_trywait);
   CGOSAN_INTERCEPT(sem_timedwait);
   CGOSAN_INTERCEPT(sem_clockwait);
+  CGOSAN_INTERCEPT(sem_getvalue);
   CGOSAN_INTERCEPT(pthread_barrier_wait);
   CGOSAN_INTERCEPT(pthread_once);
 }

@@ -26,8 +26,6 @@ using namespace __cgosan;
 
 // Which results of a lock call mean the lock is held.
 static bool Locked(int result) { return result == 0 || result == EOWNERDEAD; }
-// A condition variable wait holds the mutex again whatever it returns.
-static bool Always(int) { return true; }
 
 // --- Mutex --------------------------------------------------------------------
 INTERCEPTOR(int, pthread_mutex_lock, pthread_mutex_t *m) {

@@ -18,7 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <atomic>
 
@@ -70,8 +72,50 @@ char *obj;
 bool ordered;              // the case's edge is in place
 std::atomic<int> written;  // the real order, unseen by the engine
 
-NOINLINE void WriteObj() { api.write_range(obj + 16, 16, kCall); }
-NOINLINE void ReadObj() { api.read_range(obj + 16, 16, kCall); }
+// How WriteObj writes: the range API, or a fortified libc call (what C
+// built with _FORTIFY_SOURCE calls), which the runtime records.
+enum WriteWith { kRangeApi, kMemcpyChk, kSnprintfChk };
+WriteWith write_with = kRangeApi;
+const char kSixteen[] = "0123456789abcdef";
+// Not a constant, or the compiler turns the call into plain stores, as it
+// does fortified code's whose size it knows.
+volatile size_t sixteen = 16;
+extern "C" void *__memcpy_chk(void *dst, const void *src, size_t n,
+                              size_t object);
+extern "C" int __snprintf_chk(char *buf, size_t n, int flag, size_t object,
+                              const char *format, ...);
+
+NOINLINE void WriteObj() {
+  switch (write_with) {
+    case kRangeApi:
+      api.write_range(obj + 16, 16, kCall);
+      break;
+    case kMemcpyChk:
+      __memcpy_chk(obj + 16, kSixteen, sixteen, 32);
+      break;
+    case kSnprintfChk:  // 15 digits and the NUL
+      __snprintf_chk(obj + 16, sixteen, 1, 32, "%015d", 7);
+      break;
+  }
+}
+// How ReadObj reads: the range API, or libc reading the bytes.
+enum ReadWith { kReadRangeApi, kStrcmp, kMemchr };
+ReadWith read_with = kReadRangeApi;
+volatile int found;
+const char *volatile compared = "z";  // not a constant: a real strcmp call
+NOINLINE void ReadObj() {
+  switch (read_with) {
+    case kReadRangeApi:
+      api.read_range(obj + 16, 16, kCall);
+      break;
+    case kStrcmp:  // obj is zeroed: reads one byte
+      found = strcmp(obj + 16, compared);
+      break;
+    case kMemchr:  // no 'x' there: reads all 16
+      found = memchr(obj + 16, 'x', sixteen) != nullptr;
+      break;
+  }
+}
 
 void MarkWritten() { written.store(1, std::memory_order_release); }
 void WaitWritten() {
@@ -126,6 +170,10 @@ const LockOps kRwlockOps = {[] { pthread_rwlock_wrlock(&rwlock); },
 const LockOps kSpinOps = {[] { pthread_spin_lock(&spin); },
                           [] { pthread_spin_lock(&spin); },
                           [] { pthread_spin_unlock(&spin); }};
+mtx_t c11_mutex;  // mtx_init in main
+const LockOps kMtxOps = {[] { mtx_lock(&c11_mutex); },
+                         [] { mtx_lock(&c11_mutex); },
+                         [] { mtx_unlock(&c11_mutex); }};
 const LockOps *lock_ops;
 
 void *LockedWriter(void *) {
@@ -173,33 +221,53 @@ void *RebornReader(void *) {
 }
 void MutexDestroyed() { RunPair(RebornWriter, RebornReader); }
 
-// --- Condition variable: the reader is inside pthread_cond_wait (it set
-// `waiting` under the mutex, which the writer can then only take once the
-// wait has given it up) when the writer sets `ready` and signals.
+// --- Condition variable: the reader is inside the wait (it set `waiting`
+// under the mutex, which the writer can then only take once the wait has
+// given it up) when the writer sets `ready` and signals. pthread's or C11's.
+struct CondOps {
+  void (*lock)();
+  void (*unlock)();
+  void (*signal)();
+  void (*wait)();
+};
 pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+cnd_t c11_cond;  // cnd_init in main
+const CondOps kPthreadCondOps = {[] { pthread_mutex_lock(&mutex); },
+                                 [] { pthread_mutex_unlock(&mutex); },
+                                 [] { pthread_cond_signal(&cond); },
+                                 [] { pthread_cond_wait(&cond, &mutex); }};
+const CondOps kC11CondOps = {[] { mtx_lock(&c11_mutex); },
+                             [] { mtx_unlock(&c11_mutex); },
+                             [] { cnd_signal(&c11_cond); },
+                             [] { cnd_wait(&c11_cond, &c11_mutex); }};
+const CondOps *cond_ops;
 bool ready;
 std::atomic<int> waiting;
 void *CondWriter(void *) {
   while (!waiting.load(std::memory_order_acquire))
     sched_yield();
-  pthread_mutex_lock(&mutex);
+  cond_ops->lock();
   WriteIfOrdered();
   ready = true;
-  pthread_cond_signal(&cond);
-  pthread_mutex_unlock(&mutex);
+  cond_ops->signal();
+  cond_ops->unlock();
   WriteIfUnordered();
   MarkWritten();
   return nullptr;
 }
 void *CondReader(void *) {
-  pthread_mutex_lock(&mutex);
+  cond_ops->lock();
   waiting.store(1, std::memory_order_release);
   while (!ready)
-    pthread_cond_wait(&cond, &mutex);
-  pthread_mutex_unlock(&mutex);
+    cond_ops->wait();
+  cond_ops->unlock();
   WaitWritten();
   ReadObj();
   return nullptr;
+}
+void RunCond(const CondOps &ops) {
+  cond_ops = &ops;
+  RunPair(CondWriter, CondReader);
 }
 
 // --- Handoffs: the writer writes before (ordered) or after its release;
@@ -215,6 +283,13 @@ void SemWait() {
   }
 }
 const HandoffOps kSemOps = {[] { sem_post(&sem); }, SemWait};
+// Polls the count until the post shows (TSan orders sem_getvalue after it).
+const HandoffOps kSemGetvalueOps = {[] { sem_post(&sem); }, [] {
+                                      int value = 0;
+                                      while (sem_getvalue(&sem, &value) != 0 ||
+                                             value == 0)
+                                        sched_yield();
+                                    }};
 const HandoffOps kBarrierOps = {[] { pthread_barrier_wait(&barrier); },
                                 [] { pthread_barrier_wait(&barrier); }};
 const HandoffOps *handoff_ops;
@@ -237,20 +312,33 @@ void RunHandoff(const HandoffOps &ops) {
   RunPair(HandoffWriter, HandoffReader);
 }
 
+// pthread_once or call_once: the writer's once runs the init, which writes
+// (ordered); the reader's once finds it done.
+struct OnceOps {
+  void (*run)(void (*init)());
+};
 pthread_once_t once = PTHREAD_ONCE_INIT;
+once_flag c11_once = ONCE_FLAG_INIT;
+const OnceOps kPthreadOnceOps = {[](void (*init)()) { pthread_once(&once, init); }};
+const OnceOps kCallOnceOps = {[](void (*init)()) { call_once(&c11_once, init); }};
+const OnceOps *once_ops;
 void OnceInit() { WriteIfOrdered(); }
 void OnceNothing() {}
 void *OnceWriter(void *) {
-  pthread_once(&once, OnceInit);
+  once_ops->run(OnceInit);
   WriteIfUnordered();
   MarkWritten();
   return nullptr;
 }
 void *OnceReader(void *) {
   WaitWritten();
-  pthread_once(&once, OnceNothing);
+  once_ops->run(OnceNothing);
   ReadObj();
   return nullptr;
+}
+void RunOnce(const OnceOps &ops) {
+  once_ops = &ops;
+  RunPair(OnceWriter, OnceReader);
 }
 
 // --- Thread life: main and one thread.
@@ -277,6 +365,13 @@ void *WriteAndExit(void *) {
   MarkWritten();
   pthread_exit(nullptr);
 }
+// Writes, then waits in a cancellation point until cancelled.
+void *WriteAndAwaitCancel(void *) {
+  WriteObj();
+  MarkWritten();
+  for (;;)
+    pause();
+}
 // Main reads after joining (ordered) or before.
 void ReadAroundJoin(void *(*writer)(void *), int (*join)(pthread_t)) {
   pthread_t t = Start(writer);
@@ -290,6 +385,11 @@ void ReadAroundJoin(void *(*writer)(void *), int (*join)(pthread_t)) {
     ReadObj();
 }
 int PlainJoin(pthread_t t) { return pthread_join(t, nullptr); }
+int CancelThenJoin(pthread_t t) {
+  if (pthread_cancel(t) != 0)
+    abort();
+  return pthread_join(t, nullptr);
+}
 int TryJoinUntilDone(pthread_t t) {  // EBUSY first: the record goes back
   int rc;
   while ((rc = pthread_tryjoin_np(t, nullptr)) == EBUSY)
@@ -312,10 +412,73 @@ int ClockJoin(pthread_t t) {
   return pthread_clockjoin_np(t, nullptr, CLOCK_MONOTONIC, &deadline);
 }
 void JoinCase() { ReadAroundJoin(WriteAndReturn, PlainJoin); }
+void MemcpyChk() {
+  write_with = kMemcpyChk;
+  JoinCase();
+}
+void SnprintfChk() {
+  write_with = kSnprintfChk;
+  JoinCase();
+}
+void Strcmp() {
+  read_with = kStrcmp;
+  JoinCase();
+}
+void Memchr() {
+  read_with = kMemchr;
+  JoinCase();
+}
 void Exit() { ReadAroundJoin(WriteAndExit, PlainJoin); }
 void TryJoin() { ReadAroundJoin(WriteAndReturn, TryJoinUntilDone); }
 void TimedJoinCase() { ReadAroundJoin(WriteAndReturn, TimedJoin); }
 void ClockJoinCase() { ReadAroundJoin(WriteAndReturn, ClockJoin); }
+void Cancel() { ReadAroundJoin(WriteAndAwaitCancel, CancelThenJoin); }
+
+// C11 threads: the same shapes through thrd_create / thrd_join / thrd_exit.
+int C11WriteAndReturn(void *) {
+  WriteObj();
+  MarkWritten();
+  return 0;
+}
+int C11WriteAndExit(void *) {
+  WriteObj();
+  MarkWritten();
+  thrd_exit(0);
+}
+int C11ReadAfterWritten(void *) {
+  WaitWritten();
+  ReadObj();
+  return 0;
+}
+thrd_t C11Start(thrd_start_t fn) {
+  thrd_t t;
+  if (thrd_create(&t, fn, nullptr) != thrd_success)
+    abort();
+  return t;
+}
+void C11Join(thrd_t t) {
+  if (thrd_join(t, nullptr) != thrd_success)
+    abort();
+}
+void ReadAroundThrdJoin(thrd_start_t writer) {
+  thrd_t t = C11Start(writer);
+  if (!ordered) {
+    WaitWritten();
+    ReadObj();
+  }
+  C11Join(t);
+  if (ordered)
+    ReadObj();
+}
+void ThrdCreate() {
+  WriteIfOrdered();
+  thrd_t reader = C11Start(C11ReadAfterWritten);
+  WriteIfUnordered();
+  MarkWritten();
+  C11Join(reader);
+}
+void ThrdJoin() { ReadAroundThrdJoin(C11WriteAndReturn); }
+void ThrdExit() { ReadAroundThrdJoin(C11WriteAndExit); }
 
 // A pthread_t reused after a join: thread C creates and joins X2, which gets
 // the pthread_t of X1 (joined by main); X1's write must not reach C through
@@ -347,10 +510,14 @@ void PthreadReuse() {
 void Mutex() { RunLocked(kMutexOps); }
 void Rwlock() { RunLocked(kRwlockOps); }
 void Spin() { RunLocked(kSpinOps); }
-void Cond() { RunPair(CondWriter, CondReader); }
+void Cond() { RunCond(kPthreadCondOps); }
 void Sem() { RunHandoff(kSemOps); }
+void SemGetvalue() { RunHandoff(kSemGetvalueOps); }
 void Barrier() { RunHandoff(kBarrierOps); }
-void Once() { RunPair(OnceWriter, OnceReader); }
+void Once() { RunOnce(kPthreadOnceOps); }
+void Mtx() { RunLocked(kMtxOps); }
+void Cnd() { RunCond(kC11CondOps); }
+void CallOnce() { RunOnce(kCallOnceOps); }
 
 struct Case {
   const char *name;
@@ -363,6 +530,12 @@ const Case kCases[] = {
     {"exit", Exit},     {"tryjoin", TryJoin}, {"pthread_t_reuse", PthreadReuse},
     {"timedjoin", TimedJoinCase}, {"clockjoin", ClockJoinCase},
     {"mutex_destroyed", MutexDestroyed},
+    {"memcpy_chk", MemcpyChk},    {"snprintf_chk", SnprintfChk},
+    {"strcmp", Strcmp},           {"memchr", Memchr},
+    {"cancel", Cancel},           {"sem_getvalue", SemGetvalue},
+    {"thrd_create", ThrdCreate},  {"thrd_join", ThrdJoin},
+    {"thrd_exit", ThrdExit},      {"mtx", Mtx},
+    {"cnd", Cnd},                 {"call_once", CallOnce},
 };
 
 // --- Stress: 8 threads share the object under one mutex (or none).
@@ -474,8 +647,48 @@ void Behaviour() {
 
   pthread_t detached = Start(Nothing);
   Expect(pthread_detach(detached) == 0, "detach");
+  thrd_t c11_thread = C11Start(C11WriteAndReturn);
+  int c11_result = -1;
+  Expect(mtx_trylock(&c11_mutex) == thrd_success &&
+             mtx_unlock(&c11_mutex) == thrd_success,
+         "mtx_trylock");
+  Expect(thrd_join(c11_thread, &c11_result) == thrd_success && c11_result == 0,
+         "thrd_join result");
+  int value = -1;
+  Expect(sem_getvalue(&sem, &value) == 0 && value == 0, "sem_getvalue");
+
+  // libc's memory calls, on managed memory too: the real results and errno.
+  volatile size_t four = 4;
+  errno = 0;
+  Expect(read(-1, obj, 1) == -1 && errno == EBADF, "read EBADF");
+  errno = kMarker;
+  Expect(snprintf(obj, four, "%s", "hello") == 5 && !strcmp(obj, "hel"),
+         "snprintf truncates");
+  Expect(strlen(strncpy(obj, "ab", four)) == 2 &&
+             memcmp(memset(obj + 8, 'x', four), "xxxx", four) == 0 &&
+             errno == kMarker,
+         "strncpy, memset, memcmp keep errno");
   fprintf(stderr, "behaviour %s\n", failures ? "FAILED" : "ok");
 }
+
+// --- The heap's own fills: a thread allocates an object of 256 bytes (zeroed
+// with libc's memset) and publishes it with a relaxed store; another reads
+// it. The zeroing is the runtime's, not an access of the program: silent.
+const cgosan_type kBlock = {"block", 256, 0, nullptr, 0};
+std::atomic<char *> published;
+void *AllocateAndPublish(void *) {
+  published.store(static_cast<char *>(api.new_object(&kBlock)),
+                  std::memory_order_relaxed);
+  return nullptr;
+}
+void *ReadPublished(void *) {
+  char *block;
+  while (!(block = published.load(std::memory_order_relaxed)))
+    sched_yield();
+  api.read_range(block, kBlock.size, kCall);
+  return nullptr;
+}
+void HeapFill() { RunPair(AllocateAndPublish, ReadPublished); }
 
 }  // namespace
 
@@ -487,11 +700,15 @@ int main(int argc, char **argv) {
   pthread_spin_init(&spin, PTHREAD_PROCESS_PRIVATE);
   sem_init(&sem, 0, 0);
   pthread_barrier_init(&barrier, nullptr, 2);
+  mtx_init(&c11_mutex, mtx_plain);
+  cnd_init(&c11_cond);
   bool found = true;
   if (!strcmp(c, "stress")) {
     Stress();
   } else if (!strcmp(c, "behaviour")) {
     Behaviour();
+  } else if (!strcmp(c, "heap_fill")) {
+    HeapFill();
   } else {
     found = false;
     for (const Case &k : kCases)

@@ -24,7 +24,8 @@ namespace {
 const char *const kCases[] = {
     "mutex", "rwlock", "spin",   "cond",    "sem",    "barrier",
     "once",  "create", "join",   "exit",    "tryjoin", "pthread_t_reuse",
-    "timedjoin", "clockjoin", "mutex_destroyed",
+    "timedjoin", "clockjoin", "mutex_destroyed", "cancel", "sem_getvalue",
+    "thrd_create", "thrd_join", "thrd_exit", "mtx", "cnd", "call_once",
 };
 
 // How the helper gets the runtime.
@@ -180,6 +181,32 @@ TEST(race_pthread, PrimitivesBehaveAsBefore) {
       ExpectSilent(r);
       EXPECT_TRUE(HasLine(r.output, "behaviour ok")) << r.output;
     }
+  }
+}
+
+// libc's accesses are accesses like the range API's: a fortified call (the
+// C side built with _FORTIFY_SOURCE) writing the object, or strcmp/memchr
+// reading it; join-ordered silent, read before the join reported. Not in
+// kCases: a plain thread's libc call is foreign code's, which race=go does
+// not see.
+TEST(race_pthread, LibcAccessesAreAccesses) {
+  for (const Linking &how : {kStatic, kShared, kPreloaded}) {
+    for (const char *c : {"memcpy_chk", "snprintf_chk", "strcmp", "memchr"}) {
+      SCOPED_TRACE(std::string(how.name) + " " + c);
+      ExpectSilent(RunHelper(how, {c, "ordered"}, "race=precise"));
+      ExpectReadRacesWithWrite(
+          RunHelper(how, {c, "unordered"}, "race=precise:halt_on_error=0"));
+    }
+  }
+}
+
+// The heap zeroes a new object with libc's memset, which the race checker
+// intercepts: that is the runtime's write, not the program's, and a reader
+// of the object, unordered with its allocation, races with nothing.
+TEST(race_pthread, HeapFillsAreNotAccesses) {
+  for (const Linking &how : {kStatic, kShared, kPreloaded}) {
+    SCOPED_TRACE(how.name);
+    ExpectSilent(RunHelper(how, {"heap_fill"}, "race=precise"));
   }
 }
 

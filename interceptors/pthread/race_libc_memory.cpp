@@ -1,0 +1,481 @@
+// race_libc_memory.cpp — the race checker's accesses that libc makes for
+// the program: memcpy, memmove, memset, memcmp, memchr, the str* copies,
+// lengths, compares and searches, snprintf & co. into a buffer, read/pread/recv/recvfrom/fread/fgets into
+// one, write/pwrite/send/sendto/fwrite out of one. The clang pass sees the
+// loads and stores the program makes itself, not those libc makes inside
+// these calls; TSan intercepts the same family for the same reason. Each
+// call, when it touches managed memory (RaceTracksAddress: what the pass
+// records too), is recorded after the real call returns as one range per
+// buffer, of the bytes it really touched: snprintf's result clamped to the
+// buffer and its NUL, read's result, strncpy's whole destination and the
+// source bytes up to its NUL. The side is the thread's (race.h).
+// The fortified entries (__memcpy_chk & co., which code built with
+// _FORTIFY_SOURCE calls, distribution libraries included) are the same
+// calls with the destination's size added, which is not checked here.
+// Allowed on purpose: the format's %s arguments of *printf are not read
+// (TSan reads them only under check_printf); *_unlocked stdio, readv,
+// recvmsg and the rarer str* calls go unseen; a call that fails touches
+// nothing. Calls
+// the runtime makes itself are not recorded: those made while it records an
+// access or an edge pass straight through (the re-entrancy guard of
+// ScopedRaceEdge), and the heap's fills of managed memory are flagged
+// (heap_fills_memory). Pass-built code's own memcpy is recorded twice, by
+// the pass and here: the same range in the same epoch, a no-op the second
+// time (RecentlyRecorded).
+// Cost: with race=off a load and a branch, as every interceptor here
+// (race_pthread.h); snprintf and sprintf, being variadic, also keep a frame
+// to hand their arguments on as a va_list. When tracking, the real call and
+// a compare per buffer; an access only for managed memory.
+#include <stdarg.h>
+
+#include "heap.h"
+#include "race_pthread.h"
+
+namespace __cgosan {
+namespace {
+
+// The real call, then its accesses: kAccesses(result, args...) records them.
+template <auto kAccesses, typename Result, typename... Args>
+NOINLINE Result CallThenRecord(Result (**real)(Args...), Args... args) {
+  if (!SyncTracked())
+    return (*real)(args...);
+  Result result = (*real)(args...);
+  kAccesses(result, args...);
+  return result;
+}
+
+void RecordLibcAccess(const void *p, uptr n, bool is_write) {
+  uptr addr = reinterpret_cast<uptr>(p);
+  if (LIKELY(!n || !RaceTracksAddress(addr)) || heap_fills_memory)
+    return;
+  ScopedRaceEdge edge;  // the caller's errno is the real call's: kept
+  if (edge.thread())
+    RaceLibcAccess(edge.thread(), addr, n, is_write);
+}
+
+// The bytes of the string at s, with its NUL.
+uptr StringBytes(const char *s) { return internal_strlen(s) + 1; }
+// The bytes strncpy/strncat read of src: up to n, and the NUL if it comes
+// first.
+uptr BoundedStringBytes(const char *src, uptr n) {
+  uptr len = internal_strnlen(src, n);
+  return len < n ? len + 1 : n;
+}
+// The bytes snprintf wrote into a buffer of `size`: its output (`result`
+// bytes, cut to the buffer) and the NUL; none for an error or a 0 size.
+uptr PrintedBytes(int result, uptr size) {
+  if (result < 0 || size == 0)
+    return 0;
+  return Min(static_cast<uptr>(result), size - 1) + 1;
+}
+// A byte count returned by a transfer (-1: an error, nothing moved).
+uptr Transferred(sptr result) { return result > 0 ? result : 0; }
+
+// --- What each call touched ---------------------------------------------------
+void CopyAccesses(void *, void *dst, const void *src, uptr n) {
+  RecordLibcRead(src, n);
+  RecordLibcWrite(dst, n);
+}
+void SetAccesses(void *, void *dst, int, uptr n) { RecordLibcWrite(dst, n); }
+void CompareAccesses(int, const void *a, const void *b, uptr n) {
+  RecordLibcRead(a, n);
+  RecordLibcRead(b, n);
+}
+void StrcpyAccesses(char *, char *dst, const char *src) {
+  uptr n = StringBytes(dst);
+  RecordLibcRead(src, n);
+  RecordLibcWrite(dst, n);
+}
+void StpcpyAccesses(char *end, char *dst, const char *src) {
+  uptr n = end - dst + 1;
+  RecordLibcRead(src, n);
+  RecordLibcWrite(dst, n);
+}
+void StrncpyAccesses(char *, char *dst, const char *src, uptr n) {
+  RecordLibcRead(src, BoundedStringBytes(src, n));
+  RecordLibcWrite(dst, n);  // padded with NULs up to n
+}
+// strcat/strncat: dst's old string is read, src's bytes go after it.
+void AppendAccesses(char *dst, const char *src, uptr copied) {
+  uptr old_len = internal_strlen(dst) - copied;
+  RecordLibcRead(src, copied);
+  RecordLibcRead(dst, old_len);
+  RecordLibcWrite(dst + old_len, copied + 1);
+}
+void StrcatAccesses(char *, char *dst, const char *src) {
+  AppendAccesses(dst, src, internal_strlen(src));
+}
+void StrncatAccesses(char *, char *dst, const char *src, uptr n) {
+  AppendAccesses(dst, src, internal_strnlen(src, n));
+}
+void StrlenAccesses(uptr len, const char *s) { RecordLibcRead(s, len + 1); }
+// strcmp/strncmp read both strings up to the first difference or NUL
+// (within n), that byte included.
+uptr ComparedBytes(const char *a, const char *b, uptr n) {
+  uptr i = 0;
+  while (i < n && a[i] == b[i] && a[i])
+    i++;
+  return i < n ? i + 1 : n;
+}
+void StrcmpAccesses(int, const char *a, const char *b) {
+  uptr n = ComparedBytes(a, b, ~static_cast<uptr>(0));
+  RecordLibcRead(a, n);
+  RecordLibcRead(b, n);
+}
+void StrncmpAccesses(int, const char *a, const char *b, uptr limit) {
+  uptr n = ComparedBytes(a, b, limit);
+  RecordLibcRead(a, n);
+  RecordLibcRead(b, n);
+}
+// memchr reads up to the byte found, or all n.
+void MemchrAccesses(void *found, const void *s, int, uptr n) {
+  RecordLibcRead(s, found ? static_cast<const char *>(found) -
+                                static_cast<const char *>(s) + 1
+                          : n);
+}
+// strchr and strrchr read the whole string (strchr up to the byte found).
+void StrchrAccesses(char *found, const char *s, int) {
+  RecordLibcRead(s, found ? found - s + 1 : StringBytes(s));
+}
+void StrrchrAccesses(char *, const char *s, int) {
+  RecordLibcRead(s, StringBytes(s));
+}
+void StrdupAccesses(char *copy, const char *s) {
+  if (copy)
+    RecordLibcRead(s, StringBytes(copy));
+}
+void StrnlenAccesses(uptr len, const char *s, uptr n) {
+  RecordLibcRead(s, len < n ? len + 1 : n);
+}
+void VsnprintfAccesses(int result, char *buf, uptr size, const char *,
+                       va_list) {
+  RecordLibcWrite(buf, PrintedBytes(result, size));
+}
+void VsprintfAccesses(int result, char *buf, const char *, va_list) {
+  RecordLibcWrite(buf, result < 0 ? 0 : result + 1);
+}
+void ReadAccesses(sptr result, int, void *buf, uptr) {
+  RecordLibcWrite(buf, Transferred(result));
+}
+void PreadAccesses(sptr result, int, void *buf, uptr, s64) {
+  RecordLibcWrite(buf, Transferred(result));
+}
+void RecvAccesses(sptr result, int, void *buf, uptr, int) {
+  RecordLibcWrite(buf, Transferred(result));
+}
+void RecvfromAccesses(sptr result, int, void *buf, uptr, int, void *, void *) {
+  RecordLibcWrite(buf, Transferred(result));
+}
+void WriteAccesses(sptr result, int, const void *buf, uptr) {
+  RecordLibcRead(buf, Transferred(result));
+}
+void PwriteAccesses(sptr result, int, const void *buf, uptr, s64) {
+  RecordLibcRead(buf, Transferred(result));
+}
+void SendAccesses(sptr result, int, const void *buf, uptr, int) {
+  RecordLibcRead(buf, Transferred(result));
+}
+void SendtoAccesses(sptr result, int, const void *buf, uptr, int, const void *,
+                    unsigned) {
+  RecordLibcRead(buf, Transferred(result));
+}
+void FreadAccesses(uptr items, void *buf, uptr size, uptr, void *) {
+  RecordLibcWrite(buf, items * size);
+}
+void FwriteAccesses(uptr items, const void *buf, uptr size, uptr, void *) {
+  RecordLibcRead(buf, items * size);
+}
+void FgetsAccesses(char *result, char *buf, int, void *) {
+  if (result)
+    RecordLibcWrite(buf, StringBytes(buf));
+}
+
+// The fortified entries: the plain call's accesses; `object` (the
+// destination's size the compiler knew) is libc's to check.
+void CopyChkAccesses(void *r, void *dst, const void *src, uptr n, uptr) {
+  CopyAccesses(r, dst, src, n);
+}
+void SetChkAccesses(void *r, void *dst, int byte, uptr n, uptr) {
+  SetAccesses(r, dst, byte, n);
+}
+void StrcpyChkAccesses(char *r, char *dst, const char *src, uptr) {
+  StrcpyAccesses(r, dst, src);
+}
+void StpcpyChkAccesses(char *end, char *dst, const char *src, uptr) {
+  StpcpyAccesses(end, dst, src);
+}
+void StrncpyChkAccesses(char *r, char *dst, const char *src, uptr n, uptr) {
+  StrncpyAccesses(r, dst, src, n);
+}
+void StrcatChkAccesses(char *r, char *dst, const char *src, uptr) {
+  StrcatAccesses(r, dst, src);
+}
+void StrncatChkAccesses(char *r, char *dst, const char *src, uptr n, uptr) {
+  StrncatAccesses(r, dst, src, n);
+}
+void VsnprintfChkAccesses(int result, char *buf, uptr size, int, uptr,
+                          const char *format, va_list ap) {
+  VsnprintfAccesses(result, buf, size, format, ap);
+}
+void VsprintfChkAccesses(int result, char *buf, int, uptr, const char *format,
+                         va_list ap) {
+  VsprintfAccesses(result, buf, format, ap);
+}
+void ReadChkAccesses(sptr result, int fd, void *buf, uptr n, uptr) {
+  ReadAccesses(result, fd, buf, n);
+}
+void PreadChkAccesses(sptr result, int fd, void *buf, uptr n, s64 offset,
+                      uptr) {
+  PreadAccesses(result, fd, buf, n, offset);
+}
+void RecvChkAccesses(sptr result, int fd, void *buf, uptr n, uptr, int flags) {
+  RecvAccesses(result, fd, buf, n, flags);
+}
+void RecvfromChkAccesses(sptr result, int fd, void *buf, uptr n, uptr,
+                         int flags, void *from, void *from_len) {
+  RecvfromAccesses(result, fd, buf, n, flags, from, from_len);
+}
+void FreadChkAccesses(uptr items, void *buf, uptr, uptr size, uptr count,
+                      void *file) {
+  FreadAccesses(items, buf, size, count, file);
+}
+void FgetsChkAccesses(char *result, char *buf, uptr, int size, void *file) {
+  FgetsAccesses(result, buf, size, file);
+}
+
+}  // namespace
+
+void RecordLibcWrite(const void *p, uptr n) { RecordLibcAccess(p, n, true); }
+void RecordLibcRead(const void *p, uptr n) { RecordLibcAccess(p, n, false); }
+
+}  // namespace __cgosan
+
+using namespace __cgosan;
+
+// The shape of every interceptor here but the variadic ones.
+#define CGOSAN_LIBC_INTERCEPTOR(ret, func, accesses, params, args) \
+  INTERCEPTOR(ret, func, CGOSAN_UNPAREN params) {                  \
+    if (LIKELY(PassThrough()))                                     \
+      return REAL(func)(CGOSAN_UNPAREN args);                      \
+    return CallThenRecord<accesses>(&REAL(func), CGOSAN_UNPAREN args); \
+  }
+#define CGOSAN_UNPAREN(...) __VA_ARGS__
+
+// --- Memory and strings -----------------------------------------------------------
+CGOSAN_LIBC_INTERCEPTOR(void *, memcpy, CopyAccesses,
+                        (void *dst, const void *src, uptr n), (dst, src, n))
+CGOSAN_LIBC_INTERCEPTOR(void *, memmove, CopyAccesses,
+                        (void *dst, const void *src, uptr n), (dst, src, n))
+CGOSAN_LIBC_INTERCEPTOR(void *, memset, SetAccesses,
+                        (void *dst, int byte, uptr n), (dst, byte, n))
+CGOSAN_LIBC_INTERCEPTOR(int, memcmp, CompareAccesses,
+                        (const void *a, const void *b, uptr n), (a, b, n))
+CGOSAN_LIBC_INTERCEPTOR(char *, strcpy, StrcpyAccesses,
+                        (char *dst, const char *src), (dst, src))
+CGOSAN_LIBC_INTERCEPTOR(char *, stpcpy, StpcpyAccesses,
+                        (char *dst, const char *src), (dst, src))
+CGOSAN_LIBC_INTERCEPTOR(char *, strncpy, StrncpyAccesses,
+                        (char *dst, const char *src, uptr n), (dst, src, n))
+CGOSAN_LIBC_INTERCEPTOR(char *, strcat, StrcatAccesses,
+                        (char *dst, const char *src), (dst, src))
+CGOSAN_LIBC_INTERCEPTOR(char *, strncat, StrncatAccesses,
+                        (char *dst, const char *src, uptr n), (dst, src, n))
+CGOSAN_LIBC_INTERCEPTOR(uptr, strlen, StrlenAccesses, (const char *s), (s))
+CGOSAN_LIBC_INTERCEPTOR(uptr, strnlen, StrnlenAccesses,
+                        (const char *s, uptr n), (s, n))
+CGOSAN_LIBC_INTERCEPTOR(int, strcmp, StrcmpAccesses,
+                        (const char *a, const char *b), (a, b))
+CGOSAN_LIBC_INTERCEPTOR(int, strncmp, StrncmpAccesses,
+                        (const char *a, const char *b, uptr n), (a, b, n))
+CGOSAN_LIBC_INTERCEPTOR(void *, memchr, MemchrAccesses,
+                        (const void *s, int byte, uptr n), (s, byte, n))
+CGOSAN_LIBC_INTERCEPTOR(char *, strchr, StrchrAccesses,
+                        (const char *s, int byte), (s, byte))
+CGOSAN_LIBC_INTERCEPTOR(char *, strrchr, StrrchrAccesses,
+                        (const char *s, int byte), (s, byte))
+CGOSAN_LIBC_INTERCEPTOR(char *, strdup, StrdupAccesses, (const char *s), (s))
+
+// --- Formatting into a buffer -------------------------------------------------
+CGOSAN_LIBC_INTERCEPTOR(int, vsnprintf, VsnprintfAccesses,
+                        (char *buf, uptr size, const char *format, va_list ap),
+                        (buf, size, format, ap))
+CGOSAN_LIBC_INTERCEPTOR(int, vsprintf, VsprintfAccesses,
+                        (char *buf, const char *format, va_list ap),
+                        (buf, format, ap))
+
+// The variadic forms hand their arguments to the interceptors above.
+INTERCEPTOR(int, snprintf, char *buf, uptr size, const char *format, ...) {
+  va_list ap;
+  va_start(ap, format);
+  int result = WRAP(vsnprintf)(buf, size, format, ap);
+  va_end(ap);
+  return result;
+}
+
+INTERCEPTOR(int, sprintf, char *buf, const char *format, ...) {
+  va_list ap;
+  va_start(ap, format);
+  int result = WRAP(vsprintf)(buf, format, ap);
+  va_end(ap);
+  return result;
+}
+
+// --- The fortified entries ------------------------------------------------------
+CGOSAN_LIBC_INTERCEPTOR(void *, __memcpy_chk, CopyChkAccesses,
+                        (void *dst, const void *src, uptr n, uptr object),
+                        (dst, src, n, object))
+CGOSAN_LIBC_INTERCEPTOR(void *, __memmove_chk, CopyChkAccesses,
+                        (void *dst, const void *src, uptr n, uptr object),
+                        (dst, src, n, object))
+CGOSAN_LIBC_INTERCEPTOR(void *, __memset_chk, SetChkAccesses,
+                        (void *dst, int byte, uptr n, uptr object),
+                        (dst, byte, n, object))
+CGOSAN_LIBC_INTERCEPTOR(char *, __strcpy_chk, StrcpyChkAccesses,
+                        (char *dst, const char *src, uptr object),
+                        (dst, src, object))
+CGOSAN_LIBC_INTERCEPTOR(char *, __stpcpy_chk, StpcpyChkAccesses,
+                        (char *dst, const char *src, uptr object),
+                        (dst, src, object))
+CGOSAN_LIBC_INTERCEPTOR(char *, __strncpy_chk, StrncpyChkAccesses,
+                        (char *dst, const char *src, uptr n, uptr object),
+                        (dst, src, n, object))
+CGOSAN_LIBC_INTERCEPTOR(char *, __strcat_chk, StrcatChkAccesses,
+                        (char *dst, const char *src, uptr object),
+                        (dst, src, object))
+CGOSAN_LIBC_INTERCEPTOR(char *, __strncat_chk, StrncatChkAccesses,
+                        (char *dst, const char *src, uptr n, uptr object),
+                        (dst, src, n, object))
+CGOSAN_LIBC_INTERCEPTOR(int, __vsnprintf_chk, VsnprintfChkAccesses,
+                        (char *buf, uptr size, int flag, uptr object,
+                         const char *format, va_list ap),
+                        (buf, size, flag, object, format, ap))
+CGOSAN_LIBC_INTERCEPTOR(int, __vsprintf_chk, VsprintfChkAccesses,
+                        (char *buf, int flag, uptr object, const char *format,
+                         va_list ap),
+                        (buf, flag, object, format, ap))
+
+INTERCEPTOR(int, __snprintf_chk, char *buf, uptr size, int flag, uptr object,
+            const char *format, ...) {
+  va_list ap;
+  va_start(ap, format);
+  int result = WRAP(__vsnprintf_chk)(buf, size, flag, object, format, ap);
+  va_end(ap);
+  return result;
+}
+
+INTERCEPTOR(int, __sprintf_chk, char *buf, int flag, uptr object,
+            const char *format, ...) {
+  va_list ap;
+  va_start(ap, format);
+  int result = WRAP(__vsprintf_chk)(buf, flag, object, format, ap);
+  va_end(ap);
+  return result;
+}
+
+CGOSAN_LIBC_INTERCEPTOR(sptr, __read_chk, ReadChkAccesses,
+                        (int fd, void *buf, uptr n, uptr object),
+                        (fd, buf, n, object))
+CGOSAN_LIBC_INTERCEPTOR(sptr, __pread_chk, PreadChkAccesses,
+                        (int fd, void *buf, uptr n, s64 offset, uptr object),
+                        (fd, buf, n, offset, object))
+CGOSAN_LIBC_INTERCEPTOR(sptr, __recv_chk, RecvChkAccesses,
+                        (int fd, void *buf, uptr n, uptr object, int flags),
+                        (fd, buf, n, object, flags))
+CGOSAN_LIBC_INTERCEPTOR(sptr, __recvfrom_chk, RecvfromChkAccesses,
+                        (int fd, void *buf, uptr n, uptr object, int flags,
+                         void *from, void *from_len),
+                        (fd, buf, n, object, flags, from, from_len))
+CGOSAN_LIBC_INTERCEPTOR(uptr, __fread_chk, FreadChkAccesses,
+                        (void *buf, uptr object, uptr size, uptr count,
+                         void *file),
+                        (buf, object, size, count, file))
+CGOSAN_LIBC_INTERCEPTOR(char *, __fgets_chk, FgetsChkAccesses,
+                        (char *buf, uptr object, int size, void *file),
+                        (buf, object, size, file))
+
+// --- I/O into and out of a buffer (the fd edges are not here) -------------------
+CGOSAN_LIBC_INTERCEPTOR(sptr, read, ReadAccesses,
+                        (int fd, void *buf, uptr n), (fd, buf, n))
+CGOSAN_LIBC_INTERCEPTOR(sptr, pread, PreadAccesses,
+                        (int fd, void *buf, uptr n, s64 offset),
+                        (fd, buf, n, offset))
+CGOSAN_LIBC_INTERCEPTOR(sptr, recv, RecvAccesses,
+                        (int fd, void *buf, uptr n, int flags),
+                        (fd, buf, n, flags))
+CGOSAN_LIBC_INTERCEPTOR(sptr, recvfrom, RecvfromAccesses,
+                        (int fd, void *buf, uptr n, int flags, void *from,
+                         void *from_len),
+                        (fd, buf, n, flags, from, from_len))
+CGOSAN_LIBC_INTERCEPTOR(sptr, write, WriteAccesses,
+                        (int fd, const void *buf, uptr n), (fd, buf, n))
+CGOSAN_LIBC_INTERCEPTOR(sptr, pwrite, PwriteAccesses,
+                        (int fd, const void *buf, uptr n, s64 offset),
+                        (fd, buf, n, offset))
+CGOSAN_LIBC_INTERCEPTOR(sptr, send, SendAccesses,
+                        (int fd, const void *buf, uptr n, int flags),
+                        (fd, buf, n, flags))
+CGOSAN_LIBC_INTERCEPTOR(sptr, sendto, SendtoAccesses,
+                        (int fd, const void *buf, uptr n, int flags,
+                         const void *to, unsigned to_len),
+                        (fd, buf, n, flags, to, to_len))
+CGOSAN_LIBC_INTERCEPTOR(uptr, fread, FreadAccesses,
+                        (void *buf, uptr size, uptr count, void *file),
+                        (buf, size, count, file))
+CGOSAN_LIBC_INTERCEPTOR(uptr, fwrite, FwriteAccesses,
+                        (const void *buf, uptr size, uptr count, void *file),
+                        (buf, size, count, file))
+CGOSAN_LIBC_INTERCEPTOR(char *, fgets, FgetsAccesses,
+                        (char *buf, int size, void *file), (buf, size, file))
+
+namespace __cgosan {
+
+void InterceptLibcMemoryFunctions() {
+  CGOSAN_INTERCEPT(memcpy);
+  CGOSAN_INTERCEPT(memmove);
+  CGOSAN_INTERCEPT(memset);
+  CGOSAN_INTERCEPT(memcmp);
+  CGOSAN_INTERCEPT(strcpy);
+  CGOSAN_INTERCEPT(stpcpy);
+  CGOSAN_INTERCEPT(strncpy);
+  CGOSAN_INTERCEPT(strcat);
+  CGOSAN_INTERCEPT(strncat);
+  CGOSAN_INTERCEPT(strlen);
+  CGOSAN_INTERCEPT(strnlen);
+  CGOSAN_INTERCEPT(strcmp);
+  CGOSAN_INTERCEPT(strncmp);
+  CGOSAN_INTERCEPT(memchr);
+  CGOSAN_INTERCEPT(strchr);
+  CGOSAN_INTERCEPT(strrchr);
+  CGOSAN_INTERCEPT(strdup);
+  CGOSAN_INTERCEPT(vsnprintf);
+  CGOSAN_INTERCEPT(vsprintf);
+  CGOSAN_INTERCEPT(read);
+  CGOSAN_INTERCEPT(pread);
+  CGOSAN_INTERCEPT(recv);
+  CGOSAN_INTERCEPT(recvfrom);
+  CGOSAN_INTERCEPT(write);
+  CGOSAN_INTERCEPT(pwrite);
+  CGOSAN_INTERCEPT(send);
+  CGOSAN_INTERCEPT(sendto);
+  CGOSAN_INTERCEPT(fread);
+  CGOSAN_INTERCEPT(fwrite);
+  CGOSAN_INTERCEPT(fgets);
+  CGOSAN_INTERCEPT(__memcpy_chk);
+  CGOSAN_INTERCEPT(__memmove_chk);
+  CGOSAN_INTERCEPT(__memset_chk);
+  CGOSAN_INTERCEPT(__strcpy_chk);
+  CGOSAN_INTERCEPT(__stpcpy_chk);
+  CGOSAN_INTERCEPT(__strncpy_chk);
+  CGOSAN_INTERCEPT(__strcat_chk);
+  CGOSAN_INTERCEPT(__strncat_chk);
+  CGOSAN_INTERCEPT(__vsnprintf_chk);
+  CGOSAN_INTERCEPT(__vsprintf_chk);
+  CGOSAN_INTERCEPT(__read_chk);
+  CGOSAN_INTERCEPT(__pread_chk);
+  CGOSAN_INTERCEPT(__recv_chk);
+  CGOSAN_INTERCEPT(__recvfrom_chk);
+  CGOSAN_INTERCEPT(__fread_chk);
+  CGOSAN_INTERCEPT(__fgets_chk);
+}
+
+}  // namespace __cgosan
