@@ -37,6 +37,10 @@ static void ResolveRealFunctions() {
   InterceptLockFunctions();
   InterceptHandoffFunctions();
   InterceptDestroyFunctions();
+  InterceptFdIoFunctions();
+  InterceptFdLifeFunctions();
+  InterceptEpollFunctions();
+  InterceptSignalFunctions();
   atomic_store(&reals_resolved, 1, memory_order_release);
 }
 

@@ -81,6 +81,10 @@ void InterceptThreadFunctions();  // race_pthread_thread.cpp
 void InterceptLockFunctions();    // race_pthread_lock.cpp
 void InterceptHandoffFunctions(); // race_pthread_handoff.cpp
 void InterceptDestroyFunctions(); // race_pthread_destroy.cpp
+void InterceptFdIoFunctions();    // race_fd_io.cpp
+void InterceptFdLifeFunctions();  // race_fd_life.cpp
+void InterceptEpollFunctions();   // race_fd_epoll.cpp
+void InterceptSignalFunctions();  // race_signal.cpp
 
 // The slow paths of the interceptors whose edge is on the primitive's own
 // address. `real` is &REAL(func): it is read only after SyncTracked() has
