@@ -39,11 +39,16 @@ static void fill_bytes(struct race_lib_request *req) {
 
 /* RACE_LIB_SIGNAL: set by the handler, on the waiting thread. */
 static volatile sig_atomic_t signalled;
+static void (*signal_hook)(void);
 
 static void on_signal(int sig) {
   (void)sig;
+  if (signal_hook)
+    signal_hook();
   signalled = 1;
 }
+
+void race_lib_on_signal(void (*hook)(void)) { signal_hook = hook; }
 
 static void send_signal(struct race_lib_request *req) {
   char byte = 1;
@@ -68,6 +73,7 @@ static void send_signal(struct race_lib_request *req) {
       abort();
     return;
   case RACE_LIB_SIGNAL:
+  case RACE_LIB_SIGNAL_FIRST:
     if (pthread_kill(req->waiter, SIGUSR1) != 0)
       abort();
     return;
@@ -76,8 +82,11 @@ static void send_signal(struct race_lib_request *req) {
 
 static void *request_thread(void *arg) {
   struct race_lib_request *req = arg;
+  if (req->how == RACE_LIB_SIGNAL_FIRST)
+    send_signal(req);
   req->work(req);
-  send_signal(req);
+  if (req->how != RACE_LIB_SIGNAL_FIRST)
+    send_signal(req);
   char byte = 1;
   if (syscall(SYS_write, req->unseen_fds[1], &byte, 1) != 1)
     abort();
@@ -111,7 +120,8 @@ static void open_channel(struct race_lib_request *req) {
     if (req->fds[0] < 0)
       abort();
     return;
-  case RACE_LIB_SIGNAL: {
+  case RACE_LIB_SIGNAL:
+  case RACE_LIB_SIGNAL_FIRST: {
     /* Blocked until the waiter's sigsuspend, so it cannot be lost. */
     sigset_t usr1;
     sigemptyset(&usr1);
@@ -189,7 +199,8 @@ void race_lib_wait(struct race_lib_request *req) {
       abort();
     return;
   }
-  case RACE_LIB_SIGNAL: {
+  case RACE_LIB_SIGNAL:
+  case RACE_LIB_SIGNAL_FIRST: {
     sigset_t unblocked;
     pthread_sigmask(SIG_BLOCK, NULL, &unblocked);
     sigdelset(&unblocked, SIGUSR1);

@@ -27,6 +27,8 @@ enum race_lib_signal {
   /* pthread_kill(SIGUSR1) of the thread that made the request; its handler
    * marks the request done (the caller waits in sigsuspend) */
   RACE_LIB_SIGNAL,
+  /* RACE_LIB_SIGNAL sent too early: before the work (a bug) */
+  RACE_LIB_SIGNAL_FIRST,
 };
 
 struct race_lib_request;
@@ -51,6 +53,9 @@ int race_lib_fd(struct race_lib_request *req);
 /* Closes the request's fds without reading them (its thread still runs
  * until race_lib_finish). */
 void race_lib_close(struct race_lib_request *req);
+/* RACE_LIB_SIGNAL: the library's handler calls hook (on the waiting thread,
+ * inside the handler) before it marks the request done. */
+void race_lib_on_signal(void (*hook)(void));
 /* Joins the request's thread, closes what is left, frees the request. */
 void race_lib_finish(struct race_lib_request *req);
 
