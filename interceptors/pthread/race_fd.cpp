@@ -24,27 +24,30 @@
 // a single ioSync, and race=go gives Go's verdicts.
 // Cost, when tracking: one clock join per send or receive, a table lookup
 // (two loads), and a spin lock per creation, dup or close for the sync
-// object's count of fds. The table is 8 KiB of bss, plus 16 KiB per 1024 fds
-// in use (mmap'd on first use); fds past 2^20 get no edges.
+// object's count of users; once the program uses epoll, a send on a pipe,
+// socketpair or eventfd also looks up (under a spin lock) whether an epoll
+// instance watches its file. The table is 8 KiB of bss, plus 8 KiB per 1024
+// fds in use (mmap'd on first use); fds past 2^20 get no edges.
 #include "race_fd.h"
 
 namespace __cgosan {
 
 namespace {
-// The sync objects of one fd, as ids (0: none). A sync object's key in the
+// The sync object of one fd, as an id (0: none). A sync object's key in the
 // engine's sync table is kFdSyncKeys + id: never an address of the program
 // (addresses are below 2^47), and never reused, so an edge that races with a
 // close (the program's own bug) cannot reach a later file.
 struct FdEntry {
-  atomic_uint64_t sync;   // the fd's own clock; 0: the shared file clock
-  atomic_uint64_t watch;  // the epoll instance watching it, if any
+  atomic_uint64_t sync;  // the fd's file's clock; 0: the shared file clock
 };
 
-// How many fds share a private sync object; it dies with the last.
+// A private sync object: how many fds (and epoll watches) use it, since it
+// dies with the last, and the epoll instance that watches its file.
 struct SyncUsers {
   uptr key;  // the sync id
   SyncUsers *next;
-  uptr fds;
+  uptr users;
+  u64 watch;  // 0: none
 };
 }  // namespace
 
@@ -58,6 +61,8 @@ constexpr uptr kFdChunks = 1024;
 static atomic_uintptr_t fd_chunks[kFdChunks];  // FdEntry[kFdsPerChunk] each
 static atomic_uint64_t next_private_sync;
 static AddrTable<SyncUsers, 509> sync_users;
+// Set by the first epoll watch: until then a send looks for no watch.
+static atomic_uint8_t any_watch;
 
 static bool Bogus(int fd) {
   return fd < 0 || static_cast<uptr>(fd) >= kFdsPerChunk * kFdChunks;
@@ -83,41 +88,54 @@ static FdEntry *Entry(int fd, bool make) {
 
 static bool IsPrivate(u64 id) { return id >= kFirstPrivateSync; }
 
-static void AddUsers(u64 id, uptr fds) {
+static void AddUsers(u64 id, uptr users) {
   if (!IsPrivate(id))
     return;
   StaticSpinMutex *mu;
   SyncUsers **head = sync_users.Lock(id, &mu);
   BucketLock l(mu);
-  sync_users.FindOrCreate(head, id)->fds += fds;
+  sync_users.FindOrCreate(head, id)->users += users;
 }
 
-// The last fd of a private sync object is gone: so is its clock.
+// The last user of a private sync object is gone: so is its clock, and its
+// file's use of the epoll instance that watched it.
 static void DropUser(u64 id) {
   if (!IsPrivate(id))
     return;
+  u64 watch;
   {
     StaticSpinMutex *mu;
     SyncUsers **head = sync_users.Lock(id, &mu);
     BucketLock l(mu);
     SyncUsers *users = sync_users.Find(*head, id);
-    if (!users || --users->fds > 0)
+    if (!users || --users->users > 0)
       return;
+    watch = users->watch;
     sync_users.Remove(head, id);
   }
   RaceSyncDestroyed(kFdSyncKeys + id);
+  DropUser(watch);
 }
 
-// Points fd at sync object `id` (whose count already includes it) and
-// forgets what it named before.
+// The epoll instance watching the file of sync object `id` (0: none).
+static u64 WatchOf(u64 id) {
+  if (!IsPrivate(id) || !atomic_load(&any_watch, memory_order_relaxed))
+    return 0;
+  StaticSpinMutex *mu;
+  SyncUsers **head = sync_users.Lock(id, &mu);
+  BucketLock l(mu);
+  SyncUsers *users = sync_users.Find(*head, id);
+  return users ? users->watch : 0;
+}
+
+// Points fd at sync object `id` (whose count of users already includes it)
+// and forgets what it named before.
 static void Attach(int fd, u64 id) {
   if (Bogus(fd)) {
     DropUser(id);
     return;
   }
-  FdEntry *e = Entry(fd, true);
-  DropUser(atomic_exchange(&e->sync, id, memory_order_acq_rel));
-  DropUser(atomic_exchange(&e->watch, 0, memory_order_acq_rel));
+  DropUser(atomic_exchange(&Entry(fd, true)->sync, id, memory_order_acq_rel));
 }
 
 static u64 NewPrivateSync(uptr fds) {
@@ -142,10 +160,9 @@ void FdReleaseEdge(int fd) {
   RaceThread *thr = edge.thread();
   if (!thr)
     return;
-  FdEntry *e = Entry(fd, false);
-  RaceRelease(thr, kFdSyncKeys + SyncOf(fd, e));
-  u64 watch = e ? atomic_load(&e->watch, memory_order_acquire) : 0;
-  if (watch)
+  u64 id = SyncOf(fd, Entry(fd, false));
+  RaceRelease(thr, kFdSyncKeys + id);
+  if (u64 watch = WatchOf(id))
     RaceRelease(thr, kFdSyncKeys + watch);
 }
 
@@ -174,10 +191,8 @@ void FdClosing(int fd) {
     return;
   FdReleaseEdge(fd);
   ScopedRaceEdge edge;
-  if (FdEntry *e = Entry(fd, false)) {
+  if (FdEntry *e = Entry(fd, false))
     DropUser(atomic_exchange(&e->sync, 0, memory_order_acq_rel));
-    DropUser(atomic_exchange(&e->watch, 0, memory_order_acq_rel));
-  }
 }
 
 void FdDuplicated(int oldfd, int newfd) {
@@ -194,17 +209,29 @@ void FdWatched(int epfd, int fd) {
   if (Bogus(epfd) || Bogus(fd) || RaceModeNow() == kRaceGo)
     return;
   ScopedRaceEdge edge;
-  FdEntry *ep = Entry(epfd, false);
+  FdEntry *ep = Entry(epfd, false), *e = Entry(fd, false);
   u64 epoll_sync = ep ? atomic_load(&ep->sync, memory_order_acquire) : 0;
-  if (!IsPrivate(epoll_sync))
+  u64 file_sync = e ? atomic_load(&e->sync, memory_order_acquire) : 0;
+  if (!IsPrivate(epoll_sync) || !IsPrivate(file_sync))
     return;
-  // One epoll instance per fd, the first to watch it (as TSan): which of
-  // several a write wakes is the kernel's choice.
-  FdEntry *e = Entry(fd, true);
+  // The watch belongs to the file, not the fd: a pipe is watched through
+  // its read end and written through the other. One epoll instance per
+  // file, the first to watch it (as TSan): which of several a write wakes
+  // is the kernel's choice. The file holds a use of the instance's clock.
+  atomic_store(&any_watch, 1, memory_order_relaxed);
   AddUsers(epoll_sync, 1);
-  u64 none = 0;
-  if (!atomic_compare_exchange_strong(&e->watch, &none, epoll_sync,
-                                      memory_order_acq_rel))
+  bool taken = false;
+  {
+    StaticSpinMutex *mu;
+    SyncUsers **head = sync_users.Lock(file_sync, &mu);
+    BucketLock l(mu);
+    SyncUsers *users = sync_users.Find(*head, file_sync);
+    if (users && !users->watch) {
+      users->watch = epoll_sync;
+      taken = true;
+    }
+  }
+  if (!taken)
     DropUser(epoll_sync);
 }
 

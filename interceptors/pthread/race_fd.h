@@ -33,8 +33,9 @@ void FdPairCreated(int fd0, int fd1);
 void FdClosing(int fd);
 // dup, dup2, dup3, fcntl(F_DUPFD): newfd now names oldfd's file.
 void FdDuplicated(int oldfd, int newfd);
-// epoll_ctl(EPOLL_CTL_ADD): writes to fd release to epfd as well, so an
-// epoll_wait that reports fd is ordered after them.
+// epoll_ctl(EPOLL_CTL_ADD): sends to fd's file (through any of its fds)
+// release to epfd as well, so an epoll_wait that reports fd is ordered
+// after them.
 void FdWatched(int epfd, int fd);
 
 // The slow paths of the interceptors whose edge is on one fd. `real` is

@@ -3,15 +3,16 @@
 // object. epoll_ctl with EPOLL_CTL_ADD or EPOLL_CTL_MOD releases it before
 // the real call, so what a thread set up for an event (the data pointer's
 // target) is ordered before the epoll_wait that reports it; a successful ADD
-// also makes every later write to the watched fd release to the epoll fd.
+// also makes every later send to the watched fd's file (through either end
+// of a pipe or socketpair) release to the epoll fd.
 // epoll_wait and epoll_pwait acquire it when they report at least one
 // event. The read of a ready fd that usually follows acquires that fd's own
 // sync object (race_fd_io.cpp), so a loop that reads what woke it is ordered
 // after the writer even without the watch.
-// Allowed on purpose: an fd watched by several epoll instances releases only
-// to the first (as TSan), and an event reports no particular fd's clock: the
-// wait acquires everything released to the instance, which can only hide a
-// race. epoll_pwait2 is not intercepted (glibc 2.35): its read does the work.
+// Allowed on purpose: a file watched by several epoll instances releases
+// only to the first (as TSan), files with shared clocks (sockets, fds made
+// unseen) to none, and an event reports no particular fd's clock: the wait
+// acquires everything released to the instance, which can only hide a race. epoll_pwait2 is not intercepted (glibc 2.35): its read does the work.
 // Cost: see race_fd.cpp; race=off is one load and a branch per call.
 #include <sys/epoll.h>
 

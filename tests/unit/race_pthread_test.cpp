@@ -25,6 +25,9 @@ const char *const kCases[] = {
     "mutex", "rwlock", "spin",   "cond",    "sem",    "barrier",
     "once",  "create", "join",   "exit",    "tryjoin", "pthread_t_reuse",
     "timedjoin", "clockjoin", "mutex_destroyed",
+    // through the kernel (race_fd*.cpp)
+    "pipe_dup", "pipe_fcntl_dup", "pipe_eof", "socketpair_msg", "unix_accept",
+    "epoll_watch", "epoll_ctl", "eventfd_dup2",
 };
 
 // How the helper gets the runtime.
@@ -142,6 +145,14 @@ TEST(race_pthread, EdgesInGoMode) {
     ExpectReadRacesWithWrite(
         RunHelper(kStatic, {c, "unordered"}, "race=go:halt_on_error=0"));
   }
+}
+
+// A write to one pipe and a read from another: no edge in race=precise (each
+// file its own clock), one in race=go (every fd shares Go's ioSync clock).
+TEST(race_pthread, UnrelatedFdsOrderOnlyInGoMode) {
+  ExpectReadRacesWithWrite(
+      RunHelper(kStatic, {"two_pipes", "unordered"}, "race=precise:halt_on_error=0"));
+  ExpectSilent(RunHelper(kStatic, {"two_pipes", "unordered"}, "race=go"));
 }
 
 // 8 threads x 20000 mutex-protected write+read pairs: no report; without the
