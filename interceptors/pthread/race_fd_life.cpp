@@ -199,26 +199,21 @@ INTERCEPTOR(int, dup3, int oldfd, int newfd, int flags) {
   return CallThenDuplicate(&REAL(dup3), oldfd, oldfd, newfd, flags);
 }
 
-// fcntl's third argument is an int or a pointer: passed on as a word.
-INTERCEPTOR(int, fcntl, int fd, int cmd, ...) {
-  va_list ap;
-  va_start(ap, cmd);
-  void *arg = va_arg(ap, void *);
-  va_end(ap);
-  if (LIKELY(PassThrough()))
-    return REAL(fcntl)(fd, cmd, arg);
-  return FcntlTracked(&REAL(fcntl), fd, cmd, arg);
-}
-
-INTERCEPTOR(int, fcntl64, int fd, int cmd, ...) {
-  va_list ap;
-  va_start(ap, cmd);
-  void *arg = va_arg(ap, void *);
-  va_end(ap);
-  if (LIKELY(PassThrough()))
-    return REAL(fcntl64)(fd, cmd, arg);
-  return FcntlTracked(&REAL(fcntl64), fd, cmd, arg);
-}
+// fcntl and fcntl64 (one function under two names); the third argument is
+// an int or a pointer: passed on as a word.
+#define CGOSAN_FCNTL_INTERCEPTOR(name)                  \
+  INTERCEPTOR(int, name, int fd, int cmd, ...) {        \
+    va_list ap;                                         \
+    va_start(ap, cmd);                                  \
+    void *arg = va_arg(ap, void *);                     \
+    va_end(ap);                                         \
+    if (LIKELY(PassThrough()))                          \
+      return REAL(name)(fd, cmd, arg);                  \
+    return FcntlTracked(&REAL(name), fd, cmd, arg);     \
+  }
+CGOSAN_FCNTL_INTERCEPTOR(fcntl)
+CGOSAN_FCNTL_INTERCEPTOR(fcntl64)
+#undef CGOSAN_FCNTL_INTERCEPTOR
 
 // --- Close ------------------------------------------------------------------------
 INTERCEPTOR(int, close, int fd) {

@@ -297,18 +297,19 @@ void PipeEof() {
   RunHandoff(kEofOps);
 }
 // sendmsg on one end of a socketpair, recvmsg on the other.
-void SendMsg(int fd) {
-  iovec iov = {&token, 1};
+iovec token_iov = {&token, 1};
+msghdr TokenMessage() {
   msghdr msg = {};
-  msg.msg_iov = &iov;
+  msg.msg_iov = &token_iov;
   msg.msg_iovlen = 1;
+  return msg;
+}
+void SendMsg(int fd) {
+  msghdr msg = TokenMessage();
   MustSucceed(sendmsg(fd, &msg, 0) == 1, "sendmsg");
 }
 void RecvMsg(int fd) {
-  iovec iov = {&token, 1};
-  msghdr msg = {};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
+  msghdr msg = TokenMessage();
   MustSucceed(recvmsg(fd, &msg, 0) == 1, "recvmsg");
 }
 const HandoffOps kSocketpairOps = {[] { SendMsg(fds[1]); },
