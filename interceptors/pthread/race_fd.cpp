@@ -195,6 +195,19 @@ void FdClosing(int fd) {
     DropUser(atomic_exchange(&e->sync, 0, memory_order_acq_rel));
 }
 
+void FdRangeClosed(unsigned first, unsigned last) {
+  ScopedRaceEdge edge;
+  uptr end = Min<uptr>(static_cast<uptr>(last) + 1, kFdsPerChunk * kFdChunks);
+  for (uptr fd = first; fd < end; fd++) {
+    if (fd % kFdsPerChunk == 0 && !Entry(static_cast<int>(fd), false)) {
+      fd += kFdsPerChunk - 1;  // a chunk never made: no entries to forget
+      continue;
+    }
+    if (FdEntry *e = Entry(static_cast<int>(fd), false))
+      DropUser(atomic_exchange(&e->sync, 0, memory_order_acq_rel));
+  }
+}
+
 void FdDuplicated(int oldfd, int newfd) {
   if (Bogus(oldfd) || oldfd == newfd)
     return;

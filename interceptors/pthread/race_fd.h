@@ -31,6 +31,9 @@ void FdPairCreated(int fd0, int fd1);
 // close: the fd is about to be closed; it releases (a peer reading EOF is
 // ordered after it) and forgets its sync object.
 void FdClosing(int fd);
+// close_range, closefrom: every fd in [first, last] was closed; they forget
+// their sync objects (no release: nobody waits for a mass close).
+void FdRangeClosed(unsigned first, unsigned last);
 // dup, dup2, dup3, fcntl(F_DUPFD): newfd now names oldfd's file.
 void FdDuplicated(int oldfd, int newfd);
 // epoll_ctl(EPOLL_CTL_ADD): sends to fd's file (through any of its fds)

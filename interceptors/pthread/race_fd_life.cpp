@@ -5,18 +5,20 @@
 // join the sockets' shared one (and accept acquires it: connect released it,
 // so what the connecting thread did is ordered before the accepted fd's
 // use). dup, dup2, dup3 and fcntl(F_DUPFD, F_DUPFD_CLOEXEC) make the new fd
-// share the old one's. close releases (a reader that sees EOF is ordered
-// after the closer) and forgets the fd's sync object before the real close:
-// the number can be reused by another thread as soon as the kernel frees it.
+// share the old one's. close and fclose release (a reader that sees EOF is
+// ordered after the closer) and forget the fd's sync object before the real
+// close: the number can be reused by another thread as soon as the kernel
+// frees it. close_range and closefrom forget every fd of their range.
 // Each of these resets the number's entry, so a file made at a reused number
 // never inherits the clock of the file that had it before.
-// Allowed on purpose: fds closed where the interceptors cannot see it (libc's
-// fclose, close_range) keep their entry until the number is made again by a
+// Allowed on purpose: fds closed where the interceptors cannot see it (a raw
+// syscall, libc's own internal closes) keep their entry until the number is made again by a
 // call above; in between, a file the interceptors did not see made there
 // uses the old sync object: that can only hide a race.
 // Cost: see race_fd.cpp; race=off is one load and a branch per call.
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
@@ -29,6 +31,9 @@
 
 // Called by the slow paths below, defined by the interceptors further down.
 DECLARE_REAL(int, close, int fd)
+DECLARE_REAL(int, close_range, unsigned first, unsigned last, int flags)
+DECLARE_REAL(void, closefrom, int lowfd)
+DECLARE_REAL(int, fclose, FILE *file)
 DECLARE_REAL(int, signalfd, int fd, const sigset_t *mask, int flags)
 // accept is accept4 with no flags: both call the real accept4.
 DECLARE_REAL(int, accept4, int fd, sockaddr *addr, socklen_t *len, int flags)
@@ -78,6 +83,35 @@ NOINLINE int CloseTracked(int fd) {
   if (SyncTracked())
     FdClosing(fd);
   return REAL(close)(fd);
+}
+
+// close_range forgets the range once it is closed (not when it only sets
+// close-on-exec); closefrom is close_range(lowfd, ~0U, 0).
+NOINLINE int CloseRangeTracked(unsigned first, unsigned last, int flags) {
+  if (!SyncTracked())
+    return REAL(close_range)(first, last, flags);
+  int result = REAL(close_range)(first, last, flags);
+  if (result == 0 && !(flags & CLOSE_RANGE_CLOEXEC))
+    FdRangeClosed(first, last);
+  return result;
+}
+
+NOINLINE void ClosefromTracked(int lowfd) {
+  if (!SyncTracked())
+    return REAL(closefrom)(lowfd);
+  REAL(closefrom)(lowfd);
+  if (lowfd >= 0)
+    FdRangeClosed(static_cast<unsigned>(lowfd), ~0u);
+}
+
+// fclose closes its FILE's fd inside libc, where close is not seen.
+NOINLINE int FcloseTracked(FILE *file) {
+  if (SyncTracked()) {
+    int fd = fileno(file);
+    if (fd >= 0)
+      FdClosing(fd);
+  }
+  return REAL(fclose)(file);
 }
 
 // signalfd makes a file only when fd is -1; otherwise it changes the mask
@@ -222,6 +256,24 @@ INTERCEPTOR(int, close, int fd) {
   return CloseTracked(fd);
 }
 
+INTERCEPTOR(int, close_range, unsigned first, unsigned last, int flags) {
+  if (LIKELY(PassThrough()))
+    return REAL(close_range)(first, last, flags);
+  return CloseRangeTracked(first, last, flags);
+}
+
+INTERCEPTOR(void, closefrom, int lowfd) {
+  if (LIKELY(PassThrough()))
+    return REAL(closefrom)(lowfd);
+  return ClosefromTracked(lowfd);
+}
+
+INTERCEPTOR(int, fclose, FILE *file) {
+  if (LIKELY(PassThrough()))
+    return REAL(fclose)(file);
+  return FcloseTracked(file);
+}
+
 namespace __cgosan {
 
 void InterceptFdLifeFunctions() {
@@ -242,6 +294,9 @@ void InterceptFdLifeFunctions() {
   CGOSAN_INTERCEPT(fcntl);
   CGOSAN_INTERCEPT(fcntl64);
   CGOSAN_INTERCEPT(close);
+  CGOSAN_INTERCEPT(close_range);
+  CGOSAN_INTERCEPT(closefrom);
+  CGOSAN_INTERCEPT(fclose);
 }
 
 }  // namespace __cgosan

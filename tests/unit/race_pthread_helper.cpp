@@ -23,10 +23,12 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 
 #include <cgosan/cgosan.h>
@@ -394,6 +396,46 @@ void TwoPipes() {
   RunPair(TwoPipesWriter, TwoPipesReader);
 }
 
+// A pipe closed in a way other than close(), its numbers then reused by a
+// pipe the interceptors do not see made (a raw syscall): the new pipe must
+// not carry the old one's clock. The writer releases the old pipe after its
+// write; the reader, once the write is done, closes the old pipe, makes the
+// new one, passes a byte through it and reads the object: a race (in both
+// shapes: `ordered` changes nothing here).
+void (*close_old_pipe)();
+void *ClosedPipeWriter(void *) {
+  WriteObj();
+  WriteToken(fds[1]);
+  MarkWritten();
+  return nullptr;
+}
+void *NewPipeReader(void *) {
+  WaitWritten();
+  int old_read = fds[0];
+  close_old_pipe();
+  MustSucceed(syscall(SYS_pipe2, fds, 0) == 0 && fds[0] == old_read, "reuse");
+  WriteToken(fds[1]);
+  ReadToken(fds[0]);
+  ReadObj();
+  return nullptr;
+}
+void CloseRangeReuse() {
+  MakePipe();
+  close_old_pipe = [] {
+    MustSucceed(close_range(std::min(fds[0], fds[1]), std::max(fds[0], fds[1]), 0) == 0,
+                "close_range");
+  };
+  RunPair(ClosedPipeWriter, NewPipeReader);
+}
+void FcloseReuse() {
+  MakePipe();
+  close_old_pipe = [] {
+    MustSucceed(fclose(fdopen(fds[0], "r")) == 0 && fclose(fdopen(fds[1], "w")) == 0,
+                "fclose");
+  };
+  RunPair(ClosedPipeWriter, NewPipeReader);
+}
+
 pthread_once_t once = PTHREAD_ONCE_INIT;
 void OnceInit() { WriteIfOrdered(); }
 void OnceNothing() {}
@@ -524,7 +566,8 @@ const Case kCases[] = {
     {"pipe_eof", PipeEof},      {"socketpair_msg", SocketpairMsg},
     {"unix_accept", UnixAccept}, {"epoll_watch", EpollWatch},
     {"epoll_ctl", EpollCtl},    {"eventfd_dup2", EventfdDup2},
-    {"two_pipes", TwoPipes},
+    {"two_pipes", TwoPipes},    {"close_range_reuse", CloseRangeReuse},
+    {"fclose_reuse", FcloseReuse},
 };
 
 // --- Stress: 8 threads share the object under one mutex (or none).

@@ -155,6 +155,16 @@ TEST(race_pthread, UnrelatedFdsOrderOnlyInGoMode) {
   ExpectSilent(RunHelper(kStatic, {"two_pipes", "unordered"}, "race=go"));
 }
 
+// A pipe closed by close_range or fclose forgets its clock: a pipe made at
+// its numbers where the interceptors cannot see it does not inherit it.
+TEST(race_pthread, ClosedFdsForgetTheirClocks) {
+  for (const char *c : {"close_range_reuse", "fclose_reuse"}) {
+    SCOPED_TRACE(c);
+    ExpectReadRacesWithWrite(
+        RunHelper(kStatic, {c, "unordered"}, "race=precise:halt_on_error=0"));
+  }
+}
+
 // 8 threads x 20000 mutex-protected write+read pairs: no report; without the
 // mutex the first unordered pair halts the program.
 TEST(race_pthread, MutexStress) {
