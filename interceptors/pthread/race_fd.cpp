@@ -9,11 +9,12 @@
 // calls that receive (read, recv, eventfd_read...) acquire it after a
 // successful one (race_fd_io.cpp). A call that makes a file (pipe, eventfd,
 // socketpair, epoll_create, timerfd, signalfd, inotify) gives it a fresh
-// sync object, shared by the two ends of a pipe or socketpair; close forgets
-// it and dup shares it (race_fd_life.cpp), so a number reused by a new file
-// never carries the old file's clock. epoll_ctl releases the epoll fd and
-// epoll_wait acquires it; a write to a watched fd releases to the epoll fd
-// too (race_fd_epoll.cpp). poll and select need nothing: the read that
+// sync object, shared by the two ends of a pipe or socketpair; close (and
+// fclose, close_range, closefrom) forgets it and dup shares it
+// (race_fd_life.cpp), so a number reused by a new file never carries the
+// old file's clock. epoll_ctl releases the epoll fd and epoll_wait acquires
+// it; a send to a watched file releases to the epoll fd too
+// (race_fd_epoll.cpp). poll and select need nothing: the read that
 // follows them acquires.
 // Allowed on purpose (both can only hide races, never invent one): sockets
 // from socket()/accept() share one clock, since the two ends of a loopback
