@@ -4,13 +4,17 @@
 // -cgosan-race, hands libuv pinned managed memory:
 // - four uv_queue_work jobs each store a square into their slot on a pool
 //   thread; the after-work callbacks read the slots on the loop thread;
-// - a thread of the program's own (uv_thread_create), started by the last
-//   after-work callback, stores a result and wakes the loop with
-//   uv_async_send; the async callback reads it.
+// - then, on a loop of its own, a thread of the program's (uv_thread_create)
+//   stores a result and wakes the loop with uv_async_send; the async
+//   callback reads it.
 // libuv hands completions over with its own atomics, a mutex, and an
-// eventfd (or pipe) that the loop watches with epoll and reads. The mutex
-// and the eventfd are edges the checker sees (pthread and fd interceptors);
-// for the async handoff the eventfd is the only one. Silent.
+// eventfd that the loop watches with epoll and reads. The mutex and the
+// eventfd are edges the checker sees (pthread and fd interceptors); for the
+// async handoff the eventfd is the only one. The second loop has no other
+// sender: on a loop that is also busy with other async handles, libuv can
+// run an async callback off its atomic `pending` flag alone, after reading
+// the eventfd for another handle's wakeup, and that ordering is invisible
+// (libuv is not built with the pass; see the README). Silent.
 //
 // ENV: CGOSAN_OPTIONS=race=precise
 // CFLAGS: -fplugin=%prefix/lib/libCgosanPass.so -fpass-plugin=%prefix/lib/libCgosanPass.so
@@ -26,9 +30,9 @@ static const cgosan_type kInt = {"int", sizeof(int), 0, NULL, 0};
 
 static int *results;  // managed: kJobs squares, then the async result
 static uv_work_t jobs[kJobs];
+static uv_loop_t async_loop;
 static uv_async_t wakeup;
-static uv_thread_t notifier;
-static int sum, finished;
+static int sum;
 
 static void square(uv_work_t *job) {  // on a pool thread
   int i = (int)(job - jobs);
@@ -44,8 +48,6 @@ static void notify(void *arg) {  // on the program's own thread
 static void square_done(uv_work_t *job, int status) {  // on the loop thread
   (void)status;
   sum += results[job - jobs];
-  if (++finished == kJobs)
-    uv_thread_create(&notifier, notify, NULL);
 }
 
 static void woken(uv_async_t *async) {  // on the loop thread
@@ -59,12 +61,18 @@ static void managed_main(void *arg) {
   cgosan_pinner *pinner = cgosan_pinner_new();
   cgosan_pin(pinner, results);
   uv_loop_t *loop = uv_default_loop();
-  uv_async_init(loop, &wakeup, woken);
   for (int i = 0; i < kJobs; i++)
     uv_queue_work(loop, &jobs[i], square, square_done);
   uv_run(loop, UV_RUN_DEFAULT);
-  uv_thread_join(&notifier);
   printf("sum %d\n", sum);
+
+  uv_loop_init(&async_loop);
+  uv_async_init(&async_loop, &wakeup, woken);
+  uv_thread_t notifier;
+  uv_thread_create(&notifier, notify, NULL);
+  uv_run(&async_loop, UV_RUN_DEFAULT);
+  uv_thread_join(&notifier);
+  uv_loop_close(&async_loop);
   uv_loop_close(loop);
   cgosan_unpin(pinner);
   cgosan_pinner_free(pinner);
@@ -74,6 +82,6 @@ int main(void) {
   cgosan_run(managed_main, NULL);
   return 0;
 }
-// STDOUT:async 7
-// STDOUT-NEXT:sum 30
+// STDOUT:sum 30
+// STDOUT-NEXT:async 7
 // CHECK-NOT:{{.}}
