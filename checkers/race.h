@@ -213,7 +213,9 @@ class BucketLock {
   StaticSpinMutex *mu_;
 };
 
-// Sync objects (race_sync.cpp).
+// Sync objects (race_sync.cpp). addr is a program address, or a key at 2^59
+// and up that the interceptors own (fds and signals: interceptors/pthread/
+// race_fd.cpp, race_signal.cpp), never an address.
 void RaceAcquire(RaceThread *thr, uptr addr);
 void RaceRelease(RaceThread *thr, uptr addr);
 // The primitive at addr was destroyed: its clock goes (interceptors/pthread).

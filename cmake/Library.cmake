@@ -1,7 +1,7 @@
-# Library.cmake — libcgosan.so (exports only cgosan_* and the pthread
-# interceptors) and libcgosan.a, from the runtime core (rtl/), the checkers
-# (checkers/), the pthread interceptors (interceptors/pthread/) and
-# sanitizer_common + interception.
+# Library.cmake — libcgosan.so (exports only cgosan_* and the pthread, fd
+# and signal interceptors) and libcgosan.a, from the runtime core (rtl/),
+# the checkers (checkers/), the pthread interceptors (interceptors/pthread/)
+# and sanitizer_common + interception.
 # libunwind is dlopen'ed RTLD_LOCAL (stack_capture_linux.cpp), not linked.
 set(_cgosan_link Threads::Threads ${CMAKE_DL_LIBS})
 find_package(Threads REQUIRED)

@@ -1,13 +1,15 @@
 // race_libc_memory.cpp — the race checker's accesses that libc makes for
 // the program: memcpy, memmove, memset, memcmp, memchr, the str* copies,
-// lengths, compares and searches, snprintf & co. into a buffer, read/pread/recv/recvfrom/fread/fgets into
-// one, write/pwrite/send/sendto/fwrite out of one. The clang pass sees the
+// lengths, compares and searches, snprintf & co. into a buffer, fread and
+// fgets into one, fwrite out of one; read/recv & co. and write/send & co.
+// are intercepted for their fd edges (race_fd_io.cpp), which record their
+// buffers through RecordLibcWrite/Read here. The clang pass sees the
 // loads and stores the program makes itself, not those libc makes inside
 // these calls; TSan intercepts the same family for the same reason. Each
 // call, when it touches managed memory (RaceTracksAddress: what the pass
 // records too), is recorded after the real call returns as one range per
 // buffer, of the bytes it really touched: snprintf's result clamped to the
-// buffer and its NUL, read's result, strncpy's whole destination and the
+// buffer and its NUL, fread's items, strncpy's whole destination and the
 // source bytes up to its NUL. The side is the thread's (race.h).
 // The fortified entries (__memcpy_chk & co., which code built with
 // _FORTIFY_SOURCE calls, distribution libraries included) are the same
@@ -69,7 +71,6 @@ uptr PrintedBytes(int result, uptr size) {
   return Min(static_cast<uptr>(result), size - 1) + 1;
 }
 // A byte count returned by a transfer (-1: an error, nothing moved).
-uptr Transferred(sptr result) { return result > 0 ? result : 0; }
 
 // --- What each call touched ---------------------------------------------------
 void CopyAccesses(void *, void *dst, const void *src, uptr n) {
@@ -154,31 +155,6 @@ void VsnprintfAccesses(int result, char *buf, uptr size, const char *,
 void VsprintfAccesses(int result, char *buf, const char *, va_list) {
   RecordLibcWrite(buf, result < 0 ? 0 : result + 1);
 }
-void ReadAccesses(sptr result, int, void *buf, uptr) {
-  RecordLibcWrite(buf, Transferred(result));
-}
-void PreadAccesses(sptr result, int, void *buf, uptr, s64) {
-  RecordLibcWrite(buf, Transferred(result));
-}
-void RecvAccesses(sptr result, int, void *buf, uptr, int) {
-  RecordLibcWrite(buf, Transferred(result));
-}
-void RecvfromAccesses(sptr result, int, void *buf, uptr, int, void *, void *) {
-  RecordLibcWrite(buf, Transferred(result));
-}
-void WriteAccesses(sptr result, int, const void *buf, uptr) {
-  RecordLibcRead(buf, Transferred(result));
-}
-void PwriteAccesses(sptr result, int, const void *buf, uptr, s64) {
-  RecordLibcRead(buf, Transferred(result));
-}
-void SendAccesses(sptr result, int, const void *buf, uptr, int) {
-  RecordLibcRead(buf, Transferred(result));
-}
-void SendtoAccesses(sptr result, int, const void *buf, uptr, int, const void *,
-                    unsigned) {
-  RecordLibcRead(buf, Transferred(result));
-}
 void FreadAccesses(uptr items, void *buf, uptr size, uptr, void *) {
   RecordLibcWrite(buf, items * size);
 }
@@ -220,20 +196,6 @@ void VsnprintfChkAccesses(int result, char *buf, uptr size, int, uptr,
 void VsprintfChkAccesses(int result, char *buf, int, uptr, const char *format,
                          va_list ap) {
   VsprintfAccesses(result, buf, format, ap);
-}
-void ReadChkAccesses(sptr result, int fd, void *buf, uptr n, uptr) {
-  ReadAccesses(result, fd, buf, n);
-}
-void PreadChkAccesses(sptr result, int fd, void *buf, uptr n, s64 offset,
-                      uptr) {
-  PreadAccesses(result, fd, buf, n, offset);
-}
-void RecvChkAccesses(sptr result, int fd, void *buf, uptr n, uptr, int flags) {
-  RecvAccesses(result, fd, buf, n, flags);
-}
-void RecvfromChkAccesses(sptr result, int fd, void *buf, uptr n, uptr,
-                         int flags, void *from, void *from_len) {
-  RecvfromAccesses(result, fd, buf, n, flags, from, from_len);
 }
 void FreadChkAccesses(uptr items, void *buf, uptr, uptr size, uptr count,
                       void *file) {
@@ -372,19 +334,6 @@ INTERCEPTOR(int, __sprintf_chk, char *buf, int flag, uptr object,
   return result;
 }
 
-CGOSAN_LIBC_INTERCEPTOR(sptr, __read_chk, ReadChkAccesses,
-                        (int fd, void *buf, uptr n, uptr object),
-                        (fd, buf, n, object))
-CGOSAN_LIBC_INTERCEPTOR(sptr, __pread_chk, PreadChkAccesses,
-                        (int fd, void *buf, uptr n, s64 offset, uptr object),
-                        (fd, buf, n, offset, object))
-CGOSAN_LIBC_INTERCEPTOR(sptr, __recv_chk, RecvChkAccesses,
-                        (int fd, void *buf, uptr n, uptr object, int flags),
-                        (fd, buf, n, object, flags))
-CGOSAN_LIBC_INTERCEPTOR(sptr, __recvfrom_chk, RecvfromChkAccesses,
-                        (int fd, void *buf, uptr n, uptr object, int flags,
-                         void *from, void *from_len),
-                        (fd, buf, n, object, flags, from, from_len))
 CGOSAN_LIBC_INTERCEPTOR(uptr, __fread_chk, FreadChkAccesses,
                         (void *buf, uptr object, uptr size, uptr count,
                          void *file),
@@ -393,31 +342,7 @@ CGOSAN_LIBC_INTERCEPTOR(char *, __fgets_chk, FgetsChkAccesses,
                         (char *buf, uptr object, int size, void *file),
                         (buf, object, size, file))
 
-// --- I/O into and out of a buffer (the fd edges are not here) -------------------
-CGOSAN_LIBC_INTERCEPTOR(sptr, read, ReadAccesses,
-                        (int fd, void *buf, uptr n), (fd, buf, n))
-CGOSAN_LIBC_INTERCEPTOR(sptr, pread, PreadAccesses,
-                        (int fd, void *buf, uptr n, s64 offset),
-                        (fd, buf, n, offset))
-CGOSAN_LIBC_INTERCEPTOR(sptr, recv, RecvAccesses,
-                        (int fd, void *buf, uptr n, int flags),
-                        (fd, buf, n, flags))
-CGOSAN_LIBC_INTERCEPTOR(sptr, recvfrom, RecvfromAccesses,
-                        (int fd, void *buf, uptr n, int flags, void *from,
-                         void *from_len),
-                        (fd, buf, n, flags, from, from_len))
-CGOSAN_LIBC_INTERCEPTOR(sptr, write, WriteAccesses,
-                        (int fd, const void *buf, uptr n), (fd, buf, n))
-CGOSAN_LIBC_INTERCEPTOR(sptr, pwrite, PwriteAccesses,
-                        (int fd, const void *buf, uptr n, s64 offset),
-                        (fd, buf, n, offset))
-CGOSAN_LIBC_INTERCEPTOR(sptr, send, SendAccesses,
-                        (int fd, const void *buf, uptr n, int flags),
-                        (fd, buf, n, flags))
-CGOSAN_LIBC_INTERCEPTOR(sptr, sendto, SendtoAccesses,
-                        (int fd, const void *buf, uptr n, int flags,
-                         const void *to, unsigned to_len),
-                        (fd, buf, n, flags, to, to_len))
+// --- stdio into and out of a buffer (read & co.: race_fd_io.cpp) -------------
 CGOSAN_LIBC_INTERCEPTOR(uptr, fread, FreadAccesses,
                         (void *buf, uptr size, uptr count, void *file),
                         (buf, size, count, file))
@@ -449,14 +374,6 @@ void InterceptLibcMemoryFunctions() {
   CGOSAN_INTERCEPT(strdup);
   CGOSAN_INTERCEPT(vsnprintf);
   CGOSAN_INTERCEPT(vsprintf);
-  CGOSAN_INTERCEPT(read);
-  CGOSAN_INTERCEPT(pread);
-  CGOSAN_INTERCEPT(recv);
-  CGOSAN_INTERCEPT(recvfrom);
-  CGOSAN_INTERCEPT(write);
-  CGOSAN_INTERCEPT(pwrite);
-  CGOSAN_INTERCEPT(send);
-  CGOSAN_INTERCEPT(sendto);
   CGOSAN_INTERCEPT(fread);
   CGOSAN_INTERCEPT(fwrite);
   CGOSAN_INTERCEPT(fgets);
@@ -470,10 +387,6 @@ void InterceptLibcMemoryFunctions() {
   CGOSAN_INTERCEPT(__strncat_chk);
   CGOSAN_INTERCEPT(__vsnprintf_chk);
   CGOSAN_INTERCEPT(__vsprintf_chk);
-  CGOSAN_INTERCEPT(__read_chk);
-  CGOSAN_INTERCEPT(__pread_chk);
-  CGOSAN_INTERCEPT(__recv_chk);
-  CGOSAN_INTERCEPT(__recvfrom_chk);
   CGOSAN_INTERCEPT(__fread_chk);
   CGOSAN_INTERCEPT(__fgets_chk);
 }

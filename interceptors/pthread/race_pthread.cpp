@@ -39,6 +39,10 @@ static void ResolveRealFunctions() {
   InterceptDestroyFunctions();
   InterceptC11SyncFunctions();
   InterceptLibcMemoryFunctions();
+  InterceptFdIoFunctions();
+  InterceptFdLifeFunctions();
+  InterceptEpollFunctions();
+  InterceptSignalFunctions();
   atomic_store(&reals_resolved, 1, memory_order_release);
 }
 

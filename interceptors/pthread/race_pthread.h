@@ -113,6 +113,10 @@ class ScopedOnceCall {
   void (*init_)(void);
   ScopedOnceCall *outer_;  // an init may call pthread_once itself
 };
+void InterceptFdIoFunctions();    // race_fd_io.cpp
+void InterceptFdLifeFunctions();  // race_fd_life.cpp
+void InterceptEpollFunctions();   // race_fd_epoll.cpp
+void InterceptSignalFunctions();  // race_signal.cpp
 
 // The slow paths of the interceptors whose edge is on the primitive's own
 // address. `real` is &REAL(func): it is read only after SyncTracked() has

@@ -9,13 +9,26 @@
 
 #include <stddef.h>
 
-/* How a library thread tells the caller its work is done. */
+/* How a library thread tells the caller its work is done; race_lib_wait
+ * takes the signal the matching way. Each is a happens-before edge the
+ * race checker sees. */
 enum race_lib_signal {
-  /* a byte through a pipe: the race checker sees no ordering in it */
-  RACE_LIB_PIPE,
-  /* a done flag under a pthread mutex + condition variable: ordered when
-   * the pthread interceptors turn unlock -> lock into happens-before */
+  /* a done flag under a pthread mutex + condition variable */
   RACE_LIB_COND,
+  /* a byte through a pipe: write, then read */
+  RACE_LIB_PIPE,
+  /* a byte through a socketpair: send, then recv */
+  RACE_LIB_SOCKETPAIR,
+  /* eventfd_write, then eventfd_read */
+  RACE_LIB_EVENTFD,
+  /* a byte through a pipe whose read end the caller watches with epoll:
+   * epoll_wait, then read */
+  RACE_LIB_EPOLL,
+  /* pthread_kill(SIGUSR1) of the thread that made the request; its handler
+   * marks the request done (the caller waits in sigsuspend) */
+  RACE_LIB_SIGNAL,
+  /* RACE_LIB_SIGNAL sent too early: before the work (a bug) */
+  RACE_LIB_SIGNAL_FIRST,
 };
 
 struct race_lib_request;
@@ -28,9 +41,22 @@ struct race_lib_request *race_lib_store_async(int *slot, int value,
  * then signals. */
 struct race_lib_request *race_lib_fill_async(char *buf, size_t n, int byte,
                                              enum race_lib_signal how);
-/* Returns once the request's thread has signalled. */
+/* Returns once the request's thread has signalled, taking the signal. */
 void race_lib_wait(struct race_lib_request *req);
-/* Joins the request's thread and frees the request. */
+/* Returns once the request's thread has signalled, WITHOUT taking the
+ * signal: it waits on raw syscalls the race checker cannot see, so the
+ * caller is later in time than the library's work but not ordered after it. */
+void race_lib_wait_unseen(struct race_lib_request *req);
+/* The fd a pipe, socketpair or eventfd request is read through (-1 for the
+ * others). */
+int race_lib_fd(struct race_lib_request *req);
+/* Closes the request's fds without reading them (its thread still runs
+ * until race_lib_finish). */
+void race_lib_close(struct race_lib_request *req);
+/* RACE_LIB_SIGNAL: the library's handler calls hook (on the waiting thread,
+ * inside the handler) before it marks the request done. */
+void race_lib_on_signal(void (*hook)(void));
+/* Joins the request's thread, closes what is left, frees the request. */
 void race_lib_finish(struct race_lib_request *req);
 
 /* Go's TestNoRaceCgoSync: a store-release of a flag, and a spin on its

@@ -50,12 +50,12 @@ int main(void) {
 // CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in fill {{.*}}/pass_race_loop.c:27:11
 // CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in writer {{.*}}/pass_race_loop.c:39:3
 // CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in cgosan_run {{.*}}
-// CHECK-NEXT:    #3 0x{{[0-9a-f]+}} in run_g {{.*}}/pass_race_handoff.h:29:3
+// CHECK-NEXT:    #3 0x{{[0-9a-f]+}} in run_g {{.*}}/pass_race_handoff.h:30:3
 // CHECK:  0x[[BUF]] is object of type 'char[256]' (256 bytes)
 // CHECK-NEXT:  Previous read of size 1 at 0x{{[0-9a-f]+}} by thread T{{[0-9]+}} on G {{[0-9]+}} (managed code):
 // CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in reader {{.*}}/pass_race_loop.c:32:23
 // CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in cgosan_run {{.*}}
-// CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in run_g {{.*}}/pass_race_handoff.h:29:3
+// CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in run_g {{.*}}/pass_race_handoff.h:30:3
 // CHECK:  0x[[BUF]] was allocated at:
 // CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in main {{.*}}/pass_race_loop.c:45:9
 // CHECK-NEXT:SUMMARY: CgoSanitizer: data-race {{.*}}/pass_race_loop.c:27:11 in fill

@@ -68,13 +68,13 @@ int main(void) {
 // CHECK-NEXT:Read of size 1 at 0x[[AT:[0-9a-f]+]] by thread T{{[0-9]+}} on G {{[0-9]+}} (managed code):
 // CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in reader {{.*}}/pass_race_run.c:56:23
 // CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in cgosan_run {{.*}}
-// CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in run_g {{.*}}/pass_race_handoff.h:29:3
+// CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in run_g {{.*}}/pass_race_handoff.h:30:3
 // CHECK:  0x[[AT]] is 200 bytes into object 0x[[BUF:[0-9a-f]+]] of type 'char[256]' (256 bytes)
 // CHECK-NEXT:  Previous write of size 256 at 0x[[BUF]] by thread T{{[0-9]+}} on G {{[0-9]+}} (managed code):
 // CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in fill {{.*}}/pass_race_run.c:37:12
 // CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in writer {{.*}}/pass_race_run.c:44:3
 // CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in cgosan_run {{.*}}
-// CHECK-NEXT:    #3 0x{{[0-9a-f]+}} in run_g {{.*}}/pass_race_handoff.h:29:3
+// CHECK-NEXT:    #3 0x{{[0-9a-f]+}} in run_g {{.*}}/pass_race_handoff.h:30:3
 // CHECK:  0x[[BUF]] was allocated at:
 // CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in main {{.*}}/pass_race_run.c:64:17
 // CHECK-NEXT:SUMMARY: CgoSanitizer: data-race {{.*}}/pass_race_run.c:56:23 in reader

@@ -12,16 +12,24 @@
 // LD_PRELOAD=libcgosan.so.
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <threads.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 
 #include <cgosan/cgosan.h>
@@ -312,6 +320,196 @@ void RunHandoff(const HandoffOps &ops) {
   RunPair(HandoffWriter, HandoffReader);
 }
 
+// --- Through the kernel: the handoff is an fd call (interceptors/pthread/
+// race_fd*.cpp). The fds are made by main before the two threads start.
+int fds[2];      // a pipe or socketpair
+int other_fd;    // a duplicate, a socket, an eventfd
+int epfd;        // an epoll instance
+void MustSucceed(bool ok, const char *what) {
+  if (!ok) {
+    perror(what);
+    abort();
+  }
+}
+char token = 1;
+void WriteToken(int fd) { MustSucceed(write(fd, &token, 1) == 1, "write"); }
+void ReadToken(int fd) { MustSucceed(read(fd, &token, 1) == 1, "read"); }
+void EpollWaitOne() {
+  epoll_event ev;
+  MustSucceed(epoll_wait(epfd, &ev, 1, -1) == 1, "epoll_wait");
+}
+void MakePipe() { MustSucceed(pipe(fds) == 0, "pipe"); }
+void MakeEpoll() {
+  epfd = epoll_create1(0);
+  MustSucceed(epfd >= 0, "epoll_create1");
+}
+void Watch(int fd) {
+  epoll_event ev = {};
+  ev.events = EPOLLIN;
+  MustSucceed(epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) == 0, "epoll_ctl");
+}
+
+// Written through a dup of the write end, read from the read end.
+const HandoffOps kDupOps = {[] { WriteToken(other_fd); },
+                            [] { ReadToken(fds[0]); }};
+void PipeDup() {
+  MakePipe();
+  other_fd = dup(fds[1]);
+  RunHandoff(kDupOps);
+}
+// fcntl(F_DUPFD_CLOEXEC) to a number of its own, then the same.
+void PipeFcntlDup() {
+  MakePipe();
+  other_fd = fcntl(fds[1], F_DUPFD_CLOEXEC, 40);
+  MustSucceed(other_fd >= 40, "fcntl");
+  RunHandoff(kDupOps);
+}
+// The writer closes the write end; the reader's read returns 0 (EOF).
+const HandoffOps kEofOps = {
+    [] { close(fds[1]); },
+    [] { MustSucceed(read(fds[0], &token, 1) == 0, "read EOF"); }};
+void PipeEof() {
+  MakePipe();
+  RunHandoff(kEofOps);
+}
+// sendmsg on one end of a socketpair, recvmsg on the other.
+iovec token_iov = {&token, 1};
+msghdr TokenMessage() {
+  msghdr msg = {};
+  msg.msg_iov = &token_iov;
+  msg.msg_iovlen = 1;
+  return msg;
+}
+void SendMsg(int fd) {
+  msghdr msg = TokenMessage();
+  MustSucceed(sendmsg(fd, &msg, 0) == 1, "sendmsg");
+}
+void RecvMsg(int fd) {
+  msghdr msg = TokenMessage();
+  MustSucceed(recvmsg(fd, &msg, 0) == 1, "recvmsg");
+}
+const HandoffOps kSocketpairOps = {[] { SendMsg(fds[1]); },
+                                   [] { RecvMsg(fds[0]); }};
+void SocketpairMsg() {
+  MustSucceed(socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == 0, "socketpair");
+  RunHandoff(kSocketpairOps);
+}
+// connect on a new socket, accept on a listening one (abstract AF_UNIX).
+sockaddr_un ListenAddress() {
+  sockaddr_un addr = {};
+  addr.sun_family = AF_UNIX;
+  snprintf(addr.sun_path + 1, sizeof addr.sun_path - 1, "cgosan-race-%d",
+           static_cast<int>(getpid()));
+  return addr;
+}
+const HandoffOps kAcceptOps = {
+    [] {
+      sockaddr_un addr = ListenAddress();
+      MustSucceed(connect(other_fd, reinterpret_cast<sockaddr *>(&addr),
+                          sizeof addr) == 0,
+                  "connect");
+    },
+    [] { MustSucceed(accept(fds[0], nullptr, nullptr) >= 0, "accept"); }};
+void UnixAccept() {
+  fds[0] = socket(AF_UNIX, SOCK_STREAM, 0);
+  other_fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un addr = ListenAddress();
+  MustSucceed(bind(fds[0], reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0 &&
+                  listen(fds[0], 1) == 0,
+              "bind+listen");
+  RunHandoff(kAcceptOps);
+}
+// A write to a pipe an epoll instance watches; the reader only waits.
+const HandoffOps kEpollWatchOps = {[] { WriteToken(fds[1]); }, EpollWaitOne};
+void EpollWatch() {
+  MakePipe();
+  MakeEpoll();
+  Watch(fds[0]);
+  RunHandoff(kEpollWatchOps);
+}
+// epoll_ctl adds a ready eventfd; the reader's epoll_wait reports it.
+const HandoffOps kEpollCtlOps = {[] { Watch(other_fd); }, EpollWaitOne};
+void EpollCtl() {
+  other_fd = eventfd(1, 0);
+  MakeEpoll();
+  RunHandoff(kEpollCtlOps);
+}
+// eventfd_write through a dup2 of the eventfd, eventfd_read on it.
+const HandoffOps kEventfdDup2Ops = {
+    [] { MustSucceed(eventfd_write(other_fd, 1) == 0, "eventfd_write"); },
+    [] {
+      eventfd_t count;
+      MustSucceed(eventfd_read(fds[0], &count) == 0, "eventfd_read");
+    }};
+void EventfdDup2() {
+  fds[0] = eventfd(0, 0);
+  other_fd = dup2(fds[0], 50);
+  MustSucceed(other_fd == 50, "dup2");
+  RunHandoff(kEventfdDup2Ops);
+}
+// Two unrelated pipes: the writer writes to one, the reader reads from the
+// other (filled by main beforehand). Ordered only in race=go, where every
+// fd shares Go's one ioSync clock; `ordered` changes nothing here.
+int second_pipe[2];
+void *TwoPipesWriter(void *) {
+  WriteObj();
+  WriteToken(fds[1]);
+  MarkWritten();
+  return nullptr;
+}
+void *TwoPipesReader(void *) {
+  WaitWritten();
+  ReadToken(second_pipe[0]);
+  ReadObj();
+  return nullptr;
+}
+void TwoPipes() {
+  MakePipe();
+  MustSucceed(pipe(second_pipe) == 0, "pipe");
+  WriteToken(second_pipe[1]);
+  RunPair(TwoPipesWriter, TwoPipesReader);
+}
+
+// A pipe closed in a way other than close(), its numbers then reused by a
+// pipe the interceptors do not see made (a raw syscall): the new pipe must
+// not carry the old one's clock. The writer releases the old pipe after its
+// write; the reader, once the write is done, closes the old pipe, makes the
+// new one, passes a byte through it and reads the object: a race (in both
+// shapes: `ordered` changes nothing here).
+void (*close_old_pipe)();
+void *ClosedPipeWriter(void *) {
+  WriteObj();
+  WriteToken(fds[1]);
+  MarkWritten();
+  return nullptr;
+}
+void *NewPipeReader(void *) {
+  WaitWritten();
+  int old_read = fds[0];
+  close_old_pipe();
+  MustSucceed(syscall(SYS_pipe2, fds, 0) == 0 && fds[0] == old_read, "reuse");
+  WriteToken(fds[1]);
+  ReadToken(fds[0]);
+  ReadObj();
+  return nullptr;
+}
+void CloseRangeReuse() {
+  MakePipe();
+  close_old_pipe = [] {
+    MustSucceed(close_range(std::min(fds[0], fds[1]), std::max(fds[0], fds[1]), 0) == 0,
+                "close_range");
+  };
+  RunPair(ClosedPipeWriter, NewPipeReader);
+}
+void FcloseReuse() {
+  MakePipe();
+  close_old_pipe = [] {
+    MustSucceed(fclose(fdopen(fds[0], "r")) == 0 && fclose(fdopen(fds[1], "w")) == 0,
+                "fclose");
+  };
+  RunPair(ClosedPipeWriter, NewPipeReader);
+}
+
 // pthread_once or call_once: the writer's once runs the init, which writes
 // (ordered); the reader's once finds it done.
 struct OnceOps {
@@ -536,6 +734,12 @@ const Case kCases[] = {
     {"thrd_create", ThrdCreate},  {"thrd_join", ThrdJoin},
     {"thrd_exit", ThrdExit},      {"mtx", Mtx},
     {"cnd", Cnd},                 {"call_once", CallOnce},
+    {"pipe_dup", PipeDup},      {"pipe_fcntl_dup", PipeFcntlDup},
+    {"pipe_eof", PipeEof},      {"socketpair_msg", SocketpairMsg},
+    {"unix_accept", UnixAccept}, {"epoll_watch", EpollWatch},
+    {"epoll_ctl", EpollCtl},    {"eventfd_dup2", EventfdDup2},
+    {"two_pipes", TwoPipes},    {"close_range_reuse", CloseRangeReuse},
+    {"fclose_reuse", FcloseReuse},
 };
 
 // --- Stress: 8 threads share the object under one mutex (or none).
@@ -596,7 +800,54 @@ void CountOnce() { once_runs++; }
 pthread_once_t inner_once = PTHREAD_ONCE_INIT;
 void NestedOnce() { pthread_once(&inner_once, CountOnce); }
 
+// Signals: the program sees its own handlers (not the trampoline that runs
+// them when tracking), and they run with their arguments.
+volatile sig_atomic_t plain_runs, info_runs;
+void OnPlain(int sig) { plain_runs += sig == SIGUSR2; }
+void OnInfo(int sig, siginfo_t *info, void *) {
+  info_runs += sig == SIGUSR2 && info->si_signo == SIGUSR2;
+}
+void SignalBehaviour() {
+  struct sigaction act = {}, old = {};
+  act.sa_handler = OnPlain;
+  Expect(sigaction(SIGUSR2, &act, nullptr) == 0 && sigaction(SIGUSR2, nullptr, &old) == 0 &&
+             old.sa_handler == OnPlain && !(old.sa_flags & SA_SIGINFO),
+         "sigaction reports the program's handler");
+  Expect(raise(SIGUSR2) == 0 && plain_runs == 1, "a plain handler runs");
+  act.sa_sigaction = OnInfo;
+  act.sa_flags = SA_SIGINFO;
+  Expect(sigaction(SIGUSR2, &act, &old) == 0 && old.sa_handler == OnPlain,
+         "sigaction reports the previous handler");
+  Expect(pthread_kill(pthread_self(), SIGUSR2) == 0 && info_runs == 1,
+         "a siginfo handler runs with its siginfo");
+  Expect(reinterpret_cast<uintptr_t>(signal(SIGUSR2, OnPlain)) ==
+             reinterpret_cast<uintptr_t>(OnInfo),
+         "signal returns the previous handler");
+  Expect(signal(SIGUSR2, SIG_DFL) == OnPlain && kill(getpid(), 0) == 0,
+         "signal puts the default back");
+  errno = 0;
+  Expect(sigaction(0, &act, nullptr) == -1 && errno == EINVAL, "sigaction EINVAL");
+}
+
+// Fds: results and errno are the real calls'.
+void FdBehaviour() {
+  errno = 0;
+  Expect(read(-1, &token, 1) == -1 && errno == EBADF, "read EBADF");
+  errno = 0;
+  Expect(close(-1) == -1 && errno == EBADF, "close EBADF");
+  int p[2];
+  Expect(pipe(p) == 0, "pipe");
+  errno = kMarker;
+  char out = 'x', in = 0;
+  Expect(write(p[1], &out, 1) == 1 && read(p[0], &in, 1) == 1 && in == 'x' &&
+             close(p[1]) == 0 && read(p[0], &in, 1) == 0 && close(p[0]) == 0 &&
+             errno == kMarker,
+         "a pipe moves a byte, then EOF; errno kept");
+}
+
 void Behaviour() {
+  SignalBehaviour();
+  FdBehaviour();
   pthread_t holder = Start(HoldLocks);
   WaitWritten();
   timespec past = Past();

@@ -26,6 +26,9 @@ const char *const kCases[] = {
     "once",  "create", "join",   "exit",    "tryjoin", "pthread_t_reuse",
     "timedjoin", "clockjoin", "mutex_destroyed", "cancel", "sem_getvalue",
     "thrd_create", "thrd_join", "thrd_exit", "mtx", "cnd", "call_once",
+    // through the kernel (race_fd*.cpp)
+    "pipe_dup", "pipe_fcntl_dup", "pipe_eof", "socketpair_msg", "unix_accept",
+    "epoll_watch", "epoll_ctl", "eventfd_dup2",
 };
 
 // How the helper gets the runtime.
@@ -142,6 +145,24 @@ TEST(race_pthread, EdgesInGoMode) {
     ExpectSilent(RunHelper(kStatic, {c, "ordered"}, "race=go"));
     ExpectReadRacesWithWrite(
         RunHelper(kStatic, {c, "unordered"}, "race=go:halt_on_error=0"));
+  }
+}
+
+// A write to one pipe and a read from another: no edge in race=precise (each
+// file its own clock), one in race=go (every fd shares Go's ioSync clock).
+TEST(race_pthread, UnrelatedFdsOrderOnlyInGoMode) {
+  ExpectReadRacesWithWrite(
+      RunHelper(kStatic, {"two_pipes", "unordered"}, "race=precise:halt_on_error=0"));
+  ExpectSilent(RunHelper(kStatic, {"two_pipes", "unordered"}, "race=go"));
+}
+
+// A pipe closed by close_range or fclose forgets its clock: a pipe made at
+// its numbers where the interceptors cannot see it does not inherit it.
+TEST(race_pthread, ClosedFdsForgetTheirClocks) {
+  for (const char *c : {"close_range_reuse", "fclose_reuse"}) {
+    SCOPED_TRACE(c);
+    ExpectReadRacesWithWrite(
+        RunHelper(kStatic, {c, "unordered"}, "race=precise:halt_on_error=0"));
   }
 }
 

@@ -1,0 +1,255 @@
+// race_fd_io.cpp — the calls that move bytes through an fd: the sends
+// release the fd's sync object before the real call (once the bytes are in
+// the kernel the receiver may already have them), the receives acquire it
+// after a successful one (race_fd.cpp has the model). Covered: read, pread,
+// readv, preadv, preadv2, recv, recvfrom, recvmsg, recvmmsg, eventfd_read
+// and their _FORTIFY_SOURCE forms (__read_chk & co.); write, pwrite, writev,
+// pwritev, pwritev2, send, sendto, sendmsg, sendmmsg, eventfd_write. The
+// 64-bit-offset names (pread64...) are the same functions on LP64 and
+// intercepted under both names.
+// The bytes a send loads from the caller's buffer and a receive stores into
+// it are accesses too (RecordLibcRead/Write, race_libc_memory.cpp), recorded
+// where TSan records them (race_fd.h) for the calls with one buffer: read,
+// pread, recv, recvfrom, write, pwrite, send, sendto and the fortified forms.
+// Cost: see race_fd.cpp; race=off is one load and a branch per call.
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "race_fd.h"
+
+namespace __cgosan {
+namespace {
+
+// The bytes a call moved: its result, or none when it failed.
+uptr Transferred(ssize_t result) { return result > 0 ? result : 0; }
+
+// A receive stored its result's bytes at buf; Rest are the parameters after
+// (fd, buf, n), which differ from call to call.
+template <typename... Rest>
+void StoredInto(ssize_t result, int, void *buf, size_t, Rest...) {
+  RecordLibcWrite(buf, Transferred(result));
+}
+// A send loaded its result's bytes from buf.
+template <typename... Rest>
+void LoadedFrom(ssize_t result, int, const void *buf, size_t, Rest...) {
+  RecordLibcRead(buf, Transferred(result));
+}
+
+}  // namespace
+}  // namespace __cgosan
+
+using namespace __cgosan;
+
+// --- Receives: acquire after success -------------------------------------------
+INTERCEPTOR(ssize_t, read, int fd, void *buf, size_t n) {
+  if (LIKELY(PassThrough()))
+    return REAL(read)(fd, buf, n);
+  return CallThenAcquireFd<StoredInto<>>(&REAL(read), fd, fd, buf, n);
+}
+
+INTERCEPTOR(ssize_t, __read_chk, int fd, void *buf, size_t n, size_t buflen) {
+  if (LIKELY(PassThrough()))
+    return REAL(__read_chk)(fd, buf, n, buflen);
+  return CallThenAcquireFd<StoredInto<size_t>>(&REAL(__read_chk), fd, fd, buf, n, buflen);
+}
+
+INTERCEPTOR(ssize_t, pread, int fd, void *buf, size_t n, off_t off) {
+  if (LIKELY(PassThrough()))
+    return REAL(pread)(fd, buf, n, off);
+  return CallThenAcquireFd<StoredInto<off_t>>(&REAL(pread), fd, fd, buf, n, off);
+}
+
+INTERCEPTOR(ssize_t, pread64, int fd, void *buf, size_t n, off64_t off) {
+  if (LIKELY(PassThrough()))
+    return REAL(pread64)(fd, buf, n, off);
+  return CallThenAcquireFd<StoredInto<off64_t>>(&REAL(pread64), fd, fd, buf, n, off);
+}
+
+INTERCEPTOR(ssize_t, __pread_chk, int fd, void *buf, size_t n, off_t off,
+            size_t buflen) {
+  if (LIKELY(PassThrough()))
+    return REAL(__pread_chk)(fd, buf, n, off, buflen);
+  return CallThenAcquireFd<StoredInto<off_t, size_t>>(&REAL(__pread_chk), fd, fd, buf, n, off, buflen);
+}
+
+INTERCEPTOR(ssize_t, readv, int fd, const struct iovec *iov, int iovcnt) {
+  if (LIKELY(PassThrough()))
+    return REAL(readv)(fd, iov, iovcnt);
+  return CallThenAcquireFd(&REAL(readv), fd, fd, iov, iovcnt);
+}
+
+INTERCEPTOR(ssize_t, preadv, int fd, const struct iovec *iov, int iovcnt,
+            off_t off) {
+  if (LIKELY(PassThrough()))
+    return REAL(preadv)(fd, iov, iovcnt, off);
+  return CallThenAcquireFd(&REAL(preadv), fd, fd, iov, iovcnt, off);
+}
+
+INTERCEPTOR(ssize_t, preadv64, int fd, const struct iovec *iov, int iovcnt,
+            off64_t off) {
+  if (LIKELY(PassThrough()))
+    return REAL(preadv64)(fd, iov, iovcnt, off);
+  return CallThenAcquireFd(&REAL(preadv64), fd, fd, iov, iovcnt, off);
+}
+
+INTERCEPTOR(ssize_t, preadv2, int fd, const struct iovec *iov, int iovcnt,
+            off_t off, int flags) {
+  if (LIKELY(PassThrough()))
+    return REAL(preadv2)(fd, iov, iovcnt, off, flags);
+  return CallThenAcquireFd(&REAL(preadv2), fd, fd, iov, iovcnt, off, flags);
+}
+
+INTERCEPTOR(ssize_t, recv, int fd, void *buf, size_t n, int flags) {
+  if (LIKELY(PassThrough()))
+    return REAL(recv)(fd, buf, n, flags);
+  return CallThenAcquireFd<StoredInto<int>>(&REAL(recv), fd, fd, buf, n, flags);
+}
+
+INTERCEPTOR(ssize_t, __recv_chk, int fd, void *buf, size_t n, size_t buflen,
+            int flags) {
+  if (LIKELY(PassThrough()))
+    return REAL(__recv_chk)(fd, buf, n, buflen, flags);
+  return CallThenAcquireFd<StoredInto<size_t, int>>(&REAL(__recv_chk), fd, fd, buf, n, buflen, flags);
+}
+
+INTERCEPTOR(ssize_t, recvfrom, int fd, void *buf, size_t n, int flags,
+            struct sockaddr *from, socklen_t *fromlen) {
+  if (LIKELY(PassThrough()))
+    return REAL(recvfrom)(fd, buf, n, flags, from, fromlen);
+  return CallThenAcquireFd<StoredInto<int, struct sockaddr *, socklen_t *>>(&REAL(recvfrom), fd, fd, buf, n, flags, from,
+                           fromlen);
+}
+
+INTERCEPTOR(ssize_t, recvmsg, int fd, struct msghdr *msg, int flags) {
+  if (LIKELY(PassThrough()))
+    return REAL(recvmsg)(fd, msg, flags);
+  return CallThenAcquireFd(&REAL(recvmsg), fd, fd, msg, flags);
+}
+
+INTERCEPTOR(int, recvmmsg, int fd, struct mmsghdr *msgs, unsigned int n,
+            int flags, struct timespec *timeout) {
+  if (LIKELY(PassThrough()))
+    return REAL(recvmmsg)(fd, msgs, n, flags, timeout);
+  return CallThenAcquireFd(&REAL(recvmmsg), fd, fd, msgs, n, flags, timeout);
+}
+
+INTERCEPTOR(int, eventfd_read, int fd, eventfd_t *value) {
+  if (LIKELY(PassThrough()))
+    return REAL(eventfd_read)(fd, value);
+  return CallThenAcquireFd(&REAL(eventfd_read), fd, fd, value);
+}
+
+// --- Sends: release before the call --------------------------------------------
+INTERCEPTOR(ssize_t, write, int fd, const void *buf, size_t n) {
+  if (LIKELY(PassThrough()))
+    return REAL(write)(fd, buf, n);
+  return ReleaseFdThenCall<LoadedFrom<>>(&REAL(write), fd, fd, buf, n);
+}
+
+INTERCEPTOR(ssize_t, pwrite, int fd, const void *buf, size_t n, off_t off) {
+  if (LIKELY(PassThrough()))
+    return REAL(pwrite)(fd, buf, n, off);
+  return ReleaseFdThenCall<LoadedFrom<off_t>>(&REAL(pwrite), fd, fd, buf, n, off);
+}
+
+INTERCEPTOR(ssize_t, pwrite64, int fd, const void *buf, size_t n,
+            off64_t off) {
+  if (LIKELY(PassThrough()))
+    return REAL(pwrite64)(fd, buf, n, off);
+  return ReleaseFdThenCall<LoadedFrom<off64_t>>(&REAL(pwrite64), fd, fd, buf, n, off);
+}
+
+INTERCEPTOR(ssize_t, writev, int fd, const struct iovec *iov, int iovcnt) {
+  if (LIKELY(PassThrough()))
+    return REAL(writev)(fd, iov, iovcnt);
+  return ReleaseFdThenCall(&REAL(writev), fd, fd, iov, iovcnt);
+}
+
+INTERCEPTOR(ssize_t, pwritev, int fd, const struct iovec *iov, int iovcnt,
+            off_t off) {
+  if (LIKELY(PassThrough()))
+    return REAL(pwritev)(fd, iov, iovcnt, off);
+  return ReleaseFdThenCall(&REAL(pwritev), fd, fd, iov, iovcnt, off);
+}
+
+INTERCEPTOR(ssize_t, pwritev64, int fd, const struct iovec *iov, int iovcnt,
+            off64_t off) {
+  if (LIKELY(PassThrough()))
+    return REAL(pwritev64)(fd, iov, iovcnt, off);
+  return ReleaseFdThenCall(&REAL(pwritev64), fd, fd, iov, iovcnt, off);
+}
+
+INTERCEPTOR(ssize_t, pwritev2, int fd, const struct iovec *iov, int iovcnt,
+            off_t off, int flags) {
+  if (LIKELY(PassThrough()))
+    return REAL(pwritev2)(fd, iov, iovcnt, off, flags);
+  return ReleaseFdThenCall(&REAL(pwritev2), fd, fd, iov, iovcnt, off, flags);
+}
+
+INTERCEPTOR(ssize_t, send, int fd, const void *buf, size_t n, int flags) {
+  if (LIKELY(PassThrough()))
+    return REAL(send)(fd, buf, n, flags);
+  return ReleaseFdThenCall<LoadedFrom<int>>(&REAL(send), fd, fd, buf, n, flags);
+}
+
+INTERCEPTOR(ssize_t, sendto, int fd, const void *buf, size_t n, int flags,
+            const struct sockaddr *to, socklen_t tolen) {
+  if (LIKELY(PassThrough()))
+    return REAL(sendto)(fd, buf, n, flags, to, tolen);
+  return ReleaseFdThenCall<LoadedFrom<int, const struct sockaddr *, socklen_t>>(&REAL(sendto), fd, fd, buf, n, flags, to, tolen);
+}
+
+INTERCEPTOR(ssize_t, sendmsg, int fd, const struct msghdr *msg, int flags) {
+  if (LIKELY(PassThrough()))
+    return REAL(sendmsg)(fd, msg, flags);
+  return ReleaseFdThenCall(&REAL(sendmsg), fd, fd, msg, flags);
+}
+
+INTERCEPTOR(int, sendmmsg, int fd, struct mmsghdr *msgs, unsigned int n,
+            int flags) {
+  if (LIKELY(PassThrough()))
+    return REAL(sendmmsg)(fd, msgs, n, flags);
+  return ReleaseFdThenCall(&REAL(sendmmsg), fd, fd, msgs, n, flags);
+}
+
+INTERCEPTOR(int, eventfd_write, int fd, eventfd_t value) {
+  if (LIKELY(PassThrough()))
+    return REAL(eventfd_write)(fd, value);
+  return ReleaseFdThenCall(&REAL(eventfd_write), fd, fd, value);
+}
+
+namespace __cgosan {
+
+void InterceptFdIoFunctions() {
+  CGOSAN_INTERCEPT(read);
+  CGOSAN_INTERCEPT(__read_chk);
+  CGOSAN_INTERCEPT(pread);
+  CGOSAN_INTERCEPT(pread64);
+  CGOSAN_INTERCEPT(__pread_chk);
+  CGOSAN_INTERCEPT(readv);
+  CGOSAN_INTERCEPT(preadv);
+  CGOSAN_INTERCEPT(preadv64);
+  CGOSAN_INTERCEPT(preadv2);
+  CGOSAN_INTERCEPT(recv);
+  CGOSAN_INTERCEPT(__recv_chk);
+  CGOSAN_INTERCEPT(recvfrom);
+  CGOSAN_INTERCEPT(recvmsg);
+  CGOSAN_INTERCEPT(recvmmsg);
+  CGOSAN_INTERCEPT(eventfd_read);
+  CGOSAN_INTERCEPT(write);
+  CGOSAN_INTERCEPT(pwrite);
+  CGOSAN_INTERCEPT(pwrite64);
+  CGOSAN_INTERCEPT(writev);
+  CGOSAN_INTERCEPT(pwritev);
+  CGOSAN_INTERCEPT(pwritev64);
+  CGOSAN_INTERCEPT(pwritev2);
+  CGOSAN_INTERCEPT(send);
+  CGOSAN_INTERCEPT(sendto);
+  CGOSAN_INTERCEPT(sendmsg);
+  CGOSAN_INTERCEPT(sendmmsg);
+  CGOSAN_INTERCEPT(eventfd_write);
+}
+
+}  // namespace __cgosan
