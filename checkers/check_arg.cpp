@@ -93,7 +93,7 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_arg(
     return;
   }
   ObjectInfo obj;
-  if (!FindObject(addr, &obj))
+  if (!FindReferent(addr, &obj))
     return;
   if (UNLIKELY(IsReferenceType(t) || IsReferenceType(obj.type))) {
     ReportArgumentIsReference(obj, t, addr, callee, argno);

@@ -3,11 +3,14 @@
 // cgoCheckResult: cgoCheckArg with top = false). Unlike an argument, the
 // returned pointer itself must be pinned: no call is in flight to keep its
 // object alive once the callback returns. A pinned result is followed one
-// level, like a pinned slot of an argument: t's bytes at p (or, with t NULL,
-// the whole object) may hold nil, foreign or pinned pointers (not followed
-// further), not unpinned ones. A managed reference (CGOSAN_TYPE_REFERENCE) is
-// never returned, pinned or not. A result returned by value (Go's string or
-// struct results) is checked one pointer field at a time by the call site.
+// level, like a pinned slot of an argument: the whole object it points into
+// (or ends), whatever t says, as Go's cgoCheckResult checks a pointer result
+// (cgoCheckUnknownPointer), may hold nil, foreign or pinned pointers (not
+// followed further), not unpinned ones; foreign code may reach any field of
+// it. t still says whether the result is a managed reference
+// (CGOSAN_TYPE_REFERENCE), never returned, pinned or not. A result returned
+// by value (Go's string or struct results) is checked one pointer field at a
+// time by the call site.
 // Allowed on purpose (golang/go#14426, #19928, #22788): a foreign pointer (Go's
 // "return C.malloc(n)"), nil, and integers are not looked at, and foreign
 // memory is never read. Cost: a non-managed result is one range compare; a
@@ -62,21 +65,15 @@ static NOINLINE void ReportResultHolds(const Finding &f, const char *callee) {
   EmitReport(r);
 }
 
-// The pinned result's bytes, one level: pinned pointers are fine and not
-// followed (Go: cgoCheckUnknownPointer under a pinned pointer).
-template <bool kTyped>
-static bool CheckResultRange(const ObjectInfo &obj, uptr lo, uptr hi,
-                             const cgosan_type *t, Finding *f) {
-  return WalkObjectSlots(obj, lo, hi, [&](uptr a) {
-    if (kTyped && !IsTypeSlot(t, lo, a))
-      return true;
-    uptr value = *reinterpret_cast<const uptr *>(a);
-    ObjectInfo target;
-    SlotVerdict v = JudgeValue(value, &target);
-    if (v == kSlotFine || v == kSlotPinned)
-      return true;
-    return RecordBadSlot(f, v, obj, a, value, target, false);
-  });
+// The pinned result's whole object, one level, as a pinned slot's target is
+// checked: pinned pointers are fine and not followed (Go:
+// cgoCheckUnknownPointer under a pinned pointer). The result is the pointer
+// that led there, so a finding is the object's own, not nested.
+static bool CheckResultObject(const ObjectInfo &obj, Finding *f) {
+  if (CheckPinnedTarget(obj, f))
+    return true;
+  f->nested = false;
+  return false;
 }
 
 static NOINLINE void ReportResultType(const cgosan_type *t, const char *callee) {
@@ -97,30 +94,18 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_result(
   if (UNLIKELY(CgoCheckLevel() == 0) || !InArena(addr))
     return;
   ObjectInfo obj;
-  if (!FindObject(addr, &obj))
+  if (!FindReferent(addr, &obj))
     return;
   bool reference = IsReferenceType(t) || IsReferenceType(obj.type);
   if (UNLIKELY(reference || !obj.pinned)) {
     ReportResultItself(obj, t, addr, reference, callee);
     return;
   }
-  if (t && t->ptrdata == 0)
-    return;
   if (UNLIKELY(t && !IsWellFormedType(t))) {
     ReportResultType(t, callee);
     return;
   }
   Finding f;
-  bool ok;
-  uptr end = obj.base + obj.size;
-  if (t) {
-    uptr hi = addr + t->ptrdata;
-    if (hi > end || hi < addr)
-      hi = end;
-    ok = CheckResultRange<true>(obj, addr, hi, t, &f);
-  } else {
-    ok = CheckResultRange<false>(obj, obj.base, end, nullptr, &f);
-  }
-  if (!ok)
+  if (!CheckResultObject(obj, &f))
     ReportResultHolds(f, callee);
 }

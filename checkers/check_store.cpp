@@ -207,8 +207,6 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_memmove(
       ReportCopy(f, to, from, n, nullptr);
       return;
     }
-    if (obj_end <= cur)  // a zero-size object
-      obj_end = cur + 1;
     cur = obj_end;
   }
 }

@@ -52,7 +52,9 @@ void AppendObjectDesc(ReportDesc *r, const ObjectInfo &obj, bool with_base) {
 }
 
 void AppendPointee(ReportDesc *r, uptr addr, const ObjectInfo &obj) {
-  if (addr != obj.base)
+  if (addr == obj.base + obj.size)
+    AddNote(r, "the end of ");  // C's pointer one past the end (FindReferent)
+  else if (addr != obj.base)
     AddNote(r, "%zu bytes into ", (usize)(addr - obj.base));
   AppendObjectDesc(r, obj, addr != obj.base);
 }

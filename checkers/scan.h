@@ -69,10 +69,11 @@ inline bool RecordBadSlot(Finding *f, SlotVerdict v, const ObjectInfo &holder,
   return false;
 }
 
-// Judges the word `value`: fills `target` when it points into a live object.
+// Judges the word `value`: fills `target` when it points into a live object
+// or is its end pointer (FindReferent: the object it ends must be pinned).
 ALWAYS_INLINE SlotVerdict JudgeValue(uptr value, ObjectInfo *target) {
   if (!InArena(value) || IsPinnedPointerFreeObject(value) ||
-      !FindObject(value, target))
+      !FindReferent(value, target))
     return kSlotFine;  // integers, foreign pointers, nil, freed slots, and
                        // pinned objects with nothing in them to follow
   if (UNLIKELY(IsReferenceType(target->type)))
@@ -172,7 +173,8 @@ bool CheckCallSiteRange(const ObjectInfo &obj, uptr p, const cgosan_type *t,
 // "object 0x... of type 'T' (N bytes)" / "of type 'T[n]'" for arrays; without
 // the address when with_base is false.
 void AppendObjectDesc(ReportDesc *r, const ObjectInfo &obj, bool with_base);
-// "[N bytes into ]object [0x... ]of type 'T' (n bytes)" for addr inside obj.
+// "[N bytes into ]object [0x... ]of type 'T' (n bytes)" for addr inside obj,
+// "the end of object 0x... of type ..." for its end pointer.
 void AppendPointee(ReportDesc *r, uptr addr, const ObjectInfo &obj);
 // "  0x<base> was allocated at:" and obj's allocation stack, as an extra stack.
 void AddAllocationStack(ReportDesc *r, const ObjectInfo &obj);

@@ -142,8 +142,7 @@ static void MarkRoots(Marker *marker) {
 // memset (whole slots: the padding of a size class too), since a dead span is
 // mostly runs and a call per object would cost more than the bytes.
 static void TellCheckersObjectDied(const Span *s, uptr index) {
-  uptr size = s->ObjectSize(index);
-  hooks.object_died(s->SlotBase(index), size ? size : 1);
+  hooks.object_died(s->SlotBase(index), s->ObjectSize(index));
 }
 
 // A large object is poisoned to the end of its span's last page, and its

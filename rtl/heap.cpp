@@ -404,7 +404,9 @@ Span *AllocLargeSpan(uptr size, bool noscan) {
   return NewSpan(npages, size, 0, noscan);
 }
 
-bool FindObject(uptr addr, ObjectInfo *info) {
+// The live object whose slot holds addr, when addr - base < size + or_end:
+// an end pointer is in the slot of the object it ends (SlotSizeFor).
+static ALWAYS_INLINE bool FindInSlot(uptr addr, ObjectInfo *info, bool or_end) {
   Span *s = SpanOf(addr);
   if (!s)
     return false;
@@ -415,7 +417,7 @@ bool FindObject(uptr addr, ObjectInfo *info) {
   const ObjectMeta &meta = s->meta[index];
   uptr base = s->SlotBase(index);
   uptr size = s->ObjectSize(index);
-  if (addr - base >= size && !(size == 0 && addr == base))
+  if (addr - base >= size + or_end)
     return false;
   info->base = base;
   info->size = size;
@@ -427,13 +429,18 @@ bool FindObject(uptr addr, ObjectInfo *info) {
   return true;
 }
 
+bool FindObject(uptr addr, ObjectInfo *info) { return FindInSlot(addr, info, false); }
+
+bool FindReferent(uptr addr, ObjectInfo *info) { return FindInSlot(addr, info, true); }
+
 bool IsPinnedPointerFreeObject(uptr addr) {
   Span *s = SpanOf(addr);
   if (!s || !s->noscan)
     return false;
   uptr index = s->SlotIndex(addr);
-  // A pointer into the padding past a pinned object is no object at all:
-  // fine too, so the object's size is not read.
+  // The padding past a pinned object holds its end pointer, which refers to
+  // it, and beyond that no object at all: fine too, so the object's size is
+  // not read.
   return index < s->nelems &&
          (atomic_load(&s->pin_bits[index / 64], memory_order_acquire) >> (index % 64) & 1);
 }

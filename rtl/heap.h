@@ -8,7 +8,9 @@
 //
 // Every object records its type (and, for arrays, the element count) and the
 // stack depot id of its allocation site in its span, beside the object; the
-// object's bytes are exactly the user's.
+// object's bytes are exactly the user's, and its slot has at least one byte
+// more, where its end pointer points (SlotSizeFor). Zero-size requests share
+// one address outside the arena (IsZeroBase).
 #ifndef CGOSAN_RTL_HEAP_H
 #define CGOSAN_RTL_HEAP_H
 
@@ -52,12 +54,25 @@ bool IsRootSlot(uptr addr);
 
 // Finds the allocated object containing addr. False for addresses outside
 // the arena, in free or quarantined slots, or past an object's size (the
-// padding of its size class).
+// padding of its slot).
 bool FindObject(uptr addr, ObjectInfo *info);
 
-// True when addr points into a pinned object that holds no pointers and is
-// not a reference (or into the padding after one, which is no object): what
-// a pointer check may pass without looking further. A pointer check asks this
+// Finds the object a pointer value addr refers to: the one it points into,
+// or the one it is the end pointer of (addr == base + size: C's pointer one
+// past the end, which belongs to the array it ends). Every slot has room for
+// its object's end pointer, so it is never also the base of another object.
+// The pointer checks judge slot values and arguments by it, as the
+// collector marks the object a word's slot holds.
+bool FindReferent(uptr addr, ObjectInfo *info);
+
+// True for the one address every zero-size allocation returns (Go's
+// zerobase): managed, always live, counts as pinned, outside the arena.
+bool IsZeroBase(uptr addr);
+
+// True when addr points into (or ends) a pinned object that holds no
+// pointers and is not a reference (or into the rest of its slot's padding,
+// which is no object): what a pointer check may pass without looking
+// further. A pointer check asks this
 // of every managed slot value first, so it reads the span and its pin bit
 // only: such objects have spans of their own (Go's noscan span classes), and
 // the pin bit stands for the alloc bit (a pinned object is a root).

@@ -48,6 +48,15 @@ static constexpr char kMsgNotARoot[] =
     "cgosan_remove_root called with %p, which is not a registered root slot "
     "(never added with cgosan_add_root, or already removed)";
 
+// Every zero-size allocation returns this one address (Go's zerobase): such
+// an object has no bytes to read or write, so nothing to move or free. It
+// takes no slot, is never collected, counts as pinned (pinning it does
+// nothing), and lies outside the arena, where no pointer check looks.
+// Read-only: a write through it is an overflow, and faults.
+alignas(16) static const u8 kZeroBase[16] = {};
+
+bool IsZeroBase(uptr addr) { return addr == reinterpret_cast<uptr>(kZeroBase); }
+
 static Mutex shared_cache_mu;
 static HeapCache shared_cache;  // for allocations off a G (guarded by the mutex)
 
@@ -243,24 +252,27 @@ static void KeepAsLocal(M *m, uptr p) {
   m->locals[m->nlocals++] = p;
 }
 
-// A zeroed object of slot_size bytes from cache, or a span of its own.
+// A zeroed object of size bytes (not 0) from cache, or a span of its own,
+// with room past its end for its end pointer (SlotSizeFor).
 static void *MakeObject(HeapCache *cache, const cgosan_type *t, uptr count,
-                        uptr slot_size, u32 stack) {
+                        uptr size, u32 stack) {
+  uptr slot_size = SlotSizeFor(size);
   u32 size_class = SizeClassOf(slot_size);
   bool noscan = IsNoScan(t);
   Span *s;
   if (size_class == 0) {
     // Fresh pages read zero already (AllocLargeSpan), and stay untouched,
     // unfaulted, until the program writes them; so do the pages of dirty
-    // ones that are not resident (ScrubPages).
+    // ones that are not resident (ScrubPages). The padding is no one's
+    // bytes: a page of it alone is not written.
     s = AllocLargeSpan(slot_size, noscan);
     if (s->dirty)
-      ScrubPages(s->start, RoundUpTo(slot_size, kPageSize), 0);
+      ScrubPages(s->start, RoundUpTo(size, kPageSize), 0);
     PublishLarge(s, t, count, stack);
     return reinterpret_cast<void *>(s->start);
   }
   uptr index = TakeSlot(cache, SpanClassOf(size_class, noscan), &s);
-  return Zeroed(s, index, slot_size, t, count, stack);
+  return Zeroed(s, index, size, t, count, stack);
 }
 
 static NOINLINE void *ReportObjectTooLarge(const cgosan_type *t);
@@ -275,14 +287,15 @@ void *HeapAlloc(const cgosan_type *t, uptr count, uptr entry_frame) {
     return ReportObjectTooLarge(t);
   if (UNLIKELY(!CanAllocateArrayOf(t, count)))
     return ReportMalformedAllocType(t);
-  uptr slot_size = size ? size : 1;  // a zero-size object still has an address
+  if (size == 0)
+    return const_cast<u8 *>(kZeroBase);
   M *m = CurrentM();
   G *g = m ? m->curg : nullptr;
   bool on_g = IsRunningG(g);
   if (on_g) {
     Safepoint(g);
     HeapCache *cache = OwnCache(m);  // before the stack: its memos are in it
-    return MakeObject(cache, t, count, slot_size, AllocStackId(entry_frame, g, m));
+    return MakeObject(cache, t, count, size, AllocStackId(entry_frame, g, m));
   }
   // Off a G the object is made under the lock, so the collector (which holds
   // it) never sees a half-made one, nor frees a large span before its object
@@ -295,7 +308,7 @@ void *HeapAlloc(const cgosan_type *t, uptr count, uptr entry_frame) {
     SetErrno(user_errno);
   }
   Lock l(&shared_cache_mu);
-  void *p = MakeObject(&shared_cache, t, count, slot_size, stack);
+  void *p = MakeObject(&shared_cache, t, count, size, stack);
   KeepAsLocal(m, reinterpret_cast<uptr>(p));
   return p;
 }
@@ -322,7 +335,7 @@ static ALWAYS_INLINE bool SiteKnowsType(AllocSiteMemo *site, const cgosan_type *
     return false;
   site->type = t;
   site->count = count;
-  site->span_class = SpanClassOf(SizeClassOf(size), IsNoScan(t));
+  site->span_class = SpanClassOf(SizeClassOf(SlotSizeFor(size)), IsNoScan(t));
   return true;
 }
 
@@ -369,7 +382,7 @@ static ALWAYS_INLINE void *HeapAllocFast(const cgosan_type *t, uptr count,
   HeapCache *cache = m->heap_cache;
   uptr size = t->size * count;
   if (UNLIKELY(!IsRunningG(g) || !cache || SafepointDue() ||
-               size - 1 >= kMaxSmallSize))
+               size - 1 >= kMaxSmallSize - 1))  // 0, or no small slot holds it
     return HeapAlloc(t, count, entry_frame);
   AllocSiteMemo *site = m->alloc_site->next;
   if (UNLIKELY(!SameSite(*site, entry_frame, g)))
@@ -485,7 +498,8 @@ void *cgosan_new(const cgosan_type *t) {
 SANITIZER_INTERFACE_ATTRIBUTE
 int cgosan_is_managed(const void *p) {
   ObjectInfo info;
-  return arena_start && FindObject(reinterpret_cast<uptr>(p), &info);
+  uptr addr = reinterpret_cast<uptr>(p);
+  return IsZeroBase(addr) || (arena_start && FindObject(addr, &info));
 }
 
 SANITIZER_INTERFACE_ATTRIBUTE

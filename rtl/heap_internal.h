@@ -147,6 +147,14 @@ extern u8 class_by_8[kMaxSmallSize / 8 + 1];  // filled by InitializeHeap
 ALWAYS_INLINE u32 SizeClassOf(uptr size) {
   return size > kMaxSmallSize ? 0 : class_by_8[(size + 7) / 8];
 }
+// The bytes a slot (or a large object's span) needs for an object of size
+// bytes: one more, so the address one past the object's end, C's end
+// pointer, lies in the object's own slot and is never the base of the next
+// object (Boehm's one byte of padding; design notes, issue 27). It costs
+// nothing when the size leaves room in its class, a class up when the size
+// is exactly a class size, and a page of address space (not resident) for
+// a large object of whole pages.
+ALWAYS_INLINE uptr SlotSizeFor(uptr size) { return size + 1; }
 uptr ClassSize(u32 size_class);
 
 // Spans (heap.cpp). Under the heap lock unless said otherwise.

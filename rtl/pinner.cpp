@@ -14,7 +14,9 @@
 // (never read through: pinners live in the runtime's own chunks), a NULL
 // pointer, a pointer that is not into a live managed object (api-misuse; Go
 // 1.21 panics "runtime.Pinner: argument is not a Go pointer", later Go
-// ignores it: here a pin that pins nothing is a bug worth a report), and
+// ignores it: here a pin that pins nothing is a bug worth a report; the
+// zero-size address, Go's zerobase, is pinned for good and Pin ignores it,
+// as Go's does), and
 // freeing a pinner that still pins (pinner-leak, Go's "found leaking pinned
 // pointer" panic, raised here at free rather than at collection); the pins
 // are released after it.
@@ -464,6 +466,8 @@ void cgosan_pin(cgosan_pinner *pn, const void *p) {
     ReportHere(kApiMisuse, kMsgPinNull);
     return;
   }
+  if (IsZeroBase(addr))
+    return;  // a zero-size object: always live, nothing to pin (Go 1.21)
   u32 stack = CaptureStackIdFast();
   // Off a G a collection may run at any moment: the object found must be
   // the object pinned, not a slot the sweep freed in between.

@@ -84,6 +84,10 @@ int64_t cgosan_num_cgocall(void);
  * that cgocall returns; on a thread running no managed code, until the
  * thread's next allocation. Root it before then (a cgosan_add_root slot, a
  * pin, a handle, or a store into managed memory that is reachable). */
+/* A zero-size request (a type of size 0, or n == 0) returns one address
+ * shared by all of them, never freed, that counts as pinned (Go's zerobase).
+ * A pointer one past an object's end belongs to that object (room is kept
+ * for it: it is never the next object's address). */
 void *cgosan_new(const cgosan_type *t);                       /* zeroed          */
 void *cgosan_new_array(const cgosan_type *elem, size_t n);    /* n zeroed values */
 void  cgosan_gc(void);                                        /* full collection */
@@ -97,7 +101,8 @@ void  cgosan_gc(void);                                        /* full collection
  * the old slot, is fine. */
 void  cgosan_add_root(void **slot);
 void  cgosan_remove_root(void **slot);
-int   cgosan_is_managed(const void *p); /* 1 if p points into a live object      */
+int   cgosan_is_managed(const void *p); /* 1 if p points into a live object (or
+                                           is the zero-size address)            */
 
 /* ---- Pointer-passing checks (Go's cgocheck) --------------------------------
  * Called by the call site (by hand, the interposer, or the clang pass). t is
@@ -105,6 +110,9 @@ int   cgosan_is_managed(const void *p); /* 1 if p points into a live object     
  * &a[0], or NULL for an untyped pointer (check the whole object p points
  * into). Reports unpinned-pointer-in-argument / -in-result. */
 void  cgosan_check_arg(const void *p, const cgosan_type *t, const char *callee, int argno);
+/* A result must itself be pinned, and the whole object it points into (as
+ * Go's cgoCheckResult) holds no unpinned pointer; t says only whether it is a
+ * managed reference. */
 void  cgosan_check_result(const void *p, const cgosan_type *t, const char *callee);
 /* cgocheck=2: managed code stores val into *slot / copies n bytes to dst.
  * Reports unpinned-pointer-store when an unpinned managed pointer lands in

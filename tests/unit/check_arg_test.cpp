@@ -22,6 +22,8 @@ static const cgosan_type kPair = {"struct pair", 16, 16, cgotest::kMask3, 0};
 static const cgosan_type kTagged = {"struct tagged", 16, 16, cgotest::kMask2, 0};
 static const cgosan_type kMap = {"map[string]int", 48, 8, cgotest::kMask1,
                           CGOSAN_TYPE_REFERENCE};
+static const cgosan_type kByte = {"char", 1, 0, nullptr, 0};
+static const cgosan_type kEmpty = {"struct{}", 0, 0, nullptr, 0};
 
 // Allocation sites and checks at known lines, for the death tests. Static
 // and outside namespaces, so the symbolizer names them "Name()".
@@ -317,6 +319,91 @@ TEST(CheckArg, CgocheckZeroChecksNothing) {
   EXPECT_EQ(Check(bad, 0).count, 0u);
   EXPECT_EQ(Check(bad, 1).count, 2u);
   EXPECT_EQ(Check(bad, 2).count, 2u);
+}
+
+// ---- End pointers (C's pointer one past the end) -------------------------
+
+// {begin, end} pairs over pinned buffers, each buffer followed by an unpinned
+// one (it may be the next slot): the end pointer is the buffer's own, never
+// the next object's base, at a size that fills its size class and at a large
+// size of whole pages. Before slots had room for it, the first pair was
+// reported, naming the unrelated next buffer.
+TEST(CheckArg, EndPointersOfPinnedBuffersAreFine) {
+  for (size_t n : {size_t{32}, size_t{64} << 10}) {
+    Reported r = Check([n] {
+      constexpr int kBuffers = 8;
+      char *buf[kBuffers];
+      for (char *&b : buf) b = static_cast<char *>(cgosan_new_array(&kByte, n));
+      ScopedPinner pn;
+      for (int i = 0; i < kBuffers; i += 2) {
+        pn.Pin(buf[i]);
+        auto **pair = static_cast<char **>(cgosan_new(&kPair));
+        pair[0] = buf[i];
+        pair[1] = buf[i] + n;
+        cgosan_check_arg(pair, nullptr, "f", 0);
+        cgosan_check_arg(pair, &kPair, "f", 0);
+        pair[0] = nullptr;  // begin used up: end alone
+        cgosan_check_arg(pair, nullptr, "f", 0);
+      }
+    });
+    EXPECT_EQ(r.count, 0u) << "size " << n << "\n" << r.text;
+  }
+}
+
+// An end pointer refers to the object it ends, which must be pinned like any
+// object a passed slot points into: the report names that buffer.
+TEST(CheckArg, EndPointerOfAnUnpinnedBufferNamesIt) {
+  char *buf = nullptr;
+  Reported r = Check([&] {
+    buf = static_cast<char *>(cgosan_new(&kChar32));
+    auto **pair = static_cast<char **>(cgosan_new(&kPair));
+    pair[1] = buf + 32;
+    cgosan_check_arg(pair, nullptr, "inflate", 0);
+  });
+  ASSERT_EQ(r.count, 1u) << r.text;
+  EXPECT_EQ(FirstMessage(r.text),
+            "argument 0 of inflate has managed pointer to unpinned managed pointer");
+  EXPECT_NE(r.text.find("field at offset 8\n  holds " + Hex(buf + 32) +
+                        ", the end of object " + Hex(buf) +
+                        " of type 'char[32]' (32 bytes), not pinned\n"),
+            std::string::npos)
+      << r.text;
+}
+
+// An end pointer passed itself, untyped, checks the object it ends (as an
+// interior pointer would); typed, the type's bytes lie past the object.
+TEST(CheckArg, EndPointerArgumentChecksTheObjectItEnds) {
+  Reported r = Check([] {
+    void **array = static_cast<void **>(cgosan_new_array(&kPtr, 4));
+    array[3] = cgosan_new(&kInt);
+    cgosan_check_arg(array + 4, &kPtr, "f", 0);
+    cgosan_check_arg(array + 4, nullptr, "g", 0);
+  });
+  ASSERT_EQ(r.count, 1u) << r.text;
+  EXPECT_EQ(FirstMessage(r.text),
+            "argument 0 of g has managed pointer to unpinned managed pointer");
+  EXPECT_NE(r.text.find("of type 'void *[4]' (32 bytes), element 3 (offset 24)"),
+            std::string::npos)
+      << r.text;
+}
+
+// ---- Zero-size objects (Go's zerobase) --------------------------------------
+
+// Every zero-size allocation is one address that counts as pinned: passed,
+// or held by a passed object, it is never reported.
+TEST(CheckArg, ZeroSizeObjectsAreNeverReported) {
+  Reported r = Check([] {
+    void *empty = cgosan_new(&kEmpty);
+    void *none = cgosan_new_array(&kPtr, 0);
+    auto **pair = static_cast<void **>(cgosan_new(&kPair));
+    pair[0] = empty;
+    pair[1] = none;
+    cgosan_check_arg(pair, nullptr, "f", 0);
+    cgosan_check_arg(pair, &kPair, "f", 0);
+    cgosan_check_arg(empty, nullptr, "f", 1);
+    cgosan_check_arg(none, &kPtr, "f", 2);
+  });
+  EXPECT_EQ(r.count, 0u) << r.text;
 }
 
 TEST(CheckArg, ErrnoIsKept) {

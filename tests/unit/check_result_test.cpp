@@ -9,6 +9,13 @@ static const cgosan_type kInt = {"int", 8, 0, nullptr, 0};
 static const cgosan_type kNode = {"struct node", 16, 8, cgotest::kMask1, 0};
 static const cgosan_type kFunc = {"func()", 16, 8, cgotest::kMask1,
                                   CGOSAN_TYPE_REFERENCE};
+static const cgosan_type kPtr = {"void *", 8, 8, cgotest::kMask1, 0};
+// struct entry { char name[16]; struct entry *next; }: the pointer at offset 16.
+static const uint8_t kEntryMask[1] = {0x04};
+static const cgosan_type kEntry = {"struct entry", 24, 24, kEntryMask, 0};
+static const cgosan_type kChar = {"char", 1, 0, nullptr, 0};
+static const cgosan_type kChar16 = {"char[16]", 16, 0, nullptr, 0};
+static const cgosan_type kEmpty = {"struct{}", 0, 0, nullptr, 0};
 
 // clang-format off
 constexpr int AllocNodeLine = __LINE__; NOINLINE static void *AllocNode() { return cgosan_new(&kNode); }
@@ -120,6 +127,82 @@ TEST(CheckResult, ReferencesNeverReturned) {
                         "managed reference of type 'func()'"),
             std::string::npos)
       << r.text;
+}
+
+// A typed result pointing into a pinned object is checked as Go's
+// cgoCheckResult checks a pointer result: the whole object it points into
+// (cgoCheckUnknownPointer), whatever the type says, for foreign code can
+// reach every field. Before, only the type's bytes at p were looked at, and
+// a char * to the name of an entry whose next field is unpinned was silent.
+TEST(CheckResult, TypedInteriorResultChecksTheWholeObject) {
+  void *entry_seen = nullptr;
+  void *next_seen = nullptr;
+  Reported r = Check([&] {
+    auto *entry = static_cast<char *>(cgosan_new(&kEntry));
+    void *next = cgosan_new(&kEntry);
+    *reinterpret_cast<void **>(entry + 16) = next;
+    entry_seen = entry;
+    next_seen = next;
+    ScopedPinner pn;
+    pn.Pin(entry);
+    cgosan_check_result(entry, &kChar16, "entry_name");
+    cgosan_check_result(entry + 4, &kChar, "entry_name");
+    cgosan_check_result(entry + 16, &kPtr, "entry_next");
+    pn.Pin(next);
+    cgosan_check_result(entry, &kChar16, "entry_name");  // now fine
+  });
+  ASSERT_EQ(r.count, 3u) << r.text;
+  EXPECT_EQ(FirstMessage(r.text),
+            "result of entry_name points to pinned memory holding unpinned "
+            "managed pointer");
+  EXPECT_NE(r.text.find("  object " + Hex(entry_seen) +
+                        " of type 'struct entry' (24 bytes), field at offset 16\n"
+                        "  holds " + Hex(next_seen) +
+                        ", object of type 'struct entry' (24 bytes), not pinned\n"),
+            std::string::npos)
+      << r.text;
+  EXPECT_NE(r.text.find("result of entry_next points to pinned memory"),
+            std::string::npos)
+      << r.text;
+}
+
+// A result that is an end pointer refers to the object it ends: that object
+// must be pinned, and is followed one level like any pinned result. The
+// object after it (the next slot, without the padding) is not looked at.
+TEST(CheckResult, EndPointerResultIsTheObjectItEnds) {
+  void *array_seen = nullptr;
+  Reported r = Check([&] {
+    auto **array = static_cast<void **>(cgosan_new_array(&kPtr, 4));
+    auto **next = static_cast<void **>(cgosan_new_array(&kPtr, 4));
+    ScopedPinner pn;
+    pn.Pin(next);
+    array_seen = array;
+    cgosan_check_result(array + 4, nullptr, "array_end");  // not pinned
+    pn.Pin(array);
+    cgosan_check_result(array + 4, &kPtr, "array_end");  // fine
+    array[3] = cgosan_new(&kInt);
+    cgosan_check_result(array + 4, &kPtr, "array_end");  // holds unpinned
+  });
+  ASSERT_EQ(r.count, 2u) << r.text;
+  EXPECT_EQ(FirstMessage(r.text), "result of array_end is unpinned managed pointer");
+  EXPECT_NE(r.text.find("  " + Hex(static_cast<void **>(array_seen) + 4) +
+                        " is the end of object " + Hex(array_seen) +
+                        " of type 'void *[4]' (32 bytes), not pinned\n"),
+            std::string::npos)
+      << r.text;
+  EXPECT_NE(r.text.find("result of array_end points to pinned memory holding "
+                        "unpinned managed pointer"),
+            std::string::npos)
+      << r.text;
+}
+
+// Go 1.21+: a zero-size allocation is &zerobase, which counts as pinned.
+TEST(CheckResult, ZeroSizeObjectIsNeverReported) {
+  Reported r = Check([] {
+    cgosan_check_result(cgosan_new(&kEmpty), &kEmpty, "cb");
+    cgosan_check_result(cgosan_new_array(&kPtr, 0), nullptr, "cb");
+  });
+  EXPECT_EQ(r.count, 0u) << r.text;
 }
 
 TEST(CheckResult, CgocheckZeroChecksNothing) {

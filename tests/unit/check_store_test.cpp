@@ -9,6 +9,8 @@
 // Outside any namespace, static: the symbolizer names them "Name()".
 static const cgosan_type kInt = {"int", 8, 0, nullptr, 0};
 static const cgosan_type kPtr = {"void *", 8, 8, cgotest::kMask1, 0};
+static const cgosan_type kChar64 = {"char[64]", 64, 0, nullptr, 0};
+static const cgosan_type kEmpty = {"struct{}", 0, 0, nullptr, 0};
 static const cgosan_type kChan = {"chan int", 96, 0, nullptr,
                                   CGOSAN_TYPE_REFERENCE};
 static void **foreign_slot;
@@ -209,6 +211,41 @@ TEST(CheckMemmove, ForeignSourceIsNotRead) {
     free(dst);
   });
   EXPECT_EQ(r.count, 0u) << r.text;
+}
+
+// An end pointer stored into foreign memory is judged by the object it ends,
+// never by the object after it; a zero-size object counts as pinned.
+TEST(CheckStore, EndPointersAndZeroSizeObjects) {
+  void *unpinned_seen = nullptr;
+  void *slot_seen = nullptr;
+  Reported r = Check([&] {
+    auto **foreign = static_cast<void **>(malloc(4 * sizeof(void *)));
+    char *pinned = static_cast<char *>(cgosan_new(&kChar64));
+    char *unpinned = static_cast<char *>(cgosan_new(&kChar64));  // maybe next
+    ScopedPinner pn;
+    pn.Pin(pinned);
+    cgosan_check_store(&foreign[0], pinned + 64);
+    cgosan_check_store(&foreign[1], cgosan_new(&kEmpty));
+    cgosan_check_store(&foreign[2], cgosan_new_array(&kPtr, 0));
+    auto **pair = static_cast<void **>(cgosan_new_array(&kPtr, 2));
+    pair[0] = pinned;
+    pair[1] = pinned + 64;
+    cgosan_check_memmove(foreign, pair, 2 * sizeof(void *));
+    unpinned_seen = unpinned;
+    slot_seen = &foreign[3];
+    cgosan_check_store(&foreign[3], unpinned + 64);
+    free(foreign);
+  });
+  ASSERT_EQ(r.count, 1u) << r.text;
+  char *end = static_cast<char *>(unpinned_seen) + 64;
+  EXPECT_EQ(FirstMessage(r.text), "managed code stored unpinned managed pointer " +
+                                      Hex(end) + " into non-managed memory at " +
+                                      Hex(slot_seen));
+  EXPECT_NE(r.text.find("  " + Hex(end) + " is the end of object " +
+                        Hex(unpinned_seen) +
+                        " of type 'char[64]' (64 bytes), not pinned\n"),
+            std::string::npos)
+      << r.text;
 }
 
 TEST(CheckMemmove, IntoManagedOrStackIsFine) {

@@ -46,7 +46,8 @@ DEATH_FN(NewArrayOverHeap, , Keep(cgosan_new_array(&kInt32, (64ull << 30) / 4 + 
 static const cgosan_type kHuge = {"huge", SIZE_MAX, 0, nullptr, 0};
 DEATH_FN(NewOverHeap, , Keep(cgosan_new(&kHuge) != nullptr))
 // As large as the whole arena, with a span in use: a valid request the heap
-// cannot meet.
+// cannot meet. Its span is a page more than the array: the byte past the
+// end, where the array's end pointer points, is the array's too.
 DEATH_FN(NewArrayWholeHeap, , Keep(cgosan_new(&kInt32) != nullptr); Keep(cgosan_new_array(&kInt32, (64ull << 30) / 4) != nullptr))
 // Types the heap or a check cannot use: reported, and no object is made or
 // nothing is checked. A site that knows its type checks a new one too.
@@ -176,7 +177,7 @@ INSTANTIATE_TEST_SUITE_P(
                    "NewOverHeap()", NewOverHeapLine},
         MisuseCase{"NewArrayWholeHeap", [] { NewArrayWholeHeap(); },
                    "out-of-memory",
-                   Lit("managed heap exhausted: 68719476736 more bytes "
+                   Lit("managed heap exhausted: 68719484928 more bytes "
                        "requested, ") +
                        "[0-9]+" +
                        Lit(" of the arena's 68719476736 in use (the live "
@@ -436,7 +437,7 @@ TEST(HaltOnError, HeapExhaustedIsFatal) {
   ASSERT_TRUE(r.exited) << r.output;
   EXPECT_EQ(r.exit_code, 66) << r.output;
   EXPECT_NE(r.output.find("ERROR: CgoSanitizer: out-of-memory\n"
-                          "managed heap exhausted: 68719476736 more bytes requested"),
+                          "managed heap exhausted: 68719484928 more bytes requested"),
             std::string::npos)
       << r.output;
   EXPECT_EQ(r.output.find("after"), std::string::npos) << r.output;

@@ -17,6 +17,7 @@
 #include "gc.h"
 #include "heap.h"
 #include "heap_internal.h"
+#include "report.h"
 #include "span_bytes.h"
 #include "sanitizer_common/sanitizer_stackdepot.h"
 
@@ -89,9 +90,11 @@ TEST_P(HeapAlloc, ZeroedTypedAndFindable) {
       ASSERT_TRUE(FindObject(reinterpret_cast<uintptr_t>(p) + size - 1, &info));
       EXPECT_EQ(info.base, reinterpret_cast<uintptr_t>(p));
     }
-    if (size > 0)  // one past the end is not the object
-      EXPECT_FALSE(FindObject(reinterpret_cast<uintptr_t>(p) + size, &info) &&
-                   info.base == reinterpret_cast<uintptr_t>(p));
+    // One past the end is not in the object, but it is the object's end
+    // pointer, in its slot: no other object's.
+    EXPECT_FALSE(FindObject(reinterpret_cast<uintptr_t>(p) + size, &info));
+    ASSERT_TRUE(__cgosan::FindReferent(reinterpret_cast<uintptr_t>(p) + size, &info));
+    EXPECT_EQ(info.base, reinterpret_cast<uintptr_t>(p));
     memset(p, 0x11, size);  // dirty it: the next object must still be zeroed
   });
 }
@@ -101,11 +104,58 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(AllocCase{"node", &kNode, 1, false},
                     AllocCase{"bytes40", &kBytes40, 1, false},
                     AllocCase{"byte", &kByte, 1, false},
-                    AllocCase{"empty", &kEmpty, 1, false},
                     AllocCase{"array_of_100_nodes", &kNode, 100, true},
                     AllocCase{"array_of_3000_nodes_large", &kNode, 3000, true},
-                    AllocCase{"array_of_1MiB", &kByte, 1 << 20, true},
-                    AllocCase{"array_of_0", &kNode, 0, true}));
+                    AllocCase{"array_of_1MiB", &kByte, 1 << 20, true}));
+
+// Every zero-size allocation returns one address (Go's zerobase), on a G or
+// off one: managed, always live, outside the arena (so no check looks at
+// it), and never collected.
+TEST(Heap, ZeroSizeAllocationsShareOneAddressOutsideTheArena) {
+  void *off_g = cgosan_new(&kEmpty);
+  RunAsG([&] {
+    void *empty = cgosan_new(&kEmpty);
+    EXPECT_EQ(empty, off_g);
+    EXPECT_EQ(cgosan_new_array(&kNode, 0), empty);
+    EXPECT_EQ(cgosan_new_array(&kEmpty, 5), empty);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(empty) % 16, 0u);
+    EXPECT_FALSE(__cgosan::InArena(reinterpret_cast<uintptr_t>(empty)));
+    EXPECT_TRUE(cgosan_is_managed(empty));
+    // Pinning it does nothing (Go's Pin of zerobase), and is no misuse.
+    size_t reports = __cgosan::ReportCount();
+    cgosan_pinner *pinner = cgosan_pinner_new();
+    cgosan_pin(pinner, empty);
+    cgosan_pinner_free(pinner);  // no pinner-leak: it pinned nothing
+    EXPECT_EQ(__cgosan::ReportCount(), reports);
+  });
+  cgosan_gc();
+  cgosan_gc();
+  EXPECT_TRUE(cgosan_is_managed(off_g));
+}
+
+// A slot has room for its object's end pointer (C's pointer one past the
+// end), so that address is in the object's own slot (or span), never the
+// base of the object allocated after it, at every size a class or a page
+// count fills exactly; in that slot it refers to the object it ends.
+TEST(Heap, AnEndPointerIsNeverTheNextObjectsBase) {
+  const size_t kSizes[] = {1, 8, 16, 64, 112, 4096, 32767, 32768, 65536, 1 << 20};
+  RunAsG([&] {
+    for (size_t n : kSizes) {
+      auto *a = static_cast<char *>(cgosan_new_array(&kByte, n));
+      auto *b = static_cast<char *>(cgosan_new_array(&kByte, n));
+      uintptr_t end = reinterpret_cast<uintptr_t>(a + n);
+      EXPECT_NE(a + n, b) << "size " << n;
+      ObjectInfo info;
+      EXPECT_FALSE(FindObject(end, &info)) << "size " << n;
+      ASSERT_TRUE(__cgosan::FindReferent(end, &info)) << "size " << n;
+      EXPECT_EQ(info.base, reinterpret_cast<uintptr_t>(a)) << "size " << n;
+      EXPECT_EQ(__cgosan::SpanOf(end), __cgosan::SpanOf(reinterpret_cast<uintptr_t>(a)));
+      EXPECT_FALSE(__cgosan::FindReferent(end + 1, &info) &&
+                   info.base == reinterpret_cast<uintptr_t>(a))
+          << "size " << n << ": past the end pointer is no longer the object's";
+    }
+  });
+}
 
 // Two callers of one allocating function, at the same depth: the same
 // innermost frames and frame addresses, different outer frames. Each
@@ -236,8 +286,8 @@ TEST(Heap, OneArraySiteOfChangingCountsGetsEachCountsSpanClass) {
       uintptr_t p = reinterpret_cast<uintptr_t>(NewArrayAtOneSite(n));
       const __cgosan::Span *s = __cgosan::SpanOf(p);
       ASSERT_NE(s, nullptr);
-      EXPECT_GE(s->elem_size, n) << "count " << n;
-      EXPECT_LT(s->elem_size, 2 * n) << "count " << n;  // its own class
+      EXPECT_GT(s->elem_size, n) << "count " << n;  // room for its end pointer
+      EXPECT_LE(s->elem_size, 2 * n) << "count " << n;  // its own class
     }
   });
 }
@@ -327,7 +377,8 @@ TEST(Heap, PinnedPointerFreeObjectIsKnownFromItsSpan) {
     EXPECT_TRUE(pinned_pointer_free(plain + 15)) << "an interior pointer";
     EXPECT_FALSE(pinned_pointer_free(with_pointer)) << "it has a pointer slot to follow";
     EXPECT_FALSE(pinned_pointer_free(ref)) << "a reference is never fine";
-    // One past a 1-byte object is its class's padding: no object, so fine too.
+    // One past the end of an object is its end pointer, in its slot: fine.
+    EXPECT_TRUE(pinned_pointer_free(plain + 16));
     EXPECT_TRUE(pinned_pointer_free(one_byte + 1));
     int local = 0;
     EXPECT_FALSE(pinned_pointer_free(&local));
@@ -353,6 +404,31 @@ TEST(Collector, UnreachableObjectIsPoisonedAndNotFound) {
   void *p = Unhide(hidden);
   EXPECT_FALSE(cgosan_is_managed(p));
   EXPECT_TRUE(IsPoisoned(p, 40));
+}
+
+// An end pointer, held only by a pinned struct's pointer slot (zlib's
+// next_in once the input is used), keeps the buffer it ends alive, since C may
+// still compare against it, and not the object made right after the buffer,
+// at a size that fills its class and at a large size of whole pages. Before
+// slots had room for it, the buffer was freed and its neighbour kept.
+TEST(Collector, AnEndPointerKeepsTheObjectItEndsAliveNotItsNeighbour) {
+  for (size_t n : {size_t{64}, size_t{64} << 10}) {
+    uintptr_t buf = 0, next = 0;
+    cgosan_pinner *pinner = cgosan_pinner_new();
+    RunAsGOnThread([&] {
+      auto *b = static_cast<char *>(cgosan_new_array(&kByte, n));
+      next = Hide(cgosan_new_array(&kByte, n));
+      auto *holder = static_cast<Node *>(cgosan_new(&kNode));
+      holder->next = reinterpret_cast<Node *>(b + n);
+      buf = Hide(b);
+      cgosan_pin(pinner, holder);
+    });
+    cgosan_gc();
+    EXPECT_TRUE(cgosan_is_managed(Unhide(buf))) << "size " << n;
+    EXPECT_FALSE(cgosan_is_managed(Unhide(next))) << "size " << n;
+    cgosan_unpin(pinner);
+    cgosan_pinner_free(pinner);
+  }
 }
 
 // The sweeper poisons runs of adjacent dead slots with one memset each: every
