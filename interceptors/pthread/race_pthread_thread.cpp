@@ -156,7 +156,13 @@ static void BeginThread(ThreadStart *start) {
   start->started.Post();  // `start` is gone from here on
 }
 
-static void *StartThread(void *arg) {
+// The new thread's first frames, which call its routine rather than jump to
+// it: their frame holds the return address into libc's thread start
+// (start_thread), and the frame-pointer walk of a race access's stack
+// (frame_walk.h) reads that address from there; the routine, built without
+// frame pointers (libuv's thread trampoline), keeps none. A tail call would
+// end every such stack one frame short of the current access's full unwind.
+__attribute__((disable_tail_calls)) static void *StartThread(void *arg) {
   ThreadStart *start = static_cast<ThreadStart *>(arg);
   void *(*routine)(void *) = start->routine;
   void *routine_arg = start->arg;
@@ -164,7 +170,7 @@ static void *StartThread(void *arg) {
   return routine(routine_arg);
 }
 
-static int StartC11Thread(void *arg) {
+__attribute__((disable_tail_calls)) static int StartC11Thread(void *arg) {
   ThreadStart *start = static_cast<ThreadStart *>(arg);
   thrd_start_t routine = start->c11_routine;
   void *routine_arg = start->arg;
