@@ -47,6 +47,9 @@ static bool FirstReportOfPair(u32 cur_stack, u32 prev_stack) {
   return true;  // full: report again rather than miss a new pair
 }
 
+void LockReportedForFork() { reported_mu.Lock(); }
+void UnlockReportedAfterFork() { reported_mu.Unlock(); }
+
 // The name of the foreign call an access belongs to, into buf ("" if none).
 static void CallName(const RaceAccess &a, char *buf, uptr size) {
   buf[0] = 0;
