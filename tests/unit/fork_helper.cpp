@@ -16,6 +16,13 @@
 //                                  ordered by a mutex the forking thread took
 //                                  (no report); the last child races with a
 //                                  thread of its own (a report: exit 66)
+//   cgosan_fork_helper collecting  a running G forks while another thread's
+//                                  collection has stopped the world and
+//                                  waits for a third thread's running G; a
+//                                  fourth thread's G is parked in a cgocall
+//                                  across the fork, holding the only
+//                                  reference to an object: the child frees
+//                                  it (that G is gone), the parent does not
 //   cgosan_fork_helper spawn       posix_spawn, vfork + exec, system() and
 //                                  popen() from cgocalls, 2 threads stressing
 //
@@ -39,6 +46,8 @@
 #include <atomic>
 
 #include <cgosan/cgosan.h>
+
+#include "rtl.h"  // world_stopped: the collection is under way
 
 extern char **environ;
 
@@ -325,6 +334,95 @@ int Race() {
   return kForks + 1;
 }
 
+// ---- fork while a collection stops the world ---------------------------------
+
+std::atomic<bool> busy_running, forker_running, release_busy, forking,
+    release_parked;
+std::atomic<uintptr_t> hidden;  // the parked G's object, disguised
+constexpr uintptr_t kDisguise = 0x5a5a5a5a5a5a5a5aull;
+
+bool WorldStopped() {
+  return __cgosan::atomic_load(&__cgosan::world_stopped,
+                               __cgosan::memory_order_acquire);
+}
+
+void *BusyThread(void *) {  // a running G with no safepoint until released
+  cgosan_run([](void *) {
+    busy_running = true;
+    while (!release_busy) {
+    }
+  }, nullptr);
+  return nullptr;
+}
+
+void *CollectorThread(void *) {
+  while (!busy_running || !forker_running) sched_yield();
+  cgosan_gc();  // stops the world, then waits for the busy G
+  return nullptr;
+}
+
+void *ReleaserThread(void *) {  // lets the busy G go once the fork waits
+  while (!forking) sched_yield();
+  struct timespec t = {0, 20 * 1000 * 1000};
+  nanosleep(&t, nullptr);
+  release_busy = true;
+  return nullptr;
+}
+
+void *ParkedThread(void *) {
+  cgosan_run([](void *) {
+    Node *volatile only_here = MakeList(1);
+    hidden = reinterpret_cast<uintptr_t>(only_here) ^ kDisguise;
+    cgosan_cgocall([](void *) {
+      while (!release_parked) sched_yield();
+    }, nullptr);
+    if (!cgosan_is_managed(only_here) || only_here->value != 0)
+      Fail("parent: the parked G's object was freed");
+  }, nullptr);
+  return nullptr;
+}
+
+// Not inlined: the object's address never stays in this thread's frames,
+// which are roots.
+__attribute__((noinline)) bool HiddenObjectIsManaged() {
+  return cgosan_is_managed(reinterpret_cast<void *>(hidden ^ kDisguise));
+}
+
+void ChildOfACollection() {
+  if (!HiddenObjectIsManaged())
+    Fail("child: the parked G's object was already gone");
+  cgosan_gc();
+  if (HiddenObjectIsManaged())
+    Fail("child: a lost thread's G stack is still a root");
+  ChildWork();
+}
+
+int Collecting() {
+  constexpr int kRounds = 3;
+  for (fork_number = 0; fork_number < kRounds; fork_number++) {
+    busy_running = forker_running = release_busy = forking = false;
+    release_parked = false;
+    hidden = 0;
+    pthread_t parked, busy, collector, releaser;
+    pthread_create(&parked, nullptr, ParkedThread, nullptr);
+    while (!hidden) sched_yield();
+    pthread_create(&busy, nullptr, BusyThread, nullptr);
+    pthread_create(&collector, nullptr, CollectorThread, nullptr);
+    pthread_create(&releaser, nullptr, ReleaserThread, nullptr);
+    cgosan_run([](void *) {
+      forker_running = true;
+      while (!WorldStopped()) sched_yield();
+      forking = true;
+      ForkAndCheck(ChildOfACollection, 0, fork_number);  // a running G forks
+    }, nullptr);
+    release_parked = true;
+    pthread_t all[] = {parked, busy, collector, releaser};
+    for (pthread_t t : all)
+      pthread_join(t, nullptr);
+  }
+  return kRounds;
+}
+
 // ---- posix_spawn, vfork, system, popen -----------------------------------------
 
 int spawn_errors;
@@ -369,9 +467,10 @@ int Spawn() {
 }  // namespace
 
 int main(int argc, char **argv) {
-  alarm(60);  // the whole run, whatever happens
+  alarm(20);  // the whole run, whatever happens
   if (argc < 2)
-    Fail("usage: cgosan_fork_helper threads N | callback | race | spawn");
+    Fail("usage: cgosan_fork_helper threads N | callback | race | collecting "
+         "| spawn");
   int done;
   if (!strcmp(argv[1], "threads") && argc == 3)
     done = Threads(atoi(argv[2]));
@@ -379,6 +478,8 @@ int main(int argc, char **argv) {
     done = Callback();
   else if (!strcmp(argv[1], "race"))
     done = Race();
+  else if (!strcmp(argv[1], "collecting"))
+    done = Collecting();
   else if (!strcmp(argv[1], "spawn"))
     done = Spawn();
   else

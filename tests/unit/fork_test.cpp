@@ -48,6 +48,14 @@ TEST(Fork, WithRacePrecise) {
   EXPECT_EQ(Count(r.output, "ERROR: CgoSanitizer: data-race"), 1u) << r.output;
 }
 
+// A running G forks while another thread's collection waits for a third
+// thread's running G (the fork parks the G first, as a cgocall would, so
+// the collection finishes and the fork goes on); the child frees what only
+// a lost thread's parked G referenced, the parent keeps it.
+TEST(Fork, WhileACollectionStopsTheWorld) {
+  ExpectAllForksOk(RunForkHelper({"collecting"}, nullptr), 3);
+}
+
 TEST(Fork, PosixSpawnVforkSystemAndPopenUnderStress) {
   ExpectAllForksOk(RunForkHelper({"spawn"}, nullptr), 160);
 }
