@@ -105,6 +105,7 @@ static ALWAYS_INLINE void ResumeParkedG(uptr sp) {
 void NOINLINE BeforeFork() {
   __builtin_unwind_init();  // spill every callee-saved register in this frame
   volatile uptr marker = 0;
+  ErrnoSaver errno_saver;
   M *m = CurrentM();
   G *g = m ? m->curg : nullptr;
   if (IsRunningG(g)) {
@@ -118,6 +119,7 @@ void NOINLINE BeforeFork() {
 void NOINLINE AfterForkInParent() {
   __builtin_unwind_init();
   volatile uptr marker = 0;
+  ErrnoSaver errno_saver;
   ResumeParkedG(reinterpret_cast<uptr>(&marker));
   UnlockEverything(/*child=*/false);
   if (G *g = parked_for_fork) {
@@ -129,6 +131,7 @@ void NOINLINE AfterForkInParent() {
 void NOINLINE AfterForkInChild() {
   __builtin_unwind_init();
   volatile uptr marker = 0;
+  ErrnoSaver errno_saver;
   ResumeParkedG(reinterpret_cast<uptr>(&marker));
   UnlockEverything(/*child=*/true);
   DropMsLostInFork();

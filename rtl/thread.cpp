@@ -98,8 +98,8 @@ void ReleaseM(M *m) {
     EmitReport(r);
   }
   RemoveAltStack(m);
-  PoolM(m);
   cur_m = nullptr;
+  PoolM(m);
 }
 
 G *AcquireG(M *m) {
