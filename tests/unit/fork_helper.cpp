@@ -5,9 +5,9 @@
 //   cgosan_fork_helper threads N   N threads allocate, call back and collect
 //                                  (from Gs and from foreign code, pinning
 //                                  and using handles too) while the main
-//                                  thread forks 100 times, from foreign code
-//                                  inside a cgocall and from a thread
-//                                  running no G, in turn
+//                                  thread forks 100 times, in turn from
+//                                  foreign code inside a cgocall, from an M
+//                                  running no G, and from a thread with no M
 //   cgosan_fork_helper callback    the same with 2 threads, forking from the
 //                                  managed function of a callback: directly
 //                                  (a running G forks) and through a cgocall
@@ -236,11 +236,19 @@ int Threads(int n) {
   Stress stress;
   stress.Start(n);
   for (fork_number = 0; fork_number < kForks; fork_number++) {
-    if (fork_number % 2)
-      ForkAndCheck(ChildWork, 0, fork_number);  // a thread with no G
-    else
+    if (fork_number % 3 == 0) {
       cgosan_run([](void *) { cgosan_cgocall(ForkFromForeign, nullptr); },
                  nullptr);
+    } else if (fork_number % 3 == 1) {
+      ForkAndCheck(ChildWork, 0, fork_number);  // an M with no G
+    } else {
+      pthread_t t;  // a thread that never met the runtime: no M
+      pthread_create(&t, nullptr, [](void *) -> void * {
+        ForkAndCheck(ChildWork, 0, fork_number);
+        return nullptr;
+      }, nullptr);
+      pthread_join(t, nullptr);
+    }
   }
   stress.Stop();
   return kForks;
