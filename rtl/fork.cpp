@@ -33,11 +33,13 @@
 // starts) take these Ms afresh. The race checker forgets the other
 // threads' states and keeps the forking thread's clock (hooks.h).
 //
-// Not handled: a lock held outside the runtime (libunwind's cache, the
-// symbolizer's mutex while another thread symbolizes outside a report)
-// stays the parent's problem as it is for any library; an atfork prepare
-// handler registered before the runtime started, which runs after ours,
-// must not call the runtime.
+// The libraries the runtime calls have locks of their own that it cannot
+// take (libunwind's cache, the symbolizer's): the fork waits until no
+// thread is inside a call to them (ScopedLibraryLocks).
+// Not handled: parent and child share the symbolizer's process and pipes,
+// as with every sanitizer, so both symbolizing at once may mix their
+// answers; an atfork prepare handler registered before the runtime started,
+// which runs after ours, must not call the runtime.
 #include "fork.h"
 
 #include "hooks.h"
@@ -51,8 +53,42 @@ namespace __cgosan {
 // already parked in a cgocall), for the handlers after fork to resume.
 static THREADLOCAL G *parked_for_fork __attribute__((tls_model("initial-exec")));
 
+// Threads inside a ScopedLibraryLocks, and whether a fork keeps them out.
+static atomic_uint32_t library_lock_users;
+static atomic_uint32_t library_locks_closed;
+
+ScopedLibraryLocks::ScopedLibraryLocks() {
+  for (;;) {
+    atomic_fetch_add(&library_lock_users, 1, memory_order_seq_cst);
+    if (!atomic_load(&library_locks_closed, memory_order_seq_cst))
+      return;
+    atomic_fetch_sub(&library_lock_users, 1, memory_order_relaxed);
+    while (atomic_load(&library_locks_closed, memory_order_acquire))
+      internal_sched_yield();
+  }
+}
+
+ScopedLibraryLocks::~ScopedLibraryLocks() {
+  atomic_fetch_sub(&library_lock_users, 1, memory_order_release);
+}
+
+// Both sides are sequentially consistent (Dekker's): a thread either sees
+// the door closed and stays out, or is counted before the fork looks.
+static void WaitForLibraryLocks() {
+  atomic_store(&library_locks_closed, 1, memory_order_seq_cst);
+  while (atomic_load(&library_lock_users, memory_order_seq_cst))
+    internal_sched_yield();
+}
+
+static void OpenLibraryLocks(bool child) {
+  if (child)  // a thread of the parent may have been counted for a moment
+    atomic_store(&library_lock_users, 0, memory_order_relaxed);
+  atomic_store(&library_locks_closed, 0, memory_order_release);
+}
+
 static void LockReportOutputForFork() {
   ScopedErrorReportLock::Lock();
+  WaitForLibraryLocks();
   report_file.mu->Lock();
   StackDepotLockBeforeFork();
   InternalAllocatorLock();
@@ -62,6 +98,7 @@ static void UnlockReportOutputAfterFork(bool child) {
   InternalAllocatorUnlock();
   StackDepotUnlockAfterFork(child);
   report_file.mu->Unlock();
+  OpenLibraryLocks(child);
   ScopedErrorReportLock::Unlock();
 }
 

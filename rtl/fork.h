@@ -15,7 +15,11 @@
 //   6. the handles (handle.cpp)
 //   7. the checkers' and interceptors' tables (hooks.h: fork_locks)
 //   8. the suppressions (suppressions.cpp)
-//   9. report output, the stack depot and the internal allocator
+//   9. report output (sanitizer_common's report lock)
+//  10. the locks of other libraries the runtime calls (libunwind's cache,
+//      the symbolizer's): no lock of theirs is the runtime's to take, so the
+//      fork waits until no thread is inside a ScopedLibraryLocks
+//  11. the report file, the stack depot and the internal allocator
 //      (sanitizer_common; fork.cpp)
 // A module's Lock...ForFork takes its locks; its ...AfterFork(child)
 // releases them in the parent, and in the child (where the forking thread
@@ -51,6 +55,21 @@ void LockHandlesForFork();
 void UnlockHandlesAfterFork(bool child);
 void LockSuppressionsForFork();
 void UnlockSuppressionsAfterFork(bool child);
+
+// Marks a call into a library that takes locks of its own: a stack walk
+// (libunwind's cache) or a symbolization (the symbolizer's lock). A fork
+// waits, with every runtime lock above it held, until no thread is inside
+// one, so the child finds those locks free too; a thread waits to enter one
+// while a fork is under way. Never with a lock of steps 1-9 held: by the time
+// the fork waits, no thread holds one (the forking thread does), so a
+// thread waiting to enter holds none either. Not in a signal handler: the
+// signal may have interrupted a scope of its own thread. Symbolizing under
+// the suppressions' or the report lock needs none: the fork holds them.
+class ScopedLibraryLocks {
+ public:
+  ScopedLibraryLocks();
+  ~ScopedLibraryLocks();
+};
 
 // Releases a lock the forking thread took before fork: unlocked in the
 // parent, made new in the child.

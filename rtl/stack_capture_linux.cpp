@@ -14,6 +14,7 @@
 #include <dlfcn.h>
 #include <libunwind.h>
 
+#include "fork.h"
 #include "report.h"
 
 namespace __cgosan {
@@ -98,6 +99,7 @@ static void CaptureStackHere(void *arg) {
 // frames of the walk and the switch are the runtime's, not shown.
 void CaptureStack(ReportStack *stack) {
   stack->size = stack->elided = 0;
+  ScopedLibraryLocks libunwind_cache;
   CallOnSystemStack(CaptureStackHere, stack);
 }
 

@@ -23,6 +23,8 @@
 //                                  across the fork, holding the only
 //                                  reference to an object: the child frees
 //                                  it (that G is gone), the parent does not
+//   cgosan_fork_helper unwinding   50 forks while 2 threads capture stacks
+//                                  with libunwind; every child does too
 //   cgosan_fork_helper spawn       posix_spawn, vfork + exec, system() and
 //                                  popen() from cgocalls, 2 threads stressing
 //
@@ -47,7 +49,8 @@
 
 #include <cgosan/cgosan.h>
 
-#include "rtl.h"  // world_stopped: the collection is under way
+#include "report.h"  // CaptureStackId
+#include "rtl.h"     // world_stopped: the collection is under way
 
 extern char **environ;
 
@@ -431,6 +434,36 @@ int Collecting() {
   return kRounds;
 }
 
+// ---- fork while other threads walk stacks -------------------------------------
+
+// A report's stack: a libunwind walk, behind libunwind's own cache lock
+// (which it waits for with every signal blocked: a child stuck there
+// outlives its alarm, and the parent's deadline kills it).
+void CaptureAStack() {
+  if (!__cgosan::CaptureStackId())
+    Fail("no stack");
+}
+
+void *UnwindingThread(void *) {
+  while (!stop.load(std::memory_order_relaxed)) CaptureAStack();
+  return nullptr;
+}
+
+int Unwinding() {
+  constexpr int kUnwindingForks = 50;
+  pthread_t threads[2];
+  for (pthread_t &t : threads)
+    pthread_create(&t, nullptr, UnwindingThread, nullptr);
+  for (fork_number = 0; fork_number < kUnwindingForks; fork_number++)
+    ForkAndCheck([] {
+      CaptureAStack();
+      ChildWork();
+    }, 0, fork_number);
+  stop = true;
+  for (pthread_t t : threads) pthread_join(t, nullptr);
+  return kUnwindingForks;
+}
+
 // ---- posix_spawn, vfork, system, popen -----------------------------------------
 
 int spawn_errors;
@@ -478,7 +511,7 @@ int main(int argc, char **argv) {
   alarm(20);  // the whole run, whatever happens
   if (argc < 2)
     Fail("usage: cgosan_fork_helper threads N | callback | race | collecting "
-         "| spawn");
+         "| unwinding | spawn");
   int done;
   if (!strcmp(argv[1], "threads") && argc == 3)
     done = Threads(atoi(argv[2]));
@@ -486,6 +519,8 @@ int main(int argc, char **argv) {
     done = Callback();
   else if (!strcmp(argv[1], "race"))
     done = Race();
+  else if (!strcmp(argv[1], "unwinding"))
+    done = Unwinding();
   else if (!strcmp(argv[1], "collecting"))
     done = Collecting();
   else if (!strcmp(argv[1], "spawn"))

@@ -56,6 +56,12 @@ TEST(Fork, WhileACollectionStopsTheWorld) {
   ExpectAllForksOk(RunForkHelper({"collecting"}, nullptr), 3);
 }
 
+// Other threads inside libunwind (a report's stack) at the fork: the fork
+// waits until none is, so the child finds libunwind's lock free.
+TEST(Fork, WhileOtherThreadsWalkStacks) {
+  ExpectAllForksOk(RunForkHelper({"unwinding"}, nullptr), 50);
+}
+
 TEST(Fork, PosixSpawnVforkSystemAndPopenUnderStress) {
   ExpectAllForksOk(RunForkHelper({"spawn"}, nullptr), 160);
 }
