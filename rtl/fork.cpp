@@ -153,29 +153,22 @@ void NOINLINE BeforeFork() {
   LockEverything();
 }
 
-void NOINLINE AfterForkInParent() {
+// In the parent (child false) and in the child.
+static void NOINLINE AfterFork(bool child) {
   __builtin_unwind_init();
   volatile uptr marker = 0;
   ErrnoSaver errno_saver;
   ResumeParkedG(reinterpret_cast<uptr>(&marker));
-  UnlockEverything(/*child=*/false);
+  UnlockEverything(child);
+  if (child)
+    DropMsLostInFork();
   if (G *g = parked_for_fork) {
     parked_for_fork = nullptr;
-    ExitSyscall(g);  // waits if a collection started meanwhile
+    ExitSyscall(g);  // in the parent, waits if a collection started meanwhile
   }
 }
 
-void NOINLINE AfterForkInChild() {
-  __builtin_unwind_init();
-  volatile uptr marker = 0;
-  ErrnoSaver errno_saver;
-  ResumeParkedG(reinterpret_cast<uptr>(&marker));
-  UnlockEverything(/*child=*/true);
-  DropMsLostInFork();
-  if (G *g = parked_for_fork) {
-    parked_for_fork = nullptr;
-    ExitSyscall(g);
-  }
-}
+void AfterForkInParent() { AfterFork(/*child=*/false); }
+void AfterForkInChild() { AfterFork(/*child=*/true); }
 
 }  // namespace __cgosan
