@@ -86,6 +86,7 @@ static void Walk(ReportStack *stack, unw_cursor_t *cursor) {
 
 static void CaptureStackHere(void *arg) {
   auto *stack = static_cast<ReportStack *>(arg);
+  ScopedLibraryLocks libunwind_cache;
   unw_context_t context;
   unw_cursor_t cursor;
   if (!libunwind.getcontext || libunwind.getcontext(&context) < 0 ||
@@ -99,7 +100,6 @@ static void CaptureStackHere(void *arg) {
 // frames of the walk and the switch are the runtime's, not shown.
 void CaptureStack(ReportStack *stack) {
   stack->size = stack->elided = 0;
-  ScopedLibraryLocks libunwind_cache;
   CallOnSystemStack(CaptureStackHere, stack);
 }
 
