@@ -67,8 +67,10 @@ RaceMode InitializeRace() {
                                                    : kRaceOff;
   if (m == kRaceGo)
     InstallGoModeHooks();
-  if (m != kRaceOff)
+  if (m != kRaceOff) {
     hooks.object_died = RaceObjectDied;
+    InstallRaceForkLocks();
+  }
   // precise needs no hook: same-G crossings are program order on one thread.
   SetTrackedRange(m);
   atomic_store(&race_mode, m, memory_order_release);

@@ -181,6 +181,13 @@ class AddrTable {
       visit(&buckets_[i].head);
     }
   }
+  // fork(2): every bucket (race_fork.cpp).
+  void LockAllBuckets() {
+    for (Bucket &b : buckets_) b.mu.Lock();
+  }
+  void UnlockAllBuckets() {
+    for (Bucket &b : buckets_) b.mu.Unlock();
+  }
   Node *FindOrCreate(Node **head, uptr key) {
     if (Node *n = Find(*head, key))
       return n;
@@ -318,6 +325,23 @@ void TsanAcquire(uptr addr);
 void TsanRelease(uptr addr);
 // pc: the program's call site, for TSan's frame #0.
 void TsanAccessRange(uptr addr, uptr size, bool is_write, uptr pc);
+
+// fork(2) (race_fork.cpp takes them in this order): each file's locks.
+void LockThreadStatesForFork();    // race_threads.cpp
+void UnlockThreadStatesAfterFork();
+void LockShadowForFork();          // race_shadow.cpp
+void UnlockShadowAfterFork();
+void LockRecordsForFork();         // race_records.cpp
+void UnlockRecordsAfterFork();
+void LockSyncForFork();            // race_sync.cpp
+void UnlockSyncAfterFork();
+void LockReportedForFork();        // race_report.cpp
+void UnlockReportedAfterFork();
+// In the child: the states of the threads that did not survive the fork
+// are retired, as if they had ended (race_threads.cpp).
+void RetireThreadsLostInFork();
+// Fills hooks.fork_locks for the engine (InitializeRace, when tracking).
+void InstallRaceForkLocks();
 
 // The data-race report, once per stack pair (race_report.cpp).
 // cur_is_now: cur is the calling thread's access being made, so the report's

@@ -104,4 +104,15 @@ u32 InternRecord(RaceThread *thr, const RaceAccess &a) {
   return e->id;
 }
 
+// A record bucket's lock is held while a new record's chunk is made.
+void LockRecordsForFork() {
+  record_table.LockAllBuckets();
+  chunks_mu.Lock();
+}
+
+void UnlockRecordsAfterFork() {
+  chunks_mu.Unlock();
+  record_table.UnlockAllBuckets();
+}
+
 }  // namespace __cgosan

@@ -10,7 +10,6 @@
 // or by any frame of its stack.
 #include "race.h"
 #include "scan.h"
-#include "sanitizer_common/sanitizer_symbolizer.h"
 
 namespace __cgosan {
 
@@ -47,6 +46,9 @@ static bool FirstReportOfPair(u32 cur_stack, u32 prev_stack) {
   return true;  // full: report again rather than miss a new pair
 }
 
+void LockReportedForFork() { reported_mu.Lock(); }
+void UnlockReportedAfterFork() { reported_mu.Unlock(); }
+
 // The name of the foreign call an access belongs to, into buf ("" if none).
 static void CallName(const RaceAccess &a, char *buf, uptr size) {
   buf[0] = 0;
@@ -56,16 +58,13 @@ static void CallName(const RaceAccess &a, char *buf, uptr size) {
   }
   if (!a.call_fn)
     return;
-  SymbolizedStackHolder fn(Symbolizer::GetOrInit()->SymbolizePC(a.call_fn));
-  const char *name = fn.get() ? fn.get()->info.function : nullptr;
-  if (!name) {
+  if (!FunctionNameAt(a.call_fn, buf, size)) {
     internal_snprintf(buf, size, "%p", reinterpret_cast<void *>(a.call_fn));
     return;
   }
   uptr prefix = internal_strlen(kPassTrampolinePrefix);
-  if (!internal_strncmp(name, kPassTrampolinePrefix, prefix))
-    name += prefix;
-  internal_strlcpy(buf, name, size);
+  if (!internal_strncmp(buf, kPassTrampolinePrefix, prefix))
+    internal_memmove(buf, buf + prefix, internal_strlen(buf) - prefix + 1);
 }
 
 // " on G 3 (managed code)", " (foreign code, in the call to f from G 3)"...

@@ -402,4 +402,14 @@ void RaceRunAccess(RaceThread *thr, uptr addr, uptr size, bool is_write) {
          cur.call_fn, cur.side, is_write, true};
 }
 
+void LockShadowForFork() {
+  shadow_table.LockAllBuckets();
+  shadowed_granules_mu.Lock();
+}
+
+void UnlockShadowAfterFork() {
+  shadowed_granules_mu.Unlock();
+  shadow_table.UnlockAllBuckets();
+}
+
 }  // namespace __cgosan

@@ -83,6 +83,16 @@ static void CgoSyncAcquire(G *) {
   thr->vc.Join(cgosync_clock);
 }
 
+void LockSyncForFork() {
+  sync_table.LockAllBuckets();
+  cgosync_mu.Lock();
+}
+
+void UnlockSyncAfterFork() {
+  cgosync_mu.Unlock();
+  sync_table.UnlockAllBuckets();
+}
+
 void InstallGoModeHooks() {
   hooks.cgocall_begin = CgoSyncRelease;
   hooks.cgocall_end = CgoSyncAcquire;

@@ -32,6 +32,7 @@ RaceThread untracked_thread;
 static StaticSpinMutex states_mu;
 static RaceThread *retired;   // ended; their cells may still be in the shadow
 static RaceThread *reusable;  // reclaimed: no cell of their tid remains
+static RaceThread *states[kMaxThreads];  // by tid, once made (under states_mu)
 
 // Moves every retired state to reusable, clearing their tids' cells.
 // states_mu held; the cells are cleared bucket by bucket under the
@@ -70,6 +71,7 @@ static RaceThread *TakeState() {
   internal_memset(t, 0, sizeof(*t));
   t->tid = static_cast<u16>(tid);
   t->vc.clk[tid] = 1;  // epoch 0 means "never"
+  states[tid] = t;
   return t;
 }
 
@@ -102,6 +104,31 @@ void RetireRaceThread() {
   SpinMutexLock l(&states_mu);
   thr->next_state = retired;
   retired = thr;
+}
+
+void LockThreadStatesForFork() { states_mu.Lock(); }
+void UnlockThreadStatesAfterFork() { states_mu.Unlock(); }
+
+// Every state that is neither the caller's nor already retired or reusable
+// belonged to a thread of the parent: it ends here. Its accesses stay in
+// the shadow (they happened, and one the child's thread never synchronised
+// with still races with the child's), its unrecorded run is dropped, and
+// its tid is reclaimed like any ended thread's.
+void RetireThreadsLostInFork() {
+  u64 ended[kMaxThreads / 64] = {};
+  SpinMutexLock l(&states_mu);
+  RaceThread *lists[] = {retired, reusable};
+  for (RaceThread *list : lists)
+    for (RaceThread *t = list; t; t = t->next_state)
+      ended[t->tid / 64] |= 1ull << (t->tid % 64);
+  for (uptr tid = 0; tid < kMaxThreads; tid++) {
+    RaceThread *t = states[tid];
+    if (!t || t == race_thread || (ended[tid / 64] >> (tid % 64) & 1))
+      continue;
+    t->run.active = false;
+    t->next_state = retired;
+    retired = t;
+  }
 }
 
 }  // namespace __cgosan

@@ -20,7 +20,6 @@
 
 #include "report.h"
 #include "rtl.h"
-#include "sanitizer_common/sanitizer_symbolizer.h"
 
 namespace __cgosan {
 
@@ -50,12 +49,12 @@ static void ReportEscapedException(const GuardedCall &call) {
              kBoundaryCrossing[call.boundary]);
   free(demangled);
   CaptureStack(&r.stack);
-  SymbolizedStackHolder fn(
-      Symbolizer::GetOrInit()->SymbolizePC(reinterpret_cast<uptr>(call.fn)));
-  const char *fn_name = fn.get() ? fn.get()->info.function : nullptr;
+  char fn_name[256];
+  if (!FunctionNameAt(reinterpret_cast<uptr>(call.fn), fn_name, sizeof(fn_name)))
+    internal_strlcpy(fn_name, "<unknown>", sizeof(fn_name));
   AddNote(&r, "  the function was %s (%p); the exception was stopped at the "
               "boundary\n",
-          fn_name ? fn_name : "<unknown>", reinterpret_cast<void *>(call.fn));
+          fn_name, reinterpret_cast<void *>(call.fn));
   EmitReport(r);
 }
 

@@ -25,6 +25,7 @@
 // at least 4 MiB; cgosan_gc() forces one.
 #include "gc.h"
 
+#include "fork.h"
 #include "handle.h"
 #include "hooks.h"
 #include "heap_internal.h"
@@ -233,6 +234,9 @@ void NoteAllocated(uptr bytes) {
 }
 
 u64 NumGc() { return atomic_load(&num_gc, memory_order_relaxed); }
+
+void LockCollectorForFork() { gc_mu.Lock(); }
+void UnlockCollectorAfterFork(bool child) { ReleaseAfterFork(&gc_mu, child); }
 
 }  // namespace __cgosan
 

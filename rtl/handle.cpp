@@ -20,6 +20,7 @@
 // frame-pointer walk on a G, a libunwind walk elsewhere) for later reports.
 #include "handle.h"
 
+#include "fork.h"
 #include "gc.h"
 #include "report.h"
 
@@ -221,6 +222,9 @@ void ForEachHandleValue(void (*fn)(uptr value, void *arg), void *arg) {
 uptr NumLiveHandles() {
   return atomic_load(&live_handles, memory_order_relaxed);
 }
+
+void LockHandlesForFork() { handle_mu.Lock(); }
+void UnlockHandlesAfterFork(bool child) { ReleaseAfterFork(&handle_mu, child); }
 
 }  // namespace __cgosan
 

@@ -23,6 +23,7 @@
 // without an M gets one for this (the one a callback would bind). The list
 // is appended to under the lock the collector holds while it marks, so an
 // object is either made before a collection and marked by it, or made after.
+#include "fork.h"
 #include "gc.h"
 #include "heap_internal.h"
 #include "report.h"
@@ -232,6 +233,19 @@ void LockHeap() {
 void UnlockHeap() {
   heap_mu.Unlock();
   shared_cache_mu.Unlock();
+}
+
+// The collector's order (LockHeap), then the root slots, which the
+// collector reads under it.
+void LockHeapForFork() {
+  LockHeap();
+  roots_mu.Lock();
+}
+
+void UnlockHeapAfterFork(bool child) {
+  ReleaseAfterFork(&roots_mu, child);
+  ReleaseAfterFork(&heap_mu, child);
+  ReleaseAfterFork(&shared_cache_mu, child);
 }
 
 // Under shared_cache_mu: p is a root of m (a local reference) until the

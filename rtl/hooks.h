@@ -17,6 +17,21 @@
 
 namespace __cgosan {
 
+// Who has tables to lock around fork(2), in the order their locks are taken
+// (rtl/fork.h: after the runtime's handle locks, before report output).
+enum ForkLockOwner : u32 {
+  kForkLocksRace,      // checkers/race*.cpp
+  kForkLocksPthread,   // interceptors/pthread
+  kNumForkLockOwners,
+};
+// lock: takes every lock of the owner's tables, on the forking thread.
+// unlock: releases them after fork, in the parent (child false) and in the
+// child (child true), where the calling thread is the only one left.
+struct ForkLocks {
+  void (*lock)();
+  void (*unlock)(bool child);
+};
+
 struct Hooks {
   // Managed -> foreign (cgosan_cgocall on a running G): begin runs on the G
   // before entersyscall, end after exitsyscall, both on the calling thread.
@@ -32,6 +47,8 @@ struct Hooks {
   // (gc.cpp's sweep, with the world stopped and the heap locked; the hook
   // must not allocate from the managed heap or wait for a G).
   void (*object_died)(uptr base, uptr size);
+  // fork(2), on the forking thread (rtl/fork.cpp).
+  ForkLocks fork_locks[kNumForkLockOwners];
 };
 
 extern Hooks hooks;  // cgocall.cpp

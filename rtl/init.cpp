@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "fork.h"
 #include "heap.h"
 #include "report.h"
 #include "rtl.h"
@@ -51,6 +52,7 @@ void InitializeSlow() {
   InstallDeadlySignalHandlers();
   Symbolizer::LateInitialize();
   Atexit(Finalize);
+  InitializeFork();
   atomic_store(&initialized, 1, memory_order_release);
 }
 

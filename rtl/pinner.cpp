@@ -29,6 +29,7 @@
 // object (ObjectInfo::pinned) for one more load.
 #include "pinner.h"
 
+#include "fork.h"
 #include "gc.h"
 #include "heap.h"
 #include "report.h"
@@ -439,6 +440,36 @@ static void ReportPinnerLeak(cgosan_pinner *pn) {
   if (pn->npins > shown)
     AddNote(&r, kNoteMorePins, (usize)(pn->npins - shown));
   EmitReport(r);
+}
+
+// Under pinner_pool_mu: calls fn on every pinner ever handed out, live or
+// freed.
+static void ForEachPinnerMade(void (*fn)(cgosan_pinner *pn, bool child),
+                              bool child) {
+  uptr left = pinners_made;
+  for (uptr k = 0; left; k++) {
+    auto *chunk = reinterpret_cast<cgosan_pinner *>(
+        atomic_load(&pinner_chunks[k], memory_order_relaxed));
+    uptr n = Min(left, ChunkPinners(k));
+    for (uptr i = 0; i < n; i++) fn(&chunk[i], child);
+    left -= n;
+  }
+}
+
+// The pool, then each pinner (a pin takes the pinner's lock, then the
+// table's), then the table.
+void LockPinnersForFork() {
+  pinner_pool_mu.Lock();
+  ForEachPinnerMade([](cgosan_pinner *pn, bool) { pn->mu.Lock(); }, false);
+  table_mu.Lock();
+}
+
+void UnlockPinnersAfterFork(bool child) {
+  ReleaseAfterFork(&table_mu, child);
+  ForEachPinnerMade([](cgosan_pinner *pn, bool child) {
+    ReleaseAfterFork(&pn->mu, child);
+  }, child);
+  ReleaseAfterFork(&pinner_pool_mu, child);
 }
 
 }  // namespace __cgosan

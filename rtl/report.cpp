@@ -10,6 +10,7 @@
 // frame of its own beside it.
 #include "report.h"
 
+#include "fork.h"
 #include "frame_walk.h"
 
 #include "suppressions.h"
@@ -270,6 +271,14 @@ void RenderReport(const ReportDesc &r, InternalScopedString *out) {
   if (common_flags()->print_summary)
     out->AppendF("SUMMARY: %s: %s %s\n", SanitizerToolName, kind,
                  summary.data());
+}
+
+bool FunctionNameAt(uptr pc, char *buf, uptr size) {
+  ScopedLibraryLocks symbolizer_lock;
+  SymbolizedStackHolder holder(Symbolizer::GetOrInit()->SymbolizePC(pc));
+  const char *name = holder.get() ? holder.get()->info.function : nullptr;
+  internal_strlcpy(buf, name ? name : "", size);
+  return name != nullptr;
 }
 
 struct PrintCall {

@@ -170,6 +170,11 @@ void EmitReport(const ReportDesc &r);
 // report is never suppressed: the process cannot go on silently.
 NORETURN void EmitFatalReport(const ReportDesc &r);
 
+// The name of the function at pc into buf (size bytes); false, and buf
+// empty, when the symbolizer knows none. For a note written before the
+// report is printed, with no runtime lock held (fork.h, ScopedLibraryLocks).
+bool FunctionNameAt(uptr pc, char *buf, uptr size);
+
 uptr ReportCount();            // reports printed
 uptr SuppressedReportCount();  // reports a suppression silenced
 

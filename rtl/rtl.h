@@ -117,6 +117,7 @@ struct M {
   bool altstack_installed;   // installed by the runtime on the current thread
   M *next_all;   // every M ever made (thread.cpp), never changed once set
   M *next_free;  // pool of Ms whose thread has exited
+  bool pooled;   // in that pool: no thread (guarded by thread.cpp's lock)
 };
 
 // The M of the calling thread, or null before its first contact.

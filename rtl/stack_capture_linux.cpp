@@ -14,6 +14,7 @@
 #include <dlfcn.h>
 #include <libunwind.h>
 
+#include "fork.h"
 #include "report.h"
 
 namespace __cgosan {
@@ -85,6 +86,7 @@ static void Walk(ReportStack *stack, unw_cursor_t *cursor) {
 
 static void CaptureStackHere(void *arg) {
   auto *stack = static_cast<ReportStack *>(arg);
+  ScopedLibraryLocks libunwind_cache;
   unw_context_t context;
   unw_cursor_t cursor;
   if (!libunwind.getcontext || libunwind.getcontext(&context) < 0 ||

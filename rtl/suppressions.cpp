@@ -2,6 +2,7 @@
 // kinds (see suppressions.h).
 #include "suppressions.h"
 
+#include "fork.h"
 #include "sanitizer_common/sanitizer_flags.h"
 #include "sanitizer_common/sanitizer_placement_new.h"
 #include "sanitizer_common/sanitizer_stacktrace.h"
@@ -73,6 +74,11 @@ bool IsSuppressed(const ReportDesc &r) {
     }
   }
   return false;
+}
+
+void LockSuppressionsForFork() { match_mu.Lock(); }
+void UnlockSuppressionsAfterFork(bool child) {
+  ReleaseAfterFork(&match_mu, child);
 }
 
 void PrintMatchedSuppressions() {

@@ -10,6 +10,7 @@
 // A G's stack is mapped once and reused: each M keeps one idle G, and a global
 // pool keeps up to kMaxPooledGs more, so cgosan_run costs no system call in
 // the steady state.
+#include "fork.h"
 #include "heap_internal.h"
 #include "report.h"
 #include "rtl.h"
@@ -47,6 +48,7 @@ M *AcquireM(bool extra) {
     m = free_ms;
     if (m) {
       free_ms = m->next_free;
+      m->pooled = false;
       stats.ms_free--;
     } else {
       m = static_cast<M *>(InternalCalloc(1, sizeof(M)));
@@ -66,6 +68,20 @@ M *AcquireM(bool extra) {
   return m;
 }
 
+// m's thread is gone: its spans and idle G go back, and m to the pool.
+static void PoolM(M *m) {
+  FlushHeapCache(m);
+  G *cached = m->gcache;
+  m->gcache = nullptr;
+  if (cached)
+    ReleaseG(nullptr, cached);
+  SpinMutexLock l(&threads_mu);
+  m->pooled = true;
+  m->next_free = free_ms;
+  free_ms = m;
+  stats.ms_free++;
+}
+
 void ReleaseM(M *m) {
   if (m->curg) {
     // The thread is ending while a G it ran has not returned (pthread_exit or
@@ -82,16 +98,8 @@ void ReleaseM(M *m) {
     EmitReport(r);
   }
   RemoveAltStack(m);
-  FlushHeapCache(m);
-  G *cached = m->gcache;
-  m->gcache = nullptr;
-  if (cached)
-    ReleaseG(nullptr, cached);
   cur_m = nullptr;
-  SpinMutexLock l(&threads_mu);
-  m->next_free = free_ms;
-  free_ms = m;
-  stats.ms_free++;
+  PoolM(m);
 }
 
 G *AcquireG(M *m) {
@@ -163,6 +171,28 @@ u64 TotalCgocalls() {
 MStats GetMStats() {
   SpinMutexLock l(&threads_mu);
   return stats;
+}
+
+void LockThreadsForFork() { threads_mu.Lock(); }
+void UnlockThreadsAfterFork(bool child) { ReleaseAfterFork(&threads_mu, child); }
+
+// The threads of the other Ms are gone, and with them their Gs, running or
+// parked: no code will ever run on those stacks again, so they are not
+// roots (what they alone reached is garbage now) and go back to the G pool
+// with the Ms' idle Gs. The signal stacks stay with their Ms, which callbacks
+// from the child's own threads take from the pool afresh.
+void DropMsLostInFork() {
+  M *self = cur_m;
+  ForEachM([](M *m, void *self) {
+    if (m == self || m->pooled)
+      return;
+    G *g = m->curg;
+    m->curg = nullptr;
+    if (g)
+      ReleaseG(nullptr, g);
+    m->altstack_installed = false;  // on a thread that no longer exists
+    PoolM(m);
+  }, self);
 }
 
 }  // namespace __cgosan

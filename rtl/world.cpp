@@ -19,6 +19,7 @@
 //
 // Allowed on purpose: a G that is running managed code when the world stops is
 // not stopped here; suspending it is the collector's job (with the heap).
+#include "fork.h"
 #include "rtl.h"
 
 namespace __cgosan {
@@ -75,6 +76,18 @@ void StartTheWorld() {
   if (atomic_load(&world_waiters, memory_order_seq_cst))
     FutexWake(&world_stopped, (1u << 31) - 1);
   stw_mu.Unlock();
+}
+
+// The forking thread holds the collector's lock, so the world is not
+// stopped; in the child no thread is left to wait for it to start.
+void LockWorldForFork() { stw_mu.Lock(); }
+
+void UnlockWorldAfterFork(bool child) {
+  if (child) {
+    atomic_store_relaxed(&world_stopped, 0);
+    atomic_store_relaxed(&world_waiters, 0);
+  }
+  ReleaseAfterFork(&stw_mu, child);
 }
 
 }  // namespace __cgosan

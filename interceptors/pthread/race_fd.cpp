@@ -89,6 +89,9 @@ static FdEntry *Entry(int fd, bool make) {
 
 static bool IsPrivate(u64 id) { return id >= kFirstPrivateSync; }
 
+void LockFdSyncUsersForFork() { sync_users.LockAllBuckets(); }
+void UnlockFdSyncUsersAfterFork() { sync_users.UnlockAllBuckets(); }
+
 static void AddUsers(u64 id, uptr users) {
   if (!IsPrivate(id))
     return;

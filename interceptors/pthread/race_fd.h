@@ -40,6 +40,10 @@ void FdDuplicated(int oldfd, int newfd);
 // release to epfd as well, so an epoll_wait that reports fd is ordered
 // after them.
 void FdWatched(int epfd, int fd);
+// fork(2): the table of sync objects' users, locked around it by
+// race_pthread_fork.cpp.
+void LockFdSyncUsersForFork();
+void UnlockFdSyncUsersAfterFork();
 
 // The slow paths of the interceptors whose edge is on one fd. `real` is
 // &REAL(func), read only after SyncTracked() has resolved it. kAccesses

@@ -89,7 +89,8 @@ void ReleaseEdge(const volatile void *sync) {
 // initialises the runtime if this constructor runs before the runtime's.
 __attribute__((constructor)) static void cgosan_pthread_load_time_init() {
   RaceModeNow();
-  Settle();
+  if (Settle() == kInterceptionTracking)
+    InstallPthreadForkLocks();
 }
 
 }  // namespace __cgosan

@@ -118,6 +118,13 @@ void InterceptFdLifeFunctions();  // race_fd_life.cpp
 void InterceptEpollFunctions();   // race_fd_epoll.cpp
 void InterceptSignalFunctions();  // race_signal.cpp
 
+// fork(2): the table of join records (race_pthread_thread.cpp), locked
+// around it by race_pthread_fork.cpp.
+void LockJoinSlotsForFork();
+void UnlockJoinSlotsAfterFork();
+// Fills hooks.fork_locks for them (the load-time constructor, when tracking).
+void InstallPthreadForkLocks();
+
 // The slow paths of the interceptors whose edge is on the primitive's own
 // address. `real` is &REAL(func): it is read only after SyncTracked() has
 // resolved it. kAcquires says which results of the real call earn the

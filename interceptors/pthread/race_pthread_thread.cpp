@@ -240,6 +240,9 @@ static NOINLINE int PthreadCreateTracked(pthread_t *thread,
   });
 }
 
+void LockJoinSlotsForFork() { join_slots.LockAllBuckets(); }
+void UnlockJoinSlotsAfterFork() { join_slots.UnlockAllBuckets(); }
+
 static NOINLINE int ThrdCreateTracked(thrd_t *thread, thrd_start_t routine,
                                       void *arg) {
   if (!SyncTracked())
