@@ -28,6 +28,10 @@ ErrnoSaver::~ErrnoSaver() { errno = saved_; }
 // or file) is lost by the _exit.
 static void Finalize() {
   PrintMatchedSuppressions();
+  {
+    ScopedErrorReportLock lock;
+    FinishSarifLog();
+  }
   if (ReportCount() > 0 && !flags()->halt_on_error) {
     fflush(nullptr);
     internal__exit(common_flags()->exitcode);
@@ -44,6 +48,7 @@ void InitializeSlow() {
   InitializeFlags();
   InitializePlatformEarly();
   __sanitizer_set_report_path(common_flags()->log_path);
+  InitializeSarifLog();
   InitializeWorld();
   InitializeHeap();
   InitializeStackCapture();
