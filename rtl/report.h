@@ -177,6 +177,9 @@ void InitializeSarifLog();
 bool SarifEnabled();
 // True when the SARIF log goes to a stream and the text reports must not.
 bool SarifReplacesTextReports();
+// Renders r as a SARIF result object (suppressed_by as below).
+void RenderSarifResult(const ReportDesc &r, const char *suppressed_by,
+                       InternalScopedString *out);
 // Adds r to the log as a result (suppressed_by: the pattern of the
 // suppression that matched it, or null) and, with log_path, rewrites the
 // log file. Under the report lock.

@@ -279,8 +279,8 @@ static void CopyTitle(const char *title, char *out, uptr size) {
   internal_strlcpy(out, title, Min(n + 1, size));
 }
 
-static void AppendResult(InternalScopedString *out, const ReportDesc &r,
-                         const char *suppressed_by) {
+void RenderSarifResult(const ReportDesc &r, const char *suppressed_by,
+                       InternalScopedString *out) {
   out->AppendF("{\"ruleId\":\"%s\",\"ruleIndex\":%u,\"level\":\"error\","
                "\"message\":{\"text\":",
                ReportKindName(r.kind), (unsigned)r.kind);
@@ -398,7 +398,7 @@ void AddSarifResult(const ReportDesc &r, const char *suppressed_by) {
   StartLogOfThisProcess();
   if (result_count++)
     results->Append(",\n");
-  AppendResult(results, r, suppressed_by);
+  RenderSarifResult(r, suppressed_by, results);
   if (!LogPathIsStream())
     WriteLogFile();
 }
