@@ -28,7 +28,7 @@ ErrnoSaver::~ErrnoSaver() { errno = saved_; }
 // or file) is lost by the _exit.
 static void Finalize() {
   PrintMatchedSuppressions();
-  {
+  if (SarifEnabled()) {
     ScopedErrorReportLock lock;
     FinishSarifLog();
   }

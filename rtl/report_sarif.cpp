@@ -33,6 +33,8 @@ static const char kSarifSchema[] =
     "sarif-schema-2.1.0.json";
 static const char kMainStackMessage[] = "stack of the report";
 static const char kSuppressedByFile[] = "suppressions file: ";
+static constexpr char kMsgCannotWriteLog[] =
+    "ERROR: cannot write the SARIF log %s (errno %d)\n";
 
 // A rule per report kind, in ReportKind order: what was found, the rule it
 // breaks, and the fix.
@@ -369,16 +371,14 @@ static void WriteLogFile() {
   error_t err;
   fd_t fd = OpenFile(temporary.data(), WrOnly, &err);
   if (fd == kInvalidFd) {
-    Report("ERROR: cannot write the SARIF log %s (errno %d)\n",
-           temporary.data(), err);
+    Report(kMsgCannotWriteLog, temporary.data(), err);
     return;
   }
   bool written = WriteToFile(fd, log.data(), log.length(), nullptr, &err);
   CloseFile(fd);
   if (!written || internal_iserror(internal_rename(temporary.data(),
                                                    path.data()), &err))
-    Report("ERROR: cannot write the SARIF log %s (errno %d)\n", path.data(),
-           err);
+    Report(kMsgCannotWriteLog, path.data(), err);
 }
 
 // A process forked after a report starts its own log: the parent's results
