@@ -119,6 +119,13 @@ static void ValidateFlags(Flags *f, int exitcode) {
            race);
     Die();
   }
+  const char *log_format = f->log_format ? f->log_format : "";
+  if (internal_strcmp(log_format, "text") && internal_strcmp(log_format, "sarif")) {
+    Printf("ERROR: CgoSanitizer: CGOSAN_OPTIONS: log_format=%s is not one of "
+           "text, sarif\n",
+           log_format);
+    Die();
+  }
   // The suppressions file is part of the options: read it now, so a missing
   // file or a bad line ends the process before user code runs.
   InitializeSuppressions();

@@ -29,6 +29,10 @@ ErrnoSaver::~ErrnoSaver() { errno = saved_; }
 // or file) is lost by the _exit.
 static void Finalize() {
   PrintMatchedSuppressions();
+  if (SarifEnabled()) {
+    ScopedErrorReportLock lock;
+    FinishSarifLog();
+  }
   if (ReportCount() > 0 && !flags()->halt_on_error) {
     fflush(nullptr);
     internal__exit(common_flags()->exitcode);
@@ -45,6 +49,7 @@ void InitializeSlow() {
   InitializeFlags();
   InitializePlatformEarly();
   __sanitizer_set_report_path(common_flags()->log_path);
+  InitializeSarifLog();
   InitializeWorld();
   InitializeHeap();
   InitializeStackCapture();

@@ -12,6 +12,7 @@
 
 #include "fork.h"
 #include "frame_walk.h"
+#include "report_frames.h"
 
 #include "suppressions.h"
 
@@ -105,8 +106,8 @@ static bool OuterFunctionName(const uptr *pcs, uptr i, bool first_pc_exact,
 
 // Whether the pseudo frame i (entry_frames.h) says nothing new: its function
 // has its own frame beside it (no tail call lost it), or cannot be named.
-static bool IsRedundantEntryFrame(const uptr *pcs, uptr size, uptr i,
-                                  bool first_pc_exact) {
+bool IsRedundantEntryFrame(const uptr *pcs, uptr size, uptr i,
+                           bool first_pc_exact) {
   char fn[256], beside[256];
   if (!OuterFunctionName(pcs, i, first_pc_exact, fn))
     return true;
@@ -128,37 +129,21 @@ static void RenderStack(const uptr *pcs, uptr size, uptr elided,
                         InternalScopedString *summary) {
   StackTracePrinter *printer = StackTracePrinter::GetOrInit();
   const char *format = common_flags()->stack_trace_format;
-  uptr frame_no = 0;
-  bool at_top = true;
-  for (uptr i = 0; i < size; i++) {
-    if (i == ReportStack::kTopFrames && elided) {
-      out->AppendF("    ... %zu frames elided ...\n", (usize)elided);
-      frame_no += elided;
-    }
-    if (IsEntryFrame(pcs[i]) &&
-        IsRedundantEntryFrame(pcs, size, i, first_pc_exact))
-      continue;
-    uptr pc = SymbolizablePc(pcs, i, first_pc_exact);
-    // With symbolize=0 sanitizer_common's symbolizer runs no tool and fills
-    // in the module and offset alone, as ASan prints them.
-    SymbolizedStackHolder holder(Symbolizer::GetOrInit()->SymbolizePC(pc));
-    for (const SymbolizedStack *cur = holder.get(); cur; cur = cur->next) {
-      const char *function = cur->info.function;
-      if (IsHiddenFrame(cur->info, at_top))
-        continue;
-      at_top = false;
-      if (frame_no == 0 && summary)
-        printer->RenderFrame(summary, function ? "%L %F" : "%L", 0, cur->info.address,
-                             &cur->info, common_flags()->symbolize_vs_style,
+  uptr shown = ForEachShownFrame(
+      pcs, size, elided, first_pc_exact,
+      [&](uptr frame_no, const AddressInfo &info) {
+        if (frame_no == 0 && summary)
+          printer->RenderFrame(summary, info.function ? "%L %F" : "%L", 0,
+                               info.address, &info,
+                               common_flags()->symbolize_vs_style,
+                               common_flags()->strip_path_prefix);
+        printer->RenderFrame(out, format, frame_no, info.address, &info,
+                             common_flags()->symbolize_vs_style,
                              common_flags()->strip_path_prefix);
-      printer->RenderFrame(out, format, frame_no++, cur->info.address,
-                           &cur->info,
-                           common_flags()->symbolize_vs_style,
-                           common_flags()->strip_path_prefix);
-      out->Append("\n");
-    }
-  }
-  if (frame_no == 0)
+        out->Append("\n");
+      },
+      [&](uptr n) { out->AppendF("    ... %zu frames elided ...\n", (usize)n); });
+  if (shown == 0)
     out->Append("    <empty stack>\n");
 }
 
@@ -290,14 +275,22 @@ struct PrintCall {
 static void PrintOnThisStack(void *arg) {
   auto *call = static_cast<PrintCall *>(arg);
   const ReportDesc &r = *call->report;
-  if (call->may_suppress && IsSuppressed(r)) {
+  const char *suppressed_by = nullptr;
+  if (call->may_suppress && IsSuppressed(r, &suppressed_by)) {
     atomic_fetch_add(&suppressed_count, 1, memory_order_relaxed);
+    if (SarifEnabled()) {
+      ScopedErrorReportLock lock;
+      AddSarifResult(r, suppressed_by);
+    }
     return;
   }
   ScopedErrorReportLock lock;
-  InternalScopedString text;
-  RenderReport(r, &text);
-  Printf("%s", text.data());
+  if (!SarifReplacesTextReports()) {
+    InternalScopedString text;
+    RenderReport(r, &text);
+    Printf("%s", text.data());
+  }
+  AddSarifResult(r, nullptr);
   atomic_fetch_add(&report_count, 1, memory_order_relaxed);
   call->printed = true;
 }

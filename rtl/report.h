@@ -174,6 +174,22 @@ NORETURN void EmitFatalReport(const ReportDesc &r);
 // empty, when the symbolizer knows none. For a note written before the
 // report is printed, with no runtime lock held (fork.h, ScopedLibraryLocks).
 bool FunctionNameAt(uptr pc, char *buf, uptr size);
+// SARIF 2.1.0 output (CGOSAN_OPTIONS=log_format=sarif, report_sarif.cpp).
+// Reads the flags and starts the process's log (with log_path, writes it with
+// no results yet). Called once at start-up.
+void InitializeSarifLog();
+bool SarifEnabled();
+// True when the SARIF log goes to a stream and the text reports must not.
+bool SarifReplacesTextReports();
+// Renders r as a SARIF result object (suppressed_by as below).
+void RenderSarifResult(const ReportDesc &r, const char *suppressed_by,
+                       InternalScopedString *out);
+// Adds r to the log as a result (suppressed_by: the pattern of the
+// suppression that matched it, or null) and, with log_path, rewrites the
+// log file. Under the report lock.
+void AddSarifResult(const ReportDesc &r, const char *suppressed_by);
+// Without log_path, writes the log to stderr, once: at exit, or from Die.
+void FinishSarifLog();
 
 uptr ReportCount();            // reports printed
 uptr SuppressedReportCount();  // reports a suppression silenced

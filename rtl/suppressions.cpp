@@ -29,11 +29,14 @@ void InitializeSuppressions() {
   context->ParseFromFile(flags()->suppressions);
 }
 
-static bool MatchAndCount(const char *str, const char *type) {
+static bool MatchAndCount(const char *str, const char *type,
+                          const char **pattern) {
   Suppression *s = nullptr;
   if (!str || !*str || !context->Match(str, type, &s))
     return false;
   atomic_fetch_add(&s->hit_count, 1, memory_order_relaxed);
+  if (pattern)
+    *pattern = s->templ;
   VPrintf(2, "%s: report matched suppression '%s:%s'\n", SanitizerToolName,
           type, s->templ);
   return true;
@@ -44,14 +47,14 @@ static bool MatchAndCount(const char *str, const char *type) {
 // or another sees a cut pattern and matches wrongly.
 static StaticSpinMutex match_mu;
 
-bool IsSuppressed(const ReportDesc &r) {
+bool IsSuppressed(const ReportDesc &r, const char **pattern) {
   if (!context || !context->SuppressionCount())
     return false;
   const char *type = ReportKindName(r.kind);
   if (!context->HasSuppressionType(type))
     return false;
   SpinMutexLock lock(&match_mu);
-  if (MatchAndCount(r.callee, type))
+  if (MatchAndCount(r.callee, type, pattern))
     return true;
   // The frames the report shows, no others: a pattern must not match the
   // runtime's own frames, which users never see. The boundaries they do see
@@ -66,10 +69,10 @@ bool IsSuppressed(const ReportDesc &r) {
       if (IsHiddenFrame(f->info, at_top))
         continue;
       at_top = false;
-      if (MatchAndCount(f->info.function, type))
+      if (MatchAndCount(f->info.function, type, pattern))
         return true;
-      if (!IsRuntimeFrame(f->info) && (MatchAndCount(f->info.file, type) ||
-                                       MatchAndCount(f->info.module, type)))
+      if (!IsRuntimeFrame(f->info) && (MatchAndCount(f->info.file, type, pattern) ||
+                                       MatchAndCount(f->info.module, type, pattern)))
         return true;
     }
   }

@@ -25,9 +25,10 @@ namespace __cgosan {
 // ends the process with a message. Called once, while the flags are parsed.
 void InitializeSuppressions();
 
-// True when a suppression matches r (see above). Symbolizes r's stack only
-// when a suppression of r's kind exists. Report path: no malloc.
-bool IsSuppressed(const ReportDesc &r);
+// True when a suppression matches r (see above), with *pattern (when given)
+// set to the matching suppression's pattern. Symbolizes r's stack only when
+// a suppression of r's kind exists. Report path: no malloc.
+bool IsSuppressed(const ReportDesc &r, const char **pattern = nullptr);
 
 // With print_suppressions (default on), at exit: each suppression that
 // matched a report and how often, as TSan prints them; nothing when none did.

@@ -39,6 +39,11 @@
 #   // LOG: NAME         the run writes its report to %t/NAME.<pid>
 #                        (log_path); CHECK matches that file and STDERR
 #                        matches stderr
+#   // SARIF: FILE ARGS  after the run, check-sarif.py checks the SARIF log
+#                        FILE (e.g. written by cgosan-run --sarif) against
+#                        the schema, with ARGS (--text %w/stderr: against
+#                        the text reports on stderr; --results N,
+#                        --suppressed N, --runs N); %t, %w, %S expanded
 # In ENV values, %t is the test's scratch directory.
 #
 # FileCheck prefixes, each checked only when SOURCE uses it:
@@ -57,7 +62,10 @@
 # line:column positions are clang's), E2E_FILECHECK (default FileCheck-19),
 # E2E_CFLAGS (compile flags for SOURCE after its CFLAGS: a variant of a test,
 # e.g. -O2), E2E_CACHE (XDG_CACHE_HOME of the run, where cgosan-run caches
-# interposers; default %t/cache).
+# interposers; default %t/cache), E2E_SARIF=1 (the SARIF variant: the run
+# gets log_format=sarif with log_path=%t/sarif, and check-sarif.py checks
+# each process's %t/sarif.<pid>.sarif against the schema and against the
+# text reports in %t/sarif.<pid>, instead of FileCheck on CHECK and STDERR).
 set -u -o pipefail
 
 die() { echo "run-e2e: $*" >&2; exit 1; }
@@ -106,6 +114,15 @@ foreign_cflags=("${foreign_cflags[@]//%prefix/$prefix}")
 run_env=("XDG_CACHE_HOME=${E2E_CACHE:-$tmp/cache}")
 while IFS= read -r kv; do [[ -n $kv ]] && run_env+=("${kv//%t/$tmp}"); done < <(directive ENV)
 for kv in "${cli_env[@]}"; do run_env+=("${kv//%t/$tmp}"); done
+sarif_variant=${E2E_SARIF:-0}
+if [[ $sarif_variant == 1 ]]; then  # the last CGOSAN_OPTIONS, extended
+  options=log_format=sarif:log_path=$tmp/sarif
+  for i in "${!run_env[@]}"; do
+    [[ ${run_env[i]} == CGOSAN_OPTIONS=* ]] && options=${run_env[i]#CGOSAN_OPTIONS=}:$options
+  done
+  run_env+=("CGOSAN_OPTIONS=$options")
+fi
+check_sarif=(python3 "$(dirname "$0")/check-sarif.py" --schema "$(dirname "$0")/../sarif-schema-2.1.0.json")
 srcdir=$(dirname "$src")
 expand() { local v=${1//%t/$tmp}; v=${v//%w/$work}; echo "${v//%S/$srcdir}"; }
 read -r -a run_under <<<"$(expand "$(directive RUN-UNDER | tail -n1)")"
@@ -205,7 +222,7 @@ if [[ $mode != gdb && $status != "$exit_expected" ]]; then
   fail=1
 fi
 
-if [[ -n $logname ]]; then
+if [[ -n $logname && $sarif_variant != 1 ]]; then
   shopt -s nullglob
   logs=("$tmp/$logname".*)
   shopt -u nullglob
@@ -220,18 +237,37 @@ if [[ -n $logname ]]; then
   fi
 fi
 
+if [[ $sarif_variant == 1 ]]; then
+  shopt -s nullglob
+  sarif_logs=("$tmp"/sarif.*.sarif) text_logs=()
+  for text in "$tmp"/sarif.*; do [[ $text == *.sarif* ]] || text_logs+=(--text "$text"); done
+  shopt -u nullglob
+  if [[ ! -f $tmp/sarif.$runpid.sarif ]]; then
+    echo "run-e2e: no SARIF log $tmp/sarif.$runpid.sarif" >&2
+    fail=1
+  elif ! "${check_sarif[@]}" "${text_logs[@]}" "${sarif_logs[@]}"; then
+    fail=1
+  fi
+fi
+while read -r -a sarif_args; do
+  ((${#sarif_args[@]})) || continue
+  [[ $fail == 0 ]] || break
+  for i in "${!sarif_args[@]}"; do sarif_args[i]=$(expand "${sarif_args[i]}"); done
+  "${check_sarif[@]}" "${sarif_args[@]:1}" "${sarif_args[0]}" || fail=1
+done < <(directive SARIF)
+
 filecheck() {  # prefix input [extra FileCheck flags]
   local prefix=$1 input=$2; shift 2
   "$filecheck" --match-full-lines --strict-whitespace --allow-empty --check-prefix="$prefix" \
     -DRUNPID="$runpid" "$@" "$src" <"$input"
 }
-if [[ $fail == 0 ]] && uses_prefix CHECK; then
+if [[ $fail == 0 && $sarif_variant != 1 ]] && uses_prefix CHECK; then
   filecheck CHECK "$check_input" --implicit-check-not=CgoSanitizer || fail=1
 fi
 if [[ $fail == 0 ]] && uses_prefix STDOUT && [[ $mode != gdb ]]; then
   filecheck STDOUT "$out" || fail=1
 fi
-if [[ $fail == 0 ]] && uses_prefix STDERR && [[ -n $logname ]]; then
+if [[ $fail == 0 && $sarif_variant != 1 ]] && uses_prefix STDERR && [[ -n $logname ]]; then
   filecheck STDERR "$err" || fail=1
 fi
 

@@ -348,6 +348,15 @@ expect_run_error "--interpose preload/with space/tools.so: $work/preload/with sp
   '--interpose=preload/with space/tools.so' -- true
 expect_run_error "--interpose preload/with:colon/tools.so: $work/preload/with:colon/tools.so holds a space or ':', where ld.so splits LD_PRELOAD; copy it to a path without them" \
   --interpose preload/with:colon/tools.so -- true
+expect_run_error '--sarif preload/none/run.sarif: no such directory' --sarif preload/none/run.sarif -- true
+expect_run_error "--sarif preload/dir.so: is a directory" --sarif preload/dir.so -- true
+# A directory nobody, not even root, can create files in.
+expect_run_error "--sarif /proc/run.sarif: cannot write the merged log: No such file or directory" \
+  --sarif /proc/run.sarif -- true
+status=0; "$run" --sarif out/exit3.sarif -- bash -c 'exit 3' 2>/dev/null || status=$?
+[[ $status == 3 ]] || die "cgosan-run --sarif -- bash -c 'exit 3' exited $status"
+python3 -c 'import json, sys; log = json.load(open(sys.argv[1])); assert log["runs"][0]["results"] == []' \
+  out/exit3.sarif || die "cgosan-run --sarif: out/exit3.sarif is not a log with no results"
 err=$(env -u HOME -u XDG_CACHE_HOME "$run" --lib zlib -- true 2>&1); status=$?
 [[ $status == 125 && $err == 'cgosan-run: --lib: neither XDG_CACHE_HOME nor HOME is set: nowhere to cache interposers' ]] ||
   die "cgosan-run --lib without HOME: status $status: $err"

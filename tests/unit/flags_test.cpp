@@ -120,6 +120,11 @@ INSTANTIATE_TEST_SUITE_P(
         FlagCase{"ExitcodeOutOfRange", "exitcode=300", "noop", false,
                  "ERROR: CgoSanitizer: CGOSAN_OPTIONS: exitcode=300 is out of "
                  "range [0, 255]\n"},
+        FlagCase{"LogFormatUnknown", "log_format=json", "noop", false,
+                 "ERROR: CgoSanitizer: CGOSAN_OPTIONS: log_format=json is not "
+                 "one of text, sarif\n"},
+        FlagCase{"LogFormatSarifWithoutReportsIsAnEmptyLog", "log_format=sarif",
+                 "noop", true, "\"results\":[]}]}\n"},
         FlagCase{"IncludeIfExistsOfNoFile",
                  "include_if_exists=/nonexistent/cgosan.options:stack_size=131072",
                  "stack-size", true, "usable=131072 guard="},

@@ -195,6 +195,29 @@ TEST(RenderReport, LongMessageIsTruncatedToOneLine) {
   EXPECT_EQ(lines[1], std::string(sizeof(r.message) - 1, 'x'));
 }
 
+// SARIF: strings are JSON-escaped (quotes, backslashes, control characters;
+// bytes that are not UTF-8 become U+FFFD, UTF-8 stays); a stack of no frames
+// gives no location; a suppressed report names its suppression.
+TEST(RenderSarifResult, EscapesStringsAndKeepsEmptyStacks) {
+  ReportDesc r = {};
+  r.kind = __cgosan::kInvalidHandle;
+  __cgosan::SetMessage(&r, "q\" b\\ t\t bad\xff\xc3 ok\xc3\xa9");
+  __cgosan::AddNote(&r, "  note\n");
+  __cgosan::AddExtraStack(&r, 0, "  deleted at:");
+  __sanitizer::InternalScopedString out;
+  __cgosan::RenderSarifResult(r, "handle_*", &out);
+  const std::string json = out.data();
+  EXPECT_EQ(json,
+            "{\"ruleId\":\"invalid-handle\",\"ruleIndex\":5,\"level\":\"error\","
+            "\"message\":{\"text\":\"q\\\" b\\\\ t\\u0009 bad\\ufffd\\ufffd "
+            "ok\xc3\xa9\\n  note\"},"
+            "\"stacks\":[{\"message\":{\"text\":\"stack of the report\"},"
+            "\"frames\":[]},{\"message\":{\"text\":\"deleted at\"},"
+            "\"frames\":[]}],"
+            "\"suppressions\":[{\"kind\":\"external\",\"justification\":"
+            "\"suppressions file: invalid-handle:handle_*\"}]}");
+}
+
 struct KindCase {
   ReportKind kind;
   const char *name;
