@@ -11,35 +11,26 @@
 // RUN-UNDER: cgosan-run --lib sqlite3 --
 // LIBS: -lsqlite3
 // EXIT: 66
-#include <cgosan/cgosan.h>
-#include <sqlite3.h>
-#include <string.h>
-
-static const cgosan_type kNameType = {"char[32]", 32, 0, NULL, 0};
+#include "sqlite3_names.h"
 
 // CHECK:==[[PID:[0-9]+]]==ERROR: CgoSanitizer: retained-pointer
 // CHECK-NEXT:sqlite3_bind_text retains argument 2 until sqlite3_reset/finalize/clear_bindings, and it points into an unpinned managed object
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in managed_main {{.*}}/sqlite3_bind_static_unpinned.c:[[#@LINE+18]]:3
-// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in cgosan_run {{.*}}
-// CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in main {{.*}}/sqlite3_bind_static_unpinned.c:[[#@LINE+23]]:10
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in insert_name {{.*}}/sqlite3_names.h:28:3
+// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in managed_main {{.*}}/sqlite3_bind_static_unpinned.c:[[#@LINE+14]]:3
+// CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in cgosan_run {{.*}}
+// CHECK-NEXT:    #3 0x{{[0-9a-f]+}} in main {{.*}}/sqlite3_bind_static_unpinned.c:[[#@LINE+17]]:10
 // CHECK:  0x[[NAME:[0-9a-f]+]] is object of type 'char[32]' (32 bytes), not pinned
 // CHECK-NEXT:  fix: pin the object until sqlite3_reset/finalize/clear_bindings is called (cgosan_pin), or pass a copy in C memory, or a handle
 // CHECK-NEXT:  0x[[NAME]] was allocated at:
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in managed_main {{.*}}/sqlite3_bind_static_unpinned.c:[[#@LINE+8]]:16
-// CHECK:SUMMARY: CgoSanitizer: retained-pointer {{.*}}/sqlite3_bind_static_unpinned.c:[[#@LINE+11]]:3 in managed_main
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in new_name {{.*}}/sqlite3_names.h:17:16
+// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in managed_main {{.*}}/sqlite3_bind_static_unpinned.c:[[#@LINE+6]]:16
+// CHECK:SUMMARY: CgoSanitizer: retained-pointer {{.*}}/sqlite3_names.h:28:3 in insert_name
 
 static void managed_main(void *arg) {
   (void)arg;
-  sqlite3 *db;
-  sqlite3_open(":memory:", &db);
-  sqlite3_exec(db, "CREATE TABLE names (name TEXT)", NULL, NULL, NULL);
-  char *name = cgosan_new(&kNameType);
-  strcpy(name, "alice");
-  sqlite3_stmt *stmt;
-  sqlite3_prepare_v2(db, "INSERT INTO names VALUES (?1)", -1, &stmt, NULL);
-  sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);  // BUG: kept, not pinned
-  sqlite3_step(stmt);
-  sqlite3_finalize(stmt);
+  sqlite3 *db = open_names();
+  char *name = new_name("alice");
+  insert_name(db, name, SQLITE_STATIC);  // BUG: sqlite3 keeps it, not pinned
   sqlite3_close(db);
 }
 
