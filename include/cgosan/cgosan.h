@@ -126,6 +126,13 @@ void  cgosan_check_memmove(void *dst, const void *src, size_t n);
  * cgosan_check_memmove. The clang pass calls it with the copied C type. */
 void  cgosan_check_memmove_typed(void *dst, const void *src, size_t n,
                                  const cgosan_type *t);
+/* Rule 2, known retention: the callee keeps argument argno (p) after it
+ * returns, until one of the calls `until` names ("sqlite3_reset/finalize"),
+ * as an annotation says (`retains`, docs/annotations.md). Reports
+ * retained-pointer when p points into a managed object that is not pinned.
+ * The interposer calls it; CGOSAN_OPTIONS=retention=off turns it off. */
+void  cgosan_check_retained(const void *p, const char *callee, int argno,
+                            const char *until);
 
 /* ---- Pinning (Go's runtime.Pinner) -----------------------------------------*/
 typedef struct cgosan_pinner cgosan_pinner;

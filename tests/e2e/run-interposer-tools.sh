@@ -101,6 +101,11 @@ expect_annotation_error() {  # FUNCTION 'KEY = VALUE' MESSAGE-PATTERN: the error
 }
 expect_annotation_error tool_each 'retains = 0 until tool_sum by zz' \
   'tool_each has no parameter `zz` \(it has items, n, cb, ud\)'
+# What a library keeps is memory: a `retains` parameter must be a data pointer.
+expect_annotation_error tool_each 'retains = n until tool_length' \
+  '`retains` names parameter `n` of tool_each, which is not a data pointer'
+expect_annotation_error tool_each 'retains = cb until tool_length' \
+  '`retains` names parameter `cb` of tool_each, which is not a data pointer'
 expect_annotation_error tool_each 'user_data = ud for items' \
   'parameter `items` of tool_each is not a function pointer'
 expect_annotation_error tool_each 'thread_safe = sometimes' '`thread_safe` takes yes or no, not `sometimes`'
@@ -305,7 +310,11 @@ grep -Fq 'cgosan_gen_record_access(&cgosan_model_access_tool_copy[1], (const voi
 # A thread-safe function keeps the rows its `access` lines give.
 grep -Fq '"tool_copy", CGOSAN_GEN_THREAD_SAFE, NULL, 0, NULL, 0, cgosan_model_access_tool_copy, 2}' out/tools.c ||
   die "tool_copy's model entry is not thread-safe or does not point at its access table"
-echo "ok: access tables and records"
+# The retention check, under its `when` (n == 0), named after its `until`.
+grep -F -A1 'if ((long long)(intptr_t)arg1 == 0LL)' out/tools.c | sed 1d |
+  grep -Fq 'cgosan_check_retained((const void *)arg0, "tool_each", 0, "tool_length");' ||
+  die "tool_each's wrapper does not check its retained argument under its condition"
+echo "ok: access tables and records, retention check"
 echo "ok: interposer exports $exported"
 
 status=0; "$run" -- bash -c 'exit 3' || status=$?

@@ -111,6 +111,45 @@ INSTANTIATE_TEST_SUITE_P(
         FlagCase{"GcPercentNegative", "gc_percent=-1", "noop", false,
                  "ERROR: CgoSanitizer: CGOSAN_OPTIONS: gc_percent=-1 is out of "
                  "range [0, 1000000]\n"},
+        // retention=: annotations by default; guard and full are refused
+        // by name until they exist.
+        FlagCase{"RetentionAnnotationsByDefault", "exitcode=0", "retained-unpinned",
+                 true,
+                 "ERROR: CgoSanitizer: retained-pointer\nlib_keep retains argument 1 "
+                 "until lib_release, and it points into an unpinned managed object\n"},
+        FlagCase{"RetentionAnnotations", "retention=annotations:exitcode=0",
+                 "retained-unpinned", true, "retained-pointer"},
+        FlagCase{"RetentionOff", "retention=off", "retained-unpinned", true,
+                 "after\n", "retained-pointer"},
+        FlagCase{"RetentionGuardNotYet", "retention=guard", "noop", false,
+                 "ERROR: CgoSanitizer: CGOSAN_OPTIONS: retention=guard is not "
+                 "implemented yet (use off or annotations)\n"},
+        FlagCase{"RetentionFullNotYet", "retention=full", "noop", false,
+                 "ERROR: CgoSanitizer: CGOSAN_OPTIONS: retention=full is not "
+                 "implemented yet (use off or annotations)\n"},
+        FlagCase{"RetentionMalformed", "retention=sometimes", "noop", false,
+                 "ERROR: CgoSanitizer: CGOSAN_OPTIONS: retention=sometimes is not "
+                 "one of off, annotations, guard, full\n"},
+        FlagCase{"RetentionEmpty", "retention=", "noop", false,
+                 "ERROR: CgoSanitizer: CGOSAN_OPTIONS: retention= is not "
+                 "one of off, annotations, guard, full\n"},
+        FlagCase{"HelpListsRetention", "help=1", "noop", true,
+                 "\tretention\n\t\t- Rule 2, foreign code keeping"},
+        // gc_at_return: an object only foreign code keeps dies as a foreign
+        // call returns, and foreign code then reads its poison.
+        FlagCase{"NoCollectionAtReturnByDefault", nullptr, "gc-at-return", true,
+                 "kept=0x61 collections=0\n"},
+        FlagCase{"CollectionAtEveryReturn", "gc_at_return=1", "gc-at-return", true,
+                 "kept=0xca collections=2\n"},
+        // The process's returns: 1 (the call that kept it), 2 (the empty
+        // call), 3 (the call that reads it).
+        FlagCase{"CollectionAtEverySecondReturn", "gc_at_return=2", "gc-at-return",
+                 true, "kept=0xca collections=1\n"},
+        FlagCase{"CollectionAtEveryThirdReturn", "gc_at_return=3", "gc-at-return",
+                 true, "kept=0x61 collections=1\n"},
+        FlagCase{"GcAtReturnNegative", "gc_at_return=-1", "noop", false,
+                 "ERROR: CgoSanitizer: CGOSAN_OPTIONS: gc_at_return=-1 is out of "
+                 "range [0, 1000000]\n"},
         FlagCase{"UnknownFlag", "no_such_flag=1", "noop", false,
                  "ERROR: CgoSanitizer: CGOSAN_OPTIONS: unknown flag "
                  "'no_such_flag' (help=1 lists the flags)\n"},

@@ -42,6 +42,16 @@
 //   cgosan_unit_helper scrub-madvise-refused
 //                                   the same, with madvise(2) refused by a
 //                                   seccomp filter before the object dies
+//   cgosan_unit_helper gc-at-return a foreign call keeps a 64-byte managed
+//                                   object ('a's) in a static, on a thread
+//                                   that then exits; on another, two foreign
+//                                   calls: an empty one, then one reading the
+//                                   kept byte. Prints "kept=0x<byte>
+//                                   collections=<n>" (n: collections during
+//                                   those two calls)
+//   cgosan_unit_helper retained-unpinned
+//                                   passes an unpinned managed object to
+//                                   cgosan_check_retained, then prints "after"
 // Output goes to stderr, unbuffered, so it interleaves with reports in order.
 #include <errno.h>
 #include <linux/audit.h>
@@ -58,6 +68,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "gc.h"
 #include "heap_internal.h"
 #include "rtl.h"
 #include "sanitizer_common/sanitizer_stackdepot.h"
@@ -427,6 +438,48 @@ void **NewCellHoldingAnInt() {
   return cell;
 }
 
+// Foreign code's static, not a root: what it keeps, nothing keeps alive.
+unsigned char *kept_by_foreign_code;
+unsigned char kept_byte;
+
+__attribute__((noinline)) void LendToForeignCode() {
+  static const cgosan_type kByte = {"char", 1, 0, nullptr, 0};
+  auto *object = static_cast<unsigned char *>(cgosan_new_array(&kByte, 64));
+  memset(object, 'a', 64);
+  cgosan_cgocall(
+      [](void *p) { kept_by_foreign_code = static_cast<unsigned char *>(p); },
+      object);
+}
+
+// The G stacks are scanned conservatively, and a G's stack is reused by
+// the next G: no stale copy of the pointer may stay in the dead part of it.
+__attribute__((noinline)) void ScrubStack() {
+  volatile char junk[8192];
+  for (size_t i = 0; i < sizeof junk; i++) junk[i] = 0;
+}
+
+int GcAtReturn() {
+  std::thread([] {
+    cgosan_run(
+        [](void *) {
+          LendToForeignCode();
+          ScrubStack();
+        },
+        nullptr);
+  }).join();
+  __sanitizer::u64 before = __cgosan::NumGc();
+  cgosan_run(
+      [](void *) {
+        cgosan_cgocall([](void *) {}, nullptr);
+        cgosan_cgocall([](void *) { kept_byte = kept_by_foreign_code[0]; },
+                       nullptr);
+      },
+      nullptr);
+  dprintf(2, "kept=0x%02x collections=%llu\n", kept_byte,
+          static_cast<unsigned long long>(__cgosan::NumGc() - before));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
@@ -489,6 +542,19 @@ int main(int argc, char **argv) {
     (void)first;
     void *p = cgosan_new_array(&kByte, size_t{64} << 30);
     dprintf(2, "after p=%p\n", p);
+    return 0;
+  }
+  if (!strcmp(mode, "gc-at-return"))
+    return GcAtReturn();
+  if (!strcmp(mode, "retained-unpinned")) {
+    cgosan_run(
+        [](void *) {
+          static const cgosan_type kByte = {"char", 1, 0, nullptr, 0};
+          cgosan_check_retained(cgosan_new_array(&kByte, 16), "lib_keep", 1,
+                                "lib_release");
+          dprintf(2, "after\n");
+        },
+        nullptr);
     return 0;
   }
   if (!strcmp(mode, "released"))

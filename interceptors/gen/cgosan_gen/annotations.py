@@ -42,6 +42,7 @@ MSG_UNKNOWN_KEY = "unknown key `{}` (known: {})"
 MSG_BAD_BOOL = "`{}` takes yes or no, not `{}`"
 MSG_BAD_RETAINS = ("`retains` takes: PARAM until FUNCTION... [by PARAM] "
                    "[when PARAM == INTEGER]")
+MSG_RETAINS_NOT_POINTER = "`retains` names parameter `{}` of {}, which is not a data pointer"
 MSG_BAD_USER_DATA = "`user_data` takes: PARAM for CALLBACK_PARAM"
 MSG_NO_FUNCTION = "{} is not declared in the header(s)"
 MSG_NO_PARAM = "{} has no parameter `{}` (it has {})"
@@ -242,8 +243,12 @@ class LibraryModel:
             when_param = None
             if m.group(4):
                 when_param = self._param(fn, m.group(4), line)
+            param = self._param(fn, m.group(1), line)
+            if fn.params[param].pointee is None:
+                raise GenError(MSG_RETAINS_NOT_POINTER.format(m.group(1), fn.name),
+                               self.path, line)
             fm.retains.append(Retention(
-                param=self._param(fn, m.group(1), line),
+                param=param,
                 key=self._param(fn, m.group(3) or "0", line),
                 until=until, when_param=when_param,
                 when_value=self._when_value(m.group(5), line) if m.group(5) else 0,
@@ -342,6 +347,34 @@ class LibraryModel:
             if access is not None:
                 resolved.append(access)
         return resolved
+
+    def retentions(self, fn):
+        """fn's `retains` lines, in file order."""
+        fm = self.functions.get(fn.name)
+        return fm.retains if fm is not None else []
+
+    @staticmethod
+    def retention_condition(r):
+        """The C condition under which a call retains (None: always), over
+        the wrapper's parameters argN: the `when` parameter as a long long."""
+        if r.when_param is None:
+            return None
+        return f"(long long)(intptr_t)arg{r.when_param} == {_c_long_long(r.when_value)}"
+
+    @staticmethod
+    def until_text(r):
+        """The `until` calls as reports name them: the first in full, the
+        others without the prefix they share with it up to an underscore
+        (`sqlite3_reset/finalize/clear_bindings`)."""
+        first = r.until[0]
+        names = [first]
+        for u in r.until[1:]:
+            shared = 0
+            while shared < min(len(u), len(first)) and u[shared] == first[shared]:
+                shared += 1
+            cut = u.rfind("_", 0, shared) + 1
+            names.append(u[cut:] if cut < len(u) else u)
+        return "/".join(names)
 
     @staticmethod
     def access_table(fn):

@@ -10,10 +10,11 @@ For `int f(struct s *p, void (*cb)(void *))` the source holds:
       - foreign caller (!cgosan_gen_in_managed()): tail call of the real f;
       - managed caller: cgosan_check_arg on each pointer that can reach a
         pointer, callbacks swapped for closures (new variables: a parameter
-        may be const), then (race checker on) the
-        memory each pointer hands to f, recorded as accesses by the call
-        "f" (row i of the access table annotations.py emits just before the
-        wrapper), then cgosan_cgocall.
+        may be const), cgosan_check_retained on each argument an annotation
+        says the library keeps (`retains`, under its `when`), then (race
+        checker on) the memory each pointer hands to f, recorded as accesses
+        by the call "f" (row i of the access table annotations.py emits just
+        before the wrapper), then cgosan_cgocall.
 
 The work is done in cgosan_wrap_f; the exported `f` only jumps there (a
 sibling call), so no frame of the stack is named `f`: reports drop cgosan_*
@@ -92,6 +93,19 @@ def _access_records(fn, library_model, indent):
     return out
 
 
+def _retention_checks(fn, library_model, indent):
+    """The wrapper's retention checks: one per `retains` line, under its
+    `when` condition (the parameters as the caller passed them)."""
+    out = []
+    for r in library_model.retentions(fn):
+        check = (f"cgosan_check_retained((const void *)arg{r.param}, \"{fn.name}\", "
+                 f"{r.param}, {c_string(library_model.until_text(r))});")
+        condition = library_model.retention_condition(r)
+        out.append(f"{indent}{check}" if condition is None
+                   else f"{indent}if ({condition})\n{indent}  {check}")
+    return out
+
+
 def comment_text(text):
     """text made safe inside a C block comment (a path may hold `*/`)."""
     return text.replace("*/", "*\\/")
@@ -155,6 +169,7 @@ def _wrapper(fn, library_model):
         elif p.checked:
             body.append(f"{indent}cgosan_check_arg((const void *)arg{p.index}, NULL, "
                         f"\"{n}\", {p.index});")
+    body.extend(_retention_checks(fn, library_model, indent))
     body.extend(_access_records(fn, library_model, indent))
     inits = ", ".join(["real"] + passed)
     body.append(f"{indent}struct cgosan_frame_{n} frame = {{{inits}}};")
