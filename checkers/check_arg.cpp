@@ -114,22 +114,15 @@ static NOINLINE void CheckStackArgument(uptr p, const cgosan_type *t,
     ReportArgument(f, callee, argno);
 }
 
-}  // namespace __cgosan
-
-using namespace __cgosan;
-
-extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_arg(
-    const void *p, const cgosan_type *t, const char *callee, int argno) {
-  uptr addr = reinterpret_cast<uptr>(p);
-  if (UNLIKELY(CgoCheckLevel() == 0) || !InManagedRange(addr))
-    return;  // checks off, or nil / foreign memory: nothing of ours to check
-  if (t && t->ptrdata == 0 && !IsReferenceType(t))
-    return;  // the callee's type reaches no pointer (Go: !t.Pointers())
+// The entry point's slow half: p is managed and t (if any) reaches pointers.
+// Out of line, so the entry's fast paths save no registers.
+static NOINLINE void CheckManagedArgument(uptr addr, const cgosan_type *t,
+                                          KeptFrames keep, const char *callee,
+                                          int argno) {
   if (UNLIKELY(t && !IsWellFormedType(t))) {
     ReportArgumentType(t, callee, argno);
     return;
   }
-  KeptFrames keep = FramesKeptByCall(CGOSAN_CALLER_SP());
   if (UNLIKELY(!InArena(addr))) {
     CheckStackArgument(addr, t, keep, callee, argno);
     return;
@@ -147,4 +140,19 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_arg(
   if (LIKELY(CheckCallSiteRange(obj, addr, t, keep, &f)))
     return;
   ReportArgument(f, callee, argno);
+}
+
+}  // namespace __cgosan
+
+using namespace __cgosan;
+
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_arg(
+    const void *p, const cgosan_type *t, const char *callee, int argno) {
+  uptr addr = reinterpret_cast<uptr>(p);
+  if (!InManagedRange(addr) || UNLIKELY(CgoCheckLevel() == 0))
+    return;  // nil / foreign memory, or checks off: nothing of ours to check
+  if (t && t->ptrdata == 0 && !IsReferenceType(t))
+    return;  // the callee's type reaches no pointer (Go: !t.Pointers())
+  CheckManagedArgument(addr, t, FramesKeptByCall(CGOSAN_CALLER_SP()), callee,
+                       argno);
 }

@@ -144,7 +144,7 @@ static ALWAYS_INLINE bool CopiedWordIsFine(uptr a, uptr to_slot,
                                            Finding *f) {
   uptr value = *reinterpret_cast<const uptr *>(a);
   ObjectInfo target;
-  SlotVerdict v = JudgeValue(value, &target);
+  SlotVerdict v = JudgeValue(value, NoFramesKept(), &target);
   if (v == kSlotFine || v == kSlotPinned || IsRootSlot(to_slot))
     return true;
   if (holder)
@@ -171,7 +171,7 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_store(void **slot,
   if (ManagedSide(dst, kWord, &skip) || skip)
     return;
   ObjectInfo target;
-  SlotVerdict v = JudgeValue(value, &target);
+  SlotVerdict v = JudgeValue(value, NoFramesKept(), &target);
   if (v == kSlotUnpinned || v == kSlotReference || v == kSlotStack)
     ReportStore(dst, value, target, v);
 }

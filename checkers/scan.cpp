@@ -4,7 +4,8 @@
 
 namespace __cgosan {
 
-bool InKeptFrames(uptr addr, KeptFrames keep) {
+// True when addr lies in the kept frames of the calling thread's G.
+static bool InKeptFrames(uptr addr, KeptFrames keep) {
   G *g = CurrentG();
   if (!g || addr < g->stack_lo || addr >= g->stack_hi)
     return false;
@@ -18,12 +19,18 @@ bool InKeptFrames(uptr addr, KeptFrames keep) {
   return addr >= lo;
 }
 
+SlotVerdict JudgeStackValue(uptr value, KeptFrames keep) {
+  if (!GStackOwner(value) || InKeptFrames(value, keep))
+    return kSlotFine;
+  return kSlotStack;
+}
+
 bool CheckPinnedTarget(const ObjectInfo &pinned, KeptFrames keep, Finding *f) {
   return WalkObjectSlots(pinned, pinned.base, pinned.base + pinned.size,
                          [&](uptr a) {
     uptr value = *reinterpret_cast<const uptr *>(a);
     ObjectInfo target;
-    SlotVerdict v = JudgeSlot(value, keep, &target);
+    SlotVerdict v = JudgeValue(value, keep, &target);
     if (v == kSlotFine || v == kSlotPinned)
       return true;  // pinning is not transitive, and not followed further
     return RecordBadSlot(f, v, pinned, a, value, target, true);

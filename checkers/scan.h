@@ -78,28 +78,14 @@ inline bool RecordBadSlot(Finding *f, SlotVerdict v, const ObjectInfo &holder,
   return false;
 }
 
-// Judges the word `value`: fills `target` when it points into a live object
-// or is its end pointer (FindReferent: the object it ends must be pinned).
-ALWAYS_INLINE SlotVerdict JudgeValue(uptr value, ObjectInfo *target) {
-  if (!InManagedRange(value))
-    return kSlotFine;  // integers, foreign pointers, nil
-  if (UNLIKELY(!InArena(value)))
-    return GStackOwner(value) ? kSlotStack : kSlotFine;
-  if (IsPinnedPointerFreeObject(value) || !FindReferent(value, target))
-    return kSlotFine;  // freed slots, and pinned objects with nothing in
-                       // them to follow
-  if (UNLIKELY(IsReferenceType(target->type)))
-    return kSlotReference;
-  return target->pinned ? kSlotPinned : kSlotUnpinned;
-}
-
 // The frames of the calling thread's G that outlive what a check is about: a
 // slot pointing there is as safe as the checked memory itself (G stacks are
 // never moved, and those frames stay while it matters), so it is not a
 // finding. For an argument (rule 1), every frame from the caller's up: the G
 // parks in the cgocall with all of them (caller_sp: the caller's stack
 // pointer, the check's own frame being below it). For a callback's result
-// (rule 3), the frames above where the callback entered its G.
+// (rule 3), the frames above where the callback entered its G. For a store
+// into foreign memory (rule 4), none: it outlives every frame.
 struct KeptFrames {
   uptr caller_sp;
   bool after_callback;
@@ -108,20 +94,31 @@ inline KeptFrames FramesKeptByCall(uptr caller_sp) {
   return {caller_sp, false};
 }
 inline KeptFrames FramesKeptAfterCallback() { return {0, true}; }
+inline KeptFrames NoFramesKept() { return {~static_cast<uptr>(0), false}; }
 // The caller's stack pointer, in a public entry point (built with frame
 // pointers): the canonical frame address, above its return address.
 #define CGOSAN_CALLER_SP() \
   (reinterpret_cast<uptr>(__builtin_frame_address(0)) + 2 * sizeof(uptr))
-bool InKeptFrames(uptr addr, KeptFrames keep);
 
-// JudgeValue for a slot of the memory a rule 1 or rule 3 check walks: a
-// pointer into the kept frames is fine.
-ALWAYS_INLINE SlotVerdict JudgeSlot(uptr value, KeptFrames keep,
-                                    ObjectInfo *target) {
-  SlotVerdict v = JudgeValue(value, target);
-  if (UNLIKELY(v == kSlotStack) && InKeptFrames(value, keep))
-    return kSlotFine;
-  return v;
+// The verdict on a value in the G stacks' region: kSlotStack for a live G's
+// stack outside the kept frames, else kSlotFine. Out of line: the walks
+// inline JudgeValue, and stack values are rare.
+SlotVerdict JudgeStackValue(uptr value, KeptFrames keep);
+
+// Judges the word `value`: fills `target` when it points into a live object
+// or is its end pointer (FindReferent: the object it ends must be pinned).
+ALWAYS_INLINE SlotVerdict JudgeValue(uptr value, KeptFrames keep,
+                                     ObjectInfo *target) {
+  if (!InManagedRange(value))
+    return kSlotFine;  // integers, foreign pointers, nil
+  if (UNLIKELY(!InArena(value)))
+    return JudgeStackValue(value, keep);
+  if (IsPinnedPointerFreeObject(value) || !FindReferent(value, target))
+    return kSlotFine;  // freed slots, and pinned objects with nothing in
+                       // them to follow
+  if (UNLIKELY(IsReferenceType(target->type)))
+    return kSlotReference;
+  return target->pinned ? kSlotPinned : kSlotUnpinned;
 }
 
 // Calls visit(slot_address) for every pointer slot, in the heap's map of
@@ -186,12 +183,13 @@ template <bool kTyped>
 ALWAYS_INLINE bool CheckManagedRange(const ObjectInfo &obj, uptr lo, uptr hi,
                                      const cgosan_type *t, uptr p,
                                      KeptFrames keep, Finding *f) {
-  return WalkObjectSlots(obj, lo, hi, [&](uptr a) {
+  // Inlined whole, the visitor too: this loop is the cost of a check.
+  auto visit = [&](uptr a) __attribute__((always_inline)) {
     if (kTyped && !IsTypeSlot(t, p, a))
       return true;
     uptr value = *reinterpret_cast<const uptr *>(a);
     ObjectInfo target;
-    SlotVerdict v = JudgeSlot(value, keep, &target);
+    SlotVerdict v = JudgeValue(value, keep, &target);
     if (LIKELY(v == kSlotFine))
       return true;
     if (v == kSlotPinned) {
@@ -204,7 +202,8 @@ ALWAYS_INLINE bool CheckManagedRange(const ObjectInfo &obj, uptr lo, uptr hi,
       return false;
     }
     return RecordBadSlot(f, v, obj, a, value, target, false);
-  });
+  };
+  return WalkObjectSlots(obj, lo, hi, visit);
 }
 
 // A value of the call site's type t at p on a G stack, described as the
