@@ -500,6 +500,38 @@ TEST(GStackStore, CopyOfAStackAddressIntoForeignMemory) {
             0u);
 }
 
+// A typed copy (the pass's, of a struct it knows) reads a stack source by
+// its type: a stack address in it, copied into C memory, is reported; a
+// pinned heap pointer is not.
+TEST(GStackStore, TypedCopyOfAStackStruct) {
+  Reported r = Check(
+      [] {
+        int64_t count = 3;
+        Row row = {};
+        row.name = &count;
+        Row *c_row = static_cast<Row *>(malloc(sizeof(Row)));
+        cgosan_check_memmove_typed(c_row, &row, sizeof(Row), &kRow);
+        free(c_row);
+        sink = count;
+      },
+      2);
+  ASSERT_EQ(r.count, 1u) << r.text;
+  EXPECT_NE(r.text.find("(stack memory cannot be pinned)\n"), std::string::npos)
+      << r.text;
+  Reported twin = Check(
+      [] {
+        Row row = {};
+        row.name = cgosan_new(&kChar32);
+        ScopedPinner pinner;
+        pinner.Pin(row.name);
+        Row *c_row = static_cast<Row *>(malloc(sizeof(Row)));
+        cgosan_check_memmove_typed(c_row, &row, sizeof(Row), &kRow);
+        free(c_row);
+      },
+      2);
+  EXPECT_EQ(twin.count, 0u) << twin.text;
+}
+
 TEST(GStackPin, HeapCopyPinsSilently) {
   Reported r = Check([] {
     int64_t count = 3;
