@@ -580,5 +580,31 @@ TEST(GStackOwner, FreedSlotsAreReused) {
   EXPECT_LE(second, first);
 }
 
+// Asked about every slot while crowds of Gs are made, run, pooled and
+// dropped on other threads: it reads only the G table, so it never faults,
+// and an answer is always a G whose stack holds the address.
+TEST(GStackOwner, AskedWhileGsComeAndGo) {
+  std::atomic<bool> done{false};
+  std::atomic<long> answers{0}, wrong{0};
+  std::thread asker([&] {
+    uintptr_t region = __cgosan::arena_start + __cgosan::kArenaSize;
+    uintptr_t step = 4096;
+    for (int round = 0; round < 1000 && !done; round++)
+      for (uintptr_t a = region; a < region + (256u << 20); a += step) {
+        __cgosan::G *g = __cgosan::GStackOwner(a);
+        if (!g)
+          continue;
+        answers++;
+        if (a < g->stack_lo || a >= g->stack_hi)
+          wrong++;
+      }
+  });
+  HighestStackOfACrowd();
+  HighestStackOfACrowd();
+  done = true;
+  asker.join();
+  EXPECT_EQ(wrong.load(), 0) << answers.load() << " answers";
+}
+
 }  // namespace
 }  // namespace cgotest
