@@ -156,3 +156,19 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_arg(
   CheckManagedArgument(addr, t, FramesKeptByCall(CGOSAN_CALLER_SP()), callee,
                        argno);
 }
+
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_arg_var(
+    const void *p, const cgosan_type *pointee, const char *callee, int argno) {
+  uptr addr = reinterpret_cast<uptr>(p);
+  if (!InManagedRange(addr) || UNLIKELY(CgoCheckLevel() == 0))
+    return;
+  KeptFrames keep = FramesKeptByCall(CGOSAN_CALLER_SP());
+  if (InArena(addr)) {
+    CheckManagedArgument(addr, nullptr, keep, callee, argno);
+  } else if (pointee && (pointee->ptrdata || IsReferenceType(pointee))) {
+    if (UNLIKELY(!IsWellFormedType(pointee)))
+      ReportArgumentType(pointee, callee, argno);
+    else
+      CheckStackArgument(addr, pointee, keep, callee, argno);
+  }
+}

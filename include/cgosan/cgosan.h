@@ -119,6 +119,13 @@ int   cgosan_is_managed(const void *p); /* 1 if p points into a live object (or
  * returns); into frames below the cgocall it returns to, t's bytes are
  * checked. */
 void  cgosan_check_arg(const void *p, const cgosan_type *t, const char *callee, int argno);
+/* A pointer variable whose declared pointee is `pointee` (the interposer's
+ * wrappers, which see a value, not the expression that made it): the whole
+ * managed object p points into, as cgosan_check_arg(p, NULL, ...); on a G
+ * stack, where there are no object bounds, pointee's bytes at p (NULL:
+ * nothing is checked there). */
+void  cgosan_check_arg_var(const void *p, const cgosan_type *pointee,
+                           const char *callee, int argno);
 /* A result must itself be pinned, and the whole object it points into (as
  * Go's cgoCheckResult) holds no unpinned pointer; t says only whether it is a
  * managed reference. */

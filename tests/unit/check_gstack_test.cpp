@@ -266,6 +266,31 @@ TEST(GStackArg, PinnedPointeeHandleAndUntypedAreSilent) {
   EXPECT_EQ(r.count, 0u) << r.text;
 }
 
+// A pointer variable (the interposer's check): on the stack, the declared
+// pointee's bytes; on the heap, the whole object, whatever the pointee says.
+TEST(GStackArg, PointerVariableIsCheckedAsItsPointeeOnTheStack) {
+  Reported stack = Check([] {
+    Row row = {};
+    row.name = cgosan_new(&kChar32);
+    cgosan_check_arg_var(&row, &kRow, "rows_name_length", 0);
+    cgosan_check_arg_var(&row, nullptr, "untyped", 0);  // void *: nothing
+    sink = row.id;
+  });
+  ASSERT_EQ(stack.count, 1u) << stack.text;
+  EXPECT_EQ(FirstMessage(stack.text),
+            "argument 0 of rows_name_length has managed pointer to unpinned "
+            "managed pointer");
+  EXPECT_NE(stack.text.find("'s stack, frame of "), std::string::npos)
+      << stack.text;
+  Reported heap = Check([] {
+    Row *row = AllocRow();
+    row->name = cgosan_new(&kChar32);
+    cgosan_check_arg_var(&row->id, &kInt, "whole_object", 0);
+  });
+  ASSERT_EQ(heap.count, 1u) << heap.text;
+  EXPECT_NE(heap.text.find("object 0x"), std::string::npos) << heap.text;
+}
+
 // The frames the call keeps: the G parks in the cgocall with every frame
 // from the caller's up, so a pointer into them is as safe as the argument
 // itself (libffi's documented use: a cif on the stack pointing at a stack
