@@ -111,8 +111,10 @@ ALWAYS_INLINE SlotVerdict JudgeValue(uptr value, KeptFrames keep,
                                      ObjectInfo *target) {
   if (!InManagedRange(value))
     return kSlotFine;  // integers, foreign pointers, nil
-  if (UNLIKELY(!InArena(value)))
+  if (UNLIKELY(!InArena(value))) {
+    *target = ObjectInfo();  // a stack address is no object: nothing to show
     return JudgeStackValue(value, keep);
+  }
   if (IsPinnedPointerFreeObject(value) || !FindReferent(value, target))
     return kSlotFine;  // freed slots, and pinned objects with nothing in
                        // them to follow
