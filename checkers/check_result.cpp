@@ -174,8 +174,10 @@ static NOINLINE void CheckStackResult(uptr p, const cgosan_type *t,
   value.size = StackValuePtrEnd(g, p, t) - p;  // no further than the stack
   Finding f;
   f.checked_on_stack = true;
-  if (!CheckResultObject(value, &f))
-    ReportResultHolds(f, callee);
+  if (CheckResultObject(value, &f))
+    return;
+  f.holder.size = t->size;  // described as the value it is
+  ReportResultHolds(f, callee);
 }
 
 }  // namespace __cgosan
