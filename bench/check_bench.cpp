@@ -4,6 +4,8 @@
 //   BM_CheckArg_PointerFree64  a managed 64-byte object whose type has no pointers
 //   BM_CheckArg_Slots16_Nil    a managed 1 KiB object, 16 pointer slots, all nil
 //   BM_CheckArg_Slots16_Pinned the same, every slot holding a pinned managed pointer
+//   BM_CheckArg_StackRow       a 48-byte struct on the G stack, its pointer slot
+//                              holding a pinned managed pointer
 // and, for the same four arguments, BM_CgocallArg_*: the check followed by an
 // empty cgosan_cgocall from a G, as a checked call to C does it; these are the
 // figures scripts/bench puts beside Go 1.19's cgo call with the same argument.
@@ -73,6 +75,23 @@ void RunTable(benchmark::State &state, bool pinned_targets, bool with_call) {
   });
 }
 
+// struct row { int64_t id, n; char *name; int64_t a, b, c; }: 48 bytes, one
+// pointer slot, at offset 16.
+const uint8_t kRowSlot[1] = {0x04};
+const cgosan_type kRow = {"struct row", 48, 24, kRowSlot, 0};
+
+void BM_CheckArg_StackRow(benchmark::State &state) {
+  cgosan::run([&] {
+    void *row[6] = {};
+    row[2] = cgosan_new(&kByte);
+    cgosan_pinner *pinner = cgosan_pinner_new();
+    cgosan_pin(pinner, row[2]);
+    CheckLoop(state, row, &kRow, false);
+    cgosan_unpin(pinner);
+    cgosan_pinner_free(pinner);
+  });
+}
+
 void BM_CheckArg_Slots16_Nil(benchmark::State &state) { RunTable(state, false, false); }
 void BM_CheckArg_Slots16_Pinned(benchmark::State &state) { RunTable(state, true, false); }
 
@@ -94,6 +113,7 @@ BENCHMARK(BM_CheckArg_NotManaged)->MinTime(0.2);
 BENCHMARK(BM_CheckArg_PointerFree64)->MinTime(0.2);
 BENCHMARK(BM_CheckArg_Slots16_Nil)->MinTime(0.2);
 BENCHMARK(BM_CheckArg_Slots16_Pinned)->MinTime(0.2);
+BENCHMARK(BM_CheckArg_StackRow)->MinTime(0.2);
 BENCHMARK(BM_CgocallArg_NotManaged)->MinTime(0.2);
 BENCHMARK(BM_CgocallArg_PointerFree64)->MinTime(0.2);
 BENCHMARK(BM_CgocallArg_Slots16_Nil)->MinTime(0.2);
@@ -105,6 +125,7 @@ const bench::Row kRows[] = {
     {"BM_CheckArg_PointerFree64", "check_arg, 64 B, no pointers", 10},
     {"BM_CheckArg_Slots16_Nil", "check_arg, 1 KiB, 16 nil slots", 60},
     {"BM_CheckArg_Slots16_Pinned", "check_arg, 1 KiB, 16 pinned slots", 60},
+    {"BM_CheckArg_StackRow", "check_arg, 48 B on the G stack, pinned slot", 20},
     {"BM_CgocallArg_NotManaged", "check + cgocall, foreign pointer", 0},
     {"BM_CgocallArg_PointerFree64", "check + cgocall, 64 B, no pointers", 0},
     {"BM_CgocallArg_Slots16_Nil", "check + cgocall, 1 KiB, 16 nil", 0},

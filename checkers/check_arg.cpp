@@ -8,12 +8,21 @@
 // then checked one level (pinning is not transitive); an unpinned managed
 // pointer fails, and so does a managed reference (CGOSAN_TYPE_REFERENCE: Go's
 // maps, channels, funcs) anywhere, pinned or not, the argument included.
+// G stacks are managed memory too (Go's cgoIsGoPointer): a typed p into a
+// live G stack has t's slots checked as an object's would be, and a slot
+// pointing into a G stack fails (stack memory cannot be pinned) unless it
+// points into the frames the call keeps, the caller's and up, where the G
+// parks (KeptFrames: as safe as the argument). An untyped p into a stack
+// checks nothing: a frame has no map, and a conservative look at its words
+// would report what other locals hold (Go 1.19 checks nothing either:
+// cgoCheckUnknownPointer knows only the heap and data/bss).
 // Allowed on purpose (golang/go#14426, #19928, #22788): an integer that looks
 // like a pointer (not a pointer slot), a pointer into foreign memory, and
 // foreign memory itself, initialised or not, are never read or reported.
-// Cost: a non-managed p is one range compare; a type without pointers stops
-// before the heap lookup; otherwise one FindObject plus one step per non-zero
-// ptrmask byte and one lookup per pointer slot.
+// Cost: a non-managed p is one range compare (the arena and the G stacks are
+// one range); a type without pointers stops before the heap lookup; otherwise
+// one FindObject (or one G table load) plus one step per non-zero ptrmask
+// byte and one lookup per pointer slot.
 #include "scan.h"
 
 namespace __cgosan {
@@ -51,7 +60,9 @@ static NOINLINE void ReportArgument(const Finding &f, const char *callee,
   EmitReport(r);
 }
 
+// obj is a heap object, or with on_stack the StackValue at p.
 static NOINLINE void ReportArgumentIsReference(const ObjectInfo &obj,
+                                               bool on_stack,
                                                const cgosan_type *t, uptr p,
                                                const char *callee, int argno) {
   ErrnoSaver errno_saver;
@@ -60,10 +71,16 @@ static NOINLINE void ReportArgumentIsReference(const ObjectInfo &obj,
   r.callee = callee;
   SetMessage(&r, kMsgArgIsReference, argno, CalleeName(callee),
              TypeName(IsReferenceType(t) ? t : obj.type));
-  AddNote(&r, "  0x%zx is ", (usize)p);
-  AppendPointee(&r, p, obj);
+  AddNote(&r, "  ");
+  if (on_stack) {
+    AppendStackValueDesc(&r, obj);
+  } else {
+    AddNote(&r, "0x%zx is ", (usize)p);
+    AppendPointee(&r, p, obj);
+  }
   AddNote(&r, "\n");
-  AddAllocationStack(&r, obj);
+  if (!on_stack)
+    AddAllocationStack(&r, obj);
   CaptureStack(&r.stack);
   EmitReport(r);
 }
@@ -77,6 +94,54 @@ static NOINLINE void ReportArgumentType(const cgosan_type *t, const char *callee
   ReportMalformedType(where, t);
 }
 
+// p is in the G stacks' region: t's bytes there, if t is given and p is in a
+// live G's stack.
+static NOINLINE void CheckStackArgument(uptr p, const cgosan_type *t,
+                                        KeptFrames keep, const char *callee,
+                                        int argno) {
+  G *g = t ? GStackOwner(p) : nullptr;
+  if (!g)
+    return;  // untyped: a frame's extent and layout are unknown
+  ObjectInfo value = StackValue(p, t);
+  if (UNLIKELY(IsReferenceType(t))) {
+    ReportArgumentIsReference(value, true, t, p, callee, argno);
+    return;
+  }
+  Finding f;
+  f.checked_on_stack = true;
+  if (!CheckManagedRange<false>(value, p, StackValuePtrEnd(g, p, t), nullptr, 0,
+                                keep, &f))
+    ReportArgument(f, callee, argno);
+}
+
+// The entry point's slow half: p is managed and t (if any) reaches pointers.
+// Out of line, so the entry's fast paths save no registers.
+static NOINLINE void CheckManagedArgument(uptr addr, const cgosan_type *t,
+                                          KeptFrames keep, const char *callee,
+                                          int argno) {
+  if (UNLIKELY(t && !IsWellFormedType(t))) {
+    ReportArgumentType(t, callee, argno);
+    return;
+  }
+  if (UNLIKELY(!InArena(addr))) {
+    CheckStackArgument(addr, t, keep, callee, argno);
+    return;
+  }
+  ObjectInfo obj;
+  if (!FindReferent(addr, &obj))
+    return;
+  if (UNLIKELY(IsReferenceType(t) || IsReferenceType(obj.type))) {
+    ReportArgumentIsReference(obj, false, t, addr, callee, argno);
+    return;
+  }
+  if (!t && (!obj.type || obj.type->ptrdata == 0))
+    return;  // untyped, and the object holds no pointers
+  Finding f;
+  if (LIKELY(CheckCallSiteRange(obj, addr, t, keep, &f)))
+    return;
+  ReportArgument(f, callee, argno);
+}
+
 }  // namespace __cgosan
 
 using namespace __cgosan;
@@ -84,25 +149,26 @@ using namespace __cgosan;
 extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_arg(
     const void *p, const cgosan_type *t, const char *callee, int argno) {
   uptr addr = reinterpret_cast<uptr>(p);
-  if (UNLIKELY(CgoCheckLevel() == 0) || !InArena(addr))
-    return;  // checks off, or nil / foreign memory: nothing of ours to check
+  if (!InManagedRange(addr) || UNLIKELY(CgoCheckLevel() == 0))
+    return;  // nil / foreign memory, or checks off: nothing of ours to check
   if (t && t->ptrdata == 0 && !IsReferenceType(t))
     return;  // the callee's type reaches no pointer (Go: !t.Pointers())
-  if (UNLIKELY(t && !IsWellFormedType(t))) {
-    ReportArgumentType(t, callee, argno);
+  CheckManagedArgument(addr, t, FramesKeptByCall(CGOSAN_CALLER_SP()), callee,
+                       argno);
+}
+
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_arg_var(
+    const void *p, const cgosan_type *pointee, const char *callee, int argno) {
+  uptr addr = reinterpret_cast<uptr>(p);
+  if (!InManagedRange(addr) || UNLIKELY(CgoCheckLevel() == 0))
     return;
+  KeptFrames keep = FramesKeptByCall(CGOSAN_CALLER_SP());
+  if (InArena(addr)) {
+    CheckManagedArgument(addr, nullptr, keep, callee, argno);
+  } else if (pointee && (pointee->ptrdata || IsReferenceType(pointee))) {
+    if (UNLIKELY(!IsWellFormedType(pointee)))
+      ReportArgumentType(pointee, callee, argno);
+    else
+      CheckStackArgument(addr, pointee, keep, callee, argno);
   }
-  ObjectInfo obj;
-  if (!FindReferent(addr, &obj))
-    return;
-  if (UNLIKELY(IsReferenceType(t) || IsReferenceType(obj.type))) {
-    ReportArgumentIsReference(obj, t, addr, callee, argno);
-    return;
-  }
-  if (!t && (!obj.type || obj.type->ptrdata == 0))
-    return;  // untyped, and the object holds no pointers
-  Finding f;
-  if (LIKELY(CheckCallSiteRange(obj, addr, t, &f)))
-    return;
-  ReportArgument(f, callee, argno);
 }

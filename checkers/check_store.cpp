@@ -7,17 +7,21 @@
 // objects it copies from (the heap's map); cgosan_check_memmove_typed a copy
 // whose call site says the copied type (Go's typed copy): the heap's map
 // still judges a managed source, the type's map any other (a local, a
-// global, foreign memory), which only the type can describe. Fine on
-// purpose: stores into managed memory, into the running G's stack and into
-// slots registered with cgosan_add_root; of nil, integers and foreign
-// pointers; of pinned pointers (Go's Pinner rule); and any store by code not
-// running on a G (foreign code, as Go skips g0). A managed reference
-// (CGOSAN_TYPE_REFERENCE) never goes to foreign memory, pinned or not. An
-// untyped copy never reads foreign memory, so uninitialised foreign memory
-// cannot trip it; a typed copy reads its source by the type, as the copy
-// itself does. Cost: off by default; with cgocheck=2, a range compare for a
-// non-managed value, else one FindObject and one pin lookup; a copy walks
-// the source's pointer slots, in the heap's map or the type's.
+// global, foreign memory), which only the type can describe. G stacks are
+// managed memory (Go's cgoIsGoPointer covers them): a pointer into any live
+// G stack stored or copied into foreign memory fails, since stack memory
+// cannot be pinned and its frame ends. Fine on purpose: stores into managed
+// memory (the heap, any live G's stack) and into slots registered with
+// cgosan_add_root; of nil, integers and foreign pointers; of pinned pointers
+// (Go's Pinner rule); and any store by code not running on a G (foreign
+// code, as Go skips g0). A managed reference (CGOSAN_TYPE_REFERENCE) never
+// goes to foreign memory, pinned or not. An untyped copy never reads foreign
+// memory, so uninitialised foreign memory cannot trip it; a typed copy reads
+// its source by the type, as the copy itself does. Cost: off by default;
+// with cgocheck=2, a range compare for a non-managed value (the arena and
+// the G stacks are one range), else one FindObject and one pin lookup (or
+// one G table load); a copy walks the source's pointer slots, in the heap's
+// map or the type's.
 #include "scan.h"
 
 namespace __cgosan {
@@ -42,28 +46,18 @@ static constexpr char kWhereTypedCopy[] = "given to cgosan_check_memmove_typed";
 static constexpr char kNoteUnseen[] =
     "  the collector does not scan 0x%zx: the object may be freed while the "
     "pointer stays there\n";
+static constexpr char kNoteFrameEnds[] =
+    "  0x%zx keeps it after its frame returns, when the stack memory is "
+    "reused\n";
 
-// Memory managed code may keep managed pointers in, though it is not the
-// heap: the running G's own stack. False off a G: then nothing is checked.
-static ALWAYS_INLINE bool RunningOnG(G **g_out) {
-  G *g = CurrentG();
-  if (!IsRunningG(g))
-    return false;
-  *g_out = g;
-  return true;
-}
-
-// The destination [dst, dst + n) is where managed pointers may go.
+// The destination [dst, dst + n) is where managed pointers may go: the heap
+// or a live G's stack. skip: not on a running G, so nothing is checked
+// (foreign code, g0, as Go's cgoCheckPtrWrite).
 static ALWAYS_INLINE bool ManagedSide(uptr dst, uptr n, bool *skip) {
-  G *g;
-  if (!RunningOnG(&g)) {
-    *skip = true;  // foreign code (g0), as Go's cgoCheckPtrWrite
+  *skip = !IsRunningG(CurrentG());
+  if (*skip || InArena(dst))
     return true;
-  }
-  *skip = false;
-  if (InArena(dst))
-    return true;
-  return dst >= g->stack_lo && dst < g->stack_hi && n <= g->stack_hi - dst;
+  return InManagedRange(dst) && InLiveGStack(dst, n);
 }
 
 static NOINLINE void ReportStore(uptr slot, uptr value,
@@ -82,12 +76,17 @@ static NOINLINE void ReportStore(uptr slot, uptr value,
   else
     SetMessage(&r, kMsgStoreUnpinned, (usize)value, (usize)slot);
   AddNote(&r, "  0x%zx is ", (usize)value);
-  AppendPointee(&r, value, target);
-  AddNote(&r, v == kSlotReference
-                  ? ", a managed reference (never allowed, pinned or not)\n"
-                  : ", not pinned\n");
-  AddNote(&r, kNoteUnseen, (usize)slot);
-  AddAllocationStack(&r, target);
+  if (v == kSlotStack) {
+    AppendUnpinnableStack(&r, value);
+    AddNote(&r, kNoteFrameEnds, (usize)slot);
+  } else {
+    AppendPointee(&r, value, target);
+    AddNote(&r, v == kSlotReference
+                    ? ", a managed reference (never allowed, pinned or not)\n"
+                    : ", not pinned\n");
+    AddNote(&r, kNoteUnseen, (usize)slot);
+    AddAllocationStack(&r, target);
+  }
   CaptureStack(&r.stack);
   EmitReport(r);
 }
@@ -110,7 +109,8 @@ static NOINLINE void ReportCopy(const Finding &f, uptr dst, uptr src, uptr n,
     AddNote(&r, kNoteCopiedType, TypeName(typed),
             (usize)((f.slot - src) % typed->size));
   AddFindingNotes(&r, f);
-  AddNote(&r, kNoteUnseen, (usize)to);
+  AddNote(&r, f.verdict == kSlotStack ? kNoteFrameEnds : kNoteUnseen,
+          (usize)to);
   CaptureStack(&r.stack);
   EmitReport(r);
 }
@@ -144,7 +144,7 @@ static ALWAYS_INLINE bool CopiedWordIsFine(uptr a, uptr to_slot,
                                            Finding *f) {
   uptr value = *reinterpret_cast<const uptr *>(a);
   ObjectInfo target;
-  SlotVerdict v = JudgeValue(value, &target);
+  SlotVerdict v = JudgeValue(value, NoFramesKept(), &target);
   if (v == kSlotFine || v == kSlotPinned || IsRootSlot(to_slot))
     return true;
   if (holder)
@@ -165,14 +165,14 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_store(void **slot,
                                                                  void *val) {
   uptr value = reinterpret_cast<uptr>(val);
   uptr dst = reinterpret_cast<uptr>(slot);
-  if (LIKELY(CgoCheckLevel() < 2) || !InArena(value))
+  if (LIKELY(CgoCheckLevel() < 2) || !InManagedRange(value))
     return;
   bool skip;
   if (ManagedSide(dst, kWord, &skip) || skip)
     return;
   ObjectInfo target;
-  SlotVerdict v = JudgeValue(value, &target);
-  if (v == kSlotUnpinned || v == kSlotReference)
+  SlotVerdict v = JudgeValue(value, NoFramesKept(), &target);
+  if (v == kSlotUnpinned || v == kSlotReference || v == kSlotStack)
     ReportStore(dst, value, target, v);
 }
 

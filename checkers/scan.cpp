@@ -4,12 +4,33 @@
 
 namespace __cgosan {
 
-bool CheckPinnedTarget(const ObjectInfo &pinned, Finding *f) {
+// True when addr lies in the kept frames of the calling thread's G.
+static bool InKeptFrames(uptr addr, KeptFrames keep) {
+  G *g = CurrentG();
+  if (!g || addr < g->stack_lo || addr >= g->stack_hi)
+    return false;
+  uptr lo;
+  if (!IsRunningG(g))
+    lo = g->saved_sp;  // a check from foreign code: the parked frames
+  else if (keep.after_callback)
+    lo = g->entry_sp;
+  else
+    lo = keep.caller_sp;
+  return addr >= lo;
+}
+
+SlotVerdict JudgeStackValue(uptr value, KeptFrames keep) {
+  if (!GStackOwner(value) || InKeptFrames(value, keep))
+    return kSlotFine;
+  return kSlotStack;
+}
+
+bool CheckPinnedTarget(const ObjectInfo &pinned, KeptFrames keep, Finding *f) {
   return WalkObjectSlots(pinned, pinned.base, pinned.base + pinned.size,
                          [&](uptr a) {
     uptr value = *reinterpret_cast<const uptr *>(a);
     ObjectInfo target;
-    SlotVerdict v = JudgeValue(value, &target);
+    SlotVerdict v = JudgeValue(value, keep, &target);
     if (v == kSlotFine || v == kSlotPinned)
       return true;  // pinning is not transitive, and not followed further
     return RecordBadSlot(f, v, pinned, a, value, target, true);
@@ -17,18 +38,18 @@ bool CheckPinnedTarget(const ObjectInfo &pinned, Finding *f) {
 }
 
 bool CheckCallSiteRange(const ObjectInfo &obj, uptr p, const cgosan_type *t,
-                        Finding *f) {
+                        KeptFrames keep, Finding *f) {
   uptr end = obj.base + obj.size;
   if (!t)
-    return CheckManagedRange<false>(obj, obj.base, end, nullptr, 0, f);
+    return CheckManagedRange<false>(obj, obj.base, end, nullptr, 0, keep, f);
   uptr hi = p + t->ptrdata;  // within t->size: t is well formed
   if (hi > end || hi < p)
     hi = end;
   // The call site names the object's own (element) type at an element
   // boundary: t's slots are the heap's, no need to test both.
   if (t == obj.type && t->size && (p - obj.base) % t->size == 0)
-    return CheckManagedRange<false>(obj, p, hi, nullptr, 0, f);
-  return CheckManagedRange<true>(obj, p, hi, t, p, f);
+    return CheckManagedRange<false>(obj, p, hi, nullptr, 0, keep, f);
+  return CheckManagedRange<true>(obj, p, hi, t, p, keep, f);
 }
 
 const char *CalleeName(const char *callee) {
@@ -59,6 +80,26 @@ void AppendPointee(ReportDesc *r, uptr addr, const ObjectInfo &obj) {
   AppendObjectDesc(r, obj, addr != obj.base);
 }
 
+void AppendStackPlace(ReportDesc *r, uptr addr) {
+  if (G *g = GStackOwner(addr))
+    AppendGStackPlace(r, g, addr);
+  else
+    AddNote(r, "a G stack");
+}
+
+void AppendStackValueDesc(ReportDesc *r, const ObjectInfo &value) {
+  AddNote(r, "0x%zx in ", (usize)value.base);
+  AppendStackPlace(r, value.base);
+  AddNote(r, ", of type '%s' (%zu bytes)", TypeName(value.type),
+          (usize)value.size);
+}
+
+void AppendUnpinnableStack(ReportDesc *r, uptr addr) {
+  AddNote(r, "in ");
+  AppendStackPlace(r, addr);
+  AddNote(r, " (stack memory cannot be pinned)\n");
+}
+
 void AppendSlotDesc(ReportDesc *r, const ObjectInfo &obj, uptr slot) {
   uptr off = slot - obj.base;
   uptr esize = obj.type ? obj.type->size : 0;
@@ -76,9 +117,24 @@ void AddAllocationStack(ReportDesc *r, const ObjectInfo &obj) {
                 (usize)obj.base);
 }
 
-// "holds 0x..., object of type 'T' (n bytes), not pinned"
+// The memory the check began with: a heap object, or a value on a G stack.
+static void AppendCheckedDesc(ReportDesc *r, const Finding &f,
+                              const ObjectInfo &checked) {
+  if (f.checked_on_stack)
+    AppendStackValueDesc(r, checked);
+  else
+    AppendObjectDesc(r, checked, true);
+}
+
+// "holds 0x..., object of type 'T' (n bytes), not pinned", or for a stack
+// address "holds 0x..., in G 3's stack, frame of F (stack memory cannot be
+// pinned)"
 static void AppendHolds(ReportDesc *r, const Finding &f) {
   AddNote(r, "  holds 0x%zx, ", (usize)f.value);
+  if (f.verdict == kSlotStack) {
+    AppendUnpinnableStack(r, f.value);
+    return;
+  }
   AppendPointee(r, f.value, f.target);
   AddNote(r, "%s\n", f.verdict == kSlotReference
                          ? ", a managed reference (never allowed, pinned or not)"
@@ -89,7 +145,7 @@ void AddFindingNotes(ReportDesc *r, const Finding &f) {
   if (f.nested) {
     // The slot that led to the pinned object, then the slot inside it.
     AddNote(r, "  ");
-    AppendObjectDesc(r, f.outer_holder, true);
+    AppendCheckedDesc(r, f, f.outer_holder);
     AddNote(r, ", ");
     AppendSlotDesc(r, f.outer_holder, f.outer_slot);
     AddNote(r, "\n  holds 0x%zx, pinned ", (usize)f.holder.base);
@@ -99,16 +155,17 @@ void AddFindingNotes(ReportDesc *r, const Finding &f) {
     AddNote(r, "\n");
   } else if (f.holder_managed) {
     AddNote(r, "  ");
-    AppendObjectDesc(r, f.holder, true);
+    AppendCheckedDesc(r, f, f.holder);
     AddNote(r, ", ");
     AppendSlotDesc(r, f.holder, f.slot);
     AddNote(r, "\n");
   }
   AppendHolds(r, f);
-  AddAllocationStack(r, f.target);
-  if (f.holder_managed)
+  if (f.verdict != kSlotStack)
+    AddAllocationStack(r, f.target);
+  if (f.holder_managed && (f.nested || !f.checked_on_stack))
     AddAllocationStack(r, f.holder);
-  if (f.nested)
+  if (f.nested && !f.checked_on_stack)
     AddAllocationStack(r, f.outer_holder);
 }
 

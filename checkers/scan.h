@@ -13,6 +13,7 @@
 #ifndef CGOSAN_CHECKERS_SCAN_H
 #define CGOSAN_CHECKERS_SCAN_H
 
+#include "gstack.h"
 #include "heap.h"
 #include "pinner.h"
 #include "report.h"
@@ -36,12 +37,20 @@ enum SlotVerdict : u32 {
   kSlotPinned,          // a pinned managed pointer (fine; followed one level)
   kSlotUnpinned,        // an unpinned managed pointer: the rule is broken
   kSlotReference,       // a managed reference (map/chan/func): always broken
+  kSlotStack,           // a pointer into a live G stack: managed memory that
+                        // cannot be pinned (Go's cgoIsGoPointer covers
+                        // stacks); broken unless in KeptFrames
 };
 
 // Everything a report needs about one bad slot. `holder` is the object whose
 // slot it is (valid when holder_managed); when the slot was found inside a
 // pinned object one level down, `outer` describes the slot that led there.
+// `target` is valid for a managed object (not for kSlotStack). When the
+// memory the check began with (holder, or outer_holder when nested) is a
+// value on a G stack, checked_on_stack is set and that "object" is the call
+// site's type laid at the checked address (StackValue).
 struct Finding {
+  bool checked_on_stack = false;
   SlotVerdict verdict;
   bool holder_managed;
   ObjectInfo holder;
@@ -69,13 +78,46 @@ inline bool RecordBadSlot(Finding *f, SlotVerdict v, const ObjectInfo &holder,
   return false;
 }
 
+// The frames of the calling thread's G that outlive what a check is about: a
+// slot pointing there is as safe as the checked memory itself (G stacks are
+// never moved, and those frames stay while it matters), so it is not a
+// finding. For an argument (rule 1), every frame from the caller's up: the G
+// parks in the cgocall with all of them (caller_sp: the caller's stack
+// pointer, the check's own frame being below it). For a callback's result
+// (rule 3), the frames above where the callback entered its G. For a store
+// into foreign memory (rule 4), none: it outlives every frame.
+struct KeptFrames {
+  uptr caller_sp;
+  bool after_callback;
+};
+inline KeptFrames FramesKeptByCall(uptr caller_sp) {
+  return {caller_sp, false};
+}
+inline KeptFrames FramesKeptAfterCallback() { return {0, true}; }
+inline KeptFrames NoFramesKept() { return {~static_cast<uptr>(0), false}; }
+// The caller's stack pointer, in a public entry point (built with frame
+// pointers): the canonical frame address, above its return address.
+#define CGOSAN_CALLER_SP() \
+  (reinterpret_cast<uptr>(__builtin_frame_address(0)) + 2 * sizeof(uptr))
+
+// The verdict on a value in the G stacks' region: kSlotStack for a live G's
+// stack outside the kept frames, else kSlotFine. Out of line: the walks
+// inline JudgeValue, and stack values are rare.
+SlotVerdict JudgeStackValue(uptr value, KeptFrames keep);
+
 // Judges the word `value`: fills `target` when it points into a live object
 // or is its end pointer (FindReferent: the object it ends must be pinned).
-ALWAYS_INLINE SlotVerdict JudgeValue(uptr value, ObjectInfo *target) {
-  if (!InArena(value) || IsPinnedPointerFreeObject(value) ||
-      !FindReferent(value, target))
-    return kSlotFine;  // integers, foreign pointers, nil, freed slots, and
-                       // pinned objects with nothing in them to follow
+ALWAYS_INLINE SlotVerdict JudgeValue(uptr value, KeptFrames keep,
+                                     ObjectInfo *target) {
+  if (!InManagedRange(value))
+    return kSlotFine;  // integers, foreign pointers, nil
+  if (UNLIKELY(!InArena(value))) {
+    *target = ObjectInfo();  // a stack address is no object: nothing to show
+    return JudgeStackValue(value, keep);
+  }
+  if (IsPinnedPointerFreeObject(value) || !FindReferent(value, target))
+    return kSlotFine;  // freed slots, and pinned objects with nothing in
+                       // them to follow
   if (UNLIKELY(IsReferenceType(target->type)))
     return kSlotReference;
   return target->pinned ? kSlotPinned : kSlotUnpinned;
@@ -132,7 +174,7 @@ ALWAYS_INLINE bool IsTypeSlot(const cgosan_type *t, uptr p, uptr a) {
 // One level down: the whole of the pinned object `pinned` may hold pinned
 // pointers (not followed further) but no unpinned pointer and no reference.
 // Fills f (nested) and returns false at the first bad slot.
-bool CheckPinnedTarget(const ObjectInfo &pinned, Finding *f);
+bool CheckPinnedTarget(const ObjectInfo &pinned, KeptFrames keep, Finding *f);
 
 // Checks [lo, hi) of the managed object `obj`: the heap's pointer slots there
 // (and, when t is given, only those that are also slots of t laid at p). A
@@ -142,18 +184,19 @@ bool CheckPinnedTarget(const ObjectInfo &pinned, Finding *f);
 template <bool kTyped>
 ALWAYS_INLINE bool CheckManagedRange(const ObjectInfo &obj, uptr lo, uptr hi,
                                      const cgosan_type *t, uptr p,
-                                     Finding *f) {
-  return WalkObjectSlots(obj, lo, hi, [&](uptr a) {
+                                     KeptFrames keep, Finding *f) {
+  // Inlined whole, the visitor too: this loop is the cost of a check.
+  auto visit = [&](uptr a) __attribute__((always_inline)) {
     if (kTyped && !IsTypeSlot(t, p, a))
       return true;
     uptr value = *reinterpret_cast<const uptr *>(a);
     ObjectInfo target;
-    SlotVerdict v = JudgeValue(value, &target);
+    SlotVerdict v = JudgeValue(value, keep, &target);
     if (LIKELY(v == kSlotFine))
       return true;
     if (v == kSlotPinned) {
       if (!target.type || target.type->ptrdata == 0 ||
-          CheckPinnedTarget(target, f))
+          CheckPinnedTarget(target, keep, f))
         return true;  // nothing below it, or nothing wrong below it
       f->outer_holder = obj;
       f->outer_holder_managed = true;
@@ -161,13 +204,31 @@ ALWAYS_INLINE bool CheckManagedRange(const ObjectInfo &obj, uptr lo, uptr hi,
       return false;
     }
     return RecordBadSlot(f, v, obj, a, value, target, false);
-  });
+  };
+  return WalkObjectSlots(obj, lo, hi, visit);
+}
+
+// A value of the call site's type t at p on a G stack, described as the
+// object the walks and reports take: one element, no allocation stack.
+inline ObjectInfo StackValue(uptr p, const cgosan_type *t) {
+  ObjectInfo v = {};
+  v.base = p;
+  v.size = t->size;
+  v.type = t;
+  v.count = 1;
+  return v;
+}
+
+// The end of the pointer prefix of a t at p on g's stack, clamped to the
+// stack's top as a heap check is to its object: the type may run past it.
+inline uptr StackValuePtrEnd(const G *g, uptr p, const cgosan_type *t) {
+  return g->stack_hi - p < t->ptrdata ? g->stack_hi : p + t->ptrdata;
 }
 
 // The bytes [p, p + t->size) of obj when t is given, or all of obj (t NULL),
 // clamped to the object: the call site may name a type that runs past it.
 bool CheckCallSiteRange(const ObjectInfo &obj, uptr p, const cgosan_type *t,
-                        Finding *f);
+                        KeptFrames keep, Finding *f);
 
 // --- Reports ------------------------------------------------------------------
 // "object 0x... of type 'T' (N bytes)" / "of type 'T[n]'" for arrays; without
@@ -176,6 +237,14 @@ void AppendObjectDesc(ReportDesc *r, const ObjectInfo &obj, bool with_base);
 // "[N bytes into ]object [0x... ]of type 'T' (n bytes)" for addr inside obj,
 // "the end of object 0x... of type ..." for its end pointer.
 void AppendPointee(ReportDesc *r, uptr addr, const ObjectInfo &obj);
+// "G 3's stack, frame of F" for addr, a G stack address ("a G stack" when
+// its G is gone by now).
+void AppendStackPlace(ReportDesc *r, uptr addr);
+// "0x... in G 3's stack, frame of F, of type 'T' (n bytes)": a StackValue.
+void AppendStackValueDesc(ReportDesc *r, const ObjectInfo &value);
+// "in G 3's stack, frame of F (stack memory cannot be pinned)\n": where a
+// stack pointer found where only pinned pointers may be points.
+void AppendUnpinnableStack(ReportDesc *r, uptr addr);
 // "  0x<base> was allocated at:" and obj's allocation stack, as an extra stack.
 void AddAllocationStack(ReportDesc *r, const ObjectInfo &obj);
 // Where in obj the slot at `slot` is: "field at offset 16", or for an array

@@ -111,6 +111,7 @@ ALWAYS_INLINE int RunNewG(M *m, cgosan_fn fn, void *arg, Boundary boundary) {
   if (UNLIKELY(hooks.callback_begin) && callback)
     hooks.callback_begin(g);
   GuardedCall call = {fn, arg, boundary};
+  g->entry_sp = g->stack_hi;
   cgosan_asm_call_on_stack(&call, CallGuarded,
                            reinterpret_cast<void *>(g->stack_hi),
                            reinterpret_cast<void **>(&m->g0_sp));
@@ -267,6 +268,8 @@ void cgosan_cgocallback(cgosan_fn fn, void *frame) {
   // Back onto the parked G, just below its cgocall frame.
   uptr parked_sp = g->saved_sp;
   uptr outer_g0_sp = m->g0_sp;
+  uptr outer_entry_sp = g->entry_sp;
+  g->entry_sp = parked_sp;
   ExitSyscall(g);
   if (UNLIKELY(hooks.callback_begin))
     hooks.callback_begin(g);
@@ -277,6 +280,7 @@ void cgosan_cgocallback(cgosan_fn fn, void *frame) {
   if (UNLIKELY(hooks.callback_end))
     hooks.callback_end(g);
   m->g0_sp = outer_g0_sp;
+  g->entry_sp = outer_entry_sp;
   g->saved_sp = parked_sp;
   EnterSyscall(g);
 }

@@ -31,6 +31,7 @@
 // without a lock; its alloc bits are atomic words so FindObject, from any
 // thread, reads them without tearing.
 #include "gc.h"
+#include "gstack.h"
 #include "heap_internal.h"
 #include "report.h"
 #include "sanitizer_common/sanitizer_allocator_internal.h"
@@ -102,8 +103,9 @@ void InitializeHeap() {
   }
   page_map = static_cast<atomic_uintptr_t *>(MmapNoReserveOrDie(
       (kArenaSize >> kPageShift) * sizeof(atomic_uintptr_t), "cgosan page map"));
+  // With the G stacks' region after it (gstack.h): one range holds both.
   arena_start = reinterpret_cast<uptr>(
-      MmapNoReserveOrDie(kArenaSize, "cgosan managed heap"));
+      MmapNoReserveOrDie(kManagedRangeSize, "cgosan managed heap"));
 }
 
 static constexpr char kMsgArenaExhausted[] =

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "fork.h"
+#include "gstack.h"
 #include "heap.h"
 #include "report.h"
 #include "rtl.h"
@@ -52,6 +53,7 @@ void InitializeSlow() {
   InitializeSarifLog();
   InitializeWorld();
   InitializeHeap();
+  InitializeGStacks();
   InitializeStackCapture();
   InitializeThreadExitHook();
   InstallDeadlySignalHandlers();

@@ -16,10 +16,11 @@
 // 1.21 panics "runtime.Pinner: argument is not a Go pointer", later Go
 // ignores it: here a pin that pins nothing is a bug worth a report; the
 // zero-size address, Go's zerobase, is pinned for good and Pin ignores it,
-// as Go's does), and
-// freeing a pinner that still pins (pinner-leak, Go's "found leaking pinned
-// pointer" panic, raised here at free rather than at collection); the pins
-// are released after it.
+// as Go's does), a pointer into a G stack (api-misuse too: stack memory
+// cannot be pinned, as Go's Pinner refuses what is not a heap object; the
+// report names the frame), and freeing a pinner that still pins
+// (pinner-leak, Go's "found leaking pinned pointer" panic, raised here at
+// free rather than at collection); the pins are released after it.
 //
 // Cost: a pin records its stack for the leak report (on a G a frame-pointer
 // walk of the G's frames, tens of ns; elsewhere a libunwind walk, tens of us)
@@ -31,6 +32,7 @@
 
 #include "fork.h"
 #include "gc.h"
+#include "gstack.h"
 #include "heap.h"
 #include "report.h"
 #include "sanitizer_common/sanitizer_allocator_internal.h"
@@ -52,6 +54,11 @@ static constexpr char kMsgPinNotManaged[] =
 static constexpr char kMsgPinNotLive[] =
     "cgosan_pin: %p points into the managed heap but not into a live object "
     "(freed memory, or past the end of its object); nothing was pinned";
+static constexpr char kMsgPinStack[] =
+    "cgosan_pin: %p is stack memory, which cannot be pinned (runtime.Pinner: "
+    "argument is not a heap object); copy it into a managed object "
+    "(cgosan_new) to pin it";
+static constexpr char kNotePinStack[] = "  %p is in ";
 static constexpr char kMsgPinnerLeak[] =
     "cgosan_pinner_free: pinner %p still pins %zu object(s) (%zu pin(s)); "
     "call cgosan_unpin before freeing it (Go: runtime.Pinner: found leaking "
@@ -472,6 +479,17 @@ void UnlockPinnersAfterFork(bool child) {
   ReleaseAfterFork(&pinner_pool_mu, child);
 }
 
+static NOINLINE void ReportPinStack(const G *g, uptr addr) {
+  ReportDesc r = {};
+  r.kind = kApiMisuse;
+  SetMessage(&r, kMsgPinStack, reinterpret_cast<void *>(addr));
+  CaptureStack(&r.stack);
+  AddNote(&r, kNotePinStack, reinterpret_cast<void *>(addr));
+  AppendGStackPlace(&r, g, addr);
+  AddNote(&r, "\n");
+  EmitReport(r);
+}
+
 }  // namespace __cgosan
 
 using namespace __cgosan;
@@ -505,7 +523,11 @@ void cgosan_pin(cgosan_pinner *pn, const void *p) {
   ForeignHeapLock heap_lock(!IsRunningG(CurrentG()));
   ObjectInfo info;
   if (UNLIKELY(!FindObject(addr, &info))) {
-    ReportHere(kApiMisuse, InArena(addr) ? kMsgPinNotLive : kMsgPinNotManaged, p);
+    if (G *g = GStackOwner(addr))
+      ReportPinStack(g, addr);
+    else
+      ReportHere(kApiMisuse, InArena(addr) ? kMsgPinNotLive : kMsgPinNotManaged,
+                 p);
     return;
   }
   SpinMutexLock lock(&pn->mu);

@@ -240,6 +240,30 @@ NOINLINE u32 CaptureStackIdFast(StackIdCache *cache) {
       reinterpret_cast<uptr>(__builtin_frame_address(0)), cache);
 }
 
+struct FunctionNameCall {
+  ReportDesc *report;
+  uptr pc;
+};
+
+static void AppendFunctionNameHere(void *arg) {
+  auto *call = static_cast<FunctionNameCall *>(arg);
+  SymbolizedStackHolder holder(Symbolizer::GetOrInit()->SymbolizePC(call->pc));
+  const SymbolizedStack *frame = holder.get();
+  const AddressInfo *info = frame ? &frame->info : nullptr;
+  if (info && info->function)
+    AddNote(call->report, "%s", info->function);
+  else if (info && info->module)
+    AddNote(call->report, "%s+0x%zx",
+            StripModuleName(info->module), (usize)info->module_offset);
+  else
+    AddNote(call->report, "0x%zx", (usize)call->pc);
+}
+
+void AppendFunctionName(ReportDesc *r, uptr return_pc) {
+  FunctionNameCall call = {r, StackTrace::GetPreviousInstructionPc(return_pc)};
+  CallOnSystemStack(AppendFunctionNameHere, &call);
+}
+
 void RenderReport(const ReportDesc &r, InternalScopedString *out) {
   SanitizerCommonDecorator d;
   const char *kind = ReportKindName(r.kind);

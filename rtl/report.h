@@ -90,6 +90,20 @@ inline uptr SymbolizablePc(const uptr *pcs, uptr i, bool first_pc_exact) {
   return i == 0 && first_pc_exact ? pcs[0]
                                   : StackTrace::GetPreviousInstructionPc(pcs[i]);
 }
+// The frame of the calling thread's stacks that holds addr, a stack address
+// in [lo, hi), as libunwind walks the thread from here across every switch:
+// the frame with the highest stack pointer at or below addr, leaving out the
+// runtime's own frames at the top (the check that is reporting). For
+// reports: a full unwind, and the top frames symbolized.
+struct StackFrameOf {
+  uptr return_pc;  // the frame's return address (0: no frame holds addr)
+  bool returned;   // addr lies below every live frame: in one that returned
+};
+StackFrameOf FrameHolding(uptr addr, uptr lo, uptr hi);
+// Appends to r's notes the function that the return address `return_pc`
+// returns into, symbolized now (on the system stack); with symbolize=0, or
+// no symbol, "MODULE+0xOFFSET", as stacks show it.
+void AppendFunctionName(ReportDesc *r, uptr return_pc);
 // The depot's stack `depot_id` as a report's stack, for an event recorded
 // before the report is made (a race found when a run of stores is flushed).
 void StackFromDepot(u32 depot_id, ReportStack *stack);

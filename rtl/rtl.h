@@ -84,6 +84,10 @@ struct G {
   // While parked in a cgocall: the stack pointer the switch to g0 left, below
   // the spilled callee-saved registers. Everything live is in [saved_sp, hi).
   uptr saved_sp;
+  // Where the innermost cgosan_run or callback on this G began its frames:
+  // those below it end when that function returns (a callback's result must
+  // not point there; checkers/check_result.cpp).
+  uptr entry_sp;
   atomic_uint32_t status;  // GStatus
   M *m;                    // the M running it, while it runs
   G *next_free;
@@ -158,8 +162,11 @@ struct MStats {
 MStats GetMStats();
 
 // OS side of G and M (thread_linux.cpp).
-bool MapGStack(G *g, uptr stack_size);  // false when out of memory
-void UnmapGStack(G *g);
+// The stack of the slot [base, base + size) (gstack.cpp), the guard page at
+// base left without access; false when out of memory. Unmap gives its pages
+// back and leaves the whole slot without access.
+bool MapGStack(uptr base, uptr size);
+void UnmapGStack(uptr base, uptr size);
 void BindMToThread(M *m);        // arranges ReleaseM at thread exit
 void InstallAltStack(M *m);      // sigaltstack for stack-overflow reports
 void RemoveAltStack(M *m);

@@ -17,6 +17,8 @@
 #include "fork.h"
 #include "report.h"
 
+#include "sanitizer_common/sanitizer_symbolizer.h"
+
 namespace __cgosan {
 
 struct Libunwind {
@@ -84,13 +86,19 @@ static void Walk(ReportStack *stack, unw_cursor_t *cursor) {
   stack->elided = total - stack->size;
 }
 
+// A cursor at the calling frame; false without libunwind. Inlined: the
+// context is only valid while the function that took it is active.
+static ALWAYS_INLINE bool StartLocalWalk(unw_context_t *context, unw_cursor_t *cursor) {
+  return libunwind.getcontext && libunwind.getcontext(context) >= 0 &&
+         libunwind.init_local(cursor, context) >= 0;
+}
+
 static void CaptureStackHere(void *arg) {
   auto *stack = static_cast<ReportStack *>(arg);
   ScopedLibraryLocks libunwind_cache;
   unw_context_t context;
   unw_cursor_t cursor;
-  if (!libunwind.getcontext || libunwind.getcontext(&context) < 0 ||
-      libunwind.init_local(&cursor, &context) < 0)
+  if (!StartLocalWalk(&context, &cursor))
     return;
   Walk(stack, &cursor);
 }
@@ -101,6 +109,58 @@ static void CaptureStackHere(void *arg) {
 void CaptureStack(ReportStack *stack) {
   stack->size = stack->elided = 0;
   CallOnSystemStack(CaptureStackHere, stack);
+}
+
+struct FrameSearch {
+  uptr addr, lo, hi;
+  StackFrameOf result;
+};
+
+static bool IsRuntimePc(uptr pc) {
+  SymbolizedStackHolder holder(Symbolizer::GetOrInit()->SymbolizePC(
+      StackTrace::GetPreviousInstructionPc(pc)));
+  return holder.get() && IsRuntimeFrame(holder.get()->info);
+}
+
+static void FindFrameHere(void *arg) {
+  auto *search = static_cast<FrameSearch *>(arg);
+  unw_context_t context;
+  unw_cursor_t cursor;
+  if (!StartLocalWalk(&context, &cursor))
+    return;
+  // Frame 0 is this function, on the system stack: every frame in [lo, hi)
+  // has a return address for its PC. The innermost frames there are the
+  // runtime's (the check that is reporting), and below the first frame that
+  // is not, nothing is live.
+  uptr best_sp = 0;
+  bool user_seen = false;
+  for (uptr n = 0; n < 4096 && libunwind.step(&cursor) > 0; n++) {
+    unw_word_t ip = 0, sp = 0;
+    if (libunwind.get_reg(&cursor, UNW_REG_IP, &ip) < 0 || ip == 0 ||
+        libunwind.get_reg(&cursor, UNW_REG_SP, &sp) < 0)
+      break;
+    if (sp < search->lo || sp >= search->hi)
+      continue;
+    if (!user_seen) {
+      if (IsRuntimePc(ip))
+        continue;
+      user_seen = true;
+      if (search->addr < sp) {
+        search->result.returned = true;
+        return;
+      }
+    }
+    if (sp <= search->addr && sp > best_sp) {
+      best_sp = sp;
+      search->result.return_pc = ip;
+    }
+  }
+}
+
+StackFrameOf FrameHolding(uptr addr, uptr lo, uptr hi) {
+  FrameSearch search = {addr, lo, hi, {}};
+  CallOnSystemStack(FindFrameHere, &search);
+  return search.result;
 }
 
 void CaptureStackFromSignal(ReportStack *stack, void *ucontext) {

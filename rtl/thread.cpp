@@ -9,8 +9,10 @@
 //
 // A G's stack is mapped once and reused: each M keeps one idle G, and a global
 // pool keeps up to kMaxPooledGs more, so cgosan_run costs no system call in
-// the steady state.
+// the steady state. A G beyond the pool gives its stack's pages back, and its
+// slot of the G stacks' region to the next new G (gstack.cpp).
 #include "fork.h"
+#include "gstack.h"
 #include "heap_internal.h"
 #include "report.h"
 #include "rtl.h"
@@ -116,11 +118,9 @@ G *AcquireG(M *m) {
       }
     }
     if (!g) {
-      g = static_cast<G *>(InternalCalloc(1, sizeof(G)));
-      if (!MapGStack(g, flags()->stack_size)) {
-        InternalFree(g);
+      g = NewG();
+      if (!g)
         return nullptr;
-      }
       SpinMutexLock l(&threads_mu);
       stats.gs_mapped++;
     }
@@ -150,8 +150,7 @@ void ReleaseG(M *m, G *g) {
     }
     stats.gs_mapped--;
   }
-  UnmapGStack(g);
-  InternalFree(g);
+  FreeG(g);
 }
 
 void ForEachM(void (*fn)(M *m, void *arg), void *arg) {

@@ -1,4 +1,4 @@
-// thread_linux.cpp — the OS side of Ms and Gs: G stacks with a guard page,
+// thread_linux.cpp — the OS side of Ms and Gs: G stacks in their slots,
 // the signal stack each M runs its SIGSEGV handler on, and the thread-exit
 // hook that returns an M to the pool.
 #include <pthread.h>
@@ -14,31 +14,19 @@ namespace __cgosan {
 static constexpr uptr kAltStackSize = 64 << 10;
 static pthread_key_t thread_exit_key;
 
-bool MapGStack(G *g, uptr stack_size) {
+bool MapGStack(uptr base, uptr size) {
+  // The slot is reserved with no access (gstack.cpp): its lowest page stays
+  // so, as the guard; an overflow faults there, and the SIGSEGV handler
+  // reports stack-overflow instead of letting it run into other memory.
+  // mprotect, not a MAP_FIXED mmap: a failure leaves the reservation whole.
   uptr page = GetPageSizeCached();
-  uptr size = stack_size + page;
-  uptr base = internal_mmap(nullptr, size, PROT_READ | PROT_WRITE,
-                            MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
-                                MAP_STACK,
-                            -1, 0);
-  if (internal_iserror(base))
-    return false;
-  // The lowest page is the guard: an overflow faults there, and the SIGSEGV
-  // handler reports stack-overflow instead of letting it run into other memory.
-  if (!MprotectNoAccess(base, page)) {
-    internal_munmap(reinterpret_cast<void *>(base), size);
-    return false;
-  }
-  g->guard_lo = base;
-  g->stack_lo = base + page;
-  g->stack_hi = base + size;
-  return true;
+  return MprotectReadWrite(base + page, size - page);
 }
 
-void UnmapGStack(G *g) {
-  internal_munmap(reinterpret_cast<void *>(g->guard_lo),
-                  g->stack_hi - g->guard_lo);
-  g->guard_lo = g->stack_lo = g->stack_hi = 0;
+void UnmapGStack(uptr base, uptr size) {
+  uptr page = GetPageSizeCached();
+  ReleaseMemoryPagesToOS(base + page, base + size);
+  CHECK(MprotectNoAccess(base + page, size - page));
 }
 
 // A stack-overflow report runs on a signal stack. A thread that already has

@@ -108,15 +108,32 @@ int   cgosan_is_managed(const void *p); /* 1 if p points into a live object (or
  * Called by the call site (by hand, the interposer, or the clang pass). t is
  * what the call site passes: a field's type, an n-element array type for
  * &a[0], or NULL for an untyped pointer (check the whole object p points
- * into). Reports unpinned-pointer-in-argument / -in-result. */
+ * into). Reports unpinned-pointer-in-argument / -in-result.
+ * G stacks are managed memory too: a typed p into a live G stack has t's
+ * bytes checked as a heap object's would be; a pointer into a G stack found
+ * in checked memory fails (stack memory cannot be pinned) unless it points
+ * into the frames the call keeps (the caller's and up). An untyped
+ * p into a G stack checks nothing: a frame has no known extent or layout
+ * (pass the value's type to have it checked). A result pointing into the
+ * returning callback's own frames always fails (they are gone when it
+ * returns); into frames below the cgocall it returns to, t's bytes are
+ * checked. */
 void  cgosan_check_arg(const void *p, const cgosan_type *t, const char *callee, int argno);
+/* A pointer variable whose declared pointee is `pointee` (the interposer's
+ * wrappers, which see a value, not the expression that made it): the whole
+ * managed object p points into, as cgosan_check_arg(p, NULL, ...); on a G
+ * stack, where there are no object bounds, pointee's bytes at p (NULL:
+ * nothing is checked there). */
+void  cgosan_check_arg_var(const void *p, const cgosan_type *pointee,
+                           const char *callee, int argno);
 /* A result must itself be pinned, and the whole object it points into (as
  * Go's cgoCheckResult) holds no unpinned pointer; t says only whether it is a
  * managed reference. */
 void  cgosan_check_result(const void *p, const cgosan_type *t, const char *callee);
 /* cgocheck=2: managed code stores val into *slot / copies n bytes to dst.
- * Reports unpinned-pointer-store when an unpinned managed pointer lands in
- * memory that is not managed. */
+ * Reports unpinned-pointer-store when an unpinned managed pointer, or a
+ * pointer into any G stack, lands in memory that is not managed (the heap
+ * and the live G stacks are). */
 void  cgosan_check_store(void **slot, void *val);
 void  cgosan_check_memmove(void *dst, const void *src, size_t n);
 /* The same for a copy of values of type t in a row from src (Go's typed
@@ -137,7 +154,8 @@ void  cgosan_check_retained(const void *p, const char *callee, int argno,
 /* ---- Pinning (Go's runtime.Pinner) -----------------------------------------*/
 typedef struct cgosan_pinner cgosan_pinner;
 cgosan_pinner *cgosan_pinner_new(void);
-void  cgosan_pin(cgosan_pinner *pn, const void *p);  /* pins the object p points into */
+void  cgosan_pin(cgosan_pinner *pn, const void *p);  /* pins the object p points into;
+                                                       a stack address: api-misuse */
 void  cgosan_unpin(cgosan_pinner *pn);               /* unpins everything it pinned   */
 void  cgosan_pinner_free(cgosan_pinner *pn);         /* pinner-leak if still pinning  */
 

@@ -657,6 +657,166 @@ const PtrCase kCases[] = {
     {"retmap", RetMap, true, false, kRes, "result of GoMap47 is managed reference of type 'map\\[int\\]int', which foreign code may never hold"},
 };
 
+// ---- The same shapes with stack storage ------------------------------------------
+// Go's stacks are Go memory (cgoIsGoPointer: inHeapOrStack), so where Go
+// keeps a value on the stack its checks apply as to a heap object: a typed
+// pointer into the stack has its pointer fields checked, and a stack address
+// stored into C memory fails (stack memory cannot be pinned). A field
+// pointing into the frames the call keeps (the caller's and up) is as safe
+// as the argument itself and passes; Go would panic there, but in Go that
+// value would have escaped to the heap (docs/design-notes.md, issue 24).
+// Each failing shape has a fixed twin: the pointee pinned on the heap, a
+// handle, or a heap copy.
+
+// ptr1, stack: s := C.s1{new(C.int)}; C.f1(&s)
+void StackPtr1() {
+  int *p[1] = {New<int>(kInt)};
+  cgosan_check_arg(p, &kS1, "f1", 0);
+}
+// ptr1, stack, pinned: the struct's pointee pinned.
+void StackPtr1Pinned() {
+  int *p[1] = {New<int>(kInt)};
+  ScopedPinner pinr;
+  pinr.Pin(p[0]);
+  cgosan_check_arg(p, &kS1, "f1", 0);
+}
+// ptr1, stack, handle: the struct carries a cgo.Handle, an integer.
+void StackPtr1Handle() {
+  uintptr_t h = cgosan_handle_new(New<int>(kInt));
+  uintptr_t p[1] = {h};
+  cgosan_check_arg(p, &kS1, "f1", 0);
+  cgosan_handle_delete(h);
+}
+// ptr2, stack: the same passed as an unsafe.Pointer: a frame has no extent
+// to check (Go 1.19: cgoCheckUnknownPointer looks at heap and data only).
+void StackPtr2() {
+  int *p[1] = {New<int>(kInt)};
+  cgosan_check_arg(p, nullptr, "f2", 0);
+}
+// ptrfield, stack: var p C.s3; p.p = new(C.int); C.f4(&p.p)
+void StackPtrField() {
+  S3 p = {};
+  p.p = New<int>(kInt);
+  cgosan_check_arg(&p.p, &kIntPtr, "f4", 0);
+}
+// ptrfieldok, stack: C.f5(&p.p1) with p2 (not passed) holding a Go pointer.
+void StackPtrFieldOk() {
+  S5 p = {};
+  p.p2 = New<int>(kInt);
+  cgosan_check_arg(&p.p1, &kIntPtr, "f5", 0);
+}
+// sliceptr2, stack: a := [2]unsafe.Pointer{nil, &i}; C.f8(&a[0])
+void StackSlicePtr2() {
+  void *a[2] = {nullptr, New<int>(kInt)};
+  cgosan_check_arg(&a[0], &kVoidPtr2, "f8", 0);
+}
+// A field pointing at a local of the caller: kept by the call.
+void StackPtrToStack() {
+  int i = 0;
+  int *p[1] = {&i};
+  cgosan_check_arg(p, &kS1, "f1", 0);
+}
+// The same with the int copied to a pinned heap object.
+void StackPtrToStackHeapCopy() {
+  int i = 0;
+  int *copy = New<int>(kInt);
+  *copy = i;
+  ScopedPinner pinr;
+  pinr.Pin(copy);
+  int *p[1] = {copy};
+  cgosan_check_arg(p, &kS1, "f1", 0);
+}
+// A field pointing at a local of a frame that has returned.
+__attribute__((noinline)) void PointAtOwnLocal(int **slot) {
+  int i = 0;
+  *slot = &i;
+  asm volatile("" ::"r"(&i) : "memory");
+}
+void StackPtrToReturnedFrame() {
+  int *p[1] = {nullptr};
+  PointAtOwnLocal(&p[0]);
+  cgosan_check_arg(p, &kS1, "f1", 0);
+}
+// A pinned heap struct whose field points at a local of the caller.
+void StackPinnedHoldsStack() {
+  int i = 0;
+  int **cell = New<int *>(kS1);
+  *cell = &i;
+  ScopedPinner pinr;
+  pinr.Pin(cell);
+  cgosan_check_arg(&cell, &kCharPtrPtr1, "f13", 0);
+}
+// argmap, stack: m := map[int]int{0: 1}; C.f46(unsafe.Pointer(&m)) typed.
+void StackArgMap() {
+  void *m[1] = {cgosan_new(&kMap)};
+  cgosan_check_arg(m, &kVoidPtr, "f46", 0);
+}
+// export1, stack: //export GoFn21 returning the address of its own local.
+void StackExport1() {
+  cgosan::cgocall([] {
+    cgosan::cgocallback([] {
+      int i = 0;
+      cgosan_check_result(&i, &kInt, "GoFn21");
+    });
+  });
+}
+// exportok, stack: the result points into the caller's frame, which the
+// cgocall keeps while the callback returns to it.
+void StackExportOk() {
+  int i = 0;
+  cgosan::cgocall([&] {
+    cgosan::cgocallback([&] { cgosan_check_result(&i, &kInt, "GoFn22"); });
+  });
+}
+// barrier, stack: p := C.f14a(); var x C.char; *p = &x
+void StackBarrier() {
+  char **p = static_cast<char **>(malloc(sizeof(char *)));
+  char x = 0;
+  cgosan_check_store(reinterpret_cast<void **>(p), &x);
+  free(p);
+}
+// barrier, stack, into Go memory: *p = &x with p a heap or stack slot.
+void StackBarrierManaged() {
+  char x = 0;
+  char **heap = New<char *>(kCharPtr);
+  cgosan_check_store(reinterpret_cast<void **>(heap), &x);
+  char *local = nullptr;
+  cgosan_check_store(reinterpret_cast<void **>(&local), &x);
+}
+// barrierslice, stack: copy(p.a[:], []*C.char{&x}) from a heap slice.
+void StackBarrierSlice() {
+  auto *p = static_cast<S15 *>(calloc(1, sizeof(S15)));
+  char x = 0;
+  char **s = NewArray<char *>(kCharPtr, 1);
+  s[0] = &x;
+  cgosan_check_memmove(p->a, s, 1 * sizeof(char *));
+  free(p);
+}
+
+const PtrCase kStackCases[] = {
+    {"ptr1_stack", StackPtr1, true, false, kArg, "argument 0 of f1 has managed pointer to unpinned managed pointer"},
+    {"ptr1_stack_pinned", StackPtr1Pinned, false, false, nullptr, nullptr},
+    {"ptr1_stack_handle", StackPtr1Handle, false, false, nullptr, nullptr},
+    {"ptr2_stack", StackPtr2, false, false, nullptr, nullptr},
+    {"ptrfield_stack", StackPtrField, true, false, kArg, "argument 0 of f4 has managed pointer to unpinned managed pointer"},
+    {"ptrfieldok_stack", StackPtrFieldOk, false, false, nullptr, nullptr},
+    {"sliceptr2_stack", StackSlicePtr2, true, false, kArg, "argument 0 of f8 has managed pointer to unpinned managed pointer"},
+    {"ptr_to_stack", StackPtrToStack, false, false, nullptr, nullptr},
+    {"ptr_to_returned_frame", StackPtrToReturnedFrame, true, false, kArg, "argument 0 of f1 has managed pointer to unpinned managed pointer"},
+    {"ptr_to_stack_heap_copy", StackPtrToStackHeapCopy, false, false, nullptr, nullptr},
+    {"pinned_holds_stack", StackPinnedHoldsStack, false, false, nullptr, nullptr},
+    {"argmap_stack", StackArgMap, true, false, kArg, "argument 0 of f46 has managed pointer to managed reference of type 'map\\[int\\]int'"},
+    {"export1_stack", StackExport1, true, false, kRes, "result of GoFn21 points into the callback's own stack, which dangles once it returns"},
+    {"exportok_stack", StackExportOk, false, false, nullptr, nullptr},
+    {"barrier_stack", StackBarrier, true, true, kStore, "managed code stored unpinned managed pointer 0x[0-9a-f]+ into non-managed memory at 0x[0-9a-f]+"},
+    {"barrier_stack_managed", StackBarrierManaged, false, true, nullptr, nullptr},
+    {"barrierslice_stack", StackBarrierSlice, true, true, kStore, "managed code copied unpinned managed pointer .* \\(a 8-byte copy from .*\\)"},
+};
+
+std::string CaseName(const testing::TestParamInfo<PtrCase> &info) {
+  return info.param.name;
+}
+
 class CheckGoPtrTable : public testing::TestWithParam<PtrCase> {
  protected:
   static void SetUpTestSuite() { InitBigTypes(); }
@@ -686,9 +846,10 @@ TEST_P(CheckGoPtrTable, AsGoTestOne) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Go, CheckGoPtrTable, testing::ValuesIn(kCases),
-                         [](const testing::TestParamInfo<PtrCase> &info) {
-                           return std::string(info.param.name);
-                         });
+                         CaseName);
+
+INSTANTIATE_TEST_SUITE_P(GoStack, CheckGoPtrTable, testing::ValuesIn(kStackCases),
+                         CaseName);
 
 TEST(CheckGoPtrTable, CoversEveryGoCase) {
   // The 48 cases of ptr_test.go, in its order.

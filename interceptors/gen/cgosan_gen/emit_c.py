@@ -167,8 +167,9 @@ def _wrapper(fn, library_model):
                         f"\"{what}\");")
             passed[-1] = f"cb{p.index}"
         elif p.checked:
-            body.append(f"{indent}cgosan_check_arg((const void *)arg{p.index}, NULL, "
-                        f"\"{n}\", {p.index});")
+            stack_type = f"&{p.stack_type.c_name}" if p.stack_type else "NULL"
+            body.append(f"{indent}cgosan_check_arg_var((const void *)arg{p.index}, "
+                        f"{stack_type}, \"{n}\", {p.index});")
     body.extend(_retention_checks(fn, library_model, indent))
     body.extend(_access_records(fn, library_model, indent))
     inits = ", ".join(["real"] + passed)
@@ -223,6 +224,8 @@ def emit_interposer(library, headers, functions, library_model, model_symbol,
     types, sigs = {}, {}  # those the wrappers use, in order of first use, and by whom
     for fn in functions:
         for p in fn.params:
+            if p.stack_type is not None:
+                types.setdefault(p.stack_type.c_name, (p.stack_type, []))[1].append(fn.name)
             if p.callback is not None:
                 sigs.setdefault(p.callback.c_name, (p.callback, []))[1].append(fn.name)
                 if isinstance(p.callback.result_check, ManagedType):

@@ -123,6 +123,9 @@ class Param:
     is_array: bool = False  # declared as an array type (va_list): passed as a pointer
     element_spelling: str = ""  # of an array parameter declared as one (not a typedef)
     checked: bool = False  # cgosan_check_arg of the whole object (param_checked)
+    # The pointee's cgosan_type when it holds pointers: what a checked
+    # argument on a G stack, where there is no object, is checked as.
+    stack_type: object = None
     callback: object = None  # CallbackSig, for a function pointer
     callback_problem: str = ""  # why a function pointer is passed unwrapped
     unchecked_pointers: bool = False  # a struct by value whose pointers go unchecked
@@ -247,6 +250,17 @@ class _Model:
         else:
             return False
         return type_kind(pointee) == K.VOID or self.holds_pointer(pointee)
+
+    def stack_type(self, t):
+        """The ManagedType of what a checked pointer (or array) parameter t
+        points to, None for void or an element without pointers."""
+        K = self.ci.TypeKind
+        t = t.get_canonical()
+        pointee = (t.element_type if type_kind(t) in self.array_kinds
+                   else t.get_pointee()).get_canonical()
+        if type_kind(pointee) == K.VOID:
+            return None
+        return self.managed_type(pointee)
 
     def result_check(self, t):
         """None (not checked), "untyped", or a ManagedType, for the pointer
@@ -643,6 +657,8 @@ def _function(ci, model, cursor, path, defined):
         else:
             p.checked = model.param_checked(arg.type)
             p.pointee = model.pointee(arg.type)
+            if p.checked:
+                p.stack_type = model.stack_type(arg.type)
         p.integer = model.integer(arg.type)
         if type_kind(canon) == K.RECORD:
             p.unchecked_pointers = model.holds_pointer(canon)
