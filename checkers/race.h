@@ -80,11 +80,18 @@ struct RecentAccess {
 };
 constexpr uptr kRecentAccesses = 512;  // a power of two
 
-// A record this thread interned lately (race_records.cpp).
-struct RecordCacheEntry {
-  u32 id;  // 0: empty
+// The records a thread made, by content (race_records.cpp): an
+// open-addressing table of its own, grown as needed, so interning takes no
+// lock. Zero-initialised: empty.
+struct RecordSlot {
+  u64 hash;  // 0: empty
+  u32 id;
 };
-constexpr uptr kRecordCache = 256;  // 2^8: race_records.cpp's hash keeps 8 bits
+struct RecordMap {
+  RecordSlot *slots;
+  uptr capacity;  // a power of two, or 0
+  uptr used;
+};
 
 // Which side of the boundary made an access.
 enum RaceSide : u8 {
@@ -114,7 +121,7 @@ struct RaceThread {
   VectorClock vc;
   RecentAccess recent[kRecentAccesses];  // direct-mapped by address
   StackIdCache stacks;                   // the thread's hot access sites
-  RecordCacheEntry records[kRecordCache];
+  RecordMap records;
   RaceThread *next_state;  // in race_threads.cpp's retired / reusable lists
   AccessRun run;
   u32 Epoch() const { return vc.clk[tid]; }
@@ -225,6 +232,9 @@ class BucketLock {
 // race_fd.cpp, race_signal.cpp), never an address.
 void RaceAcquire(RaceThread *thr, uptr addr);
 void RaceRelease(RaceThread *thr, uptr addr);
+// A release store: the object's clock becomes the thread's (TSan's
+// ReleaseStore), where RaceRelease joins (ReleaseMerge).
+void RaceReleaseStore(RaceThread *thr, uptr addr);
 // The primitive at addr was destroyed: its clock goes (interceptors/pthread).
 void RaceSyncDestroyed(uptr addr);
 void InstallGoModeHooks();
@@ -249,8 +259,11 @@ struct RaceAccess {
 };
 
 // The record of an access, interned: the same contents give the same id
-// (race_records.cpp). Records live for ever.
+// (race_records.cpp). Records live for ever. a.thread must be thr's.
 u32 InternRecord(RaceThread *thr, const RaceAccess &a);
+// A reused thread state starts a new thread: its old records can never be
+// asked for again (their thread serial is gone).
+void ForgetThreadRecords(RaceThread *thr);
 const RaceAccess &RaceRecord(u32 id);
 
 // TSan's same-epoch shortcut for a whole range, inline and without a lock:

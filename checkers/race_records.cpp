@@ -4,15 +4,16 @@
 //
 // A thread repeats the same accesses (the same buffer, from the same line,
 // in the same call) in epoch after epoch; only the epoch changes, and the
-// epoch lives in the cell. So a record is interned: a hash table of every
-// record by its contents finds an equal one (compared field by field, never
-// by hash alone), and each thread keeps a small direct-mapped cache in front
-// of it, so a repeat takes no lock. Records are never freed, like the stack depot's stacks: their
-// number follows the program's distinct access sites and ranges, not its
-// running time.
+// epoch lives in the cell. So a record is interned: each thread keeps a
+// hash table of the records it made, by their contents, which finds an
+// equal one (compared field by field, never by hash alone) with no lock: a
+// record names its thread, so no two threads ever share one. Records are
+// never freed, like the stack depot's stacks: their number follows the
+// program's distinct access sites and ranges, not its running time.
 // Layout: chunks of kChunkRecords records, allocated as needed; the chunk
 // table is fixed (kMaxChunks), so a lookup is two loads and no lock. Append
 // takes an id with one atomic add; a new chunk is made under a spin lock.
+// A thread's table costs 16 bytes per slot, at most half of them used.
 // Past kMaxChunks * kChunkRecords records (64M), new accesses share the last
 // record's id: reports about them name the wrong range or stack rather than
 // crash (counted and said once in verbose mode).
@@ -61,47 +62,61 @@ static bool SameRecord(const RaceAccess &a, const RaceAccess &b) {
          a.thread == b.thread && a.is_write == b.is_write && a.side == b.side;
 }
 
-// Every record, by the hash of its contents (several records may share a
-// hash: a node per record).
-namespace {
-struct RecordNode {
-  uptr key;  // content hash
-  RecordNode *next;
-  u32 id;
-};
-}  // namespace
-static AddrTable<RecordNode, 16381> record_table;
-
 static u64 ContentHash(const RaceAccess &a) {
   u64 h = a.addr * 0x9E3779B97F4A7C15ull ^ a.size ^ (u64)a.stack << 20 ^
           a.goid << 40 ^ reinterpret_cast<uptr>(a.call) ^ a.call_fn ^
-          (u64)a.is_write << 63 ^ (u64)a.side << 62 ^ (u64)a.thread << 44;
-  return (h ^ h >> 29) * 0xff51afd7ed558ccdull;
+          (u64)a.is_write << 63 ^ (u64)a.side << 62;
+  h = (h ^ h >> 29) * 0xff51afd7ed558ccdull;
+  return (h ^ h >> 32) | 1;  // 0 marks an empty slot
 }
 
-// The global intern step: the id of an equal record, or a new one.
-static u32 InternGlobally(const RaceAccess &a, u64 hash) {
-  StaticSpinMutex *mu;
-  RecordNode **head = record_table.Lock(hash, &mu);
-  BucketLock l(mu);
-  for (RecordNode *n = *head; n; n = n->next)
-    if (n->key == hash && SameRecord(RaceRecord(n->id), a))
-      return n->id;
-  RecordNode *n = static_cast<RecordNode *>(InternalAlloc(sizeof(RecordNode)));
-  n->key = hash;
-  n->id = AppendRecord(a);
-  n->next = *head;
-  *head = n;
-  return n->id;
+// Doubles the thread's table (or makes its first one), re-inserting by hash.
+static void GrowRecordMap(RecordMap *map) {
+  constexpr uptr kFirstCapacity = 1024;
+  uptr capacity = map->capacity ? map->capacity * 2 : kFirstCapacity;
+  auto *slots =
+      static_cast<RecordSlot *>(InternalAlloc(capacity * sizeof(RecordSlot)));
+  internal_memset(slots, 0, capacity * sizeof(RecordSlot));
+  for (uptr i = 0; i < map->capacity; i++) {
+    const RecordSlot &old = map->slots[i];
+    if (!old.hash)
+      continue;
+    uptr j = old.hash & (capacity - 1);
+    while (slots[j].hash) j = (j + 1) & (capacity - 1);
+    slots[j] = old;
+  }
+  if (map->slots)
+    InternalFree(map->slots);
+  map->slots = slots;
+  map->capacity = capacity;
 }
 
+// Records of different threads never compare equal (the thread is part of
+// the contents), so each thread interns in a table of its own, without a
+// lock: a repeat costs a hash, a probe and a comparison.
 u32 InternRecord(RaceThread *thr, const RaceAccess &a) {
+  RecordMap *map = &thr->records;
+  if (UNLIKELY(2 * (map->used + 1) > map->capacity))
+    GrowRecordMap(map);
   u64 hash = ContentHash(a);
-  RecordCacheEntry *e = &thr->records[hash >> 56];
-  if (e->id && SameRecord(RaceRecord(e->id), a))
-    return e->id;
-  e->id = InternGlobally(a, hash);
-  return e->id;
+  uptr mask = map->capacity - 1;
+  for (uptr i = hash & mask;; i = (i + 1) & mask) {
+    RecordSlot *slot = &map->slots[i];
+    if (slot->hash == hash && SameRecord(RaceRecord(slot->id), a))
+      return slot->id;
+    if (!slot->hash) {
+      slot->hash = hash;
+      slot->id = AppendRecord(a);
+      map->used++;
+      return slot->id;
+    }
+  }
+}
+
+void ForgetThreadRecords(RaceThread *thr) {
+  if (thr->records.slots)
+    InternalFree(thr->records.slots);
+  thr->records = {};
 }
 
 // A record bucket's lock is held while a new record's chunk is made.

@@ -8,6 +8,13 @@
 // not covered by this release (TSan's ReleaseMerge, Go's racereleasemerge);
 // acquire joins the object's clock into the thread's. An acquire of an
 // address nobody released is a no-op and creates nothing.
+// A release STORE (an atomic store with release ordering, from the pass)
+// replaces the object's clock with the thread's instead (TSan's
+// ReleaseStore): C11's release sequence headed by a store is that store and
+// the read-modify-writes after it, so an earlier store's thread is no longer
+// in it. Read-modify-writes that release join (they continue the sequence),
+// as cgosan_release does. A relaxed store does not break the sequence here
+// (it touches no clock), so a race after one can be missed, as in TSan.
 //
 // race=go reproduces Go's runtime/cgocall.go exactly: cgocall does
 // racereleasemerge(&racecgosync) before the foreign call and
@@ -47,6 +54,17 @@ void RaceRelease(RaceThread *thr, uptr addr) {
     SyncVar **head = sync_table.Lock(addr, &mu);
     BucketLock l(mu);
     sync_table.FindOrCreate(head, addr)->vc.Join(thr->vc);
+  }
+  thr->vc.clk[thr->tid]++;
+}
+
+void RaceReleaseStore(RaceThread *thr, uptr addr) {
+  FlushAccessRun(thr);
+  {
+    StaticSpinMutex *mu;
+    SyncVar **head = sync_table.Lock(addr, &mu);
+    BucketLock l(mu);
+    sync_table.FindOrCreate(head, addr)->vc = thr->vc;
   }
   thr->vc.clk[thr->tid]++;
 }

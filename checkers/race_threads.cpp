@@ -59,6 +59,7 @@ static RaceThread *TakeState() {
   if (RaceThread *t = reusable) {
     reusable = t->next_state;
     t->next_state = nullptr;
+    ForgetThreadRecords(t);
     u32 start = t->vc.clk[t->tid] + 1;  // above anything known of the old one
     internal_memset(&t->vc, 0, sizeof(t->vc));
     t->vc.clk[t->tid] = start;

@@ -191,11 +191,14 @@ StackBounds SystemStackOfThread() {
   return {system_stack_lo, system_stack_hi};
 }
 
-// Direct-mapped by the innermost two frames (Fibonacci hashing to 6 bits).
+// Direct-mapped by every frame (Fibonacci hashing to 6 bits): the innermost
+// frames of a capture are often the capturing runtime's own, the same for
+// every site, so keying by them alone would send all sites to one slot.
 static StackIdCache::Entry &CacheEntryOf(const uptr *pcs, uptr n,
                                          StackIdCache *cache) {
   static_assert(StackIdCache::kSize == 64, "the slot is 6 bits");
-  u64 key = pcs[0] ^ (n > 1 ? pcs[1] << 1 : 0);
+  u64 key = 0;
+  for (uptr i = 0; i < n; i++) key = (key << 7 | key >> 57) ^ pcs[i];
   return cache->entries[(key * 0x9e3779b97f4a7c15ull) >> 58];
 }
 

@@ -118,7 +118,7 @@ u32 CaptureStackIdFast();
 
 // A small map from a walked stack to its depot id, owned by one thread (or
 // M), so a hot site pays the depot once (alloc_stack.cpp, the race checker's
-// accesses). Direct-mapped by the innermost two frames; an entry keeps its
+// accesses). Direct-mapped by a hash of its frames; an entry keeps its
 // whole stack and a hit compares every frame, so a lookup never returns
 // another stack's id (a hash key could), and costs a compare per frame
 // instead of hashing them.
