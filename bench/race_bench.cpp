@@ -15,7 +15,12 @@
 //   BM_Tsan             built with -fsanitize=thread (no pass), race=off:
 //                       TSan's own cost on the same work, for comparison
 // Targets (issue 6): precise <= 1.5x race=off in time and in memory.
-// Printed, never asserted.
+// The lock-heavy workload (race_lock_workload.c: a private buffer, then a
+// mutex around 16 updates of a shared table, each round) runs at 1, 2 and 4
+// threads, built plain, with the pass under race=precise, and with TSan:
+//   BM_Lock_Plain/N, BM_Lock_Precise/N, BM_Lock_Tsan/N
+// Targets (issue 28): precise <= 0.5x TSan's time and <= 1x TSan's memory
+// at each thread count. Printed, never asserted.
 #include <benchmark/benchmark.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -36,6 +41,7 @@ namespace {
 
 constexpr char kThreads[] = "4";
 constexpr char kIterations[] = "400000";
+constexpr char kLockRounds[] = "200000";
 
 struct ChildRun {
   bool ok = false;
@@ -44,9 +50,10 @@ struct ChildRun {
   std::string error;
 };
 
-// Runs `program 4 400000` with CGOSAN_OPTIONS=race=<mode>; reads "ns=..."
-// from its stdout.
-ChildRun RunWorkload(const char *program, const char *mode) {
+// Runs `program threads rounds` with CGOSAN_OPTIONS=race=<mode>; reads
+// "ns=..." from its stdout.
+ChildRun RunWorkload(const char *program, const char *mode, const char *threads,
+                     const char *rounds) {
   ChildRun run;
   int out[2];
   if (pipe(out) != 0) {
@@ -64,8 +71,8 @@ ChildRun RunWorkload(const char *program, const char *mode) {
       env.push_back(*e);
   env.push_back(const_cast<char *>(options.c_str()));
   env.push_back(nullptr);
-  char *argv[] = {const_cast<char *>(program), const_cast<char *>(kThreads),
-                  const_cast<char *>(kIterations), nullptr};
+  char *argv[] = {const_cast<char *>(program), const_cast<char *>(threads),
+                  const_cast<char *>(rounds), nullptr};
   pid_t pid;
   int err = posix_spawn(&pid, program, &actions, nullptr, argv, env.data());
   posix_spawn_file_actions_destroy(&actions);
@@ -98,10 +105,11 @@ ChildRun RunWorkload(const char *program, const char *mode) {
   return run;
 }
 
-void Workload(benchmark::State &state, const char *program, const char *mode) {
+void Workload(benchmark::State &state, const char *program, const char *mode,
+              const char *threads = kThreads, const char *rounds = kIterations) {
   long peak = 0;
   for (auto _ : state) {
-    ChildRun run = RunWorkload(program, mode);
+    ChildRun run = RunWorkload(program, mode, threads, rounds);
     if (!run.ok) {
       state.SkipWithError(run.error.c_str());
       return;
@@ -126,6 +134,25 @@ WORKLOAD_BENCHMARK(BM_Pass_Go);
 WORKLOAD_BENCHMARK(BM_Pass_Precise);
 WORKLOAD_BENCHMARK(BM_Tsan);
 
+// The lock-heavy workload at `threads` threads.
+#define LOCK_BENCHMARKS(threads)                                              \
+  void BM_Lock_Plain_##threads(benchmark::State &s) {                         \
+    Workload(s, CGOSAN_LOCK_WORKLOAD_PLAIN, "off", #threads, kLockRounds);    \
+  }                                                                           \
+  void BM_Lock_Precise_##threads(benchmark::State &s) {                       \
+    Workload(s, CGOSAN_LOCK_WORKLOAD_PASS, "precise", #threads, kLockRounds); \
+  }                                                                           \
+  void BM_Lock_Tsan_##threads(benchmark::State &s) {                          \
+    Workload(s, CGOSAN_LOCK_WORKLOAD_TSAN, "off", #threads, kLockRounds);     \
+  }                                                                           \
+  WORKLOAD_BENCHMARK(BM_Lock_Plain_##threads);                                \
+  WORKLOAD_BENCHMARK(BM_Lock_Precise_##threads);                              \
+  WORKLOAD_BENCHMARK(BM_Lock_Tsan_##threads);
+LOCK_BENCHMARKS(1)
+LOCK_BENCHMARKS(2)
+LOCK_BENCHMARKS(4)
+#undef LOCK_BENCHMARKS
+
 // Each row's ratio is to its own build with race=off.
 const bench::Row kRows[] = {
     {"BM_Plain_Off", "plain build, race=off (baseline)", 0},
@@ -136,12 +163,41 @@ const bench::Row kRows[] = {
 };
 constexpr int kNumRows = sizeof(kRows) / sizeof(kRows[0]);
 
+// Each thread count's precise row against TSan at that count.
+#define LOCK_ROWS(threads)                                                    \
+  {"BM_Lock_Plain_" #threads, #threads " thread(s): plain build, race=off", 0, \
+   0, false},                                                                 \
+      {"BM_Lock_Tsan_" #threads, #threads " thread(s): TSan", 0, 0, true,     \
+       "BM_Lock_Plain_" #threads},                                            \
+      {"BM_Lock_Precise_" #threads,                                           \
+       #threads " thread(s): pass build, race=precise / TSan", 0, 0.5, true,  \
+       "BM_Lock_Tsan_" #threads},
+const bench::Row kLockRows[] = {LOCK_ROWS(1) LOCK_ROWS(2) LOCK_ROWS(4)};
+#undef LOCK_ROWS
+constexpr int kNumLockRows = sizeof(kLockRows) / sizeof(kLockRows[0]);
+// Memory: precise at most TSan's.
+#define LOCK_MEMORY_ROWS(threads)                                             \
+  {"BM_Lock_Tsan_" #threads, #threads " thread(s): TSan", 0, 0, false},        \
+      {"BM_Lock_Precise_" #threads,                                           \
+       #threads " thread(s): pass build, race=precise / TSan", 0, 1, true,    \
+       "BM_Lock_Tsan_" #threads},
+const bench::Row kLockMemoryRows[] = {LOCK_MEMORY_ROWS(1) LOCK_MEMORY_ROWS(2)
+                                          LOCK_MEMORY_ROWS(4)};
+#undef LOCK_MEMORY_ROWS
+constexpr int kNumLockMemoryRows = sizeof(kLockMemoryRows) / sizeof(kLockMemoryRows[0]);
+
 const bench::Table kTables[] = {
     {"race checker, boundary-heavy workload (4 threads x 400k foreign calls; "
      "loop time; ratio = / the row's baseline, same run)",
      "BM_Plain_Off", kRows, kNumRows},
     {"race checker, peak resident memory of the same runs (KiB)",
      "BM_Plain_Off", kRows, kNumRows, "peak_rss_kib"},
+    {"race checker, lock-heavy workload (N threads x 200k rounds: a private "
+     "256-byte buffer, then a mutex around 16 updates of an 8 KiB table; "
+     "loop time; ratio = / the row's baseline, same run)",
+     "BM_Lock_Plain_1", kLockRows, kNumLockRows},
+    {"race checker, lock-heavy workload, peak resident memory (KiB)",
+     "BM_Lock_Tsan_1", kLockMemoryRows, kNumLockMemoryRows, "peak_rss_kib"},
 };
 
 }  // namespace
