@@ -37,6 +37,8 @@
 
 // Everything, until InitializeRace knows the mode (race.h).
 __sanitizer::uptr __cgosan_race_tracked[2] = {0, ~static_cast<__sanitizer::uptr>(0)};
+THREADLOCAL __sanitizer::uptr __cgosan_race_frame_version
+    __attribute__((tls_model("initial-exec")));
 
 namespace __cgosan {
 
@@ -104,10 +106,20 @@ static void RecordedAccess(const void *p, uptr n, bool is_write,
   RaceAccessRange(thr, reinterpret_cast<uptr>(p), n, is_write, call);
 }
 
+// Where the pass-built caller of the entry whose frame is `fp` made its
+// access (race.h): the entry's return address, the caller's frame, the
+// thread's frame version.
+static ALWAYS_INLINE AccessSite SiteOfCaller(uptr fp) {
+  const uptr *frame = reinterpret_cast<const uptr *>(fp);
+  return {frame[1], frame[0], 0, __cgosan_race_frame_version};
+}
+
 // An access of code compiled with the pass: only managed memory is tracked
-// (that is what can cross; the rest is TSan's business).
-static ALWAYS_INLINE void InstrumentedAccess(const void *p, uptr n,
-                                             bool is_write) {
+// (that is what can cross; the rest is TSan's business). Plain accesses may
+// merge into runs; atomic ones never do (each is one access, and an edge
+// may follow it).
+static ALWAYS_INLINE void InstrumentedAccess(const void *p, uptr n, u8 type,
+                                             uptr fp) {
   RaceMode mode = RaceModeNow();
   if (LIKELY(mode == kRaceOff))
     return;
@@ -115,9 +127,14 @@ static ALWAYS_INLINE void InstrumentedAccess(const void *p, uptr n,
   if (!InArena(addr) || !n || GoModeHidesForeignCode(mode))
     return;
   RaceThread *thr = CurrentRaceThread();
-  if (!thr || RecentlyRecorded(thr, addr, n, is_write))
+  if (!thr || RecentlyRecorded(thr, addr, n, type))
     return;
-  RaceRunAccess(thr, addr, n, is_write);
+  if (type & kAccessAtomic) {
+    FlushAccessRun(thr);
+    RaceAccessRangeSlow(thr, addr, n, type, nullptr, SiteOfCaller(fp));
+    return;
+  }
+  RaceRunAccess(thr, addr, n, type & kAccessWrite, SiteOfCaller(fp));
 }
 
 void RaceLibcAccess(RaceThread *thr, uptr addr, uptr size, bool is_write) {
@@ -153,6 +170,14 @@ void cgosan_release(const void *addr) {
     RaceRelease(thr, reinterpret_cast<uptr>(addr));
 }
 
+// A release store of an atomic in pass-built code (race_sync.cpp).
+SANITIZER_INTERFACE_ATTRIBUTE
+void __cgosan_race_release_store(const void *addr) {
+  TsanRelease(reinterpret_cast<uptr>(addr));
+  if (RaceThread *thr = TrackedThread())
+    RaceReleaseStore(thr, reinterpret_cast<uptr>(addr));
+}
+
 SANITIZER_INTERFACE_ATTRIBUTE
 int cgosan_race_enabled(void) {
   return RaceModeNow() != kRaceOff || TsanPresent();
@@ -169,17 +194,19 @@ void cgosan_race_write_range(const void *p, size_t n, const char *where) {
 }
 
 // The clang pass's entry points (-cgosan-race): one per load or store of the
-// instrumented code that __cgosan_race_tracked admits (or of code built
-// before that guard, or written by hand), so the "not managed" exit comes
-// first.
+// instrumented code that __cgosan_race_tracked admits, so the "not managed"
+// exit comes first. Each is called from the function that makes the access,
+// which keeps its frame pointer and bumps __cgosan_race_frame_version when
+// it returns (the pass does both): the site cache relies on it.
+#define FRAME() reinterpret_cast<uptr>(__builtin_frame_address(0))
 #define CGOSAN_RACE_SIZED_ACCESS(size)                           \
   SANITIZER_INTERFACE_ATTRIBUTE                                  \
   void __cgosan_race_read##size(const void *p) {                 \
-    InstrumentedAccess(p, size, false);                          \
+    InstrumentedAccess(p, size, kAccessRead, FRAME());           \
   }                                                              \
   SANITIZER_INTERFACE_ATTRIBUTE                                  \
   void __cgosan_race_write##size(const void *p) {                \
-    InstrumentedAccess(p, size, true);                           \
+    InstrumentedAccess(p, size, kAccessWrite, FRAME());          \
   }
 CGOSAN_RACE_SIZED_ACCESS(1)
 CGOSAN_RACE_SIZED_ACCESS(2)
@@ -190,12 +217,24 @@ CGOSAN_RACE_SIZED_ACCESS(16)
 
 SANITIZER_INTERFACE_ATTRIBUTE
 void __cgosan_race_read_range(const void *p, size_t n) {
-  InstrumentedAccess(p, n, false);
+  InstrumentedAccess(p, n, kAccessRead, FRAME());
 }
 
 SANITIZER_INTERFACE_ATTRIBUTE
 void __cgosan_race_write_range(const void *p, size_t n) {
-  InstrumentedAccess(p, n, true);
+  InstrumentedAccess(p, n, kAccessWrite, FRAME());
 }
+
+// Atomic loads, and atomic stores and read-modify-writes, of n bytes.
+SANITIZER_INTERFACE_ATTRIBUTE
+void __cgosan_race_atomic_read(const void *p, size_t n) {
+  InstrumentedAccess(p, n, kAccessRead | kAccessAtomic, FRAME());
+}
+
+SANITIZER_INTERFACE_ATTRIBUTE
+void __cgosan_race_atomic_write(const void *p, size_t n) {
+  InstrumentedAccess(p, n, kAccessWrite | kAccessAtomic, FRAME());
+}
+#undef FRAME
 
 }  // extern "C"

@@ -9,17 +9,19 @@
 // thread's clock into the object's and then ticks the thread's own entry; an
 // acquire joins the object's clock into the thread's.
 //
-// Clocks are fixed arrays of kMaxThreads 32-bit entries (1 KiB): simple, and
-// a join is one vectorised pass. A thread also keeps the ranges it recorded
-// lately (8 KiB), so repeating one in the same epoch costs no lock. Tids of
-// ended threads are reclaimed when fresh ones run out (race_threads.cpp).
+// Clocks are fixed arrays of kMaxThreads 32-bit entries (1 KiB); a join
+// reads only the entries of tids handed out so far (a program's thread count,
+// not kMaxThreads). A thread also keeps the ranges it recorded lately, so
+// repeating one in the same epoch costs no lock. Tids of ended threads are
+// reclaimed when fresh ones run out (race_threads.cpp).
 //
-// Sync objects and the shadow of accessed memory live in AddrTables: hashed
-// buckets, each a spin lock and a list of nodes from sanitizer_common's
-// internal allocator (no malloc). A sync object lives until the primitive at
-// its address is destroyed (pthread_*_destroy, sem_destroy; an address the
-// program names itself, for ever); the shadow of a managed object goes when
-// the collector frees the object.
+// Sync objects, and the shadow of accessed memory outside the managed arena,
+// live in AddrTables: hashed buckets, each a spin lock and a list of nodes
+// from sanitizer_common's internal allocator (no malloc); the arena's shadow
+// is mapped directly (race_shadow.cpp). A sync object lives until the
+// primitive at its address is destroyed (pthread_*_destroy, sem_destroy; an
+// address the program names itself, for ever); the shadow of a managed
+// object goes when the collector frees the object.
 #ifndef CGOSAN_CHECKERS_RACE_H
 #define CGOSAN_CHECKERS_RACE_H
 
@@ -42,6 +44,15 @@
 extern "C" SANITIZER_INTERFACE_ATTRIBUTE __sanitizer::uptr
     __cgosan_race_tracked[2];
 
+// Bumped by pass-built code each time an instrumented function that records
+// accesses returns (RaceAccesses.cpp: an inline thread-local increment, at
+// every exit, an exception's included): while it has not moved, no such
+// function returned, so the activation whose frame made an earlier access
+// at the same pc is still the one running, and its whole stack is the same.
+// Exported with the entries (initial-exec TLS of libcgosan).
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE THREADLOCAL __sanitizer::uptr
+    __cgosan_race_frame_version;
+
 namespace __cgosan {
 
 enum RaceMode : u32 {
@@ -63,24 +74,67 @@ ALWAYS_INLINE RaceMode RaceModeNow() {
 constexpr uptr kMaxThreads = 256;
 constexpr u16 kNoTid = 0xffff;
 
+// How many tids were ever handed out (race_threads.cpp): entries past it
+// are zero in every clock.
+uptr TidsInUse();
+
 struct VectorClock {
   u32 clk[kMaxThreads];
   void Join(const VectorClock &other) {
-    for (uptr i = 0; i < kMaxThreads; i++)
+    uptr n = TidsInUse();
+    for (uptr i = 0; i < n; i++)
       clk[i] = clk[i] > other.clk[i] ? clk[i] : other.clk[i];
   }
 };
 
-// A range the thread recorded lately, with the epoch and kind it was
+// What an access did to its bytes: the bits of a shadow cell's type.
+enum AccessType : u8 {
+  kAccessRead = 0,
+  kAccessWrite = 1,
+  kAccessAtomic = 2,  // two atomic accesses never race (C11, TSan)
+};
+// A recorded access of type `had` makes a new one of type `now` redundant
+// (same thread, same epoch, same bytes): every access that races with `now`
+// races with `had`. A plain write covers everything; a read is covered by
+// any write; an atomic access never covers a plain one.
+ALWAYS_INLINE bool TypeCovers(u8 had, u8 now) {
+  return ((had & kAccessWrite) || !(now & kAccessWrite)) &&
+         (!(had & kAccessAtomic) || (now & kAccessAtomic));
+}
+
+// A range the thread recorded lately, with the epoch and type it was
 // recorded in (race_shadow.cpp's per-thread shortcut).
 struct RecentAccess {
   uptr addr;
   u32 size;
-  u32 stamp;  // epoch * 2 + is_write; 0: empty
+  u32 epoch;  // 0: empty
+  u32 deaths;  // shadow_deaths when recorded: a collection since voids it
+  u8 type;
 };
 constexpr uptr kRecentAccesses = 512;  // a power of two
+// Counts the collections that cleared some shadow (race_shadow.cpp): a range
+// a thread recorded before one may now be another object's, so the
+// shortcuts that remember ranges trust only entries made since.
+extern atomic_uint32_t shadow_deaths;
 
-// The records a thread made, by content (race_records.cpp): an
+// Where pass-built code accessed memory from: the access's return address,
+// the frame of the instrumented function that made it, that frame's return
+// address, and the thread's frame version (below). Zero: not known (the
+// program's own records, the interposer's).
+struct AccessSite {
+  uptr pc, fp, ret;
+  uptr version;
+};
+// __cgosan_race_frame_version (above) is the thread's frame version.
+// A thread's cache of the contexts of its pass-built access sites
+// (race_records.cpp): direct-mapped by site.
+struct SiteCacheEntry {
+  AccessSite site;
+  u32 context;  // 0: empty
+};
+constexpr uptr kSiteCache = 256;  // a power of two
+
+// The contexts a thread made, by content (race_records.cpp): an
 // open-addressing table of its own, grown as needed, so interning takes no
 // lock. Zero-initialised: empty.
 struct RecordSlot {
@@ -106,11 +160,8 @@ enum RaceSide : u8 {
 struct AccessRun {
   uptr addr, size, recorded;
   u32 epoch;    // every access of a run has this epoch
-  u32 stack;    // the first access's stack
-  u64 gc;       // collections when it began: one since drops the rest
-  u64 goid;     // the first access's accessor
-  uptr call_fn;
-  RaceSide side;
+  u32 context;  // the first access's (its stack and accessor)
+  u32 deaths;   // shadow_deaths when it began (and at each of its stores)
   u8 is_write;
   bool active;
 };
@@ -120,8 +171,9 @@ struct RaceThread {
   u32 serial;  // the thread's number in reports (T<serial>), never reused
   VectorClock vc;
   RecentAccess recent[kRecentAccesses];  // direct-mapped by address
-  StackIdCache stacks;                   // the thread's hot access sites
-  RecordMap records;
+  StackIdCache stacks;                   // the thread's hot access stacks
+  SiteCacheEntry sites[kSiteCache];      // pass-built sites -> contexts
+  RecordMap contexts;
   RaceThread *next_state;  // in race_threads.cpp's retired / reusable lists
   AccessRun run;
   u32 Epoch() const { return vc.clk[tid]; }
@@ -239,8 +291,9 @@ void RaceReleaseStore(RaceThread *thr, uptr addr);
 void RaceSyncDestroyed(uptr addr);
 void InstallGoModeHooks();
 
-// One access, as a report describes it. The shadow keeps a 12-byte cell per
-// access and word, naming one of these (race_records.cpp) by id.
+// One access, as a report describes it. The shadow keeps a 16-byte cell per
+// access and word: its range, epoch, type and the id of its context, the
+// rest of this (race_records.cpp: stack, G, side, foreign call, thread).
 struct RaceAccess {
   uptr addr;          // the whole range the access covered
   uptr size;
@@ -255,16 +308,38 @@ struct RaceAccess {
   u16 tid;
   u32 thread;         // RaceThread::serial of the accessing thread
   u8 is_write;
+  u8 is_atomic;
   RaceSide side;
 };
 
-// The record of an access, interned: the same contents give the same id
-// (race_records.cpp). Records live for ever. a.thread must be thr's.
-u32 InternRecord(RaceThread *thr, const RaceAccess &a);
-// A reused thread state starts a new thread: its old records can never be
+// The context of an access (its stack and accessor: RaceAccess's call,
+// call_fn, goid, stack, thread and side; addr, size, clock and type are the
+// cell's), interned: the same contents give the same id (race_records.cpp).
+// Contexts live for ever; ids fit in 24 bits (kMaxContexts), and past that
+// many, new contexts share the last id. a.thread must be thr's.
+constexpr u32 kMaxContexts = 1u << 24;
+u32 InternContext(RaceThread *thr, const RaceAccess &a);
+// A reused thread state starts a new thread: its old contexts can never be
 // asked for again (their thread serial is gone).
-void ForgetThreadRecords(RaceThread *thr);
-const RaceAccess &RaceRecord(u32 id);
+void ForgetThreadContexts(RaceThread *thr);
+const RaceAccess &RaceContext(u32 id);
+// The context of the access pass-built code makes at `site`, through the
+// thread's site cache; else `capture()` gives it (a stack walk).
+template <typename Capture>
+ALWAYS_INLINE u32 SiteContext(RaceThread *thr, const AccessSite &site,
+                              Capture capture) {
+  if (!site.pc)
+    return capture();
+  u64 key = (site.pc ^ site.fp >> 4) * 0x9E3779B97F4A7C15ull;
+  SiteCacheEntry *e = &thr->sites[key >> (64 - __builtin_ctzll(kSiteCache))];
+  if (e->context && e->site.pc == site.pc && e->site.fp == site.fp &&
+      e->site.ret == site.ret && e->site.version == site.version)
+    return e->context;
+  u32 context = capture();
+  e->site = site;
+  e->context = context;
+  return context;
+}
 
 // TSan's same-epoch shortcut for a whole range, inline and without a lock:
 // this thread recorded this very range, in this epoch, at least as strongly,
@@ -279,23 +354,24 @@ ALWAYS_INLINE RecentAccess *RecentSlot(RaceThread *thr, uptr addr, uptr size) {
   return &thr->recent[hash >> (64 - __builtin_ctzll(kRecentAccesses))];
 }
 ALWAYS_INLINE bool RecentlyRecorded(RaceThread *thr, uptr addr, uptr size,
-                                    bool is_write) {
+                                    u8 type) {
   const RecentAccess *r = RecentSlot(thr, addr, size);
-  u32 stamp = thr->Epoch() * 2;
-  return r->addr == addr && r->size == size &&
-         (r->stamp == stamp + 1 || (!is_write && r->stamp == stamp));
+  return r->addr == addr && r->size == size && r->epoch == thr->Epoch() &&
+         TypeCovers(r->type, type) &&
+         r->deaths == atomic_load(&shadow_deaths, memory_order_relaxed);
 }
 
 // Records an access of [addr, addr + size) and reports a race with an
 // earlier unordered one (race_shadow.cpp). Keeps errno. A `call` label
 // makes it a foreign access on behalf of that call; otherwise the side is
 // the thread's.
-void RaceAccessRangeSlow(RaceThread *thr, uptr addr, uptr size, bool is_write,
-                         const char *call);
+void RaceAccessRangeSlow(RaceThread *thr, uptr addr, uptr size, u8 type,
+                         const char *call, const AccessSite &site);
 ALWAYS_INLINE void RaceAccessRange(RaceThread *thr, uptr addr, uptr size,
                                    bool is_write, const char *call) {
-  if (!RecentlyRecorded(thr, addr, size, is_write))
-    RaceAccessRangeSlow(thr, addr, size, is_write, call);
+  u8 type = is_write ? kAccessWrite : kAccessRead;
+  if (!RecentlyRecorded(thr, addr, size, type))
+    RaceAccessRangeSlow(thr, addr, size, type, call, AccessSite{});
 }
 
 // Whether the checker records accesses at addr: the range the pass's guard
@@ -311,9 +387,10 @@ ALWAYS_INLINE bool RaceTracksAddress(uptr addr) {
 // is the thread's; race=go drops the foreign side's, as Go never sees C's).
 void RaceLibcAccess(RaceThread *thr, uptr addr, uptr size, bool is_write);
 
-// An access of pass-built code: joins the thread's run when it continues
-// it, else ends the run and starts one (race_shadow.cpp).
-void RaceRunAccess(RaceThread *thr, uptr addr, uptr size, bool is_write);
+// A plain access of pass-built code at `site`: joins the thread's run when
+// it continues it, else ends the run and starts one (race_shadow.cpp).
+void RaceRunAccess(RaceThread *thr, uptr addr, uptr size, bool is_write,
+                   const AccessSite &site);
 // Ends the thread's run: its unrecorded bytes go to the shadow. Called
 // before every edge the thread takes part in (its epoch or knowledge
 // changes), before the program's own records, and when the thread ends.

@@ -1,5 +1,5 @@
 // race_report.cpp — the data-race report: both accesses (thread, G, managed
-// or foreign side, read or write, size, address, the foreign call a foreign
+// or foreign side, read or write, atomic or not (TSan's "Atomic write"), size, address, the foreign call a foreign
 // access belongs to), the current access's stack as the report's stack (the
 // stack now, or the one recorded with a run of stores found racing when the
 // run ends), the previous access's stack as an extra stack, and the managed object the racy range
@@ -21,6 +21,14 @@ static constexpr char kInForeignCallFromG[] =
     " (foreign code, in the call to %s from G %llu)";
 static constexpr char kInForeignCall[] = " (foreign code, in the call to %s)";
 static constexpr char kForeign[] = " (foreign code)";
+static constexpr char kRead[] = "Read";
+static constexpr char kWrite[] = "Write";
+static constexpr char kAtomicRead[] = "Atomic read";
+static constexpr char kAtomicWrite[] = "Atomic write";
+static constexpr char kPreviousRead[] = "read";
+static constexpr char kPreviousWrite[] = "write";
+static constexpr char kPreviousAtomicRead[] = "atomic read";
+static constexpr char kPreviousAtomicWrite[] = "atomic write";
 // The pass's trampolines are named after the function they call.
 static constexpr char kPassTrampolinePrefix[] = "__cgosan_tramp.";
 
@@ -81,6 +89,15 @@ static void AccessorText(const RaceAccess &a, const char *call, char *buf,
     internal_strlcpy(buf, kForeign, size);
 }
 
+// "Write", "Atomic read"...; `previous`: the lower-case form.
+static const char *AccessName(const RaceAccess &a, bool previous) {
+  if (a.is_atomic)
+    return a.is_write ? (previous ? kPreviousAtomicWrite : kAtomicWrite)
+                      : (previous ? kPreviousAtomicRead : kAtomicRead);
+  return a.is_write ? (previous ? kPreviousWrite : kWrite)
+                    : (previous ? kPreviousRead : kRead);
+}
+
 NOINLINE void ReportRace(const RaceAccess &cur, const RaceAccess &prev,
                          bool cur_is_now) {
   if (!FirstReportOfPair(cur.stack, prev.stack))
@@ -96,10 +113,10 @@ NOINLINE void ReportRace(const RaceAccess &cur, const RaceAccess &prev,
   ReportDesc r = {};
   r.kind = kDataRace;
   r.callee = *cur_call ? cur_call : nullptr;
-  SetMessage(&r, kMsgAccess, cur.is_write ? "Write" : "Read", (usize)cur.size,
+  SetMessage(&r, kMsgAccess, AccessName(cur, false), (usize)cur.size,
              (usize)cur.addr, (unsigned)cur.thread, cur_who);
-  AddExtraStack(&r, prev.stack, kTitlePrevious,
-                prev.is_write ? "write" : "read", (usize)prev.size,
+  AddExtraStack(&r, prev.stack, kTitlePrevious, AccessName(prev, true),
+                (usize)prev.size,
                 (usize)prev.addr, (unsigned)prev.thread, prev_who);
   ObjectInfo obj;
   if (InArena(cur.addr) && FindObject(cur.addr, &obj)) {

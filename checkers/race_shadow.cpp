@@ -2,13 +2,18 @@
 // memory that crossed the boundary, and the race check of a new access.
 //
 // Only memory some access was recorded for has a shadow, so the cost follows
-// what crosses the boundary, not the heap. The shadow is a hash of blocks,
-// one per 64 bytes touched (a block's lock covers its 8 words, so a range
-// takes one lock per 64 bytes, not per word). Each word keeps up to kCells
-// accesses (TSan's four shadow cells), 12 bytes each: the epoch, the thread,
-// read/write, the bytes of the word it covered, and the id of its record
-// (race_records.cpp: the whole range, stack, G, side and foreign call, kept
-// once for every repeat). A block is 408 bytes for 64 bytes of memory.
+// what crosses the boundary, not the heap. The shadow is made of blocks, one
+// per 64 bytes touched, each with a spin lock (a range takes one lock per 64
+// bytes, not per word): the managed arena's blocks are mapped directly
+// (block i of the arena at a fixed place of a reserved map, committed by the
+// pages touched: no hashing, and a block's lock lies beside its cells);
+// other memory (what the program records itself) has its blocks in a hash.
+// Each word keeps up to kCells accesses (TSan's four shadow cells), 16 bytes
+// each: the epoch, the thread, the type (read/write, atomic), the bytes of
+// the word it covered, the whole range of the access (relative to the
+// block, so a range's cells are alike in every word it covers) and the id of
+// its context (race_records.cpp: stack, G, side, foreign call). A block is
+// 520 bytes for 64 bytes of memory.
 // Buffers cross the boundary whole (a row filled, a buffer passed to a
 // call), so while every access to a block covers all of it, its eight words
 // hold the same cells and the block keeps word 0's alone (`mixed` false): a
@@ -16,69 +21,83 @@
 // access to part of it copies word 0 to the others; a whole-block access
 // that leaves all eight alike makes it uniform again.
 // A new access by thread T races with a cell when their bytes in this word
-// overlap, one of them writes, the cell is another thread's, and T has not
-// seen the cell's epoch (vc_T[cell.tid] < clock). Then the new access takes
-// a cell: it replaces the cells it supersedes (its own thread's accesses it
-// covers, and, for a write, every covered access ordered before it: a later
-// access racing with one of those races with the write too), else an empty
-// cell, else a pseudo-random victim; losing a cell can only hide a race (as
-// in TSan), never invent one.
+// overlap, one of them writes, not both are atomic, the cell is another
+// thread's, and T has not seen the cell's epoch (vc_T[cell.tid] < clock).
+// Then the new access takes a cell: it replaces the cells it supersedes (its
+// own thread's accesses it covers, and, for a plain write, every covered
+// access ordered before it: a later access racing with one of those races
+// with the write too), else an empty cell, else a pseudo-random victim;
+// losing a cell can only hide a race (as in TSan), never invent one.
 // When the collector frees a managed object, its words' shadow goes with it
 // (RaceObjectDied, the object_died hook), so an object allocated at the same
-// address later is not said to race with its predecessor. To keep the sweep
-// cheap, a byte per 64 KiB granule of the arena says whether any word in it
-// ever got a shadow; a dead object in unmarked granules costs one load.
+// address later is not said to race with its predecessor; and, since a new
+// object at a dead one's address must be checked afresh, every per-thread
+// shortcut that remembers ranges (the recent ranges, race.h) forgets what it
+// learnt before the collection (shadow_deaths). To keep the sweep cheap, a
+// byte per 64 KiB granule of the arena says whether any word in it ever got
+// a shadow; a dead object in unmarked granules costs one load.
 // Allowed on purpose: only managed memory reaches the shadow from the
 // interposer and the pass (foreign memory is recycled where the checker
 // cannot see it: free(), a G stack reused); memory a program records itself
-// keeps its shadow until the program says otherwise.
+// keeps its shadow until the program says otherwise. A range longer than
+// kMaxPiece (64 MiB) is recorded, and reported, as pieces of that size.
 // Runs: pass-built code touches a buffer one store at a time (a fill loop is
 // 256 one-byte or 16 sixteen-byte stores). A store that continues the
-// thread's last one (same kind, same epoch, adjacent, up to kMaxRunBytes)
-// joins its run instead of the shadow; the run's first store went to the
-// shadow at once, and the rest goes, as one access with the first's stack,
-// when the run ends: at the thread's next other access, before any edge it
-// takes part in (a release or acquire: the run keeps its epoch and the
-// knowledge it had), before the program's own records, and when the thread
-// ends. Until then another thread does not see those bytes; if it races
-// with them, the race is found when the run ends (reported from this side).
-// A collection between start and end drops the rest (the memory may be a new
-// object's by then): a race can be missed, never invented.
-// Cost: one bucket lock per 64-byte block; one stack capture and record per
-// access (or run) that adds something. A repeat in the same epoch (no release since)
-// of an access already recorded stops at the lookup, or before any lock when
-// the thread recorded the very same range lately (TSan's same-epoch
-// shortcut; the report then shows the first such access's stack).
+// thread's last one (same kind, same epoch, no shadow freed since,
+// adjacent, up to kMaxRunBytes) joins its run instead of the shadow; the
+// run's first store went to the shadow at once, and the rest goes, as one
+// access with the first's context, when the run ends: at the thread's next
+// other access, before any edge it takes part in (a release or acquire: the
+// run keeps its epoch and the knowledge it had), before the program's own
+// records, and when the thread ends. Until then another thread does not see
+// those bytes; if it races with them, the race is found when the run ends
+// (reported from this side). A collection before the run ends keeps it
+// unless the run's object died (then its first store's cell is gone: the
+// memory may be a new object's, and the rest is dropped).
+// Cost: one block lock per 64-byte block; a context (race_records.cpp) per
+// access (or run) that adds something: for pass-built code a site-cache
+// probe, else a stack walk. A repeat in the same epoch (no release since) of
+// an access already recorded stops at the cells, or before any lock when the
+// thread recorded the very same range lately (TSan's same-epoch shortcut;
+// the report then shows the first such access's stack).
 #include "race.h"
 
-#include "gc.h"
 #include "heap.h"
 
 namespace __cgosan {
+
+atomic_uint32_t shadow_deaths;
 
 namespace {
 constexpr uptr kCells = 4;
 constexpr uptr kWordSize = 8;
 constexpr uptr kBlockWords = 8;
 constexpr uptr kBlockSize = kBlockWords * kWordSize;
+constexpr uptr kMaxPiece = 1ull << 26;  // so `before` and `after` fit
 
-// One access's share of one word. hi == 0: empty.
+// One access's share of one word. hi == 0: empty. 16 bytes, no padding.
 struct Cell {
   u32 clock;
-  u32 record;  // RaceRecord(record): the access as a report describes it
-  u8 tid;      // kMaxThreads <= 256
-  u8 is_write;
-  u8 lo, hi;   // the bytes [lo, hi) of the word, 0 <= lo < hi <= 8
+  u32 context : 24;  // RaceContext(context): stack and accessor
+  u32 tid : 8;       // kMaxThreads <= 256
+  u64 type : 2;      // AccessType bits
+  u64 lo : 3;        // the bytes [lo, hi) of the word, 0 <= lo < hi <= 8
+  u64 hi : 4;
+  u64 before : 27;   // the whole access began at block + kBlockSize - before
+  u64 after : 28;    // and ended at block + after
 };
+static_assert(sizeof(Cell) == 16, "a cell is two words");
 static_assert(kMaxThreads <= 256, "Cell::tid is a byte");
+static_assert(kMaxPiece + kBlockSize < (1ull << 27), "Cell::before");
+
 inline bool SameCell(const Cell &a, const Cell &b) {
-  return a.clock == b.clock && a.record == b.record && a.tid == b.tid &&
-         a.is_write == b.is_write && a.lo == b.lo && a.hi == b.hi;
+  const u64 *x = reinterpret_cast<const u64 *>(&a);
+  const u64 *y = reinterpret_cast<const u64 *>(&b);
+  return x[0] == y[0] && x[1] == y[1];
 }
 
 struct ShadowBlock {
-  uptr key;  // block address
-  ShadowBlock *next;
+  StaticSpinMutex mu;  // the arena's blocks; a hashed block uses its bucket's
   // false (as created: all empty): every word has the cells of word 0, as
   // when each access so far covered the whole block (a buffer filled or
   // passed whole), and only cells[0] is kept: such an access is checked
@@ -86,6 +105,13 @@ struct ShadowBlock {
   // The first access to part of the block copies word 0 to the others.
   bool mixed;
   Cell cells[kBlockWords][kCells];
+};
+
+// A block of memory outside the arena, in the hash.
+struct HashedBlock {
+  uptr key;  // block address
+  HashedBlock *next;
+  ShadowBlock block;
 };
 
 // The bytes of [addr, end) inside the word at w, relative to w.
@@ -99,7 +125,55 @@ ALWAYS_INLINE Bytes InWord(uptr w, uptr addr, uptr end) {
 }
 }  // namespace
 
-static AddrTable<ShadowBlock, 16381> shadow_table;
+static AddrTable<HashedBlock, 16381> shadow_table;
+
+// The arena's blocks: reserved on first use, committed by the pages touched.
+static atomic_uintptr_t arena_blocks_map;
+static StaticSpinMutex arena_blocks_mu;
+
+static ShadowBlock *ArenaBlocks() {
+  uptr map = atomic_load(&arena_blocks_map, memory_order_acquire);
+  if (LIKELY(map))
+    return reinterpret_cast<ShadowBlock *>(map);
+  SpinMutexLock l(&arena_blocks_mu);
+  map = atomic_load(&arena_blocks_map, memory_order_relaxed);
+  if (!map) {
+    map = reinterpret_cast<uptr>(MmapNoReserveOrDie(
+        kArenaSize / kBlockSize * sizeof(ShadowBlock), "cgosan race shadow"));
+    atomic_store(&arena_blocks_map, map, memory_order_release);
+  }
+  return reinterpret_cast<ShadowBlock *>(map);
+}
+
+static ShadowBlock *ArenaBlock(uptr b) {
+  return &ArenaBlocks()[(b - arena_start) / kBlockSize];
+}
+
+namespace {
+// The shadow block of the 64 bytes at b, locked for the scope; null when a
+// block of memory outside the arena has no shadow and `create` is false.
+class LockedBlock {
+ public:
+  LockedBlock(uptr b, bool create) {
+    if (InArena(b)) {
+      block_ = ArenaBlock(b);
+      mu_ = &block_->mu;
+      mu_->Lock();
+      return;
+    }
+    HashedBlock **head = shadow_table.Lock(b, &mu_);
+    HashedBlock *node = create ? shadow_table.FindOrCreate(head, b)
+                               : shadow_table.Find(*head, b);
+    block_ = node ? &node->block : nullptr;
+  }
+  ~LockedBlock() { mu_->Unlock(); }
+  ShadowBlock *get() const { return block_; }
+
+ private:
+  ShadowBlock *block_;
+  StaticSpinMutex *mu_;
+};
+}  // namespace
 
 // One byte per granule of the arena: 1 once a word in it got a shadow. The
 // map is reserved on first use and committed by the pages touched.
@@ -132,14 +206,15 @@ static void NoteShadowed(uptr addr, uptr end) {
       granules[i] = 1;
 }
 
-static bool AnyShadowed(uptr addr, uptr end) {
+static bool Shadowed(uptr granule) {
   uptr map = atomic_load(&shadowed_granules_map, memory_order_acquire);
-  if (!map)
-    return false;
-  const u8 *granules = reinterpret_cast<const u8 *>(map);
+  return map && reinterpret_cast<const u8 *>(map)[granule];
+}
+
+static bool AnyShadowed(uptr addr, uptr end) {
   uptr last = (end - 1 - arena_start) >> kGranuleShift;
   for (uptr i = (addr - arena_start) >> kGranuleShift; i <= last; i++)
-    if (granules[i])
+    if (Shadowed(i))
       return true;
   return false;
 }
@@ -154,69 +229,103 @@ static void MakeMixed(ShadowBlock *block) {
   block->mixed = true;
 }
 
+// Whether the block may hold a cell, read without its lock: a block the
+// checker never wrote reads as all zero (and stays uncommitted, where
+// locking it would write). A cell being written as this reads can be missed
+// only by a thread's own concurrent access, which ClearCells' callers do
+// not have to see (a live thread's new access; an object that is dying).
+static bool MaybeShadowed(const ShadowBlock *block) {
+  if (__atomic_load_n(&block->mixed, __ATOMIC_RELAXED))
+    return true;
+  for (uptr k = 0; k < kCells; k++) {
+    const u64 *words = reinterpret_cast<const u64 *>(&block->cells[0][k]);
+    if (__atomic_load_n(&words[1], __ATOMIC_RELAXED))
+      return true;
+  }
+  return false;
+}
+
+// Empties the cells of the words of `block` (at b) for which `dead(word,
+// cell)` says so; a block left empty is uniform again.
+template <typename Dead>
+static void ClearCells(ShadowBlock *block, uptr b, Dead dead) {
+  bool empty = true;
+  for (uptr i = 0; i < (block->mixed ? kBlockWords : 1); i++)
+    for (uptr k = 0; k < kCells; k++) {
+      Cell *c = &block->cells[i][k];
+      if (c->hi && dead(b + i * kWordSize, *c))
+        c->hi = 0;
+      empty &= c->hi == 0;
+    }
+  if (empty)
+    block->mixed = false;
+}
+
 void RaceObjectDied(uptr base, uptr size) {
   uptr end = base + size;
   if (!AnyShadowed(base, end))
     return;
   for (uptr b = RoundDownTo(base, kBlockSize); b < end; b += kBlockSize) {
-    StaticSpinMutex *mu;
-    ShadowBlock **head = shadow_table.Lock(b, &mu);
-    BucketLock l(mu);
-    ShadowBlock *block = shadow_table.Find(*head, b);
-    if (!block)
+    if (!MaybeShadowed(ArenaBlock(b)))
       continue;
-    bool empty = true;
+    LockedBlock l(b, /*create=*/false);
     if (base > b || end < b + kBlockSize)
-      MakeMixed(block);  // part of it dies
-    for (uptr i = 0; i < (block->mixed ? kBlockWords : 1); i++) {
-      uptr w = b + i * kWordSize;
-      bool dead = w + kWordSize > base && w < end;
-      for (uptr k = 0; k < kCells; k++) {
-        Cell *c = &block->cells[i][k];
-        if (dead)
-          c->hi = 0;
-        empty &= c->hi == 0;
-      }
-    }
-    if (empty)
-      shadow_table.Remove(head, b);
+      MakeMixed(l.get());  // part of it dies
+    ClearCells(l.get(), b, [&](uptr w, const Cell &) {
+      return w + kWordSize > base && w < end;
+    });
   }
+  atomic_fetch_add(&shadow_deaths, 1, memory_order_relaxed);
 }
 
 void ForgetThreadsAccesses(const u64 *tids) {
-  shadow_table.ForEachBucket([&](ShadowBlock **head) {
-    for (ShadowBlock *block = *head; block; block = block->next)
-      for (uptr i = 0; i < kBlockWords; i++)
-        for (uptr k = 0; k < kCells; k++) {
-          Cell *c = &block->cells[i][k];
-          if (c->hi && (tids[c->tid / 64] >> (c->tid % 64) & 1))
-            c->hi = 0;
-        }
+  auto of_tids = [&](uptr, const Cell &c) {
+    return tids[c.tid / 64] >> (c.tid % 64) & 1;
+  };
+  shadow_table.ForEachBucket([&](HashedBlock **head) {
+    for (HashedBlock *node = *head; node; node = node->next)
+      ClearCells(&node->block, node->key, of_tids);
   });
+  if (!atomic_load(&shadowed_granules_map, memory_order_acquire))
+    return;
+  constexpr uptr kGranuleBytes = 1ull << kGranuleShift;
+  for (uptr g = 0; g < kArenaSize >> kGranuleShift; g++) {
+    if (!Shadowed(g))
+      continue;
+    uptr from = arena_start + g * kGranuleBytes;
+    for (uptr b = from; b < from + kGranuleBytes; b += kBlockSize) {
+      if (!MaybeShadowed(ArenaBlock(b)))
+        continue;
+      LockedBlock l(b, /*create=*/false);
+      ClearCells(l.get(), b, of_tids);
+    }
+  }
 }
 
 // TSan's same-epoch shortcut for one word: it already holds an access of
 // this thread, in this epoch, at least as strong, covering these bytes. Then
 // the new access adds nothing: any race it has, that one had (and reported).
 static bool RecordedInThisEpoch(const Cell *cells, Bytes mine, u8 tid,
-                                u32 clock, bool is_write) {
+                                u32 clock, u8 type) {
   for (uptr i = 0; i < kCells; i++) {
     const Cell *c = &cells[i];
     if (c->hi && c->tid == tid && c->clock == clock &&
-        (c->is_write || !is_write) && c->lo <= mine.lo && mine.hi <= c->hi)
+        TypeCovers(c->type, type) && c->lo <= mine.lo && mine.hi <= c->hi)
       return true;
   }
   return false;
 }
 
 // Remembers a range recorded in this epoch (RecentlyRecorded, race.h).
-static void NoteRecent(RaceThread *thr, uptr addr, uptr size, bool is_write) {
+static void NoteRecent(RaceThread *thr, uptr addr, uptr size, u8 type) {
   if (size > ~(u32)0)
     return;
   RecentAccess *r = RecentSlot(thr, addr, size);
   r->addr = addr;
   r->size = static_cast<u32>(size);
-  r->stamp = thr->Epoch() * 2 + is_write;
+  r->epoch = thr->Epoch();
+  r->deaths = atomic_load(&shadow_deaths, memory_order_relaxed);
+  r->type = type;
 }
 
 // Who is accessing: the G on this thread, and which side of the boundary.
@@ -228,6 +337,27 @@ static void DescribeAccessor(const char *call, RaceAccess *a) {
   a->side = call || !on_g ? kSideForeign : kSideManaged;
   a->call = call;
   a->call_fn = !call && !on_g && m ? reinterpret_cast<uptr>(m->foreign_call) : 0;
+}
+
+// The context of the calling thread's access now: through the site cache
+// for pass-built code, else from a stack walk.
+static NOINLINE u32 ContextNow(RaceThread *thr, const char *call,
+                               const AccessSite &site) {
+  return SiteContext(thr, site, [&] {
+    ErrnoSaver errno_saver;  // the stack capture may call into libunwind
+    RaceAccess a = {};
+    DescribeAccessor(call, &a);
+    a.stack = CaptureStackIdFast(&thr->stacks);
+    a.thread = thr->serial;
+    return InternContext(thr, a);
+  });
+}
+
+static bool Races(const Cell &c, const Cell &cur, bool ordered) {
+  bool overlap = cur.lo < c.hi && c.lo < cur.hi;
+  bool writes = (cur.type | c.type) & kAccessWrite;
+  bool both_atomic = cur.type & c.type & kAccessAtomic;
+  return overlap && !ordered && writes && !both_atomic;
 }
 
 // Checks the new access against one word's cells and takes a cell for it.
@@ -243,11 +373,10 @@ static bool CheckAndRecordWord(RaceThread *thr, Cell *cells, Cell cur,
         slot = c;
       continue;
     }
-    bool overlap = cur.lo < c->hi && c->lo < cur.hi;
     bool covers = cur.lo <= c->lo && c->hi <= cur.hi;
     bool same_thread = c->tid == cur.tid;
     bool ordered = same_thread || thr->Saw(c->tid, c->clock);
-    if (overlap && !ordered && (cur.is_write || c->is_write)) {
+    if (Races(*c, cur, ordered)) {
       if (!raced) {
         raced = true;
         *raced_with = *c;
@@ -255,9 +384,9 @@ static bool CheckAndRecordWord(RaceThread *thr, Cell *cells, Cell cur,
       continue;  // stays: it may race with others too
     }
     // Superseded: the same thread's covered access of the same or weaker
-    // kind, or (for a write) any covered access ordered before it.
-    if (covers && ((same_thread && (cur.is_write || !c->is_write)) ||
-                   (cur.is_write && ordered))) {
+    // type, or (for a plain write) any covered access ordered before it.
+    if (covers && ((same_thread && TypeCovers(cur.type, c->type)) ||
+                   (cur.type == kAccessWrite && ordered))) {
       c->hi = 0;
       if (!slot)
         slot = c;
@@ -279,50 +408,76 @@ static bool AllWordsAlike(const ShadowBlock &block) {
   return true;
 }
 
-// Records [cur->addr, cur->addr + cur->size) at epoch cur->clock, checking
-// it against each word's cells. `described`: cur already has its stack and
-// accessor (a run's rest); otherwise they are taken here, once a word needs
-// them, and `*described` says whether that happened.
-static void RecordAccess(RaceThread *thr, RaceAccess *cur, const char *call,
-                         bool *described) {
-  uptr addr = cur->addr;
-  bool is_write = cur->is_write;
-  bool made_now = !*described;  // else a run's rest, made since its first store
-  u32 record = *described ? InternRecord(thr, *cur) : 0;
-  bool raced = false;
+// The access a cell of the block at b stands for, as a report describes it.
+static RaceAccess AccessOfCell(const Cell &c, uptr b) {
+  RaceAccess a = RaceContext(c.context);
+  a.addr = b + kBlockSize - c.before;
+  a.size = b + c.after - a.addr;
+  a.clock = c.clock;
+  a.tid = static_cast<u16>(c.tid);
+  a.is_write = c.type & kAccessWrite;
+  a.is_atomic = (c.type & kAccessAtomic) != 0;
+  return a;
+}
+
+// The access being recorded, and how its context is made if a word needs it.
+struct PendingAccess {
+  uptr addr, end;  // end - addr <= kMaxPiece
+  u32 clock;
+  u8 type;
+  u32 context;     // 0 until a word needs it
+  const char *call;
+  const AccessSite *site;
+};
+
+// Records [p->addr, p->end) at epoch p->clock, checking it against each
+// word's cells. Returns false when every word already held it (this thread,
+// this epoch: nothing new, and no context made). A race is reported from
+// here: `made_now` says the access is being made (its stack is the
+// report's), else it is a run's rest, made earlier with p->context's stack.
+static bool RecordPiece(RaceThread *thr, PendingAccess *p, bool made_now) {
+  uptr addr = p->addr, end = p->end;
+  bool recorded = false, raced = false;
   Cell prev_cell;
-  uptr end = addr + cur->size < addr ? ~(uptr)0 : addr + cur->size;  // no wrap
+  uptr prev_block = 0;
   NoteShadowed(addr, end);
   uptr last_block = RoundDownTo(end - 1, kBlockSize);
-  // One word of one block: the check and the record; false when this thread
-  // already recorded these bytes in this epoch.
-  auto record_word = [&](Cell *cells, Bytes mine) {
-    if (RecordedInThisEpoch(cells, mine, static_cast<u8>(cur->tid), cur->clock,
-                            is_write))
-      return false;
-    if (!record) {
-      cur->stack = CaptureStackIdFast(&thr->stacks);
-      DescribeAccessor(call, cur);
-      *described = true;
-      record = InternRecord(thr, *cur);
-    }
-    Cell cell = {cur->clock, record, static_cast<u8>(cur->tid), is_write,
-                 mine.lo, mine.hi};
-    Cell theirs;
-    if (CheckAndRecordWord(thr, cells, cell, &theirs) && !raced) {
-      raced = true;
-      prev_cell = theirs;
-    }
-    return true;
-  };
   for (uptr b = RoundDownTo(addr, kBlockSize);; b += kBlockSize) {
-    StaticSpinMutex *mu;
-    ShadowBlock **head = shadow_table.Lock(b, &mu);
-    BucketLock l(mu);
-    ShadowBlock *block = shadow_table.FindOrCreate(head, b);
+    // One word of this block: the check and the record.
+    auto record_word = [&](Cell *cells, Bytes mine) {
+      if (RecordedInThisEpoch(cells, mine, static_cast<u8>(thr->tid), p->clock,
+                              p->type))
+        return;
+      if (!p->context)
+        p->context = ContextNow(thr, p->call, *p->site);
+      Cell cell = {};
+      cell.clock = p->clock;
+      cell.context = p->context;
+      cell.tid = thr->tid;
+      cell.type = p->type;
+      cell.lo = mine.lo;
+      cell.hi = mine.hi;
+      cell.before = b + kBlockSize - addr;
+      cell.after = end - b;
+      recorded = true;
+      Cell theirs;
+      if (CheckAndRecordWord(thr, cells, cell, &theirs) && !raced) {
+        raced = true;
+        prev_cell = theirs;
+        prev_block = b;
+      }
+    };
+    LockedBlock l(b, /*create=*/true);
+    ShadowBlock *block = l.get();
     bool whole = addr <= b && b + kBlockSize <= end;
     if (whole && !block->mixed) {
       record_word(block->cells[0], {0, kWordSize});  // every word is word 0
+    } else if (!block->mixed &&
+               RecordedInThisEpoch(block->cells[0], {0, kWordSize},
+                                   static_cast<u8>(thr->tid), p->clock, p->type)) {
+      // part of a uniform block whose every word this thread accessed in
+      // this epoch, at least as strongly: nothing to add, and the block
+      // stays uniform
     } else {
       MakeMixed(block);
       uptr first = addr > b ? (addr - b) / kWordSize : 0;
@@ -335,71 +490,96 @@ static void RecordAccess(RaceThread *thr, RaceAccess *cur, const char *call,
     if (b == last_block)
       break;
   }
-  NoteRecent(thr, addr, cur->size, is_write);
   if (UNLIKELY(raced)) {
-    RaceAccess prev = RaceRecord(prev_cell.record);
-    prev.clock = prev_cell.clock;
-    prev.is_write = prev_cell.is_write;
-    ReportRace(*cur, prev, made_now);
+    ErrnoSaver errno_saver;  // the report prints
+    RaceAccess cur = RaceContext(p->context);
+    cur.addr = addr;
+    cur.size = end - addr;
+    cur.clock = p->clock;
+    cur.tid = thr->tid;
+    cur.is_write = p->type & kAccessWrite;
+    cur.is_atomic = (p->type & kAccessAtomic) != 0;
+    ReportRace(cur, AccessOfCell(prev_cell, prev_block), made_now);
   }
+  return recorded;
 }
 
-static RaceAccess NewAccess(RaceThread *thr, uptr addr, uptr size,
-                            bool is_write) {
-  RaceAccess cur = {};
-  cur.addr = addr;
-  cur.size = size;
-  cur.clock = thr->Epoch();
-  cur.tid = thr->tid;
-  cur.thread = thr->serial;
-  cur.is_write = is_write;
-  return cur;
+// Records [addr, addr + size), in pieces of at most kMaxPiece bytes.
+static bool RecordAccess(RaceThread *thr, uptr addr, uptr size,
+                         PendingAccess *p, bool made_now) {
+  uptr end = addr + size < addr ? ~(uptr)0 : addr + size;  // no wrap
+  bool recorded = false;
+  for (uptr from = addr; from < end; from += Min(end - from, kMaxPiece)) {
+    p->addr = from;
+    p->end = from + Min(end - from, kMaxPiece);
+    recorded |= RecordPiece(thr, p, made_now);
+    if (p->end == end)
+      break;
+  }
+  NoteRecent(thr, addr, size, p->type);
+  return recorded;
 }
 
-void RaceAccessRangeSlow(RaceThread *thr, uptr addr, uptr size, bool is_write,
-                         const char *call) {
-  ErrnoSaver errno_saver;  // the stack capture may call into libunwind
-  RaceAccess cur = NewAccess(thr, addr, size, is_write);
-  bool described = false;
-  RecordAccess(thr, &cur, call, &described);
+void RaceAccessRangeSlow(RaceThread *thr, uptr addr, uptr size, u8 type,
+                         const char *call, const AccessSite &site) {
+  PendingAccess p = {0, 0, thr->Epoch(), type, 0, call, &site};
+  RecordAccess(thr, addr, size, &p, /*made_now=*/true);
 }
 
-// A run's bytes past its first access: as one access, with the first's stack.
+// A run's bytes past its first access: as one access, with the first's context.
 static constexpr uptr kMaxRunBytes = 1024;
+
+// The run's first store is still in the shadow: its object has not died
+// (a death empties the dead words' cells) since the run began.
+static bool RunStillShadowed(RaceThread *thr, const AccessRun &run) {
+  uptr w = RoundDownTo(run.addr, kWordSize);
+  uptr b = RoundDownTo(w, kBlockSize);
+  LockedBlock l(b, /*create=*/false);
+  if (!l.get())
+    return false;
+  const Cell *cells = l.get()->cells[l.get()->mixed ? (w - b) / kWordSize : 0];
+  for (uptr k = 0; k < kCells; k++) {
+    const Cell &c = cells[k];
+    if (c.hi && c.tid == thr->tid && c.clock == run.epoch &&
+        c.context == run.context)
+      return true;
+  }
+  return false;
+}
 
 void FlushAccessRunSlow(RaceThread *thr) {
   AccessRun &run = thr->run;
   run.active = false;
-  if (run.size == run.recorded || NumGc() != run.gc)
-    return;  // nothing grew; or the memory may be another object's now
-  ErrnoSaver errno_saver;
-  RaceAccess cur = NewAccess(thr, run.addr, run.size, run.is_write);
-  cur.clock = run.epoch;
-  cur.stack = run.stack;
-  cur.goid = run.goid;
-  cur.call_fn = run.call_fn;
-  cur.side = run.side;
-  bool described = true;
-  RecordAccess(thr, &cur, nullptr, &described);
+  if (run.size == run.recorded)
+    return;  // nothing grew
+  // A collection freed shadowed memory since: the memory may be a new
+  // object's, if the run's object died (its first store's cell is gone);
+  // else the run stands.
+  if (atomic_load(&shadow_deaths, memory_order_relaxed) != run.deaths &&
+      !RunStillShadowed(thr, run))
+    return;
+  u8 type = run.is_write ? kAccessWrite : kAccessRead;
+  PendingAccess p = {0, 0, run.epoch, type, run.context, nullptr, nullptr};
+  RecordAccess(thr, run.addr, run.size, &p, /*made_now=*/false);
 }
 
-void RaceRunAccess(RaceThread *thr, uptr addr, uptr size, bool is_write) {
+void RaceRunAccess(RaceThread *thr, uptr addr, uptr size, bool is_write,
+                   const AccessSite &site) {
   AccessRun &run = thr->run;
+  u8 type = is_write ? kAccessWrite : kAccessRead;
   if (run.active && run.is_write == is_write && run.epoch == thr->Epoch() &&
-      addr == run.addr + run.size && run.size + size <= kMaxRunBytes) {
+      addr == run.addr + run.size && run.size + size <= kMaxRunBytes &&
+      run.deaths == atomic_load(&shadow_deaths, memory_order_relaxed)) {
     run.size += size;
-    NoteRecent(thr, addr, size, is_write);
+    NoteRecent(thr, addr, size, type);
     return;
   }
   FlushAccessRun(thr);
-  ErrnoSaver errno_saver;
-  RaceAccess cur = NewAccess(thr, addr, size, is_write);
-  bool described = false;
-  RecordAccess(thr, &cur, nullptr, &described);
-  if (!described)
-    return;  // nothing new: a run would have no stack to lend
-  run = {addr, size, size, cur.clock, cur.stack, NumGc(), cur.goid,
-         cur.call_fn, cur.side, is_write, true};
+  PendingAccess p = {0, 0, thr->Epoch(), type, 0, nullptr, &site};
+  u32 deaths = atomic_load(&shadow_deaths, memory_order_relaxed);
+  if (!RecordAccess(thr, addr, size, &p, /*made_now=*/true))
+    return;  // nothing new: a run would have no context to lend
+  run = {addr, size, size, p.clock, p.context, deaths, is_write, true};
 }
 
 void LockShadowForFork() {

@@ -59,7 +59,7 @@ static RaceThread *TakeState() {
   if (RaceThread *t = reusable) {
     reusable = t->next_state;
     t->next_state = nullptr;
-    ForgetThreadRecords(t);
+    ForgetThreadContexts(t);
     u32 start = t->vc.clk[t->tid] + 1;  // above anything known of the old one
     internal_memset(&t->vc, 0, sizeof(t->vc));
     t->vc.clk[t->tid] = start;
@@ -87,6 +87,10 @@ static NOINLINE RaceThread *CreateRaceThread() {
   thr->serial = atomic_fetch_add(&next_serial, 1, memory_order_relaxed);
   race_thread = thr;
   return thr;
+}
+
+uptr TidsInUse() {
+  return Min<uptr>(atomic_load(&next_tid, memory_order_relaxed), kMaxThreads);
 }
 
 RaceThread *CurrentRaceThreadSlow() {

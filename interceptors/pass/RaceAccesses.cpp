@@ -12,11 +12,14 @@
 //     (x86 long double: 10 bytes; 32-byte vectors; odd integers)
 //   llvm.memcpy/memmove(d, s, n)       -> read_range(s, n), write_range(d, n)
 //   llvm.memset(d, c, n)               -> write_range(d, n)
-//   load atomic acquire|seq_cst        -> cgosan_acquire(p) after it
-//   store atomic release|seq_cst       -> cgosan_release(p) before it
-//   atomicrmw, cmpxchg                 -> cgosan_release(p) before if the
-//     ordering releases, cgosan_acquire(p) after if it acquires (cmpxchg:
-//     its success ordering)
+//   load atomic (any ordering)         -> __cgosan_race_atomic_read(p, n)
+//     after it, after cgosan_acquire(p) if it is acquire|seq_cst
+//   store atomic (any ordering)        -> __cgosan_race_atomic_write(p, n)
+//     before it, then __cgosan_race_release_store(p) if release|seq_cst
+//   atomicrmw, cmpxchg                 -> __cgosan_race_atomic_write(p, n),
+//     then cgosan_release(p) before it if the ordering releases,
+//     cgosan_acquire(p) after it if it acquires (cmpxchg: its success
+//     ordering)
 //   a load/store its loop repeats over consecutive bytes, or a group of
 //   them tiling each iteration (an interleaved vector body), the loop free
 //   of synchronisation                 -> one read/write_range(lowest, bytes)
@@ -32,8 +35,12 @@
 // ({0, 0} with race=off, the managed arena otherwise: checkers/race.h), so
 // the register allocator spills around the call only on that path. The
 // acquire/release calls are edges, taken whatever the address: unguarded.
-// Atomics never race, so they are not recorded as accesses; monotonic ones
-// carry no order and get nothing. Volatile accesses are plain accesses
+// Atomics are accesses too (as TSan has them): two atomics never race, but
+// an atomic and a plain access of the same bytes, unordered, do; the
+// accesses go where TSan's go (a load's after its acquire, a store's and a
+// read-modify-write's before its release). A release store replaces the
+// sync object's clock, a releasing read-modify-write joins it (C11's
+// release sequences, checkers/race_sync.cpp). Volatile accesses are plain accesses
 // (volatile orders nothing between threads). Sizes are store sizes, whatever
 // the type (a <4 x i32> is a 16-byte access); alignment does not matter.
 //
@@ -80,6 +87,7 @@
 #include "llvm/IR/Module.h"
 #include "llvm/Support/AtomicOrdering.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
+#include "llvm/Transforms/Utils/EscapeEnumerator.h"
 
 using namespace llvm;
 
@@ -108,21 +116,33 @@ struct RaceRuntime {
       range[kind] = M.getOrInsertFunction(
           (prefixes[kind] + Twine("_range")).str(), no_unwind, void_ty, ptr, size_ty);
     }
+    for (AccessKind kind : {kRead, kWrite})
+      atomic[kind] = M.getOrInsertFunction(
+          (Twine("__cgosan_race_atomic_") + (kind == kRead ? "read" : "write")).str(),
+          no_unwind, void_ty, ptr, size_ty);
     acquire = M.getOrInsertFunction("cgosan_acquire", no_unwind, void_ty, ptr);
     release = M.getOrInsertFunction("cgosan_release", no_unwind, void_ty, ptr);
+    release_store =
+        M.getOrInsertFunction("__cgosan_race_release_store", no_unwind, void_ty, ptr);
     // uptr __cgosan_race_tracked[2] = {lo, size} (checkers/race.h)
     Type *tracked_ty = ArrayType::get(size_ty, 2);
     tracked_lo = M.getOrInsertGlobal("__cgosan_race_tracked", tracked_ty);
     tracked_size = ConstantExpr::getInBoundsGetElementPtr(
         tracked_ty, tracked_lo,
         ArrayRef<Constant *>{ConstantInt::get(size_ty, 0), ConstantInt::get(size_ty, 1)});
+    // thread_local uptr __cgosan_race_frame_version (initial-exec, in libcgosan)
+    frame_version = cast<GlobalVariable>(
+        M.getOrInsertGlobal("__cgosan_race_frame_version", size_ty));
+    frame_version->setThreadLocalMode(GlobalValue::InitialExecTLSModel);
   }
 
   IntegerType *size_ty;                    // uptr, size_t
   FunctionCallee sized[2][kSizedEntries];  // [kind][log2 bytes]
   FunctionCallee range[2];                 // [kind]
-  FunctionCallee acquire, release;
+  FunctionCallee atomic[2];                // [kind]: (p, n)
+  FunctionCallee acquire, release, release_store;
   Constant *tracked_lo, *tracked_size;     // &__cgosan_race_tracked[0], [1]
+  GlobalVariable *frame_version;           // __cgosan_race_frame_version
 };
 
 bool isVtableLoad(const Instruction &I) {
@@ -207,6 +227,8 @@ class RaceInstrumenter {
       recordRanges(*mem);
     for (Instruction *I : atomics)
       synchronise(*I);
+    if (records_)
+      bumpFrameVersionOnExit();
   }
 
  private:
@@ -228,6 +250,25 @@ class RaceInstrumenter {
         B.CreateICmpULT(offset, size), where, /*Unreachable=*/false,
         MDBuilder(F_.getContext()).createUnlikelyBranchWeights());
     BuilderAt(tracked, origin).CreateCall(entry, args);
+    records_ = true;
+  }
+
+  // Every way out of a function that records accesses (a return, a
+  // musttail call, an exception unwinding through it) adds one to the
+  // thread's __cgosan_race_frame_version, inline: the runtime's site cache
+  // knows from it that the frame of an earlier access still belongs to the
+  // same activation (checkers/race.h).
+  void bumpFrameVersionOnExit() {
+    MDNode *no_sanitize = MDNode::get(F_.getContext(), {});
+    EscapeEnumerator exits(F_, "cgosan_race_exit", /*HandleExceptions=*/true);
+    while (IRBuilder<> *B = exits.Next()) {
+      Value *slot = B->CreateThreadLocalAddress(runtime_.frame_version);
+      LoadInst *version = B->CreateLoad(runtime_.size_ty, slot);
+      version->setMetadata(LLVMContext::MD_nosanitize, no_sanitize);
+      StoreInst *bumped = B->CreateStore(
+          B->CreateAdd(version, ConstantInt::get(runtime_.size_ty, 1)), slot);
+      bumped->setMetadata(LLVMContext::MD_nosanitize, no_sanitize);
+    }
   }
 
   // A plain load or store that may be shared.
@@ -278,40 +319,56 @@ class RaceInstrumenter {
       callIfTracked(&mem, mem, runtime_.range[kWrite], {dest, length});
   }
 
-  // An atomic: a release before it and an acquire after it, as its
-  // ordering says.
+  // An atomic: an access of its bytes, a release before it and an acquire
+  // after it, as its ordering says.
   void synchronise(Instruction &I) {
     std::optional<SyncScope::ID> scope = getAtomicSyncScopeID(&I);
     if (scope && *scope == SyncScope::SingleThread)
       return;
     Value *address;
     AtomicOrdering ordering;
+    Type *value_ty;
     if (auto *load = dyn_cast<LoadInst>(&I)) {
       address = load->getPointerOperand();
       ordering = load->getOrdering();
+      value_ty = load->getType();
     } else if (auto *store = dyn_cast<StoreInst>(&I)) {
       address = store->getPointerOperand();
       ordering = store->getOrdering();
+      value_ty = store->getValueOperand()->getType();
     } else if (auto *rmw = dyn_cast<AtomicRMWInst>(&I)) {
       address = rmw->getPointerOperand();
       ordering = rmw->getOrdering();
+      value_ty = rmw->getValOperand()->getType();
     } else {
       auto &cmpxchg = cast<AtomicCmpXchgInst>(I);
       address = cmpxchg.getPointerOperand();
       ordering = cmpxchg.getSuccessOrdering();
+      value_ty = cmpxchg.getNewValOperand()->getType();
     }
     if (!shared_.mayBeShared(address))
       return;
+    bool is_load = isa<LoadInst>(I), is_store = isa<StoreInst>(I);
+    Value *bytes = BuilderAt(&I, I).CreateTypeSize(
+        runtime_.size_ty, DL_.getTypeStoreSize(value_ty));
+    // Everything but a load writes (a failed cmpxchg too, as in TSan), at
+    // the thread's epoch before its release.
+    if (!is_load)
+      callIfTracked(&I, I, runtime_.atomic[kWrite], {address, bytes});
     // A load cannot release and a store cannot acquire, whatever the
     // ordering says (seq_cst).
-    if (isReleaseOrStronger(ordering) && !isa<LoadInst>(I)) {
+    if (isReleaseOrStronger(ordering) && !is_load) {
       BuilderAt B(&I, I);
-      B.CreateCall(runtime_.release, {address});
+      B.CreateCall(is_store ? runtime_.release_store : runtime_.release, {address});
     }
-    if (isAcquireOrStronger(ordering) && !isa<StoreInst>(I)) {
-      BuilderAt B(I.getNextNode(), I);
-      B.CreateCall(runtime_.acquire, {address});
+    Instruction *after = I.getNextNode();
+    if (isAcquireOrStronger(ordering) && !is_store) {
+      BuilderAt B(after, I);
+      after = B.CreateCall(runtime_.acquire, {address})->getNextNode();
     }
+    // A load reads at the epoch after its acquire.
+    if (is_load)
+      callIfTracked(after, I, runtime_.atomic[kRead], {address, bytes});
   }
 
   Function &F_;
@@ -319,6 +376,7 @@ class RaceInstrumenter {
   FunctionAnalysisManager &FAM_;
   const DataLayout &DL_;
   SharedMemory shared_;
+  bool records_ = false;  // some access call was added
 };
 
 bool isInstrumentable(const Function &F) {

@@ -95,7 +95,7 @@ void each_size(char *c, short *s, int *i, long *l, __int128 *q, v4i *v4,
 // CHECK-NEXT: br label %[[JOIN:[0-9]+]]
 // CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: store <8 x i32> %{{.+}}, ptr %[[V81]]
-// CHECK-NOT:  @__cgosan_race
+// CHECK-NOT:  call void @__cgosan_race
 // CHECK:      ret void
 
 void keep(int *slot);
@@ -119,7 +119,7 @@ int locals(void) {
 // CHECK-NEXT: br label %[[JOIN:[0-9]+]]
 // CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: load i32, ptr %[[SHARED]]
-// CHECK-NOT:  @__cgosan_race
+// CHECK-NOT:  call void @__cgosan_race
 // CHECK:      ret i32
 
 struct block { long words[8]; };
@@ -171,7 +171,7 @@ void copies(struct block *to, const struct block *from, char *moved,
 // CHECK-NEXT: call void @llvm.memcpy.p0.p0.i64(ptr {{.*}}, ptr {{.*}}%[[FROM2]], i64 64,
 // CHECK-NOT:  @__cgosan_race_{{read|write}}
 // CHECK:      call void @__cgosan_race_write8(ptr @sink)
-// CHECK-NOT:  @__cgosan_race
+// CHECK-NOT:  call void @__cgosan_race
 // CHECK:      ret void
 
 int atomics(int *p, int v) {
@@ -195,53 +195,81 @@ int atomics(int *p, int v) {
   return expected;
 }
 // CHECK-LABEL: define {{.*}} @atomics(
+// Every atomic is an access (a load's after its acquire, the others' before
+// their release); relaxed ones are nothing more.
+// CHECK:      load atomic i32, ptr %[[P:[^ ]+]] monotonic
 // CHECK-NOT:  @cgosan_
-// CHECK:      load atomic i32, ptr %{{[^ ]+}} monotonic
+// CHECK:      call void @__cgosan_race_atomic_read(ptr %[[P]], i64 4)
 // CHECK-NOT:  @cgosan_
 // CHECK:      load atomic i32, ptr %[[P:[^ ]+]] acquire
 // CHECK-NOT:  {{atomic|cmpxchg}}
 // CHECK:      call void @cgosan_acquire(ptr %[[P]]){{( #[0-9]+)?}}, !dbg ![[ACQUIRE:[0-9]+]]
+// CHECK-NOT:  {{atomic|cmpxchg}}
+// CHECK:      call void @__cgosan_race_atomic_read(ptr %[[P]], i64 4)
 // CHECK-NOT:  @cgosan_
 // CHECK:      load atomic i32, ptr %[[P:[^ ]+]] seq_cst
 // CHECK-NOT:  {{atomic|cmpxchg}}
 // CHECK:      call void @cgosan_acquire(ptr %[[P]])
+// CHECK-NOT:  {{atomic|cmpxchg}}
+// CHECK:      call void @__cgosan_race_atomic_read(ptr %[[P]], i64 4)
 // CHECK-NOT:  @cgosan_
-// CHECK:      store atomic i32 %{{.+}}, ptr %{{[^ ]+}} monotonic
-// CHECK-NOT:  @cgosan_
-// CHECK:      call void @cgosan_release(ptr %[[P:[^)]+]]){{( #[0-9]+)?}}, !dbg ![[RELEASE:[0-9]+]]
+// CHECK:      call void @__cgosan_race_atomic_write(ptr %[[P:[^,]+]], i64 4)
+// CHECK-NOT:  {{atomic|cmpxchg|@cgosan_|release_store}}
+// CHECK:      store atomic i32 %{{.+}}, ptr %[[P]] monotonic
+// A release store replaces the sync object's clock.
+// CHECK:      call void @__cgosan_race_atomic_write(ptr %[[P:[^,]+]], i64 4)
+// CHECK-NOT:  {{atomic|cmpxchg|@cgosan_}}
+// CHECK:      call void @__cgosan_race_release_store(ptr %[[P]]){{( #[0-9]+)?}}, !dbg ![[RELEASE:[0-9]+]]
 // CHECK-NEXT: store atomic i32 %{{.+}}, ptr %[[P]] release
-// CHECK-NOT:  @cgosan_
-// CHECK:      call void @cgosan_release(ptr %[[P:[^)]+]])
+// CHECK:      call void @__cgosan_race_atomic_write(ptr %[[P:[^,]+]], i64 4)
+// CHECK-NOT:  {{atomic|cmpxchg|@cgosan_}}
+// CHECK:      call void @__cgosan_race_release_store(ptr %[[P]])
 // CHECK-NEXT: store atomic i32 %{{.+}}, ptr %[[P]] seq_cst
+// CHECK:      call void @__cgosan_race_atomic_write(ptr %[[P:[^,]+]], i64 4)
+// CHECK-NOT:  {{atomic|cmpxchg|@cgosan_}}
+// CHECK:      atomicrmw add ptr %[[P]], i32 {{[^ ]+}} monotonic
 // CHECK-NOT:  @cgosan_
-// CHECK:      atomicrmw add ptr %{{[^,]+}}, i32 {{[^ ]+}} monotonic
-// CHECK-NOT:  @cgosan_
-// CHECK:      atomicrmw add ptr %[[P:[^,]+]], i32 {{[^ ]+}} acquire
+// CHECK:      call void @__cgosan_race_atomic_write(ptr %[[P:[^,]+]], i64 4)
+// CHECK-NOT:  {{atomic|cmpxchg|@cgosan_}}
+// CHECK:      atomicrmw add ptr %[[P]], i32 {{[^ ]+}} acquire
 // CHECK-NOT:  {{atomic|cmpxchg}}
 // CHECK:      call void @cgosan_acquire(ptr %[[P]])
-// CHECK-NOT:  @cgosan_
-// CHECK:      call void @cgosan_release(ptr %[[P:[^)]+]])
+// A releasing read-modify-write joins (it continues a release sequence).
+// CHECK:      call void @__cgosan_race_atomic_write(ptr %[[P:[^,]+]], i64 4)
+// CHECK-NOT:  {{atomic|cmpxchg}}
+// CHECK:      call void @cgosan_release(ptr %[[P]])
 // CHECK-NEXT: atomicrmw add ptr %[[P]], i32 {{[^ ]+}} release
 // CHECK-NOT:  @cgosan_
-// CHECK:      call void @cgosan_release(ptr %[[P:[^)]+]])
+// CHECK:      call void @__cgosan_race_atomic_write(ptr %[[P:[^,]+]], i64 4)
+// CHECK-NOT:  {{atomic|cmpxchg}}
+// CHECK:      call void @cgosan_release(ptr %[[P]])
 // CHECK-NEXT: atomicrmw add ptr %[[P]], i32 {{[^ ]+}} acq_rel
 // CHECK-NOT:  {{atomic|cmpxchg}}
 // CHECK:      call void @cgosan_acquire(ptr %[[P]])
 // CHECK-NOT:  @cgosan_
-// CHECK:      call void @cgosan_release(ptr %[[P:[^)]+]])
+// CHECK:      call void @__cgosan_race_atomic_write(ptr %[[P:[^,]+]], i64 4)
+// CHECK-NOT:  {{atomic|cmpxchg}}
+// CHECK:      call void @cgosan_release(ptr %[[P]])
 // CHECK-NEXT: atomicrmw add ptr %[[P]], i32 {{[^ ]+}} seq_cst
 // CHECK-NOT:  {{atomic|cmpxchg}}
 // CHECK:      call void @cgosan_acquire(ptr %[[P]])
 // CHECK-NOT:  @cgosan_
-// The success ordering decides; the failure ordering adds nothing.
-// CHECK:      call void @cgosan_release(ptr %[[P:[^)]+]])
+// The success ordering decides; the failure ordering adds nothing. A
+// cmpxchg writes, as in TSan, whether it succeeds or not.
+// CHECK:      call void @__cgosan_race_atomic_write(ptr %[[P:[^,]+]], i64 4)
+// CHECK-NOT:  {{atomic|cmpxchg}}
+// CHECK:      call void @cgosan_release(ptr %[[P]])
 // CHECK-NEXT: cmpxchg ptr %[[P]], i32 {{.+}}, i32 {{.+}} release monotonic
 // CHECK-NOT:  @cgosan_
-// CHECK:      cmpxchg ptr %[[P:[^,]+]], i32 {{.+}}, i32 {{.+}} acquire acquire
+// CHECK:      call void @__cgosan_race_atomic_write(ptr %[[P:[^,]+]], i64 4)
+// CHECK-NOT:  {{atomic|cmpxchg|@cgosan_}}
+// CHECK:      cmpxchg ptr %[[P]], i32 {{.+}}, i32 {{.+}} acquire acquire
 // CHECK-NOT:  {{atomic|cmpxchg}}
 // CHECK:      call void @cgosan_acquire(ptr %[[P]])
 // CHECK-NOT:  @cgosan_
-// CHECK:      call void @cgosan_release(ptr %[[P:[^)]+]])
+// CHECK:      call void @__cgosan_race_atomic_write(ptr %[[P:[^,]+]], i64 4)
+// CHECK-NOT:  {{atomic|cmpxchg}}
+// CHECK:      call void @cgosan_release(ptr %[[P]])
 // CHECK-NEXT: cmpxchg ptr %[[P]], i32 {{.+}}, i32 {{.+}} seq_cst monotonic
 // CHECK-NOT:  {{atomic|cmpxchg}}
 // CHECK:      call void @cgosan_acquire(ptr %[[P]])
@@ -250,7 +278,13 @@ int atomics(int *p, int v) {
 // CHECK-NOT:  @cgosan_
 // CHECK:      fence syncscope("singlethread") seq_cst
 // CHECK-NOT:  @cgosan_
-// CHECK:      ret i32
+// The way out of a function that records accesses bumps the thread's frame
+// version (the runtime's site cache relies on it).
+// CHECK:      %[[SLOT:.+]] = call {{.*}}ptr @llvm.threadlocal.address.p0(ptr @__cgosan_race_frame_version)
+// CHECK-NEXT: %[[VERSION:.+]] = load i64, ptr %[[SLOT]], align 8, {{.*}}!nosanitize
+// CHECK-NEXT: %[[BUMPED:.+]] = add i64 %[[VERSION]], 1
+// CHECK-NEXT: store i64 %[[BUMPED]], ptr %[[SLOT]], align 8, {{.*}}!nosanitize
+// CHECK-NEXT: ret i32
 
 // The debug locations of the new calls: the accesses' own (the metadata
 // follows the last function).

@@ -18,9 +18,9 @@ extern "C" long managed_sum(long *values) {
 // CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: store i64 1, ptr %[[VALUES]]
 // The frame's stores and the result's load are the pass's own.
-// CHECK-NOT:  @__cgosan_race
-// CHECK:      call i32 @cgosan_cgocall(ptr {{.*}}@__cgosan_tramp.lib_sum,
-// CHECK-NOT:  @__cgosan_race
+// CHECK-NOT:  call void @__cgosan_race
+// CHECK:      {{call|invoke}} i32 @cgosan_cgocall(ptr {{.*}}@__cgosan_tramp.lib_sum,
+// CHECK-NOT:  call void @__cgosan_race
 // CHECK:      ret i64
 
 extern "C" __attribute__((annotate("cgosan_foreign"))) void foreign_fill(long *values) {
@@ -36,7 +36,7 @@ extern "C" __attribute__((disable_sanitizer_instrumentation)) void unchecked_fil
   values[2] = 3;
 }
 // CHECK-LABEL: define {{.*}} @unchecked_fill(
-// CHECK-NOT:  @__cgosan_race
+// CHECK-NOT:  call void @__cgosan_race
 // CHECK:      ret void
 
 struct Shape {
@@ -52,15 +52,15 @@ long shape_area(const Shape *shape) { return shape->area() + shape->id; }
 // O0-NEXT:    br label %[[JOIN:[0-9]+]]
 // O0:         {{^}}[[JOIN]]:
 // O0-NEXT:    load ptr, ptr %{{.+}}
-// O2-NOT:     @__cgosan_race
-// CHECK:      call {{.*}}i64 %{{.+}}(
+// O2-NOT:     call void @__cgosan_race
+// CHECK:      {{call|invoke}} {{.*}}i64 %{{.+}}(
 // CHECK:      call void @__cgosan_race_read8(ptr %[[ID:[^)]+]])
 // CHECK-NEXT: br label %[[JOIN:[0-9]+]]
 // CHECK:      {{^}}[[JOIN]]:
 // CHECK-NEXT: load i64, ptr %[[ID]]
-// CHECK-NOT:  @__cgosan_race
+// CHECK-NOT:  call void @__cgosan_race
 // CHECK:      ret i64
 
 // CHECK-LABEL: define internal void @__cgosan_tramp.lib_sum(
-// CHECK-NOT:  @__cgosan_race
+// CHECK-NOT:  call void @__cgosan_race
 // CHECK:      ret void

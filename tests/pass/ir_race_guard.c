@@ -60,19 +60,21 @@ void store_and_copy(long *p, char *to, const char *from, unsigned long n) {
 // CHECK-NEXT: [[ACCESS]]:
 // CHECK-NEXT: call void @llvm.memcpy.p0.p0.i64(ptr {{.*}}%[[TO]], ptr {{.*}}%[[FROM]], i64 %[[N]],
 
-// Edges: straight-line calls, no guard.
+// Edges: straight-line calls, no guard (the atomics' own accesses have one,
+// like any access).
 int handoff(int *flag) {
   __atomic_store_n(flag, 1, __ATOMIC_RELEASE);
   return __atomic_load_n(flag, __ATOMIC_ACQUIRE);
 }
 // CHECK-LABEL: define {{.*}} @handoff(
+// CHECK:      call void @__cgosan_race_atomic_write(ptr %[[FLAG:[0-9]+]], i64 4)
 // CHECK-NOT:  @__cgosan_race_tracked
-// CHECK:      call void @cgosan_release(ptr %[[FLAG:[0-9]+]])
+// CHECK:      call void @__cgosan_race_release_store(ptr %[[FLAG]])
 // CHECK-NEXT: store atomic i32 {{.+}}, ptr %[[FLAG]] release
 // CHECK-NOT:  @__cgosan_race_tracked
 // CHECK:      load atomic i32, ptr %[[FLAG:[0-9]+]] acquire
 // CHECK-NEXT: call void @cgosan_acquire(ptr %[[FLAG]])
-// CHECK-NOT:  @__cgosan_race_tracked
+// CHECK:      call void @__cgosan_race_atomic_read(ptr %[[FLAG]], i64 4)
 // CHECK:      ret i32
 
 // CHECK-DAG:  ![[LOAD_AT]] = !DILocation(line: 14, column: 33,

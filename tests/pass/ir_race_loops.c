@@ -25,12 +25,12 @@ void fill_up(char *buf, long n) {
 // O2:      {{^}}[[PREHEADER]]:
 // O2-NEXT: br label %[[LOOP:[0-9]+]]
 // O2:      {{^}}[[LOOP]]:
-// O2-NOT:  @__cgosan_race
+// O2-NOT:  call void @__cgosan_race
 // O2:      store i8 %{{[0-9]+}}, ptr %{{[0-9]+}}, align 1, !dbg ![[FILL_UP]]
-// O2-NOT:  @__cgosan_race
+// O2-NOT:  call void @__cgosan_race
 // O2:      br i1 %{{[0-9]+}}, {{.*}}label %[[LOOP]]
 // O0:      call void @__cgosan_race_write1(
-// CHECK-NOT:  @__cgosan_race
+// CHECK-NOT:  call void @__cgosan_race
 
 // Down: the last iteration's address is the lowest, [words, words + n).
 void fill_down(long *words, long n) {
@@ -42,10 +42,10 @@ void fill_down(long *words, long n) {
 // CHECK-SAME:  ptr {{.*}}%[[WORDS:[0-9]+]], i64 {{.*}}%[[N:[0-9]+]])
 // O2:      %[[BYTES:[0-9]+]] = shl i64 %[[N]], 3
 // O2:      call void @__cgosan_race_write_range(ptr %[[WORDS]], i64 %[[BYTES]]){{( #[0-9]+)?}}, !dbg ![[FILL_DOWN:[0-9]+]]
-// O2-NOT:  @__cgosan_race
+// O2-NOT:  call void @__cgosan_race
 // O2:      store i64 %{{[0-9]+}}, ptr %{{[0-9]+}}, align 8, !dbg ![[FILL_DOWN]]
 // O0:      call void @__cgosan_race_write8(
-// CHECK-NOT:  @__cgosan_race
+// CHECK-NOT:  call void @__cgosan_race
 
 // A load: read_range; an int count, widened.
 long sum(const int *values, int n) {
@@ -60,10 +60,10 @@ long sum(const int *values, int n) {
 // O2:      %[[COUNT:[0-9]+]] = zext nneg i32 %[[N]] to i64
 // O2:      %[[BYTES:[0-9]+]] = shl nuw nsw i64 %[[COUNT]], 2
 // O2:      call void @__cgosan_race_read_range(ptr %[[VALUES]], i64 %[[BYTES]])
-// O2-NOT:  @__cgosan_race
+// O2-NOT:  call void @__cgosan_race
 // O2:      load i32, ptr %{{[0-9]+}}, align 4
 // O0:      call void @__cgosan_race_read4(
-// CHECK-NOT:  @__cgosan_race
+// CHECK-NOT:  call void @__cgosan_race
 
 // A call in the loop (it could synchronise): per access.
 void fill_and_call(char *buf, long n) {
@@ -98,7 +98,7 @@ void clear_set(char *buf, long n) {
 // CHECK-NEXT: br label %[[STORE:[0-9]+]]
 // CHECK:      {{^}}[[STORE]]:
 // CHECK-NEXT: store i8 0, ptr %[[AT]]
-// CHECK-NOT:  @__cgosan_race
+// CHECK-NOT:  call void @__cgosan_race
 
 // A trip count known only when the loop ends: per access.
 long length(const char *s) {
@@ -124,7 +124,7 @@ void fill_and_publish(char *buf, long n, int *ready) {
 // CHECK-NOT:  @__cgosan_race_write_range
 // CHECK:      call void @__cgosan_race_write1(
 // CHECK-NOT:  @__cgosan_race_write_range
-// CHECK:      call void @cgosan_release(
+// CHECK:      call void @__cgosan_race_release_store(
 // CHECK-NOT:  @__cgosan_race_write_range
 
 // Every other element: gaps between the bytes stored, per access.

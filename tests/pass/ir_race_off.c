@@ -9,7 +9,7 @@ long load_store_copy(long *p, long *q, int *flag) {
   return __atomic_load_n(flag, __ATOMIC_ACQUIRE) + q[1];
 }
 // CHECK-LABEL: define {{.*}} @load_store_copy(
-// CHECK-NOT:   @__cgosan_race
+// CHECK-NOT:   call void @__cgosan_race
 // CHECK-NOT:   @cgosan_
 // CHECK:       ret i64
 // CHECK-NOT:   cgosan
