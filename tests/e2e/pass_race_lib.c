@@ -23,6 +23,7 @@ struct race_lib_request {
   pthread_mutex_t mu;
   pthread_cond_t cond;
   int done;
+  int let_go; /* RACE_LIB_RELAXED: the thread may end */
   void (*work)(struct race_lib_request *req);
   void *target;
   size_t size;
@@ -35,6 +36,16 @@ static void store_int(struct race_lib_request *req) {
 
 static void fill_bytes(struct race_lib_request *req) {
   memset(req->target, req->value, req->size);
+}
+
+static void store_ints(struct race_lib_request *req) {
+  int *ints = req->target;
+  for (size_t i = 0; i < req->size; i++)
+    ints[i] = req->value;
+}
+
+static void store_int_atomic(struct race_lib_request *req) {
+  __atomic_store_n((int *)req->target, req->value, __ATOMIC_RELAXED);
 }
 
 /* RACE_LIB_SIGNAL: set by the handler, on the waiting thread. */
@@ -77,6 +88,10 @@ static void send_signal(struct race_lib_request *req) {
     if (pthread_kill(req->waiter, SIGUSR1) != 0)
       abort();
     return;
+  case RACE_LIB_RELAXED:
+    race_lib_set(&req->done, 1);
+    race_lib_wait_for(&req->let_go, 1);
+    return;
   }
 }
 
@@ -97,6 +112,7 @@ static void open_channel(struct race_lib_request *req) {
   req->fds[0] = req->fds[1] = req->epfd = -1;
   switch (req->how) {
   case RACE_LIB_COND:
+  case RACE_LIB_RELAXED:
     return;
   case RACE_LIB_PIPE:
     if (pipe(req->fds) != 0)
@@ -170,9 +186,24 @@ struct race_lib_request *race_lib_fill_async(char *buf, size_t n, int byte,
   return start(fill_bytes, buf, n, byte, how);
 }
 
+struct race_lib_request *race_lib_store_ints_async(int *ints, int count, int value,
+                                                   enum race_lib_signal how) {
+  return start(store_ints, ints, (size_t)count, value, how);
+}
+
+struct race_lib_request *race_lib_atomic_store_async(int *slot, int value,
+                                                     enum race_lib_signal how) {
+  return start(store_int_atomic, slot, sizeof *slot, value, how);
+}
+
+void race_lib_let_go(struct race_lib_request *req) { race_lib_set(&req->let_go, 1); }
+
 void race_lib_wait(struct race_lib_request *req) {
   char byte;
   switch (req->how) {
+  case RACE_LIB_RELAXED:
+    race_lib_wait_for(&req->done, 1);
+    return;
   case RACE_LIB_COND:
     pthread_mutex_lock(&req->mu);
     while (!req->done)
@@ -247,5 +278,12 @@ void race_lib_notify(void) {
 
 void race_lib_wait_notified(void) {
   while (!__atomic_load_n(&notified, __ATOMIC_ACQUIRE))
+    sched_yield();
+}
+
+void race_lib_set(int *flag, int value) { __atomic_store_n(flag, value, __ATOMIC_RELAXED); }
+
+void race_lib_wait_for(const int *flag, int value) {
+  while (__atomic_load_n(flag, __ATOMIC_RELAXED) != value)
     sched_yield();
 }

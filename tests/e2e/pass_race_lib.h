@@ -29,6 +29,10 @@ enum race_lib_signal {
   RACE_LIB_SIGNAL,
   /* RACE_LIB_SIGNAL sent too early: before the work (a bug) */
   RACE_LIB_SIGNAL_FIRST,
+  /* NOT an edge: a done flag stored and polled with relaxed atomics (an
+   * order in time only); the thread then stays, doing nothing, until
+   * race_lib_let_go, so what it did is not ended by its exit yet */
+  RACE_LIB_RELAXED,
 };
 
 struct race_lib_request;
@@ -41,8 +45,19 @@ struct race_lib_request *race_lib_store_async(int *slot, int value,
  * then signals. */
 struct race_lib_request *race_lib_fill_async(char *buf, size_t n, int byte,
                                              enum race_lib_signal how);
+/* Starts a library thread that stores value into ints[0], ints[1]...
+ * ints[count - 1], one plain 4-byte store each (four adjacent stores, at
+ * -O0: one run of stores to the race checker), then signals. */
+struct race_lib_request *race_lib_store_ints_async(int *ints, int count, int value,
+                                                   enum race_lib_signal how);
+/* Starts a library thread that stores value into *slot with a relaxed
+ * atomic store, then signals. */
+struct race_lib_request *race_lib_atomic_store_async(int *slot, int value,
+                                                     enum race_lib_signal how);
 /* Returns once the request's thread has signalled, taking the signal. */
 void race_lib_wait(struct race_lib_request *req);
+/* A RACE_LIB_RELAXED request's thread may end now. */
+void race_lib_let_go(struct race_lib_request *req);
 /* Returns once the request's thread has signalled, WITHOUT taking the
  * signal: it waits on raw syscalls the race checker cannot see, so the
  * caller is later in time than the library's work but not ordered after it. */
@@ -63,5 +78,11 @@ void race_lib_finish(struct race_lib_request *req);
  * load-acquire until it is set. */
 void race_lib_notify(void);
 void race_lib_wait_notified(void);
+
+/* Relaxed atomic steps on a C int: an order in time between threads that
+ * is no happens-before edge. Called from managed code they are foreign
+ * calls, so a G waiting in one is parked (a collection can run). */
+void race_lib_set(int *flag, int value);
+void race_lib_wait_for(const int *flag, int value);
 
 #endif
