@@ -159,6 +159,7 @@ enum RaceSide : u8 {
 // by, [addr + recorded, addr + size), go when it ends (FlushAccessRun).
 struct AccessRun {
   uptr addr, size, recorded;
+  AccessSite site;  // every store of a run was made here (so has its stack)
   u32 epoch;    // every access of a run has this epoch
   u32 context;  // the first access's (its stack and accessor)
   u32 deaths;   // shadow_deaths when it began (and at each of its stores)

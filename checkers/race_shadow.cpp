@@ -44,9 +44,10 @@
 // Runs: pass-built code touches a buffer one store at a time (a fill loop is
 // 256 one-byte or 16 sixteen-byte stores). A store that continues the
 // thread's last one (same kind, same epoch, no shadow freed since,
-// adjacent, up to kMaxRunBytes) joins its run instead of the shadow; the
-// run's first store went to the shadow at once, and the rest goes, as one
-// access with the first's context, when the run ends: at the thread's next
+// adjacent, up to kMaxRunBytes, and made by the same instruction in the
+// same activation, so with the same stack) joins its run instead of the
+// shadow; the run's first store went to the shadow at once, and the rest
+// goes, as one access with the first's context, when the run ends: at the thread's next
 // other access, before any edge it takes part in (a release or acquire: the
 // run keeps its epoch and the knowledge it had), before the program's own
 // records, and when the thread ends. Until then another thread does not see
@@ -569,6 +570,8 @@ void RaceRunAccess(RaceThread *thr, uptr addr, uptr size, bool is_write,
   u8 type = is_write ? kAccessWrite : kAccessRead;
   if (run.active && run.is_write == is_write && run.epoch == thr->Epoch() &&
       addr == run.addr + run.size && run.size + size <= kMaxRunBytes &&
+      site.pc == run.site.pc && site.fp == run.site.fp &&
+      site.version == run.site.version &&
       run.deaths == atomic_load(&shadow_deaths, memory_order_relaxed)) {
     run.size += size;
     NoteRecent(thr, addr, size, type);
@@ -579,7 +582,7 @@ void RaceRunAccess(RaceThread *thr, uptr addr, uptr size, bool is_write,
   u32 deaths = atomic_load(&shadow_deaths, memory_order_relaxed);
   if (!RecordAccess(thr, addr, size, &p, /*made_now=*/true))
     return;  // nothing new: a run would have no context to lend
-  run = {addr, size, size, p.clock, p.context, deaths, is_write, true};
+  run = {addr, size, size, site, p.clock, p.context, deaths, is_write, true};
 }
 
 void LockShadowForFork() {
