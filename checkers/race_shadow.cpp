@@ -13,7 +13,7 @@
 // the word it covered, the whole range of the access (relative to the
 // block, so a range's cells are alike in every word it covers) and the id of
 // its context (race_records.cpp: stack, G, side, foreign call). A block is
-// 520 bytes for 64 bytes of memory.
+// 576 bytes for 64 bytes of memory.
 // Buffers cross the boundary whole (a row filled, a buffer passed to a
 // call), so while every access to a block covers all of it, its eight words
 // hold the same cells and the block keeps word 0's alone (`mixed` false): a
@@ -97,7 +97,11 @@ inline bool SameCell(const Cell &a, const Cell &b) {
   return x[0] == y[0] && x[1] == y[1];
 }
 
+// Cells first, a word's four on one cache line (the arena's blocks are
+// 576 bytes from a page-aligned map, so every one starts a line), and the
+// lock and flag on a line of their own after them.
 struct ShadowBlock {
+  Cell cells[kBlockWords][kCells];
   StaticSpinMutex mu;  // the arena's blocks; a hashed block uses its bucket's
   // false (as created: all empty): every word has the cells of word 0, as
   // when each access so far covered the whole block (a buffer filled or
@@ -105,8 +109,9 @@ struct ShadowBlock {
   // against it alone, and touches one cache line of the block, not seven.
   // The first access to part of the block copies word 0 to the others.
   bool mixed;
-  Cell cells[kBlockWords][kCells];
+  char pad[64 - sizeof(StaticSpinMutex) - sizeof(bool)];
 };
+static_assert(sizeof(ShadowBlock) % 64 == 0, "blocks start cache lines");
 
 // A block of memory outside the arena, in the hash.
 struct HashedBlock {
