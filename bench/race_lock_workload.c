@@ -10,17 +10,12 @@
 // Race-free: no mode may report. Prints "ns=<loop time>" on stdout. Built
 // like race_workload.c: plain, with the pass (-cgosan-race) and with
 // -fsanitize=thread.
-#include <cgosan/cgosan.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <time.h>
+#include "race_workload_main.h"
 
 enum {
   kPrivateBytes = 256,
   kTableWords = 8192 / sizeof(unsigned long),
   kUpdatesPerLock = 16,
-  kMaxThreads = 64,
 };
 
 static const cgosan_type kPrivateType = {"unsigned char[256]", kPrivateBytes, 0, NULL, 0};
@@ -45,33 +40,14 @@ static void Worker(void *arg) {
   }
 }
 
-static void *Thread(void *arg) {
-  cgosan_run(Worker, arg);
-  return NULL;
-}
-
-static long long NowNs(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 int main(int argc, char **argv) {
-  int threads = argc > 1 ? atoi(argv[1]) : 4;
-  rounds = argc > 2 ? atol(argv[2]) : 200000;
-  if (threads < 1 || threads > kMaxThreads || rounds < 1) {
-    fprintf(stderr, "usage: %s THREADS(1..%d) ROUNDS\n", argv[0], kMaxThreads);
+  struct workload_args args;
+  if (!ParseWorkloadArgs(argc, argv, 200000, &args))
     return 2;
-  }
+  rounds = args.rounds;
   cgosan_add_root((void **)&table);
   table = cgosan_new(&kTableType);
-  pthread_t tids[kMaxThreads];
-  long long start = NowNs();
-  for (int i = 0; i < threads; i++)
-    pthread_create(&tids[i], NULL, Thread, (void *)(size_t)i);
-  for (int i = 0; i < threads; i++)
-    pthread_join(tids[i], NULL);
-  long long elapsed = NowNs() - start;
+  long long elapsed = RunWorkers(args.threads, Worker);
   unsigned long sum = 0;
   for (size_t i = 0; i < kTableWords; i++)
     sum += table[i];

@@ -11,18 +11,14 @@
 // stdout. Built three ways by bench/CMakeLists.txt: plain, with the cgosan
 // pass (-cgosan-race: the fill's stores are recorded too), and with
 // -fsanitize=thread.
-#include <cgosan/cgosan.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <time.h>
 #include <zlib.h>
+
+#include "race_workload_main.h"
 
 enum {
   kBufferBytes = 256,
   kBuffersPerThread = 8,
   kHandoffEvery = 64,
-  kMaxThreads = 64,
 };
 
 static const cgosan_type kBufferType = {"Bytef[256]", kBufferBytes, 0, NULL, 0};
@@ -57,33 +53,14 @@ static void Worker(void *arg) {
   }
 }
 
-static void *Thread(void *arg) {
-  cgosan_run(Worker, arg);
-  return NULL;
-}
-
-static long long NowNs(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 int main(int argc, char **argv) {
-  int threads = argc > 1 ? atoi(argv[1]) : 4;
-  iterations = argc > 2 ? atol(argv[2]) : 100000;
-  if (threads < 1 || threads > kMaxThreads || iterations < 1) {
-    fprintf(stderr, "usage: %s THREADS(1..%d) ITERATIONS\n", argv[0], kMaxThreads);
+  struct workload_args args;
+  if (!ParseWorkloadArgs(argc, argv, 100000, &args))
     return 2;
-  }
+  iterations = args.rounds;
   cgosan_add_root((void **)&waiting);
   waiting = cgosan_new(&kBufferType);
-  pthread_t tids[kMaxThreads];
-  long long start = NowNs();
-  for (int i = 0; i < threads; i++)
-    pthread_create(&tids[i], NULL, Thread, NULL);
-  for (int i = 0; i < threads; i++)
-    pthread_join(tids[i], NULL);
-  long long elapsed = NowNs() - start;
+  long long elapsed = RunWorkers(args.threads, Worker);
   printf("ns=%lld total=%lu\n", elapsed, total);
   return 0;
 }

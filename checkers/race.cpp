@@ -23,8 +23,9 @@
 // code off a G; the program's own range calls stay, as Go's
 // runtime.RaceReadRange does); `precise` sees everything and has no fence.
 // Why off by default: like TSan, race tracking is a mode one asks for; it
-// costs a stack capture per new access and memory per shared word, and a
-// program preloaded for the pointer checks should not pay for it. CI jobs
+// costs a shadow update per new access (and a stack walk per new site),
+// memory per shared word, and a clock join per lock operation; a program
+// preloaded for the pointer checks should not pay for it. CI jobs
 // that want rule 5 set race=precise (cgosan-run and the README show how).
 // Allowed on purpose: reads never race with reads; a thread never races with
 // itself. Cost: see race_shadow.cpp (per access) and race_sync.cpp (per

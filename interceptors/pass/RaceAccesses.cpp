@@ -73,7 +73,9 @@
 // attributes inferred before the runtime calls were added.
 // Cost: per remaining access, two loads, a subtract, a compare and a branch
 // when race=off or the memory is not managed (bench/pass_race_bench.cpp); a
-// call for a managed access, which updates the shadow and captures a stack.
+// call for a managed access, which updates the shadow (and walks the stack
+// only the first time a site is reached in an activation: the frame
+// version); a thread-local add at each exit of a function that records.
 // A loop RaceLoops.cpp recognises pays that once per entry, not per
 // iteration; a run RaceRuns.cpp recognises, once for all its members.
 #include "CgosanPass.h"
