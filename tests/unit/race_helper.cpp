@@ -76,6 +76,39 @@ static void Handoff(void (*first)(char *), void (*second)(char *), bool sync) {
   b.join();
 }
 
+// C11 release sequences: A writes and release-stores token; B, which never
+// acquired it, releases it too, with a store (__cgosan_race_release_store,
+// what the pass calls for a release store: A leaves the sequence) or with a
+// read-modify-write (cgosan_release, a join: A stays); C acquires token and
+// writes. The steps between them are plain atomics the engine does not see.
+extern "C" void __cgosan_race_release_store(const void *addr);
+static void ReleaseSequence(bool b_stores) {
+  std::atomic<int> step{0};
+  std::thread a([&] {
+    WriteRow(obj);
+    __cgosan_race_release_store(&token);
+    step.store(1);
+  });
+  std::thread b([&] {
+    while (step.load() != 1) {
+    }
+    if (b_stores)
+      __cgosan_race_release_store(&token);
+    else
+      cgosan_release(&token);
+    step.store(2);
+  });
+  std::thread c([&] {
+    while (step.load() != 2) {
+    }
+    cgosan_acquire(&token);
+    WriteRow(obj);
+  });
+  a.join();
+  b.join();
+  c.join();
+}
+
 // Two unrelated Gs: A writes, then makes a foreign call; B makes a foreign
 // call, then writes. Only racecgosync's global fence orders them.
 static void Noop(void *) {}
@@ -249,6 +282,10 @@ int main(int argc, char **argv) {
     Handoff(WriteBlocksHere, ReadWordHere, true);
   } else if (!strcmp(c, "word_then_blocks_then_word")) {
     Handoff(WriteWordThenBlocksHere, ReadWordHere, false);
+  } else if (!strcmp(c, "release_store_by_another")) {
+    ReleaseSequence(true);
+  } else if (!strcmp(c, "release_rmw_by_another")) {
+    ReleaseSequence(false);
   } else if (!strcmp(c, "stress")) {
     Stress(true);
   } else if (!strcmp(c, "stress_nosync")) {

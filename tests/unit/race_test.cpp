@@ -118,6 +118,12 @@ const Case kCases[] = {
     {"stress", false, false, {}},
     {"stress_nosync", true, false,
      {"Write", kStress, "write", kStress, kStressWrite, kStressWrite}},
+    // h. C11 release sequences: another thread's release store replaces
+    // what the sync object carries (A's write is no longer ordered); its
+    // release read-modify-write joins it (A's still is).
+    {"release_store_by_another", true, false,
+     {"Write", kExec, "write", kExec, kWriteRow, kWriteRow}},
+    {"release_rmw_by_another", false, false, {}},
 };
 
 void CheckCase(const Case &c, const char *mode, bool reported) {
