@@ -112,7 +112,7 @@ static void RecordedAccess(const void *p, uptr n, bool is_write,
 // thread's frame version.
 static ALWAYS_INLINE AccessSite SiteOfCaller(uptr fp) {
   const uptr *frame = reinterpret_cast<const uptr *>(fp);
-  return {frame[1], frame[0], 0, __cgosan_race_frame_version};
+  return {frame[1], frame[0], __cgosan_race_frame_version};
 }
 
 // An access of code compiled with the pass: only managed memory is tracked

@@ -108,24 +108,23 @@ struct RecentAccess {
   uptr addr;
   u32 size;
   u32 epoch;  // 0: empty
-  u32 deaths;  // shadow_deaths when recorded: a collection since voids it
+  u32 deaths;  // shadow_deaths when recorded: a death since voids it
   u8 type;
 };
 constexpr uptr kRecentAccesses = 512;  // a power of two
-// Counts the collections that cleared some shadow (race_shadow.cpp): a range
+// Counts the deaths of objects that had a shadow (race_shadow.cpp): a range
 // a thread recorded before one may now be another object's, so the
 // shortcuts that remember ranges trust only entries made since.
 extern atomic_uint32_t shadow_deaths;
 
 // Where pass-built code accessed memory from: the access's return address,
-// the frame of the instrumented function that made it, that frame's return
-// address, and the thread's frame version (below). Zero: not known (the
+// the frame of the instrumented function that made it, and the thread's
+// frame version (__cgosan_race_frame_version, above). Zero: not known (the
 // program's own records, the interposer's).
 struct AccessSite {
-  uptr pc, fp, ret;
+  uptr pc, fp;
   uptr version;
 };
-// __cgosan_race_frame_version (above) is the thread's frame version.
 // A thread's cache of the contexts of its pass-built access sites
 // (race_records.cpp): direct-mapped by site.
 struct SiteCacheEntry {
@@ -137,12 +136,12 @@ constexpr uptr kSiteCache = 256;  // a power of two
 // The contexts a thread made, by content (race_records.cpp): an
 // open-addressing table of its own, grown as needed, so interning takes no
 // lock. Zero-initialised: empty.
-struct RecordSlot {
+struct ContextSlot {
   u64 hash;  // 0: empty
   u32 id;
 };
-struct RecordMap {
-  RecordSlot *slots;
+struct ContextMap {
+  ContextSlot *slots;
   uptr capacity;  // a power of two, or 0
   uptr used;
 };
@@ -174,7 +173,7 @@ struct RaceThread {
   RecentAccess recent[kRecentAccesses];  // direct-mapped by address
   StackIdCache stacks;                   // the thread's hot access stacks
   SiteCacheEntry sites[kSiteCache];      // pass-built sites -> contexts
-  RecordMap contexts;
+  ContextMap contexts;
   RaceThread *next_state;  // in race_threads.cpp's retired / reusable lists
   AccessRun run;
   u32 Epoch() const { return vc.clk[tid]; }
@@ -334,7 +333,7 @@ ALWAYS_INLINE u32 SiteContext(RaceThread *thr, const AccessSite &site,
   u64 key = (site.pc ^ site.fp >> 4) * 0x9E3779B97F4A7C15ull;
   SiteCacheEntry *e = &thr->sites[key >> (64 - __builtin_ctzll(kSiteCache))];
   if (e->context && e->site.pc == site.pc && e->site.fp == site.fp &&
-      e->site.ret == site.ret && e->site.version == site.version)
+      e->site.version == site.version)
     return e->context;
   u32 context = capture();
   e->site = site;

@@ -74,14 +74,14 @@ static u64 ContentHash(const RaceAccess &a) {
 }
 
 // Doubles the thread's table (or makes its first one), re-inserting by hash.
-static void GrowContextMap(RecordMap *map) {
+static void GrowContextMap(ContextMap *map) {
   constexpr uptr kFirstCapacity = 64;
   uptr capacity = map->capacity ? map->capacity * 2 : kFirstCapacity;
   auto *slots =
-      static_cast<RecordSlot *>(InternalAlloc(capacity * sizeof(RecordSlot)));
-  internal_memset(slots, 0, capacity * sizeof(RecordSlot));
+      static_cast<ContextSlot *>(InternalAlloc(capacity * sizeof(ContextSlot)));
+  internal_memset(slots, 0, capacity * sizeof(ContextSlot));
   for (uptr i = 0; i < map->capacity; i++) {
-    const RecordSlot &old = map->slots[i];
+    const ContextSlot &old = map->slots[i];
     if (!old.hash)
       continue;
     uptr j = old.hash & (capacity - 1);
@@ -95,13 +95,13 @@ static void GrowContextMap(RecordMap *map) {
 }
 
 u32 InternContext(RaceThread *thr, const RaceAccess &a) {
-  RecordMap *map = &thr->contexts;
+  ContextMap *map = &thr->contexts;
   if (UNLIKELY(2 * (map->used + 1) > map->capacity))
     GrowContextMap(map);
   u64 hash = ContentHash(a);
   uptr mask = map->capacity - 1;
   for (uptr i = hash & mask;; i = (i + 1) & mask) {
-    RecordSlot *slot = &map->slots[i];
+    ContextSlot *slot = &map->slots[i];
     if (slot->hash == hash && SameContext(RaceContext(slot->id), a))
       return slot->id;
     if (!slot->hash) {
