@@ -133,22 +133,35 @@ ALWAYS_INLINE Bytes InWord(uptr w, uptr addr, uptr end) {
 
 static AddrTable<HashedBlock, 16381> shadow_table;
 
-// The arena's blocks: reserved on first use, committed by the pages touched.
-static atomic_uintptr_t arena_blocks_map;
-static StaticSpinMutex arena_blocks_mu;
+// A map reserved on first use and committed by the pages touched, made by
+// whichever thread needs it first.
+namespace {
+struct LazyMap {
+  atomic_uintptr_t map;
+  StaticSpinMutex mu;
+};
+}  // namespace
+
+static uptr Reserved(LazyMap *m, uptr size, const char *name) {
+  uptr map = atomic_load(&m->map, memory_order_acquire);
+  if (LIKELY(map))
+    return map;
+  SpinMutexLock l(&m->mu);
+  map = atomic_load(&m->map, memory_order_relaxed);
+  if (!map) {
+    map = reinterpret_cast<uptr>(MmapNoReserveOrDie(size, name));
+    atomic_store(&m->map, map, memory_order_release);
+  }
+  return map;
+}
+
+// The arena's blocks.
+static LazyMap arena_blocks;
 
 static ShadowBlock *ArenaBlocks() {
-  uptr map = atomic_load(&arena_blocks_map, memory_order_acquire);
-  if (LIKELY(map))
-    return reinterpret_cast<ShadowBlock *>(map);
-  SpinMutexLock l(&arena_blocks_mu);
-  map = atomic_load(&arena_blocks_map, memory_order_relaxed);
-  if (!map) {
-    map = reinterpret_cast<uptr>(MmapNoReserveOrDie(
-        kArenaSize / kBlockSize * sizeof(ShadowBlock), "cgosan race shadow"));
-    atomic_store(&arena_blocks_map, map, memory_order_release);
-  }
-  return reinterpret_cast<ShadowBlock *>(map);
+  return reinterpret_cast<ShadowBlock *>(Reserved(
+      &arena_blocks, kArenaSize / kBlockSize * sizeof(ShadowBlock),
+      "cgosan race shadow"));
 }
 
 static ShadowBlock *ArenaBlock(uptr b) {
@@ -181,24 +194,14 @@ class LockedBlock {
 };
 }  // namespace
 
-// One byte per granule of the arena: 1 once a word in it got a shadow. The
-// map is reserved on first use and committed by the pages touched.
+// One byte per granule of the arena: 1 once a word in it got a shadow.
 static constexpr uptr kGranuleShift = 16;
-static atomic_uintptr_t shadowed_granules_map;
-static StaticSpinMutex shadowed_granules_mu;
+static LazyMap shadowed_granules;
 
 static u8 *ShadowedGranules() {
-  uptr map = atomic_load(&shadowed_granules_map, memory_order_acquire);
-  if (LIKELY(map))
-    return reinterpret_cast<u8 *>(map);
-  SpinMutexLock l(&shadowed_granules_mu);
-  map = atomic_load(&shadowed_granules_map, memory_order_relaxed);
-  if (!map) {
-    map = reinterpret_cast<uptr>(MmapNoReserveOrDie(
-        kArenaSize >> kGranuleShift, "cgosan race shadowed-granule map"));
-    atomic_store(&shadowed_granules_map, map, memory_order_release);
-  }
-  return reinterpret_cast<u8 *>(map);
+  return reinterpret_cast<u8 *>(Reserved(&shadowed_granules,
+                                         kArenaSize >> kGranuleShift,
+                                         "cgosan race shadowed-granule map"));
 }
 
 // Marks the granules of [addr, end) inside the arena.
@@ -213,7 +216,7 @@ static void NoteShadowed(uptr addr, uptr end) {
 }
 
 static bool Shadowed(uptr granule) {
-  uptr map = atomic_load(&shadowed_granules_map, memory_order_acquire);
+  uptr map = atomic_load(&shadowed_granules.map, memory_order_acquire);
   return map && reinterpret_cast<const u8 *>(map)[granule];
 }
 
@@ -292,7 +295,7 @@ void ForgetThreadsAccesses(const u64 *tids) {
     for (HashedBlock *node = *head; node; node = node->next)
       ClearCells(&node->block, node->key, of_tids);
   });
-  if (!atomic_load(&shadowed_granules_map, memory_order_acquire))
+  if (!atomic_load(&shadowed_granules.map, memory_order_acquire))
     return;
   constexpr uptr kGranuleBytes = 1ull << kGranuleShift;
   for (uptr g = 0; g < kArenaSize >> kGranuleShift; g++) {
