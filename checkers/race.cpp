@@ -97,14 +97,18 @@ static ALWAYS_INLINE bool GoModeHidesForeignCode(RaceMode mode) {
 // An access the program (or the interposer, for a foreign call) records
 // itself: any memory, since what it names crossed the boundary. With a
 // `call`, it is that foreign call's.
+// entry_fp: the entry point's frame, where the access's stack starts.
 static void RecordedAccess(const void *p, uptr n, bool is_write,
-                           const char *call, uptr caller_pc) {
+                           const char *call, uptr caller_pc, uptr entry_fp) {
   TsanAccessRange(reinterpret_cast<uptr>(p), n, is_write, caller_pc);
   RaceThread *thr = TrackedThread();
   if (!thr || !n || (call && RaceModeNow() == kRaceGo))
     return;
   FlushAccessRun(thr);
-  RaceAccessRange(thr, reinterpret_cast<uptr>(p), n, is_write, call);
+  u8 type = is_write ? kAccessWrite : kAccessRead;
+  uptr addr = reinterpret_cast<uptr>(p);
+  if (!RecentlyRecorded(thr, addr, n, type))
+    RaceAccessRangeSlow(thr, addr, n, type, call, AccessSite{0, 0, 0, entry_fp});
 }
 
 // Where the pass-built caller of the entry whose frame is `fp` made its
@@ -112,7 +116,7 @@ static void RecordedAccess(const void *p, uptr n, bool is_write,
 // thread's frame version.
 static ALWAYS_INLINE AccessSite SiteOfCaller(uptr fp) {
   const uptr *frame = reinterpret_cast<const uptr *>(fp);
-  return {frame[1], frame[0], __cgosan_race_frame_version};
+  return {frame[1], frame[0], __cgosan_race_frame_version, fp};
 }
 
 // An access of code compiled with the pass: only managed memory is tracked
@@ -186,12 +190,14 @@ int cgosan_race_enabled(void) {
 
 SANITIZER_INTERFACE_ATTRIBUTE
 void cgosan_race_read_range(const void *p, size_t n, const char *where) {
-  RecordedAccess(p, n, false, where, GET_CALLER_PC());
+  RecordedAccess(p, n, false, where, GET_CALLER_PC(),
+                 reinterpret_cast<uptr>(__builtin_frame_address(0)));
 }
 
 SANITIZER_INTERFACE_ATTRIBUTE
 void cgosan_race_write_range(const void *p, size_t n, const char *where) {
-  RecordedAccess(p, n, true, where, GET_CALLER_PC());
+  RecordedAccess(p, n, true, where, GET_CALLER_PC(),
+                 reinterpret_cast<uptr>(__builtin_frame_address(0)));
 }
 
 // The clang pass's entry points (-cgosan-race): one per load or store of the

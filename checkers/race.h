@@ -119,11 +119,14 @@ extern atomic_uint32_t shadow_deaths;
 
 // Where pass-built code accessed memory from: the access's return address,
 // the frame of the instrumented function that made it, and the thread's
-// frame version (__cgosan_race_frame_version, above). Zero: not known (the
-// program's own records, the interposer's).
+// frame version (__cgosan_race_frame_version, above); pc zero: not known
+// (the program's own records, the interposer's). entry_fp: the frame of the
+// runtime's entry point, where a stack walk starts (so the runtime's own
+// frames take none of its depth); zero: the walk starts where it is made.
 struct AccessSite {
   uptr pc, fp;
   uptr version;
+  uptr entry_fp;
 };
 // A thread's cache of the contexts of its pass-built access sites
 // (race_records.cpp): direct-mapped by site.

@@ -356,7 +356,8 @@ static NOINLINE u32 ContextNow(RaceThread *thr, const char *call,
     ErrnoSaver errno_saver;  // the stack capture may call into libunwind
     RaceAccess a = {};
     DescribeAccessor(call, &a);
-    a.stack = CaptureStackIdFast(&thr->stacks);
+    a.stack = site.entry_fp ? CaptureStackIdFastAt(site.entry_fp, &thr->stacks)
+                            : CaptureStackIdFast(&thr->stacks);
     a.thread = thr->serial;
     return InternContext(thr, a);
   });

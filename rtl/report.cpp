@@ -243,6 +243,10 @@ NOINLINE u32 CaptureStackIdFast(StackIdCache *cache) {
       reinterpret_cast<uptr>(__builtin_frame_address(0)), cache);
 }
 
+NOINLINE u32 CaptureStackIdFastAt(uptr fp, StackIdCache *cache) {
+  return CaptureStackIdFastFrom(fp, cache);
+}
+
 struct FunctionNameCall {
   ReportDesc *report;
   uptr pc;

@@ -136,6 +136,10 @@ struct StackIdCache {
 u32 CachedStackId(const uptr *pcs, uptr n, StackIdCache *cache);
 // CaptureStackIdFast through a cache.
 u32 CaptureStackIdFast(StackIdCache *cache);
+// The same walk from the frame whose frame pointer is fp (a live frame of
+// the calling thread: an entry point's own), so the runtime's frames below
+// it use none of the walk's depth.
+u32 CaptureStackIdFastAt(uptr fp, StackIdCache *cache);
 
 // Message helpers: printf into the fixed buffers, truncating safely.
 // The formats are the callers' named constants; one without arguments is fine.
