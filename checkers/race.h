@@ -424,6 +424,7 @@ void LockThreadStatesForFork();    // race_threads.cpp
 void UnlockThreadStatesAfterFork();
 void LockShadowForFork();          // race_shadow.cpp
 void UnlockShadowAfterFork();
+void ReleaseArenaBlocksInChild();  // race_shadow.cpp: the child's only
 void LockRecordsForFork();         // race_records.cpp
 void UnlockRecordsAfterFork();
 void LockSyncForFork();            // race_sync.cpp

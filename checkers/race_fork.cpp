@@ -3,9 +3,11 @@
 //
 // The forking thread takes every lock of the engine before fork, in the
 // order the engine nests them: thread states (a reclaim clears the shadow
-// under it), the shadow buckets (an access interns its record under its
-// bucket), the access records, the sync objects and Go's fence, the table
-// of reported pairs. After fork they are released in both processes.
+// under it), the shadow buckets (an access interns its context under its
+// block's lock), the contexts' chunks, the sync objects and Go's fence, the
+// table of reported pairs. After fork they are released in both processes;
+// the arena's per-block shadow locks, too many to take, are released in the
+// child (race_shadow.cpp).
 // In the child the forking thread keeps its state: its tid, its vector
 // clock (everything it had synchronised with before the fork stays ordered
 // before what it does next) and its caches. Every other thread's state is
@@ -34,8 +36,10 @@ static void UnlockRaceEngineAfterFork(bool child) {
   UnlockRecordsAfterFork();
   UnlockShadowAfterFork();
   UnlockThreadStatesAfterFork();
-  if (child)
+  if (child) {
+    ReleaseArenaBlocksInChild();
     RetireThreadsLostInFork();
+  }
 }
 
 void InstallRaceForkLocks() {

@@ -120,15 +120,10 @@ void ForgetThreadContexts(RaceThread *thr) {
   internal_memset(thr->sites, 0, sizeof(thr->sites));
 }
 
-// A record bucket's lock is held while a new record's chunk is made.
-void LockRecordsForFork() {
-  record_table.LockAllBuckets();
-  chunks_mu.Lock();
-}
+// Contexts are interned per thread, without a lock; only a new chunk of
+// them takes one.
+void LockRecordsForFork() { chunks_mu.Lock(); }
 
-void UnlockRecordsAfterFork() {
-  chunks_mu.Unlock();
-  record_table.UnlockAllBuckets();
-}
+void UnlockRecordsAfterFork() { chunks_mu.Unlock(); }
 
 }  // namespace __cgosan

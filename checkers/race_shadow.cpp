@@ -594,14 +594,38 @@ void RaceRunAccess(RaceThread *thr, uptr addr, uptr size, bool is_write,
   run = {addr, size, size, site, p.clock, p.context, deaths, is_write, true};
 }
 
+// The hashed blocks' buckets and the maps' locks are taken around fork. The
+// arena's blocks have a lock each, too many to take: in the child, where the
+// forking thread is the only thread and holds none, every one a thread held
+// at the fork is released (ReleaseArenaBlocksInChild). A block that thread
+// was updating may keep a half-made cell: a race can be missed or, rarely,
+// a stale cell reported in the child.
 void LockShadowForFork() {
   shadow_table.LockAllBuckets();
-  shadowed_granules_mu.Lock();
+  shadowed_granules.mu.Lock();
+  arena_blocks.mu.Lock();
 }
 
 void UnlockShadowAfterFork() {
-  shadowed_granules_mu.Unlock();
+  arena_blocks.mu.Unlock();
+  shadowed_granules.mu.Unlock();
   shadow_table.UnlockAllBuckets();
+}
+
+void ReleaseArenaBlocksInChild() {
+  if (!atomic_load(&shadowed_granules.map, memory_order_acquire))
+    return;
+  constexpr uptr kGranuleBytes = 1ull << kGranuleShift;
+  for (uptr g = 0; g < kArenaSize >> kGranuleShift; g++) {
+    if (!Shadowed(g))
+      continue;
+    uptr from = arena_start + g * kGranuleBytes;
+    for (uptr b = from; b < from + kGranuleBytes; b += kBlockSize) {
+      ShadowBlock *block = ArenaBlock(b);
+      if (MaybeShadowed(block))
+        internal_memset(&block->mu, 0, sizeof(block->mu));
+    }
+  }
 }
 
 }  // namespace __cgosan
