@@ -287,6 +287,23 @@ void RaceObjectDied(uptr base, uptr size) {
   atomic_fetch_add(&shadow_deaths, 1, memory_order_relaxed);
 }
 
+// Calls fn(b) for the address b of every arena block that may hold cells:
+// a walk of the granules that have shadow, block by block.
+template <typename Fn>
+static void ForEachShadowedArenaBlock(Fn fn) {
+  if (!atomic_load(&shadowed_granules.map, memory_order_acquire))
+    return;
+  constexpr uptr kGranuleBytes = 1ull << kGranuleShift;
+  for (uptr g = 0; g < kArenaSize >> kGranuleShift; g++) {
+    if (!Shadowed(g))
+      continue;
+    uptr from = arena_start + g * kGranuleBytes;
+    for (uptr b = from; b < from + kGranuleBytes; b += kBlockSize)
+      if (MaybeShadowed(ArenaBlock(b)))
+        fn(b);
+  }
+}
+
 void ForgetThreadsAccesses(const u64 *tids) {
   auto of_tids = [&](uptr, const Cell &c) {
     return tids[c.tid / 64] >> (c.tid % 64) & 1;
@@ -295,20 +312,10 @@ void ForgetThreadsAccesses(const u64 *tids) {
     for (HashedBlock *node = *head; node; node = node->next)
       ClearCells(&node->block, node->key, of_tids);
   });
-  if (!atomic_load(&shadowed_granules.map, memory_order_acquire))
-    return;
-  constexpr uptr kGranuleBytes = 1ull << kGranuleShift;
-  for (uptr g = 0; g < kArenaSize >> kGranuleShift; g++) {
-    if (!Shadowed(g))
-      continue;
-    uptr from = arena_start + g * kGranuleBytes;
-    for (uptr b = from; b < from + kGranuleBytes; b += kBlockSize) {
-      if (!MaybeShadowed(ArenaBlock(b)))
-        continue;
-      LockedBlock l(b, /*create=*/false);
-      ClearCells(l.get(), b, of_tids);
-    }
-  }
+  ForEachShadowedArenaBlock([&](uptr b) {
+    LockedBlock l(b, /*create=*/false);
+    ClearCells(l.get(), b, of_tids);
+  });
 }
 
 // TSan's same-epoch shortcut for one word: it already holds an access of
@@ -613,19 +620,9 @@ void UnlockShadowAfterFork() {
 }
 
 void ReleaseArenaBlocksInChild() {
-  if (!atomic_load(&shadowed_granules.map, memory_order_acquire))
-    return;
-  constexpr uptr kGranuleBytes = 1ull << kGranuleShift;
-  for (uptr g = 0; g < kArenaSize >> kGranuleShift; g++) {
-    if (!Shadowed(g))
-      continue;
-    uptr from = arena_start + g * kGranuleBytes;
-    for (uptr b = from; b < from + kGranuleBytes; b += kBlockSize) {
-      ShadowBlock *block = ArenaBlock(b);
-      if (MaybeShadowed(block))
-        internal_memset(&block->mu, 0, sizeof(block->mu));
-    }
-  }
+  ForEachShadowedArenaBlock([](uptr b) {
+    internal_memset(&ArenaBlock(b)->mu, 0, sizeof(ArenaBlock(b)->mu));
+  });
 }
 
 }  // namespace __cgosan
