@@ -132,8 +132,14 @@ static ALWAYS_INLINE void InstrumentedAccess(const void *p, uptr n, u8 type,
   if (!InArena(addr) || !n || GoModeHidesForeignCode(mode))
     return;
   RaceThread *thr = CurrentRaceThread();
-  if (!thr || RecentlyRecorded(thr, addr, n, type))
+  if (!thr)
     return;
+  if (InOneWord(addr, n) && !(type & kAccessAtomic)) {
+    if (WordRecordedInThisEpoch(thr, addr, n, type))
+      return;
+  } else if (RecentlyRecorded(thr, addr, n, type)) {
+    return;
+  }
   if (type & kAccessAtomic) {
     FlushAccessRun(thr);
     RaceAccessRangeSlow(thr, addr, n, type, nullptr, SiteOfCaller(fp));

@@ -169,6 +169,15 @@ struct AccessRun {
   bool active;
 };
 
+// A thread's trace of the accesses it recorded (race_trace.cpp): a ring
+// of kTraceEvents events, reserved on first use; head counts the events
+// ever written.
+struct AccessTrace {
+  uptr events;  // TraceEvent[kTraceEvents], or 0
+  atomic_uint64_t head;
+};
+constexpr uptr kTraceEvents = 1 << 15;
+
 struct RaceThread {
   u16 tid;
   u32 serial;  // the thread's number in reports (T<serial>), never reused
@@ -179,6 +188,7 @@ struct RaceThread {
   ContextMap contexts;
   RaceThread *next_state;  // in race_threads.cpp's retired / reusable lists
   AccessRun run;
+  AccessTrace trace;
   u32 Epoch() const { return vc.clk[tid]; }
   // Happens-before: the access (tid, clock) is ordered before this thread's
   // present.
@@ -294,9 +304,10 @@ void RaceReleaseStore(RaceThread *thr, uptr addr);
 void RaceSyncDestroyed(uptr addr);
 void InstallGoModeHooks();
 
-// One access, as a report describes it. The shadow keeps a 16-byte cell per
-// access and word: its range, epoch, type and the id of its context, the
-// rest of this (race_records.cpp: stack, G, side, foreign call, thread).
+// One access, as a report describes it. The shadow keeps an 8-byte cell per
+// access and word: its epoch, thread, type and bytes of the word; the
+// thread's trace keeps its range and the id of its context, the rest of
+// this (race_records.cpp: stack, G, side, foreign call, thread).
 struct RaceAccess {
   uptr addr;          // the whole range the access covered
   uptr size;
@@ -322,6 +333,17 @@ struct RaceAccess {
 // many, new contexts share the last id. a.thread must be thr's.
 constexpr u32 kMaxContexts = 1u << 24;
 u32 InternContext(RaceThread *thr, const RaceAccess &a);
+// Appends the access of [addr, addr + size) by thr at epoch, of type
+// `type`, with its context, to thr's trace: before any cell of it is stored.
+void TraceAccess(RaceThread *thr, uptr addr, uptr size, u32 epoch, u8 type,
+                 u32 context);
+// The access a cell of thread `tid` stands for (its epoch and type, the
+// bytes [lo, hi) it covered in its word), from that thread's trace: its
+// whole range and its context. False when the trace no longer has it.
+bool RestoreAccess(u16 tid, u32 epoch, u8 type, uptr lo, uptr hi,
+                   RaceAccess *out);
+// The state holding tid now, or null (race_threads.cpp).
+RaceThread *RaceThreadOfTid(u16 tid);
 // A reused thread state starts a new thread: its old contexts can never be
 // asked for again (their thread serial is gone).
 void ForgetThreadContexts(RaceThread *thr);
@@ -363,6 +385,16 @@ ALWAYS_INLINE bool RecentlyRecorded(RaceThread *thr, uptr addr, uptr size,
          TypeCovers(r->type, type) &&
          r->deaths == atomic_load(&shadow_deaths, memory_order_relaxed);
 }
+
+// An access of [addr, addr + size) inside one 8-byte word.
+ALWAYS_INLINE bool InOneWord(uptr addr, uptr size) {
+  return (addr & 7) + size <= 8;
+}
+// The same-epoch shortcut for an access inside one word of the arena, read
+// from the shadow itself without a lock (TSan's): the word holds an access
+// of this thread, in this epoch, at least as strong, covering these bytes,
+// or the thread's pending run does (race_shadow.cpp).
+bool WordRecordedInThisEpoch(RaceThread *thr, uptr addr, uptr size, u8 type);
 
 // Records an access of [addr, addr + size) and reports a race with an
 // earlier unordered one (race_shadow.cpp). Keeps errno. A `call` label

@@ -1,7 +1,7 @@
 // race_records.cpp — the access contexts: what a report says about an
 // access besides its range, epoch and type (its stack, G, side, foreign
-// call and thread), kept once and named by a 24-bit id, so a shadow cell is
-// 16 bytes instead of a copy of all that.
+// call and thread), kept once and named by an id in the access's event of
+// its thread's trace (race_trace.cpp), instead of a copy of all that.
 //
 // A thread repeats the same accesses (from the same line, in the same call)
 // in epoch after epoch, over many addresses; only the epoch and the range

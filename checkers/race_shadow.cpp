@@ -3,17 +3,19 @@
 //
 // Only memory some access was recorded for has a shadow, so the cost follows
 // what crosses the boundary, not the heap. The shadow is made of blocks, one
-// per 64 bytes touched, each with a spin lock (a range takes one lock per 64
-// bytes, not per word): the managed arena's blocks are mapped directly
-// (block i of the arena at a fixed place of a reserved map, committed by the
-// pages touched: no hashing, and a block's lock lies beside its cells);
-// other memory (what the program records itself) has its blocks in a hash.
-// Each word keeps up to kCells accesses (TSan's four shadow cells), 16 bytes
-// each: the epoch, the thread, the type (read/write, atomic), the bytes of
-// the word it covered, the whole range of the access (relative to the
-// block, so a range's cells are alike in every word it covers) and the id of
-// its context (race_records.cpp: stack, G, side, foreign call). A block is
-// 576 bytes for 64 bytes of memory.
+// per 64 bytes touched, each with a spin lock: the managed arena's blocks are
+// mapped directly (block i of the arena at a fixed place of a reserved map,
+// committed by the pages touched: no hashing, and a block's lock lies beside
+// its cells); other memory (what the program records itself) has its blocks
+// in a hash. Each word keeps up to kCells accesses (TSan's four shadow
+// cells), 8 bytes each: the epoch, the thread, the type (read/write, atomic)
+// and the bytes of the word it covered. The rest a report says of an access
+// (its whole range, its stack and accessor) is in its thread's trace
+// (race_trace.cpp), written once per access, not once per word. A block is
+// 320 bytes for 64 bytes of memory.
+// One word of an arena block whose words differ (`mixed`, below) is checked
+// and updated without the lock, one load or store per cell (as TSan's
+// shadow); ranges and blocks changing shape take the lock.
 // Buffers cross the boundary whole (a row filled, a buffer passed to a
 // call), so while every access to a block covers all of it, its eight words
 // hold the same cells and the block keeps word 0's alone (`mixed` false): a
@@ -55,7 +57,8 @@
 // (reported from this side). A collection before the run ends keeps it
 // unless the run's object died (then its first store's cell is gone: the
 // memory may be a new object's, and the rest is dropped).
-// Cost: one block lock per 64-byte block; a context (race_records.cpp) per
+// Cost: one block lock per 64-byte block of a range (none for one word of a
+// mixed block); a context (race_records.cpp) and a trace event per
 // access (or run) that adds something: for pass-built code a site-cache
 // probe, else a stack walk. A repeat in the same epoch (no release since) of
 // an access already recorded stops at the cells, or before any lock when the
@@ -76,29 +79,31 @@ constexpr uptr kBlockWords = 8;
 constexpr uptr kBlockSize = kBlockWords * kWordSize;
 constexpr uptr kMaxPiece = 1ull << 26;  // so `before` and `after` fit
 
-// One access's share of one word. hi == 0: empty. 16 bytes, no padding.
+// One access's share of one word: what the race check reads. hi == 0:
+// empty. The access's whole range and context are in its thread's trace
+// (race_trace.cpp), found by tid, clock and type. One word, no padding.
 struct Cell {
   u32 clock;
-  u32 context : 24;  // RaceContext(context): stack and accessor
-  u32 tid : 8;       // kMaxThreads <= 256
-  u64 type : 2;      // AccessType bits
-  u64 lo : 3;        // the bytes [lo, hi) of the word, 0 <= lo < hi <= 8
-  u64 hi : 4;
-  u64 before : 27;   // the whole access began at block + kBlockSize - before
-  u64 after : 28;    // and ended at block + after
+  u8 tid;   // kMaxThreads <= 256
+  u8 type;  // AccessType bits
+  u8 lo;    // the bytes [lo, hi) of the word, 0 <= lo < hi <= 8
+  u8 hi;
 };
-static_assert(sizeof(Cell) == 16, "a cell is two words");
+static_assert(sizeof(Cell) == 8, "a cell is one word");
 static_assert(kMaxThreads <= 256, "Cell::tid is a byte");
-static_assert(kMaxPiece + kBlockSize < (1ull << 27), "Cell::before");
+
+inline u64 RawCell(const Cell &c) {
+  u64 raw;
+  __builtin_memcpy(&raw, &c, sizeof(raw));
+  return raw;
+}
 
 inline bool SameCell(const Cell &a, const Cell &b) {
-  const u64 *x = reinterpret_cast<const u64 *>(&a);
-  const u64 *y = reinterpret_cast<const u64 *>(&b);
-  return x[0] == y[0] && x[1] == y[1];
+  return RawCell(a) == RawCell(b);
 }
 
 // Cells first, a word's four on one cache line (the arena's blocks are
-// 576 bytes from a page-aligned map, so every one starts a line), and the
+// 320 bytes from a page-aligned map, so every one starts a line), and the
 // lock and flag on a line of their own after them.
 struct ShadowBlock {
   Cell cells[kBlockWords][kCells];
@@ -235,7 +240,7 @@ static void MakeMixed(ShadowBlock *block) {
     return;
   for (uptr i = 1; i < kBlockWords; i++)
     for (uptr k = 0; k < kCells; k++) block->cells[i][k] = block->cells[0][k];
-  block->mixed = true;
+  __atomic_store_n(&block->mixed, true, __ATOMIC_RELEASE);  // after the copies
 }
 
 // Whether the block may hold a cell, read without its lock: a block the
@@ -247,8 +252,8 @@ static bool MaybeShadowed(const ShadowBlock *block) {
   if (__atomic_load_n(&block->mixed, __ATOMIC_RELAXED))
     return true;
   for (uptr k = 0; k < kCells; k++) {
-    const u64 *words = reinterpret_cast<const u64 *>(&block->cells[0][k]);
-    if (__atomic_load_n(&words[1], __ATOMIC_RELAXED))
+    const u64 *word = reinterpret_cast<const u64 *>(&block->cells[0][k]);
+    if (__atomic_load_n(word, __ATOMIC_RELAXED))
       return true;
   }
   return false;
@@ -370,6 +375,19 @@ static NOINLINE u32 ContextNow(RaceThread *thr, const char *call,
   });
 }
 
+// A cell as another thread may be writing it: one relaxed load.
+static Cell LoadCellRelaxed(const Cell *c) {
+  u64 raw = __atomic_load_n(reinterpret_cast<const u64 *>(c), __ATOMIC_RELAXED);
+  Cell cell;
+  __builtin_memcpy(&cell, &raw, sizeof(cell));
+  return cell;
+}
+
+// Stores a cell other threads may be reading or writing without the lock.
+static void StoreCellRelaxed(Cell *c, const Cell &cell) {
+  __atomic_store_n(reinterpret_cast<u64 *>(c), RawCell(cell), __ATOMIC_RELAXED);
+}
+
 static bool Races(const Cell &c, const Cell &cur, bool ordered) {
   bool overlap = cur.lo < c.hi && c.lo < cur.hi;
   bool writes = (cur.type | c.type) & kAccessWrite;
@@ -379,39 +397,44 @@ static bool Races(const Cell &c, const Cell &cur, bool ordered) {
 
 // Checks the new access against one word's cells and takes a cell for it.
 // Returns true, with *raced_with, the first time a cell races with it.
+// Each cell is one load and at most one store, so this runs with or
+// without the block's lock: another thread updating the word at the same
+// moment may overwrite the cell taken here, or this the one it took (as in
+// TSan): a lost cell, like an evicted one, can hide a race, never invent one.
 static bool CheckAndRecordWord(RaceThread *thr, Cell *cells, Cell cur,
                                Cell *raced_with) {
   bool raced = false;
   Cell *slot = nullptr;
   for (uptr i = 0; i < kCells; i++) {
-    Cell *c = &cells[i];
-    if (!c->hi) {
+    Cell c = LoadCellRelaxed(&cells[i]);
+    if (!c.hi) {
       if (!slot)
-        slot = c;
+        slot = &cells[i];
       continue;
     }
-    bool covers = cur.lo <= c->lo && c->hi <= cur.hi;
-    bool same_thread = c->tid == cur.tid;
-    bool ordered = same_thread || thr->Saw(c->tid, c->clock);
-    if (Races(*c, cur, ordered)) {
+    bool covers = cur.lo <= c.lo && c.hi <= cur.hi;
+    bool same_thread = c.tid == cur.tid;
+    bool ordered = same_thread || thr->Saw(c.tid, c.clock);
+    if (Races(c, cur, ordered)) {
       if (!raced) {
         raced = true;
-        *raced_with = *c;
+        *raced_with = c;
       }
       continue;  // stays: it may race with others too
     }
     // Superseded: the same thread's covered access of the same or weaker
     // type, or (for a plain write) any covered access ordered before it.
-    if (covers && ((same_thread && TypeCovers(cur.type, c->type)) ||
+    if (covers && ((same_thread && TypeCovers(cur.type, c.type)) ||
                    (cur.type == kAccessWrite && ordered))) {
-      c->hi = 0;
       if (!slot)
-        slot = c;
+        slot = &cells[i];
+      else
+        StoreCellRelaxed(&cells[i], Cell{});
     }
   }
   if (!slot)
     slot = &cells[(cur.clock + reinterpret_cast<uptr>(cells) / sizeof(Cell)) % kCells];
-  *slot = cur;
+  StoreCellRelaxed(slot, cur);
   return raced;
 }
 
@@ -425,11 +448,18 @@ static bool AllWordsAlike(const ShadowBlock &block) {
   return true;
 }
 
-// The access a cell of the block at b stands for, as a report describes it.
-static RaceAccess AccessOfCell(const Cell &c, uptr b) {
-  RaceAccess a = RaceContext(c.context);
-  a.addr = b + kBlockSize - c.before;
-  a.size = b + c.after - a.addr;
+// The access a cell of the word at w stands for, as a report describes it:
+// from its thread's trace; if the trace lost it, the cell's bytes and the
+// thread, with no stack.
+static RaceAccess AccessOfCell(const Cell &c, uptr w) {
+  RaceAccess a = {};
+  if (!RestoreAccess(c.tid, c.clock, c.type, w + c.lo, w + c.hi, &a)) {
+    a.addr = w + c.lo;
+    a.size = c.hi - c.lo;
+    RaceThread *owner = RaceThreadOfTid(c.tid);
+    a.thread = owner ? owner->serial : 0;
+    a.side = kSideForeign;
+  }
   a.clock = c.clock;
   a.tid = static_cast<u16>(c.tid);
   a.is_write = c.type & kAccessWrite;
@@ -445,7 +475,100 @@ struct PendingAccess {
   u32 context;     // 0 until a word needs it
   const char *call;
   const AccessSite *site;
+  bool traced;     // its event is in the thread's trace
 };
+
+// Makes the access's context if it has none yet, and appends its event to
+// the thread's trace, before its first cell is stored.
+static void TraceOnce(RaceThread *thr, PendingAccess *p) {
+  if (p->traced)
+    return;
+  if (!p->context)
+    p->context = ContextNow(thr, p->call, *p->site);
+  TraceAccess(thr, p->addr, p->end - p->addr, p->clock, p->type, p->context);
+  p->traced = true;
+}
+
+// Reports the race of the access p (made by thr) with the cell `theirs` of
+// the word at w; made_now as for RecordPiece.
+static NOINLINE void ReportRaceWithCell(RaceThread *thr, const PendingAccess &p,
+                                        const Cell &theirs, uptr w,
+                                        bool made_now) {
+  ErrnoSaver errno_saver;  // the report prints
+  RaceAccess cur = RaceContext(p.context);
+  cur.addr = p.addr;
+  cur.size = p.end - p.addr;
+  cur.clock = p.clock;
+  cur.tid = thr->tid;
+  cur.is_write = p.type & kAccessWrite;
+  cur.is_atomic = (p.type & kAccessAtomic) != 0;
+  ReportRace(cur, AccessOfCell(theirs, w), made_now);
+}
+
+
+bool WordRecordedInThisEpoch(RaceThread *thr, uptr addr, uptr size, u8 type) {
+  const AccessRun &run = thr->run;
+  if (run.active && addr >= run.addr && addr + size <= run.addr + run.size &&
+      run.epoch == thr->Epoch() &&
+      TypeCovers(run.is_write ? kAccessWrite : kAccessRead, type) &&
+      run.deaths == atomic_load(&shadow_deaths, memory_order_relaxed))
+    return true;  // a member of the run: its bytes go to the shadow later
+  uptr w = RoundDownTo(addr, kWordSize), b = RoundDownTo(w, kBlockSize);
+  const ShadowBlock *block = ArenaBlock(b);
+  bool mixed = __atomic_load_n(&block->mixed, __ATOMIC_RELAXED);
+  const Cell *cells = block->cells[mixed ? (w - b) / kWordSize : 0];
+  Bytes mine = InWord(w, addr, addr + size);
+  u32 clock = thr->Epoch();
+  for (uptr k = 0; k < kCells; k++) {
+    Cell c = LoadCellRelaxed(&cells[k]);
+    if (c.hi && c.tid == thr->tid && c.clock == clock &&
+        TypeCovers(c.type, type) && c.lo <= mine.lo && mine.hi <= c.hi)
+      return true;
+  }
+  return false;
+}
+
+// Records [addr, addr + size), inside one word of the arena, for a plain
+// access of pass-built code made now at `site`: RecordPiece's work for one
+// word, without its loop. Returns false when the word already held it
+// (*context then stays 0).
+static bool RecordWord(RaceThread *thr, uptr addr, uptr size, u8 type,
+                       const AccessSite &site, u32 *context) {
+  uptr end = addr + size;
+  uptr w = RoundDownTo(addr, kWordSize), b = RoundDownTo(w, kBlockSize);
+  NoteShadowed(addr, end);
+  Bytes mine = InWord(w, addr, end);
+  u8 tid = static_cast<u8>(thr->tid);
+  PendingAccess p = {addr, end, thr->Epoch(), type, 0, nullptr, &site, false};
+  Cell theirs;
+  bool raced;
+  ShadowBlock *block = ArenaBlock(b);
+  Cell *cells = block->cells[(w - b) / kWordSize];
+  Cell cell = {p.clock, tid, type, mine.lo, mine.hi};
+  if (LIKELY(__atomic_load_n(&block->mixed, __ATOMIC_ACQUIRE))) {
+    // Words of their own: no lock (CheckAndRecordWord). A whole-block
+    // access making the block uniform meanwhile drops this cell, as an
+    // eviction would.
+    TraceOnce(thr, &p);
+    raced = CheckAndRecordWord(thr, cells, cell, &theirs);
+  } else {
+    SpinMutexLock l(&block->mu);
+    // A uniform block's word 0 cells are every word's.
+    if (!block->mixed) {
+      if (RecordedInThisEpoch(block->cells[0], mine, tid, p.clock, type))
+        return false;
+      MakeMixed(block);
+    }
+    if (RecordedInThisEpoch(cells, mine, tid, p.clock, type))
+      return false;
+    TraceOnce(thr, &p);
+    raced = CheckAndRecordWord(thr, cells, cell, &theirs);
+  }
+  *context = p.context;
+  if (UNLIKELY(raced))
+    ReportRaceWithCell(thr, p, theirs, w, /*made_now=*/true);
+  return true;
+}
 
 // Records [p->addr, p->end) at epoch p->clock, checking it against each
 // word's cells. Returns false when every word already held it (this thread,
@@ -456,39 +579,32 @@ static bool RecordPiece(RaceThread *thr, PendingAccess *p, bool made_now) {
   uptr addr = p->addr, end = p->end;
   bool recorded = false, raced = false;
   Cell prev_cell;
-  uptr prev_block = 0;
+  uptr prev_word = 0;
   NoteShadowed(addr, end);
   uptr last_block = RoundDownTo(end - 1, kBlockSize);
   for (uptr b = RoundDownTo(addr, kBlockSize);; b += kBlockSize) {
     // One word of this block: the check and the record.
-    auto record_word = [&](Cell *cells, Bytes mine) {
+    // One word of this block (at w; for a uniform block's word 0, the
+    // first word of the access in it): the check and the record.
+    auto record_word = [&](Cell *cells, uptr w, Bytes mine) {
       if (RecordedInThisEpoch(cells, mine, static_cast<u8>(thr->tid), p->clock,
                               p->type))
         return;
-      if (!p->context)
-        p->context = ContextNow(thr, p->call, *p->site);
-      Cell cell = {};
-      cell.clock = p->clock;
-      cell.context = p->context;
-      cell.tid = thr->tid;
-      cell.type = p->type;
-      cell.lo = mine.lo;
-      cell.hi = mine.hi;
-      cell.before = b + kBlockSize - addr;
-      cell.after = end - b;
+      TraceOnce(thr, p);
+      Cell cell = {p->clock, static_cast<u8>(thr->tid), p->type, mine.lo, mine.hi};
       recorded = true;
       Cell theirs;
       if (CheckAndRecordWord(thr, cells, cell, &theirs) && !raced) {
         raced = true;
         prev_cell = theirs;
-        prev_block = b;
+        prev_word = w;
       }
     };
     LockedBlock l(b, /*create=*/true);
     ShadowBlock *block = l.get();
     bool whole = addr <= b && b + kBlockSize <= end;
     if (whole && !block->mixed) {
-      record_word(block->cells[0], {0, kWordSize});  // every word is word 0
+      record_word(block->cells[0], b, {0, kWordSize});  // every word is word 0
     } else if (!block->mixed &&
                RecordedInThisEpoch(block->cells[0], {0, kWordSize},
                                    static_cast<u8>(thr->tid), p->clock, p->type)) {
@@ -500,24 +616,15 @@ static bool RecordPiece(RaceThread *thr, PendingAccess *p, bool made_now) {
       uptr first = addr > b ? (addr - b) / kWordSize : 0;
       for (uptr i = first; i < kBlockWords && b + i * kWordSize < end; i++) {
         uptr w = b + i * kWordSize;
-        record_word(block->cells[i], InWord(w, addr, end));
+        record_word(block->cells[i], w, InWord(w, addr, end));
       }
       block->mixed = !whole || !AllWordsAlike(*block);
     }
     if (b == last_block)
       break;
   }
-  if (UNLIKELY(raced)) {
-    ErrnoSaver errno_saver;  // the report prints
-    RaceAccess cur = RaceContext(p->context);
-    cur.addr = addr;
-    cur.size = end - addr;
-    cur.clock = p->clock;
-    cur.tid = thr->tid;
-    cur.is_write = p->type & kAccessWrite;
-    cur.is_atomic = (p->type & kAccessAtomic) != 0;
-    ReportRace(cur, AccessOfCell(prev_cell, prev_block), made_now);
-  }
+  if (UNLIKELY(raced))
+    ReportRaceWithCell(thr, *p, prev_cell, prev_word, made_now);
   return recorded;
 }
 
@@ -528,6 +635,7 @@ static bool RecordAccess(RaceThread *thr, uptr addr, uptr size,
   bool recorded = false;
   for (uptr from = addr; from < end; from += Min(end - from, kMaxPiece)) {
     p->addr = from;
+    p->traced = false;  // each piece is an event of its own
     p->end = from + Min(end - from, kMaxPiece);
     recorded |= RecordPiece(thr, p, made_now);
     if (p->end == end)
@@ -539,7 +647,7 @@ static bool RecordAccess(RaceThread *thr, uptr addr, uptr size,
 
 void RaceAccessRangeSlow(RaceThread *thr, uptr addr, uptr size, u8 type,
                          const char *call, const AccessSite &site) {
-  PendingAccess p = {0, 0, thr->Epoch(), type, 0, call, &site};
+  PendingAccess p = {0, 0, thr->Epoch(), type, 0, call, &site, false};
   RecordAccess(thr, addr, size, &p, /*made_now=*/true);
 }
 
@@ -558,7 +666,7 @@ static bool RunStillShadowed(RaceThread *thr, const AccessRun &run) {
   for (uptr k = 0; k < kCells; k++) {
     const Cell &c = cells[k];
     if (c.hi && c.tid == thr->tid && c.clock == run.epoch &&
-        c.context == run.context)
+        c.type == (run.is_write ? kAccessWrite : kAccessRead))
       return true;
   }
   return false;
@@ -576,7 +684,7 @@ void FlushAccessRunSlow(RaceThread *thr) {
       !RunStillShadowed(thr, run))
     return;
   u8 type = run.is_write ? kAccessWrite : kAccessRead;
-  PendingAccess p = {0, 0, run.epoch, type, run.context, nullptr, nullptr};
+  PendingAccess p = {0, 0, run.epoch, type, run.context, nullptr, nullptr, false};
   RecordAccess(thr, run.addr, run.size, &p, /*made_now=*/false);
 }
 
@@ -590,15 +698,24 @@ void RaceRunAccess(RaceThread *thr, uptr addr, uptr size, bool is_write,
       site.version == run.site.version &&
       run.deaths == atomic_load(&shadow_deaths, memory_order_relaxed)) {
     run.size += size;
-    NoteRecent(thr, addr, size, type);
+    if (!InOneWord(addr, size))  // a word's repeat finds the run itself
+      NoteRecent(thr, addr, size, type);
     return;
   }
   FlushAccessRun(thr);
-  PendingAccess p = {0, 0, thr->Epoch(), type, 0, nullptr, &site};
   u32 deaths = atomic_load(&shadow_deaths, memory_order_relaxed);
-  if (!RecordAccess(thr, addr, size, &p, /*made_now=*/true))
-    return;  // nothing new: a run would have no context to lend
-  run = {addr, size, size, site, p.clock, p.context, deaths, is_write, true};
+  u32 clock = thr->Epoch();
+  u32 context = 0;
+  if (InOneWord(addr, size) && InArena(addr)) {
+    if (!RecordWord(thr, addr, size, type, site, &context))
+      return;  // nothing new: a run would have no context to lend
+  } else {
+    PendingAccess p = {0, 0, clock, type, 0, nullptr, &site, false};
+    if (!RecordAccess(thr, addr, size, &p, /*made_now=*/true))
+      return;
+    context = p.context;
+  }
+  run = {addr, size, size, site, clock, context, deaths, is_write, true};
 }
 
 // The hashed blocks' buckets and the maps' locks are taken around fork. The

@@ -73,7 +73,7 @@ static RaceThread *TakeState() {
   internal_memset(t, 0, sizeof(*t));
   t->tid = static_cast<u16>(tid);
   t->vc.clk[tid] = 1;  // epoch 0 means "never"
-  states[tid] = t;
+  __atomic_store_n(&states[tid], t, __ATOMIC_RELEASE);
   return t;
 }
 
@@ -88,6 +88,11 @@ static NOINLINE RaceThread *CreateRaceThread() {
   thr->serial = atomic_fetch_add(&next_serial, 1, memory_order_relaxed);
   race_thread = thr;
   return thr;
+}
+
+RaceThread *RaceThreadOfTid(u16 tid) {
+  return tid < kMaxThreads ? __atomic_load_n(&states[tid], __ATOMIC_ACQUIRE)
+                           : nullptr;
 }
 
 uptr TidsInUse() {

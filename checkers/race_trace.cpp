@@ -1,0 +1,93 @@
+// race_trace.cpp — each thread's trace of the accesses it recorded: what a
+// report says about the previous access (its whole range and its context:
+// stack, G, side, call) is kept here, once per access, instead of in every
+// shadow cell it left (TSan v3's trace, restored at report time).
+//
+// A shadow cell keeps only what the race check reads: epoch, thread, type
+// and the bytes of its word, 8 bytes. The access's event — range, epoch,
+// type, context id — goes to its thread's trace before any of its cells is
+// stored, so a thread that finds the cell finds the event. A report looks
+// the cell up in the trace of the cell's thread: the oldest event of the
+// cell's epoch and type whose range covers the cell's bytes (a thread's
+// epochs only grow, so the search runs back from the newest event and
+// stops at an older epoch). The oldest, because a later access of the same
+// epoch covering the word left the first one's cell in place.
+// A trace is a ring of kTraceEvents events (24 bytes each), reserved when
+// the thread records its first access and committed as it fills: written by
+// its thread alone, without a lock, read by a reporting thread, which
+// trusts an event only if the ring cannot have wrapped over it while it was
+// read. Allowed on purpose: an access recorded more than kTraceEvents
+// recorded accesses before the race (its thread's) has left the ring; the
+// report then names the cell's bytes and no stack (TSan v3 drops such a
+// report; a race is never missed here for it). Cost: three stores and one
+// release store per access that adds a cell; nothing per repeat.
+#include "race.h"
+
+namespace __cgosan {
+
+namespace {
+// word 0: the range's start; word 1: size | epoch << 32; word 2: context
+// id | type << 32.
+struct TraceEvent {
+  u64 words[3];
+};
+}  // namespace
+
+static TraceEvent *Events(AccessTrace *trace) {
+  if (UNLIKELY(!trace->events)) {
+    trace->events = reinterpret_cast<uptr>(MmapNoReserveOrDie(
+        kTraceEvents * sizeof(TraceEvent), "cgosan race trace"));
+  }
+  return reinterpret_cast<TraceEvent *>(trace->events);
+}
+
+void TraceAccess(RaceThread *thr, uptr addr, uptr size, u32 epoch, u8 type,
+                 u32 context) {
+  AccessTrace *trace = &thr->trace;
+  u64 head = atomic_load(&trace->head, memory_order_relaxed);
+  TraceEvent *e = &Events(trace)[head % kTraceEvents];
+  __atomic_store_n(&e->words[0], static_cast<u64>(addr), __ATOMIC_RELAXED);
+  __atomic_store_n(&e->words[1], static_cast<u64>(size) | static_cast<u64>(epoch) << 32,
+                   __ATOMIC_RELAXED);
+  __atomic_store_n(&e->words[2], static_cast<u64>(context) | static_cast<u64>(type) << 32,
+                   __ATOMIC_RELAXED);
+  atomic_store(&trace->head, head + 1, memory_order_release);
+}
+
+bool RestoreAccess(u16 tid, u32 epoch, u8 type, uptr lo, uptr hi,
+                   RaceAccess *out) {
+  RaceThread *thr = RaceThreadOfTid(tid);
+  if (!thr)
+    return false;
+  AccessTrace *trace = &thr->trace;
+  u64 head = atomic_load(&trace->head, memory_order_acquire);
+  uptr events = __atomic_load_n(&trace->events, __ATOMIC_ACQUIRE);
+  if (!events)
+    return false;
+  const TraceEvent *ring = reinterpret_cast<const TraceEvent *>(events);
+  bool found = false;
+  u64 oldest = head > kTraceEvents ? head - kTraceEvents : 0;
+  for (u64 i = head; i-- > oldest;) {
+    const TraceEvent *e = &ring[i % kTraceEvents];
+    u64 w0 = __atomic_load_n(&e->words[0], __ATOMIC_RELAXED);
+    u64 w1 = __atomic_load_n(&e->words[1], __ATOMIC_RELAXED);
+    u64 w2 = __atomic_load_n(&e->words[2], __ATOMIC_ACQUIRE);
+    // The owner may have wrapped over slot i while it was read.
+    if (atomic_load(&trace->head, memory_order_acquire) - i > kTraceEvents)
+      break;
+    u32 e_epoch = static_cast<u32>(w1 >> 32);
+    if (e_epoch < epoch)
+      break;
+    uptr addr = w0, size = static_cast<u32>(w1);
+    if (e_epoch != epoch || static_cast<u8>(w2 >> 32) != type || lo < addr ||
+        hi > addr + size)
+      continue;
+    *out = RaceContext(static_cast<u32>(w2));
+    out->addr = addr;
+    out->size = size;
+    found = true;  // keep looking for an older one of the epoch
+  }
+  return found;
+}
+
+}  // namespace __cgosan
