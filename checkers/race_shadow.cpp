@@ -5,14 +5,14 @@
 // what crosses the boundary, not the heap. The shadow is made of blocks, one
 // per 64 bytes touched, each with a spin lock: the managed arena's blocks are
 // mapped directly (block i of the arena at a fixed place of a reserved map,
-// committed by the pages touched: no hashing, and a block's lock lies beside
-// its cells); other memory (what the program records itself) has its blocks
+// committed by the pages touched: no hashing; its lock and shape in a map
+// of two bytes a block); other memory (what the program records itself) has its blocks
 // in a hash. Each word keeps up to kCells accesses (TSan's four shadow
 // cells), 8 bytes each: the epoch, the thread, the type (read/write, atomic)
 // and the bytes of the word it covered. The rest a report says of an access
 // (its whole range, its stack and accessor) is in its thread's trace
 // (race_trace.cpp), written once per access, not once per word. A block is
-// 320 bytes for 64 bytes of memory.
+// 256 bytes for 64 bytes of memory, and its lock and shape two more.
 // One word of an arena block whose words differ (`mixed`, below) is checked
 // and updated without the lock, one load or store per cell (as TSan's
 // shadow); ranges and blocks changing shape take the lock.
@@ -102,26 +102,32 @@ inline bool SameCell(const Cell &a, const Cell &b) {
   return RawCell(a) == RawCell(b);
 }
 
-// Cells first, a word's four on one cache line (the arena's blocks are
-// 320 bytes from a page-aligned map, so every one starts a line), and the
-// lock and flag on a line of their own after them.
+// A block's cells, a word's four on one cache line (the arena's blocks are
+// 256 bytes from a page-aligned map, so every one starts a line).
 struct ShadowBlock {
   Cell cells[kBlockWords][kCells];
+};
+static_assert(sizeof(ShadowBlock) % 64 == 0, "blocks start cache lines");
+
+// A block's lock and shape, apart from its cells: the arena's in a map of
+// their own, two bytes a block, so the lock-free path's test of `mixed`
+// reads a line that stays in cache (32 blocks of memory per line) instead
+// of one more line per block.
+struct BlockState {
   StaticSpinMutex mu;  // the arena's blocks; a hashed block uses its bucket's
   // false (as created: all empty): every word has the cells of word 0, as
   // when each access so far covered the whole block (a buffer filled or
   // passed whole), and only cells[0] is kept: such an access is checked
-  // against it alone, and touches one cache line of the block, not seven.
+  // against it alone, and touches one cache line of the block, not four.
   // The first access to part of the block copies word 0 to the others.
   bool mixed;
-  char pad[64 - sizeof(StaticSpinMutex) - sizeof(bool)];
 };
-static_assert(sizeof(ShadowBlock) % 64 == 0, "blocks start cache lines");
 
 // A block of memory outside the arena, in the hash.
 struct HashedBlock {
   uptr key;  // block address
   HashedBlock *next;
+  BlockState state;
   ShadowBlock block;
 };
 
@@ -173,6 +179,15 @@ static ShadowBlock *ArenaBlock(uptr b) {
   return &ArenaBlocks()[(b - arena_start) / kBlockSize];
 }
 
+static LazyMap arena_states;
+
+static BlockState *ArenaState(uptr b) {
+  auto *states = reinterpret_cast<BlockState *>(Reserved(
+      &arena_states, kArenaSize / kBlockSize * sizeof(BlockState),
+      "cgosan race shadow states"));
+  return &states[(b - arena_start) / kBlockSize];
+}
+
 namespace {
 // The shadow block of the 64 bytes at b, locked for the scope; null when a
 // block of memory outside the arena has no shadow and `create` is false.
@@ -181,7 +196,8 @@ class LockedBlock {
   LockedBlock(uptr b, bool create) {
     if (InArena(b)) {
       block_ = ArenaBlock(b);
-      mu_ = &block_->mu;
+      state_ = ArenaState(b);
+      mu_ = &state_->mu;
       mu_->Lock();
       return;
     }
@@ -189,12 +205,15 @@ class LockedBlock {
     HashedBlock *node = create ? shadow_table.FindOrCreate(head, b)
                                : shadow_table.Find(*head, b);
     block_ = node ? &node->block : nullptr;
+    state_ = node ? &node->state : nullptr;
   }
   ~LockedBlock() { mu_->Unlock(); }
   ShadowBlock *get() const { return block_; }
+  BlockState *state() const { return state_; }
 
  private:
   ShadowBlock *block_;
+  BlockState *state_;
   StaticSpinMutex *mu_;
 };
 }  // namespace
@@ -235,12 +254,12 @@ static bool AnyShadowed(uptr addr, uptr end) {
 
 // Gives every word of a uniform block word 0's cells, so it can change word
 // by word.
-static void MakeMixed(ShadowBlock *block) {
-  if (block->mixed)
+static void MakeMixed(ShadowBlock *block, BlockState *state) {
+  if (state->mixed)
     return;
   for (uptr i = 1; i < kBlockWords; i++)
     for (uptr k = 0; k < kCells; k++) block->cells[i][k] = block->cells[0][k];
-  __atomic_store_n(&block->mixed, true, __ATOMIC_RELEASE);  // after the copies
+  __atomic_store_n(&state->mixed, true, __ATOMIC_RELEASE);  // after the copies
 }
 
 // Whether the block may hold a cell, read without its lock: a block the
@@ -248,8 +267,8 @@ static void MakeMixed(ShadowBlock *block) {
 // locking it would write). A cell being written as this reads can be missed
 // only by a thread's own concurrent access, which ClearCells' callers do
 // not have to see (a live thread's new access; an object that is dying).
-static bool MaybeShadowed(const ShadowBlock *block) {
-  if (__atomic_load_n(&block->mixed, __ATOMIC_RELAXED))
+static bool MaybeShadowed(const ShadowBlock *block, const BlockState *state) {
+  if (__atomic_load_n(&state->mixed, __ATOMIC_RELAXED))
     return true;
   for (uptr k = 0; k < kCells; k++) {
     const u64 *word = reinterpret_cast<const u64 *>(&block->cells[0][k]);
@@ -262,9 +281,10 @@ static bool MaybeShadowed(const ShadowBlock *block) {
 // Empties the cells of the words of `block` (at b) for which `dead(word,
 // cell)` says so; a block left empty is uniform again.
 template <typename Dead>
-static void ClearCells(ShadowBlock *block, uptr b, Dead dead) {
+static void ClearCells(ShadowBlock *block, BlockState *state, uptr b,
+                       Dead dead) {
   bool empty = true;
-  for (uptr i = 0; i < (block->mixed ? kBlockWords : 1); i++)
+  for (uptr i = 0; i < (state->mixed ? kBlockWords : 1); i++)
     for (uptr k = 0; k < kCells; k++) {
       Cell *c = &block->cells[i][k];
       if (c->hi && dead(b + i * kWordSize, *c))
@@ -272,7 +292,7 @@ static void ClearCells(ShadowBlock *block, uptr b, Dead dead) {
       empty &= c->hi == 0;
     }
   if (empty)
-    block->mixed = false;
+    state->mixed = false;
 }
 
 void RaceObjectDied(uptr base, uptr size) {
@@ -280,12 +300,12 @@ void RaceObjectDied(uptr base, uptr size) {
   if (!AnyShadowed(base, end))
     return;
   for (uptr b = RoundDownTo(base, kBlockSize); b < end; b += kBlockSize) {
-    if (!MaybeShadowed(ArenaBlock(b)))
+    if (!MaybeShadowed(ArenaBlock(b), ArenaState(b)))
       continue;
     LockedBlock l(b, /*create=*/false);
     if (base > b || end < b + kBlockSize)
-      MakeMixed(l.get());  // part of it dies
-    ClearCells(l.get(), b, [&](uptr w, const Cell &) {
+      MakeMixed(l.get(), l.state());  // part of it dies
+    ClearCells(l.get(), l.state(), b, [&](uptr w, const Cell &) {
       return w + kWordSize > base && w < end;
     });
   }
@@ -304,7 +324,7 @@ static void ForEachShadowedArenaBlock(Fn fn) {
       continue;
     uptr from = arena_start + g * kGranuleBytes;
     for (uptr b = from; b < from + kGranuleBytes; b += kBlockSize)
-      if (MaybeShadowed(ArenaBlock(b)))
+      if (MaybeShadowed(ArenaBlock(b), ArenaState(b)))
         fn(b);
   }
 }
@@ -315,11 +335,11 @@ void ForgetThreadsAccesses(const u64 *tids) {
   };
   shadow_table.ForEachBucket([&](HashedBlock **head) {
     for (HashedBlock *node = *head; node; node = node->next)
-      ClearCells(&node->block, node->key, of_tids);
+      ClearCells(&node->block, &node->state, node->key, of_tids);
   });
   ForEachShadowedArenaBlock([&](uptr b) {
     LockedBlock l(b, /*create=*/false);
-    ClearCells(l.get(), b, of_tids);
+    ClearCells(l.get(), l.state(), b, of_tids);
   });
 }
 
@@ -515,7 +535,7 @@ bool WordRecordedInThisEpoch(RaceThread *thr, uptr addr, uptr size, u8 type) {
     return true;  // a member of the run: its bytes go to the shadow later
   uptr w = RoundDownTo(addr, kWordSize), b = RoundDownTo(w, kBlockSize);
   const ShadowBlock *block = ArenaBlock(b);
-  bool mixed = __atomic_load_n(&block->mixed, __ATOMIC_RELAXED);
+  bool mixed = __atomic_load_n(&ArenaState(b)->mixed, __ATOMIC_RELAXED);
   const Cell *cells = block->cells[mixed ? (w - b) / kWordSize : 0];
   Bytes mine = InWord(w, addr, addr + size);
   u32 clock = thr->Epoch();
@@ -543,21 +563,22 @@ static bool RecordWord(RaceThread *thr, uptr addr, uptr size, u8 type,
   Cell theirs;
   bool raced;
   ShadowBlock *block = ArenaBlock(b);
+  BlockState *state = ArenaState(b);
   Cell *cells = block->cells[(w - b) / kWordSize];
   Cell cell = {p.clock, tid, type, mine.lo, mine.hi};
-  if (LIKELY(__atomic_load_n(&block->mixed, __ATOMIC_ACQUIRE))) {
+  if (LIKELY(__atomic_load_n(&state->mixed, __ATOMIC_ACQUIRE))) {
     // Words of their own: no lock (CheckAndRecordWord). A whole-block
     // access making the block uniform meanwhile drops this cell, as an
     // eviction would.
     TraceOnce(thr, &p);
     raced = CheckAndRecordWord(thr, cells, cell, &theirs);
   } else {
-    SpinMutexLock l(&block->mu);
+    SpinMutexLock l(&state->mu);
     // A uniform block's word 0 cells are every word's.
-    if (!block->mixed) {
+    if (!state->mixed) {
       if (RecordedInThisEpoch(block->cells[0], mine, tid, p.clock, type))
         return false;
-      MakeMixed(block);
+      MakeMixed(block, state);
     }
     if (RecordedInThisEpoch(cells, mine, tid, p.clock, type))
       return false;
@@ -602,23 +623,24 @@ static bool RecordPiece(RaceThread *thr, PendingAccess *p, bool made_now) {
     };
     LockedBlock l(b, /*create=*/true);
     ShadowBlock *block = l.get();
+    BlockState *state = l.state();
     bool whole = addr <= b && b + kBlockSize <= end;
-    if (whole && !block->mixed) {
+    if (whole && !state->mixed) {
       record_word(block->cells[0], b, {0, kWordSize});  // every word is word 0
-    } else if (!block->mixed &&
+    } else if (!state->mixed &&
                RecordedInThisEpoch(block->cells[0], {0, kWordSize},
                                    static_cast<u8>(thr->tid), p->clock, p->type)) {
       // part of a uniform block whose every word this thread accessed in
       // this epoch, at least as strongly: nothing to add, and the block
       // stays uniform
     } else {
-      MakeMixed(block);
+      MakeMixed(block, state);
       uptr first = addr > b ? (addr - b) / kWordSize : 0;
       for (uptr i = first; i < kBlockWords && b + i * kWordSize < end; i++) {
         uptr w = b + i * kWordSize;
         record_word(block->cells[i], w, InWord(w, addr, end));
       }
-      block->mixed = !whole || !AllWordsAlike(*block);
+      state->mixed = !whole || !AllWordsAlike(*block);
     }
     if (b == last_block)
       break;
@@ -662,7 +684,7 @@ static bool RunStillShadowed(RaceThread *thr, const AccessRun &run) {
   LockedBlock l(b, /*create=*/false);
   if (!l.get())
     return false;
-  const Cell *cells = l.get()->cells[l.get()->mixed ? (w - b) / kWordSize : 0];
+  const Cell *cells = l.get()->cells[l.state()->mixed ? (w - b) / kWordSize : 0];
   for (uptr k = 0; k < kCells; k++) {
     const Cell &c = cells[k];
     if (c.hi && c.tid == thr->tid && c.clock == run.epoch &&
@@ -728,9 +750,11 @@ void LockShadowForFork() {
   shadow_table.LockAllBuckets();
   shadowed_granules.mu.Lock();
   arena_blocks.mu.Lock();
+  arena_states.mu.Lock();
 }
 
 void UnlockShadowAfterFork() {
+  arena_states.mu.Unlock();
   arena_blocks.mu.Unlock();
   shadowed_granules.mu.Unlock();
   shadow_table.UnlockAllBuckets();
@@ -738,7 +762,7 @@ void UnlockShadowAfterFork() {
 
 void ReleaseArenaBlocksInChild() {
   ForEachShadowedArenaBlock([](uptr b) {
-    internal_memset(&ArenaBlock(b)->mu, 0, sizeof(ArenaBlock(b)->mu));
+    internal_memset(&ArenaState(b)->mu, 0, sizeof(ArenaState(b)->mu));
   });
 }
 
