@@ -380,19 +380,23 @@ static void DescribeAccessor(const char *call, RaceAccess *a) {
   a->call_fn = !call && !on_g && m ? reinterpret_cast<uptr>(m->foreign_call) : 0;
 }
 
+// The context of the calling thread's access now, from a stack walk.
+static NOINLINE u32 CaptureContext(RaceThread *thr, const char *call,
+                                   const AccessSite &site) {
+  ErrnoSaver errno_saver;  // the stack capture may call into libunwind
+  RaceAccess a = {};
+  DescribeAccessor(call, &a);
+  a.stack = site.entry_fp ? CaptureStackIdFastAt(site.entry_fp, &thr->stacks)
+                          : CaptureStackIdFast(&thr->stacks);
+  a.thread = thr->serial;
+  return InternContext(thr, a);
+}
+
 // The context of the calling thread's access now: through the site cache
-// for pass-built code, else from a stack walk.
-static NOINLINE u32 ContextNow(RaceThread *thr, const char *call,
-                               const AccessSite &site) {
-  return SiteContext(thr, site, [&] {
-    ErrnoSaver errno_saver;  // the stack capture may call into libunwind
-    RaceAccess a = {};
-    DescribeAccessor(call, &a);
-    a.stack = site.entry_fp ? CaptureStackIdFastAt(site.entry_fp, &thr->stacks)
-                            : CaptureStackIdFast(&thr->stacks);
-    a.thread = thr->serial;
-    return InternContext(thr, a);
-  });
+// for pass-built code (inline), else from a stack walk.
+static ALWAYS_INLINE u32 ContextNow(RaceThread *thr, const char *call,
+                                    const AccessSite &site) {
+  return SiteContext(thr, site, [&] { return CaptureContext(thr, call, site); });
 }
 
 // A cell as another thread may be writing it: one relaxed load.

@@ -52,6 +52,14 @@ NOINLINE static void WriteWordThenBlocksHere(char *) {
   cgosan_race_write_range(blocks + 8, 8, nullptr);  // the first block: mixed
   cgosan_race_write_range(blocks, 128, nullptr);    // and whole again
 }
+// More recorded accesses after the blocks' write than a thread's trace keeps
+// (checkers/race.h: kTraceEvents, 1 << 15): each word of `later` is one.
+static char later[8 * ((1 << 15) + 64)];
+NOINLINE static void WriteBlocksThenMuchMore(char *) {
+  cgosan_race_write_range(blocks, 128, nullptr);
+  for (size_t i = 0; i < sizeof(later) / 8; i++)
+    cgosan_race_write_range(later + 8 * i, 8, nullptr);
+}
 NOINLINE static void ReadWordHere(char *) {
   cgosan_race_read_range(blocks + 72, 8, nullptr);  // word 1 of the second block
 }
@@ -282,6 +290,8 @@ int main(int argc, char **argv) {
     Handoff(WriteBlocksHere, ReadWordHere, true);
   } else if (!strcmp(c, "word_then_blocks_then_word")) {
     Handoff(WriteWordThenBlocksHere, ReadWordHere, false);
+  } else if (!strcmp(c, "blocks_then_word_trace_wrapped")) {
+    Handoff(WriteBlocksThenMuchMore, ReadWordHere, false);
   } else if (!strcmp(c, "release_store_by_another")) {
     ReleaseSequence(true);
   } else if (!strcmp(c, "release_rmw_by_another")) {

@@ -218,6 +218,28 @@ TEST(race, WholeBlocksThenOneWord) {
   }
 }
 
+// The previous access left its thread's trace (more accesses since than the
+// trace keeps): the race is still reported, with the bytes the shadow cell
+// kept and no stack (TSan v3 drops such a report).
+TEST(race, PreviousAccessOlderThanItsTrace) {
+  ChildResult r = RunRace("blocks_then_word_trace_wrapped", "halt_on_error=0:race=precise");
+  ASSERT_TRUE(r.exited) << r.output;
+  EXPECT_NE(r.output.find("done reports=1 suppressed=0"), std::string::npos)
+      << r.output;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.output, m, std::regex("blocks=0x([0-9a-f]+)")));
+  std::string word = Hex(std::stoull(m[1].str(), nullptr, 16) + 72);
+  ExpectLinesInOrder(
+      r.output,
+      {"==[0-9]+==ERROR: CgoSanitizer: data-race",
+       ReEscape("Read of size 8 at " + word + " by thread ") +
+           "T[0-9]+ \\(foreign code\\):",
+       "    #0 0x[0-9a-f]+ in ReadWordHere\\(char\\*\\) .*race_helper\\.cpp:[0-9]+:[0-9]+",
+       ReEscape("  Previous write of size 8 at " + word + " by thread ") +
+           "T[0-9]+ \\(foreign code\\):",
+       "    <no stack recorded>"});
+}
+
 TEST(race, GoModeReproducesRacecgosync) {
   for (const Case &c : kCases) CheckCase(c, "go", c.go);
 }
