@@ -176,7 +176,7 @@ struct AccessTrace {
   uptr events;  // TraceEvent[kTraceEvents], or 0
   atomic_uint64_t head;
 };
-constexpr uptr kTraceEvents = 1 << 15;
+constexpr uptr kTraceEvents = 1 << 13;
 
 struct RaceThread {
   u16 tid;

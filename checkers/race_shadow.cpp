@@ -6,8 +6,8 @@
 // per 64 bytes touched, each with a spin lock: the managed arena's blocks are
 // mapped directly (block i of the arena at a fixed place of a reserved map,
 // committed by the pages touched: no hashing; its lock and shape in a map
-// of two bytes a block); other memory (what the program records itself) has its blocks
-// in a hash. Each word keeps up to kCells accesses (TSan's four shadow
+// of two bytes a block); other memory (what the program records itself)
+// has its blocks in a hash. Each word keeps up to kCells accesses (TSan's four shadow
 // cells), 8 bytes each: the epoch, the thread, the type (read/write, atomic)
 // and the bytes of the word it covered. The rest a report says of an access
 // (its whole range, its stack and accessor) is in its thread's trace
@@ -100,6 +100,21 @@ inline u64 RawCell(const Cell &c) {
 
 inline bool SameCell(const Cell &a, const Cell &b) {
   return RawCell(a) == RawCell(b);
+}
+
+// Cells are read and written whole, with or without the block's lock (the
+// lock-free word path, CheckAndRecordWord): one relaxed load or store each.
+// A cell as another thread may be writing it: one relaxed load.
+Cell LoadCellRelaxed(const Cell *c) {
+  u64 raw = __atomic_load_n(reinterpret_cast<const u64 *>(c), __ATOMIC_RELAXED);
+  Cell cell;
+  __builtin_memcpy(&cell, &raw, sizeof(cell));
+  return cell;
+}
+
+// Stores a cell other threads may be reading or writing without the lock.
+void StoreCellRelaxed(Cell *c, const Cell &cell) {
+  __atomic_store_n(reinterpret_cast<u64 *>(c), RawCell(cell), __ATOMIC_RELAXED);
 }
 
 // A block's cells, a word's four on one cache line (the arena's blocks are
@@ -258,7 +273,8 @@ static void MakeMixed(ShadowBlock *block, BlockState *state) {
   if (state->mixed)
     return;
   for (uptr i = 1; i < kBlockWords; i++)
-    for (uptr k = 0; k < kCells; k++) block->cells[i][k] = block->cells[0][k];
+    for (uptr k = 0; k < kCells; k++)
+      StoreCellRelaxed(&block->cells[i][k], LoadCellRelaxed(&block->cells[0][k]));
   __atomic_store_n(&state->mixed, true, __ATOMIC_RELEASE);  // after the copies
 }
 
@@ -286,13 +302,15 @@ static void ClearCells(ShadowBlock *block, BlockState *state, uptr b,
   bool empty = true;
   for (uptr i = 0; i < (state->mixed ? kBlockWords : 1); i++)
     for (uptr k = 0; k < kCells; k++) {
-      Cell *c = &block->cells[i][k];
-      if (c->hi && dead(b + i * kWordSize, *c))
-        c->hi = 0;
-      empty &= c->hi == 0;
+      Cell c = LoadCellRelaxed(&block->cells[i][k]);
+      if (c.hi && dead(b + i * kWordSize, c)) {
+        StoreCellRelaxed(&block->cells[i][k], Cell{});
+        c.hi = 0;
+      }
+      empty &= c.hi == 0;
     }
   if (empty)
-    state->mixed = false;
+    __atomic_store_n(&state->mixed, false, __ATOMIC_RELAXED);
 }
 
 void RaceObjectDied(uptr base, uptr size) {
@@ -349,9 +367,9 @@ void ForgetThreadsAccesses(const u64 *tids) {
 static bool RecordedInThisEpoch(const Cell *cells, Bytes mine, u8 tid,
                                 u32 clock, u8 type) {
   for (uptr i = 0; i < kCells; i++) {
-    const Cell *c = &cells[i];
-    if (c->hi && c->tid == tid && c->clock == clock &&
-        TypeCovers(c->type, type) && c->lo <= mine.lo && mine.hi <= c->hi)
+    Cell c = LoadCellRelaxed(&cells[i]);
+    if (c.hi && c.tid == tid && c.clock == clock && TypeCovers(c.type, type) &&
+        c.lo <= mine.lo && mine.hi <= c.hi)
       return true;
   }
   return false;
@@ -397,19 +415,6 @@ static NOINLINE u32 CaptureContext(RaceThread *thr, const char *call,
 static ALWAYS_INLINE u32 ContextNow(RaceThread *thr, const char *call,
                                     const AccessSite &site) {
   return SiteContext(thr, site, [&] { return CaptureContext(thr, call, site); });
-}
-
-// A cell as another thread may be writing it: one relaxed load.
-static Cell LoadCellRelaxed(const Cell *c) {
-  u64 raw = __atomic_load_n(reinterpret_cast<const u64 *>(c), __ATOMIC_RELAXED);
-  Cell cell;
-  __builtin_memcpy(&cell, &raw, sizeof(cell));
-  return cell;
-}
-
-// Stores a cell other threads may be reading or writing without the lock.
-static void StoreCellRelaxed(Cell *c, const Cell &cell) {
-  __atomic_store_n(reinterpret_cast<u64 *>(c), RawCell(cell), __ATOMIC_RELAXED);
 }
 
 static bool Races(const Cell &c, const Cell &cur, bool ordered) {
@@ -467,7 +472,8 @@ static bool CheckAndRecordWord(RaceThread *thr, Cell *cells, Cell cur,
 static bool AllWordsAlike(const ShadowBlock &block) {
   for (uptr i = 1; i < kBlockWords; i++)
     for (uptr k = 0; k < kCells; k++)
-      if (!SameCell(block.cells[i][k], block.cells[0][k]))
+      if (!SameCell(LoadCellRelaxed(&block.cells[i][k]),
+                    LoadCellRelaxed(&block.cells[0][k])))
         return false;
   return true;
 }
@@ -541,15 +547,8 @@ bool WordRecordedInThisEpoch(RaceThread *thr, uptr addr, uptr size, u8 type) {
   const ShadowBlock *block = ArenaBlock(b);
   bool mixed = __atomic_load_n(&ArenaState(b)->mixed, __ATOMIC_RELAXED);
   const Cell *cells = block->cells[mixed ? (w - b) / kWordSize : 0];
-  Bytes mine = InWord(w, addr, addr + size);
-  u32 clock = thr->Epoch();
-  for (uptr k = 0; k < kCells; k++) {
-    Cell c = LoadCellRelaxed(&cells[k]);
-    if (c.hi && c.tid == thr->tid && c.clock == clock &&
-        TypeCovers(c.type, type) && c.lo <= mine.lo && mine.hi <= c.hi)
-      return true;
-  }
-  return false;
+  return RecordedInThisEpoch(cells, InWord(w, addr, addr + size),
+                             static_cast<u8>(thr->tid), thr->Epoch(), type);
 }
 
 // Records [addr, addr + size), inside one word of the arena, for a plain
@@ -644,7 +643,8 @@ static bool RecordPiece(RaceThread *thr, PendingAccess *p, bool made_now) {
         uptr w = b + i * kWordSize;
         record_word(block->cells[i], w, InWord(w, addr, end));
       }
-      state->mixed = !whole || !AllWordsAlike(*block);
+      __atomic_store_n(&state->mixed, !whole || !AllWordsAlike(*block),
+                       __ATOMIC_RELAXED);
     }
     if (b == last_block)
       break;
@@ -690,7 +690,7 @@ static bool RunStillShadowed(RaceThread *thr, const AccessRun &run) {
     return false;
   const Cell *cells = l.get()->cells[l.state()->mixed ? (w - b) / kWordSize : 0];
   for (uptr k = 0; k < kCells; k++) {
-    const Cell &c = cells[k];
+    Cell c = LoadCellRelaxed(&cells[k]);
     if (c.hi && c.tid == thr->tid && c.clock == run.epoch &&
         c.type == (run.is_write ? kAccessWrite : kAccessRead))
       return true;

@@ -12,15 +12,16 @@
 // epochs only grow, so the search runs back from the newest event and
 // stops at an older epoch). The oldest, because a later access of the same
 // epoch covering the word left the first one's cell in place.
-// A trace is a ring of kTraceEvents events (24 bytes each), reserved when
-// the thread records its first access and committed as it fills: written by
-// its thread alone, without a lock, read by a reporting thread, which
-// trusts an event only if the ring cannot have wrapped over it while it was
-// read. Allowed on purpose: an access recorded more than kTraceEvents
-// recorded accesses before the race (its thread's) has left the ring; the
-// report then names the cell's bytes and no stack (TSan v3 drops such a
-// report; a race is never missed here for it). Cost: three stores and one
-// release store per access that adds a cell; nothing per repeat.
+// A trace is a ring of kTraceEvents events (24 bytes each: 192 KiB),
+// reserved when the thread records its first access and committed as it
+// fills: written by its thread alone, without a lock, read by a reporting
+// thread, which trusts an event only if the ring cannot have wrapped over
+// it while it was read. Allowed on purpose: an access recorded more than
+// kTraceEvents recorded accesses before the race (its thread's) has left
+// the ring; the report then names the cell's bytes and no stack (TSan v3
+// drops such a report; a race is never missed here for it). Cost: three
+// stores and one release store per access that adds a cell; nothing per
+// repeat.
 #include "race.h"
 
 namespace __cgosan {
