@@ -53,8 +53,8 @@ NOINLINE static void WriteWordThenBlocksHere(char *) {
   cgosan_race_write_range(blocks, 128, nullptr);    // and whole again
 }
 // More recorded accesses after the blocks' write than a thread's trace keeps
-// (checkers/race.h: kTraceEvents, 1 << 15): each word of `later` is one.
-static char later[8 * ((1 << 15) + 64)];
+// (checkers/race.h: kTraceEvents, 1 << 13): each word of `later` is one.
+static char later[8 * ((1 << 13) + 64)];
 NOINLINE static void WriteBlocksThenMuchMore(char *) {
   cgosan_race_write_range(blocks, 128, nullptr);
   for (size_t i = 0; i < sizeof(later) / 8; i++)
