@@ -9,8 +9,11 @@
 // intercepted under both names.
 // The bytes a send loads from the caller's buffer and a receive stores into
 // it are accesses too (RecordLibcRead/Write, race_libc_memory.cpp), recorded
-// where TSan records them (race_fd.h) for the calls with one buffer: read,
-// pread, recv, recvfrom, write, pwrite, send, sendto and the fortified forms.
+// where TSan records them (race_fd.h): read, pread, recv, recvfrom, write,
+// pwrite, send, sendto and the fortified forms; for the vectored calls
+// (readv, preadv*, recvmsg, writev, pwritev*, sendmsg) the result's bytes
+// as they fill the iovecs in order, one access per iovec touched.
+// recvmmsg and sendmmsg record none (their buffers go unseen).
 // Cost: see race_fd.cpp; race=off is one load and a branch per call.
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -35,6 +38,37 @@ void StoredInto(ssize_t result, int, void *buf, size_t, Rest...) {
 template <typename... Rest>
 void LoadedFrom(ssize_t result, int, const void *buf, size_t, Rest...) {
   RecordLibcRead(buf, Transferred(result));
+}
+
+// A vectored call moved `moved` bytes through iov[0, count), in order.
+template <bool kIsWrite>
+void MovedThrough(const struct iovec *iov, uptr count, uptr moved) {
+  for (uptr i = 0; i < count && moved; i++) {
+    uptr n = Min<uptr>(moved, iov[i].iov_len);
+    if (kIsWrite)
+      RecordLibcWrite(iov[i].iov_base, n);
+    else
+      RecordLibcRead(iov[i].iov_base, n);
+    moved -= n;
+  }
+}
+// readv & co. stored their result's bytes into the iovecs; Rest are the
+// parameters after (fd, iov, iovcnt).
+template <typename... Rest>
+void StoredIntoIovecs(ssize_t result, int, const struct iovec *iov, int count,
+                      Rest...) {
+  MovedThrough<true>(iov, count > 0 ? count : 0, Transferred(result));
+}
+template <typename... Rest>
+void LoadedFromIovecs(ssize_t result, int, const struct iovec *iov, int count,
+                      Rest...) {
+  MovedThrough<false>(iov, count > 0 ? count : 0, Transferred(result));
+}
+void StoredIntoMessage(ssize_t result, int, struct msghdr *msg, int) {
+  MovedThrough<true>(msg->msg_iov, msg->msg_iovlen, Transferred(result));
+}
+void LoadedFromMessage(ssize_t result, int, const struct msghdr *msg, int) {
+  MovedThrough<false>(msg->msg_iov, msg->msg_iovlen, Transferred(result));
 }
 
 }  // namespace
@@ -77,28 +111,31 @@ INTERCEPTOR(ssize_t, __pread_chk, int fd, void *buf, size_t n, off_t off,
 INTERCEPTOR(ssize_t, readv, int fd, const struct iovec *iov, int iovcnt) {
   if (LIKELY(PassThrough()))
     return REAL(readv)(fd, iov, iovcnt);
-  return CallThenAcquireFd(&REAL(readv), fd, fd, iov, iovcnt);
+  return CallThenAcquireFd<StoredIntoIovecs<>>(&REAL(readv), fd, fd, iov, iovcnt);
 }
 
 INTERCEPTOR(ssize_t, preadv, int fd, const struct iovec *iov, int iovcnt,
             off_t off) {
   if (LIKELY(PassThrough()))
     return REAL(preadv)(fd, iov, iovcnt, off);
-  return CallThenAcquireFd(&REAL(preadv), fd, fd, iov, iovcnt, off);
+  return CallThenAcquireFd<StoredIntoIovecs<off_t>>(&REAL(preadv), fd, fd, iov,
+                                                   iovcnt, off);
 }
 
 INTERCEPTOR(ssize_t, preadv64, int fd, const struct iovec *iov, int iovcnt,
             off64_t off) {
   if (LIKELY(PassThrough()))
     return REAL(preadv64)(fd, iov, iovcnt, off);
-  return CallThenAcquireFd(&REAL(preadv64), fd, fd, iov, iovcnt, off);
+  return CallThenAcquireFd<StoredIntoIovecs<off64_t>>(&REAL(preadv64), fd, fd,
+                                                     iov, iovcnt, off);
 }
 
 INTERCEPTOR(ssize_t, preadv2, int fd, const struct iovec *iov, int iovcnt,
             off_t off, int flags) {
   if (LIKELY(PassThrough()))
     return REAL(preadv2)(fd, iov, iovcnt, off, flags);
-  return CallThenAcquireFd(&REAL(preadv2), fd, fd, iov, iovcnt, off, flags);
+  return CallThenAcquireFd<StoredIntoIovecs<off_t, int>>(&REAL(preadv2), fd, fd,
+                                                        iov, iovcnt, off, flags);
 }
 
 INTERCEPTOR(ssize_t, recv, int fd, void *buf, size_t n, int flags) {
@@ -125,7 +162,7 @@ INTERCEPTOR(ssize_t, recvfrom, int fd, void *buf, size_t n, int flags,
 INTERCEPTOR(ssize_t, recvmsg, int fd, struct msghdr *msg, int flags) {
   if (LIKELY(PassThrough()))
     return REAL(recvmsg)(fd, msg, flags);
-  return CallThenAcquireFd(&REAL(recvmsg), fd, fd, msg, flags);
+  return CallThenAcquireFd<StoredIntoMessage>(&REAL(recvmsg), fd, fd, msg, flags);
 }
 
 INTERCEPTOR(int, recvmmsg, int fd, struct mmsghdr *msgs, unsigned int n,
@@ -164,28 +201,31 @@ INTERCEPTOR(ssize_t, pwrite64, int fd, const void *buf, size_t n,
 INTERCEPTOR(ssize_t, writev, int fd, const struct iovec *iov, int iovcnt) {
   if (LIKELY(PassThrough()))
     return REAL(writev)(fd, iov, iovcnt);
-  return ReleaseFdThenCall(&REAL(writev), fd, fd, iov, iovcnt);
+  return ReleaseFdThenCall<LoadedFromIovecs<>>(&REAL(writev), fd, fd, iov, iovcnt);
 }
 
 INTERCEPTOR(ssize_t, pwritev, int fd, const struct iovec *iov, int iovcnt,
             off_t off) {
   if (LIKELY(PassThrough()))
     return REAL(pwritev)(fd, iov, iovcnt, off);
-  return ReleaseFdThenCall(&REAL(pwritev), fd, fd, iov, iovcnt, off);
+  return ReleaseFdThenCall<LoadedFromIovecs<off_t>>(&REAL(pwritev), fd, fd, iov,
+                                                   iovcnt, off);
 }
 
 INTERCEPTOR(ssize_t, pwritev64, int fd, const struct iovec *iov, int iovcnt,
             off64_t off) {
   if (LIKELY(PassThrough()))
     return REAL(pwritev64)(fd, iov, iovcnt, off);
-  return ReleaseFdThenCall(&REAL(pwritev64), fd, fd, iov, iovcnt, off);
+  return ReleaseFdThenCall<LoadedFromIovecs<off64_t>>(&REAL(pwritev64), fd, fd,
+                                                     iov, iovcnt, off);
 }
 
 INTERCEPTOR(ssize_t, pwritev2, int fd, const struct iovec *iov, int iovcnt,
             off_t off, int flags) {
   if (LIKELY(PassThrough()))
     return REAL(pwritev2)(fd, iov, iovcnt, off, flags);
-  return ReleaseFdThenCall(&REAL(pwritev2), fd, fd, iov, iovcnt, off, flags);
+  return ReleaseFdThenCall<LoadedFromIovecs<off_t, int>>(&REAL(pwritev2), fd, fd,
+                                                        iov, iovcnt, off, flags);
 }
 
 INTERCEPTOR(ssize_t, send, int fd, const void *buf, size_t n, int flags) {
@@ -204,7 +244,7 @@ INTERCEPTOR(ssize_t, sendto, int fd, const void *buf, size_t n, int flags,
 INTERCEPTOR(ssize_t, sendmsg, int fd, const struct msghdr *msg, int flags) {
   if (LIKELY(PassThrough()))
     return REAL(sendmsg)(fd, msg, flags);
-  return ReleaseFdThenCall(&REAL(sendmsg), fd, fd, msg, flags);
+  return ReleaseFdThenCall<LoadedFromMessage>(&REAL(sendmsg), fd, fd, msg, flags);
 }
 
 INTERCEPTOR(int, sendmmsg, int fd, struct mmsghdr *msgs, unsigned int n,

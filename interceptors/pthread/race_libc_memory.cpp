@@ -1,7 +1,9 @@
 // race_libc_memory.cpp — the race checker's accesses that libc makes for
 // the program: memcpy, memmove, memset, memcmp, memchr, the str* copies,
-// lengths, compares and searches, snprintf & co. into a buffer, fread and
-// fgets into one, fwrite out of one; read/recv & co. and write/send & co.
+// lengths, compares and searches (strstr, strspn, strcspn, strpbrk too),
+// snprintf & co. into a buffer, fread, fgets, getline and getdelim into
+// one, fwrite out of one (the *_unlocked stdio forms as well); read/recv &
+// co. and write/send & co.
 // are intercepted for their fd edges (race_fd_io.cpp), which record their
 // buffers through RecordLibcWrite/Read here. The clang pass sees the
 // loads and stores the program makes itself, not those libc makes inside
@@ -10,13 +12,13 @@
 // records too), is recorded after the real call returns as one range per
 // buffer, of the bytes it really touched: snprintf's result clamped to the
 // buffer and its NUL, fread's items, strncpy's whole destination and the
-// source bytes up to its NUL. The side is the thread's (race.h).
+// source bytes up to its NUL, getline's line and its NUL (a buffer libc
+// grew is malloc'd: not managed). The side is the thread's (race.h).
 // The fortified entries (__memcpy_chk & co., which code built with
 // _FORTIFY_SOURCE calls, distribution libraries included) are the same
 // calls with the destination's size added, which is not checked here.
 // Allowed on purpose: the format's %s arguments of *printf are not read
-// (TSan reads them only under check_printf); *_unlocked stdio, readv,
-// recvmsg and the rarer str* calls go unseen; a call that fails touches
+// (TSan reads them only under check_printf); a call that fails touches
 // nothing. Calls
 // the runtime makes itself are not recorded: those made while it records an
 // access or an edge pass straight through (the re-entrancy guard of
@@ -165,6 +167,31 @@ void FgetsAccesses(char *result, char *buf, int, void *) {
   if (result)
     RecordLibcWrite(buf, StringBytes(buf));
 }
+// getline/getdelim: the line read and its NUL, into *line.
+void GetdelimAccesses(sptr result, char **line, uptr *, int, void *) {
+  if (result >= 0)
+    RecordLibcWrite(*line, result + 1);
+}
+void GetlineAccesses(sptr result, char **line, uptr *size, void *file) {
+  GetdelimAccesses(result, line, size, '\n', file);
+}
+// strstr reads s up to the match's end (or all of it, NUL included) and
+// the needle whole, as TSan records it.
+void StrstrAccesses(char *found, const char *s, const char *needle) {
+  uptr needle_len = internal_strlen(needle);
+  RecordLibcRead(s, found ? found - s + needle_len : StringBytes(s));
+  RecordLibcRead(needle, needle_len + 1);
+}
+// strspn/strcspn read s up to the byte that ends the span, included, and
+// the set whole; strpbrk s up to the byte found (or all of it).
+void SpanAccesses(uptr span, const char *s, const char *set) {
+  RecordLibcRead(s, span + 1);
+  RecordLibcRead(set, StringBytes(set));
+}
+void StrpbrkAccesses(char *found, const char *s, const char *set) {
+  RecordLibcRead(s, found ? found - s + 1 : StringBytes(s));
+  RecordLibcRead(set, StringBytes(set));
+}
 
 // The fortified entries: the plain call's accesses; `object` (the
 // destination's size the compiler knew) is libc's to check.
@@ -256,6 +283,14 @@ CGOSAN_LIBC_INTERCEPTOR(char *, strchr, StrchrAccesses,
 CGOSAN_LIBC_INTERCEPTOR(char *, strrchr, StrrchrAccesses,
                         (const char *s, int byte), (s, byte))
 CGOSAN_LIBC_INTERCEPTOR(char *, strdup, StrdupAccesses, (const char *s), (s))
+CGOSAN_LIBC_INTERCEPTOR(char *, strstr, StrstrAccesses,
+                        (const char *s, const char *needle), (s, needle))
+CGOSAN_LIBC_INTERCEPTOR(uptr, strspn, SpanAccesses,
+                        (const char *s, const char *set), (s, set))
+CGOSAN_LIBC_INTERCEPTOR(uptr, strcspn, SpanAccesses,
+                        (const char *s, const char *set), (s, set))
+CGOSAN_LIBC_INTERCEPTOR(char *, strpbrk, StrpbrkAccesses,
+                        (const char *s, const char *set), (s, set))
 
 // --- Formatting into a buffer -------------------------------------------------
 CGOSAN_LIBC_INTERCEPTOR(int, vsnprintf, VsnprintfAccesses,
@@ -351,6 +386,20 @@ CGOSAN_LIBC_INTERCEPTOR(uptr, fwrite, FwriteAccesses,
                         (buf, size, count, file))
 CGOSAN_LIBC_INTERCEPTOR(char *, fgets, FgetsAccesses,
                         (char *buf, int size, void *file), (buf, size, file))
+CGOSAN_LIBC_INTERCEPTOR(uptr, fread_unlocked, FreadAccesses,
+                        (void *buf, uptr size, uptr count, void *file),
+                        (buf, size, count, file))
+CGOSAN_LIBC_INTERCEPTOR(uptr, fwrite_unlocked, FwriteAccesses,
+                        (const void *buf, uptr size, uptr count, void *file),
+                        (buf, size, count, file))
+CGOSAN_LIBC_INTERCEPTOR(char *, fgets_unlocked, FgetsAccesses,
+                        (char *buf, int size, void *file), (buf, size, file))
+CGOSAN_LIBC_INTERCEPTOR(sptr, getline, GetlineAccesses,
+                        (char **line, uptr *size, void *file),
+                        (line, size, file))
+CGOSAN_LIBC_INTERCEPTOR(sptr, getdelim, GetdelimAccesses,
+                        (char **line, uptr *size, int delim, void *file),
+                        (line, size, delim, file))
 
 namespace __cgosan {
 
@@ -372,11 +421,20 @@ void InterceptLibcMemoryFunctions() {
   CGOSAN_INTERCEPT(strchr);
   CGOSAN_INTERCEPT(strrchr);
   CGOSAN_INTERCEPT(strdup);
+  CGOSAN_INTERCEPT(strstr);
+  CGOSAN_INTERCEPT(strspn);
+  CGOSAN_INTERCEPT(strcspn);
+  CGOSAN_INTERCEPT(strpbrk);
   CGOSAN_INTERCEPT(vsnprintf);
   CGOSAN_INTERCEPT(vsprintf);
   CGOSAN_INTERCEPT(fread);
   CGOSAN_INTERCEPT(fwrite);
   CGOSAN_INTERCEPT(fgets);
+  CGOSAN_INTERCEPT(fread_unlocked);
+  CGOSAN_INTERCEPT(fwrite_unlocked);
+  CGOSAN_INTERCEPT(fgets_unlocked);
+  CGOSAN_INTERCEPT(getline);
+  CGOSAN_INTERCEPT(getdelim);
   CGOSAN_INTERCEPT(__memcpy_chk);
   CGOSAN_INTERCEPT(__memmove_chk);
   CGOSAN_INTERCEPT(__memset_chk);
