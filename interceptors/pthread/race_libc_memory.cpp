@@ -378,22 +378,20 @@ CGOSAN_LIBC_INTERCEPTOR(char *, __fgets_chk, FgetsChkAccesses,
                         (buf, object, size, file))
 
 // --- stdio into and out of a buffer (read & co.: race_fd_io.cpp) -------------
-CGOSAN_LIBC_INTERCEPTOR(uptr, fread, FreadAccesses,
-                        (void *buf, uptr size, uptr count, void *file),
-                        (buf, size, count, file))
-CGOSAN_LIBC_INTERCEPTOR(uptr, fwrite, FwriteAccesses,
-                        (const void *buf, uptr size, uptr count, void *file),
-                        (buf, size, count, file))
-CGOSAN_LIBC_INTERCEPTOR(char *, fgets, FgetsAccesses,
-                        (char *buf, int size, void *file), (buf, size, file))
-CGOSAN_LIBC_INTERCEPTOR(uptr, fread_unlocked, FreadAccesses,
-                        (void *buf, uptr size, uptr count, void *file),
-                        (buf, size, count, file))
-CGOSAN_LIBC_INTERCEPTOR(uptr, fwrite_unlocked, FwriteAccesses,
-                        (const void *buf, uptr size, uptr count, void *file),
-                        (buf, size, count, file))
-CGOSAN_LIBC_INTERCEPTOR(char *, fgets_unlocked, FgetsAccesses,
-                        (char *buf, int size, void *file), (buf, size, file))
+// The locked calls and their *_unlocked forms (suffix): the same accesses.
+#define CGOSAN_STDIO_INTERCEPTORS(suffix)                                   \
+  CGOSAN_LIBC_INTERCEPTOR(uptr, fread##suffix, FreadAccesses,               \
+                          (void *buf, uptr size, uptr count, void *file),   \
+                          (buf, size, count, file))                         \
+  CGOSAN_LIBC_INTERCEPTOR(uptr, fwrite##suffix, FwriteAccesses,             \
+                          (const void *buf, uptr size, uptr count,          \
+                           void *file),                                     \
+                          (buf, size, count, file))                         \
+  CGOSAN_LIBC_INTERCEPTOR(char *, fgets##suffix, FgetsAccesses,             \
+                          (char *buf, int size, void *file), (buf, size, file))
+CGOSAN_STDIO_INTERCEPTORS()
+CGOSAN_STDIO_INTERCEPTORS(_unlocked)
+#undef CGOSAN_STDIO_INTERCEPTORS
 CGOSAN_LIBC_INTERCEPTOR(sptr, getline, GetlineAccesses,
                         (char **line, uptr *size, void *file),
                         (line, size, file))

@@ -174,6 +174,20 @@ TEST(race, Precise) {
   for (const Case &c : kCases) CheckCase(c, "precise", c.precise);
 }
 
+// The address of `blocks` (the helper prints "blocks=0x..."), and the first
+// lines of the report of ReadWordHere's read of the word 72 bytes into it.
+std::vector<std::string> WordReadReportHead(const std::string &out,
+                                            uintptr_t *blocks) {
+  std::smatch m;
+  EXPECT_TRUE(std::regex_search(out, m, std::regex("blocks=0x([0-9a-f]+)")));
+  *blocks = m.empty() ? 0 : std::stoull(m[1].str(), nullptr, 16);
+  std::string word = Hex(*blocks + 72);
+  return {"==[0-9]+==ERROR: CgoSanitizer: data-race",
+          ReEscape("Read of size 8 at " + word + " by thread ") +
+              "T[0-9]+ \\(foreign code\\):",
+          "    #0 0x[0-9a-f]+ in ReadWordHere\\(char\\*\\) .*race_helper\\.cpp:[0-9]+:[0-9]+"};
+}
+
 // Whole shadow blocks: while every access covers a block whole, the engine
 // keeps one word's cells for all eight; an access to one word must still
 // meet what the whole-block accesses left there.
@@ -199,22 +213,16 @@ TEST(race, WholeBlocksThenOneWord) {
     }
     EXPECT_NE(r.output.find("done reports=1 suppressed=0"), std::string::npos)
         << r.output;
-    std::smatch m;
-    ASSERT_TRUE(std::regex_search(r.output, m, std::regex("blocks=0x([0-9a-f]+)")));
-    uintptr_t blocks = std::stoull(m[1].str(), nullptr, 16);
-    std::string word = Hex(blocks + 72);
-    ExpectLinesInOrder(
-        r.output,
-        {"==[0-9]+==ERROR: CgoSanitizer: data-race",
-         ReEscape("Read of size 8 at " + word + " by thread ") +
-             "T[0-9]+ \\(foreign code\\):",
-         "    #0 0x[0-9a-f]+ in ReadWordHere\\(char\\*\\) .*race_helper\\.cpp:[0-9]+:[0-9]+",
-         ReEscape("  " + word + " is 72 bytes into object " + Hex(blocks) +
-                  " of type 'char[128]' (128 bytes)"),
-         ReEscape("  Previous write of size 128 at " + Hex(blocks) + " by thread ") +
-             "T[0-9]+ \\(foreign code\\):",
-         "    #0 0x[0-9a-f]+ in " + std::string(c.prev_frame) +
-             " .*race_helper\\.cpp:[0-9]+:[0-9]+"});
+    uintptr_t blocks;
+    std::vector<std::string> lines = WordReadReportHead(r.output, &blocks);
+    lines.push_back(ReEscape("  " + Hex(blocks + 72) + " is 72 bytes into object " +
+                             Hex(blocks) + " of type 'char[128]' (128 bytes)"));
+    lines.push_back(ReEscape("  Previous write of size 128 at " + Hex(blocks) +
+                             " by thread ") +
+                    "T[0-9]+ \\(foreign code\\):");
+    lines.push_back("    #0 0x[0-9a-f]+ in " + std::string(c.prev_frame) +
+                    " .*race_helper\\.cpp:[0-9]+:[0-9]+");
+    ExpectLinesInOrder(r.output, lines);
   }
 }
 
@@ -226,18 +234,13 @@ TEST(race, PreviousAccessOlderThanItsTrace) {
   ASSERT_TRUE(r.exited) << r.output;
   EXPECT_NE(r.output.find("done reports=1 suppressed=0"), std::string::npos)
       << r.output;
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(r.output, m, std::regex("blocks=0x([0-9a-f]+)")));
-  std::string word = Hex(std::stoull(m[1].str(), nullptr, 16) + 72);
-  ExpectLinesInOrder(
-      r.output,
-      {"==[0-9]+==ERROR: CgoSanitizer: data-race",
-       ReEscape("Read of size 8 at " + word + " by thread ") +
-           "T[0-9]+ \\(foreign code\\):",
-       "    #0 0x[0-9a-f]+ in ReadWordHere\\(char\\*\\) .*race_helper\\.cpp:[0-9]+:[0-9]+",
-       ReEscape("  Previous write of size 8 at " + word + " by thread ") +
-           "T[0-9]+ \\(foreign code\\):",
-       "    <no stack recorded>"});
+  uintptr_t blocks;
+  std::vector<std::string> lines = WordReadReportHead(r.output, &blocks);
+  lines.push_back(ReEscape("  Previous write of size 8 at " + Hex(blocks + 72) +
+                           " by thread ") +
+                  "T[0-9]+ \\(foreign code\\):");
+  lines.push_back("    <no stack recorded>");
+  ExpectLinesInOrder(r.output, lines);
 }
 
 TEST(race, GoModeReproducesRacecgosync) {
