@@ -103,18 +103,18 @@ inline bool SameCell(const Cell &a, const Cell &b) {
 }
 
 // Cells are read and written whole, with or without the block's lock (the
-// lock-free word path, CheckAndRecordWord): one relaxed load or store each.
-// A cell as another thread may be writing it: one relaxed load.
-Cell LoadCellRelaxed(const Cell *c) {
-  u64 raw = __atomic_load_n(reinterpret_cast<const u64 *>(c), __ATOMIC_RELAXED);
+// lock-free word path, CheckAndRecordWord): one load or store each. The
+// store releases and the load acquires, so a thread that finds a cell
+// finds its access's event in the trace (race_trace.cpp), written before.
+Cell LoadCell(const Cell *c) {
+  u64 raw = __atomic_load_n(reinterpret_cast<const u64 *>(c), __ATOMIC_ACQUIRE);
   Cell cell;
   __builtin_memcpy(&cell, &raw, sizeof(cell));
   return cell;
 }
 
-// Stores a cell other threads may be reading or writing without the lock.
-void StoreCellRelaxed(Cell *c, const Cell &cell) {
-  __atomic_store_n(reinterpret_cast<u64 *>(c), RawCell(cell), __ATOMIC_RELAXED);
+void StoreCell(Cell *c, const Cell &cell) {
+  __atomic_store_n(reinterpret_cast<u64 *>(c), RawCell(cell), __ATOMIC_RELEASE);
 }
 
 // A block's cells, a word's four on one cache line (the arena's blocks are
@@ -274,7 +274,7 @@ static void MakeMixed(ShadowBlock *block, BlockState *state) {
     return;
   for (uptr i = 1; i < kBlockWords; i++)
     for (uptr k = 0; k < kCells; k++)
-      StoreCellRelaxed(&block->cells[i][k], LoadCellRelaxed(&block->cells[0][k]));
+      StoreCell(&block->cells[i][k], LoadCell(&block->cells[0][k]));
   __atomic_store_n(&state->mixed, true, __ATOMIC_RELEASE);  // after the copies
 }
 
@@ -302,9 +302,9 @@ static void ClearCells(ShadowBlock *block, BlockState *state, uptr b,
   bool empty = true;
   for (uptr i = 0; i < (state->mixed ? kBlockWords : 1); i++)
     for (uptr k = 0; k < kCells; k++) {
-      Cell c = LoadCellRelaxed(&block->cells[i][k]);
+      Cell c = LoadCell(&block->cells[i][k]);
       if (c.hi && dead(b + i * kWordSize, c)) {
-        StoreCellRelaxed(&block->cells[i][k], Cell{});
+        StoreCell(&block->cells[i][k], Cell{});
         c.hi = 0;
       }
       empty &= c.hi == 0;
@@ -367,7 +367,7 @@ void ForgetThreadsAccesses(const u64 *tids) {
 static bool RecordedInThisEpoch(const Cell *cells, Bytes mine, u8 tid,
                                 u32 clock, u8 type) {
   for (uptr i = 0; i < kCells; i++) {
-    Cell c = LoadCellRelaxed(&cells[i]);
+    Cell c = LoadCell(&cells[i]);
     if (c.hi && c.tid == tid && c.clock == clock && TypeCovers(c.type, type) &&
         c.lo <= mine.lo && mine.hi <= c.hi)
       return true;
@@ -435,7 +435,7 @@ static bool CheckAndRecordWord(RaceThread *thr, Cell *cells, Cell cur,
   bool raced = false;
   Cell *slot = nullptr;
   for (uptr i = 0; i < kCells; i++) {
-    Cell c = LoadCellRelaxed(&cells[i]);
+    Cell c = LoadCell(&cells[i]);
     if (!c.hi) {
       if (!slot)
         slot = &cells[i];
@@ -458,12 +458,12 @@ static bool CheckAndRecordWord(RaceThread *thr, Cell *cells, Cell cur,
       if (!slot)
         slot = &cells[i];
       else
-        StoreCellRelaxed(&cells[i], Cell{});
+        StoreCell(&cells[i], Cell{});
     }
   }
   if (!slot)
     slot = &cells[(cur.clock + reinterpret_cast<uptr>(cells) / sizeof(Cell)) % kCells];
-  StoreCellRelaxed(slot, cur);
+  StoreCell(slot, cur);
   return raced;
 }
 
@@ -472,8 +472,8 @@ static bool CheckAndRecordWord(RaceThread *thr, Cell *cells, Cell cur,
 static bool AllWordsAlike(const ShadowBlock &block) {
   for (uptr i = 1; i < kBlockWords; i++)
     for (uptr k = 0; k < kCells; k++)
-      if (!SameCell(LoadCellRelaxed(&block.cells[i][k]),
-                    LoadCellRelaxed(&block.cells[0][k])))
+      if (!SameCell(LoadCell(&block.cells[i][k]),
+                    LoadCell(&block.cells[0][k])))
         return false;
   return true;
 }
@@ -690,7 +690,7 @@ static bool RunStillShadowed(RaceThread *thr, const AccessRun &run) {
     return false;
   const Cell *cells = l.get()->cells[l.state()->mixed ? (w - b) / kWordSize : 0];
   for (uptr k = 0; k < kCells; k++) {
-    Cell c = LoadCellRelaxed(&cells[k]);
+    Cell c = LoadCell(&cells[k]);
     if (c.hi && c.tid == thr->tid && c.clock == run.epoch &&
         c.type == (run.is_write ? kAccessWrite : kAccessRead))
       return true;

@@ -67,15 +67,18 @@ bool RestoreAccess(u16 tid, u32 epoch, u8 type, uptr lo, uptr hi,
     return false;
   const TraceEvent *ring = reinterpret_cast<const TraceEvent *>(events);
   bool found = false;
-  u64 oldest = head > kTraceEvents ? head - kTraceEvents : 0;
+  // Event i's slot is rewritten by event i + kTraceEvents, which the owner
+  // writes while head is i + kTraceEvents: the oldest event trusted is the
+  // one after that, checked again after it is read (a seqlock's reader).
+  u64 oldest = head >= kTraceEvents ? head - kTraceEvents + 1 : 0;
   for (u64 i = head; i-- > oldest;) {
     const TraceEvent *e = &ring[i % kTraceEvents];
     u64 w0 = __atomic_load_n(&e->words[0], __ATOMIC_RELAXED);
     u64 w1 = __atomic_load_n(&e->words[1], __ATOMIC_RELAXED);
-    u64 w2 = __atomic_load_n(&e->words[2], __ATOMIC_ACQUIRE);
-    // The owner may have wrapped over slot i while it was read.
-    if (atomic_load(&trace->head, memory_order_acquire) - i > kTraceEvents)
-      break;
+    u64 w2 = __atomic_load_n(&e->words[2], __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    if (atomic_load(&trace->head, memory_order_relaxed) - i >= kTraceEvents)
+      break;  // the owner may have been rewriting slot i as it was read
     u32 e_epoch = static_cast<u32>(w1 >> 32);
     if (e_epoch < epoch)
       break;
