@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "fiber_switch.h"
 #include "fork.h"
 #include "gstack.h"
 #include "heap.h"
@@ -49,6 +50,7 @@ void InitializeSlow() {
   CacheBinaryName();
   InitializeFlags();
   InitializePlatformEarly();
+  InitializeFiberSwitch();
   __sanitizer_set_report_path(common_flags()->log_path);
   InitializeSarifLog();
   InitializeWorld();

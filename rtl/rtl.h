@@ -76,6 +76,15 @@ enum GStatus : u32 {
 
 struct M;
 
+// What a program built with ASan or TSan must be told of one stack while
+// another runs on its thread (fiber_switch.h); zero when neither is linked.
+struct FiberStack {
+  void *fake_stack;  // ASan: its fake stack, saved when the thread left it
+  void *tsan_fiber;  // TSan: its fiber (a G's: one per life)
+  uptr bottom;       // ASan: its bounds (g0's: learnt each time it is left)
+  uptr size;
+};
+
 struct G {
   u64 id;
   uptr guard_lo;  // start of the mapping: one guard page, PROT_NONE
@@ -91,6 +100,7 @@ struct G {
   atomic_uint32_t status;  // GStatus
   M *m;                    // the M running it, while it runs
   G *next_free;
+  FiberStack fiber;        // for the program's ASan or TSan
 };
 
 struct M {
@@ -100,6 +110,7 @@ struct M {
   // The stack pointer the last g0 -> G switch left on the system stack. A
   // cgocall runs its foreign function below it; a callback moves it down.
   uptr g0_sp;
+  FiberStack g0_fiber;  // the system stack, for the program's ASan or TSan
   atomic_uint64_t ncgocall;  // managed -> foreign calls made on this M
   // The fn of the innermost cgocall in flight on this M (null when none), so
   // a report about foreign code can name the call it runs in.
