@@ -17,6 +17,8 @@
 // made and destroyed per G (a ThreadState, like a thread's).
 #include "fiber_switch.h"
 
+#include "heap.h"
+
 extern "C" {
 // The sanitizers' interface (sanitizer/common_interface_defs.h,
 // asan_interface.h, tsan_interface.h), declared weak: null when the program
@@ -31,6 +33,8 @@ void __sanitizer_finish_switch_fiber(void *fake_stack_save,
 void *__asan_get_current_fake_stack(void) __attribute__((weak));
 void *__asan_addr_is_in_fake_stack(void *fake_stack, void *addr, void **beg,
                                    void **end) __attribute__((weak));
+void __lsan_register_root_region(const void *p, __sanitizer::uptr size)
+    __attribute__((weak));
 void *__tsan_get_current_fiber(void) __attribute__((weak));
 void *__tsan_create_fiber(unsigned flags) __attribute__((weak));
 void __tsan_destroy_fiber(void *fiber) __attribute__((weak));
@@ -63,6 +67,14 @@ void InitializeFiberSwitch() {
            &__tsan_set_fiber_name && &__tsan_func_entry && &__tsan_func_exit &&
            &__tsan_java_alloc && &__tsan_java_free)
     fiber_sanitizer = kFiberSanitizerTsan;
+  // LeakSanitizer (ASan's, at exit) scans globals and thread stacks, not
+  // the managed heap: C memory that only managed objects point to would be
+  // reported as leaked. The heap is a root for it (its mapped part, garbage
+  // not yet collected included). The G stacks are not: mapped whole, their
+  // dead frames would hide leaks, and a G parked at exit is rare.
+  if (&__lsan_register_root_region)
+    __lsan_register_root_region(reinterpret_cast<void *>(arena_start),
+                                kArenaSize);
 }
 
 // On the stack about to be left for `entered`. A dying stack hands ASan no

@@ -50,12 +50,12 @@ void InitializeSlow() {
   CacheBinaryName();
   InitializeFlags();
   InitializePlatformEarly();
-  InitializeFiberSwitch();
   __sanitizer_set_report_path(common_flags()->log_path);
   InitializeSarifLog();
   InitializeWorld();
   InitializeHeap();
   InitializeGStacks();
+  InitializeFiberSwitch();  // before any switch: every G starts below
   InitializeStackCapture();
   InitializeThreadExitHook();
   InstallDeadlySignalHandlers();
