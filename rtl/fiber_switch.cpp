@@ -19,6 +19,7 @@
 
 #include "heap.h"
 
+
 extern "C" {
 // The sanitizers' interface (sanitizer/common_interface_defs.h,
 // asan_interface.h, tsan_interface.h), declared weak: null when the program
@@ -67,14 +68,6 @@ void InitializeFiberSwitch() {
            &__tsan_set_fiber_name && &__tsan_func_entry && &__tsan_func_exit &&
            &__tsan_java_alloc && &__tsan_java_free)
     fiber_sanitizer = kFiberSanitizerTsan;
-  // LeakSanitizer (ASan's, at exit) scans globals and thread stacks, not
-  // the managed heap: C memory that only managed objects point to would be
-  // reported as leaked. The heap is a root for it (its mapped part, garbage
-  // not yet collected included). The G stacks are not: mapped whole, their
-  // dead frames would hide leaks, and a G parked at exit is rare.
-  if (&__lsan_register_root_region)
-    __lsan_register_root_region(reinterpret_cast<void *>(arena_start),
-                                kArenaSize);
 }
 
 // On the stack about to be left for `entered`. A dying stack hands ASan no
@@ -183,6 +176,26 @@ void TsanForgetAccesses(uptr start, uptr size) {
   __tsan_java_free(start, size);
   __tsan_java_alloc(start, size);
   __tsan_java_free(start, size);
+}
+
+// LeakSanitizer (ASan's, at exit) scans globals and thread stacks, not the
+// managed heap: C memory that only managed objects point to would be
+// reported as leaked. The arena's pages handed out (garbage not yet
+// collected included) are a root region, registered in 16 MiB steps as the
+// arena grows; the whole reservation would cost a scan of 64 GiB of zero
+// pages at exit. The G stacks are not: mapped whole, their dead frames
+// would hide leaks.
+static constexpr uptr kLeakRootStep = 16 << 20;
+static uptr leak_roots_end;  // guarded by the heap lock, as the arena
+
+void AddHeapToLeakRoots(uptr start, uptr used_end) {
+  if (!&__lsan_register_root_region || used_end <= leak_roots_end)
+    return;
+  uptr from = Max(start, leak_roots_end);
+  leak_roots_end = Min(start + RoundUpTo(used_end - start, kLeakRootStep),
+                       start + kArenaSize);
+  __lsan_register_root_region(reinterpret_cast<void *>(from),
+                              leak_roots_end - from);
 }
 
 void NoteParkedFakeStack(G *g) {

@@ -30,6 +30,7 @@
 // list of all spans. A span in an M's cache is allocated from by that M only,
 // without a lock; its alloc bits are atomic words so FindObject, from any
 // thread, reads them without tearing.
+#include "fiber_switch.h"
 #include "gc.h"
 #include "gstack.h"
 #include "heap_internal.h"
@@ -170,6 +171,7 @@ static uptr AllocPages(uptr npages, bool *dirty) {
     ReportArenaExhausted(npages);
   uptr start = arena_start + arena_used;
   arena_used += bytes;
+  AddHeapToLeakRoots(arena_start, arena_start + arena_used);
   return start;
 }
 

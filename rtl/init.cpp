@@ -55,7 +55,7 @@ void InitializeSlow() {
   InitializeWorld();
   InitializeHeap();
   InitializeGStacks();
-  InitializeFiberSwitch();  // before any switch: every G starts below
+  InitializeFiberSwitch();
   InitializeStackCapture();
   InitializeThreadExitHook();
   InstallDeadlySignalHandlers();
