@@ -17,13 +17,12 @@
 // made and destroyed per G (a ThreadState, like a thread's).
 #include "fiber_switch.h"
 
-#include "heap.h"
-
+#include "sanitizer_heap.h"
 
 extern "C" {
 // The sanitizers' interface (sanitizer/common_interface_defs.h,
 // asan_interface.h, tsan_interface.h), declared weak: null when the program
-// was built without them. Nothing here defines them.
+// was built without them. Nothing in the runtime defines them.
 void __sanitizer_start_switch_fiber(void **fake_stack_save, const void *bottom,
                                     __sanitizer::uptr size)
     __attribute__((weak));
@@ -34,18 +33,12 @@ void __sanitizer_finish_switch_fiber(void *fake_stack_save,
 void *__asan_get_current_fake_stack(void) __attribute__((weak));
 void *__asan_addr_is_in_fake_stack(void *fake_stack, void *addr, void **beg,
                                    void **end) __attribute__((weak));
-void __lsan_register_root_region(const void *p, __sanitizer::uptr size)
-    __attribute__((weak));
 void *__tsan_get_current_fiber(void) __attribute__((weak));
 void *__tsan_create_fiber(unsigned flags) __attribute__((weak));
 void __tsan_destroy_fiber(void *fiber) __attribute__((weak));
 void __tsan_switch_to_fiber(void *fiber, unsigned flags) __attribute__((weak));
 void __tsan_set_fiber_name(void *fiber, const char *name) __attribute__((weak));
 void __tsan_func_entry(void *call_pc) __attribute__((weak));
-void __tsan_java_alloc(__sanitizer::uptr addr, __sanitizer::uptr size)
-    __attribute__((weak));
-void __tsan_java_free(__sanitizer::uptr addr, __sanitizer::uptr size)
-    __attribute__((weak));
 void __tsan_func_exit(void) __attribute__((weak));
 }
 
@@ -65,8 +58,7 @@ void InitializeFiberSwitch() {
     fiber_sanitizer = kFiberSanitizerAsan;
   else if (&__tsan_get_current_fiber && &__tsan_create_fiber &&
            &__tsan_destroy_fiber && &__tsan_switch_to_fiber &&
-           &__tsan_set_fiber_name && &__tsan_func_entry && &__tsan_func_exit &&
-           &__tsan_java_alloc && &__tsan_java_free)
+           &__tsan_set_fiber_name && &__tsan_func_entry && &__tsan_func_exit)
     fiber_sanitizer = kFiberSanitizerTsan;
 }
 
@@ -164,38 +156,6 @@ NOINLINE void SwitchStacksAnnotated(M *m, G *g, StackSwitch kind, void *arg,
   EnterStack(call.left, call.entered);
   if (kind == kSwitchToNewG)
     EndGLife(g);
-}
-
-// TSan's public interface resets a range only through its Java heap calls
-// (a managed heap is what they are for): free drops the range's sync
-// objects, alloc empties its shadow and makes a block, which the second free
-// drops again, so that TSan names no allocation site for it.
-void TsanForgetAccesses(uptr start, uptr size) {
-  if (fiber_sanitizer != kFiberSanitizerTsan || !size)
-    return;
-  __tsan_java_free(start, size);
-  __tsan_java_alloc(start, size);
-  __tsan_java_free(start, size);
-}
-
-// LeakSanitizer (ASan's, at exit) scans globals and thread stacks, not the
-// managed heap: C memory that only managed objects point to would be
-// reported as leaked. The arena's pages handed out (garbage not yet
-// collected included) are a root region, registered in 16 MiB steps as the
-// arena grows; the whole reservation would cost a scan of 64 GiB of zero
-// pages at exit. The G stacks are not: mapped whole, their dead frames
-// would hide leaks.
-static constexpr uptr kLeakRootStep = 16 << 20;
-static uptr leak_roots_end;  // guarded by the heap lock, as the arena
-
-void AddHeapToLeakRoots(uptr start, uptr used_end) {
-  if (!&__lsan_register_root_region || used_end <= leak_roots_end)
-    return;
-  uptr from = Max(start, leak_roots_end);
-  leak_roots_end = Min(start + RoundUpTo(used_end - start, kLeakRootStep),
-                       start + kArenaSize);
-  __lsan_register_root_region(reinterpret_cast<void *>(from),
-                              leak_roots_end - from);
 }
 
 void NoteParkedFakeStack(G *g) {

@@ -64,16 +64,6 @@ void ForEachFakeFrame(const G *g, uptr lo, uptr hi,
                       void (*fn)(uptr frame_lo, uptr frame_hi, void *arg),
                       void *arg);
 
-// ASan's LeakSanitizer looks for pointers to C memory in the managed heap
-// too: [start, used_end) are the arena's pages handed out so far, start
-// the arena's (called as the arena grows, under the heap lock).
-void AddHeapToLeakRoots(uptr start, uptr used_end);
-
-// TSan does not see the runtime hand memory from one G to another (a
-// collected object's slot, a pooled G's stack): its accesses and sync
-// objects there are forgotten, as TSan forgets those of freed memory.
-void TsanForgetAccesses(uptr start, uptr size);
-
 }  // namespace __cgosan
 
 #endif  // CGOSAN_RTL_FIBER_SWITCH_H

@@ -27,6 +27,7 @@
 #include "gc.h"
 
 #include "fiber_switch.h"
+#include "sanitizer_heap.h"
 #include "fork.h"
 #include "handle.h"
 #include "hooks.h"

@@ -30,7 +30,7 @@
 // list of all spans. A span in an M's cache is allocated from by that M only,
 // without a lock; its alloc bits are atomic words so FindObject, from any
 // thread, reads them without tearing.
-#include "fiber_switch.h"
+#include "sanitizer_heap.h"
 #include "gc.h"
 #include "gstack.h"
 #include "heap_internal.h"

@@ -1,7 +1,7 @@
 // asan_leak_roots.c — in a program built with -fsanitize=address, ASan's
 // LeakSanitizer looks for leaks at exit from the globals and the thread
 // stacks; cgosan registers the managed heap as a root too
-// (rtl/fiber_switch.cpp). C memory that a live managed object points to is
+// (rtl/sanitizer_heap.cpp). C memory that a live managed object points to is
 // not leaked, whereas C memory nothing points to still is: one report, of
 // the 7 bytes, not of the 100.
 //
