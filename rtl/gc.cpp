@@ -12,9 +12,10 @@
 //
 // Marking. Roots are the G stacks, scanned conservatively from each parked
 // G's saved_sp to the top of its stack (every word that points into an
-// allocated object marks it), with, in a program built with ASan's
+// allocated object marks it; in a program built with ASan's
 // detect_stack_use_after_return, the fake frames those words point into
-// (fiber_switch.h), cgosan_add_root slots, live handles and pinned objects. Objects are scanned precisely with their type's pointer mask.
+// too: fiber_switch.h), cgosan_add_root slots, live handles and pinned
+// objects. Objects are scanned precisely with their type's pointer mask.
 //
 // Sweeping. An unmarked object is poisoned (0xca in every byte) and put in
 // quarantine: its slot is not reused until the next collection, so a stale
@@ -27,13 +28,13 @@
 #include "gc.h"
 
 #include "fiber_switch.h"
-#include "sanitizer_heap.h"
 #include "fork.h"
 #include "handle.h"
 #include "hooks.h"
 #include "heap_internal.h"
 #include "pinner.h"
 #include "report.h"
+#include "sanitizer_heap.h"
 
 namespace __cgosan {
 
@@ -125,9 +126,11 @@ static void MarkRoots(Marker *marker) {
     // frame (saved_sp at the top): its live stack is [saved_sp, stack_hi).
     if (g) {
       marker->ScanConservatively(g->saved_sp, g->stack_hi);
-      ForEachFakeFrame(g, g->saved_sp, g->stack_hi, [](uptr lo, uptr hi, void *arg) {
-        static_cast<Marker *>(arg)->ScanConservatively(lo, hi);
-      }, marker);
+      ForEachFakeFrame(g, g->saved_sp, g->stack_hi,
+                       [](uptr lo, uptr hi, void *arg) {
+                         static_cast<Marker *>(arg)->ScanConservatively(lo, hi);
+                       },
+                       marker);
     }
     // Objects foreign code made and may hold in registers (heap_alloc.cpp);
     // the list is stable: it grows under the heap lock this collection holds.
@@ -155,11 +158,10 @@ static void TellCheckersObjectDied(const Span *s, uptr index) {
 }
 
 // A large object is poisoned to the end of its span's last page, and its
-// pages the program never touched are not faulted in (ScrubPages).
-// A program built with TSan forgets the accesses to them, before the
-// poison (the old owner's are not ordered before the collector's by
-// anything TSan sees) and after it (nor the collector's before the next
-// owner's).
+// pages the program never touched are not faulted in (ScrubPages). A
+// program built with TSan forgets the accesses to them, before the poison
+// (the old owner's are not ordered before the collector's by anything TSan
+// sees) and after it (nor the collector's before the next owner's).
 static void PoisonSlots(const Span *s, uptr first, uptr count) {
   uptr start = s->size_class ? s->SlotBase(first) : s->start;
   uptr size = s->size_class ? count * s->elem_size

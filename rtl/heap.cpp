@@ -30,11 +30,11 @@
 // list of all spans. A span in an M's cache is allocated from by that M only,
 // without a lock; its alloc bits are atomic words so FindObject, from any
 // thread, reads them without tearing.
-#include "sanitizer_heap.h"
 #include "gc.h"
 #include "gstack.h"
 #include "heap_internal.h"
 #include "report.h"
+#include "sanitizer_heap.h"
 #include "sanitizer_common/sanitizer_allocator_internal.h"
 
 namespace __cgosan {

@@ -110,7 +110,6 @@ struct M {
   // The stack pointer the last g0 -> G switch left on the system stack. A
   // cgocall runs its foreign function below it; a callback moves it down.
   uptr g0_sp;
-  FiberStack g0_fiber;  // the system stack, for the program's ASan or TSan
   atomic_uint64_t ncgocall;  // managed -> foreign calls made on this M
   // The fn of the innermost cgocall in flight on this M (null when none), so
   // a report about foreign code can name the call it runs in.
@@ -133,6 +132,7 @@ struct M {
   M *next_all;   // every M ever made (thread.cpp), never changed once set
   M *next_free;  // pool of Ms whose thread has exited
   bool pooled;   // in that pool: no thread (guarded by thread.cpp's lock)
+  FiberStack g0_fiber;  // the system stack, for the program's ASan or TSan
 };
 
 // The M of the calling thread, or null before its first contact.
