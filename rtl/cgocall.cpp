@@ -63,6 +63,7 @@
 // adds a load and a branch. See bench/.
 #include <errno.h>
 
+#include "fiber_switch.h"
 #include "gc.h"
 #include "hooks.h"
 #include "report.h"
@@ -112,9 +113,9 @@ ALWAYS_INLINE int RunNewG(M *m, cgosan_fn fn, void *arg, Boundary boundary) {
     hooks.callback_begin(g);
   GuardedCall call = {fn, arg, boundary};
   g->entry_sp = g->stack_hi;
-  cgosan_asm_call_on_stack(&call, CallGuarded,
-                           reinterpret_cast<void *>(g->stack_hi),
-                           reinterpret_cast<void **>(&m->g0_sp));
+  SwitchStacks(m, g, kSwitchToNewG, &call, CallGuarded,
+               reinterpret_cast<void *>(g->stack_hi),
+               reinterpret_cast<void **>(&m->g0_sp));
   if (UNLIKELY(hooks.callback_end) && callback)
     hooks.callback_end(g);
   m->curg = nullptr;
@@ -136,7 +137,8 @@ void CallOnSystemStack(cgosan_fn fn, void *arg) {
   // cgocall's foreign function runs. The G's stack pointer is saved to a
   // local: the G is not parked, so the collector does not read it.
   void *g_sp;
-  cgosan_asm_call_on_stack(arg, fn, reinterpret_cast<void *>(m->g0_sp), &g_sp);
+  SwitchStacks(m, g, kSwitchToSystemStack, arg, fn,
+               reinterpret_cast<void *>(m->g0_sp), &g_sp);
 }
 
 }  // namespace __cgosan
@@ -218,10 +220,9 @@ int cgosan_cgocall(cgosan_fn fn, void *frame) {
   // collector that saw the status first would scan from the saved_sp of an
   // earlier park, and miss the frames (and registers) of this one.
   SetInManaged(false);
-  cgosan_asm_call_on_stack(&call, CallGuarded,
-                           reinterpret_cast<void *>(m->g0_sp),
-                           reinterpret_cast<void **>(&g->saved_sp), &g->status,
-                           kGSyscall);
+  SwitchStacks(m, g, kSwitchToSystemStack, &call, CallGuarded,
+               reinterpret_cast<void *>(m->g0_sp),
+               reinterpret_cast<void **>(&g->saved_sp), &g->status, kGSyscall);
   m->foreign_call = outer_call;
   int err = GetErrno();
   ExitSyscall(g);
@@ -274,9 +275,9 @@ void cgosan_cgocallback(cgosan_fn fn, void *frame) {
   if (UNLIKELY(hooks.callback_begin))
     hooks.callback_begin(g);
   GuardedCall call = {fn, frame, kBoundaryCallback};
-  cgosan_asm_call_on_stack(&call, CallGuarded,
-                           reinterpret_cast<void *>(parked_sp),
-                           reinterpret_cast<void **>(&m->g0_sp));
+  SwitchStacks(m, g, kSwitchToG, &call, CallGuarded,
+               reinterpret_cast<void *>(parked_sp),
+               reinterpret_cast<void **>(&m->g0_sp));
   if (UNLIKELY(hooks.callback_end))
     hooks.callback_end(g);
   m->g0_sp = outer_g0_sp;

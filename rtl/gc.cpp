@@ -12,7 +12,9 @@
 //
 // Marking. Roots are the G stacks, scanned conservatively from each parked
 // G's saved_sp to the top of its stack (every word that points into an
-// allocated object marks it), cgosan_add_root slots, live handles and pinned
+// allocated object marks it; in a program built with ASan's
+// detect_stack_use_after_return, the fake frames those words point into
+// too: fiber_switch.h), cgosan_add_root slots, live handles and pinned
 // objects. Objects are scanned precisely with their type's pointer mask.
 //
 // Sweeping. An unmarked object is poisoned (0xca in every byte) and put in
@@ -25,12 +27,14 @@
 // at least 4 MiB; cgosan_gc() forces one.
 #include "gc.h"
 
+#include "fiber_switch.h"
 #include "fork.h"
 #include "handle.h"
 #include "hooks.h"
 #include "heap_internal.h"
 #include "pinner.h"
 #include "report.h"
+#include "sanitizer_heap.h"
 
 namespace __cgosan {
 
@@ -50,6 +54,7 @@ void NOINLINE ParkAtSafepoint(G *g) {
   __builtin_unwind_init();  // spill every callee-saved register in this frame
   volatile uptr marker = 0;
   g->saved_sp = reinterpret_cast<uptr>(&marker);
+  NoteParkedFakeStack(g);
   EnterSyscall(g);
   ExitSyscall(g);  // blocks while the world is stopped
 }
@@ -119,8 +124,14 @@ static void MarkRoots(Marker *marker) {
     G *g = m->curg;
     // Every G is parked now, or new and held in exitsyscall before its first
     // frame (saved_sp at the top): its live stack is [saved_sp, stack_hi).
-    if (g)
+    if (g) {
       marker->ScanConservatively(g->saved_sp, g->stack_hi);
+      ForEachFakeFrame(g, g->saved_sp, g->stack_hi,
+                       [](uptr lo, uptr hi, void *arg) {
+                         static_cast<Marker *>(arg)->ScanConservatively(lo, hi);
+                       },
+                       marker);
+    }
     // Objects foreign code made and may hold in registers (heap_alloc.cpp);
     // the list is stable: it grows under the heap lock this collection holds.
     for (u32 i = 0; i < m->nlocals; i++) marker->MarkWord(m->locals[i]);
@@ -147,14 +158,20 @@ static void TellCheckersObjectDied(const Span *s, uptr index) {
 }
 
 // A large object is poisoned to the end of its span's last page, and its
-// pages the program never touched are not faulted in (ScrubPages).
+// pages the program never touched are not faulted in (ScrubPages). A
+// program built with TSan forgets the accesses to them, before the poison
+// (the old owner's are not ordered before the collector's by anything TSan
+// sees) and after it (nor the collector's before the next owner's).
 static void PoisonSlots(const Span *s, uptr first, uptr count) {
-  if (!s->size_class) {
-    ScrubPages(s->start, RoundUpTo(s->ObjectSize(0), kPageSize), kPoison);
-    return;
-  }
-  HeapFill(reinterpret_cast<void *>(s->SlotBase(first)), kPoison,
-           count * s->elem_size);
+  uptr start = s->size_class ? s->SlotBase(first) : s->start;
+  uptr size = s->size_class ? count * s->elem_size
+                            : RoundUpTo(s->ObjectSize(0), kPageSize);
+  TsanForgetAccesses(start, size);
+  if (!s->size_class)
+    ScrubPages(start, size, kPoison);
+  else
+    HeapFill(reinterpret_cast<void *>(start), kPoison, size);
+  TsanForgetAccesses(start, size);
 }
 
 // One 64-slot word at a time: slots quarantined by the last collection become
@@ -218,6 +235,7 @@ void Collect() {
   __builtin_unwind_init();
   volatile uptr marker = 0;
   g->saved_sp = reinterpret_cast<uptr>(&marker);
+  NoteParkedFakeStack(g);
   EnterSyscall(g);
   {
     Lock l(&gc_mu);

@@ -34,6 +34,7 @@
 #include "gstack.h"
 #include "heap_internal.h"
 #include "report.h"
+#include "sanitizer_heap.h"
 #include "sanitizer_common/sanitizer_allocator_internal.h"
 
 namespace __cgosan {
@@ -170,6 +171,7 @@ static uptr AllocPages(uptr npages, bool *dirty) {
     ReportArenaExhausted(npages);
   uptr start = arena_start + arena_used;
   arena_used += bytes;
+  AddHeapToLeakRoots(arena_start, arena_start + arena_used);
   return start;
 }
 

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "fiber_switch.h"
 #include "fork.h"
 #include "gstack.h"
 #include "heap.h"
@@ -54,6 +55,7 @@ void InitializeSlow() {
   InitializeWorld();
   InitializeHeap();
   InitializeGStacks();
+  InitializeFiberSwitch();
   InitializeStackCapture();
   InitializeThreadExitHook();
   InstallDeadlySignalHandlers();

@@ -76,6 +76,15 @@ enum GStatus : u32 {
 
 struct M;
 
+// What a program built with ASan or TSan must be told of one stack while
+// another runs on its thread (fiber_switch.h); zero when neither is linked.
+struct FiberStack {
+  void *fake_stack;  // ASan: its fake stack, saved when the thread left it
+  void *tsan_fiber;  // TSan: its fiber (a G's: one per life)
+  uptr bottom;       // ASan: its bounds (g0's: learnt each time it is left)
+  uptr size;
+};
+
 struct G {
   u64 id;
   uptr guard_lo;  // start of the mapping: one guard page, PROT_NONE
@@ -91,6 +100,7 @@ struct G {
   atomic_uint32_t status;  // GStatus
   M *m;                    // the M running it, while it runs
   G *next_free;
+  FiberStack fiber;        // for the program's ASan or TSan
 };
 
 struct M {
@@ -122,6 +132,7 @@ struct M {
   M *next_all;   // every M ever made (thread.cpp), never changed once set
   M *next_free;  // pool of Ms whose thread has exited
   bool pooled;   // in that pool: no thread (guarded by thread.cpp's lock)
+  FiberStack g0_fiber;  // the system stack, for the program's ASan or TSan
 };
 
 // The M of the calling thread, or null before its first contact.

@@ -65,7 +65,10 @@
 # interposers; default %t/cache), E2E_SARIF=1 (the SARIF variant: the run
 # gets log_format=sarif with log_path=%t/sarif, and check-sarif.py checks
 # each process's %t/sarif.<pid>.sarif against the schema and against the
-# text reports in %t/sarif.<pid>, instead of FileCheck on CHECK and STDERR).
+# text reports in %t/sarif.<pid>, instead of FileCheck on CHECK and STDERR),
+# E2E_CLEAN_OF (an extended regular expression: the run fails if its stderr
+# matches it, e.g. 'AddressSanitizer|ASan ' for a variant built with
+# -fsanitize=address that must leave ASan silent).
 set -u -o pipefail
 
 die() { echo "run-e2e: $*" >&2; exit 1; }
@@ -235,6 +238,11 @@ if [[ -n $logname && $sarif_variant != 1 ]]; then
   else
     check_input=${logs[0]}
   fi
+fi
+
+if [[ -n ${E2E_CLEAN_OF:-} && $mode != gdb ]] && grep -Eq "$E2E_CLEAN_OF" "$err"; then
+  echo "run-e2e: stderr matches '$E2E_CLEAN_OF': the program's sanitizer spoke" >&2
+  fail=1
 fi
 
 if [[ $sarif_variant == 1 ]]; then
