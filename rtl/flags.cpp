@@ -152,11 +152,15 @@ static void ValidateFlags(Flags *f, int exitcode) {
   InitializeSuppressions();
 }
 
+void InitializeFlags() {
+  InitializeFlagsFrom(GetEnv("CGOSAN_OPTIONS"));
+}
+
 // The common flags are parsed into a copy: FlagParser reads a
 // malloc_context_size under 1 as 1 in the global set, and only the copy
 // still shows a negative one, an error here (0 is read as 1, as in every
 // sanitizer).
-void InitializeFlags() {
+void InitializeFlagsFrom(const char *options) {
   SetCommonFlagsDefaults();
   CommonFlags cf;
   cf.CopyFrom(*common_flags());
@@ -169,8 +173,8 @@ void InitializeFlags() {
   FlagParser parser;
   RegisterCommonFlags(&parser, &cf);
   RegisterFlags(&parser, f);
-  CheckFlagNames("CGOSAN_OPTIONS", GetEnv("CGOSAN_OPTIONS"));
-  parser.ParseStringFromEnv("CGOSAN_OPTIONS");
+  CheckFlagNames("CGOSAN_OPTIONS", options);
+  parser.ParseString(options, "CGOSAN_OPTIONS");
   CheckRange("malloc_context_size", cf.malloc_context_size, 0, __INT_MAX__);
   cf.malloc_context_size = Max(cf.malloc_context_size, 1);
   // Until the options are known good, dying means "bad options" (status 1,

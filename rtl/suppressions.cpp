@@ -3,6 +3,7 @@
 #include "suppressions.h"
 
 #include "fork.h"
+#include "sanitizer_common/sanitizer_allocator_internal.h"
 #include "sanitizer_common/sanitizer_flags.h"
 #include "sanitizer_common/sanitizer_placement_new.h"
 #include "sanitizer_common/sanitizer_stacktrace.h"
@@ -22,11 +23,27 @@ static const char *kSuppressionTypes[] = {
 alignas(64) static char context_storage[sizeof(SuppressionContext)];
 static SuppressionContext *context;
 
-void InitializeSuppressions() {
-  // Built afresh if called again (a test re-reading the flags).
+// Built afresh if called again (a test re-reading the flags, the fuzz
+// target parsing input after input): the old context's patterns and table
+// are given back first.
+static void NewContext() {
+  if (context) {
+    for (uptr i = 0; i < context->SuppressionCount(); i++)
+      InternalFree(context->SuppressionAt(i)->templ);
+    context->~SuppressionContext();
+  }
   context = new (context_storage)
       SuppressionContext(kSuppressionTypes, ARRAY_SIZE(kSuppressionTypes));
+}
+
+void InitializeSuppressions() {
+  NewContext();
   context->ParseFromFile(flags()->suppressions);
+}
+
+void InitializeSuppressionsFromText(const char *text) {
+  NewContext();
+  context->Parse(text);
 }
 
 static bool MatchAndCount(const char *str, const char *type,

@@ -24,6 +24,8 @@ namespace __cgosan {
 // Reads the suppressions flag's file; an unreadable file or an unknown kind
 // ends the process with a message. Called once, while the flags are parsed.
 void InitializeSuppressions();
+// The same from the text of a suppressions file (the fuzz target's entry).
+void InitializeSuppressionsFromText(const char *text);
 
 // True when a suppression matches r (see above), with *pattern (when given)
 // set to the matching suppression's pattern. Symbolizes r's stack only when
