@@ -289,6 +289,15 @@ void RenderReport(const ReportDesc &r, InternalScopedString *out) {
                  summary.data());
 }
 
+ShownText::ShownText(const char *s, uptr len) {
+  uptr n = 0;
+  for (; n < len && s[n] && n < kMaxBytes; n++)
+    text_[n] = static_cast<unsigned char>(s[n]) < ' ' || s[n] == 0x7f ? '?' : s[n];
+  if (n < len && s[n])
+    internal_memcpy(text_ + n, "...", 3), n += 3;
+  text_[n] = 0;
+}
+
 bool FunctionNameAt(uptr pc, char *buf, uptr size) {
   ScopedLibraryLocks symbolizer_lock;
   SymbolizedStackHolder holder(Symbolizer::GetOrInit()->SymbolizePC(pc));

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "sanitizer_common/sanitizer_common.h"
@@ -15,6 +16,8 @@ namespace cgosan_fuzz {
 using __sanitizer::LowLevelAllocator;
 
 static jmp_buf rejected;
+static int quiet_fd = 2;   // where the runtime writes outside RunRejectable
+static int capture_fd;     // what it writes inside (a memfd)
 static bool rejectable;
 static bool check_failed;
 static LowLevelAllocator arena_mark;
@@ -22,6 +25,21 @@ static LowLevelAllocator arena_mark;
 static void Say(const char *message) {
   ssize_t ignored = write(2, message, strlen(message));
   (void)ignored;
+}
+
+static void SetReportFd(int fd) {
+  __sanitizer_set_report_fd(reinterpret_cast<void *>(intptr_t(fd)));
+}
+
+// The lines the runtime wrote into the capture since it was emptied.
+static int CapturedLines() {
+  char buf[4096];
+  ssize_t n = pread(capture_fd, buf, sizeof(buf), 0);
+  int lines = 0;
+  for (ssize_t i = 0; i < n; i++) lines += buf[i] == '\n';
+  if (n > 0 && buf[n - 1] != '\n')
+    lines++;
+  return lines;
 }
 
 static void OnCheckFailed() { check_failed = true; }
@@ -40,9 +58,15 @@ void Initialize() {
   __sanitizer::SetCheckUnwindCallback(OnCheckFailed);
   const char *verbose = getenv("CGOSAN_FUZZ_VERBOSE");
   if (!verbose || strcmp(verbose, "1") != 0) {
-    int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    if (null_fd >= 0)
-      __sanitizer_set_report_fd(reinterpret_cast<void *>(intptr_t(null_fd)));
+    quiet_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (quiet_fd < 0)
+      quiet_fd = 2;
+  }
+  SetReportFd(quiet_fd);
+  capture_fd = memfd_create("cgosan-fuzz-output", MFD_CLOEXEC);
+  if (capture_fd < 0) {
+    Say("cgosan fuzz: memfd_create failed\n");
+    abort();
   }
   // A fresh chunk of the arena (64 KiB) to rewind to: room for the parser's
   // table and every string of an input of up to 4 KiB.
@@ -54,13 +78,25 @@ void Initialize() {
 
 bool RunRejectable(void (*fn)(void *arg), void *arg) {
   volatile bool ok = false;
+  if (ftruncate(capture_fd, 0) != 0 || lseek(capture_fd, 0, SEEK_SET) != 0)
+    abort();
+  SetReportFd(capture_fd);
   if (!setjmp(rejected)) {
     rejectable = true;
     fn(arg);
     ok = true;
   }
   rejectable = false;
+  SetReportFd(quiet_fd);
   __sanitizer::GetGlobalLowLevelAllocator() = arena_mark;
+  if (!ok && CapturedLines() != 1) {
+    char buf[4096];
+    ssize_t n = pread(capture_fd, buf, sizeof(buf) - 1, 0);
+    buf[n > 0 ? n : 0] = 0;
+    Say("cgosan fuzz: the input was rejected without a one-line message:\n");
+    Say(buf);
+    abort();
+  }
   return ok;
 }
 

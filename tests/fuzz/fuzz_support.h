@@ -22,6 +22,8 @@ void Initialize();
 // Runs fn(arg); false when the runtime rejected the input with Die(). The
 // flag parser's never-freed arena (sanitizer_common's low-level allocator)
 // is rewound after each call, so millions of inputs take bounded memory.
+// A rejection must say why in one line (the contract for bad input): more
+// lines, or none, is a finding, and aborts.
 bool RunRejectable(void (*fn)(void *arg), void *arg);
 
 // Reads the input as a little program: bytes and words, zero once used up.

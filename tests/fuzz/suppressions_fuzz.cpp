@@ -21,7 +21,7 @@ static constexpr u32 kKinds = 0 CGOSAN_REPORT_KINDS(CGOSAN_COUNT_KIND);
 #undef CGOSAN_COUNT_KIND
 
 static void Parse(void *text) {
-  InitializeSuppressionsFromText(static_cast<const char *>(text));
+  InitializeSuppressionsFromText(static_cast<const char *>(text), "fuzz.supp");
 }
 
 extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv) {
