@@ -167,6 +167,8 @@ void RunProgram(const uint8_t *data, size_t size,
   Input in(data, size);
   Program prog = {world, &in, step, end, {}, 0};
   cgosan_run(RunOnG, &prog);
+  if (!prog.nmade)
+    return;  // no object holds one of its types
   cgosan_gc();
   cgosan_gc();
   for (int i = 0; i < prog.nmade; i++) {
