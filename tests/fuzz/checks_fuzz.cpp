@@ -22,7 +22,7 @@ static bool FitsInFrame(World *w, const void *p, const cgosan_type *t) {
   if (!t || a < lo || a >= hi + 8)
     return true;
   size_t bytes = t->size > t->ptrdata ? t->size : t->ptrdata;
-  return bytes <= hi - a || a > hi;
+  return a <= hi && bytes <= hi - a;
 }
 
 static void Step(World *w, Input &in) {

@@ -33,10 +33,6 @@ void World::MakeType(Input &in) {
                             (mode & 8) ? CGOSAN_TYPE_REFERENCE : 0u};
 }
 
-static bool WellFormedArray(const cgosan_type &t) {
-  return !t.ptrdata || (t.ptrmask && t.ptrdata <= t.size && t.size % 8 == 0);
-}
-
 void World::NewObject(Input &in) {
   int i = in.Byte() % kObjects;
   int slot = in.Byte() % kTypes;
@@ -45,9 +41,7 @@ void World::NewObject(Input &in) {
   type_used[slot] = true;
   size_t n = (k & 0x80) ? 1 : k & 7;
   objects[i] = (k & 0x80) ? cgosan_new(&t) : cgosan_new_array(&t, n);
-  bool well_formed = (k & 0x80) ? !t.ptrdata || (t.ptrmask && t.ptrdata <= t.size)
-                                : WellFormedArray(t);
-  sizes[i] = objects[i] && well_formed ? t.size * n : 0;
+  sizes[i] = objects[i] ? t.size * n : 0;  // null: refused (api-misuse)
 }
 
 static uint64_t *WordAt(uint64_t *words, Input &in, int n) {

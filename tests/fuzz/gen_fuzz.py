@@ -13,7 +13,9 @@ Usage: gen_fuzz.py --seconds N --seeds DIR --work DIR (scripts/fuzz gen N;
 Hypothesis keeps its caches under the work directory). The seeds
 are .ini and .h files: each .ini is read as it is first, each .h is a base
 for mutation beside the repository's test headers. Prints the number of
-examples run; exits 1 with the failing input on a finding."""
+examples run; exits 1 with the failing input on a finding. The mutation
+bases are the repository's test headers, zlib.h and sqlite3.h when
+installed, and the seeds."""
 
 import argparse
 import glob
@@ -34,6 +36,9 @@ from cgosan_gen import annotations, emit_c, header  # noqa: E402
 from cgosan_gen.errors import GenError  # noqa: E402
 
 TEST_HEADERS = sorted(glob.glob(os.path.join(ROOT, "tests", "e2e", "interposed", "*.h")))
+# Installed headers of the libraries the e2e tests interpose, where present.
+SYSTEM_HEADERS = [h for h in ("/usr/include/zlib.h", "/usr/include/sqlite3.h")
+                  if os.path.isfile(h)]
 KEYS = list(annotations.KEYS)
 WORDS = ["until", "by", "when", "==", "for", "read", "write", "none", "size", "or",
          "string", "fixed", "*", "yes", "no", "0", "1", "2", "-1", "0x10", "007",
@@ -163,7 +168,7 @@ def main():
     p.add_argument("--work", required=True)
     args = p.parse_args()
     set_hypothesis_home_dir(os.path.join(args.work, ".hypothesis"))
-    bases = TEST_HEADERS + sorted(glob.glob(os.path.join(args.seeds, "*.h")))
+    bases = TEST_HEADERS + SYSTEM_HEADERS + sorted(glob.glob(os.path.join(args.seeds, "*.h")))
     base_header = os.path.join(ROOT, "tests", "e2e", "interposed", "shbuf.h")
     base_functions = header.parse_headers([base_header], [])
     for seed in sorted(glob.glob(os.path.join(args.seeds, "*.ini"))):
