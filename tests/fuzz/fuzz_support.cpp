@@ -31,15 +31,15 @@ static void SetReportFd(int fd) {
   __sanitizer_set_report_fd(reinterpret_cast<void *>(intptr_t(fd)));
 }
 
-// The lines the runtime wrote into the capture since it was emptied.
-static int CapturedLines() {
-  char buf[4096];
-  ssize_t n = pread(capture_fd, buf, sizeof(buf), 0);
+// What the runtime wrote into the capture since it was emptied (the first
+// 4 KiB), and how many lines that is.
+static int Captured(char (&text)[4096]) {
+  ssize_t n = pread(capture_fd, text, sizeof(text) - 1, 0);
+  n = n > 0 ? n : 0;
+  text[n] = 0;
   int lines = 0;
-  for (ssize_t i = 0; i < n; i++) lines += buf[i] == '\n';
-  if (n > 0 && buf[n - 1] != '\n')
-    lines++;
-  return lines;
+  for (ssize_t i = 0; i < n; i++) lines += text[i] == '\n';
+  return lines + (n > 0 && text[n - 1] != '\n');
 }
 
 static void OnCheckFailed() { check_failed = true; }
@@ -47,9 +47,15 @@ static void OnCheckFailed() { check_failed = true; }
 static void OnDie() {
   if (rejectable && !check_failed)
     longjmp(rejected, 1);
-  Say("cgosan fuzz: the runtime died on this input (a CHECK, or a report "
-      "that ends the process); rerun it with CGOSAN_FUZZ_VERBOSE=1 to see "
-      "the runtime's message\n");
+  char text[4096];
+  if (rejectable && Captured(text)) {
+    Say("cgosan fuzz: the runtime died on this input:\n");
+    Say(text);
+  } else {
+    Say("cgosan fuzz: the runtime died on this input (a CHECK, or a report "
+        "that ends the process); rerun it with CGOSAN_FUZZ_VERBOSE=1 to see "
+        "the runtime's message\n");
+  }
   abort();
 }
 
@@ -89,12 +95,10 @@ bool RunRejectable(void (*fn)(void *arg), void *arg) {
   rejectable = false;
   SetReportFd(quiet_fd);
   __sanitizer::GetGlobalLowLevelAllocator() = arena_mark;
-  if (!ok && CapturedLines() != 1) {
-    char buf[4096];
-    ssize_t n = pread(capture_fd, buf, sizeof(buf) - 1, 0);
-    buf[n > 0 ? n : 0] = 0;
+  char text[4096];
+  if (!ok && Captured(text) != 1) {
     Say("cgosan fuzz: the input was rejected without a one-line message:\n");
-    Say(buf);
+    Say(text);
     abort();
   }
   return ok;
