@@ -291,10 +291,14 @@ void RenderReport(const ReportDesc &r, InternalScopedString *out) {
 
 ShownText::ShownText(const char *s, uptr len) {
   uptr n = 0;
-  for (; n < len && s[n] && n < kMaxBytes; n++)
-    text_[n] = static_cast<unsigned char>(s[n]) < ' ' || s[n] == 0x7f ? '?' : s[n];
-  if (n < len && s[n])
-    internal_memcpy(text_ + n, "...", 3), n += 3;
+  for (; n < len && s[n] && n < kMaxBytes; n++) {
+    unsigned char c = s[n];
+    text_[n] = c < ' ' || c == 0x7f ? '?' : c;
+  }
+  if (n < len && s[n]) {
+    internal_memcpy(text_ + n, "...", 3);
+    n += 3;
+  }
   text_[n] = 0;
 }
 
