@@ -142,7 +142,7 @@ static bool WalkTypedBlock(const cgosan_type *t, uptr from, uptr n, Visit visit)
 static ALWAYS_INLINE bool CopiedWordIsFine(uptr a, uptr to_slot,
                                            const ObjectInfo *holder,
                                            Finding *f) {
-  uptr value = *reinterpret_cast<const uptr *>(a);
+  uptr value = LoadWord(a);
   ObjectInfo target;
   SlotVerdict v = JudgeValue(value, NoFramesKept(), &target);
   if (v == kSlotFine || v == kSlotPinned || IsRootSlot(to_slot))

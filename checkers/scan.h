@@ -27,6 +27,14 @@ constexpr uptr kWord = sizeof(uptr);
 // and nothing can be managed before the heap exists).
 ALWAYS_INLINE int CgoCheckLevel() { return flags()->cgocheck; }
 
+// The word at a, aligned or not: a typed copy's source lies where C put it,
+// and a copy may start anywhere (one mov on x86-64 either way).
+ALWAYS_INLINE uptr LoadWord(uptr a) {
+  uptr value;
+  __builtin_memcpy(&value, reinterpret_cast<const void *>(a), sizeof(value));
+  return value;
+}
+
 inline bool IsReferenceType(const cgosan_type *t) {
   return t && (t->flags & CGOSAN_TYPE_REFERENCE);
 }

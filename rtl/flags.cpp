@@ -1,5 +1,6 @@
 // flags.cpp — CGOSAN_OPTIONS, parsed with sanitizer_common's FlagParser.
 #include "heap.h"
+#include "report.h"
 #include "rtl.h"
 #include "suppressions.h"
 
@@ -36,22 +37,68 @@ static void RegisterFlags(FlagParser *parser, Flags *f) {
 
 // sanitizer_common only warns about a flag it does not know, and only with
 // verbosity. A misspelt flag silently leaves a check at its default, so cgosan
-// treats it as the error it is. The known names are both flag lists.
-static bool IsKnownFlag(const char *name, uptr len) {
-  static const char *const kNames[] = {
-#define COMMON_FLAG(Type, Name, DefaultValue, Description) #Name,
+// treats it as the error it is. And a value FlagParser cannot read gets two
+// lines from it, neither naming the flag; cgosan checks values first, by the
+// flag's type, with FlagParser's own rules, to say it in one line.
+enum FlagValueKind { kAnyText, kBoolean, kInteger, kSignalMode };
+static constexpr FlagValueKind KindOf(const char **) { return kAnyText; }
+static constexpr FlagValueKind KindOf(bool *) { return kBoolean; }
+static constexpr FlagValueKind KindOf(int *) { return kInteger; }
+static constexpr FlagValueKind KindOf(uptr *) { return kInteger; }
+static constexpr FlagValueKind KindOf(HandleSignalMode *) { return kSignalMode; }
+static const char *const kValueKindNames[] = {
+    "text", "a boolean (0, 1, no, yes, false, true)", "an integer",
+    "one of 0, 1, 2, no, yes, false, true, exclusive"};
+
+struct KnownFlag {
+  const char *name;
+  FlagValueKind kind;
+};
+
+// The known flags: both flag lists.
+static const KnownFlag *FindFlag(const char *name, uptr len) {
+  static const KnownFlag kFlags[] = {
+#define COMMON_FLAG(Type, Name, DefaultValue, Description) \
+  {#Name, KindOf(static_cast<Type *>(nullptr))},
 #include "sanitizer_common/sanitizer_flags.inc"
 #undef COMMON_FLAG
-#define CGOSAN_FLAG(Type, Name, DefaultValue, Description) #Name,
+#define CGOSAN_FLAG(Type, Name, DefaultValue, Description) \
+  {#Name, KindOf(static_cast<Type *>(nullptr))},
 #include "flags.inc"
 #undef CGOSAN_FLAG
       // FlagParser's own: more options from a file (help=1 lists them).
-      "include", "include_if_exists",
+      {"include", kAnyText},
+      {"include_if_exists", kAnyText},
   };
-  for (const char *known : kNames)
-    if (internal_strlen(known) == len && !internal_strncmp(known, name, len))
-      return true;
-  return false;
+  for (const KnownFlag &known : kFlags)
+    if (internal_strlen(known.name) == len &&
+        !internal_strncmp(known.name, name, len))
+      return &known;
+  return nullptr;
+}
+
+// True when FlagParser reads value as a value of the kind (its FlagHandler
+// rules). A value longer than any boolean or integer is neither.
+static bool ValueFits(FlagValueKind kind, const char *value, uptr len) {
+  if (kind == kAnyText)
+    return true;
+  char text[32];
+  if (len >= sizeof(text))
+    return false;
+  internal_memcpy(text, value, len);
+  text[len] = 0;
+  bool b;
+  const char *end;
+  switch (kind) {
+    case kBoolean:
+      return ParseBool(text, &b);
+    case kSignalMode:
+      return ParseBool(text, &b) || !internal_strcmp(text, "2") ||
+             !internal_strcmp(text, "exclusive");
+    default:
+      internal_simple_strtoll(text, &end, 10);
+      return *end == 0;
+  }
 }
 
 static bool IsSeparator(char c) {
@@ -59,8 +106,9 @@ static bool IsSeparator(char c) {
          c == '\r';
 }
 
-// Walks "a=1:b='x y'" the way FlagParser does and dies on the first unknown name.
-static void CheckFlagNames(const char *env_name, const char *s) {
+// Walks "a=1:b='x y'" the way FlagParser does and dies on the first unknown
+// name or unreadable value.
+static void CheckFlags(const char *env_name, const char *s) {
   if (!s)
     return;
   while (*s) {
@@ -70,23 +118,29 @@ static void CheckFlagNames(const char *env_name, const char *s) {
     const char *name = s;
     while (*s && *s != '=' && !IsSeparator(*s)) s++;
     uptr len = s - name;
-    if (!IsKnownFlag(name, len)) {
-      Printf("ERROR: CgoSanitizer: %s: unknown flag '%.*s' (help=1 lists "
+    const KnownFlag *flag = FindFlag(name, len);
+    if (!flag) {
+      Printf("ERROR: CgoSanitizer: %s: unknown flag '%s' (help=1 lists "
              "the flags)\n",
-             env_name, (int)len, name);
+             env_name, ShownText(name, len).c_str());
       Die();
     }
     if (*s != '=')
       continue;  // FlagParser reports the missing value itself
     s++;
-    if (*s == '\'' || *s == '"') {
-      char quote = *s++;
-      while (*s && *s != quote) s++;
-      if (*s)
-        s++;
-    } else {
-      while (*s && !IsSeparator(*s)) s++;
+    char quote = *s == '\'' || *s == '"' ? *s++ : 0;
+    const char *value = s;
+    while (*s && (quote ? *s != quote : !IsSeparator(*s))) s++;
+    if (quote && !*s)
+      continue;  // FlagParser reports the unterminated string itself
+    if (!ValueFits(flag->kind, value, s - value)) {
+      Printf("ERROR: CgoSanitizer: %s: %s=%s is not %s\n", env_name,
+             flag->name, ShownText(value, s - value).c_str(),
+             kValueKindNames[flag->kind]);
+      Die();
     }
+    if (quote)
+      s++;
   }
 }
 
@@ -100,6 +154,21 @@ static void CheckRange(const char *name, int value, int lo, int hi) {
   }
 }
 
+// name=value must be one of choices (null-terminated), which the message lists.
+static void CheckOneOf(const char *name, const char *value,
+                       const char *const *choices) {
+  value = value ? value : "";
+  for (const char *const *c = choices; *c; c++)
+    if (!internal_strcmp(value, *c))
+      return;
+  Printf("ERROR: CgoSanitizer: CGOSAN_OPTIONS: %s=%s is not one of", name,
+         ShownText(value).c_str());
+  for (const char *const *c = choices; *c; c++)
+    Printf("%s %s", c == choices ? "" : ",", *c);
+  Printf("\n");
+  Die();
+}
+
 // retention=: the modes the runtime has. guard and full are the contract's
 // names for what is still to come: refused by name, so a CI job that asks
 // for them learns it gets nothing, instead of a silent pass.
@@ -110,11 +179,11 @@ static void CheckRetentionMode(const char *mode) {
   if (!internal_strcmp(mode, "guard") || !internal_strcmp(mode, "full"))
     Printf("ERROR: CgoSanitizer: CGOSAN_OPTIONS: retention=%s is not "
            "implemented yet (use off or annotations)\n",
-           mode);
+           ShownText(mode).c_str());
   else
     Printf("ERROR: CgoSanitizer: CGOSAN_OPTIONS: retention=%s is not one of "
            "off, annotations, guard, full\n",
-           mode);
+           ShownText(mode).c_str());
   Die();
 }
 
@@ -130,21 +199,10 @@ static void ValidateFlags(Flags *f, int exitcode) {
   CheckRange("cgocheck", f->cgocheck, 0, 2);
   CheckRange("gc_release_after", f->gc_release_after, 0, kMaxReleaseAfter);
   CheckRange("exitcode", exitcode, 0, 255);
-  const char *race = f->race ? f->race : "";
-  if (internal_strcmp(race, "off") && internal_strcmp(race, "go") &&
-      internal_strcmp(race, "precise")) {
-    Printf("ERROR: CgoSanitizer: CGOSAN_OPTIONS: race=%s is not one of off, "
-           "go, precise\n",
-           race);
-    Die();
-  }
-  const char *log_format = f->log_format ? f->log_format : "";
-  if (internal_strcmp(log_format, "text") && internal_strcmp(log_format, "sarif")) {
-    Printf("ERROR: CgoSanitizer: CGOSAN_OPTIONS: log_format=%s is not one of "
-           "text, sarif\n",
-           log_format);
-    Die();
-  }
+  static const char *const kRaceModes[] = {"off", "go", "precise", nullptr};
+  CheckOneOf("race", f->race, kRaceModes);
+  static const char *const kLogFormats[] = {"text", "sarif", nullptr};
+  CheckOneOf("log_format", f->log_format, kLogFormats);
   CheckRange("gc_at_return", f->gc_at_return, 0, kMaxGcAtReturn);
   CheckRetentionMode(f->retention);
   // The suppressions file is part of the options: read it now, so a missing
@@ -152,11 +210,15 @@ static void ValidateFlags(Flags *f, int exitcode) {
   InitializeSuppressions();
 }
 
+void InitializeFlags() {
+  InitializeFlagsFrom(GetEnv("CGOSAN_OPTIONS"));
+}
+
 // The common flags are parsed into a copy: FlagParser reads a
 // malloc_context_size under 1 as 1 in the global set, and only the copy
 // still shows a negative one, an error here (0 is read as 1, as in every
 // sanitizer).
-void InitializeFlags() {
+void InitializeFlagsFrom(const char *options) {
   SetCommonFlagsDefaults();
   CommonFlags cf;
   cf.CopyFrom(*common_flags());
@@ -169,8 +231,8 @@ void InitializeFlags() {
   FlagParser parser;
   RegisterCommonFlags(&parser, &cf);
   RegisterFlags(&parser, f);
-  CheckFlagNames("CGOSAN_OPTIONS", GetEnv("CGOSAN_OPTIONS"));
-  parser.ParseStringFromEnv("CGOSAN_OPTIONS");
+  CheckFlags("CGOSAN_OPTIONS", options);
+  parser.ParseString(options, "CGOSAN_OPTIONS");
   CheckRange("malloc_context_size", cf.malloc_context_size, 0, __INT_MAX__);
   cf.malloc_context_size = Max(cf.malloc_context_size, 1);
   // Until the options are known good, dying means "bad options" (status 1,

@@ -289,6 +289,19 @@ void RenderReport(const ReportDesc &r, InternalScopedString *out) {
                  summary.data());
 }
 
+ShownText::ShownText(const char *s, uptr len) {
+  uptr n = 0;
+  for (; n < len && s[n] && n < kMaxBytes; n++) {
+    unsigned char c = s[n];
+    text_[n] = c < ' ' || c == 0x7f ? '?' : c;
+  }
+  if (n < len && s[n]) {
+    internal_memcpy(text_ + n, "...", 3);
+    n += 3;
+  }
+  text_[n] = 0;
+}
+
 bool FunctionNameAt(uptr pc, char *buf, uptr size) {
   ScopedLibraryLocks symbolizer_lock;
   SymbolizedStackHolder holder(Symbolizer::GetOrInit()->SymbolizePC(pc));

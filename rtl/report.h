@@ -167,6 +167,19 @@ void AddExtraStack(ReportDesc *r, u32 depot_id, const char *title_format,
 }
 #pragma clang diagnostic pop
 
+// Text from the user (a flag's value, a file's name or line) as a one-line
+// message shows it: control characters as '?', cut after kMaxBytes bytes
+// with "...". No allocation.
+class ShownText {
+ public:
+  static constexpr uptr kMaxBytes = 64;
+  explicit ShownText(const char *s, uptr len = ~static_cast<uptr>(0));
+  const char *c_str() const { return text_; }
+
+ private:
+  char text_[kMaxBytes + 4];
+};
+
 // True when a report does not show this frame: the runtime's own frames on
 // top of the stack (at_top: no frame is shown yet), below them all but the
 // boundaries (cgosan_run, cgosan_cgocall, cgosan_cgocallback), and libffi's

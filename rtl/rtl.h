@@ -43,7 +43,10 @@ struct Flags {
 };
 extern Flags cgosan_flags_dont_use;
 inline const Flags *flags() { return &cgosan_flags_dont_use; }
-void InitializeFlags();
+void InitializeFlags();  // from the CGOSAN_OPTIONS environment variable
+// The same from options, CGOSAN_OPTIONS' value (null: none); bad options end
+// the process with a one-line message and status 1.
+void InitializeFlagsFrom(const char *options);
 
 // --- Initialisation --------------------------------------------------------
 extern atomic_uint8_t initialized;

@@ -3,6 +3,8 @@
 #include "suppressions.h"
 
 #include "fork.h"
+#include "sanitizer_common/sanitizer_allocator_internal.h"
+#include "sanitizer_common/sanitizer_file.h"
 #include "sanitizer_common/sanitizer_flags.h"
 #include "sanitizer_common/sanitizer_placement_new.h"
 #include "sanitizer_common/sanitizer_stacktrace.h"
@@ -22,11 +24,91 @@ static const char *kSuppressionTypes[] = {
 alignas(64) static char context_storage[sizeof(SuppressionContext)];
 static SuppressionContext *context;
 
-void InitializeSuppressions() {
-  // Built afresh if called again (a test re-reading the flags).
+// Built afresh if called again (a test re-reading the flags, the fuzz
+// target parsing input after input): the old context's patterns and table
+// are given back first.
+static void NewContext() {
+  if (context) {
+    for (uptr i = 0; i < context->SuppressionCount(); i++)
+      InternalFree(context->SuppressionAt(i)->templ);
+    context->~SuppressionContext();
+  }
   context = new (context_storage)
       SuppressionContext(kSuppressionTypes, ARRAY_SIZE(kSuppressionTypes));
-  context->ParseFromFile(flags()->suppressions);
+}
+
+// The file as sanitizer_common's ParseFromFile finds it: the path as given,
+// or, when nothing is there and it is relative, beside the executable.
+static const char *FindSuppressionsFile(const char *path,
+                                        InternalMmapVector<char> *beside) {
+  if (FileExists(path) || IsAbsolutePath(path) ||
+      !ReadBinaryDir(beside->data(), beside->size()))
+    return path;
+  internal_strlcat(beside->data(), path, beside->size());
+  return beside->data();
+}
+
+void InitializeSuppressions() {
+  const char *path = flags()->suppressions;
+  if (!path || !*path) {
+    NewContext();
+    return;
+  }
+  InternalMmapVector<char> beside(kMaxPathLength);
+  path = FindSuppressionsFile(path, &beside);
+  char *text;
+  uptr buffer_size, text_size;
+  if (!ReadFileToBuffer(path, &text, &buffer_size, &text_size)) {
+    Printf("ERROR: CgoSanitizer: cannot read the suppressions file '%s'\n",
+           ShownText(path).c_str());
+    Die();
+  }
+  InitializeSuppressionsFromText(text, path);
+  UnmapOrDie(text, buffer_size);
+}
+
+// True when line starts with "kind:" for a report kind (the test of
+// SuppressionContext::Parse).
+static bool StartsWithKind(const char *line) {
+  for (const char *kind : kSuppressionTypes) {
+    uptr len = internal_strlen(kind);
+    if (!internal_strncmp(line, kind, len) && line[len] == ':')
+      return true;
+  }
+  return false;
+}
+
+// sanitizer_common's parser dies on a line of an unknown kind listing every
+// kind, in fourteen lines, without naming the line: the lines are checked
+// here first, as it reads them, to say which one in one line.
+static void CheckKinds(const char *text, const char *file) {
+  int number = 1;
+  for (const char *line = text;; number++) {
+    while (*line == ' ' || *line == '\t') line++;
+    const char *end = internal_strchr(line, '\n');
+    if (!end)
+      end = line + internal_strlen(line);
+    if (line != end && *line != '#' && !StartsWithKind(line)) {
+      const char *colon = line;
+      while (colon < end && *colon != ':') colon++;
+      Printf("ERROR: CgoSanitizer: %s:%d: '%s' is not a report kind "
+             "(kind:pattern, kind one of",
+             ShownText(file).c_str(), number,
+             ShownText(line, colon - line).c_str());
+      for (const char *kind : kSuppressionTypes) Printf(" %s", kind);
+      Printf(")\n");
+      Die();
+    }
+    if (!*end)
+      break;
+    line = end + 1;
+  }
+}
+
+void InitializeSuppressionsFromText(const char *text, const char *file) {
+  CheckKinds(text, file);
+  NewContext();
+  context->Parse(text);
 }
 
 static bool MatchAndCount(const char *str, const char *type,

@@ -22,8 +22,11 @@
 namespace __cgosan {
 
 // Reads the suppressions flag's file; an unreadable file or an unknown kind
-// ends the process with a message. Called once, while the flags are parsed.
+// ends the process with a one-line message. Called once, while the flags are
+// parsed.
 void InitializeSuppressions();
+// The same from the text of a suppressions file; file names it in messages.
+void InitializeSuppressionsFromText(const char *text, const char *file);
 
 // True when a suppression matches r (see above), with *pattern (when given)
 // set to the matching suppression's pattern. Symbolizes r's stack only when

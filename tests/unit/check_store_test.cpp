@@ -346,6 +346,26 @@ TEST(CheckMemmoveTyped, TheTypeRepeatsOverTheCopy) {
       << r.text;
 }
 
+// A copy of a packed struct: its pointer slot lies where C put it, at no
+// word boundary, and is read and judged all the same (found by the fuzz
+// target checks_fuzz: the read was misaligned, UB that UBSan reports).
+TEST(CheckMemmoveTyped, AnUnalignedSourceIsRead) {
+  Reported r = Check([] {
+    Row row = {1, cgosan_new(&kInt)};
+    alignas(8) unsigned char packed[1 + sizeof(Row)];
+    memcpy(packed + 1, &row, sizeof row);
+    void *dst = malloc(sizeof row);
+    cgosan_check_memmove_typed(dst, packed + 1, sizeof row, &kRowType);
+    free(dst);
+    asm volatile("" : : "r"(&row), "r"(packed) : "memory");
+  });
+  ASSERT_EQ(r.count, 1u) << r.text;
+  EXPECT_NE(r.text.find("\n  the copied type 'struct row' has a pointer at "
+                        "offset 8\n  holds 0x"),
+            std::string::npos)
+      << r.text;
+}
+
 // A managed source is judged by the heap's map, whatever the call site says.
 TEST(CheckMemmoveTyped, AManagedSourceKeepsItsOwnMap) {
   Reported r = Check([] {

@@ -37,6 +37,7 @@ TEST_P(Flags, ChildBehaves) {
 }
 
 const std::string kPage = std::to_string(sysconf(_SC_PAGESIZE));
+const std::string kLongLogFormat = "log_format='" + std::string(70, 'x') + "'";
 const std::string kSparsePages = std::to_string((6 << 20) / sysconf(_SC_PAGESIZE));
 
 INSTANTIATE_TEST_SUITE_P(
@@ -156,6 +157,33 @@ INSTANTIATE_TEST_SUITE_P(
         FlagCase{"UnknownFlagAfterKnownOnes", "halt_on_error=1:stack_sise=65536",
                  "noop", false,
                  "ERROR: CgoSanitizer: CGOSAN_OPTIONS: unknown flag 'stack_sise'"},
+        // A value FlagParser cannot read, said in one line (it would say
+        // two, neither naming the flag); a value is shown on that line.
+        FlagCase{"IntegerFlagOfText", "stack_size=64k", "noop", false,
+                 "ERROR: CgoSanitizer: CGOSAN_OPTIONS: stack_size=64k is not an "
+                 "integer\n",
+                 "Flag parsing failed"},
+        FlagCase{"BooleanFlagOfText", "halt_on_error=maybe", "noop", false,
+                 "ERROR: CgoSanitizer: CGOSAN_OPTIONS: halt_on_error=maybe is not "
+                 "a boolean (0, 1, no, yes, false, true)\n",
+                 "Flag parsing failed"},
+        FlagCase{"SignalFlagOutOfItsWords", "handle_segv=3", "noop", false,
+                 "ERROR: CgoSanitizer: CGOSAN_OPTIONS: handle_segv=3 is not one "
+                 "of 0, 1, 2, no, yes, false, true, exclusive\n",
+                 "Flag parsing failed"},
+        FlagCase{"QuotedIntegerOfTwoWords", "cgocheck='1 2'", "noop", false,
+                 "ERROR: CgoSanitizer: CGOSAN_OPTIONS: cgocheck=1 2 is not an "
+                 "integer\n"},
+        FlagCase{"ValueShownOnOneLine", "race='a\nb'", "noop", false,
+                 "ERROR: CgoSanitizer: CGOSAN_OPTIONS: race=a?b is not one of "
+                 "off, go, precise\n"},
+        FlagCase{"LongValueShownCut", kLongLogFormat.c_str(), "noop", false,
+                 "ERROR: CgoSanitizer: CGOSAN_OPTIONS: log_format=" +
+                     std::string(64, 'x') + "... is not one of text, sarif\n"},
+        FlagCase{"EveryWordOfBooleansAndSignals",
+                 "symbolize=yes:halt_on_error=true:handle_segv=exclusive:"
+                 "handle_abort=0:stack_size='131072'",
+                 "stack-size", true, "usable=131072"},
         FlagCase{"ExitcodeOutOfRange", "exitcode=300", "noop", false,
                  "ERROR: CgoSanitizer: CGOSAN_OPTIONS: exitcode=300 is out of "
                  "range [0, 255]\n"},
