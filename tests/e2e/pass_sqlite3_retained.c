@@ -13,30 +13,14 @@
 // LIBS: -lsqlite3
 // ENV: CGOSAN_OPTIONS=halt_on_error=0
 // EXIT: 66
-#include <cgosan/cgosan.h>
-#include <sqlite3.h>
-#include <stdio.h>
-#include <string.h>
-
-static const cgosan_type kNameType = {"char[32]", 32, 0, NULL, 0};
+#include "sqlite3_names.h"
 
 static void managed_main(void *arg) {
   (void)arg;
-  sqlite3 *db;
-  sqlite3_open(":memory:", &db);
-  sqlite3_exec(db, "CREATE TABLE names (name TEXT)", NULL, NULL, NULL);
-  char *name = cgosan_new(&kNameType);
-  strcpy(name, "alice");
-  sqlite3_stmt *stmt;
-  sqlite3_prepare_v2(db, "INSERT INTO names VALUES (?1)", -1, &stmt, NULL);
-  sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);  // BUG: not pinned
-  sqlite3_finalize(stmt);
-
+  sqlite3 *db = open_names();
+  insert_name(db, new_name("alice"), SQLITE_STATIC);  // BUG: not pinned
   cgosan_pinner *pinner = cgosan_pinner_new();
-  cgosan_pin(pinner, name);
-  sqlite3_prepare_v2(db, "INSERT INTO names VALUES (?1)", -1, &stmt, NULL);
-  sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-  sqlite3_step(stmt);
+  sqlite3_stmt *stmt = insert_pinned_name(db, pinner, "bob");
   cgosan_unpin(pinner);  // BUG: sqlite3 keeps it until finalize
   sqlite3_finalize(stmt);
   cgosan_pinner_free(pinner);
@@ -49,20 +33,24 @@ int main(void) {
 }
 // CHECK:==[[PID:[0-9]+]]==ERROR: CgoSanitizer: retained-pointer
 // CHECK-NEXT:sqlite3_bind_text retains argument 2 until sqlite3_reset/finalize/clear_bindings, and it points into an unpinned managed object
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in managed_main {{.*}}/pass_sqlite3_retained.c:32:3
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in insert_name {{.*}}/sqlite3_names.h:28:3
+// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in managed_main {{.*}}/pass_sqlite3_retained.c:21:3
 // CHECK:  0x[[NAME:[0-9a-f]+]] is object of type 'char[32]' (32 bytes), not pinned
 // CHECK-NEXT:  fix: pin the object until sqlite3_reset/finalize/clear_bindings is called (cgosan_pin), or pass a copy in C memory, or a handle
 // CHECK-NEXT:  0x[[NAME]] was allocated at:
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in managed_main {{.*}}/pass_sqlite3_retained.c:28:16
-// CHECK:SUMMARY: CgoSanitizer: retained-pointer {{.*}}/pass_sqlite3_retained.c:32:3 in managed_main
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in new_name {{.*}}/sqlite3_names.h:17:16
+// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in managed_main {{.*}}/pass_sqlite3_retained.c:21:19
+// CHECK:SUMMARY: CgoSanitizer: retained-pointer {{.*}}/sqlite3_names.h:28:3 in insert_name
 // CHECK-NEXT:==[[PID]]==ERROR: CgoSanitizer: retained-pointer
 // CHECK-NEXT:unpinned while still retained: sqlite3_bind_text retains argument 2 until sqlite3_reset/finalize/clear_bindings
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in managed_main {{.*}}/pass_sqlite3_retained.c:40:3
-// CHECK:  0x[[NAME]] is object of type 'char[32]' (32 bytes), its last pin released
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in managed_main {{.*}}/pass_sqlite3_retained.c:24:3
+// CHECK:  0x{{[0-9a-f]+}} is object of type 'char[32]' (32 bytes), its last pin released
 // CHECK-NEXT:  fix: unpin it only after sqlite3_reset/finalize/clear_bindings, or pass a copy in C memory, or a handle
 // CHECK-NEXT:  retained by sqlite3_bind_text (argument 2, owner 0x{{[0-9a-f]+}}) at:
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in managed_main {{.*}}/pass_sqlite3_retained.c:38:3
-// CHECK:  0x[[NAME]] was allocated at:
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in managed_main {{.*}}/pass_sqlite3_retained.c:28:16
-// CHECK:SUMMARY: CgoSanitizer: retained-pointer {{.*}}/pass_sqlite3_retained.c:40:3 in managed_main
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in insert_pinned_name {{.*}}/sqlite3_names.h:60:3
+// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in managed_main {{.*}}/pass_sqlite3_retained.c:23:24
+// CHECK:  0x{{[0-9a-f]+}} was allocated at:
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in new_name {{.*}}/sqlite3_names.h:17:16
+// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in insert_pinned_name {{.*}}/sqlite3_names.h:56:16
+// CHECK:SUMMARY: CgoSanitizer: retained-pointer {{.*}}/pass_sqlite3_retained.c:24:3 in managed_main
 // CHECK-NOT:{{.}}

@@ -9,33 +9,22 @@
 // LIBS: -lsqlite3
 #include "sqlite3_names.h"
 
-static sqlite3_stmt *bind_pinned(sqlite3 *db, cgosan_pinner *pinner,
-                                 const char *text) {
-  char *name = new_name(text);
-  cgosan_pin(pinner, name);
-  sqlite3_stmt *stmt;
-  sqlite3_prepare_v2(db, "INSERT INTO names VALUES (?1)", -1, &stmt, NULL);
-  sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-  sqlite3_step(stmt);
-  return stmt;
-}
-
 static void managed_main(void *arg) {
   (void)arg;
   sqlite3 *db = open_names();
   cgosan_pinner *pinner = cgosan_pinner_new();
   cgosan_pinner *other_pinner = cgosan_pinner_new();
-  sqlite3_stmt *other = bind_pinned(db, other_pinner, "bob");
+  sqlite3_stmt *other = insert_pinned_name(db, other_pinner, "bob");
 
-  sqlite3_finalize(bind_pinned(db, pinner, "alice"));
+  sqlite3_finalize(insert_pinned_name(db, pinner, "alice"));
   cgosan_unpin(pinner);  // FIX: after finalize
 
-  sqlite3_stmt *stmt = bind_pinned(db, pinner, "carol");
+  sqlite3_stmt *stmt = insert_pinned_name(db, pinner, "carol");
   sqlite3_reset(stmt);
   cgosan_unpin(pinner);  // FIX: after reset
   sqlite3_finalize(stmt);
 
-  stmt = bind_pinned(db, pinner, "dave");
+  stmt = insert_pinned_name(db, pinner, "dave");
   sqlite3_clear_bindings(stmt);
   cgosan_unpin(pinner);  // FIX: after clear_bindings
   sqlite3_finalize(stmt);
@@ -44,11 +33,7 @@ static void managed_main(void *arg) {
   sqlite3_finalize(other);  // bob, kept by `other` until now
   cgosan_unpin(other_pinner);
   cgosan_pinner_free(other_pinner);
-  sqlite3_stmt *count;
-  sqlite3_prepare_v2(db, "SELECT count(*) FROM names", -1, &count, NULL);
-  sqlite3_step(count);
-  printf("rows: %d\n", sqlite3_column_int(count, 0));
-  sqlite3_finalize(count);
+  printf("rows: %d\n", count_names(db));
   sqlite3_close(db);
 }
 

@@ -15,13 +15,8 @@
 static void managed_main(void *arg) {
   (void)arg;
   sqlite3 *db = open_names();
-  char *name = new_name("alice");
   cgosan_pinner *pinner = cgosan_pinner_new();
-  cgosan_pin(pinner, name);
-  sqlite3_stmt *stmt;
-  sqlite3_prepare_v2(db, "INSERT INTO names VALUES (?1)", -1, &stmt, NULL);
-  sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-  sqlite3_step(stmt);
+  sqlite3_stmt *stmt = insert_pinned_name(db, pinner, "alice");
   cgosan_unpin(pinner);  // BUG: sqlite3 keeps the text until finalize
   sqlite3_finalize(stmt);
   cgosan_pinner_free(pinner);
@@ -33,16 +28,17 @@ int main(void) {
 }
 // CHECK:==[[PID:[0-9]+]]==ERROR: CgoSanitizer: retained-pointer
 // CHECK-NEXT:unpinned while still retained: sqlite3_bind_text retains argument 2 until sqlite3_reset/finalize/clear_bindings
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in managed_main {{.*}}/sqlite3_unpin_while_retained.c:25:3
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in managed_main {{.*}}/sqlite3_unpin_while_retained.c:20:3
 // CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in cgosan_run {{.*}}
-// CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in main {{.*}}/sqlite3_unpin_while_retained.c:32:10
+// CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in main {{.*}}/sqlite3_unpin_while_retained.c:27:10
 // CHECK:  0x[[NAME:[0-9a-f]+]] is object of type 'char[32]' (32 bytes), its last pin released
 // CHECK-NEXT:  fix: unpin it only after sqlite3_reset/finalize/clear_bindings, or pass a copy in C memory, or a handle
 // CHECK-NEXT:  retained by sqlite3_bind_text (argument 2, owner 0x{{[0-9a-f]+}}) at:
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in managed_main {{.*}}/sqlite3_unpin_while_retained.c:23:3
-// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in cgosan_run {{.*}}
-// CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in main {{.*}}/sqlite3_unpin_while_retained.c:32:10
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in insert_pinned_name {{.*}}/sqlite3_names.h:60:3
+// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in managed_main {{.*}}/sqlite3_unpin_while_retained.c:19:24
+// CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in cgosan_run {{.*}}
+// CHECK-NEXT:    #3 0x{{[0-9a-f]+}} in main {{.*}}/sqlite3_unpin_while_retained.c:27:10
 // CHECK:  0x[[NAME]] was allocated at:
 // CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in new_name {{.*}}/sqlite3_names.h:17:16
-// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in managed_main {{.*}}/sqlite3_unpin_while_retained.c:18:16
-// CHECK:SUMMARY: CgoSanitizer: retained-pointer {{.*}}/sqlite3_unpin_while_retained.c:25:3 in managed_main
+// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in insert_pinned_name {{.*}}/sqlite3_names.h:56:16
+// CHECK:SUMMARY: CgoSanitizer: retained-pointer {{.*}}/sqlite3_unpin_while_retained.c:20:3 in managed_main
