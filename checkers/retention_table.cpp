@@ -160,6 +160,6 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_retention_end(
   EndRetentions(reinterpret_cast<uptr>(owner), fn);
 }
 
-__attribute__((constructor)) static void cgosan_retention_load_time_init() {
+__attribute__((constructor)) static void cgosan_retention_table_load_time_init() {
   InstallRetentionHooks();
 }
