@@ -116,6 +116,7 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_retained_by(
                              &obj) ||
       !owner || !until_names)
     return;  // nothing to follow: no owner, no call ends it
+  ErrnoSaver errno_saver;  // a stack walk off a known stack may touch it
   RetainedArgument arg = {{callee, argno, until, reinterpret_cast<uptr>(owner),
                            CaptureStackIdFast()},
                           until_names};

@@ -38,7 +38,7 @@ static constexpr char kMsgTableFull[] =
 static constexpr uptr kCapacity = 4096;
 
 struct RetentionRecord {
-  uptr base, end;  // the object kept
+  uptr base;  // of the object kept
   RetainedArgument arg;
 };
 
@@ -69,7 +69,7 @@ void RecordRetention(const ObjectInfo &obj, const RetainedArgument &arg) {
     VReport(1, kMsgTableFull, (usize)kCapacity, arg.call.callee);
     return;
   }
-  records[num_records++] = {obj.base, obj.base + obj.size, arg};
+  records[num_records++] = {obj.base, arg};
   atomic_store(&live, num_records, memory_order_relaxed);
 }
 

@@ -19,7 +19,7 @@ struct RetainedArgument {
 
 // Remembers that `arg` keeps the pinned object obj (at most one record per
 // object, owner and callee: the newest call's). A full table forgets the
-// retention (counted, shown with verbosity=1): a miss, never a false report.
+// retention (verbosity=1 says so): a miss, never a false report.
 void RecordRetention(const ObjectInfo &obj, const RetainedArgument &arg);
 
 // `fn` was called with `owner` as its first argument: the retentions of
