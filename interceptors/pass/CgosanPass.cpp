@@ -249,6 +249,28 @@ bool isManagedFunction(const Function &F,
          !foreign_defs.contains(&F);
 }
 
+// cgosan_retention_end before every call to an `until` function in every
+// function the module defines, managed or not, routed through cgocall or
+// not: a retention the program ends where the rewrite does not look must
+// still end, or its record would report a later unpin. True if any.
+static bool endRetentionsIn(Module &M, const RetentionModel &retention,
+                            RuntimeApi &api) {
+  std::vector<CallBase *> ends;
+  for (Function &F : M) {
+    if (F.isDeclaration())
+      continue;
+    for (Instruction &I : instructions(F)) {
+      auto *CB = dyn_cast<CallBase>(&I);
+      Function *callee = CB ? CB->getCalledFunction() : nullptr;
+      if (callee && callee->isDeclaration() && retention.endsRetentions(callee->getName()))
+        ends.push_back(CB);
+    }
+  }
+  for (CallBase *CB : ends)
+    endRetentions(*CB, api);
+  return !ends.empty();
+}
+
 PreservedAnalyses CgosanPass::run(Module &M, ModuleAnalysisManager &) {
   ForeignSet foreign;
   if (!loadForeignSet(M, &foreign))
@@ -272,6 +294,8 @@ PreservedAnalyses CgosanPass::run(Module &M, ModuleAnalysisManager &) {
 
   RuntimeApi api(M);
   bool changed = false;
+  if (!retention.empty() && !foreign.empty())
+    changed |= endRetentionsIn(M, retention, api);
   for (Function *F : managed) {
     // Stores first: the frame stores the rewrite adds are the runtime's own.
     if (CheckStores && instrumentStores(*F, api) > 0)
@@ -284,13 +308,8 @@ PreservedAnalyses CgosanPass::run(Module &M, ModuleAnalysisManager &) {
       if (!CB || CB->isInlineAsm())
         continue;
       Function *callee = CB->getCalledFunction();
-      if (!callee || !callee->isDeclaration() || callee->isIntrinsic())
-        continue;
-      if (retention.endsRetentions(callee->getName())) {
-        endRetentions(*CB, api);  // routed through cgocall or not
-        changed = true;
-      }
-      if (foreign.matches(callee->getName()))
+      if (callee && callee->isDeclaration() && !callee->isIntrinsic() &&
+          foreign.matches(callee->getName()))
         calls.push_back(CB);
     }
     if (calls.empty())

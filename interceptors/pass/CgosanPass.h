@@ -271,8 +271,8 @@ class RetentionModel {
 // callee. False, with *error, when a line does not fit the call.
 bool checkRetention(llvm::CallBase &CB, unsigned first_c_arg,
                     const RetentionModel &model, RuntimeApi &api, std::string *error);
-// Before CB, a call to an `until` function: cgosan_retention_end with its
-// first argument.
+// Before CB, a call to an `until` function (in any function the module
+// defines): cgosan_retention_end with its first argument.
 void endRetentions(llvm::CallBase &CB, RuntimeApi &api);
 
 // Rewrites the call or invoke CB (to a foreign declaration) into checked

@@ -6,9 +6,10 @@
 // emits, before the cgocall, what the interposer's wrapper does:
 //   cgosan_check_retained_by(when ? p : NULL, owner, "f", PARAM, "UNTIL", until)
 // (a NULL pointer checks and records nothing, so the `when` condition is a
-// select, not a branch), and before every call, rewritten or not, to an
-// `until` function, cgosan_retention_end(first argument, "g"): a retention
-// the program ends through a call the pass does not route must still end.
+// select, not a branch), and before every call to an `until` function, in
+// any function the module defines, rewritten or not,
+// cgosan_retention_end(first argument, "g"): a retention the program ends
+// through a call the pass does not route must still end.
 // The pass sees IR, where a parameter has no name, so PARAM, `by` and `when`
 // must be 0-based indexes; a line that names one is an error only in a
 // module that calls its function (the file may serve an interposer too).

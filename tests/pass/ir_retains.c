@@ -5,7 +5,8 @@
 // argument, parameter 0 by default), the callee, the parameter, the `until`
 // calls as reports name them and their NULL-terminated list; every call to
 // an `until` function, routed through cgocall or not, first calls
-// cgosan_retention_end with its first argument.
+// cgosan_retention_end with its first argument, in managed code and in C
+// the pass otherwise leaves alone.
 //
 // FLAGS: -mllvm -cgosan-foreign=lib_* -mllvm -cgosan-annotations=%S/ir_retains.ini
 struct stmt;
@@ -32,3 +33,12 @@ void binds(struct stmt *s, const char *text, void *p, void (*how)(void *)) {
 // CHECK: call i32 @cgosan_cgocall(ptr {{(nonnull )?}}@__cgosan_tramp.lib_reset
 // CHECK: call void @cgosan_retention_end(ptr %{{[0-9a-z.]+}}, ptr {{(nonnull )?}}@__cgosan_callee.app_finalize)
 // CHECK-NEXT: call i32 @app_finalize(
+
+// C the pass leaves as written (annotate("cgosan_foreign")) still ends
+// the retention.
+__attribute__((annotate("cgosan_foreign"))) void c_helper(struct stmt *s) {
+  lib_reset(s);
+}
+// CHECK-LABEL: define {{.*}}void @c_helper(
+// CHECK: call void @cgosan_retention_end(ptr %{{[0-9a-z.]+}}, ptr {{(nonnull )?}}@__cgosan_callee.lib_reset)
+// CHECK-NEXT: call i32 @lib_reset(
