@@ -409,7 +409,8 @@ static void AppendPin(cgosan_pinner *pn, uptr base, u32 stack) {
 
 // Objects an unpin left with no pin while an annotated call still retains
 // them (hooks.find_retaining_call), reported once the pinner's lock is
-// free: the first kMax, the others only counted.
+// free: the first kMax (the records of any others are forgotten with them;
+// four reports already say what to fix).
 struct UnpinnedRetained {
   static constexpr uptr kMax = 4;
   uptr base[kMax];
