@@ -230,11 +230,18 @@ bool checkRetention(CallBase &CB, unsigned first_c_arg, const RetentionModel &mo
       Value *when = arg(r.when_param, r.when_ref, "when");
       if (!when)
         return false;
+      // Compared at the argument's own width, as C compares the value the
+      // caller passed whatever its signedness; an INTEGER that no value of
+      // that width holds is never equal: the line never retains.
       Value *value = when->getType()->isPointerTy()
                          ? B.CreatePtrToInt(when, B.getInt64Ty())
-                         : B.CreateSExtOrTrunc(when, B.getInt64Ty());
-      kept = B.CreateSelect(B.CreateICmpEQ(value, B.getInt64(r.when_value)),
-                            p, ConstantPointerNull::get(cast<PointerType>(ptr)));
+                         : when;
+      unsigned bits = value->getType()->getIntegerBitWidth();
+      APInt wanted(64, r.when_value);
+      if (!wanted.isSignedIntN(bits) && !wanted.isIntN(bits))
+        continue;
+      kept = B.CreateSelect(B.CreateICmpEQ(value, B.getInt(wanted.trunc(bits))), p,
+                            ConstantPointerNull::get(cast<PointerType>(ptr)));
     }
     B.CreateCall(api.check_retained_by,
                  {kept, asPointer(owner, B), api.calleeName(name),

@@ -42,3 +42,12 @@ __attribute__((annotate("cgosan_foreign"))) void c_helper(struct stmt *s) {
 // CHECK-LABEL: define {{.*}}void @c_helper(
 // CHECK: call void @cgosan_retention_end(ptr %{{[0-9a-z.]+}}, ptr {{(nonnull )?}}@__cgosan_callee.lib_reset)
 // CHECK-NEXT: call i32 @lib_reset(
+
+int lib_flagged(void *p, unsigned flags);
+void flagged(void *p, unsigned flags) { lib_flagged(p, flags); }
+// CHECK-LABEL: define {{.*}}void @flagged(
+// CHECK: %[[ALL:[0-9a-z.]+]] = icmp eq i32 %{{[0-9a-z.]+}}, -1
+// CHECK: %[[KEPT:[0-9a-z.]+]] = select i1 %[[ALL]], ptr %{{[0-9a-z.]+}}, ptr null
+// CHECK: call void @cgosan_check_retained_by(ptr %[[KEPT]], ptr %{{[0-9a-z.]+}}, ptr {{(nonnull )?}}@__cgosan_callee.lib_flagged, i32 0,
+// CHECK-NOT: @cgosan_check_retained_by(
+// CHECK: call i32 @cgosan_cgocall(ptr {{(nonnull )?}}@__cgosan_tramp.lib_flagged
