@@ -6,6 +6,9 @@
 // what does not (another owner, another function), pins counted across
 // pinners, the query a foreign heap asks (hooks.find_retaining_call), and a
 // G-stack address lent to a retaining call.
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <string>
 
 #include "test_util.h"
@@ -110,6 +113,24 @@ TEST(RetentionDeath, LastOfTwoPinsReleased) {
       },
       ExitedWithCode(66),
       "one pin left\n.*" + UnpinnedRetainedRegex("Unpin()", kUnpinLine));
+}
+
+// The table crosses fork (its lock is among the checkers' in rtl/fork.h):
+// the child still knows the retention, and its lock is free there.
+TEST(RetentionDeath, ForkChildKnowsTheRetention) {
+  EXPECT_EXIT(
+      {
+        BindPinned(&owner_a);
+        pid_t child = fork();
+        if (child == 0) {
+          Unpin();
+          _exit(1);
+        }
+        int status = 0;
+        waitpid(child, &status, 0);
+        _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 2);
+      },
+      ExitedWithCode(66), UnpinnedRetainedRegex("Unpin()", kUnpinLine));
 }
 
 TEST(Retention, EndedRetentionsAreSilent) {
