@@ -116,7 +116,13 @@ static void ReportUnpinnedRetained(uptr base, const RetainingCall &call) {
              call.until);
   CaptureStack(&r.stack);
   ObjectInfo obj;
-  bool found = FindObject(base, &obj);
+  bool found;
+  {
+    // Off a G a collection may run: what is found is copied out under the
+    // heap's lock, and the report is made without it.
+    ForeignHeapLock heap_lock(!IsRunningG(CurrentG()));
+    found = FindObject(base, &obj);
+  }
   if (found) {
     AddNote(&r, "  0x%zx is ", (usize)base);
     AppendPointee(&r, base, obj);
