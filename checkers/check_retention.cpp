@@ -3,18 +3,22 @@
 // never checks this: cgocheck looks only at call time). Some libraries say
 // they keep an argument: sqlite3_bind_text with SQLITE_STATIC keeps the
 // text until the statement is reset, rebound or finalized. An annotation
-// (`retains = PARAM until ... [when ...]`, docs/annotations.md) says so, and
-// the interposer calls cgosan_check_retained for that argument when the
+// (`retains = PARAM until ... [by PARAM] [when ...]`, docs/annotations.md)
+// says so, and the interposer (or the pass) checks that argument when the
 // `when` condition holds: an unpinned managed object there is a
 // retained-pointer report at the call, long before the collector frees or
-// moves what the library still reads.
-// Allowed on purpose: a pinned object (the program promises to keep it
-// alive), foreign memory and NULL (not ours), and anything when the `when`
-// condition does not hold (the library copies). The pin is judged at the
-// call only; a pin released before an `until` call is not seen yet.
+// moves what the library still reads; so is an address on a G stack, which
+// cannot be pinned and whose frame will be reused. A pinned object is
+// recorded (retention_table.cpp) until an `until` call, so that releasing
+// its pin before that is reported too.
+// Allowed on purpose: a pinned object, foreign memory and NULL (not ours),
+// the stack of a G that is not live (foreign, as everywhere), and anything
+// when the `when` condition does not hold (the library copies).
 // Cost (retention=annotations, the default): nothing for a call with no
 // annotation; for an annotated one, a flag load, a range compare, and one
-// FindObject when the pointer is managed.
+// FindObject when the pointer is managed; a pinned one adds a fast stack
+// walk and a record under a spin lock.
+#include "retention_table.h"
 #include "scan.h"
 
 namespace __cgosan {
@@ -22,6 +26,13 @@ namespace __cgosan {
 static constexpr char kMsgRetainedUnpinned[] =
     "%s retains argument %d until %s, and it points into an unpinned managed "
     "object";
+static constexpr char kMsgRetainedStack[] =
+    "%s retains argument %d until %s, and it points into a G stack, whose "
+    "frame will be reused";
+static constexpr char kNoteRetainedStack[] = "  0x%zx is ";
+static constexpr char kMsgRetainedStackFix[] =
+    "  fix: copy it into a managed object (cgosan_new) pinned until %s is "
+    "called, or into C memory\n";
 static constexpr char kMsgRetainedFix[] =
     "  fix: pin the object until %s is called (cgosan_pin), or pass a copy in "
     "C memory, or a handle\n";
@@ -50,17 +61,64 @@ static NOINLINE void ReportRetainedUnpinned(const ObjectInfo &obj, uptr p,
   EmitReport(r);
 }
 
+static NOINLINE void ReportRetainedStack(uptr p, const char *callee,
+                                         int argno, const char *until) {
+  ErrnoSaver errno_saver;
+  ReportDesc r = {};
+  r.kind = kRetainedPointer;
+  r.callee = callee;
+  SetMessage(&r, kMsgRetainedStack, CalleeName(callee), argno, until);
+  CaptureStack(&r.stack);
+  AddNote(&r, kNoteRetainedStack, (usize)p);
+  AppendUnpinnableStack(&r, p);
+  AddNote(&r, kMsgRetainedStackFix, until);
+  EmitReport(r);
+}
+
+// The check at the call. True, with obj, when p points into a pinned
+// object: one the call may keep, for as long as it stays pinned.
+static bool CheckRetainedArgument(uptr p, const char *callee, int argno,
+                                  const char *until, ObjectInfo *obj) {
+  if (!InManagedRange(p) || !RetentionChecked())
+    return false;  // nil or foreign memory, or the check is off
+  if (UNLIKELY(!InArena(p))) {
+    if (GStackOwner(p))
+      ReportRetainedStack(p, callee, argno, until);
+    return false;
+  }
+  if (!FindObject(p, obj))
+    return false;
+  if (!obj->pinned) {
+    ReportRetainedUnpinned(*obj, p, callee, argno, until);
+    return false;
+  }
+  return true;
+}
+
 }  // namespace __cgosan
 
 using namespace __cgosan;
 
 extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_retained(
     const void *p, const char *callee, int argno, const char *until) {
-  uptr addr = reinterpret_cast<uptr>(p);
-  if (!InArena(addr) || !RetentionChecked())
-    return;  // nil or foreign memory, or the check is off
   ObjectInfo obj;
-  if (!FindObject(addr, &obj) || obj.pinned)
-    return;
-  ReportRetainedUnpinned(obj, addr, callee, argno, until ? until : "?");
+  CheckRetainedArgument(reinterpret_cast<uptr>(p), callee, argno,
+                        until ? until : "?", &obj);
+}
+
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_retained_by(
+    const void *p, const void *owner, const char *callee, int argno,
+    const char *until, const char *const *until_names) {
+  ObjectInfo obj;
+  if (!until)
+    until = "?";
+  if (!CheckRetainedArgument(reinterpret_cast<uptr>(p), callee, argno, until,
+                             &obj) ||
+      !owner || !until_names)
+    return;  // nothing to follow: no owner, no call ends it
+  ErrnoSaver errno_saver;  // a stack walk off a known stack may touch it
+  RetainedArgument arg = {{callee, argno, until, reinterpret_cast<uptr>(owner),
+                           CaptureStackIdFast()},
+                          until_names};
+  RecordRetention(obj, arg);
 }

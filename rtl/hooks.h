@@ -22,6 +22,7 @@ namespace __cgosan {
 enum ForkLockOwner : u32 {
   kForkLocksRace,      // checkers/race*.cpp
   kForkLocksPthread,   // interceptors/pthread
+  kForkLocksRetention, // checkers/retention_table.cpp
   kNumForkLockOwners,
 };
 // lock: takes every lock of the owner's tables, on the forking thread.
@@ -30,6 +31,17 @@ enum ForkLockOwner : u32 {
 struct ForkLocks {
   void (*lock)();
   void (*unlock)(bool child);
+};
+
+// A call an annotation says keeps an object after it returns (`retains`,
+// checkers/retention_table.cpp), for reports about that object made
+// elsewhere: its last pin released, a foreign heap freeing it.
+struct RetainingCall {
+  const char *callee;  // "sqlite3_bind_text"
+  int argno;           // the argument kept, counted from 0
+  const char *until;   // "sqlite3_reset/finalize/clear_bindings"
+  uptr owner;          // the annotation's `by` argument (the sqlite3_stmt *)
+  u32 stack;           // stack depot id of the call
 };
 
 struct Hooks {
@@ -47,6 +59,17 @@ struct Hooks {
   // (gc.cpp's sweep, with the world stopped and the heap locked; the hook
   // must not allocate from the managed heap or wait for a G).
   void (*object_died)(uptr base, uptr size);
+  // Is the object [base, base + size) kept by an annotated call whose
+  // retention has not ended? Fills *call with one such call; with `forget`,
+  // that retention is over as well. Any thread, with or without runtime
+  // locks of steps 1-6 (rtl/fork.h) held; it takes a lock of step 7 and
+  // never reports. A foreign heap freeing an object asks it too.
+  bool (*find_retaining_call)(uptr base, uptr size, bool forget,
+                              RetainingCall *call);
+  // The object at base lost its last pin (cgosan_unpin, cgosan_pinner_free)
+  // while `call` kept it: the retained-pointer report. On the unpinning
+  // thread, with no runtime lock held.
+  void (*report_unpinned_retained)(uptr base, const RetainingCall &call);
   // fork(2), on the forking thread (rtl/fork.cpp).
   ForkLocks fork_locks[kNumForkLockOwners];
 };

@@ -20,7 +20,10 @@
 // cannot be pinned, as Go's Pinner refuses what is not a heap object; the
 // report names the frame), and freeing a pinner that still pins
 // (pinner-leak, Go's "found leaking pinned pointer" panic, raised here at
-// free rather than at collection); the pins are released after it.
+// free rather than at collection); the pins are released after it. An
+// object that loses its last pin while an annotated call still retains it
+// (`retains`, checkers/retention_table.cpp) is reported by that checker,
+// through hooks.h, once the pinner's lock is released.
 //
 // Cost: a pin records its stack for the leak report (on a G a frame-pointer
 // walk of the G's frames, tens of ns; elsewhere a libunwind walk, tens of us)
@@ -34,6 +37,7 @@
 #include "gc.h"
 #include "gstack.h"
 #include "heap.h"
+#include "hooks.h"
 #include "report.h"
 #include "sanitizer_common/sanitizer_allocator_internal.h"
 
@@ -250,7 +254,8 @@ static void PinObject(uptr base) {
   SetObjectPinned(base, true);
 }
 
-static void UnpinObject(uptr base) {
+// True when this was the object's last pin.
+static bool UnpinObject(uptr base) {
   SpinMutexLock lock(&table_mu);
   PinTable *t = CurrentTable();
   CHECK(t);
@@ -259,11 +264,12 @@ static void UnpinObject(uptr base) {
   CHECK(found);
   CHECK_GT(t->counts[i], 0);
   if (--t->counts[i])
-    return;
+    return false;
   t->live--;
   SetObjectPinned(base, false);
   atomic_store(&t->words[i], base, memory_order_release);  // tombstone
   atomic_fetch_sub(&pinned_objects, 1, memory_order_release);
+  return true;
 }
 
 // ---- Pinners --------------------------------------------------------------------
@@ -401,10 +407,38 @@ static void AppendPin(cgosan_pinner *pn, uptr base, u32 stack) {
   pn->pins[pn->npins++] = {base, stack};
 }
 
+// Objects an unpin left with no pin while an annotated call still retains
+// them (hooks.find_retaining_call), reported once the pinner's lock is
+// free: the first kMax (the records of any others are forgotten with them;
+// four reports already say what to fix).
+struct UnpinnedRetained {
+  static constexpr uptr kMax = 4;
+  uptr base[kMax];
+  RetainingCall call[kMax];
+  uptr found;
+};
+
 // Releases every pin of pn. Under pn->mu.
-static void UnpinAll(cgosan_pinner *pn) {
-  for (uptr i = 0; i < pn->npins; i++) UnpinObject(pn->pins[i].base);
+static void UnpinAll(cgosan_pinner *pn, UnpinnedRetained *retained) {
+  for (uptr i = 0; i < pn->npins; i++) {
+    uptr base = pn->pins[i].base;
+    if (!UnpinObject(base) || !hooks.find_retaining_call)
+      continue;
+    RetainingCall call;
+    if (!hooks.find_retaining_call(base, 1, /*forget=*/true, &call))
+      continue;
+    if (retained->found < UnpinnedRetained::kMax) {
+      retained->base[retained->found] = base;
+      retained->call[retained->found] = call;
+    }
+    retained->found++;
+  }
   pn->npins = 0;
+}
+
+static void ReportUnpinnedRetained(const UnpinnedRetained &retained) {
+  for (uptr i = 0; i < Min(retained.found, UnpinnedRetained::kMax); i++)
+    hooks.report_unpinned_retained(retained.base[i], retained.call[i]);
 }
 
 // The objects pins hold, each counted once: a sorted copy of their bases
@@ -542,8 +576,12 @@ void cgosan_unpin(cgosan_pinner *pn) {
   SafepointIfRunning();
   if (!CheckPinner(pn, "cgosan_unpin"))
     return;
-  SpinMutexLock lock(&pn->mu);
-  UnpinAll(pn);
+  UnpinnedRetained retained = {};
+  {
+    SpinMutexLock lock(&pn->mu);
+    UnpinAll(pn, &retained);
+  }
+  ReportUnpinnedRetained(retained);
 }
 
 SANITIZER_INTERFACE_ATTRIBUTE
@@ -553,17 +591,19 @@ void cgosan_pinner_free(cgosan_pinner *pn) {
   SafepointIfRunning();
   if (!CheckPinner(pn, "cgosan_pinner_free"))
     return;
+  UnpinnedRetained retained = {};
   {
     SpinMutexLock lock(&pn->mu);
     if (pn->npins) {
       ReportPinnerLeak(pn);  // returns when halt_on_error=0
-      UnpinAll(pn);
+      UnpinAll(pn, &retained);
     }
     InternalFree(pn->pins);
     pn->pins = nullptr;
     pn->cap = 0;
   }
   ReleasePinner(pn);
+  ReportUnpinnedRetained(retained);
 }
 
 }  // extern "C"

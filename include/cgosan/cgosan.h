@@ -150,6 +150,20 @@ void  cgosan_check_memmove_typed(void *dst, const void *src, size_t n,
  * The interposer calls it; CGOSAN_OPTIONS=retention=off turns it off. */
 void  cgosan_check_retained(const void *p, const char *callee, int argno,
                             const char *until);
+/* The same check, then followed until it ends: a pinned object p is kept by
+ * `owner` (the annotation's `by` argument: the sqlite3_stmt *) until one of
+ * `until_names` (NULL-terminated, static storage: "sqlite3_reset", ...) is
+ * called with owner as its first argument (cgosan_retention_end). Its last
+ * pin released before that is a retained-pointer report ("unpinned while
+ * still retained"). A p on a live G stack is reported at the call (stack
+ * memory cannot be pinned, and the frame will be reused). The interposer
+ * and the pass call it for `retains` annotations. */
+void  cgosan_check_retained_by(const void *p, const void *owner,
+                               const char *callee, int argno, const char *until,
+                               const char *const *until_names);
+/* fn, an `until` function, is being called with owner as its first
+ * argument: the retentions of owner it ends are over. Any thread. */
+void  cgosan_retention_end(const void *owner, const char *fn);
 
 /* ---- Pinning (Go's runtime.Pinner) -----------------------------------------*/
 typedef struct cgosan_pinner cgosan_pinner;

@@ -3,7 +3,8 @@
 //
 //   clang-19 -g -fplugin=libCgosanPass.so -fpass-plugin=libCgosanPass.so \
 //     -mllvm -cgosan-foreign='sqlite3_*,crc32' [-mllvm -cgosan-foreign-list=FILE] \
-//     [-mllvm -cgosan-check-stores] [-mllvm -cgosan-race] -c app.c
+//     [-mllvm -cgosan-check-stores] [-mllvm -cgosan-race] \
+//     [-mllvm -cgosan-annotations=FILE] -c app.c
 // (-fplugin as well: clang 19 parses -mllvm flags before it loads pass
 // plugins, so the flags below exist only if the library is already loaded.)
 //
@@ -21,6 +22,10 @@
 //    a void*) (ArgumentRegions.cpp). An invoke (C++) becomes an invoke of cgosan_cgocall with
 //    the same landing pad; the runtime stops ordinary C++ exceptions at the
 //    boundary, only forced unwinds (pthread_exit) still take it.
+//  * with -cgosan-annotations=FILE, the `retains` lines of an annotation
+//    file: a foreign call that keeps an argument also calls
+//    cgosan_check_retained_by, and a call to an `until` function calls
+//    cgosan_retention_end (Retention.cpp).
 //  * with -cgosan-check-stores (cgocheck=2), a cgosan_check_store(slot, v)
 //    before each store of a pointer value and a cgosan_check_memmove_typed
 //    (or, with no type known, cgosan_check_memmove) before each
@@ -91,6 +96,10 @@ cl::list<std::string> ForeignNames(
 cl::list<std::string> ForeignListFiles(
     "cgosan-foreign-list", cl::value_desc("file"),
     cl::desc("cgosan: file of foreign function names or globs, one per line"));
+cl::list<std::string> AnnotationFiles(
+    "cgosan-annotations", cl::value_desc("file"),
+    cl::desc("cgosan: annotation file whose `retains` lines the foreign calls "
+             "check (parameters by index)"));
 cl::opt<bool> CheckStores(
     "cgosan-check-stores", cl::init(false),
     cl::desc("cgosan: check pointer stores and copies (cgocheck=2)"));
@@ -240,10 +249,40 @@ bool isManagedFunction(const Function &F,
          !foreign_defs.contains(&F);
 }
 
+// cgosan_retention_end before every call to an `until` function in every
+// function the module defines, managed or not, routed through cgocall or
+// not: a retention the program ends where the rewrite does not look must
+// still end, or its record would report a later unpin. True if any.
+static bool endRetentionsIn(Module &M, const RetentionModel &retention,
+                            RuntimeApi &api) {
+  std::vector<CallBase *> ends;
+  for (Function &F : M) {
+    if (F.isDeclaration())
+      continue;
+    for (Instruction &I : instructions(F)) {
+      auto *CB = dyn_cast<CallBase>(&I);
+      Function *callee = CB ? CB->getCalledFunction() : nullptr;
+      if (callee && callee->isDeclaration() && retention.endsRetentions(callee->getName()))
+        ends.push_back(CB);
+    }
+  }
+  for (CallBase *CB : ends)
+    endRetentions(*CB, api);
+  return !ends.empty();
+}
+
 PreservedAnalyses CgosanPass::run(Module &M, ModuleAnalysisManager &) {
   ForeignSet foreign;
   if (!loadForeignSet(M, &foreign))
     return PreservedAnalyses::all();
+  RetentionModel retention;
+  for (const std::string &path : AnnotationFiles) {
+    std::string error;
+    if (!retention.load(path, &error)) {
+      diagnoseError(M, error);
+      return PreservedAnalyses::all();
+    }
+  }
   if (foreign.empty() && !CheckStores)
     return PreservedAnalyses::all();
 
@@ -255,6 +294,8 @@ PreservedAnalyses CgosanPass::run(Module &M, ModuleAnalysisManager &) {
 
   RuntimeApi api(M);
   bool changed = false;
+  if (!retention.empty() && !foreign.empty())
+    changed |= endRetentionsIn(M, retention, api);
   for (Function *F : managed) {
     // Stores first: the frame stores the rewrite adds are the runtime's own.
     if (CheckStores && instrumentStores(*F, api) > 0)
@@ -274,9 +315,13 @@ PreservedAnalyses CgosanPass::run(Module &M, ModuleAnalysisManager &) {
     if (calls.empty())
       continue;
     OptimizationRemarkEmitter ORE(F);
-    for (CallBase *CB : calls)
-      if (rewriteForeignCall(*CB, api, ORE))
+    for (CallBase *CB : calls) {
+      std::string error;
+      if (rewriteForeignCall(*CB, api, ORE, retention, &error))
         changed = true;
+      else if (!error.empty())
+        diagnoseError(M, error);
+    }
   }
   return changed ? PreservedAnalyses::none() : PreservedAnalyses::all();
 }

@@ -10,6 +10,8 @@
 //   argumentRegion      the bytes a pointer argument names: a field, an
 //                       array, or the whole object (ArgumentRegions.cpp)
 //   copiedLayout        the type a memcpy/memmove copies (CopiedTypes.cpp)
+//   RetentionModel      -cgosan-annotations: the `retains` lines, and the
+//                       checks and ends they add to calls (Retention.cpp)
 //   CgosanRacePass      -cgosan-race: loads, stores and atomics (RaceAccesses.cpp)
 //   loopAccessRanges    -cgosan-race: a loop's walk over memory, recorded
 //                       once before the loop (RaceLoops.cpp)
@@ -147,6 +149,9 @@ struct RuntimeApi {
   llvm::FunctionCallee check_store;    // void cgosan_check_store(void **, void *)
   llvm::FunctionCallee check_memmove;  // void cgosan_check_memmove(dst, src, n)
   llvm::FunctionCallee check_memmove_typed;  // (dst, src, n, const cgosan_type *)
+  // (p, owner, callee, argno, until, until_names)
+  llvm::FunctionCallee check_retained_by;
+  llvm::FunctionCallee retention_end;  // void cgosan_retention_end(owner, fn)
 
   // "name\0" for the callee argument of cgosan_check_arg, one per callee.
   llvm::GlobalVariable *calleeName(llvm::StringRef name);
@@ -232,12 +237,53 @@ bool isConstantGlobal(const llvm::Value *address);
 // Functions the module defines with annotate("cgosan_foreign").
 llvm::DenseSet<const llvm::Function *> annotatedForeignFunctions(llvm::Module &M);
 
+// One `retains` line of an annotation file (docs/annotations.md), with its
+// parameters as 0-based C indexes (kNoParam: no `when`; -1: given by name,
+// which the pass cannot resolve: an error if the function is called).
+constexpr int kNoParam = -2;
+struct RetainsLine {
+  std::string where;  // "FILE:LINE: ", for errors
+  int param = -1, key = -1, when_param = kNoParam;
+  std::string param_ref, key_ref, when_ref;  // as written
+  uint64_t when_value = 0;
+  std::vector<std::string> until;
+  std::string until_text;  // "sqlite3_reset/finalize/clear_bindings"
+};
+
+// The `retains` lines of the -cgosan-annotations files, by function.
+class RetentionModel {
+ public:
+  // Adds the file's lines; false, with *error ("FILE:LINE: ..."), when it
+  // cannot be read or a `retains` line is malformed.
+  bool load(llvm::StringRef path, std::string *error);
+  const std::vector<RetainsLine> *retains(llvm::StringRef fn) const;
+  // Whether fn is an `until` function of some line.
+  bool endsRetentions(llvm::StringRef fn) const { return ends_.contains(fn); }
+  bool empty() const { return retains_.empty(); }
+
+ private:
+  llvm::StringMap<std::vector<RetainsLine>> retains_;
+  llvm::StringSet<> ends_;
+};
+
+// Before the foreign call CB (its C arguments from IR argument
+// first_c_arg): cgosan_check_retained_by for each `retains` line of its
+// callee. False, with *error, when a line does not fit the call.
+bool checkRetention(llvm::CallBase &CB, unsigned first_c_arg,
+                    const RetentionModel &model, RuntimeApi &api, std::string *error);
+// Before CB, a call to an `until` function (in any function the module
+// defines): cgosan_retention_end with its first argument.
+void endRetentions(llvm::CallBase &CB, RuntimeApi &api);
+
 // Rewrites the call or invoke CB (to a foreign declaration) into checked
 // arguments + cgosan_cgocall through a trampoline; erases CB. False, with a
 // remark, for a call it leaves alone (variadic, returns_twice, noreturn,
 // operand bundles, musttail).
+// With `retention`, the `retains` lines of its callee are checked too
+// (false, with *error, when one does not fit the call: CB is left as is).
 bool rewriteForeignCall(llvm::CallBase &CB, RuntimeApi &api,
-                        llvm::OptimizationRemarkEmitter &ORE);
+                        llvm::OptimizationRemarkEmitter &ORE,
+                        const RetentionModel &retention, std::string *error);
 
 // cgocheck=2: a cgosan_check_store before each store of a pointer value (each
 // pointer of a stored aggregate), a typed or untyped cgosan_check_memmove

@@ -14,8 +14,11 @@
 // %b is checked as the call site names it (ArgumentRegions.cpp): a field or
 // an array it points into, with a cgosan_type the module carries
 // (`call @cgosan_check_arg(%field, @__cgosan_type, "f", 1)`), nothing when
-// that field or array holds no pointer, and the whole object (null type)
-// for any other pointer.
+// that field or array holds no pointer, a plain `&local` as the local's
+// type (it is on the G stack, where the runtime has no object to look at;
+// an out-parameter not written before the call holds stale stack words and
+// is left untyped: nothing is checked there), and the whole object (null
+// type) for any other pointer.
 // Argument numbers count the C parameters from 0 (an sret slot is not one).
 // A byval argument is the caller's copy of a struct passed by value: the
 // callee receives its own copy, so it is forwarded but not checked; an sret
@@ -30,6 +33,7 @@
 #include "llvm/IR/DataLayout.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Module.h"
 
 using namespace llvm;
@@ -52,6 +56,10 @@ RuntimeApi::RuntimeApi(Module &M) : module(M) {
                                         void_ty, ptr, ptr, size_ty);
   check_memmove_typed = M.getOrInsertFunction("cgosan_check_memmove_typed", no_unwind,
                                               void_ty, ptr, ptr, size_ty, ptr);
+  check_retained_by = M.getOrInsertFunction("cgosan_check_retained_by", no_unwind,
+                                            void_ty, ptr, ptr, ptr, int_ty, ptr, ptr);
+  retention_end = M.getOrInsertFunction("cgosan_retention_end", no_unwind, void_ty,
+                                        ptr, ptr);
 }
 
 GlobalVariable *RuntimeApi::calleeName(StringRef name) {
@@ -138,22 +146,72 @@ AllocaInst *frameFor(Function &F, StructType *frame_ty, RuntimeApi &api) {
   return frame;
 }
 
+// Whether I writes memory through `address` (stores to it, a memset or
+// copy into it, or passes it to a call that may).
+bool writesThrough(const Instruction &I, const Value *address) {
+  if (auto *store = dyn_cast<StoreInst>(&I))
+    return store->getPointerOperand() == address;
+  if (auto *set = dyn_cast<MemIntrinsic>(&I))
+    return set->getDest() == address;
+  auto *call = dyn_cast<CallBase>(&I);
+  if (!call || call->isLifetimeStartOrEnd() || isa<DbgInfoIntrinsic>(call))
+    return false;
+  return is_contained(call->args(), address);
+}
+
+// Whether something writes the local `slot` (through its address or an
+// address into it) before CB on every path: earlier in CB's block, or in
+// the entry block, which comes before every other.
+bool writtenBefore(AllocaInst &slot, CallBase &CB) {
+  SmallVector<const Value *, 8> addresses = {&slot};
+  for (const User *user : slot.users())
+    if (isa<GetElementPtrInst>(user))
+      addresses.push_back(user);
+  BasicBlock *entry = &CB.getFunction()->getEntryBlock();
+  for (const Value *address : addresses) {
+    for (const User *user : address->users()) {
+      auto *I = dyn_cast<Instruction>(user);
+      if (!I || I == &CB || !writesThrough(*I, address))
+        continue;
+      if (I->getParent() == CB.getParent() ? I->comesBefore(&CB)
+                                           : I->getParent() == entry)
+        return true;
+    }
+  }
+  return false;
+}
+
+// The type of a plain `&local` argument: the local's own type, when it is
+// one fixed-size value and written before the call (an out-parameter,
+// `sqlite3_stmt *st; prepare(..., &st)`, holds whatever the frame held
+// before, which is no value of the program's to check).
+Type *localType(Value *arg, CallBase &CB) {
+  auto *slot = dyn_cast<AllocaInst>(arg);
+  if (!slot || slot->isArrayAllocation() || !writtenBefore(*slot, CB))
+    return nullptr;
+  return slot->getAllocatedType();
+}
+
 // cgosan_check_arg before CB for its C argument `argno`, `arg`: the field or
-// array the address names, with its type, or the whole object (NULL type).
-// A field or array that holds no pointer has nothing to check.
+// array the address names, with its type, or a local's own type (on the G
+// stack, with no object around it), or the whole object (NULL type).
+// A field, array or local that holds no pointer has nothing to check.
 void checkArgument(Value *arg, unsigned argno, StringRef callee, CallBase &CB,
                    RuntimeApi &api) {
   const DataLayout &DL = api.module.getDataLayout();
   LLVMContext &ctx = CB.getContext();
   Value *start = arg;
   Constant *type = ConstantPointerNull::get(PointerType::getUnqual(ctx));
-  if (ArgumentRegion region = argumentRegion(arg); region.type) {
-    uint64_t size = DL.getTypeAllocSize(region.type).getFixedValue();
+  ArgumentRegion region = argumentRegion(arg);
+  Type *region_type = region.type ? region.type : localType(arg, CB);
+  if (region_type) {
+    uint64_t size = DL.getTypeAllocSize(region_type).getFixedValue();
     // A pointer at an odd offset (packed): no mask can say it; whole object.
-    if (std::optional<PointerLayout> layout = pointerLayout(region.type, 0, size, DL)) {
+    if (std::optional<PointerLayout> layout = pointerLayout(region_type, 0, size, DL)) {
       if (!layout->hasPointers())
         return;
-      start = region.start(&CB);
+      if (region.type)
+        start = region.start(&CB);
       type = api.typeFor(*layout);
     }
   }
@@ -166,7 +224,8 @@ void checkArgument(Value *arg, unsigned argno, StringRef callee, CallBase &CB,
 }  // namespace
 
 bool rewriteForeignCall(CallBase &CB, RuntimeApi &api,
-                        OptimizationRemarkEmitter &ORE) {
+                        OptimizationRemarkEmitter &ORE,
+                        const RetentionModel &retention, std::string *error) {
   Function *callee = CB.getCalledFunction();
   StringRef name = callee->getName();
   if (const char *reason = reasonToSkip(CB)) {
@@ -202,6 +261,8 @@ bool rewriteForeignCall(CallBase &CB, RuntimeApi &api,
     }
     B.CreateStore(arg, B.CreateStructGEP(frame_ty, frame, i));
   }
+  if (!checkRetention(CB, sret_slots, retention, api, error))
+    return false;
 
   Value *result = nullptr;
   if (auto *invoke = dyn_cast<InvokeInst>(&CB)) {

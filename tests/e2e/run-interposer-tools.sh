@@ -106,6 +106,11 @@ expect_annotation_error tool_each 'retains = n until tool_length' \
   '`retains` names parameter `n` of tool_each, which is not a data pointer'
 expect_annotation_error tool_each 'retains = cb until tool_length' \
   '`retains` names parameter `cb` of tool_each, which is not a data pointer'
+# The owner (`by`) is the handle the `until` calls take: a pointer or an integer.
+expect_annotation_error tool_each 'retains = items until tool_length by cb' \
+  '`retains ... by` names parameter `cb` of tool_each, which is neither a pointer nor an integer \(the handle the `until` calls take\)'
+expect_annotation_error tool_each 'retains = items until tool_sum' \
+  '`until` function tool_sum takes no pointer or integer first argument to be called with the handle'
 expect_annotation_error tool_each 'user_data = ud for items' \
   'parameter `items` of tool_each is not a function pointer'
 expect_annotation_error tool_each 'thread_safe = sometimes' '`thread_safe` takes yes or no, not `sometimes`'
@@ -310,10 +315,17 @@ grep -Fq 'cgosan_gen_record_access(&cgosan_model_access_tool_copy[1], (const voi
 # A thread-safe function keeps the rows its `access` lines give.
 grep -Fq '"tool_copy", CGOSAN_GEN_THREAD_SAFE, NULL, 0, NULL, 0, cgosan_model_access_tool_copy, 2}' out/tools.c ||
   die "tool_copy's model entry is not thread-safe or does not point at its access table"
-# The retention check, under its `when` (n == 0), named after its `until`.
+# The retention check, under its `when` (n == 0), named after its `until`,
+# with its owner (parameter 0 by default) and its `until` list; the `until`
+# function ends the owner's retentions, whoever calls it.
 grep -F -A1 'if ((long long)(intptr_t)arg1 == 0LL)' out/tools.c | sed 1d |
-  grep -Fq 'cgosan_check_retained((const void *)arg0, "tool_each", 0, "tool_length");' ||
+  grep -Fq 'cgosan_check_retained_by((const void *)arg0, (const void *)(intptr_t)arg0, "tool_each", 0, "tool_length", cgosan_model_until_tool_each_0);' ||
   die "tool_each's wrapper does not check its retained argument under its condition"
+grep -Fq 'static const char *const cgosan_model_until_tool_each_0[] = {"tool_length", NULL};' out/tools.c ||
+  die "no until list for tool_each"
+grep -F -A1 'cgosan_retention_end((const void *)(intptr_t)arg0, "tool_length");' out/tools.c |
+  grep -Fq 'if (!cgosan_gen_in_managed())' ||
+  die "tool_length's wrapper does not end retentions before the managed test"
 echo "ok: access tables and records, retention check"
 echo "ok: interposer exports $exported"
 

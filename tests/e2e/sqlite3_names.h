@@ -1,6 +1,6 @@
 /* sqlite3_names.h — what the SQLITE_STATIC e2e tests share
  * (sqlite3_bind_static_unpinned.c and its twins sqlite3_bind_static_pinned.c,
- * sqlite3_bind_transient.c): a managed name buffer, inserted into a table
+ * sqlite3_bind_transient.c, and the retention ones): a managed name buffer, inserted into a table
  * with sqlite3_bind_text and the destructor the test picks, then read back.
  * Reports name the bind line of insert_name: line 28 of this file. */
 #ifndef CGOSAN_TESTS_E2E_SQLITE3_NAMES_H
@@ -45,6 +45,30 @@ static inline void print_names(sqlite3 *db, int inserted) {
     printf("inserted: %s; read back: %s\n", inserted ? "yes" : "no",
            (const char *)sqlite3_column_text(stmt, 0));
   sqlite3_finalize(stmt);
+}
+
+/* A statement that inserts `text` as a new managed name, pinned by pinner
+ * and bound with SQLITE_STATIC, stepped: sqlite3 keeps the name until the
+ * statement is reset or finalized. Not inlined: the bind's frame is this
+ * function's, line 60 of this file. */
+static inline __attribute__((noinline)) sqlite3_stmt *
+insert_pinned_name(sqlite3 *db, cgosan_pinner *pinner, const char *text) {
+  char *name = new_name(text);
+  cgosan_pin(pinner, name);
+  sqlite3_stmt *stmt;
+  sqlite3_prepare_v2(db, "INSERT INTO names VALUES (?1)", -1, &stmt, NULL);
+  sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+  sqlite3_step(stmt);
+  return stmt;
+}
+
+static inline int count_names(sqlite3 *db) {
+  sqlite3_stmt *stmt;
+  sqlite3_prepare_v2(db, "SELECT count(*) FROM names", -1, &stmt, NULL);
+  sqlite3_step(stmt);
+  int rows = sqlite3_column_int(stmt, 0);
+  sqlite3_finalize(stmt);
+  return rows;
 }
 
 #endif /* CGOSAN_TESTS_E2E_SQLITE3_NAMES_H */

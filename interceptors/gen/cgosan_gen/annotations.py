@@ -43,6 +43,10 @@ MSG_BAD_BOOL = "`{}` takes yes or no, not `{}`"
 MSG_BAD_RETAINS = ("`retains` takes: PARAM until FUNCTION... [by PARAM] "
                    "[when PARAM == INTEGER]")
 MSG_RETAINS_NOT_POINTER = "`retains` names parameter `{}` of {}, which is not a data pointer"
+MSG_RETAINS_BAD_OWNER = ("`retains ... by` names parameter `{}` of {}, which is neither "
+                         "a pointer nor an integer (the handle the `until` calls take)")
+MSG_UNTIL_NO_OWNER = ("`until` function {} takes no pointer or integer first argument "
+                      "to be called with the handle")
 MSG_BAD_USER_DATA = "`user_data` takes: PARAM for CALLBACK_PARAM"
 MSG_NO_FUNCTION = "{} is not declared in the header(s)"
 MSG_NO_PARAM = "{} has no parameter `{}` (it has {})"
@@ -117,6 +121,12 @@ class Access:
 def _c_long_long(value):
     """value as a C long long constant (the lowest one has no literal)."""
     return "(-9223372036854775807LL - 1)" if value == -2**63 else f"{value}LL"
+
+
+def _is_handle(param):
+    """Whether param can be the owner of a retention (the `by` parameter, an
+    `until` function's first): a data pointer or an integer."""
+    return param.pointee is not None or bool(param.integer)
 
 
 def default_access(param):
@@ -247,9 +257,16 @@ class LibraryModel:
             if fn.params[param].pointee is None:
                 raise GenError(MSG_RETAINS_NOT_POINTER.format(m.group(1), fn.name),
                                self.path, line)
+            key = self._param(fn, m.group(3) or "0", line)
+            if not _is_handle(fn.params[key]):
+                raise GenError(MSG_RETAINS_BAD_OWNER.format(m.group(3) or "0", fn.name),
+                               self.path, line)
+            for u in until:
+                if not declared[u].params or not _is_handle(declared[u].params[0]):
+                    raise GenError(MSG_UNTIL_NO_OWNER.format(u), self.path, line)
             fm.retains.append(Retention(
                 param=param,
-                key=self._param(fn, m.group(3) or "0", line),
+                key=key,
                 until=until, when_param=when_param,
                 when_value=self._when_value(m.group(5), line) if m.group(5) else 0,
                 line=line))
@@ -376,6 +393,26 @@ class LibraryModel:
             names.append(u[cut:] if cut < len(u) else u)
         return "/".join(names)
 
+    def ends_retentions(self, name):
+        """Whether the function `name` is an `until` call of some `retains`."""
+        return any(name in r.until for fm in self.functions.values() for r in fm.retains)
+
+    @staticmethod
+    def until_list(fn, i):
+        """The name of the NULL-terminated array of fn's retains line i's
+        `until` functions (the wrapper passes it; the model's row too)."""
+        return f"cgosan_model_until_{fn.name}_{i}"
+
+    def emit_until_lists(self, fn):
+        """C source of fn's `until` arrays ("" if it retains nothing); they
+        come before the wrapper that passes them."""
+        out = []
+        for i, r in enumerate(self.retentions(fn)):
+            names = ", ".join(f'"{u}"' for u in r.until)
+            out.append(f"static const char *const {self.until_list(fn, i)}[] = "
+                       f"{{{names}, NULL}};\n")
+        return "".join(out)
+
     @staticmethod
     def access_table(fn):
         """The name of fn's access table: row i is accesses(fn)[i]."""
@@ -403,8 +440,8 @@ class LibraryModel:
     def emit_c(self, library, symbol, wrapped):
         """C source of the tables, ending in the exported `symbol`; `wrapped`
         are the header.Function objects the interposer wraps, in order. The
-        access tables are not here: emit_access_table puts each before its
-        wrapper."""
+        access tables and `until` arrays are not here: emit_access_table and
+        emit_until_lists put each before its wrapper."""
         out = ["/* The library model (cgosan_gen/annotations.py). */"]
         entries = []
         for fn in wrapped:
@@ -426,9 +463,7 @@ class LibraryModel:
             if fm is not None and fm.retains:
                 rows = []
                 for i, r in enumerate(fm.retains):
-                    until = f"cgosan_model_until_{fn.name}_{i}"
-                    names = ", ".join(f'"{u}"' for u in r.until)
-                    out.append(f"static const char *const {until}[] = {{{names}, NULL}};")
+                    until = self.until_list(fn, i)
                     when = "CGOSAN_GEN_NO_PARAM" if r.when_param is None else str(r.when_param)
                     rows.append(f"  {{{r.param}, {r.key}, {when}, {_c_long_long(r.when_value)}, "
                                 f"{until}}},")

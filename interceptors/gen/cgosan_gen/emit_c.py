@@ -7,11 +7,13 @@ For `int f(struct s *p, void (*cb)(void *))` the source holds:
     struct cgosan_frame_f { cgosan_fn_f real; cgosan_t_f_0 arg0; ...; int result; };
     static void cgosan_call_f(void *frame)           (runs on the system stack)
     int cgosan_wrap_f(cgosan_t_f_0 arg0, ...)        (`f` jumps here)
+      - an `until` function of a `retains` line: cgosan_retention_end with
+        its first argument, whoever calls it;
       - foreign caller (!cgosan_gen_in_managed()): tail call of the real f;
       - managed caller: cgosan_check_arg on each pointer that can reach a
         pointer, callbacks swapped for closures (new variables: a parameter
-        may be const), cgosan_check_retained on each argument an annotation
-        says the library keeps (`retains`, under its `when`), then (race
+        may be const), cgosan_check_retained_by on each argument an
+        annotation says the library keeps (`retains`, under its `when`), then (race
         checker on) the memory each pointer hands to f, recorded as accesses
         by the call "f" (row i of the access table annotations.py emits just
         before the wrapper), then cgosan_cgocall.
@@ -93,13 +95,22 @@ def _access_records(fn, library_model, indent):
     return out
 
 
-def _retention_checks(fn, library_model, indent):
+def _retention_checks(fn, library_model, wrapped, indent):
     """The wrapper's retention checks: one per `retains` line, under its
-    `when` condition (the parameters as the caller passed them)."""
+    `when` condition (the parameters as the caller passed them). A line
+    whose `until` functions are all wrapped (`wrapped`: their names) is
+    followed until one of them is called (cgosan_check_retained_by); one the
+    interposer cannot see end is checked at the call only."""
     out = []
-    for r in library_model.retentions(fn):
-        check = (f"cgosan_check_retained((const void *)arg{r.param}, \"{fn.name}\", "
-                 f"{r.param}, {c_string(library_model.until_text(r))});")
+    for i, r in enumerate(library_model.retentions(fn)):
+        until = c_string(library_model.until_text(r))
+        if all(u in wrapped for u in r.until):
+            check = (f"cgosan_check_retained_by((const void *)arg{r.param}, "
+                     f"(const void *)(intptr_t)arg{r.key}, \"{fn.name}\", {r.param}, "
+                     f"{until}, {library_model.until_list(fn, i)});")
+        else:
+            check = (f"cgosan_check_retained((const void *)arg{r.param}, \"{fn.name}\", "
+                     f"{r.param}, {until});")
         condition = library_model.retention_condition(r)
         out.append(f"{indent}{check}" if condition is None
                    else f"{indent}if ({condition})\n{indent}  {check}")
@@ -120,11 +131,11 @@ def _param_typedef(n, p):
     return f"typedef __typeof__({spelling}) cgosan_t_{n}_{p.index};"
 
 
-def _wrapper(fn, library_model):
+def _wrapper(fn, library_model, wrapped):
     n = fn.name
     params = fn.params
     out = [f"/* {n}: {comment_text(fn.path)}:{fn.line} */"]
-    access_table = library_model.emit_access_table(fn)
+    access_table = library_model.emit_access_table(fn) + library_model.emit_until_lists(fn)
     out.extend(_param_typedef(n, p) for p in params)
     out.append(f"typedef __typeof__({n}) *cgosan_fn_{n};")
     if not fn.returns_void:
@@ -150,8 +161,11 @@ def _wrapper(fn, library_model):
     decl = ", ".join(f"cgosan_t_{n}_{p.index} arg{p.index}" for p in params) or "void"
     call_args = ", ".join(f"arg{p.index}" for p in params)
     body = [f"  cgosan_fn_{n} real = (cgosan_fn_{n})cgosan_gen_real(&cgosan_real_{n}, "
-            f"{c_string(fn.symbol or n)});",
-            "  if (!cgosan_gen_in_managed())",
+            f"{c_string(fn.symbol or n)});"]
+    if library_model.ends_retentions(n):
+        # Whoever calls it, managed code or the library itself.
+        body.append(f"  cgosan_retention_end((const void *)(intptr_t)arg0, \"{n}\");")
+    body += ["  if (!cgosan_gen_in_managed())",
             f"    {'' if fn.returns_void else 'return '}real({call_args});"]
     if fn.returns_void:
         body[-1] += "\n  else {"
@@ -170,7 +184,7 @@ def _wrapper(fn, library_model):
             stack_type = f"&{p.stack_type.c_name}" if p.stack_type else "NULL"
             body.append(f"{indent}cgosan_check_arg_var((const void *)arg{p.index}, "
                         f"{stack_type}, \"{n}\", {p.index});")
-    body.extend(_retention_checks(fn, library_model, indent))
+    body.extend(_retention_checks(fn, library_model, wrapped, indent))
     body.extend(_access_records(fn, library_model, indent))
     inits = ", ".join(["real"] + passed)
     body.append(f"{indent}struct cgosan_frame_{n} frame = {{{inits}}};")
@@ -234,7 +248,9 @@ def emit_interposer(library, headers, functions, library_model, model_symbol,
     parts.extend((_type_definition(t), users) for t, users in types.values())
     parts.extend((_callback_definition(s), users) for s, users in sigs.values())
     parts.append(("\n", ()))
-    parts.extend((_wrapper(fn, library_model) + "\n", (fn.name,)) for fn in functions)
+    wrapped = {fn.name for fn in functions}
+    parts.extend((_wrapper(fn, library_model, wrapped) + "\n", (fn.name,))
+                 for fn in functions)
     parts.append((library_model.emit_c(library, model_symbol, functions), ()))
     owners, line = [], 1
     for text, users in parts:

@@ -1,0 +1,31 @@
+// retention_table.h — the objects annotated calls keep (`retains`), from the
+// call until one of its `until` calls ends the retention: what an unpin, or
+// a foreign heap's free, asks about (retention_table.cpp says how and why).
+#ifndef CGOSAN_CHECKERS_RETENTION_TABLE_H
+#define CGOSAN_CHECKERS_RETENTION_TABLE_H
+
+#include "heap.h"
+#include "hooks.h"
+
+namespace __cgosan {
+
+// One annotated call keeping one argument: the call, and `until_names`
+// (NULL-terminated, static: the interposer's or the pass's constants), the
+// functions that end the retention when called with `call.owner` first.
+struct RetainedArgument {
+  RetainingCall call;
+  const char *const *until_names;
+};
+
+// Remembers that `arg` keeps the pinned object obj (at most one record per
+// object, owner and callee: the newest call's). A full table forgets the
+// retention (verbosity=1 says so): a miss, never a false report.
+void RecordRetention(const ObjectInfo &obj, const RetainedArgument &arg);
+
+// `fn` was called with `owner` as its first argument: the retentions of
+// owner that fn ends are over. Any thread.
+void EndRetentions(uptr owner, const char *fn);
+
+}  // namespace __cgosan
+
+#endif  // CGOSAN_CHECKERS_RETENTION_TABLE_H

@@ -1,0 +1,197 @@
+// retention_test.cpp — the retained table (checkers/retention_table.cpp): a
+// pinned object an annotated call keeps (cgosan_check_retained_by) must stay
+// pinned until an `until` call on the same owner (cgosan_retention_end);
+// its last pin released before that is a retained-pointer report with the
+// unpin's stack and the retaining call's. Also: what ends a retention and
+// what does not (another owner, another function), pins counted across
+// pinners, the query a foreign heap asks (hooks.find_retaining_call), and a
+// G-stack address lent to a retaining call.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "test_util.h"
+
+#include "heap.h"
+#include "hooks.h"
+#include "report.h"
+
+#define NOINLINE __attribute__((noinline))
+
+static const cgosan_type kText = {"char[16]", 16, 0, nullptr, 0};
+static const char *const kUntil[] = {"lib_reset", "lib_finalize", nullptr};
+static const char kUntilText[] = "lib_reset/finalize";
+static char owner_a, owner_b;  // two statements
+static cgosan_pinner *pinner;
+static char *text;
+
+// clang-format off
+constexpr int kBindLine = __LINE__; NOINLINE static void Bind(void *owner) { cgosan_check_retained_by(text, owner, "lib_bind", 2, kUntilText, kUntil); }
+constexpr int kUnpinLine = __LINE__; NOINLINE static void Unpin() { cgosan_unpin(pinner); }
+constexpr int kFreeLine = __LINE__; NOINLINE static void FreePinner() { cgosan_pinner_free(pinner); }
+// clang-format on
+
+// A pinned text, kept by lib_bind for owner.
+static void BindPinned(void *owner) {
+  text = static_cast<char *>(cgosan_new(&kText));
+  pinner = cgosan_pinner_new();
+  cgosan_pin(pinner, text);
+  Bind(owner);
+}
+
+// clang-format off
+constexpr int kLendStackLine = __LINE__; NOINLINE static void LendStack(void *) { char local[16] = "stack"; cgosan_check_retained_by(local, &owner_a, "lib_bind", 2, kUntilText, kUntil); }
+// clang-format on
+
+namespace cgotest {
+namespace {
+
+using testing::ExitedWithCode;
+
+constexpr char kFile[] = __FILE__;
+const std::string kPtr = "0x[0-9a-f]+";
+
+std::string UnpinnedRetainedRegex(const char *function, int line) {
+  return ReportRegex(
+      "retained-pointer",
+      ReEscape("unpinned while still retained: lib_bind retains argument 2 "
+               "until lib_reset/finalize"),
+      function, kFile, line,
+      "  " + kPtr + ReEscape(" is object of type 'char[16]' (16 bytes), its "
+                             "last pin released\n"
+                             "  fix: unpin it only after lib_reset/finalize, "
+                             "or pass a copy in C memory, or a handle\n"
+                             "  retained by lib_bind (argument 2, owner ") +
+          kPtr + "\\) at:\n    #0 0x[0-9a-f]+ in Bind\\(void\\*\\) [^\n]*/" +
+          "retention_test.cpp:" + std::to_string(kBindLine) + "(:[0-9]+)?" +
+          "(\n    #[0-9]+ [^\n]*)*\n  " + kPtr + " was allocated at:.*");
+}
+
+TEST(RetentionDeath, UnpinBeforeTheUntilCall) {
+  EXPECT_EXIT(
+      {
+        BindPinned(&owner_a);
+        Unpin();
+      },
+      ExitedWithCode(66), UnpinnedRetainedRegex("Unpin()", kUnpinLine));
+}
+
+TEST(RetentionDeath, PinnerFreedWhileRetained) {
+  EXPECT_EXIT(
+      {
+        __cgosan::cgosan_flags_dont_use.halt_on_error = false;
+        BindPinned(&owner_a);
+        FreePinner();  // a pinner-leak, then the retention
+        _exit(__cgosan::ReportCount() == 2 ? 7 : 1);
+      },
+      ExitedWithCode(7),
+      "pinner-leak.*" + UnpinnedRetainedRegex("FreePinner()", kFreeLine));
+}
+
+TEST(RetentionDeath, AnotherOwnersUntilCallDoesNotEndIt) {
+  EXPECT_EXIT(
+      {
+        BindPinned(&owner_a);
+        cgosan_retention_end(&owner_b, "lib_finalize");
+        cgosan_retention_end(&owner_a, "lib_step");  // not an `until` call
+        Unpin();
+      },
+      ExitedWithCode(66), UnpinnedRetainedRegex("Unpin()", kUnpinLine));
+}
+
+TEST(RetentionDeath, LastOfTwoPinsReleased) {
+  EXPECT_EXIT(
+      {
+        BindPinned(&owner_a);
+        cgosan_pinner *other = cgosan_pinner_new();
+        cgosan_pin(other, text);
+        cgosan_unpin(other);  // still pinned by `pinner`: fine
+        cgosan_pinner_free(other);
+        fprintf(stderr, "one pin left\n");
+        Unpin();
+      },
+      ExitedWithCode(66),
+      "one pin left\n.*" + UnpinnedRetainedRegex("Unpin()", kUnpinLine));
+}
+
+// The table crosses fork (its lock is among the checkers' in rtl/fork.h):
+// the child still knows the retention, and its lock is free there.
+TEST(RetentionDeath, ForkChildKnowsTheRetention) {
+  EXPECT_EXIT(
+      {
+        BindPinned(&owner_a);
+        pid_t child = fork();
+        if (child == 0) {
+          Unpin();
+          _exit(1);
+        }
+        int status = 0;
+        waitpid(child, &status, 0);
+        _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 2);
+      },
+      ExitedWithCode(66), UnpinnedRetainedRegex("Unpin()", kUnpinLine));
+}
+
+TEST(Retention, EndedRetentionsAreSilent) {
+  uintptr_t reports = __cgosan::ReportCount();
+  BindPinned(&owner_a);
+  cgosan_retention_end(&owner_a, "lib_finalize");
+  Unpin();
+  cgosan_pinner_free(pinner);
+  BindPinned(&owner_b);
+  Bind(&owner_b);  // bound again: still one record, ended by one call
+  cgosan_retention_end(&owner_b, "lib_reset");
+  Unpin();
+  cgosan_pinner_free(pinner);
+  EXPECT_EQ(__cgosan::ReportCount(), reports);
+}
+
+TEST(Retention, NoOwnerOrNoUntilListFollowsNothing) {
+  uintptr_t reports = __cgosan::ReportCount();
+  BindPinned(&owner_a);
+  cgosan_retention_end(&owner_a, "lib_finalize");
+  cgosan_check_retained_by(text, nullptr, "lib_bind", 2, kUntilText, kUntil);
+  cgosan_check_retained_by(text, &owner_a, "lib_bind", 2, kUntilText, nullptr);
+  Unpin();
+  cgosan_pinner_free(pinner);
+  EXPECT_EQ(__cgosan::ReportCount(), reports);
+}
+
+// What a foreign heap asks when it frees an object (design-notes, issue 20).
+TEST(Retention, FindRetainingCallAnswersForAnObjectRange) {
+  ASSERT_NE(__cgosan::hooks.find_retaining_call, nullptr);
+  BindPinned(&owner_a);
+  __cgosan::RetainingCall call = {};
+  uintptr_t base = reinterpret_cast<uintptr_t>(text);
+  EXPECT_FALSE(__cgosan::hooks.find_retaining_call(base + 16, 16, false, &call));
+  ASSERT_TRUE(__cgosan::hooks.find_retaining_call(base, 16, false, &call));
+  EXPECT_STREQ(call.callee, "lib_bind");
+  EXPECT_EQ(call.argno, 2);
+  EXPECT_STREQ(call.until, kUntilText);
+  EXPECT_EQ(call.owner, reinterpret_cast<uintptr_t>(&owner_a));
+  EXPECT_NE(call.stack, 0u);
+  cgosan_retention_end(&owner_a, "lib_reset");
+  EXPECT_FALSE(__cgosan::hooks.find_retaining_call(base, 16, false, &call));
+  Unpin();
+  cgosan_pinner_free(pinner);
+}
+
+TEST(RetentionDeath, GStackAddressLentToARetainingCall) {
+  EXPECT_EXIT(cgosan_run(LendStack, nullptr), ExitedWithCode(66),
+              ReportRegex("retained-pointer",
+                          ReEscape("lib_bind retains argument 2 until "
+                                   "lib_reset/finalize, and it points into a "
+                                   "G stack, whose frame will be reused"),
+                          "LendStack(void*)", kFile, kLendStackLine,
+                          "  " + kPtr + " is in G [0-9]+'s stack, frame of " +
+                              ReEscape("LendStack(void*) (stack memory cannot "
+                                       "be pinned)\n"
+                                       "  fix: copy it into a managed object "
+                                       "(cgosan_new) pinned until "
+                                       "lib_reset/finalize is called, or into "
+                                       "C memory")));
+}
+
+}  // namespace
+}  // namespace cgotest
