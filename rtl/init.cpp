@@ -30,6 +30,7 @@ ErrnoSaver::~ErrnoSaver() { errno = saved_; }
 // or file) is lost by the _exit.
 static void Finalize() {
   PrintMatchedSuppressions();
+  PrintRepeatedReportCount();
   if (SarifEnabled()) {
     ScopedErrorReportLock lock;
     FinishSarifLog();
