@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "fork.h"
+#include "frame_walk.h"
 #include "gstack.h"
 #include "heap.h"
 #include "report.h"
@@ -56,6 +57,10 @@ void InitializeSlow() {
   InitializeHeap();
   InitializeGStacks();
   InitializeStackCapture();
+  // The initial thread's stack bounds come from /proc/self/maps (glibc's
+  // pthread_getattr_np, which sanitizer_common CHECKs): read them now, at
+  // load, not first in a stack walk when the program may have no fd left.
+  SystemStackOfThread();
   InitializeThreadExitHook();
   InstallDeadlySignalHandlers();
   Symbolizer::LateInitialize();
