@@ -170,23 +170,23 @@ extern "C" {
 SANITIZER_INTERFACE_ATTRIBUTE
 void cgosan_acquire(const void *addr) {
   TsanAcquire(reinterpret_cast<uptr>(addr));
-  if (RaceThread *thr = TrackedThread())
-    RaceAcquire(thr, reinterpret_cast<uptr>(addr));
+  if (RaceModeNow() != kRaceOff)
+    RaceAcquire(CurrentRaceThread(), reinterpret_cast<uptr>(addr));
 }
 
 SANITIZER_INTERFACE_ATTRIBUTE
 void cgosan_release(const void *addr) {
   TsanRelease(reinterpret_cast<uptr>(addr));
-  if (RaceThread *thr = TrackedThread())
-    RaceRelease(thr, reinterpret_cast<uptr>(addr));
+  if (RaceModeNow() != kRaceOff)
+    RaceRelease(CurrentRaceThread(), reinterpret_cast<uptr>(addr));
 }
 
 // A release store of an atomic in pass-built code (race_sync.cpp).
 SANITIZER_INTERFACE_ATTRIBUTE
 void __cgosan_race_release_store(const void *addr) {
   TsanRelease(reinterpret_cast<uptr>(addr));
-  if (RaceThread *thr = TrackedThread())
-    RaceReleaseStore(thr, reinterpret_cast<uptr>(addr));
+  if (RaceModeNow() != kRaceOff)
+    RaceReleaseStore(CurrentRaceThread(), reinterpret_cast<uptr>(addr));
 }
 
 SANITIZER_INTERFACE_ATTRIBUTE

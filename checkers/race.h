@@ -203,6 +203,11 @@ extern THREADLOCAL RaceThread *race_thread;
 // that is ending (race_thread is never null again for it).
 extern RaceThread untracked_thread;
 RaceThread *CurrentRaceThreadSlow();
+// Joins into vc the present epoch of every thread that has a tid: what an
+// untracked thread releases, since what it learnt is not known, so that no
+// happens-before chain through it is lost (a race may be missed, none is
+// invented).
+void JoinEveryThreadsPresent(VectorClock *vc);
 ALWAYS_INLINE RaceThread *CurrentRaceThread() {
   RaceThread *thr = race_thread;
   if (LIKELY(thr && thr != &untracked_thread))
@@ -295,6 +300,9 @@ class BucketLock {
 // Sync objects (race_sync.cpp). addr is a program address, or a key at 2^59
 // and up that the interceptors own (fds and signals: interceptors/pthread/
 // race_fd.cpp, race_signal.cpp), never an address.
+// thr null: an untracked thread (race_threads.cpp), whose acquire does
+// nothing and whose release passes on every thread's present
+// (JoinEveryThreadsPresent).
 void RaceAcquire(RaceThread *thr, uptr addr);
 void RaceRelease(RaceThread *thr, uptr addr);
 // A release store: the object's clock becomes the thread's (TSan's

@@ -39,6 +39,8 @@ struct SyncVar {
 static AddrTable<SyncVar, 4093> sync_table;
 
 void RaceAcquire(RaceThread *thr, uptr addr) {
+  if (!thr)
+    return;
   FlushAccessRun(thr);
   StaticSpinMutex *mu;
   SyncVar **head = sync_table.Lock(addr, &mu);
@@ -47,7 +49,20 @@ void RaceAcquire(RaceThread *thr, uptr addr) {
     thr->vc.Join(s->vc);
 }
 
+// An untracked thread's release (a merge, for a release store too: a
+// larger clock only orders more).
+static void ReleaseFromUntracked(uptr addr) {
+  VectorClock present = {};
+  JoinEveryThreadsPresent(&present);
+  StaticSpinMutex *mu;
+  SyncVar **head = sync_table.Lock(addr, &mu);
+  BucketLock l(mu);
+  sync_table.FindOrCreate(head, addr)->vc.Join(present);
+}
+
 void RaceRelease(RaceThread *thr, uptr addr) {
+  if (!thr)
+    return ReleaseFromUntracked(addr);
   FlushAccessRun(thr);
   {
     StaticSpinMutex *mu;
@@ -59,6 +74,8 @@ void RaceRelease(RaceThread *thr, uptr addr) {
 }
 
 void RaceReleaseStore(RaceThread *thr, uptr addr) {
+  if (!thr)
+    return ReleaseFromUntracked(addr);
   FlushAccessRun(thr);
   {
     StaticSpinMutex *mu;
@@ -82,8 +99,13 @@ static VectorClock cgosync_clock;
 
 static void CgoSyncRelease(G *) {
   RaceThread *thr = CurrentRaceThread();
-  if (!thr)
+  if (!thr) {
+    VectorClock present = {};
+    JoinEveryThreadsPresent(&present);
+    SpinMutexLock l(&cgosync_mu);
+    cgosync_clock.Join(present);
     return;
+  }
   FlushAccessRun(thr);
   {
     SpinMutexLock l(&cgosync_mu);

@@ -16,7 +16,12 @@
 // Allowed on purpose: a reclaim forgets the retired threads' accesses, so a
 // race between one of them and a live thread that never synchronised with it
 // is missed from then on (TSan v3 resets the same way when its slots run
-// out). Past kMaxThreads threads alive at once, new ones are not tracked.
+// out). Past kMaxThreads threads alive at once, new ones are not tracked:
+// their accesses are not checked (a warning says so, once), and as what
+// they learn from others is not known, whatever they release (a mutex, a
+// thread start or end, an fd) hands on every thread's present epoch, so
+// a happens-before chain through them is never broken (no race invented,
+// some may be missed among the threads they synchronise).
 // Reports number threads by a serial that is never reused (T<serial>).
 // Cost: a reclaim walks the whole shadow, once per kMaxThreads thread ends
 // at most; a state is about 40 KiB (its clock and caches), allocated once
@@ -77,11 +82,16 @@ static RaceThread *TakeState() {
   return t;
 }
 
+static constexpr char kMsgUntrackedThreads[] =
+    "WARNING: %s: more than %zu threads alive at once: race=precise does not "
+    "check the accesses of the threads past them (README, \"Races across the boundary\")\n";
+static atomic_uint8_t warned_untracked;
+
 static NOINLINE RaceThread *CreateRaceThread() {
   RaceThread *thr = TakeState();
   if (!thr) {
-    VReport(1, "%s: more than %zu threads alive; race tracking ignores the "
-               "rest\n", SanitizerToolName, (usize)kMaxThreads);
+    if (!atomic_exchange(&warned_untracked, 1, memory_order_relaxed))
+      Report(kMsgUntrackedThreads, SanitizerToolName, (usize)kMaxThreads);
     race_thread = &untracked_thread;
     return nullptr;
   }
@@ -97,6 +107,21 @@ RaceThread *RaceThreadOfTid(u16 tid) {
 
 uptr TidsInUse() {
   return Min<uptr>(atomic_load(&next_tid, memory_order_relaxed), kMaxThreads);
+}
+
+// Each state's own entry is its thread's present; another thread writes it
+// meanwhile, so it is read as an atomic (an entry a moment old is fine: the
+// untracked thread that asks synchronised with that thread, if at all,
+// before that moment).
+void JoinEveryThreadsPresent(VectorClock *vc) {
+  SpinMutexLock l(&states_mu);
+  uptr n = TidsInUse();
+  for (uptr tid = 0; tid < n; tid++) {
+    if (!states[tid])
+      continue;
+    u32 now = __atomic_load_n(&states[tid]->vc.clk[tid], __ATOMIC_RELAXED);
+    vc->clk[tid] = Max(vc->clk[tid], now);
+  }
 }
 
 RaceThread *CurrentRaceThreadSlow() {

@@ -4,6 +4,12 @@
 # and sanitizer_common + interception.
 # libunwind is dlopen'ed RTLD_LOCAL (stack_capture_linux.cpp), not linked.
 set(_cgosan_link Threads::Threads ${CMAKE_DL_LIBS})
+# Built with CGOSAN_SELF_SANITIZE=undefined, the runtime calls UBSan's
+# minimal runtime (cmake/SelfSanitize.cmake): the shared library holds a
+# private copy; the static one's users link it.
+if(CGOSAN_SELF_SANITIZE_RUNTIME)
+  list(APPEND _cgosan_link "${CGOSAN_SELF_SANITIZE_RUNTIME}")
+endif()
 find_package(Threads REQUIRED)
 
 add_library(cgosan SHARED

@@ -3,7 +3,10 @@
 # scripts/build-sanitizer-common (cached; see that script). Defines:
 #   cgosan_sanitizer_common   an imported OBJECT library of their objects
 #   CGOSAN_COMPILER_RT_DIR    the compiler-rt source tree (for its headers)
-set(CGOSAN_SANCOMMON_DIR "${CMAKE_BINARY_DIR}/_deps/sanitizer_common")
+# Another build directory's may be named, so a second build (scripts/test's
+# UBSan one) does not build it again.
+set(CGOSAN_SANCOMMON_DIR "${CMAKE_BINARY_DIR}/_deps/sanitizer_common" CACHE PATH
+    "Where sanitizer_common is built")
 execute_process(
   COMMAND "${PROJECT_SOURCE_DIR}/scripts/build-sanitizer-common" "${CGOSAN_SANCOMMON_DIR}"
   RESULT_VARIABLE _sancommon_rc)

@@ -30,7 +30,7 @@ void InitializeGStacks() {
   // Reserved with the arena, readable: no access until a slot is used.
   MmapFixedNoAccess(region_start, kGStackRegionSize, "cgosan G stacks");
   slot_gs = static_cast<G *>(
-      MmapNoReserveOrDie(num_slots * sizeof(G), "cgosan G table"));
+      ReserveAddressSpaceOrDie(num_slots * sizeof(G), "G table"));
 }
 
 static G *TakeSlot() {

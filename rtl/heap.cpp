@@ -102,11 +102,15 @@ void InitializeHeap() {
     CHECK_LE(static_cast<u64>(class_pages[k]) * kPageSize * kClassSizes[k],
              1ull << 32);
   }
-  page_map = static_cast<atomic_uintptr_t *>(MmapNoReserveOrDie(
-      (kArenaSize >> kPageShift) * sizeof(atomic_uintptr_t), "cgosan page map"));
+  static_assert(kManagedRangeSize + (kArenaSize >> kPageShift) *
+                    sizeof(atomic_uintptr_t) == kReservedAtStart,
+                "rtl.h's kReservedAtStart is what is reserved here");
+  page_map = static_cast<atomic_uintptr_t *>(ReserveAddressSpaceOrDie(
+      (kArenaSize >> kPageShift) * sizeof(atomic_uintptr_t),
+      "managed heap's page map"));
   // With the G stacks' region after it (gstack.h): one range holds both.
-  arena_start = reinterpret_cast<uptr>(
-      MmapNoReserveOrDie(kManagedRangeSize, "cgosan managed heap"));
+  arena_start = reinterpret_cast<uptr>(ReserveAddressSpaceOrDie(
+      kManagedRangeSize, "managed heap and the G stacks"));
 }
 
 static constexpr char kMsgArenaExhausted[] =

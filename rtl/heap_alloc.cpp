@@ -45,6 +45,10 @@ static constexpr char kMsgUnreadableRoot[] =
     "cgosan_add_root called with %p, which is not readable memory (the "
     "collector reads every root slot at each collection); the slot was not "
     "added";
+static constexpr char kMsgMisalignedRoot[] =
+    "cgosan_add_root called with %p, which is not aligned to %zu bytes (a "
+    "pointer slot must be: the collector loads it as one); the slot was not "
+    "added";
 static constexpr char kMsgNotARoot[] =
     "cgosan_remove_root called with %p, which is not a registered root slot "
     "(never added with cgosan_add_root, or already removed)";
@@ -522,6 +526,12 @@ void cgosan_add_root(void **slot) {
   if (UNLIKELY(!slot)) {
     ErrnoSaver errno_saver;
     ReportHere(kApiMisuse, kMsgNullRoot, "cgosan_add_root");
+    return;
+  }
+  if (UNLIKELY(reinterpret_cast<uptr>(slot) % alignof(void *))) {
+    ErrnoSaver errno_saver;
+    ReportHere(kApiMisuse, kMsgMisalignedRoot, static_cast<void *>(slot),
+               (usize)alignof(void *));
     return;
   }
   // Checked now, once (a system call): a slot that cannot be read would

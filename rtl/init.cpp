@@ -8,6 +8,7 @@
 
 #include "fiber_switch.h"
 #include "fork.h"
+#include "frame_walk.h"
 #include "gstack.h"
 #include "heap.h"
 #include "report.h"
@@ -31,6 +32,7 @@ ErrnoSaver::~ErrnoSaver() { errno = saved_; }
 // or file) is lost by the _exit.
 static void Finalize() {
   PrintMatchedSuppressions();
+  PrintRepeatedReportCount();
   if (SarifEnabled()) {
     ScopedErrorReportLock lock;
     FinishSarifLog();
@@ -57,6 +59,10 @@ void InitializeSlow() {
   InitializeGStacks();
   InitializeFiberSwitch();
   InitializeStackCapture();
+  // The initial thread's stack bounds come from /proc/self/maps (glibc's
+  // pthread_getattr_np, which sanitizer_common CHECKs): read them now, at
+  // load, not first in a stack walk when the program may have no fd left.
+  SystemStackOfThread();
   InitializeThreadExitHook();
   InstallDeadlySignalHandlers();
   Symbolizer::LateInitialize();

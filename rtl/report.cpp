@@ -27,10 +27,71 @@ namespace __cgosan {
 
 static atomic_uintptr_t report_count;
 static atomic_uintptr_t suppressed_count;
+static atomic_uintptr_t repeated_count;
 
 uptr ReportCount() { return atomic_load(&report_count, memory_order_relaxed); }
 uptr SuppressedReportCount() {
   return atomic_load(&suppressed_count, memory_order_relaxed);
+}
+uptr RepeatedReportCount() {
+  return atomic_load(&repeated_count, memory_order_relaxed);
+}
+
+static constexpr char kMsgRepeatedReports[] =
+    "%s: %zu more report(s) repeated one already made (same kind and "
+    "stacks) and were not printed (suppress_equal_pcs=0 prints them)\n";
+
+// ---- Repeated reports ---------------------------------------------------------
+//
+// With halt_on_error=0 a bad call in a loop would print (and log in SARIF)
+// the same report on every pass, without bound. A report of the kind, stack
+// and extra stacks of one already emitted is counted instead, as ASan's
+// suppress_equal_pcs does (the flag turns it off). What identifies a report
+// is a 64-bit hash of those, in a fixed lock-free table (fork- and
+// signal-safe); when the table is full, reports are printed again rather
+// than a new one missed.
+static constexpr uptr kSeenReports = 4096;  // a power of two
+static atomic_uint64_t seen_reports[kSeenReports];  // hash | 1; 0: empty
+
+static u64 MixIn(u64 h, u64 word) {
+  h = (h ^ word) * 0x9E3779B97F4A7C15ull;
+  return h ^ (h >> 29);
+}
+
+static u64 ReportIdentity(const ReportDesc &r) {
+  u64 h = MixIn(0, r.kind);
+  h = MixIn(h, reinterpret_cast<uptr>(r.callee));
+  for (uptr i = 0; i < r.stack.size && i < ReportStack::kMaxFrames; i++)
+    h = MixIn(h, r.stack.pcs[i]);
+  for (uptr i = 0; i < r.num_extra_stacks && i < ReportDesc::kMaxExtraStacks;
+       i++)
+    h = MixIn(h, r.extra_stacks[i].depot_id);
+  return h | 1;
+}
+
+// True when a report like r was emitted before (and counts it).
+static bool RepeatsAnEarlierReport(const ReportDesc &r) {
+  if (!common_flags()->suppress_equal_pcs)
+    return false;
+  u64 key = ReportIdentity(r);
+  for (uptr probe = 0; probe < kSeenReports; probe++) {
+    atomic_uint64_t *slot = &seen_reports[(key + probe) & (kSeenReports - 1)];
+    u64 seen = atomic_load(slot, memory_order_relaxed);
+    if (seen == 0 &&
+        atomic_compare_exchange_strong(slot, &seen, key, memory_order_relaxed))
+      return false;
+    if (seen == key) {
+      atomic_fetch_add(&repeated_count, 1, memory_order_relaxed);
+      return true;
+    }
+  }
+  return false;
+}
+
+void PrintRepeatedReportCount() {
+  uptr n = RepeatedReportCount();
+  if (n && !SarifReplacesTextReports())
+    Printf(kMsgRepeatedReports, SanitizerToolName, (usize)n);
 }
 
 const char *ReportKindName(ReportKind kind) {
@@ -348,6 +409,8 @@ static bool PrintReport(const ReportDesc &r, bool may_suppress) {
 }
 
 void EmitReport(const ReportDesc &r) {
+  if (RepeatsAnEarlierReport(r))
+    return;
   if (PrintReport(r, /*may_suppress=*/true) && flags()->halt_on_error)
     Die();
 }

@@ -195,7 +195,9 @@ void RenderReport(const ReportDesc &r, InternalScopedString *out);
 // Renders and prints under the report lock, then ends the process with
 // exitcode unless halt_on_error=0. Returns when the run goes on. A report
 // that a suppression (CGOSAN_OPTIONS=suppressions=FILE, rtl/suppressions.h)
-// matches is counted as suppressed, not printed, and does not halt.
+// matches is counted as suppressed, not printed, and does not halt. One
+// that repeats a report already emitted (same kind, stack, extra stacks and
+// callee) is only counted (RepeatedReportCount), unless suppress_equal_pcs=0.
 void EmitReport(const ReportDesc &r);
 // EmitReport, then ends the process whatever halt_on_error says. A fatal
 // report is never suppressed: the process cannot go on silently.
@@ -224,6 +226,9 @@ void FinishSarifLog();
 
 uptr ReportCount();            // reports printed
 uptr SuppressedReportCount();  // reports a suppression silenced
+uptr RepeatedReportCount();    // reports not printed: they repeated one made
+// At exit: how many reports repeated one made, if any.
+void PrintRepeatedReportCount();
 
 // A report of `kind` with the message and the current stack, emitted.
 template <typename... Args>

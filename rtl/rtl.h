@@ -241,6 +241,14 @@ void CallOnSystemStack(cgosan_fn fn, void *arg);
 // --- Signals (signal_linux.cpp) -------------------------------------------------
 void InstallDeadlySignalHandlers();
 
+// --- Address space (address_space_linux.cpp) ----------------------------------
+// size bytes, readable and writable, committed on touch (MAP_NORESERVE);
+// when the address-space limit refuses them, a one-line message naming
+// `what` and the process ends. kReservedAtStart: about what the runtime
+// reserves so in all (the managed range and its page map).
+constexpr uptr kReservedAtStart = (1ull << 37) + (1ull << 26);
+void *ReserveAddressSpaceOrDie(uptr size, const char *what);
+
 // --- Memory the user names (readable_linux.cpp) --------------------------------
 // True when this process can read [addr, addr+size), size <= 64: a system
 // call, for checking an address at the API before the runtime reads it later.

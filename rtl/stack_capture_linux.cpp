@@ -15,6 +15,7 @@
 #include <libunwind.h>
 
 #include "fork.h"
+#include "frame_walk.h"
 #include "report.h"
 
 #include "sanitizer_common/sanitizer_symbolizer.h"
@@ -45,7 +46,7 @@ void InitializeStackCapture() {
       !Resolve(h, "_ULx86_64_step", &lu.step) ||
       !Resolve(h, "_ULx86_64_get_reg", &lu.get_reg)) {
     Printf("WARNING: CgoSanitizer: libunwind.so.8 not usable (%s); reports "
-           "will have no stacks\n",
+           "will have frame-pointer stacks only\n",
            h ? "missing symbols" : "not found");
     return;
   }
@@ -93,14 +94,32 @@ static ALWAYS_INLINE bool StartLocalWalk(unw_context_t *context, unw_cursor_t *c
          libunwind.init_local(cursor, context) >= 0;
 }
 
+// libunwind checks each address it reads by writing it to a pipe: in a
+// process with no file descriptor left it has no pipe, and stops after the
+// first frame. The frame-pointer walk (frame_walk.h) reads no file: it
+// gives the stack then, without the frames of code built without frame
+// pointers.
+static void WalkFramePointers(ReportStack *stack) {
+  uptr fps[ReportStack::kMaxFrames + 1];
+  uptr n = WalkOwnStacks(reinterpret_cast<uptr>(__builtin_frame_address(0)),
+                         stack->pcs, ReportStack::kMaxFrames, fps);
+  AddEntryFrames(stack->pcs, fps + 1, &n, ReportStack::kMaxFrames);
+  stack->size = n;
+  stack->elided = 0;
+  stack->return_addresses_only = true;
+}
+
 static void CaptureStackHere(void *arg) {
   auto *stack = static_cast<ReportStack *>(arg);
-  ScopedLibraryLocks libunwind_cache;
-  unw_context_t context;
-  unw_cursor_t cursor;
-  if (!StartLocalWalk(&context, &cursor))
-    return;
-  Walk(stack, &cursor);
+  {
+    ScopedLibraryLocks libunwind_cache;
+    unw_context_t context;
+    unw_cursor_t cursor;
+    if (StartLocalWalk(&context, &cursor))
+      Walk(stack, &cursor);
+  }
+  if (stack->size <= 1)
+    WalkFramePointers(stack);
 }
 
 // libunwind takes kilobytes of stack: from a G, it walks from the system

@@ -161,9 +161,7 @@ void FdReleaseEdge(int fd) {
   if (Bogus(fd))
     return;
   ScopedRaceEdge edge;
-  RaceThread *thr = edge.thread();
-  if (!thr)
-    return;
+  RaceThread *thr = edge.thread();  // null: untracked (RaceRelease)
   u64 id = SyncOf(fd, Entry(fd, false));
   RaceRelease(thr, kFdSyncKeys + id);
   if (u64 watch = WatchOf(id))
@@ -174,8 +172,7 @@ void FdAcquireEdge(int fd) {
   if (Bogus(fd))
     return;
   ScopedRaceEdge edge;
-  if (RaceThread *thr = edge.thread())
-    RaceAcquire(thr, kFdSyncKeys + SyncOf(fd, Entry(fd, false)));
+  RaceAcquire(edge.thread(), kFdSyncKeys + SyncOf(fd, Entry(fd, false)));
 }
 
 void FdCreated(int fd, FdOrigin origin) {

@@ -75,14 +75,12 @@ ScopedRaceEdge::~ScopedRaceEdge() { inside_edge = false; }
 
 void AcquireEdge(const volatile void *sync) {
   ScopedRaceEdge edge;
-  if (edge.thread())
-    RaceAcquire(edge.thread(), reinterpret_cast<uptr>(const_cast<const void *>(sync)));
+  RaceAcquire(edge.thread(), reinterpret_cast<uptr>(const_cast<const void *>(sync)));
 }
 
 void ReleaseEdge(const volatile void *sync) {
   ScopedRaceEdge edge;
-  if (edge.thread())
-    RaceRelease(edge.thread(), reinterpret_cast<uptr>(const_cast<const void *>(sync)));
+  RaceRelease(edge.thread(), reinterpret_cast<uptr>(const_cast<const void *>(sync)));
 }
 
 // Settles the state before main. RaceModeNow() reads the race flag, and

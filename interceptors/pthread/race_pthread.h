@@ -65,13 +65,21 @@ void ReleaseEdge(const volatile void *sync);
 // A clock handed from one thread to exactly one other (a thread's start to
 // it, its end to its joiner): TSan's ReleaseStore, not a merge into a
 // long-lived sync object, so nothing of an earlier thread that had the same
-// pthread_t or stack address can flow in.
+// pthread_t or stack address can flow in. thr null: an untracked thread
+// (race.h), which hands on every thread's present.
 ALWAYS_INLINE void ReleaseTo(RaceThread *thr, VectorClock *to) {
+  if (!thr) {
+    internal_memset(to, 0, sizeof(*to));
+    JoinEveryThreadsPresent(to);
+    return;
+  }
   FlushAccessRun(thr);
   *to = thr->vc;
   thr->vc.clk[thr->tid]++;
 }
 ALWAYS_INLINE void AcquireFrom(RaceThread *thr, const VectorClock &from) {
+  if (!thr)
+    return;
   FlushAccessRun(thr);
   thr->vc.Join(from);
 }

@@ -69,7 +69,6 @@ struct ThreadStart {
   thrd_start_t c11_routine;  // thrd_create's
   void *arg;
   bool joinable;
-  bool has_creator_clock;
   VectorClock creator_clock;
   Semaphore started;  // posted once the new thread is done with this record
 };
@@ -117,8 +116,7 @@ static void EndThread() {
     own_join_record = nullptr;
     {
       ScopedRaceEdge edge;
-      if (edge.thread())
-        ReleaseTo(edge.thread(), &record->end_clock);
+      ReleaseTo(edge.thread(), &record->end_clock);
     }
     LeaveJoinRecord(record, kThreadEnded);
   }
@@ -140,8 +138,7 @@ static void OnThreadEnd(void *rounds_left) {
 static void BeginThread(ThreadStart *start) {
   {
     ScopedRaceEdge edge;
-    if (edge.thread() && start->has_creator_clock)
-      AcquireFrom(edge.thread(), start->creator_clock);
+    AcquireFrom(edge.thread(), start->creator_clock);
     if (start->joinable) {
       own_join_record =
           static_cast<JoinRecord *>(InternalAlloc(sizeof(JoinRecord)));
@@ -202,8 +199,7 @@ static NOINLINE int JoinTracked(int (**real)(pthread_t, Args...),
   }
   if (atomic_load(&record->state, memory_order_acquire) == kThreadEnded) {
     ScopedRaceEdge edge;
-    if (edge.thread())
-      AcquireFrom(edge.thread(), record->end_clock);
+    AcquireFrom(edge.thread(), record->end_clock);
   }
   InternalFree(record);
   return result;
@@ -216,9 +212,7 @@ template <typename Create>
 static int CreateTracked(ThreadStart *start, Create create) {
   {
     ScopedRaceEdge edge;
-    start->has_creator_clock = edge.thread() != nullptr;
-    if (start->has_creator_clock)
-      ReleaseTo(edge.thread(), &start->creator_clock);
+    ReleaseTo(edge.thread(), &start->creator_clock);
   }
   int result = create(start);  // 0: pthread_create's and thrd_success
   if (result == 0)

@@ -46,9 +46,7 @@ static bool Catchable(int sig) { return sig > 0 && sig < kMaxSignal; }
 
 static void SignalEdge(int sig, bool release) {
   ScopedRaceEdge edge;
-  RaceThread *thr = edge.thread();
-  if (!thr)
-    return;
+  RaceThread *thr = edge.thread();  // null: untracked (RaceRelease)
   if (release)
     RaceRelease(thr, kSignalSyncKeys + sig);
   else

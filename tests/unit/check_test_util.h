@@ -17,6 +17,7 @@
 #include <cgosan/cgosan.hpp>
 
 #include "report.h"
+#include "sanitizer_common/sanitizer_flags.h"
 
 namespace cgotest {
 
@@ -38,12 +39,26 @@ void RunManaged(F &&f) {
 // Sets flags for a scope (the tests link the static runtime).
 class ScopedFlags {
  public:
-  ScopedFlags() : saved_(*__cgosan::flags()) {}
-  ~ScopedFlags() { __cgosan::cgosan_flags_dont_use = saved_; }
+  ScopedFlags() : saved_(*__cgosan::flags()) {
+    saved_common_.CopyFrom(*__sanitizer::common_flags());
+  }
+  ~ScopedFlags() {
+    __cgosan::cgosan_flags_dont_use = saved_;
+    __sanitizer::OverrideCommonFlags(saved_common_);
+  }
   __cgosan::Flags *operator->() { return &__cgosan::cgosan_flags_dont_use; }
+  // suppress_equal_pcs=0 in the scope: a report that repeats one made
+  // earlier in the process is printed and counted too.
+  void PrintRepeatedReports() {
+    __sanitizer::CommonFlags cf;
+    cf.CopyFrom(saved_common_);
+    cf.suppress_equal_pcs = false;
+    __sanitizer::OverrideCommonFlags(cf);
+  }
 
  private:
   __cgosan::Flags saved_;
+  __sanitizer::CommonFlags saved_common_;
 };
 
 // Captures what is written to fd 2 (where reports go) in a scope.
@@ -90,6 +105,8 @@ Reported ReportsOf(int cgocheck, F &&statement) {
   ScopedFlags flags;
   flags->halt_on_error = false;
   flags->cgocheck = cgocheck;
+  // Cases run at several cgocheck levels, tests twice in one process.
+  flags.PrintRepeatedReports();
   Reported r;
   size_t before = __cgosan::ReportCount();
   {

@@ -67,6 +67,10 @@ DEATH_FN(RemoveRootNull, , cgosan_remove_root(nullptr))
 DEATH_FN(RemoveRootNeverAdded, , cgosan_remove_root(&never_added_root))
 // A slot no collection could read (it crashed the next one).
 DEATH_FN(AddRootUnmapped, , cgosan_add_root(reinterpret_cast<void **>(0x10)))
+// A slot not aligned as a pointer: each collection loaded it misaligned
+// (undefined behaviour, found by the UBSan build).
+alignas(8) static char misaligned_root[16];
+DEATH_FN(AddRootMisaligned, , cgosan_add_root(reinterpret_cast<void **>(misaligned_root + 1)))
 // clang-format on
 NOINLINE static void ManagedCallsForeignRunsRun(void *) {
   Keep(cgosan_cgocall(ForeignRunsRun, nullptr));
@@ -228,6 +232,13 @@ INSTANTIATE_TEST_SUITE_P(
                        "readable memory (the collector reads every root slot "
                        "at each collection); the slot was not added"),
                    "AddRootUnmapped()", AddRootUnmappedLine},
+        MisuseCase{"AddRootMisaligned", [] { AddRootMisaligned(); },
+                   "api-misuse",
+                   "cgosan_add_root called with 0x[0-9a-f]+" +
+                       Lit(", which is not aligned to 8 bytes (a pointer slot "
+                           "must be: the collector loads it as one); the slot "
+                           "was not added"),
+                   "AddRootMisaligned()", AddRootMisalignedLine},
         MisuseCase{"CgocallNullOnG",
                    [] { cgosan_run([](void *) { CgocallNull(); }, nullptr); },
                    "api-misuse",
