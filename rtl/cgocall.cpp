@@ -23,6 +23,14 @@
 //   5. returns the errno fn left (and leaves it in errno).
 // Off a G (already foreign), fn runs directly: there is nothing to park.
 //
+// cgosan_cgocall_nocallback(fn, frame, callee) is the crossing for a function
+// that promised never to call back and never to block (Go 1.22's nocallback;
+// Go's runtime calls its own short libc calls the same way, asmcgocall with
+// no entersyscall). Steps 2 and 4 go: the G's status says kGNoCallback, for
+// which a collector waits as for a running G, so the way back needs no
+// handshake with a stopped world. A callback into the G from inside fn
+// breaks the promise and is reported (bad-callback), not run.
+//
 // cgosan_cgocallback(fn, frame) is Go's cgocallback. From foreign code inside
 // a cgocall, the G is parked below us; the callback switches back onto that G,
 // just below the parked frame, exitsyscalls, runs fn, entersyscalls and
@@ -57,7 +65,8 @@
 // cgosan_cgocallback from managed code that is not inside a cgocall
 // (bad-callback, Go's badcgocallback). They are reported, never executed.
 //
-// Cost: a cgocall is a TLS load, two status stores (one sequentially
+// Cost: a nocallback call is the cgocall below minus the sequentially
+// consistent store and the stop-the-world check. A cgocall is a TLS load, two status stores (one sequentially
 // consistent, for the stop-the-world handshake), a counter increment, the
 // errno protocol and the switch (seven pushes and pops); gc_at_return off
 // adds a load and a branch. See bench/.
@@ -89,7 +98,33 @@ static constexpr char kMsgBadSwitch[] =
     "stack switch to NULL stack top (function %p, argument %p): the runtime's "
     "thread state is corrupt";
 
+static constexpr char kMsgCallbackFromNoCallback[] =
+    "%s called back into managed code (callback %p, G %llu), but it was called "
+    "as nocallback: it promised never to call back; the callback was not run";
+
 static unsigned long long GoId(const G *g) { return g->id; }
+
+// The callee a cgosan_cgocall_nocallback in flight on m was given, or else
+// what the symbolizer calls its fn, into buf.
+void NoCallbackCalleeName(const M *m, char *buf, uptr size) {
+  if (m->nocallback_callee) {
+    internal_strlcpy(buf, m->nocallback_callee, size);
+    return;
+  }
+  uptr pc = reinterpret_cast<uptr>(m->foreign_call);
+  if (!FunctionNameAt(pc, buf, size))
+    internal_snprintf(buf, size, "the foreign function at %p",
+                      reinterpret_cast<void *>(pc));
+}
+
+// Go's "cgo callback from C function marked nocallback", worded for cgosan.
+static NOINLINE void ReportCallbackFromNoCallback(const M *m, const G *g,
+                                                  cgosan_fn fn) {
+  char callee[128];
+  NoCallbackCalleeName(m, callee, sizeof(callee));
+  ReportHere(kBadCallback, kMsgCallbackFromNoCallback, callee,
+             reinterpret_cast<void *>(fn), GoId(g));
+}
 
 // Starts a new G on m, runs fn(arg) there through the boundary guard, and
 // frees the G. Used by cgosan_run and by callbacks that need a fresh G.
@@ -139,42 +174,6 @@ void CallOnSystemStack(cgosan_fn fn, void *arg) {
   cgosan_asm_call_on_stack(arg, fn, reinterpret_cast<void *>(m->g0_sp), &g_sp);
 }
 
-}  // namespace __cgosan
-
-using namespace __cgosan;
-
-extern "C" {
-
-SANITIZER_INTERFACE_ATTRIBUTE
-int cgosan_run(cgosan_fn fn, void *arg) {
-  EnsureInitialized();
-  if (UNLIKELY(!fn)) {
-    ErrnoSaver errno_saver;
-    ReportHere(kApiMisuse, kMsgNullFn, "cgosan_run");
-    return EINVAL;
-  }
-  int user_errno = GetErrno();
-  M *m = CurrentM();
-  if (!m)
-    m = AcquireM(/*extra=*/false);
-  if (G *g = m->curg) {
-    bool parked = atomic_load(&g->status, memory_order_relaxed) == kGSyscall;
-    ReportHere(kApiMisuse, parked ? kMsgRunInCgocall : kMsgRunFromManaged,
-                    GoId(g));
-    SetErrno(user_errno);
-    return EINVAL;
-  }
-  SetErrno(user_errno);
-  int err = RunNewG(m, fn, arg, kBoundaryRun);
-  return err;
-}
-
-SANITIZER_INTERFACE_ATTRIBUTE
-int cgosan_in_managed(void) {
-  DCHECK_EQ(__cgosan_in_managed, IsRunningG(CurrentG()));
-  return __cgosan_in_managed;
-}
-
 // gc_at_return=N (.NET's gcManagedToUnmanaged): a collection as every Nth
 // foreign call of the process returns, so an unpinned object that only
 // foreign code still holds is freed, and poisoned, at the same point on
@@ -188,12 +187,18 @@ static NOINLINE void CollectAtReturn(int every) {
     Collect();
 }
 
-SANITIZER_INTERFACE_ATTRIBUTE
-int cgosan_cgocall(cgosan_fn fn, void *frame) {
+// The two managed -> foreign crossings, one body: cgosan_cgocall parks the
+// G (entersyscall/exitsyscall around the switch); cgosan_cgocall_nocallback
+// only switches, with the G in kGNoCallback, which a collector waits for as
+// for a running G. Inlined into each entry point, so that it, not a helper,
+// is the frame stacks show at the crossing.
+template <bool kNoCallback>
+ALWAYS_INLINE int Cgocall(cgosan_fn fn, void *frame, const char *callee) {
   if (UNLIKELY(!fn)) {
     EnsureInitialized();
     ErrnoSaver errno_saver;
-    ReportHere(kApiMisuse, kMsgNullFn, "cgosan_cgocall");
+    ReportHere(kApiMisuse, kMsgNullFn,
+               kNoCallback ? "cgosan_cgocall_nocallback" : "cgosan_cgocall");
     return EINVAL;
   }
   M *m = CurrentM();
@@ -213,18 +218,34 @@ int cgosan_cgocall(cgosan_fn fn, void *frame) {
   GuardedCall call = {fn, frame, kBoundaryCgocall};
   cgosan_fn outer_call = m->foreign_call;  // a callback may cgocall again
   m->foreign_call = fn;
-  // entersyscall, in two halves. The G's status says "parked" only from the
-  // switch, once it has spilled the registers and stored g->saved_sp: a
-  // collector that saw the status first would scan from the saved_sp of an
-  // earlier park, and miss the frames (and registers) of this one.
   SetInManaged(false);
-  cgosan_asm_call_on_stack(&call, CallGuarded,
-                           reinterpret_cast<void *>(m->g0_sp),
-                           reinterpret_cast<void **>(&g->saved_sp), &g->status,
-                           kGSyscall);
-  m->foreign_call = outer_call;
+  if (kNoCallback) {
+    // No parking: the G stays "running" for the collector, which waits for
+    // it to come back (gc.cpp), so no handshake is needed on the way back.
+    // The switch still publishes g->saved_sp below the spilled registers,
+    // for a collection that fn itself starts (cgosan_gc from foreign code).
+    m->nocallback_callee = callee;
+    atomic_store(&g->status, kGNoCallback, memory_order_relaxed);
+    cgosan_asm_call_on_stack(&call, CallGuarded,
+                             reinterpret_cast<void *>(m->g0_sp),
+                             reinterpret_cast<void **>(&g->saved_sp));
+    atomic_store(&g->status, kGRunning, memory_order_relaxed);
+    SetInManaged(true);
+    m->foreign_call = outer_call;
+  } else {
+    // entersyscall, in two halves. The G's status says "parked" only from
+    // the switch, once it has spilled the registers and stored g->saved_sp:
+    // a collector that saw the status first would scan from the saved_sp of
+    // an earlier park, and miss the frames (and registers) of this one.
+    cgosan_asm_call_on_stack(&call, CallGuarded,
+                             reinterpret_cast<void *>(m->g0_sp),
+                             reinterpret_cast<void **>(&g->saved_sp), &g->status,
+                             kGSyscall);
+    m->foreign_call = outer_call;
+  }
   int err = GetErrno();
-  ExitSyscall(g);
+  if (!kNoCallback)
+    ExitSyscall(g);
   // The G runs: no collection marks until it reaches a safepoint, so the
   // local references fn's objects were (heap_alloc.cpp) end with no lock.
   m->nlocals = locals_mark;
@@ -237,6 +258,55 @@ int cgosan_cgocall(cgosan_fn fn, void *frame) {
     SetErrno(err);  // the hook may not move the user's errno
   }
   return err;
+}
+
+}  // namespace __cgosan
+
+using namespace __cgosan;
+
+extern "C" {
+
+SANITIZER_INTERFACE_ATTRIBUTE
+int cgosan_run(cgosan_fn fn, void *arg) {
+  EnsureInitialized();
+  if (UNLIKELY(!fn)) {
+    ErrnoSaver errno_saver;
+    ReportHere(kApiMisuse, kMsgNullFn, "cgosan_run");
+    return EINVAL;
+  }
+  int user_errno = GetErrno();
+  M *m = CurrentM();
+  if (!m)
+    m = AcquireM(/*extra=*/false);
+  if (G *g = m->curg) {
+    u32 status = atomic_load(&g->status, memory_order_relaxed);
+    if (status == kGNoCallback)  // managed code again: the promise is broken
+      ReportCallbackFromNoCallback(m, g, fn);
+    else
+      ReportHere(kApiMisuse, status == kGSyscall ? kMsgRunInCgocall : kMsgRunFromManaged,
+                 GoId(g));
+    SetErrno(user_errno);
+    return EINVAL;
+  }
+  SetErrno(user_errno);
+  int err = RunNewG(m, fn, arg, kBoundaryRun);
+  return err;
+}
+
+SANITIZER_INTERFACE_ATTRIBUTE
+int cgosan_in_managed(void) {
+  DCHECK_EQ(__cgosan_in_managed, IsRunningG(CurrentG()));
+  return __cgosan_in_managed;
+}
+
+SANITIZER_INTERFACE_ATTRIBUTE
+int cgosan_cgocall(cgosan_fn fn, void *frame) {
+  return Cgocall</*kNoCallback=*/false>(fn, frame, nullptr);
+}
+
+SANITIZER_INTERFACE_ATTRIBUTE
+int cgosan_cgocall_nocallback(cgosan_fn fn, void *frame, const char *callee) {
+  return Cgocall</*kNoCallback=*/true>(fn, frame, callee);
 }
 
 SANITIZER_INTERFACE_ATTRIBUTE
@@ -260,9 +330,13 @@ void cgosan_cgocallback(cgosan_fn fn, void *frame) {
     RunNewG(m, fn, frame, kBoundaryCallback);
     return;
   }
-  if (UNLIKELY(atomic_load(&g->status, memory_order_relaxed) != kGSyscall)) {
+  u32 status = atomic_load(&g->status, memory_order_relaxed);
+  if (UNLIKELY(status != kGSyscall)) {
     ErrnoSaver errno_saver;
-    ReportHere(kBadCallback, kMsgCallbackFromManaged, GoId(g));
+    if (status == kGNoCallback)
+      ReportCallbackFromNoCallback(m, g, fn);
+    else
+      ReportHere(kBadCallback, kMsgCallbackFromManaged, GoId(g));
     return;
   }
   // Back onto the parked G, just below its cgocall frame.
