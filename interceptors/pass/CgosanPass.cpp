@@ -3,6 +3,7 @@
 //
 //   clang-19 -g -fplugin=libCgosanPass.so -fpass-plugin=libCgosanPass.so \
 //     -mllvm -cgosan-foreign='sqlite3_*,crc32' [-mllvm -cgosan-foreign-list=FILE] \
+//     [-mllvm -cgosan-nocallback='sqlite3_column_*,crc32'] \
 //     [-mllvm -cgosan-check-stores] [-mllvm -cgosan-race] -c app.c
 // (-fplugin as well: clang 19 parses -mllvm flags before it loads pass
 // plugins, so the flags below exist only if the library is already loaded.)
@@ -41,7 +42,12 @@
 // FOREIGN: a function the module only declares, named by -cgosan-foreign (a
 // comma-separated list of names and globs) or -cgosan-foreign-list (a file,
 // one name or glob per line, `#` comments). Without either flag no call is
-// rewritten. Globs never match the C library basics nor reserved `_` names
+// rewritten. -cgosan-nocallback (names and globs, the same way) names foreign
+// functions that never call back and never block (Go 1.22's `#cgo
+// nocallback`, plus the promise not to block): their calls, foreign by that
+// flag alone, go through cgosan_cgocall_nocallback(tramp, frame, "f"), which
+// does not park the G; a callback from one is a bad-callback report.
+// Globs never match the C library basics nor reserved `_` names
 // (name those exactly to route them through cgocall), and nothing matches the
 // cgosan_* API or LLVM intrinsics.
 // MANAGED: every function the module defines, except those annotated
@@ -88,6 +94,10 @@ namespace {
 cl::list<std::string> ForeignNames(
     "cgosan-foreign", cl::CommaSeparated, cl::value_desc("name|glob,..."),
     cl::desc("cgosan: declared functions whose calls go through cgosan_cgocall"));
+cl::list<std::string> NoCallbackNames(
+    "cgosan-nocallback", cl::CommaSeparated, cl::value_desc("name|glob,..."),
+    cl::desc("cgosan: foreign functions that never call back nor block; their "
+             "calls go through cgosan_cgocall_nocallback"));
 cl::list<std::string> ForeignListFiles(
     "cgosan-foreign-list", cl::value_desc("file"),
     cl::desc("cgosan: file of foreign function names or globs, one per line"));
@@ -125,6 +135,18 @@ bool isGlob(StringRef pattern) {
 
 void diagnoseError(Module &M, const Twine &message) {
   M.getContext().emitError("cgosan: " + message);
+}
+
+// The nocallback set from its flag; false after reporting a bad glob.
+bool loadNoCallbackSet(Module &M, ForeignSet *set) {
+  std::string error;
+  for (const std::string &name : NoCallbackNames) {
+    if (!set->add(StringRef(name).trim(), &error)) {
+      diagnoseError(M, "-cgosan-nocallback: " + error);
+      return false;
+    }
+  }
+  return true;
 }
 
 // The foreign set from the flags; false after reporting a bad flag.
@@ -241,10 +263,10 @@ bool isManagedFunction(const Function &F,
 }
 
 PreservedAnalyses CgosanPass::run(Module &M, ModuleAnalysisManager &) {
-  ForeignSet foreign;
-  if (!loadForeignSet(M, &foreign))
+  ForeignSet foreign, nocallback;
+  if (!loadForeignSet(M, &foreign) || !loadNoCallbackSet(M, &nocallback))
     return PreservedAnalyses::all();
-  if (foreign.empty() && !CheckStores)
+  if (foreign.empty() && nocallback.empty() && !CheckStores)
     return PreservedAnalyses::all();
 
   DenseSet<const Function *> foreign_defs = annotatedForeignFunctions(M);
@@ -259,23 +281,25 @@ PreservedAnalyses CgosanPass::run(Module &M, ModuleAnalysisManager &) {
     // Stores first: the frame stores the rewrite adds are the runtime's own.
     if (CheckStores && instrumentStores(*F, api) > 0)
       changed = true;
-    if (foreign.empty())
+    if (foreign.empty() && nocallback.empty())
       continue;
-    std::vector<CallBase *> calls;
+    std::vector<std::pair<CallBase *, bool>> calls;  // and whether nocallback
     for (Instruction &I : instructions(*F)) {
       auto *CB = dyn_cast<CallBase>(&I);
       if (!CB || CB->isInlineAsm())
         continue;
       Function *callee = CB->getCalledFunction();
-      if (callee && callee->isDeclaration() && !callee->isIntrinsic() &&
-          foreign.matches(callee->getName()))
-        calls.push_back(CB);
+      if (!callee || !callee->isDeclaration() || callee->isIntrinsic())
+        continue;
+      bool is_nocallback = nocallback.matches(callee->getName());
+      if (is_nocallback || foreign.matches(callee->getName()))
+        calls.push_back({CB, is_nocallback});
     }
     if (calls.empty())
       continue;
     OptimizationRemarkEmitter ORE(F);
-    for (CallBase *CB : calls)
-      if (rewriteForeignCall(*CB, api, ORE))
+    for (auto [CB, is_nocallback] : calls)
+      if (rewriteForeignCall(*CB, api, ORE, is_nocallback))
         changed = true;
   }
   return changed ? PreservedAnalyses::none() : PreservedAnalyses::all();

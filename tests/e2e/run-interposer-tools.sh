@@ -110,7 +110,18 @@ expect_annotation_error tool_each 'user_data = ud for items' \
   'parameter `items` of tool_each is not a function pointer'
 expect_annotation_error tool_each 'thread_safe = sometimes' '`thread_safe` takes yes or no, not `sometimes`'
 expect_annotation_error tool_each 'keeps = 0' \
-  'unknown key `keeps` \(known: retains, user_data, blocks, calls_back, thread_safe, access\)'
+  'unknown key `keeps` \(known: retains, user_data, blocks, calls_back, thread_safe, access, nocallback\)'
+# nocallback: a yes/no value, and only with `blocks = no` (the fast crossing
+# holds up collections while it runs), never beside `calls_back = yes`.
+expect_annotation_error tool_length 'nocallback = maybe' '`nocallback` takes yes or no, not `maybe`'
+expect_annotation_error tool_length 'nocallback = yes' \
+  '`nocallback = yes` needs `blocks = no` in \[tool_length\]: a nocallback call holds up every collection while it runs, so it must not block'
+printf '[tool_length]\nnocallback = yes\nblocks = yes\n' >nocallback_blocks.ini
+expect_error '^cgosan-gen: nocallback_blocks\.ini:3: error: `nocallback = yes` needs `blocks = no` in \[tool_length\]: a nocallback call holds up every collection while it runs, so it must not block$' \
+  tools.h --lib ./libtools.so --annotations nocallback_blocks.ini
+printf '[tool_each]\ncalls_back = yes\nblocks = no\nnocallback = yes\n' >nocallback_calls_back.ini
+expect_error '^cgosan-gen: nocallback_calls_back\.ini:4: error: `nocallback = yes` contradicts `calls_back = yes` \(line 2\)$' \
+  tools.h --lib ./libtools.so --annotations nocallback_calls_back.ini
 
 # access = PARAM read|write|none [size PARAM [* INTEGER] [or string] | fixed INTEGER | string]
 bad_access='`access` takes: PARAM read\|write\|none \[size PARAM \[\* INTEGER\] \[or string\] \| fixed INTEGER \| string\]'
@@ -276,6 +287,9 @@ blocks = yes
 thread_safe = yes
 access = out write size size
 access = 2 read size n * 2 or string
+[tool_length]
+nocallback = yes
+blocks = no
 I
 err=$("$gen" tools.h --lib ./libtools.so --annotations good.ini -o out/tools.so --emit-c out/tools.c 2>&1) ||
   die "cgosan-gen on good input failed: $err"
@@ -314,7 +328,14 @@ grep -Fq '"tool_copy", CGOSAN_GEN_THREAD_SAFE, NULL, 0, NULL, 0, cgosan_model_ac
 grep -F -A1 'if ((long long)(intptr_t)arg1 == 0LL)' out/tools.c | sed 1d |
   grep -Fq 'cgosan_check_retained((const void *)arg0, "tool_each", 0, "tool_length");' ||
   die "tool_each's wrapper does not check its retained argument under its condition"
-echo "ok: access tables and records, retention check"
+# nocallback + blocks = no: the fast crossing, and the model's flag.
+grep -Fq 'cgosan_cgocall_nocallback(cgosan_call_tool_length, &frame, "tool_length");' out/tools.c ||
+  die "tool_length's wrapper does not cross with cgosan_cgocall_nocallback"
+grep -Fq '{"tool_length", CGOSAN_GEN_NOCALLBACK, NULL, 0, NULL, 0, cgosan_model_access_tool_length, 1}' out/tools.c ||
+  die "tool_length's model entry is not nocallback"
+[[ $(grep -c 'cgosan_cgocall_nocallback(' out/tools.c) == 1 ]] ||
+  die "a function not annotated nocallback crosses with cgosan_cgocall_nocallback"
+echo "ok: access tables and records, retention check, nocallback crossing"
 echo "ok: interposer exports $exported"
 
 status=0; "$run" -- bash -c 'exit 3' || status=$?
