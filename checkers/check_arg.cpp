@@ -20,9 +20,11 @@
 // like a pointer (not a pointer slot), a pointer into foreign memory, and
 // foreign memory itself, initialised or not, are never read or reported.
 // Cost: a non-managed p is one range compare (the arena and the G stacks are
-// one range); a type without pointers stops before the heap lookup; otherwise
-// one FindObject (or one G table load) plus one step per non-zero ptrmask
-// byte and one lookup per pointer slot.
+// one range); a type without pointers stops before the heap lookup, and so
+// does an untyped p into a span of pointer-free objects (one span lookup and
+// its noscan bit); otherwise one FindObject (or one G table load) plus one
+// step per non-zero ptrmask byte and one judgement per pointer slot: a slot
+// holding nil or a foreign pointer is one range compare, no heap lookup.
 #include "scan.h"
 
 namespace __cgosan {
@@ -127,6 +129,8 @@ static NOINLINE void CheckManagedArgument(uptr addr, const cgosan_type *t,
     CheckStackArgument(addr, t, keep, callee, argno);
     return;
   }
+  if (!t && InNoScanSpan(addr))
+    return;  // untyped, into a span of pointer-free objects: nothing to find
   ObjectInfo obj;
   if (!FindReferent(addr, &obj))
     return;
