@@ -129,8 +129,6 @@ static NOINLINE void CheckManagedArgument(uptr addr, const cgosan_type *t,
     CheckStackArgument(addr, t, keep, callee, argno);
     return;
   }
-  if (!t && InNoScanSpan(addr))
-    return;  // untyped, into a span of pointer-free objects: nothing to find
   ObjectInfo obj;
   if (!FindReferent(addr, &obj))
     return;
@@ -155,8 +153,9 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_arg(
   uptr addr = reinterpret_cast<uptr>(p);
   if (!InManagedRange(addr) || UNLIKELY(CgoCheckLevel() == 0))
     return;  // nil / foreign memory, or checks off: nothing of ours to check
-  if (t && t->ptrdata == 0 && !IsReferenceType(t))
-    return;  // the callee's type reaches no pointer (Go: !t.Pointers())
+  if (t ? t->ptrdata == 0 && !IsReferenceType(t) : InNoScanSpan(addr))
+    return;  // the callee's type reaches no pointer (Go: !t.Pointers()), or
+             // untyped into a span of pointer-free objects: nothing to find
   CheckManagedArgument(addr, t, FramesKeptByCall(CGOSAN_CALLER_SP()), callee,
                        argno);
 }
@@ -168,7 +167,8 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_arg_var(
     return;
   KeptFrames keep = FramesKeptByCall(CGOSAN_CALLER_SP());
   if (InArena(addr)) {
-    CheckManagedArgument(addr, nullptr, keep, callee, argno);
+    if (!InNoScanSpan(addr))  // else pointer-free: nothing to find
+      CheckManagedArgument(addr, nullptr, keep, callee, argno);
   } else if (pointee && (pointee->ptrdata || IsReferenceType(pointee))) {
     if (UNLIKELY(!IsWellFormedType(pointee)))
       ReportArgumentType(pointee, callee, argno);

@@ -201,14 +201,17 @@ ALWAYS_INLINE int Cgocall(cgosan_fn fn, void *frame, const char *callee) {
                kNoCallback ? "cgosan_cgocall_nocallback" : "cgosan_cgocall");
     return EINVAL;
   }
-  M *m = CurrentM();
-  G *g = m ? m->curg : nullptr;
-  if (!IsRunningG(g)) {
+  // The one thread-local byte that says "a running G" (rtl.h): the branch
+  // waits for one load, not for the chain M -> G -> status.
+  if (!__cgosan_in_managed) {
     // Already foreign: nothing to park, nothing to switch.
     SetErrno(0);
     fn(frame);
     return GetErrno();
   }
+  M *m = CurrentM();
+  G *g = m->curg;
+  DCHECK(IsRunningG(g));
   atomic_store(&m->ncgocall, atomic_load(&m->ncgocall, memory_order_relaxed) + 1,
                memory_order_relaxed);
   if (UNLIKELY(hooks.cgocall_begin))
