@@ -137,27 +137,30 @@ void diagnoseError(Module &M, const Twine &message) {
   M.getContext().emitError("cgosan: " + message);
 }
 
-// The nocallback set from its flag; false after reporting a bad glob.
-bool loadNoCallbackSet(Module &M, ForeignSet *set) {
+// Adds the names and globs of one list flag to set; false after reporting
+// a bad glob.
+bool addNames(Module &M, const cl::list<std::string> &names, StringRef flag,
+              ForeignSet *set) {
   std::string error;
-  for (const std::string &name : NoCallbackNames) {
+  for (const std::string &name : names) {
     if (!set->add(StringRef(name).trim(), &error)) {
-      diagnoseError(M, "-cgosan-nocallback: " + error);
+      diagnoseError(M, "-" + flag + ": " + error);
       return false;
     }
   }
   return true;
 }
 
+// The nocallback set from its flag; false after reporting a bad glob.
+bool loadNoCallbackSet(Module &M, ForeignSet *set) {
+  return addNames(M, NoCallbackNames, "cgosan-nocallback", set);
+}
+
 // The foreign set from the flags; false after reporting a bad flag.
 bool loadForeignSet(Module &M, ForeignSet *set) {
+  if (!addNames(M, ForeignNames, "cgosan-foreign", set))
+    return false;
   std::string error;
-  for (const std::string &name : ForeignNames) {
-    if (!set->add(StringRef(name).trim(), &error)) {
-      diagnoseError(M, "-cgosan-foreign: " + error);
-      return false;
-    }
-  }
   for (const std::string &path : ForeignListFiles) {
     ErrorOr<std::unique_ptr<MemoryBuffer>> file = MemoryBuffer::getFile(path);
     if (!file) {
