@@ -65,11 +65,11 @@
 // cgosan_cgocallback from managed code that is not inside a cgocall
 // (bad-callback, Go's badcgocallback). They are reported, never executed.
 //
-// Cost: a nocallback call is the cgocall below minus the sequentially
-// consistent store and the stop-the-world check. A cgocall is a TLS load, two status stores (one sequentially
+// Cost: a cgocall is a TLS load, two status stores (one sequentially
 // consistent, for the stop-the-world handshake), a counter increment, the
 // errno protocol and the switch (seven pushes and pops); gc_at_return off
-// adds a load and a branch. See bench/.
+// adds a load and a branch. A nocallback call has no sequentially consistent
+// store and no stop-the-world check. See bench/.
 #include <errno.h>
 
 #include "gc.h"
@@ -174,6 +174,50 @@ void CallOnSystemStack(cgosan_fn fn, void *arg) {
   cgosan_asm_call_on_stack(arg, fn, reinterpret_cast<void *>(m->g0_sp), &g_sp);
 }
 
+}  // namespace __cgosan
+
+using namespace __cgosan;
+
+extern "C" {
+
+SANITIZER_INTERFACE_ATTRIBUTE
+int cgosan_run(cgosan_fn fn, void *arg) {
+  EnsureInitialized();
+  if (UNLIKELY(!fn)) {
+    ErrnoSaver errno_saver;
+    ReportHere(kApiMisuse, kMsgNullFn, "cgosan_run");
+    return EINVAL;
+  }
+  int user_errno = GetErrno();
+  M *m = CurrentM();
+  if (!m)
+    m = AcquireM(/*extra=*/false);
+  if (G *g = m->curg) {
+    u32 status = atomic_load(&g->status, memory_order_relaxed);
+    if (status == kGNoCallback)  // managed code again: the promise is broken
+      ReportCallbackFromNoCallback(m, g, fn);
+    else
+      ReportHere(kApiMisuse,
+                 status == kGSyscall ? kMsgRunInCgocall : kMsgRunFromManaged,
+                 GoId(g));
+    SetErrno(user_errno);
+    return EINVAL;
+  }
+  SetErrno(user_errno);
+  int err = RunNewG(m, fn, arg, kBoundaryRun);
+  return err;
+}
+
+SANITIZER_INTERFACE_ATTRIBUTE
+int cgosan_in_managed(void) {
+  DCHECK_EQ(__cgosan_in_managed, IsRunningG(CurrentG()));
+  return __cgosan_in_managed;
+}
+
+}  // extern "C"
+
+namespace __cgosan {
+
 // gc_at_return=N (.NET's gcManagedToUnmanaged): a collection as every Nth
 // foreign call of the process returns, so an unpinned object that only
 // foreign code still holds is freed, and poisoned, at the same point on
@@ -265,42 +309,7 @@ ALWAYS_INLINE int Cgocall(cgosan_fn fn, void *frame, const char *callee) {
 
 }  // namespace __cgosan
 
-using namespace __cgosan;
-
 extern "C" {
-
-SANITIZER_INTERFACE_ATTRIBUTE
-int cgosan_run(cgosan_fn fn, void *arg) {
-  EnsureInitialized();
-  if (UNLIKELY(!fn)) {
-    ErrnoSaver errno_saver;
-    ReportHere(kApiMisuse, kMsgNullFn, "cgosan_run");
-    return EINVAL;
-  }
-  int user_errno = GetErrno();
-  M *m = CurrentM();
-  if (!m)
-    m = AcquireM(/*extra=*/false);
-  if (G *g = m->curg) {
-    u32 status = atomic_load(&g->status, memory_order_relaxed);
-    if (status == kGNoCallback)  // managed code again: the promise is broken
-      ReportCallbackFromNoCallback(m, g, fn);
-    else
-      ReportHere(kApiMisuse, status == kGSyscall ? kMsgRunInCgocall : kMsgRunFromManaged,
-                 GoId(g));
-    SetErrno(user_errno);
-    return EINVAL;
-  }
-  SetErrno(user_errno);
-  int err = RunNewG(m, fn, arg, kBoundaryRun);
-  return err;
-}
-
-SANITIZER_INTERFACE_ATTRIBUTE
-int cgosan_in_managed(void) {
-  DCHECK_EQ(__cgosan_in_managed, IsRunningG(CurrentG()));
-  return __cgosan_in_managed;
-}
 
 SANITIZER_INTERFACE_ATTRIBUTE
 int cgosan_cgocall(cgosan_fn fn, void *frame) {
