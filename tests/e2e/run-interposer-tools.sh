@@ -94,6 +94,11 @@ blocks = yes
 I
 expect_error '^cgosan-gen: missing_function\.ini:4: error: tool_nope is not declared in the header\(s\)$' \
   tools.h --lib ./libtools.so --annotations missing_function.ini
+expect_file_error() {  # TEXT LINE MESSAGE-PATTERN: the error at LINE of a file of TEXT (a printf format)
+  printf "$1" >annotation.ini
+  expect_error "^cgosan-gen: annotation\\.ini:$2: error: $3\$" \
+    tools.h --lib ./libtools.so --annotations annotation.ini
+}
 expect_annotation_error() {  # FUNCTION 'KEY = VALUE' MESSAGE-PATTERN: the error of that line
   printf '[%s]\n%s\n' "$1" "$2" >annotation.ini
   expect_error "^cgosan-gen: annotation\\.ini:2: error: $3\$" \
@@ -116,12 +121,10 @@ expect_annotation_error tool_each 'keeps = 0' \
 expect_annotation_error tool_length 'nocallback = maybe' '`nocallback` takes yes or no, not `maybe`'
 expect_annotation_error tool_length 'nocallback = yes' \
   '`nocallback = yes` needs `blocks = no` in \[tool_length\]: a nocallback call holds up every collection while it runs, so it must not block'
-printf '[tool_length]\nnocallback = yes\nblocks = yes\n' >nocallback_blocks.ini
-expect_error '^cgosan-gen: nocallback_blocks\.ini:3: error: `nocallback = yes` needs `blocks = no` in \[tool_length\]: a nocallback call holds up every collection while it runs, so it must not block$' \
-  tools.h --lib ./libtools.so --annotations nocallback_blocks.ini
-printf '[tool_each]\ncalls_back = yes\nblocks = no\nnocallback = yes\n' >nocallback_calls_back.ini
-expect_error '^cgosan-gen: nocallback_calls_back\.ini:4: error: `nocallback = yes` contradicts `calls_back = yes` \(line 2\)$' \
-  tools.h --lib ./libtools.so --annotations nocallback_calls_back.ini
+expect_file_error '[tool_length]\nnocallback = yes\nblocks = yes\n' 3 \
+  '`nocallback = yes` needs `blocks = no` in \[tool_length\]: a nocallback call holds up every collection while it runs, so it must not block'
+expect_file_error '[tool_each]\ncalls_back = yes\nblocks = no\nnocallback = yes\n' 4 \
+  '`nocallback = yes` contradicts `calls_back = yes` \(line 2\)'
 
 # access = PARAM read|write|none [size PARAM [* INTEGER] [or string] | fixed INTEGER | string]
 bad_access='`access` takes: PARAM read\|write\|none \[size PARAM \[\* INTEGER\] \[or string\] \| fixed INTEGER \| string\]'
@@ -151,12 +154,10 @@ expect_annotation_error tool_each 'retains = items until tool_length when n == 0
   '`0x10000000000000000` does not fit in 64 bits'
 expect_annotation_error tool_copy 'access = out write fixed 9223372036854775808' \
   '`9223372036854775808` is too large \(at most 9223372036854775807\)'
-printf '[tool_each]\nblocks = y\xe9s\n' >not_utf8.ini
-expect_error '^cgosan-gen: not_utf8\.ini:2: error: the annotation file is not UTF-8 text \(byte 0xe9\)$' \
-  tools.h --lib ./libtools.so --annotations not_utf8.ini
-printf '[tool_copy]\naccess = in read size n\naccess = in none\n' >access_twice.ini
-expect_error '^cgosan-gen: access_twice\.ini:3: error: parameter `in` of tool_copy already has an `access` \(line 2\)$' \
-  tools.h --lib ./libtools.so --annotations access_twice.ini
+expect_file_error '[tool_each]\nblocks = y\xe9s\n' 2 \
+  'the annotation file is not UTF-8 text \(byte 0xe9\)'
+expect_file_error '[tool_copy]\naccess = in read size n\naccess = in none\n' 3 \
+  'parameter `in` of tool_copy already has an `access` \(line 2\)'
 
 # Outputs that cannot be written, or that would overwrite an input, are
 # refused before any work; the C compiler must exist.
