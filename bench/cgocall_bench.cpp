@@ -7,6 +7,8 @@
 //   BM_DirectCall_Foreign    the same call from plain foreign code (no G);
 //   BM_Cgocall               cgosan_cgocall of an empty function, from a G;
 //   BM_Cgocall_Foreign       cgosan_cgocall off a G (runs fn directly);
+//   BM_CgocallNoCallback     cgosan_cgocall_nocallback of an empty function,
+//                            from a G (the switch without the parking);
 //   BM_CallbackInCall        one cgocall whose foreign function loops, calling
 //                            an empty cgosan_cgocallback each iteration;
 //   BM_ExtraMCallbackAttached callbacks from a thread made with pthread_create,
@@ -81,6 +83,19 @@ void CgocallLoop(benchmark::State &state) {
 }
 
 void BM_Cgocall(benchmark::State &state) { RunLoopInG<CgocallLoop>(state); }
+
+void CgocallNoCallbackLoop(benchmark::State &state) {
+  int64_t before = cgosan_num_cgocall();
+  for (auto _ : state)
+    cgosan_cgocall_nocallback(EmptyFn, nullptr, "empty");
+  int64_t counted = cgosan_num_cgocall() - before;
+  if (counted != static_cast<int64_t>(state.iterations()))
+    state.SkipWithError("cgosan_num_cgocall did not count every nocallback call");
+}
+
+void BM_CgocallNoCallback(benchmark::State &state) {
+  RunLoopInG<CgocallNoCallbackLoop>(state);
+}
 
 void BM_Cgocall_Foreign(benchmark::State &state) {
   for (auto _ : state)
@@ -215,6 +230,7 @@ BENCHMARK(BM_DirectCall_InG)->MinTime(kMinTime);
 BENCHMARK(BM_DirectCall_Foreign)->MinTime(kMinTime);
 BENCHMARK(BM_Cgocall)->MinTime(kMinTime);
 BENCHMARK(BM_Cgocall_Foreign)->MinTime(kMinTime);
+BENCHMARK(BM_CgocallNoCallback)->MinTime(kMinTime);
 BENCHMARK(BM_CallbackInCall)->MinTime(kMinTime);
 BENCHMARK(BM_ExtraMCallbackAttached)->MinTime(kMinTime)->UseRealTime();
 BENCHMARK(BM_ExtraMFirstCallback)->MinTime(kMinTime)->UseManualTime();
@@ -226,9 +242,10 @@ BENCHMARK(BM_Syscall)->MinTime(kMinTime);
 const bench::Row kRows[] = {
     {"BM_DirectCall_InG", "direct call, in a G (baseline)", 0},
     {"BM_DirectCall_Foreign", "direct call, foreign code", 0},
-    {"BM_Cgocall", "cgocall round trip", 10},
+    {"BM_Cgocall", "cgocall round trip", 5},
     {"BM_Cgocall_Foreign", "cgocall off a G (direct)", 0},
-    {"BM_CallbackInCall", "callback round trip (in a cgocall)", 25},
+    {"BM_CgocallNoCallback", "nocallback call round trip", 3},
+    {"BM_CallbackInCall", "callback round trip (in a cgocall)", 5},
     {"BM_ExtraMCallbackAttached", "callback, foreign thread, M bound", 100},
     {"BM_ExtraMFirstCallback", "first callback, new foreign thread", 2000},
     {"BM_RunEmptyG", "cgosan_run of an empty fn", 0},

@@ -6,6 +6,12 @@
 //   BM_CheckArg_Slots16_Pinned the same, every slot holding a pinned managed pointer
 //   BM_CheckArg_StackRow       a 48-byte struct on the G stack, its pointer slot
 //                              holding a pinned managed pointer
+//   BM_CheckArgUntyped_PointerFree64
+//                              the 64-byte object passed untyped (t NULL, a
+//                              void *): the span alone says it holds nothing
+//   BM_CheckArgUntyped_Slots16_Foreign
+//                              the 1 KiB object passed untyped, its 16 slots
+//                              holding foreign (malloc'd) pointers
 // and, for the same four arguments, BM_CgocallArg_*: the check followed by an
 // empty cgosan_cgocall from a G, as a checked call to C does it; these are the
 // figures scripts/bench puts beside Go 1.19's cgo call with the same argument.
@@ -92,6 +98,20 @@ void BM_CheckArg_StackRow(benchmark::State &state) {
   });
 }
 
+void BM_CheckArgUntyped_PointerFree64(benchmark::State &state) {
+  cgosan::run([&] { CheckLoop(state, cgosan_new(&kBytes64), nullptr, false); });
+}
+
+void BM_CheckArgUntyped_Slots16_Foreign(benchmark::State &state) {
+  cgosan::run([&] {
+    void **table = static_cast<void **>(cgosan_new(&kTable));
+    void *foreign = malloc(16 * 16);
+    for (int i = 0; i < 16; i++) table[i] = static_cast<char *>(foreign) + 16 * i;
+    CheckLoop(state, table, nullptr, false);
+    free(foreign);
+  });
+}
+
 void BM_CheckArg_Slots16_Nil(benchmark::State &state) { RunTable(state, false, false); }
 void BM_CheckArg_Slots16_Pinned(benchmark::State &state) { RunTable(state, true, false); }
 
@@ -114,6 +134,8 @@ BENCHMARK(BM_CheckArg_PointerFree64)->MinTime(0.2);
 BENCHMARK(BM_CheckArg_Slots16_Nil)->MinTime(0.2);
 BENCHMARK(BM_CheckArg_Slots16_Pinned)->MinTime(0.2);
 BENCHMARK(BM_CheckArg_StackRow)->MinTime(0.2);
+BENCHMARK(BM_CheckArgUntyped_PointerFree64)->MinTime(0.2);
+BENCHMARK(BM_CheckArgUntyped_Slots16_Foreign)->MinTime(0.2);
 BENCHMARK(BM_CgocallArg_NotManaged)->MinTime(0.2);
 BENCHMARK(BM_CgocallArg_PointerFree64)->MinTime(0.2);
 BENCHMARK(BM_CgocallArg_Slots16_Nil)->MinTime(0.2);
@@ -126,6 +148,8 @@ const bench::Row kRows[] = {
     {"BM_CheckArg_Slots16_Nil", "check_arg, 1 KiB, 16 nil slots", 60},
     {"BM_CheckArg_Slots16_Pinned", "check_arg, 1 KiB, 16 pinned slots", 60},
     {"BM_CheckArg_StackRow", "check_arg, 48 B on the G stack, pinned slot", 20},
+    {"BM_CheckArgUntyped_PointerFree64", "check_arg untyped, 64 B, no pointers", 3},
+    {"BM_CheckArgUntyped_Slots16_Foreign", "check_arg untyped, 1 KiB, 16 foreign", 15},
     {"BM_CgocallArg_NotManaged", "check + cgocall, foreign pointer", 0},
     {"BM_CgocallArg_PointerFree64", "check + cgocall, 64 B, no pointers", 0},
     {"BM_CgocallArg_Slots16_Nil", "check + cgocall, 1 KiB, 16 nil", 0},

@@ -20,9 +20,11 @@
 // like a pointer (not a pointer slot), a pointer into foreign memory, and
 // foreign memory itself, initialised or not, are never read or reported.
 // Cost: a non-managed p is one range compare (the arena and the G stacks are
-// one range); a type without pointers stops before the heap lookup; otherwise
-// one FindObject (or one G table load) plus one step per non-zero ptrmask
-// byte and one lookup per pointer slot.
+// one range); a type without pointers stops before the heap lookup, and so
+// does an untyped p into a span of pointer-free objects (one span lookup and
+// its noscan bit); otherwise one FindObject (or one G table load) plus one
+// step per non-zero ptrmask byte and one judgement per pointer slot: a slot
+// holding nil or a foreign pointer is one range compare, no heap lookup.
 #include "scan.h"
 
 namespace __cgosan {
@@ -151,8 +153,9 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_arg(
   uptr addr = reinterpret_cast<uptr>(p);
   if (!InManagedRange(addr) || UNLIKELY(CgoCheckLevel() == 0))
     return;  // nil / foreign memory, or checks off: nothing of ours to check
-  if (t && t->ptrdata == 0 && !IsReferenceType(t))
-    return;  // the callee's type reaches no pointer (Go: !t.Pointers())
+  if (t ? t->ptrdata == 0 && !IsReferenceType(t) : InNoScanSpan(addr))
+    return;  // the callee's type reaches no pointer (Go: !t.Pointers()), or
+             // untyped into a span of pointer-free objects: nothing to find
   CheckManagedArgument(addr, t, FramesKeptByCall(CGOSAN_CALLER_SP()), callee,
                        argno);
 }
@@ -164,7 +167,8 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_arg_var(
     return;
   KeptFrames keep = FramesKeptByCall(CGOSAN_CALLER_SP());
   if (InArena(addr)) {
-    CheckManagedArgument(addr, nullptr, keep, callee, argno);
+    if (!InNoScanSpan(addr))  // else pointer-free: nothing to find
+      CheckManagedArgument(addr, nullptr, keep, callee, argno);
   } else if (pointee && (pointee->ptrdata || IsReferenceType(pointee))) {
     if (UNLIKELY(!IsWellFormedType(pointee)))
       ReportArgumentType(pointee, callee, argno);

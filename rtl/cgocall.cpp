@@ -23,6 +23,14 @@
 //   5. returns the errno fn left (and leaves it in errno).
 // Off a G (already foreign), fn runs directly: there is nothing to park.
 //
+// cgosan_cgocall_nocallback(fn, frame, callee) is the crossing for a function
+// that promised never to call back and never to block (Go 1.22's nocallback;
+// Go's runtime calls its own short libc calls the same way, asmcgocall with
+// no entersyscall). Steps 2 and 4 go: the G's status says kGNoCallback, for
+// which a collector waits as for a running G, so the way back needs no
+// handshake with a stopped world. A callback into the G from inside fn
+// breaks the promise and is reported (bad-callback), not run.
+//
 // cgosan_cgocallback(fn, frame) is Go's cgocallback. From foreign code inside
 // a cgocall, the G is parked below us; the callback switches back onto that G,
 // just below the parked frame, exitsyscalls, runs fn, entersyscalls and
@@ -60,7 +68,8 @@
 // Cost: a cgocall is a TLS load, two status stores (one sequentially
 // consistent, for the stop-the-world handshake), a counter increment, the
 // errno protocol and the switch (seven pushes and pops); gc_at_return off
-// adds a load and a branch. See bench/.
+// adds a load and a branch. A nocallback call has no sequentially consistent
+// store and no stop-the-world check. See bench/.
 #include <errno.h>
 
 #include "fiber_switch.h"
@@ -90,7 +99,33 @@ static constexpr char kMsgBadSwitch[] =
     "stack switch to NULL stack top (function %p, argument %p): the runtime's "
     "thread state is corrupt";
 
+static constexpr char kMsgCallbackFromNoCallback[] =
+    "%s called back into managed code (callback %p, G %llu), but it was called "
+    "as nocallback: it promised never to call back; the callback was not run";
+
 static unsigned long long GoId(const G *g) { return g->id; }
+
+// The callee a cgosan_cgocall_nocallback in flight on m was given, or else
+// what the symbolizer calls its fn, into buf.
+void NoCallbackCalleeName(const M *m, char *buf, uptr size) {
+  if (m->nocallback_callee) {
+    internal_strlcpy(buf, m->nocallback_callee, size);
+    return;
+  }
+  uptr pc = reinterpret_cast<uptr>(m->foreign_call);
+  if (!FunctionNameAt(pc, buf, size))
+    internal_snprintf(buf, size, "the foreign function at %p",
+                      reinterpret_cast<void *>(pc));
+}
+
+// Go's "cgo callback from C function marked nocallback", worded for cgosan.
+static NOINLINE void ReportCallbackFromNoCallback(const M *m, const G *g,
+                                                  cgosan_fn fn) {
+  char callee[128];
+  NoCallbackCalleeName(m, callee, sizeof(callee));
+  ReportHere(kBadCallback, kMsgCallbackFromNoCallback, callee,
+             reinterpret_cast<void *>(fn), GoId(g));
+}
 
 // Starts a new G on m, runs fn(arg) there through the boundary guard, and
 // frees the G. Used by cgosan_run and by callbacks that need a fresh G.
@@ -160,9 +195,13 @@ int cgosan_run(cgosan_fn fn, void *arg) {
   if (!m)
     m = AcquireM(/*extra=*/false);
   if (G *g = m->curg) {
-    bool parked = atomic_load(&g->status, memory_order_relaxed) == kGSyscall;
-    ReportHere(kApiMisuse, parked ? kMsgRunInCgocall : kMsgRunFromManaged,
-                    GoId(g));
+    u32 status = atomic_load(&g->status, memory_order_relaxed);
+    if (status == kGNoCallback)  // managed code again: the promise is broken
+      ReportCallbackFromNoCallback(m, g, fn);
+    else
+      ReportHere(kApiMisuse,
+                 status == kGSyscall ? kMsgRunInCgocall : kMsgRunFromManaged,
+                 GoId(g));
     SetErrno(user_errno);
     return EINVAL;
   }
@@ -177,6 +216,10 @@ int cgosan_in_managed(void) {
   return __cgosan_in_managed;
 }
 
+}  // extern "C"
+
+namespace __cgosan {
+
 // gc_at_return=N (.NET's gcManagedToUnmanaged): a collection as every Nth
 // foreign call of the process returns, so an unpinned object that only
 // foreign code still holds is freed, and poisoned, at the same point on
@@ -190,22 +233,31 @@ static NOINLINE void CollectAtReturn(int every) {
     Collect();
 }
 
-SANITIZER_INTERFACE_ATTRIBUTE
-int cgosan_cgocall(cgosan_fn fn, void *frame) {
+// The two managed -> foreign crossings, one body: cgosan_cgocall parks the
+// G (entersyscall/exitsyscall around the switch); cgosan_cgocall_nocallback
+// only switches, with the G in kGNoCallback, which a collector waits for as
+// for a running G. Inlined into each entry point, so that it, not a helper,
+// is the frame stacks show at the crossing.
+template <bool kNoCallback>
+ALWAYS_INLINE int Cgocall(cgosan_fn fn, void *frame, const char *callee) {
   if (UNLIKELY(!fn)) {
     EnsureInitialized();
     ErrnoSaver errno_saver;
-    ReportHere(kApiMisuse, kMsgNullFn, "cgosan_cgocall");
+    ReportHere(kApiMisuse, kMsgNullFn,
+               kNoCallback ? "cgosan_cgocall_nocallback" : "cgosan_cgocall");
     return EINVAL;
   }
-  M *m = CurrentM();
-  G *g = m ? m->curg : nullptr;
-  if (!IsRunningG(g)) {
+  // The one thread-local byte that says "a running G" (rtl.h): the branch
+  // waits for one load, not for the chain M -> G -> status.
+  if (!__cgosan_in_managed) {
     // Already foreign: nothing to park, nothing to switch.
     SetErrno(0);
     fn(frame);
     return GetErrno();
   }
+  M *m = CurrentM();
+  G *g = m->curg;
+  DCHECK(IsRunningG(g));
   atomic_store(&m->ncgocall, atomic_load(&m->ncgocall, memory_order_relaxed) + 1,
                memory_order_relaxed);
   if (UNLIKELY(hooks.cgocall_begin))
@@ -215,17 +267,34 @@ int cgosan_cgocall(cgosan_fn fn, void *frame) {
   GuardedCall call = {fn, frame, kBoundaryCgocall};
   cgosan_fn outer_call = m->foreign_call;  // a callback may cgocall again
   m->foreign_call = fn;
-  // entersyscall, in two halves. The G's status says "parked" only from the
-  // switch, once it has spilled the registers and stored g->saved_sp: a
-  // collector that saw the status first would scan from the saved_sp of an
-  // earlier park, and miss the frames (and registers) of this one.
   SetInManaged(false);
-  SwitchStacks(m, g, kSwitchToSystemStack, &call, CallGuarded,
-               reinterpret_cast<void *>(m->g0_sp),
-               reinterpret_cast<void **>(&g->saved_sp), &g->status, kGSyscall);
-  m->foreign_call = outer_call;
+  if (kNoCallback) {
+    // No parking: the G stays "running" for the collector, which waits for
+    // it to come back (gc.cpp), so no handshake is needed on the way back.
+    // The switch still publishes g->saved_sp below the spilled registers,
+    // for a collection that fn itself starts (cgosan_gc from foreign code).
+    m->nocallback_callee = callee;
+    atomic_store(&g->status, kGNoCallback, memory_order_relaxed);
+    SwitchStacks(m, g, kSwitchToSystemStack, &call, CallGuarded,
+                 reinterpret_cast<void *>(m->g0_sp),
+                 reinterpret_cast<void **>(&g->saved_sp));
+    atomic_store(&g->status, kGRunning, memory_order_relaxed);
+    SetInManaged(true);
+    m->foreign_call = outer_call;
+  } else {
+    // entersyscall, in two halves. The G's status says "parked" only from
+    // the switch, once it has spilled the registers and stored g->saved_sp:
+    // a collector that saw the status first would scan from the saved_sp of
+    // an earlier park, and miss the frames (and registers) of this one.
+    SwitchStacks(m, g, kSwitchToSystemStack, &call, CallGuarded,
+                 reinterpret_cast<void *>(m->g0_sp),
+                 reinterpret_cast<void **>(&g->saved_sp), &g->status,
+                 kGSyscall);
+    m->foreign_call = outer_call;
+  }
   int err = GetErrno();
-  ExitSyscall(g);
+  if (!kNoCallback)
+    ExitSyscall(g);
   // The G runs: no collection marks until it reaches a safepoint, so the
   // local references fn's objects were (heap_alloc.cpp) end with no lock.
   m->nlocals = locals_mark;
@@ -238,6 +307,20 @@ int cgosan_cgocall(cgosan_fn fn, void *frame) {
     SetErrno(err);  // the hook may not move the user's errno
   }
   return err;
+}
+
+}  // namespace __cgosan
+
+extern "C" {
+
+SANITIZER_INTERFACE_ATTRIBUTE
+int cgosan_cgocall(cgosan_fn fn, void *frame) {
+  return Cgocall</*kNoCallback=*/false>(fn, frame, nullptr);
+}
+
+SANITIZER_INTERFACE_ATTRIBUTE
+int cgosan_cgocall_nocallback(cgosan_fn fn, void *frame, const char *callee) {
+  return Cgocall</*kNoCallback=*/true>(fn, frame, callee);
 }
 
 SANITIZER_INTERFACE_ATTRIBUTE
@@ -261,9 +344,13 @@ void cgosan_cgocallback(cgosan_fn fn, void *frame) {
     RunNewG(m, fn, frame, kBoundaryCallback);
     return;
   }
-  if (UNLIKELY(atomic_load(&g->status, memory_order_relaxed) != kGSyscall)) {
+  u32 status = atomic_load(&g->status, memory_order_relaxed);
+  if (UNLIKELY(status != kGSyscall)) {
     ErrnoSaver errno_saver;
-    ReportHere(kBadCallback, kMsgCallbackFromManaged, GoId(g));
+    if (status == kGNoCallback)
+      ReportCallbackFromNoCallback(m, g, fn);
+    else
+      ReportHere(kBadCallback, kMsgCallbackFromManaged, GoId(g));
     return;
   }
   // Back onto the parked G, just below its cgocall frame.

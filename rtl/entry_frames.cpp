@@ -12,19 +12,15 @@ constexpr uptr kMaxEntries = 8;  // deeper nesting is counted, not recorded
 }  // namespace
 
 static THREADLOCAL Entry entries[kMaxEntries];
-static THREADLOCAL uptr depth;
+THREADLOCAL uptr entry_depth;
 
 uptr EnterFrame(uptr fp, uptr fn) {
-  uptr before = depth;
+  uptr before = entry_depth;
   if (before < kMaxEntries)
     entries[before] = {fp, fn};
-  depth = before + 1;
+  entry_depth = before + 1;
   return before;
 }
-
-void LeaveFrame(uptr before) { depth = before; }
-
-uptr EntryDepth() { return depth; }
 
 // Inserts pc at index at of pcs[0, *n), dropping the last frame when full.
 static void InsertFrame(uptr *pcs, uptr *rbps, uptr *n, uptr max, uptr at,
@@ -41,7 +37,7 @@ static void InsertFrame(uptr *pcs, uptr *rbps, uptr *n, uptr max, uptr at,
 }
 
 void AddEntryFrames(uptr *pcs, uptr *rbps, uptr *n, uptr max) {
-  uptr live = Min(depth, kMaxEntries);
+  uptr live = Min(entry_depth, kMaxEntries);
   if (!live || !*n || !max)
     return;
   for (uptr e = live; e-- > 0;) {  // innermost first

@@ -30,8 +30,12 @@ inline uptr EntryFunction(uptr pc) { return pc & ~kEntryFrameTag; }
 // LeaveFrame restores (the depth before), so a call that never returned
 // normally (an exception stopped at the boundary) leaves nothing behind.
 uptr EnterFrame(uptr fp, uptr fn);
-void LeaveFrame(uptr depth);
-uptr EntryDepth();  // what LeaveFrame restores for a call not recorded
+// Entries live on this thread (some past kMaxEntries only counted). Inline
+// below: every cgocall reads it and puts it back (boundary_guard.cpp).
+extern THREADLOCAL uptr entry_depth __attribute__((tls_model("initial-exec")));
+ALWAYS_INLINE void LeaveFrame(uptr depth) { entry_depth = depth; }
+// What LeaveFrame restores for a call not recorded.
+ALWAYS_INLINE uptr EntryDepth() { return entry_depth; }
 
 // pcs[0, *n) (innermost first; at most max) with rbps[i] the %rbp of the
 // frame of pcs[i] (moved along): inserts a pseudo frame for each live entry,

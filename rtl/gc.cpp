@@ -5,7 +5,9 @@
 // runs managed code stops itself at its next safepoint, the entry of any
 // heap or pinning call: it parks exactly as a cgocall does (callee-saved
 // registers spilled, saved_sp published, status syscall) and waits in
-// exitsyscall. The collector waits until no G runs. (Safepoints, not signals:
+// exitsyscall. The collector waits until no G runs; a G in a nocallback call
+// (cgosan_cgocall_nocallback) counts as running: it is not parked, and it
+// returns soon by promise. (Safepoints, not signals:
 // a G is never stopped inside the runtime holding one of its locks. The price
 // is Go-before-1.14's: a G that computes without calling the runtime delays
 // the collection until it does.)
@@ -59,16 +61,90 @@ void NOINLINE ParkAtSafepoint(G *g) {
   ExitSyscall(g);  // blocks while the world is stopped
 }
 
-// Waits until no G other than `self` runs managed code.
-static void WaitForRunningGs(G *self) {
-  ForEachM([](M *m, void *self) {
+// A G the collector must wait for: it runs managed code, or foreign code in
+// a nocallback call, which returns without the exitsyscall handshake.
+static bool MustWaitFor(const G *g) {
+  u32 status = atomic_load(&g->status, memory_order_acquire);
+  return status == kGRunning || status == kGNoCallback;
+}
+
+static constexpr char kMsgWaitedForNoCallback[] =
+    "==%d==CgoSanitizer: a collection has waited %llu ms for G %llu, which is "
+    "in nocallback function %s (a nocallback function must not block)\n";
+static constexpr u64 kNoCallbackWaitNoteNs = 1000ull * 1000 * 1000;
+// How long one attempt to stop the world waits for a G in a nocallback call
+// before it lets the world run again (see StopTheWorldForMarking).
+static constexpr u64 kNoCallbackBackOffNs = 10ull * 1000 * 1000;
+
+// A collection's waits for Gs in nocallback calls, over all its attempts to
+// stop the world.
+struct NoCallbackWait {
+  G *self;
+  u64 since;          // since when every look saw a G in a nocallback call
+  u64 attempt_since;  // the same, within this attempt (0: not so far)
+  bool noted;         // the verbosity=1 line is printed
+  bool backed_off;    // this attempt gave up on a nocallback call
+};
+
+// Says, once per collection, that it has waited a second for a G in a
+// nocallback call (verbosity=1): the call broke its promise to return soon.
+static void NoteLongNoCallbackWait(M *m, G *g, u64 waited_ns) {
+  char callee[128];
+  NoCallbackCalleeName(m, callee, sizeof(callee));
+  Printf(kMsgWaitedForNoCallback, (int)internal_getpid(),
+         (unsigned long long)(waited_ns / 1000000), (unsigned long long)g->id,
+         callee);
+}
+
+// One more look at g, in a nocallback call: false when this attempt has
+// waited for such calls long enough to give up.
+static bool KeepWaitingForNoCallback(M *m, G *g, NoCallbackWait *wait) {
+  u64 now = MonotonicNanoTime();
+  if (!wait->since)
+    wait->since = now;
+  if (!wait->attempt_since)
+    wait->attempt_since = now;
+  if (!wait->noted && Verbosity() >= 1 && now - wait->since >= kNoCallbackWaitNoteNs) {
+    NoteLongNoCallbackWait(m, g, now - wait->since);
+    wait->noted = true;
+  }
+  return now - wait->attempt_since < kNoCallbackBackOffNs;
+}
+
+// Waits until no G other than wait->self runs managed code or a nocallback
+// call; false (wait->backed_off) when it gave up on a nocallback call.
+static bool WaitForRunningGs(NoCallbackWait *wait) {
+  wait->attempt_since = 0;
+  wait->backed_off = false;
+  ForEachM([](M *m, void *arg) {
+    auto *wait = static_cast<NoCallbackWait *>(arg);
     G *g = m->curg;
-    while (g && g != self &&
-           atomic_load(&g->status, memory_order_acquire) == kGRunning) {
+    while (!wait->backed_off && g && g != wait->self && MustWaitFor(g)) {
+      if (atomic_load(&g->status, memory_order_relaxed) != kGNoCallback)
+        wait->since = wait->attempt_since = 0;  // the wait is for managed code
+      else if (!KeepWaitingForNoCallback(m, g, wait))
+        wait->backed_off = true;
       internal_sched_yield();
       g = m->curg;
     }
-  }, self);
+  }, wait);
+  return !wait->backed_off;
+}
+
+// Stops the world with no G left running. A nocallback call that does not
+// return soon may be waiting for a thread that holds what it needs (sqlite3's
+// connection mutex) inside a callback, which waits for the world to start:
+// after kNoCallbackBackOffNs the world runs again for a millisecond, and the
+// stop is tried again, as long as it takes.
+static void StopTheWorldForMarking(G *self) {
+  NoCallbackWait wait = {self, 0, 0, false, false};
+  for (;;) {
+    StopTheWorld();
+    if (WaitForRunningGs(&wait))
+      return;
+    StartTheWorld();
+    internal_usleep(1000);
+  }
 }
 
 // --- Marking -------------------------------------------------------------------
@@ -205,8 +281,7 @@ static void SweepSpan(Span *s, void *) {
 // --- The collection --------------------------------------------------------------
 
 static void CollectLocked(G *self) {
-  StopTheWorld();
-  WaitForRunningGs(self);
+  StopTheWorldForMarking(self);
   LockHeap();  // foreign threads allocating wait here until the world starts
   Marker marker;
   MarkRoots(&marker);
@@ -225,8 +300,11 @@ static void CollectLocked(G *self) {
 void Collect() {
   G *g = CurrentG();
   if (!IsRunningG(g)) {
+    // Foreign code. Inside a nocallback call its own G is not waited for:
+    // the switch published its stack from g->saved_sp, and it cannot run
+    // managed code before this returns.
     Lock l(&gc_mu);
-    CollectLocked(nullptr);
+    CollectLocked(g);
     return;
   }
   // The collecting G parks itself like any other, so its own stack is a root

@@ -453,6 +453,11 @@ bool IsPinnedPointerFreeObject(uptr addr) {
          (atomic_load(&s->pin_bits[index / 64], memory_order_acquire) >> (index % 64) & 1);
 }
 
+bool InNoScanSpan(uptr addr) {
+  Span *s = SpanOf(addr);
+  return s && s->noscan;
+}
+
 void SetObjectPinned(uptr base, bool pinned) {
   Span *s = SpanOf(base);
   CHECK(s);

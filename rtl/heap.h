@@ -78,6 +78,11 @@ bool IsZeroBase(uptr addr);
 // the pin bit stands for the alloc bit (a pinned object is a root).
 bool IsPinnedPointerFreeObject(uptr addr);
 
+// True when addr is in a span of noscan objects (no pointer slots, not a
+// reference), live or not: an untyped pointer check of such memory has
+// nothing to find, and learns it from the span alone (one lookup, one bit).
+bool InNoScanSpan(uptr addr);
+
 // Sets or clears the pinned bit of the live object at base (pinner.cpp, on
 // an object's first pin and last unpin).
 void SetObjectPinned(uptr base, bool pinned);

@@ -75,6 +75,10 @@ enum GStatus : u32 {
   kGIdle = 0,     // in a pool, no function
   kGRunning = 1,  // runs managed code on its stack
   kGSyscall = 2,  // parked in cgosan_cgocall; its stack is [saved_sp, stack_hi)
+  // In cgosan_cgocall_nocallback: foreign code runs on g0, but the G is not
+  // parked. The collector waits for it as for a running G (it returns soon,
+  // by promise); a callback from it breaks that promise (bad-callback).
+  kGNoCallback = 3,
 };
 
 struct M;
@@ -117,6 +121,10 @@ struct M {
   // The fn of the innermost cgocall in flight on this M (null when none), so
   // a report about foreign code can name the call it runs in.
   cgosan_fn foreign_call;
+  // The callee named to the innermost cgosan_cgocall_nocallback in flight on
+  // this M, for its reports and for a collection waiting for it (may be
+  // null: then foreign_call names it).
+  const char *nocallback_callee;
   G *gcache;                 // one idle G kept for the next cgosan_run
   struct HeapCache *heap_cache;  // spans this M allocates from (heap_alloc.cpp)
   // The remembered allocation site (in heap_cache) the last allocation used;
@@ -237,6 +245,11 @@ void CallGuarded(void *guarded_call);
 // into the guard page, as Go does such work on the system stack. The G stays
 // running, so no collection starts meanwhile; fn must not reach a safepoint.
 void CallOnSystemStack(cgosan_fn fn, void *arg);
+
+// The name of the function m's cgosan_cgocall_nocallback runs (its callee
+// argument, else what the symbolizer calls its fn) into buf; for reports
+// and for a collection that waits for it (gc.cpp).
+void NoCallbackCalleeName(const M *m, char *buf, uptr size);
 
 // --- Signals (signal_linux.cpp) -------------------------------------------------
 void InstallDeadlySignalHandlers();

@@ -12,8 +12,8 @@
  * written against them. New functions may be added; none is renamed.
  *
  * Every function is safe to call from any thread. None of them changes errno,
- * except that cgosan_cgocall leaves in errno the value the foreign function
- * left there. Misuse (a NULL function, a call from the wrong state) is
+ * except that cgosan_cgocall (and cgosan_cgocall_nocallback) leaves in errno
+ * the value the foreign function left there. Misuse (a NULL function, a call from the wrong state) is
  * reported as "api-misuse" or "bad-callback" and, unless
  * CGOSAN_OPTIONS=halt_on_error=0, ends the process with exitcode (default 66).
  */
@@ -64,6 +64,20 @@ int cgosan_in_managed(void);
  * also holds after the call. From foreign code (not on a G) fn runs directly on
  * the current stack. A NULL fn is api-misuse: nothing is called, EINVAL. */
 int cgosan_cgocall(cgosan_fn fn, void *frame);
+
+/* Managed -> foreign for a function that promised two things (Go 1.22's
+ * `#cgo nocallback`, plus "does not block"): it never calls back into managed
+ * code, and it returns promptly. The cheapest correct crossing: fn(frame) runs
+ * on the system stack, but the G is not parked, so a collection that starts
+ * meanwhile waits for the call to return, as it waits for a G that runs
+ * managed code. A function that blocks therefore holds up every collection
+ * (CGOSAN_OPTIONS=verbosity=1 names it once a collection has waited a
+ * second). A callback from inside fn, on this thread, is reported as
+ * bad-callback and not run. callee names fn in those messages (NULL: the
+ * symbolizer names fn). errno and the result are as for cgosan_cgocall; the
+ * call is counted by cgosan_num_cgocall. From foreign code fn runs directly;
+ * a NULL fn is api-misuse: nothing is called, EINVAL. */
+int cgosan_cgocall_nocallback(cgosan_fn fn, void *frame, const char *callee);
 
 /* Foreign -> managed (Go's cgocallback): from foreign code inside a cgocall,
  * runs fn(frame) on the calling G's stack below the cgocall frame; from a

@@ -127,6 +127,8 @@ typedef struct cgosan_gen_user_data {
 #define CGOSAN_GEN_BLOCKS 1u      /* may block (sleep, wait for I/O or locks) */
 #define CGOSAN_GEN_CALLS_BACK 2u  /* may call back into managed code         */
 #define CGOSAN_GEN_THREAD_SAFE 4u /* synchronizes its work on its arguments  */
+#define CGOSAN_GEN_NOCALLBACK 8u  /* never calls back, never blocks: crosses
+                                     with cgosan_cgocall_nocallback          */
 
 typedef struct cgosan_gen_function_model {
   const char *function;

@@ -3,6 +3,7 @@
 //
 //   clang-19 -g -fplugin=libCgosanPass.so -fpass-plugin=libCgosanPass.so \
 //     -mllvm -cgosan-foreign='sqlite3_*,crc32' [-mllvm -cgosan-foreign-list=FILE] \
+//     [-mllvm -cgosan-nocallback='sqlite3_column_*,crc32'] \
 //     [-mllvm -cgosan-check-stores] [-mllvm -cgosan-race] \
 //     [-mllvm -cgosan-annotations=FILE] -c app.c
 // (-fplugin as well: clang 19 parses -mllvm flags before it loads pass
@@ -46,7 +47,12 @@
 // FOREIGN: a function the module only declares, named by -cgosan-foreign (a
 // comma-separated list of names and globs) or -cgosan-foreign-list (a file,
 // one name or glob per line, `#` comments). Without either flag no call is
-// rewritten. Globs never match the C library basics nor reserved `_` names
+// rewritten. -cgosan-nocallback (names and globs, the same way) names foreign
+// functions that never call back and never block (Go 1.22's `#cgo
+// nocallback`, plus the promise not to block): their calls, foreign by that
+// flag alone, go through cgosan_cgocall_nocallback(tramp, frame, "f"), which
+// does not park the G; a callback from one is a bad-callback report.
+// Globs never match the C library basics nor reserved `_` names
 // (name those exactly to route them through cgocall), and nothing matches the
 // cgosan_* API or LLVM intrinsics.
 // MANAGED: every function the module defines, except those annotated
@@ -93,6 +99,10 @@ namespace {
 cl::list<std::string> ForeignNames(
     "cgosan-foreign", cl::CommaSeparated, cl::value_desc("name|glob,..."),
     cl::desc("cgosan: declared functions whose calls go through cgosan_cgocall"));
+cl::list<std::string> NoCallbackNames(
+    "cgosan-nocallback", cl::CommaSeparated, cl::value_desc("name|glob,..."),
+    cl::desc("cgosan: foreign functions that never call back nor block; their "
+             "calls go through cgosan_cgocall_nocallback"));
 cl::list<std::string> ForeignListFiles(
     "cgosan-foreign-list", cl::value_desc("file"),
     cl::desc("cgosan: file of foreign function names or globs, one per line"));
@@ -136,15 +146,30 @@ void diagnoseError(Module &M, const Twine &message) {
   M.getContext().emitError("cgosan: " + message);
 }
 
-// The foreign set from the flags; false after reporting a bad flag.
-bool loadForeignSet(Module &M, ForeignSet *set) {
+// Adds the names and globs of one list flag to set; false after reporting
+// a bad glob.
+bool addNames(Module &M, const cl::list<std::string> &names, StringRef flag,
+              ForeignSet *set) {
   std::string error;
-  for (const std::string &name : ForeignNames) {
+  for (const std::string &name : names) {
     if (!set->add(StringRef(name).trim(), &error)) {
-      diagnoseError(M, "-cgosan-foreign: " + error);
+      diagnoseError(M, "-" + flag + ": " + error);
       return false;
     }
   }
+  return true;
+}
+
+// The nocallback set from its flag; false after reporting a bad glob.
+bool loadNoCallbackSet(Module &M, ForeignSet *set) {
+  return addNames(M, NoCallbackNames, "cgosan-nocallback", set);
+}
+
+// The foreign set from the flags; false after reporting a bad flag.
+bool loadForeignSet(Module &M, ForeignSet *set) {
+  if (!addNames(M, ForeignNames, "cgosan-foreign", set))
+    return false;
+  std::string error;
   for (const std::string &path : ForeignListFiles) {
     ErrorOr<std::unique_ptr<MemoryBuffer>> file = MemoryBuffer::getFile(path);
     if (!file) {
@@ -272,8 +297,8 @@ static bool endRetentionsIn(Module &M, const RetentionModel &retention,
 }
 
 PreservedAnalyses CgosanPass::run(Module &M, ModuleAnalysisManager &) {
-  ForeignSet foreign;
-  if (!loadForeignSet(M, &foreign))
+  ForeignSet foreign, nocallback;
+  if (!loadForeignSet(M, &foreign) || !loadNoCallbackSet(M, &nocallback))
     return PreservedAnalyses::all();
   RetentionModel retention;
   for (const std::string &path : AnnotationFiles) {
@@ -283,7 +308,7 @@ PreservedAnalyses CgosanPass::run(Module &M, ModuleAnalysisManager &) {
       return PreservedAnalyses::all();
     }
   }
-  if (foreign.empty() && !CheckStores)
+  if (foreign.empty() && nocallback.empty() && !CheckStores)
     return PreservedAnalyses::all();
 
   DenseSet<const Function *> foreign_defs = annotatedForeignFunctions(M);
@@ -300,24 +325,26 @@ PreservedAnalyses CgosanPass::run(Module &M, ModuleAnalysisManager &) {
     // Stores first: the frame stores the rewrite adds are the runtime's own.
     if (CheckStores && instrumentStores(*F, api) > 0)
       changed = true;
-    if (foreign.empty())
+    if (foreign.empty() && nocallback.empty())
       continue;
-    std::vector<CallBase *> calls;
+    std::vector<std::pair<CallBase *, bool>> calls;  // and whether nocallback
     for (Instruction &I : instructions(*F)) {
       auto *CB = dyn_cast<CallBase>(&I);
       if (!CB || CB->isInlineAsm())
         continue;
       Function *callee = CB->getCalledFunction();
-      if (callee && callee->isDeclaration() && !callee->isIntrinsic() &&
-          foreign.matches(callee->getName()))
-        calls.push_back(CB);
+      if (!callee || !callee->isDeclaration() || callee->isIntrinsic())
+        continue;
+      bool is_nocallback = nocallback.matches(callee->getName());
+      if (is_nocallback || foreign.matches(callee->getName()))
+        calls.push_back({CB, is_nocallback});
     }
     if (calls.empty())
       continue;
     OptimizationRemarkEmitter ORE(F);
-    for (CallBase *CB : calls) {
+    for (auto [CB, is_nocallback] : calls) {
       std::string error;
-      if (rewriteForeignCall(*CB, api, ORE, retention, &error))
+      if (rewriteForeignCall(*CB, api, ORE, is_nocallback, retention, &error))
         changed = true;
       else if (!error.empty())
         diagnoseError(M, error);

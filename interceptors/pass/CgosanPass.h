@@ -145,6 +145,8 @@ struct RuntimeApi {
 
   llvm::Module &module;
   llvm::FunctionCallee cgocall;        // int cgosan_cgocall(cgosan_fn, void *)
+  // int cgosan_cgocall_nocallback(cgosan_fn, void *, const char *callee)
+  llvm::FunctionCallee cgocall_nocallback;
   llvm::FunctionCallee check_arg;      // void cgosan_check_arg(p, t, callee, argno)
   llvm::FunctionCallee check_store;    // void cgosan_check_store(void **, void *)
   llvm::FunctionCallee check_memmove;  // void cgosan_check_memmove(dst, src, n)
@@ -217,6 +219,9 @@ bool isManagedFunction(const llvm::Function &F,
 // The runtime entry that runs a foreign call, and the name prefix of the
 // internal trampolines the rewrite passes to it (__cgosan_tramp.<callee>).
 constexpr char kCgocallName[] = "cgosan_cgocall";
+// The one for functions named by -cgosan-nocallback (never call back, never
+// block): no parking, the callee's name as a third argument.
+constexpr char kNoCallbackCgocallName[] = "cgosan_cgocall_nocallback";
 constexpr char kTrampolinePrefix[] = "__cgosan_tramp.";
 bool isTrampoline(const llvm::Function &F);
 
@@ -276,13 +281,13 @@ bool checkRetention(llvm::CallBase &CB, unsigned first_c_arg,
 void endRetentions(llvm::CallBase &CB, RuntimeApi &api);
 
 // Rewrites the call or invoke CB (to a foreign declaration) into checked
-// arguments + cgosan_cgocall through a trampoline; erases CB. False, with a
-// remark, for a call it leaves alone (variadic, returns_twice, noreturn,
-// operand bundles, musttail).
+// arguments + cgosan_cgocall (cgosan_cgocall_nocallback when `nocallback`)
+// through a trampoline; erases CB. False, with a remark, for a call it leaves
+// alone (variadic, returns_twice, noreturn, operand bundles, musttail).
 // With `retention`, the `retains` lines of its callee are checked too
 // (false, with *error, when one does not fit the call: CB is left as is).
 bool rewriteForeignCall(llvm::CallBase &CB, RuntimeApi &api,
-                        llvm::OptimizationRemarkEmitter &ORE,
+                        llvm::OptimizationRemarkEmitter &ORE, bool nocallback,
                         const RetentionModel &retention, std::string *error);
 
 // cgocheck=2: a cgosan_check_store before each store of a pointer value (each

@@ -48,6 +48,7 @@ RuntimeApi::RuntimeApi(Module &M) : module(M) {
   Type *size_ty = M.getDataLayout().getIntPtrType(ctx);
   AttributeList no_unwind = AttributeList().addFnAttribute(ctx, Attribute::NoUnwind);
   cgocall = M.getOrInsertFunction(kCgocallName, int_ty, ptr, ptr);
+  cgocall_nocallback = M.getOrInsertFunction(kNoCallbackCgocallName, int_ty, ptr, ptr, ptr);
   check_arg = M.getOrInsertFunction("cgosan_check_arg", no_unwind, void_ty, ptr,
                                     ptr, ptr, int_ty);
   check_store = M.getOrInsertFunction("cgosan_check_store", no_unwind, void_ty,
@@ -224,7 +225,7 @@ void checkArgument(Value *arg, unsigned argno, StringRef callee, CallBase &CB,
 }  // namespace
 
 bool rewriteForeignCall(CallBase &CB, RuntimeApi &api,
-                        OptimizationRemarkEmitter &ORE,
+                        OptimizationRemarkEmitter &ORE, bool nocallback,
                         const RetentionModel &retention, std::string *error) {
   Function *callee = CB.getCalledFunction();
   StringRef name = callee->getName();
@@ -264,6 +265,10 @@ bool rewriteForeignCall(CallBase &CB, RuntimeApi &api,
   if (!checkRetention(CB, sret_slots, retention, api, error))
     return false;
 
+  FunctionCallee crossing = nocallback ? api.cgocall_nocallback : api.cgocall;
+  SmallVector<Value *, 3> crossing_args = {tramp, frame};
+  if (nocallback)
+    crossing_args.push_back(api.calleeName(name));
   Value *result = nullptr;
   if (auto *invoke = dyn_cast<InvokeInst>(&CB)) {
     // The result is loaded on the normal edge, in a block of its own.
@@ -271,7 +276,7 @@ bool rewriteForeignCall(CallBase &CB, RuntimeApi &api,
     BasicBlock *normal = invoke->getNormalDest();
     BasicBlock *returned =
         BasicBlock::Create(ctx, "cgosan.returned", from->getParent(), normal);
-    B.CreateInvoke(api.cgocall, returned, invoke->getUnwindDest(), {tramp, frame});
+    B.CreateInvoke(crossing, returned, invoke->getUnwindDest(), crossing_args);
     normal->replacePhiUsesWith(from, returned);
     B.SetInsertPoint(returned);
     B.SetCurrentDebugLocation(CB.getDebugLoc());
@@ -279,13 +284,14 @@ bool rewriteForeignCall(CallBase &CB, RuntimeApi &api,
       result = B.CreateLoad(ret_ty, B.CreateStructGEP(frame_ty, frame, CB.arg_size()));
     B.CreateBr(normal);
   } else {
-    B.CreateCall(api.cgocall, {tramp, frame});
+    B.CreateCall(crossing, crossing_args);
     if (!ret_ty->isVoidTy())
       result = B.CreateLoad(ret_ty, B.CreateStructGEP(frame_ty, frame, CB.arg_size()));
   }
   ORE.emit([&] {
     return OptimizationRemark("cgosan", "ForeignCall", &CB)
-           << "call to " << name << " goes through cgosan_cgocall";
+           << "call to " << name << " goes through "
+           << (nocallback ? kNoCallbackCgocallName : kCgocallName);
   });
   if (result) {
     result->takeName(&CB);

@@ -156,12 +156,14 @@ bool isVtableLoad(const Instruction &I) {
 class SharedMemory {
  public:
   explicit SharedMemory(Function &F) {
-    // The argument frames of cgosan_cgocall: filled and read on this thread
-    // around a call that runs on this thread.
+    // The argument frames of cgosan_cgocall (and _nocallback): filled and
+    // read on this thread around a call that runs on this thread.
     for (Instruction &I : instructions(F))
       if (auto *CB = dyn_cast<CallBase>(&I))
         if (Function *callee = CB->getCalledFunction();
-            callee && callee->getName() == kCgocallName && CB->arg_size() == 2)
+            callee && ((callee->getName() == kCgocallName && CB->arg_size() == 2) ||
+                       (callee->getName() == kNoCallbackCgocallName &&
+                        CB->arg_size() == 3)))
           if (auto *frame = dyn_cast<AllocaInst>(getUnderlyingObject(CB->getArgOperand(1))))
             frames_.insert(frame);
   }

@@ -94,6 +94,11 @@ blocks = yes
 I
 expect_error '^cgosan-gen: missing_function\.ini:4: error: tool_nope is not declared in the header\(s\)$' \
   tools.h --lib ./libtools.so --annotations missing_function.ini
+expect_file_error() {  # TEXT LINE MESSAGE-PATTERN: the error at LINE of a file of TEXT (a printf format)
+  printf "$1" >annotation.ini
+  expect_error "^cgosan-gen: annotation\\.ini:$2: error: $3\$" \
+    tools.h --lib ./libtools.so --annotations annotation.ini
+}
 expect_annotation_error() {  # FUNCTION 'KEY = VALUE' MESSAGE-PATTERN: the error of that line
   printf '[%s]\n%s\n' "$1" "$2" >annotation.ini
   expect_error "^cgosan-gen: annotation\\.ini:2: error: $3\$" \
@@ -115,7 +120,16 @@ expect_annotation_error tool_each 'user_data = ud for items' \
   'parameter `items` of tool_each is not a function pointer'
 expect_annotation_error tool_each 'thread_safe = sometimes' '`thread_safe` takes yes or no, not `sometimes`'
 expect_annotation_error tool_each 'keeps = 0' \
-  'unknown key `keeps` \(known: retains, user_data, blocks, calls_back, thread_safe, access\)'
+  'unknown key `keeps` \(known: retains, user_data, blocks, calls_back, thread_safe, access, nocallback\)'
+# nocallback: a yes/no value, and only with `blocks = no` (the fast crossing
+# holds up collections while it runs), never beside `calls_back = yes`.
+expect_annotation_error tool_length 'nocallback = maybe' '`nocallback` takes yes or no, not `maybe`'
+expect_annotation_error tool_length 'nocallback = yes' \
+  '`nocallback = yes` needs `blocks = no` in \[tool_length\]: a nocallback call holds up every collection while it runs, so it must not block'
+expect_file_error '[tool_length]\nnocallback = yes\nblocks = yes\n' 3 \
+  '`nocallback = yes` needs `blocks = no` in \[tool_length\]: a nocallback call holds up every collection while it runs, so it must not block'
+expect_file_error '[tool_each]\ncalls_back = yes\nblocks = no\nnocallback = yes\n' 4 \
+  '`nocallback = yes` contradicts `calls_back = yes` \(line 2\)'
 
 # access = PARAM read|write|none [size PARAM [* INTEGER] [or string] | fixed INTEGER | string]
 bad_access='`access` takes: PARAM read\|write\|none \[size PARAM \[\* INTEGER\] \[or string\] \| fixed INTEGER \| string\]'
@@ -145,12 +159,10 @@ expect_annotation_error tool_each 'retains = items until tool_length when n == 0
   '`0x10000000000000000` does not fit in 64 bits'
 expect_annotation_error tool_copy 'access = out write fixed 9223372036854775808' \
   '`9223372036854775808` is too large \(at most 9223372036854775807\)'
-printf '[tool_each]\nblocks = y\xe9s\n' >not_utf8.ini
-expect_error '^cgosan-gen: not_utf8\.ini:2: error: the annotation file is not UTF-8 text \(byte 0xe9\)$' \
-  tools.h --lib ./libtools.so --annotations not_utf8.ini
-printf '[tool_copy]\naccess = in read size n\naccess = in none\n' >access_twice.ini
-expect_error '^cgosan-gen: access_twice\.ini:3: error: parameter `in` of tool_copy already has an `access` \(line 2\)$' \
-  tools.h --lib ./libtools.so --annotations access_twice.ini
+expect_file_error '[tool_each]\nblocks = y\xe9s\n' 2 \
+  'the annotation file is not UTF-8 text \(byte 0xe9\)'
+expect_file_error '[tool_copy]\naccess = in read size n\naccess = in none\n' 3 \
+  'parameter `in` of tool_copy already has an `access` \(line 2\)'
 
 # Outputs that cannot be written, or that would overwrite an input, are
 # refused before any work; the C compiler must exist.
@@ -281,6 +293,9 @@ blocks = yes
 thread_safe = yes
 access = out write size size
 access = 2 read size n * 2 or string
+[tool_length]
+nocallback = yes
+blocks = no
 I
 err=$("$gen" tools.h --lib ./libtools.so --annotations good.ini -o out/tools.so --emit-c out/tools.c 2>&1) ||
   die "cgosan-gen on good input failed: $err"
@@ -326,7 +341,14 @@ grep -Fq 'static const char *const cgosan_model_until_tool_each_0[] = {"tool_len
 grep -F -A1 'cgosan_retention_end((const void *)(intptr_t)arg0, "tool_length");' out/tools.c |
   grep -Fq 'if (!cgosan_gen_in_managed())' ||
   die "tool_length's wrapper does not end retentions before the managed test"
-echo "ok: access tables and records, retention check"
+# nocallback + blocks = no: the fast crossing, and the model's flag.
+grep -Fq 'cgosan_cgocall_nocallback(cgosan_call_tool_length, &frame, "tool_length");' out/tools.c ||
+  die "tool_length's wrapper does not cross with cgosan_cgocall_nocallback"
+grep -Fq '{"tool_length", CGOSAN_GEN_NOCALLBACK, NULL, 0, NULL, 0, cgosan_model_access_tool_length, 1}' out/tools.c ||
+  die "tool_length's model entry is not nocallback"
+[[ $(grep -c 'cgosan_cgocall_nocallback(' out/tools.c) == 1 ]] ||
+  die "a function not annotated nocallback crosses with cgosan_cgocall_nocallback"
+echo "ok: access tables and records, retention check and end, nocallback crossing"
 echo "ok: interposer exports $exported"
 
 status=0; "$run" -- bash -c 'exit 3' || status=$?

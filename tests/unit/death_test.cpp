@@ -32,7 +32,15 @@ DEATH_FN(CallbackNull, , cgosan_cgocallback(nullptr, nullptr); Keep(1))
 DEATH_FN(ManagedRunsRun, void *, Keep(cgosan_run(Nop, nullptr)))
 DEATH_FN(ForeignRunsRun, void *, Keep(cgosan_run(Nop, nullptr)))
 DEATH_FN(ManagedCallsBack, void *, cgosan_cgocallback(Nop, nullptr); Keep(1))
+DEATH_FN(NoCallbackNull, , Keep(cgosan_cgocall_nocallback(nullptr, nullptr, "f")))
+// A foreign function called as nocallback that calls back, or starts a G.
+DEATH_FN(BrokenPromiseCallsBack, void *, cgosan_cgocallback(Nop, nullptr); Keep(1))
+DEATH_FN(BrokenPromiseRuns, void *, Keep(cgosan_run(Nop, nullptr)))
 // clang-format on
+static void ManagedCallsNoCallback(void *callee) {
+  Keep(cgosan_cgocall_nocallback(BrokenPromiseCallsBack, nullptr,
+                                 static_cast<const char *>(callee)));
+}
 
 // Allocation with a bad type or count: reported, and no object is made.
 static const cgosan_type kInt32 = {"int32_t", 4, 0, nullptr, 0};
@@ -265,6 +273,41 @@ INSTANTIATE_TEST_SUITE_P(
                        Lit(" is running, not parked in a cgocall (a callback "
                            "must come from foreign code)"),
                    "ManagedCallsBack(void*)", ManagedCallsBackLine},
+        MisuseCase{"NoCallbackNull", [] { NoCallbackNull(); }, "api-misuse",
+                   Lit("cgosan_cgocall_nocallback called with a NULL function"),
+                   "NoCallbackNull()", NoCallbackNullLine},
+        MisuseCase{"CallbackFromNoCallback",
+                   [] { cgosan_run(ManagedCallsNoCallback, (void *)"sqlite3_column_int"); },
+                   "bad-callback",
+                   Lit("sqlite3_column_int called back into managed code (callback ") +
+                       "0x[0-9a-f]+" + Lit(", G ") + kG +
+                       Lit("), but it was called as nocallback: it promised never "
+                           "to call back; the callback was not run"),
+                   "BrokenPromiseCallsBack(void*)", BrokenPromiseCallsBackLine},
+        // With no callee name, the symbolizer names the function.
+        MisuseCase{"CallbackFromNoCallbackUnnamed",
+                   [] { cgosan_run(ManagedCallsNoCallback, nullptr); }, "bad-callback",
+                   Lit("BrokenPromiseCallsBack(void*) called back into managed code "
+                       "(callback ") +
+                       "0x[0-9a-f]+" + Lit(", G ") + kG +
+                       Lit("), but it was called as nocallback: it promised never "
+                           "to call back; the callback was not run"),
+                   "BrokenPromiseCallsBack(void*)", BrokenPromiseCallsBackLine},
+        MisuseCase{"RunFromNoCallback",
+                   [] {
+                     cgosan_run(
+                         [](void *) {
+                           Keep(cgosan_cgocall_nocallback(BrokenPromiseRuns, nullptr,
+                                                          "crc32"));
+                         },
+                         nullptr);
+                   },
+                   "bad-callback",
+                   Lit("crc32 called back into managed code (callback ") + "0x[0-9a-f]+" +
+                       Lit(", G ") + kG +
+                       Lit("), but it was called as nocallback: it promised never "
+                           "to call back; the callback was not run"),
+                   "BrokenPromiseRuns(void*)", BrokenPromiseRunsLine},
         MisuseCase{"CallbackFromManagedOfExtraM",
                    [] {
                      std::thread([] {

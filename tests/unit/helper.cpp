@@ -49,6 +49,11 @@
 //                                   kept byte. Prints "kept=0x<byte>
 //                                   collections=<n>" (n: collections during
 //                                   those two calls)
+//   cgosan_unit_helper nocallback-blocks
+//                                   a nocallback call (callee
+//                                   "slow_nocallback") sleeps 1.3 s once
+//                                   another thread's collection has stopped
+//                                   the world; prints "done" when both end
 //   cgosan_unit_helper retained-unpinned
 //                                   passes an unpinned managed object to
 //                                   cgosan_check_retained, then prints "after"
@@ -57,14 +62,17 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <sched.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <stdexcept>
 #include <thread>
 
@@ -482,6 +490,33 @@ int GcAtReturn() {
 
 }  // namespace
 
+// A nocallback function that breaks its promise not to block: it sleeps
+// while a collection waits for it.
+std::atomic<bool> slow_in_call{false};
+void SlowNoCallback(void *) {
+  slow_in_call = true;
+  for (int i = 0; i < 10000000; i++) {
+    if (__cgosan::atomic_load(&__cgosan::world_stopped, __cgosan::memory_order_acquire))
+      break;
+    sched_yield();
+  }
+  struct timespec nap = {1, 300 * 1000 * 1000};
+  while (nanosleep(&nap, &nap) != 0 && errno == EINTR) {
+  }
+}
+
+int NoCallbackBlocks() {
+  std::thread collector([] {
+    while (!slow_in_call) sched_yield();
+    cgosan_gc();
+  });
+  cgosan_run([](void *) { cgosan_cgocall_nocallback(SlowNoCallback, nullptr, "slow_nocallback"); },
+             nullptr);
+  collector.join();
+  dprintf(2, "done\n");
+  return 0;
+}
+
 int main(int argc, char **argv) {
   const char *mode = argc > 1 ? argv[1] : "";
   if (!strcmp(mode, "noop"))
@@ -544,6 +579,8 @@ int main(int argc, char **argv) {
     dprintf(2, "after p=%p\n", p);
     return 0;
   }
+  if (!strcmp(mode, "nocallback-blocks"))
+    return NoCallbackBlocks();
   if (!strcmp(mode, "gc-at-return"))
     return GcAtReturn();
   if (!strcmp(mode, "retained-unpinned")) {

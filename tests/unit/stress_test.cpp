@@ -182,5 +182,94 @@ TEST(Stress, ShortLivedForeignThreadsChurnThePool) {
   EXPECT_EQ(after.ms_free - before.ms_free, after.ms_created - before.ms_created);
 }
 
+// ---- nocallback: a G's objects stay alive while another thread collects
+
+// Two objects only the G holds: `head` on its stack (or in a register), and
+// `tail` through head's pointer slot. Each iteration crosses with
+// cgosan_cgocall_nocallback while a foreign thread collects over and over;
+// the collector must wait for the call (the G is not parked, and runs on
+// without a handshake when it returns) and must still see both objects
+// after it, so neither ever reads the sweep's poison.
+struct Node {
+  Node *next;
+  int64_t value;
+};
+const uint8_t kNodeMask[] = {1};
+const cgosan_type kNodeType = {"struct node", sizeof(Node), sizeof(Node *), kNodeMask, 0};
+
+struct NoCallbackThread {
+  int64_t errors = 0;
+  int64_t calls = 0;
+};
+
+void NoCallbackReads(void *arg) {
+  auto *head = static_cast<Node *>(arg);
+  uintptr_t local = LocalAddress();
+  G *g = CurrentG();
+  if (cgosan_in_managed() != 0 || GStack(g).Contains(local) ||
+      GStatus(g) != __cgosan::kGNoCallback || head->next->value != head->value + 1)
+    head->value = -1;  // seen by the managed side
+}
+
+void NoCallbackLoop(void *arg) {
+  auto *p = static_cast<NoCallbackThread *>(arg);
+  constexpr int kNoCallbackIterations = 20000;
+  for (int i = 0; i < kNoCallbackIterations; i++) {
+    Node *head = static_cast<Node *>(cgosan_new(&kNodeType));
+    head->value = i;
+    Node *tail = static_cast<Node *>(cgosan_new(&kNodeType));
+    tail->value = i + 1;
+    head->next = tail;
+    tail = nullptr;
+    if (cgosan_cgocall_nocallback(NoCallbackReads, head, "reads") != 0)
+      p->errors++;
+    p->calls++;
+    // Straight after the call, with no safepoint: the tail is held only in
+    // a register for a while. A collector that had not waited for the call
+    // could be marking now, and miss it.
+    Node *held = head->next;
+    head->next = nullptr;
+    for (volatile int k = 0; k < 64; k = k + 1) {
+    }
+    head->next = held;
+    // Garbage, so collections have something to sweep, and a safepoint.
+    for (int j = 0; j < 4; j++) (void)cgosan_new(&kNodeType);
+    if (head->value != i || head->next->value != i + 1 || !cgosan_is_managed(head->next))
+      p->errors++;
+  }
+}
+
+TEST(Stress, NoCallbackCallsKeepTheirGsObjectsWhileAnotherThreadCollects) {
+  const int64_t calls_before = cgosan_num_cgocall();
+  constexpr int kThreads = 3;
+  std::vector<NoCallbackThread> per(kThreads);
+  std::atomic<bool> done{false};
+  std::atomic<int64_t> collections{0};
+  std::thread collector([&] {
+    while (!done.load(std::memory_order_relaxed)) {
+      cgosan_gc();
+      collections.fetch_add(1, std::memory_order_relaxed);
+      sched_yield();
+    }
+  });
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; i++)
+    threads.emplace_back([&per, i] {
+      if (cgosan_run(NoCallbackLoop, &per[i]) != 0)
+        per[i].errors++;
+    });
+  for (std::thread &t : threads) t.join();
+  done = true;
+  collector.join();
+  int64_t calls = 0;
+  for (int i = 0; i < kThreads; i++) {
+    SCOPED_TRACE(testing::Message() << "thread " << i);
+    EXPECT_EQ(per[i].errors, 0);
+    calls += per[i].calls;
+  }
+  EXPECT_EQ(cgosan_num_cgocall() - calls_before, calls);
+  EXPECT_GT(collections.load(), 0);
+}
+
 }  // namespace
 }  // namespace cgotest

@@ -13,10 +13,19 @@ The file is a small INI dialect, one section per function:
     calls_back = yes
     [sqlite3_blob_read]
     access = 1 write size 2
+    [sqlite3_column_int]
+    nocallback = yes
+    blocks = no
     [uv_async_send]
     thread_safe = yes
 
 A parameter is named as the header names it, or by its 0-based index.
+
+`nocallback = yes` (Go 1.22's promise: never calls back) together with
+`blocks = no` makes the wrapper cross with cgosan_cgocall_nocallback, which
+does not park the G: a collection waits for the call instead. Each of the
+two promises alone changes nothing, so one without the other is an error,
+as is `nocallback = yes` beside `calls_back = yes`.
 
 Accesses are the memory each pointer argument hands to the callee, recorded
 for the race checker before the call. Every data pointer has a default from
@@ -40,6 +49,9 @@ MSG_OUTSIDE = "`{}` before any [function] section"
 MSG_DUPLICATE = "[{}] appears twice (first at line {})"
 MSG_UNKNOWN_KEY = "unknown key `{}` (known: {})"
 MSG_BAD_BOOL = "`{}` takes yes or no, not `{}`"
+MSG_NOCALLBACK_BLOCKS = ("`nocallback = yes` needs `blocks = no` in [{}]: a nocallback call "
+                         "holds up every collection while it runs, so it must not block")
+MSG_NOCALLBACK_CALLS_BACK = "`nocallback = yes` contradicts `calls_back = yes` (line {})"
 MSG_BAD_RETAINS = ("`retains` takes: PARAM until FUNCTION... [by PARAM] "
                    "[when PARAM == INTEGER]")
 MSG_RETAINS_NOT_POINTER = "`retains` names parameter `{}` of {}, which is not a data pointer"
@@ -72,7 +84,9 @@ MSG_NO_DEFAULT_EXTENT = ("parameter `{}` of {} points to `{}`, whose extent is u
 
 MAX_ELEMENTS = 2**63 - 1  # a long long in the emitted table
 BOOL_WORDS = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
-KEYS = ("retains", "user_data", "blocks", "calls_back", "thread_safe", "access")
+KEYS = ("retains", "user_data", "blocks", "calls_back", "thread_safe", "access",
+        "nocallback")
+BOOL_KEYS = ("blocks", "calls_back", "thread_safe", "nocallback")
 
 _SECTION = re.compile(r"^\[\s*([A-Za-z_][A-Za-z0-9_]*)\s*\]$")
 _KEY_VALUE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$")
@@ -150,9 +164,10 @@ def default_access(param):
 class FunctionModel:
     name: str
     line: int
-    blocks: bool = False
+    blocks: object = None      # True/False as annotated; None: not said
     calls_back: object = None  # True/False as annotated; None: from the header
     thread_safe: bool = False
+    nocallback: bool = False
     retains: list = field(default_factory=list)
     user_data: list = field(default_factory=list)
     access: dict = field(default_factory=dict)  # param -> (Access or None: `none`, line)
@@ -222,8 +237,24 @@ class LibraryModel:
             fn = declared.get(name)
             if fn is None:
                 raise GenError(MSG_NO_FUNCTION.format(name), self.path, fm.line)
+            lines = {}  # key -> line of its last entry
             for raw in self._raw[name]:
                 self._apply(fm, fn, raw, declared)
+                lines[raw.key] = raw.line
+            if fm.nocallback:
+                self._check_nocallback(fm, lines)
+
+    def _check_nocallback(self, fm, lines):
+        """`nocallback = yes` is the fast crossing's pair of promises: it
+        needs `blocks = no` and cannot sit beside `calls_back = yes`."""
+        line = lines["nocallback"]
+        if fm.calls_back:
+            raise GenError(MSG_NOCALLBACK_CALLS_BACK.format(lines["calls_back"]),
+                           self.path, line)
+        if fm.blocks is not False:
+            raise GenError(MSG_NOCALLBACK_BLOCKS.format(fm.name), self.path,
+                           lines.get("blocks", line))
+        fm.calls_back = False
 
     def _param(self, fn, ref, line):
         params = fn.params
@@ -237,7 +268,7 @@ class LibraryModel:
 
     def _apply(self, fm, fn, raw, declared):
         line = raw.line
-        if raw.key in ("blocks", "calls_back", "thread_safe"):
+        if raw.key in BOOL_KEYS:
             word = raw.value.lower()
             if word not in BOOL_WORDS:
                 raise GenError(MSG_BAD_BOOL.format(raw.key, raw.value), self.path, line)
@@ -365,6 +396,12 @@ class LibraryModel:
                 resolved.append(access)
         return resolved
 
+    def nocallback(self, fn):
+        """True when fn crosses with cgosan_cgocall_nocallback: annotated
+        `nocallback = yes` (which resolve() allows only with `blocks = no`)."""
+        fm = self.functions.get(fn.name)
+        return fm is not None and fm.nocallback
+
     def retentions(self, fn):
         """fn's `retains` lines, in file order."""
         fm = self.functions.get(fn.name)
@@ -459,6 +496,8 @@ class LibraryModel:
                 flags.append("CGOSAN_GEN_CALLS_BACK")
             if fm is not None and fm.thread_safe:
                 flags.append("CGOSAN_GEN_THREAD_SAFE")
+            if self.nocallback(fn):
+                flags.append("CGOSAN_GEN_NOCALLBACK")
             retains, user_data = "NULL", "NULL"
             if fm is not None and fm.retains:
                 rows = []

@@ -16,7 +16,9 @@ For `int f(struct s *p, void (*cb)(void *))` the source holds:
         annotation says the library keeps (`retains`, under its `when`), then (race
         checker on) the memory each pointer hands to f, recorded as accesses
         by the call "f" (row i of the access table annotations.py emits just
-        before the wrapper), then cgosan_cgocall.
+        before the wrapper), then cgosan_cgocall, or, for a function
+        annotated `nocallback = yes` and `blocks = no`,
+        cgosan_cgocall_nocallback(cgosan_call_f, &frame, "f").
 
 The work is done in cgosan_wrap_f; the exported `f` only jumps there (a
 sibling call), so no frame of the stack is named `f`: reports drop cgosan_*
@@ -188,7 +190,10 @@ def _wrapper(fn, library_model, wrapped):
     body.extend(_access_records(fn, library_model, indent))
     inits = ", ".join(["real"] + passed)
     body.append(f"{indent}struct cgosan_frame_{n} frame = {{{inits}}};")
-    body.append(f"{indent}cgosan_cgocall(cgosan_call_{n}, &frame);")
+    if library_model.nocallback(fn):
+        body.append(f"{indent}cgosan_cgocall_nocallback(cgosan_call_{n}, &frame, \"{n}\");")
+    else:
+        body.append(f"{indent}cgosan_cgocall(cgosan_call_{n}, &frame);")
     if fn.returns_void:
         body.append("  }")
     else:
