@@ -23,6 +23,7 @@
 // one range); a type without pointers stops before the heap lookup; otherwise
 // one FindObject (or one G table load) plus one step per non-zero ptrmask
 // byte and one lookup per pointer slot.
+#include "retention.h"
 #include "scan.h"
 
 namespace __cgosan {
@@ -149,8 +150,11 @@ using namespace __cgosan;
 extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_arg(
     const void *p, const cgosan_type *t, const char *callee, int argno) {
   uptr addr = reinterpret_cast<uptr>(p);
-  if (!InManagedRange(addr) || UNLIKELY(CgoCheckLevel() == 0))
-    return;  // nil / foreign memory, or checks off: nothing of ours to check
+  if (!InManagedRange(addr))
+    return;  // nil / foreign memory: nothing of ours to check
+  NoteIfLent(addr, callee, argno);  // rule 2 (retention=full), even cgocheck=0
+  if (UNLIKELY(CgoCheckLevel() == 0))
+    return;
   if (t && t->ptrdata == 0 && !IsReferenceType(t))
     return;  // the callee's type reaches no pointer (Go: !t.Pointers())
   CheckManagedArgument(addr, t, FramesKeptByCall(CGOSAN_CALLER_SP()), callee,
@@ -160,7 +164,10 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_arg(
 extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_arg_var(
     const void *p, const cgosan_type *pointee, const char *callee, int argno) {
   uptr addr = reinterpret_cast<uptr>(p);
-  if (!InManagedRange(addr) || UNLIKELY(CgoCheckLevel() == 0))
+  if (!InManagedRange(addr))
+    return;
+  NoteIfLent(addr, callee, argno);
+  if (UNLIKELY(CgoCheckLevel() == 0))
     return;
   KeptFrames keep = FramesKeptByCall(CGOSAN_CALLER_SP());
   if (InArena(addr)) {

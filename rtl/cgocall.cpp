@@ -91,6 +91,14 @@ static constexpr char kMsgBadSwitch[] =
 
 static unsigned long long GoId(const G *g) { return g->id; }
 
+// The lending records of the call or callback ending on g go to the
+// retention checker; with nothing lent (always, unless retention=full) this
+// is two loads and a compare.
+ALWAYS_INLINE void EndLendingRecords(G *g) {
+  if (UNLIKELY(g->nlent != g->lent_floor))
+    hooks.lending_call_returned(g);
+}
+
 // Starts a new G on m, runs fn(arg) there through the boundary guard, and
 // frees the G. Used by cgosan_run and by callbacks that need a fresh G.
 // Inlined so that the public entry point, not a helper, is the frame that
@@ -117,6 +125,7 @@ ALWAYS_INLINE int RunNewG(M *m, cgosan_fn fn, void *arg, Boundary boundary) {
                            reinterpret_cast<void **>(&m->g0_sp));
   if (UNLIKELY(hooks.callback_end) && callback)
     hooks.callback_end(g);
+  EndLendingRecords(g);
   m->curg = nullptr;
   SetInManaged(false);
   m->g0_sp = 0;
@@ -206,6 +215,8 @@ int cgosan_cgocall(cgosan_fn fn, void *frame) {
   }
   atomic_store(&m->ncgocall, atomic_load(&m->ncgocall, memory_order_relaxed) + 1,
                memory_order_relaxed);
+  if (UNLIKELY(hooks.foreign_call_starts))
+    hooks.foreign_call_starts();
   if (UNLIKELY(hooks.cgocall_begin))
     hooks.cgocall_begin(g);
   u32 locals_mark = m->nlocals;  // what foreign code makes in fn is dropped after
@@ -232,6 +243,7 @@ int cgosan_cgocall(cgosan_fn fn, void *frame) {
     CollectAtReturn(flags()->gc_at_return);
     SetErrno(err);  // the collection may not move the user's errno
   }
+  EndLendingRecords(g);
   if (UNLIKELY(hooks.cgocall_end)) {
     hooks.cgocall_end(g);
     SetErrno(err);  // the hook may not move the user's errno
@@ -269,7 +281,9 @@ void cgosan_cgocallback(cgosan_fn fn, void *frame) {
   uptr parked_sp = g->saved_sp;
   uptr outer_g0_sp = m->g0_sp;
   uptr outer_entry_sp = g->entry_sp;
+  u32 outer_lent_floor = g->lent_floor;  // the parked call's lending records
   g->entry_sp = parked_sp;
+  g->lent_floor = g->nlent;
   ExitSyscall(g);
   if (UNLIKELY(hooks.callback_begin))
     hooks.callback_begin(g);
@@ -279,6 +293,8 @@ void cgosan_cgocallback(cgosan_fn fn, void *frame) {
                            reinterpret_cast<void **>(&m->g0_sp));
   if (UNLIKELY(hooks.callback_end))
     hooks.callback_end(g);
+  EndLendingRecords(g);
+  g->lent_floor = outer_lent_floor;
   m->g0_sp = outer_g0_sp;
   g->entry_sp = outer_entry_sp;
   g->saved_sp = parked_sp;

@@ -78,6 +78,11 @@ bool IsZeroBase(uptr addr);
 // the pin bit stands for the alloc bit (a pinned object is a root).
 bool IsPinnedPointerFreeObject(uptr addr);
 
+// The base of the slot holding addr (an object's base when one lives
+// there), from the span alone: it reads no arena memory, so a fault handler
+// may call it while the arena's pages are protected. False outside spans.
+bool SlotOf(uptr addr, uptr *slot_base);
+
 // Sets or clears the pinned bit of the live object at base (pinner.cpp, on
 // an object's first pin and last unpin).
 void SetObjectPinned(uptr base, bool pinned);

@@ -76,6 +76,15 @@ enum GStatus : u32 {
 
 struct M;
 
+// An object lent to foreign code by a cgocall that is about to run or runs:
+// a pointer into it was checked as an argument (checkers/retention_lend.cpp).
+struct LendRecord {
+  uptr base;           // the object's first byte
+  const char *callee;  // as the check named it
+  int argno;
+  u32 stack;           // depot id of the lending call's stack
+};
+
 struct G {
   u64 id;
   uptr guard_lo;  // start of the mapping: one guard page, PROT_NONE
@@ -91,6 +100,12 @@ struct G {
   atomic_uint32_t status;  // GStatus
   M *m;                    // the M running it, while it runs
   G *next_free;
+  // What the cgocalls of this G lend (retention=full only; lent stays null
+  // otherwise): [lent_floor, nlent) are the records of the innermost call,
+  // made by its argument checks; a callback on the G raises the floor so
+  // the records of the call it runs in stay below it.
+  LendRecord *lent;
+  u32 nlent, lent_floor;
 };
 
 struct M {
