@@ -10,14 +10,17 @@
 
 namespace __cgosan {
 
-// retention=full: set once at load, before the program runs.
-extern bool retention_watches;
+}  // namespace __cgosan
+// retention=full: set once at load, before the program runs. Exported: the
+// interposers read it inline to skip cgosan_lend in the other modes.
+extern "C" __sanitizer::u8 __cgosan_lending;
+namespace __cgosan {
 
 // The argument p of callee (argno) is a managed pointer the checks passed:
 // the object it points into is lent to the call about to run.
 void NoteLent(uptr p, const char *callee, int argno);
 ALWAYS_INLINE void NoteIfLent(uptr p, const char *callee, int argno) {
-  if (UNLIKELY(retention_watches))
+  if (UNLIKELY(__cgosan_lending))
     NoteLent(p, callee, argno);
 }
 

@@ -16,9 +16,11 @@
 #include "hooks.h"
 #include "retention.h"
 
-namespace __cgosan {
+extern "C" {
+SANITIZER_INTERFACE_ATTRIBUTE __sanitizer::u8 __cgosan_lending;
+}
 
-bool retention_watches;
+namespace __cgosan {
 
 // One page of records per G, taken at its first lend; Gs are never freed.
 static constexpr uptr kLendPageBytes = 4096;
@@ -65,7 +67,15 @@ __attribute__((constructor)) static void cgosan_retention_load_time_init() {
   hooks.object_pin_changed = PinChanged;
   hooks.object_freed = RetentionOnObjectFreed;
   hooks.protected_page_fault = RetentionFault;
-  retention_watches = true;
+  __cgosan_lending = 1;
 }
 
 }  // namespace __cgosan
+
+using namespace __cgosan;
+
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_lend(const void *p,
+                                                         const char *callee,
+                                                         int argno) {
+  NoteIfLent(reinterpret_cast<uptr>(p), callee, argno);
+}
