@@ -144,6 +144,7 @@ struct RuntimeApi {
   llvm::Module &module;
   llvm::FunctionCallee cgocall;        // int cgosan_cgocall(cgosan_fn, void *)
   llvm::FunctionCallee check_arg;      // void cgosan_check_arg(p, t, callee, argno)
+  llvm::FunctionCallee lend;           // void cgosan_lend(p, callee, argno)
   llvm::FunctionCallee check_store;    // void cgosan_check_store(void **, void *)
   llvm::FunctionCallee check_memmove;  // void cgosan_check_memmove(dst, src, n)
   llvm::FunctionCallee check_memmove_typed;  // (dst, src, n, const cgosan_type *)
