@@ -40,7 +40,7 @@ void NoteLent(uptr p, const char *callee, int argno) {
   if (g->nlent == kMaxLendRecords)
     return;  // a call with that many managed arguments: the rest go unwatched
   BeginLend(obj);
-  g->lent[g->nlent++] = {obj.base, callee, argno, CaptureStackIdFast()};
+  g->lent[g->nlent++] = {obj.base, obj.size, callee, argno, CaptureStackIdFast()};
 }
 
 static void LendingCallReturned(G *g) {

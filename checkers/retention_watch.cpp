@@ -88,6 +88,7 @@ struct WatchedPage {
   uptr key;  // the page's address
   u32 nwatched;  // watched objects with bytes on it
   u32 npinned;   // pinned objects with bytes on it
+  u32 nlent;     // lends in progress of objects with bytes on it
   bool no_access;  // protected now
   bool listed_open;  // in open_pages, to protect again
 };
@@ -117,7 +118,8 @@ static void ForEachPageOf(uptr base, uptr size, Fn fn) {
 }
 
 static void ForgetPageIfIdle(WatchedPage *p) {
-  if (!p->nwatched && !p->npinned && !p->no_access && !p->listed_open)
+  if (!p->nwatched && !p->npinned && !p->nlent && !p->no_access &&
+      !p->listed_open)
     pages.Remove(p);
 }
 
@@ -133,8 +135,10 @@ static void OpenPage(WatchedPage *p) {
   }
 }
 
+// A page a running call was handed part of stays open: the call, and the
+// kernel on its behalf, may touch all of it.
 static void ProtectIfWatched(WatchedPage *p) {
-  if (p->nwatched && !p->npinned && !p->no_access) {
+  if (p->nwatched && !p->npinned && !p->nlent && !p->no_access) {
     ProtectPages(p->key, page_size, true);
     p->no_access = true;
   }
@@ -192,13 +196,24 @@ void BeginLend(const ObjectInfo &obj) {
   }
   // The call may touch every byte, whatever else shares its pages.
   ForEachPageOf(obj.base, obj.size, [](uptr page) {
-    if (WatchedPage *p = pages.Find(page))
+    if (WatchedPage *p = pages.FindOrInsert(page)) {
+      p->nlent++;
       OpenPage(p);
+    }
   });
 }
 
 void EndLend(const LendRecord &rec) {
   SpinMutexLock l(&watch_mu);
+  ForEachPageOf(rec.base, rec.size, [](uptr page) {
+    WatchedPage *p = pages.Find(page);
+    if (!p)
+      return;
+    if (p->nlent)
+      p->nlent--;
+    OpenPage(p);  // listed, to be protected once nothing needs it open
+    ForgetPageIfIdle(p);
+  });
   WatchedObject *o = objects.Find(rec.base);
   if (!o || !o->lent_now)
     return;  // pinned meanwhile

@@ -80,6 +80,7 @@ struct M;
 // a pointer into it was checked as an argument (checkers/retention_lend.cpp).
 struct LendRecord {
   uptr base;           // the object's first byte
+  uptr size;           // its bytes
   const char *callee;  // as the check named it
   int argno;
   u32 stack;           // depot id of the lending call's stack

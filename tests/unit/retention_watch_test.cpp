@@ -1,5 +1,5 @@
-// retention_test.cpp — retention=full through a child process
-// (tests/unit/retention_helper.cpp): a foreign access to an object after the
+// retention_watch_test.cpp — retention=full through a child process
+// (tests/unit/retention_watch_helper.cpp): a foreign access to an object after the
 // call it was lent to returned is a retained-pointer report, with the
 // access, the object, the lending call and (for a dead one) the collection
 // that freed it; re-passing, pinning, managed code's own accesses and a
@@ -8,8 +8,8 @@
 
 #include "test_util.h"
 
-#ifndef CGOSAN_RETENTION_HELPER
-#error "CGOSAN_RETENTION_HELPER must name the retention helper executable"
+#ifndef CGOSAN_RETENTION_WATCH_HELPER
+#error "CGOSAN_RETENTION_WATCH_HELPER must name the retention helper executable"
 #endif
 
 namespace cgotest {
@@ -17,7 +17,7 @@ namespace {
 
 ChildResult RunMode(const char *mode, const std::string &options = "") {
   std::string all = "retention=full" + (options.empty() ? "" : ":" + options);
-  return RunChild({CGOSAN_RETENTION_HELPER, mode}, all.c_str());
+  return RunChild({CGOSAN_RETENTION_WATCH_HELPER, mode}, all.c_str());
 }
 
 bool Matches(const std::string &text, const char *pattern) {
@@ -32,14 +32,14 @@ void ExpectSilent(const ChildResult &r) {
   EXPECT_NE(r.output.find("done reports=0\n"), std::string::npos) << r.output;
 }
 
-TEST(Retention, ForeignReadAfterReturnIsReported) {
+TEST(RetentionWatch, ForeignReadAfterReturnIsReported) {
   ChildResult r = RunMode("kept-read");
   EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
   EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
   EXPECT_TRUE(Matches(r.output,
       "foreign code read managed memory at 0x[0-9a-f]+ after the call it "
       "was lent to returned \\(argument 1 of lib_keep\\)\n"
-      "    #0 0x[0-9a-f]+ in LibReadKept\\(void\\*\\) .*retention_helper.cpp:36:"))
+      "    #0 0x[0-9a-f]+ in LibReadKept\\(void\\*\\) .*retention_watch_helper.cpp:36:"))
       << r.output;
   EXPECT_TRUE(Matches(r.output,
       "  0x[0-9a-f]+ is 3 bytes into object 0x[0-9a-f]+ of type 'char\\[64\\]' "
@@ -50,16 +50,16 @@ TEST(Retention, ForeignReadAfterReturnIsReported) {
       "  fix: pin the object for as long as the library keeps it "
       "\\(cgosan_pin\\), or pass a copy in C memory, or a handle\n"
       "  0x[0-9a-f]+ was allocated at:\n"
-      "    #0 0x[0-9a-f]+ in NewBytes\\(\\) .*retention_helper.cpp:[0-9]+"))
+      "    #0 0x[0-9a-f]+ in NewBytes\\(\\) .*retention_watch_helper.cpp:[0-9]+"))
       << r.output;
   EXPECT_TRUE(Matches(r.output,
       "  lent to lib_keep at:\n"
-      "    #0 0x[0-9a-f]+ in Keep\\(char\\*\\) .*retention_helper.cpp:"))
+      "    #0 0x[0-9a-f]+ in Keep\\(char\\*\\) .*retention_watch_helper.cpp:"))
       << r.output;
   EXPECT_EQ(r.output.find("done"), std::string::npos) << r.output;
 }
 
-TEST(Retention, ForeignWriteProceedsWithHaltOnErrorZero) {
+TEST(RetentionWatch, ForeignWriteProceedsWithHaltOnErrorZero) {
   ChildResult r = RunMode("kept-write", "halt_on_error=0");
   EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
   EXPECT_TRUE(Matches(r.output, "foreign code wrote managed memory at 0x[0-9a-f]+ "
@@ -70,7 +70,7 @@ TEST(Retention, ForeignWriteProceedsWithHaltOnErrorZero) {
       << r.output;
 }
 
-TEST(Retention, RepassOpensForThatCallOnly) {
+TEST(RetentionWatch, RepassOpensForThatCallOnly) {
   ChildResult r = RunMode("repass", "halt_on_error=0");
   EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
   size_t repassed = r.output.find("re-passed\n");
@@ -81,27 +81,27 @@ TEST(Retention, RepassOpensForThatCallOnly) {
       << r.output;
 }
 
-TEST(Retention, PinnedBeforeTheCallIsNotLent) { ExpectSilent(RunMode("pinned")); }
+TEST(RetentionWatch, PinnedBeforeTheCallIsNotLent) { ExpectSilent(RunMode("pinned")); }
 
-TEST(Retention, PinnedAfterTheCallMayBeKept) {
+TEST(RetentionWatch, PinnedAfterTheCallMayBeKept) {
   ExpectSilent(RunMode("pinned-after"));
 }
 
-TEST(Retention, ManagedCodeTouchesWhatItLent) {
+TEST(RetentionWatch, ManagedCodeTouchesWhatItLent) {
   ChildResult r = RunMode("managed");
   ExpectSilent(r);
   EXPECT_NE(r.output.find("managed code used it: m\n"), std::string::npos)
       << r.output;
 }
 
-TEST(Retention, NeighbourOnTheSamePageIsOpenForItsCall) {
+TEST(RetentionWatch, NeighbourOnTheSamePageIsOpenForItsCall) {
   ChildResult r = RunMode("neighbour");
   ExpectSilent(r);
   EXPECT_NE(r.output.find("same page: 1, read 3: abc\n"), std::string::npos)
       << r.output;
 }
 
-TEST(Retention, LibraryThreadWriteIsReported) {
+TEST(RetentionWatch, LibraryThreadWriteIsReported) {
   ChildResult r = RunMode("thread");
   EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
   EXPECT_TRUE(Matches(r.output,
@@ -111,7 +111,7 @@ TEST(Retention, LibraryThreadWriteIsReported) {
       << r.output;
 }
 
-TEST(Retention, FreedObjectStaysWatched) {
+TEST(RetentionWatch, FreedObjectStaysWatched) {
   ChildResult r = RunMode("freed");
   EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
   EXPECT_TRUE(Matches(r.output,
@@ -121,8 +121,8 @@ TEST(Retention, FreedObjectStaysWatched) {
       << r.output;
 }
 
-TEST(Retention, OffWatchesNothing) {
-  ChildResult r = RunChild({CGOSAN_RETENTION_HELPER, "kept-read"}, "retention=off");
+TEST(RetentionWatch, OffWatchesNothing) {
+  ChildResult r = RunChild({CGOSAN_RETENTION_WATCH_HELPER, "kept-read"}, "retention=off");
   ExpectSilent(r);
 }
 

@@ -1,5 +1,5 @@
-// retention_helper.cpp — a program the retention tests run as a child with
-// CGOSAN_OPTIONS=retention=full (retention_test.cpp): a small "library"
+// retention_watch_helper.cpp — a program the retention tests run as a child with
+// CGOSAN_OPTIONS=retention=full (retention_watch_test.cpp): a small "library"
 // (plain C functions called through cgosan_cgocall after cgosan_check_arg,
 // as a pass or an interposer would) keeps the pointer it was handed, and the
 // mode picks what happens next:
@@ -11,8 +11,8 @@
 //   pinned         pinned before the lend, read later (silent)
 //   pinned-after   pinned after the lend, read later (silent)
 //   managed        managed code reads and writes the lent object (silent)
-//   neighbour      a later call reads and read(2)s into an object sharing
-//                  the lent object's page, handed to it (silent)
+//   neighbour      a later call read(2)s into, then reads, an object
+//                  sharing the lent object's page, handed to it (silent)
 //   thread         a library thread writes the kept pointer (reported)
 //   freed          the collector frees the lent object, then a later call
 //                  reads it (reported, freed by collection 1)
@@ -41,13 +41,15 @@ struct ReadInto {
 };
 static void LibReadArg(void *frame) {
   ReadInto *r = static_cast<ReadInto *>(frame);
-  sink = r->buf[0];
   int fds[2];
   if (pipe(fds))
     return;
   if (write(fds[1], "abc", 3) != 3)
     return;
-  r->got = read(fds[0], r->buf, 3);  // the kernel writes the managed buffer
+  // The kernel writes the managed buffer first: a protected page would be
+  // EFAULT here, not a fault the runtime sees.
+  r->got = read(fds[0], r->buf, 3);
+  sink = r->buf[0];
   close(fds[0]);
   close(fds[1]);
 }
