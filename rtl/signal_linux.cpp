@@ -9,6 +9,8 @@
 // other SIGSEGV/SIGBUS is not ours: the handler puts back the action that was
 // there before and returns, so the fault repeats into the program's own
 // handler or the default action (a core dump), exactly as without cgosan.
+// With retention=full the program's handler (one installed before cgosan's)
+// is called instead, so that retention's later faults still come here.
 // Cost: nothing until a fault.
 #include <signal.h>
 
@@ -60,8 +62,22 @@ static void DeadlySignalHandler(int signo, siginfo_t *info, void *context) {
     SetErrno(saved_errno);
     return;  // a page retention protects: the access runs again
   }
-  // Not ours: restore what was there and let the fault happen again.
   struct sigaction *previous = signo == SIGSEGV ? &previous_segv : &previous_bus;
+  if (hooks.protected_page_fault && (previous->sa_flags & SA_SIGINFO) &&
+      previous->sa_sigaction) {
+    // Retention's faults must keep coming here: call the program's handler
+    // instead of handing it the signal for good.
+    SetErrno(saved_errno);
+    previous->sa_sigaction(signo, info, context);
+    return;
+  }
+  if (hooks.protected_page_fault && !(previous->sa_flags & SA_SIGINFO) &&
+      previous->sa_handler != SIG_DFL && previous->sa_handler != SIG_IGN) {
+    SetErrno(saved_errno);
+    previous->sa_handler(signo);
+    return;
+  }
+  // Not ours: restore what was there and let the fault happen again.
   internal_sigaction(signo, previous, nullptr);
   SetErrno(saved_errno);
 }

@@ -16,8 +16,13 @@
 //   thread         a library thread writes the kept pointer (reported)
 //   freed          the collector frees the lent object, then a later call
 //                  reads it (reported, freed by collection 1)
+//   chain          a fault that is not retention's goes to the program's
+//                  own SIGSEGV handler (installed before cgosan's), and a
+//                  retention fault after it is still reported
 // Each prints "done reports=N" at the end when it gets there.
 #include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -61,6 +66,16 @@ static void LibStartThread(void *) {
   pthread_t t;
   pthread_create(&t, nullptr, LibThreadWrites, nullptr);
   pthread_join(t, nullptr);
+}
+
+// --- The program's own SIGSEGV handler, installed before cgosan's --------------
+static sigjmp_buf recover;
+static void ProgramSegvHandler(int, siginfo_t *, void *) { siglongjmp(recover, 1); }
+__attribute__((constructor(101))) static void InstallProgramSegvHandler() {
+  struct sigaction sa = {};
+  sa.sa_sigaction = ProgramSegvHandler;
+  sa.sa_flags = SA_SIGINFO;
+  sigaction(SIGSEGV, &sa, nullptr);
 }
 
 // --- The program: managed code --------------------------------------------------
@@ -124,6 +139,12 @@ static void Body(void *arg) {
   } else if (!strcmp(mode, "thread")) {
     Keep(buf);
     cgosan_cgocall(LibStartThread, nullptr);
+  } else if (!strcmp(mode, "chain")) {
+    if (!sigsetjmp(recover, 1))
+      *static_cast<volatile int *>(nullptr) = 1;  // the program's own fault
+    fprintf(stderr, "the program's handler ran\n");
+    Keep(buf);
+    ReadKept();
   } else if (!strcmp(mode, "freed")) {
     KeepATemporary();
     ClobberStack();

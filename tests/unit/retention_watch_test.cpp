@@ -39,7 +39,7 @@ TEST(RetentionWatch, ForeignReadAfterReturnIsReported) {
   EXPECT_TRUE(Matches(r.output,
       "foreign code read managed memory at 0x[0-9a-f]+ after the call it "
       "was lent to returned \\(argument 1 of lib_keep\\)\n"
-      "    #0 0x[0-9a-f]+ in LibReadKept\\(void\\*\\) .*retention_watch_helper.cpp:36:"))
+      "    #0 0x[0-9a-f]+ in LibReadKept\\(void\\*\\) .*retention_watch_helper.cpp:41:"))
       << r.output;
   EXPECT_TRUE(Matches(r.output,
       "  0x[0-9a-f]+ is 3 bytes into object 0x[0-9a-f]+ of type 'char\\[64\\]' "
@@ -118,6 +118,16 @@ TEST(RetentionWatch, FreedObjectStaysWatched) {
       "  lent as argument 1 of lib_keep, which has returned: foreign code may "
       "not keep a managed pointer after the call\n"
       "  the object was freed by collection 1; its memory is poisoned\n"))
+      << r.output;
+}
+
+TEST(RetentionWatch, OtherFaultsGoToTheProgramsHandler) {
+  ChildResult r = RunMode("chain");
+  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
+  size_t handled = r.output.find("the program's handler ran\n");
+  size_t report = r.output.find(kKind);
+  EXPECT_TRUE(handled != std::string::npos && report != std::string::npos &&
+              handled < report)
       << r.output;
 }
 
