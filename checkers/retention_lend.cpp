@@ -56,6 +56,16 @@ static void PinChanged(uptr base, bool pinned) {
     WatchPinChanged(obj, pinned);
 }
 
+static constexpr char kMsgReopenedPages[] =
+    "CgoSanitizer: retention=full: %llu faults on watched pages were not "
+    "foreign code in a watched object (opened, no report)\n";
+
+// With verbosity=1, at exit: what watching cost in faults that found nothing.
+static void PrintRetentionStats() {
+  if (Verbosity())
+    Printf(kMsgReopenedPages, (unsigned long long)RetentionReopenedPages());
+}
+
 // Hooks go in before main, so no call lends unrecorded.
 __attribute__((constructor)) static void cgosan_retention_load_time_init() {
   EnsureInitialized();
@@ -68,6 +78,7 @@ __attribute__((constructor)) static void cgosan_retention_load_time_init() {
   hooks.object_freed = RetentionOnObjectFreed;
   hooks.protected_page_fault = RetentionFault;
   __cgosan_lending = 1;
+  Atexit(PrintRetentionStats);
 }
 
 }  // namespace __cgosan

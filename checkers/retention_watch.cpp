@@ -105,8 +105,8 @@ static uptr freed_objects[kMaxFreed];
 static uptr num_freed;
 static u64 last_collection;  // the last one that told of a dead object
 static uptr page_size;
-// Faults that were not foreign code in a watched object: counted, for
-// cgosan_print_stats and the benchmarks.
+// Faults that were not foreign code in a watched object: counted, printed
+// at exit with verbosity=1.
 static atomic_uint64_t reopened_pages;
 
 static uptr PageOf(uptr addr) { return addr & ~(page_size - 1); }

@@ -94,6 +94,15 @@ TEST(RetentionWatch, ManagedCodeTouchesWhatItLent) {
       << r.output;
 }
 
+TEST(RetentionWatch, ManagedFaultsAreCountedWithVerbosity) {
+  ChildResult r = RunMode("managed", "verbosity=1");
+  EXPECT_TRUE(r.exited && r.exit_code == 0) << r.output;
+  EXPECT_TRUE(Matches(r.output,
+      "CgoSanitizer: retention=full: [1-9][0-9]* faults on watched pages "
+      "were not foreign code in a watched object \\(opened, no report\\)\n"))
+      << r.output;
+}
+
 TEST(RetentionWatch, NeighbourOnTheSamePageIsOpenForItsCall) {
   ChildResult r = RunMode("neighbour");
   ExpectSilent(r);
