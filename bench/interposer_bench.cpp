@@ -16,6 +16,9 @@
 //   BM_Workload_InterposedRetained      the same, the text a pinned managed
 //                                        buffer: each bind is a retention
 //                                        recorded, each reset ends it
+//   BM_Workload_InterposedManagedText   the same, the text in a managed
+//                                        buffer (each bind lends it: what
+//                                        retention=full costs)
 //   BM_CgosanGen_Sqlite3                cgosan-gen on sqlite3.h, once
 // Targets (issue 5): a tiny call <= 1.3x, the workload <= 1.2x; (issue 20)
 // following the retentions <= 1.05x the interposed workload. Printed,
@@ -134,7 +137,8 @@ BENCHMARK(BM_ColumnInt_Interposed);
 constexpr char kWorkloadText[] = "a row of the workload";
 
 void WorkloadLoop(benchmark::State &state, const SqliteApi &api,
-                  const char *text = kWorkloadText) {
+                  const char *text = kWorkloadText,
+                  sqlite3_destructor_type how = SQLITE_STATIC) {
   for (auto _ : state) {
     sqlite3 *db;
     sqlite3_stmt *insert, *select;
@@ -143,7 +147,7 @@ void WorkloadLoop(benchmark::State &state, const SqliteApi &api,
     api.prepare(db, "INSERT INTO t VALUES (?1, ?2)", -1, &insert, nullptr);
     for (int i = 0; i < kWorkloadRows; i++) {
       api.bind_int(insert, 1, i);
-      api.bind_text(insert, 2, text, -1, SQLITE_STATIC);
+      api.bind_text(insert, 2, text, -1, how);
       api.step(insert);
       api.reset(insert);
     }
@@ -169,10 +173,11 @@ void BM_Workload_Interposed(benchmark::State &state) {
 }
 BENCHMARK(BM_Workload_Interposed)->Unit(benchmark::kMillisecond);
 
+const cgosan_type kTextType = {"char[32]", 32, 0, nullptr, 0};
+
 // The same rows bound from a pinned managed buffer: each bind records the
 // retention (a stack walk, a spin lock) and each reset ends it.
 void WorkloadRetainedLoop(benchmark::State &state) {
-  static const cgosan_type kTextType = {"char[32]", 32, 0, nullptr, 0};
   char *text = static_cast<char *>(cgosan_new(&kTextType));
   snprintf(text, 32, "%s", kWorkloadText);
   cgosan_pinner *pinner = cgosan_pinner_new();
@@ -185,6 +190,17 @@ void BM_Workload_InterposedRetained(benchmark::State &state) {
   RunLoopInG<WorkloadRetainedLoop>(state);
 }
 BENCHMARK(BM_Workload_InterposedRetained)->Unit(benchmark::kMillisecond);
+// The text in a managed buffer, copied by sqlite3 (SQLITE_TRANSIENT): every
+// bind lends the buffer, so with retention=full each row pays its watch.
+void WorkloadManagedTextLoop(benchmark::State &state) {
+  char *text = static_cast<char *>(cgosan_new(&kTextType));
+  snprintf(text, 32, "%s", kWorkloadText);
+  WorkloadLoop(state, kInterposed, text, SQLITE_TRANSIENT);
+}
+void BM_Workload_InterposedManagedText(benchmark::State &state) {
+  RunLoopInG<WorkloadManagedTextLoop>(state);
+}
+BENCHMARK(BM_Workload_InterposedManagedText)->Unit(benchmark::kMillisecond);
 
 // ---- cgosan-gen ----------------------------------------------------------------------
 

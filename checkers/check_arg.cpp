@@ -25,6 +25,7 @@
 // its noscan bit); otherwise one FindObject (or one G table load) plus one
 // step per non-zero ptrmask byte and one judgement per pointer slot: a slot
 // holding nil or a foreign pointer is one range compare, no heap lookup.
+#include "retention.h"
 #include "scan.h"
 
 namespace __cgosan {
@@ -151,8 +152,11 @@ using namespace __cgosan;
 extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_arg(
     const void *p, const cgosan_type *t, const char *callee, int argno) {
   uptr addr = reinterpret_cast<uptr>(p);
-  if (!InManagedRange(addr) || UNLIKELY(CgoCheckLevel() == 0))
-    return;  // nil / foreign memory, or checks off: nothing of ours to check
+  if (!InManagedRange(addr))
+    return;  // nil / foreign memory: nothing of ours to check
+  NoteIfLent(addr, callee, argno);  // rule 2 (retention=full), even cgocheck=0
+  if (UNLIKELY(CgoCheckLevel() == 0))
+    return;
   if (t ? t->ptrdata == 0 && !IsReferenceType(t) : InNoScanSpan(addr))
     return;  // the callee's type reaches no pointer (Go: !t.Pointers()), or
              // untyped into a span of pointer-free objects: nothing to find
@@ -163,7 +167,10 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_arg(
 extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_arg_var(
     const void *p, const cgosan_type *pointee, const char *callee, int argno) {
   uptr addr = reinterpret_cast<uptr>(p);
-  if (!InManagedRange(addr) || UNLIKELY(CgoCheckLevel() == 0))
+  if (!InManagedRange(addr))
+    return;
+  NoteIfLent(addr, callee, argno);
+  if (UNLIKELY(CgoCheckLevel() == 0))
     return;
   KeptFrames keep = FramesKeptByCall(CGOSAN_CALLER_SP());
   if (InArena(addr)) {

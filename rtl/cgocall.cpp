@@ -127,6 +127,14 @@ static NOINLINE void ReportCallbackFromNoCallback(const M *m, const G *g,
              reinterpret_cast<void *>(fn), GoId(g));
 }
 
+// The lending records of the call or callback ending on g go to the
+// retention checker; with nothing lent (always, unless retention=full) this
+// is two loads and a compare.
+ALWAYS_INLINE void EndLendingRecords(G *g) {
+  if (UNLIKELY(g->nlent != g->lent_floor))
+    hooks.lending_call_returned(g);
+}
+
 // Starts a new G on m, runs fn(arg) there through the boundary guard, and
 // frees the G. Used by cgosan_run and by callbacks that need a fresh G.
 // Inlined so that the public entry point, not a helper, is the frame that
@@ -153,6 +161,7 @@ ALWAYS_INLINE int RunNewG(M *m, cgosan_fn fn, void *arg, Boundary boundary) {
                reinterpret_cast<void **>(&m->g0_sp));
   if (UNLIKELY(hooks.callback_end) && callback)
     hooks.callback_end(g);
+  EndLendingRecords(g);
   m->curg = nullptr;
   SetInManaged(false);
   m->g0_sp = 0;
@@ -260,6 +269,8 @@ ALWAYS_INLINE int Cgocall(cgosan_fn fn, void *frame, const char *callee) {
   DCHECK(IsRunningG(g));
   atomic_store(&m->ncgocall, atomic_load(&m->ncgocall, memory_order_relaxed) + 1,
                memory_order_relaxed);
+  if (UNLIKELY(hooks.foreign_call_starts))
+    hooks.foreign_call_starts();
   if (UNLIKELY(hooks.cgocall_begin))
     hooks.cgocall_begin(g);
   u32 locals_mark = m->nlocals;  // what foreign code makes in fn is dropped after
@@ -302,6 +313,7 @@ ALWAYS_INLINE int Cgocall(cgosan_fn fn, void *frame, const char *callee) {
     CollectAtReturn(flags()->gc_at_return);
     SetErrno(err);  // the collection may not move the user's errno
   }
+  EndLendingRecords(g);
   if (UNLIKELY(hooks.cgocall_end)) {
     hooks.cgocall_end(g);
     SetErrno(err);  // the hook may not move the user's errno
@@ -357,7 +369,9 @@ void cgosan_cgocallback(cgosan_fn fn, void *frame) {
   uptr parked_sp = g->saved_sp;
   uptr outer_g0_sp = m->g0_sp;
   uptr outer_entry_sp = g->entry_sp;
+  u32 outer_lent_floor = g->lent_floor;  // the parked call's lending records
   g->entry_sp = parked_sp;
+  g->lent_floor = g->nlent;
   ExitSyscall(g);
   if (UNLIKELY(hooks.callback_begin))
     hooks.callback_begin(g);
@@ -367,6 +381,8 @@ void cgosan_cgocallback(cgosan_fn fn, void *frame) {
                reinterpret_cast<void **>(&m->g0_sp));
   if (UNLIKELY(hooks.callback_end))
     hooks.callback_end(g);
+  EndLendingRecords(g);
+  g->lent_floor = outer_lent_floor;
   m->g0_sp = outer_g0_sp;
   g->entry_sp = outer_entry_sp;
   g->saved_sp = parked_sp;

@@ -41,6 +41,7 @@
 namespace __cgosan {
 
 atomic_uint8_t gc_pending;
+THREADLOCAL bool collecting_here;
 static Mutex gc_mu;
 static atomic_uintptr_t bytes_since_gc;
 static atomic_uintptr_t next_gc_bytes;
@@ -230,7 +231,11 @@ static void MarkRoots(Marker *marker) {
 // memset (whole slots: the padding of a size class too), since a dead span is
 // mostly runs and a call per object would cost more than the bytes.
 static void TellCheckersObjectDied(const Span *s, uptr index) {
-  hooks.object_died(s->SlotBase(index), s->ObjectSize(index));
+  uptr base = s->SlotBase(index), size = s->ObjectSize(index);
+  if (hooks.object_died)
+    hooks.object_died(base, size);
+  if (hooks.object_freed)
+    hooks.object_freed(base, size, NumGc() + 1);
 }
 
 // A large object is poisoned to the end of its span's last page, and its
@@ -259,7 +264,7 @@ static void SweepSpan(Span *s, void *) {
     u64 alloc = atomic_load(&s->alloc_bits[w], memory_order_relaxed);
     u64 released = s->quarantine_bits[w];
     u64 dead = alloc & ~released & ~s->mark_bits[w];
-    if (UNLIKELY(hooks.object_died))
+    if (UNLIKELY(hooks.object_died || hooks.object_freed))
       for (u64 bits = dead; bits; bits &= bits - 1)
         TellCheckersObjectDied(s, w * 64 + LeastSignificantSetBitIndex(bits));
     for (u64 bits = dead; bits;) {  // each run of adjacent dead slots
@@ -281,6 +286,7 @@ static void SweepSpan(Span *s, void *) {
 // --- The collection --------------------------------------------------------------
 
 static void CollectLocked(G *self) {
+  collecting_here = true;
   StopTheWorldForMarking(self);
   LockHeap();  // foreign threads allocating wait here until the world starts
   Marker marker;
@@ -295,6 +301,7 @@ static void CollectLocked(G *self) {
   atomic_store(&gc_pending, 0, memory_order_relaxed);
   atomic_fetch_add(&num_gc, 1, memory_order_relaxed);
   StartTheWorld();
+  collecting_here = false;
 }
 
 void Collect() {

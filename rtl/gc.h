@@ -8,6 +8,9 @@ namespace __cgosan {
 
 // A full collection. From a G, the G parks for its duration.
 void Collect();
+// True on the thread running a collection: its reads and writes of managed
+// memory are the runtime's, whatever the thread's G is doing.
+extern THREADLOCAL bool collecting_here;
 // Counts bytes handed to allocation (a span's worth at a time); sets
 // gc_pending when the heap has grown by gc_percent since the last collection.
 void NoteAllocated(uptr bytes);

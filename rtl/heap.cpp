@@ -33,6 +33,7 @@
 #include "gc.h"
 #include "gstack.h"
 #include "heap_internal.h"
+#include "hooks.h"
 #include "report.h"
 #include "sanitizer_heap.h"
 #include "sanitizer_common/sanitizer_allocator_internal.h"
@@ -469,6 +470,19 @@ void SetObjectPinned(uptr base, bool pinned) {
                                        pinned ? old | bit : old & ~bit,
                                        memory_order_release)) {
   }
+  if (UNLIKELY(hooks.object_pin_changed))
+    hooks.object_pin_changed(base, pinned);
+}
+
+bool SlotOf(uptr addr, uptr *slot_base) {
+  Span *s = SpanOf(addr);
+  if (!s)
+    return false;
+  uptr index = s->SlotIndex(addr);
+  if (index >= s->nelems)
+    return false;
+  *slot_base = s->SlotBase(index);
+  return true;
 }
 
 static constexpr char kMsgMalformedType[] =

@@ -82,6 +82,10 @@ bool IsPinnedPointerFreeObject(uptr addr);
 // reference), live or not: an untyped pointer check of such memory has
 // nothing to find, and learns it from the span alone (one lookup, one bit).
 bool InNoScanSpan(uptr addr);
+// The base of the slot holding addr (an object's base when one lives
+// there), from the span alone: it reads no arena memory, so a fault handler
+// may call it while the arena's pages are protected. False outside spans.
+bool SlotOf(uptr addr, uptr *slot_base);
 
 // Sets or clears the pinned bit of the live object at base (pinner.cpp, on
 // an object's first pin and last unpin).

@@ -70,6 +70,24 @@ struct Hooks {
   // while `call` kept it: the retained-pointer report. On the unpinning
   // thread, with no runtime lock held.
   void (*report_unpinned_retained)(uptr base, const RetainingCall &call);
+  // The same event for retention, with the number of the collection that
+  // freed it (1 for the first): any heap calls it for each object it frees,
+  // under the same conditions (checkers/retention_watch.cpp).
+  void (*object_freed)(uptr base, uptr size, u64 collection);
+  // Retention (checkers/retention_*.cpp). A cgocall whose argument checks
+  // lent objects returned (or a callback ended with records no call took):
+  // on the G, after exitsyscall, before cgocall_end.
+  void (*lending_call_returned)(G *g);
+  // Any cgocall on a G, before its checks' records are taken and before
+  // cgocall_begin: the pages managed code or the collector opened are
+  // protected again before foreign code runs.
+  void (*foreign_call_starts)();
+  // The object at base got its first pin (pinned) or lost its last one,
+  // under the pinner's table lock.
+  void (*object_pin_changed)(uptr base, bool pinned);
+  // A SIGSEGV at addr that may be the checker's own page protection: true
+  // when handled (the access can be retried), from the signal handler.
+  bool (*protected_page_fault)(uptr addr, void *ucontext);
   // fork(2), on the forking thread (rtl/fork.cpp).
   ForkLocks fork_locks[kNumForkLockOwners];
 };

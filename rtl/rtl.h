@@ -92,6 +92,16 @@ struct FiberStack {
   uptr size;
 };
 
+// An object lent to foreign code by a cgocall that is about to run or runs:
+// a pointer into it was checked as an argument (checkers/retention_lend.cpp).
+struct LendRecord {
+  uptr base;           // the object's first byte
+  uptr size;           // its bytes
+  const char *callee;  // as the check named it
+  int argno;
+  u32 stack;           // depot id of the lending call's stack
+};
+
 struct G {
   u64 id;
   uptr guard_lo;  // start of the mapping: one guard page, PROT_NONE
@@ -108,6 +118,12 @@ struct G {
   M *m;                    // the M running it, while it runs
   G *next_free;
   FiberStack fiber;        // for the program's ASan or TSan
+  // What the cgocalls of this G lend (retention=full only; lent stays null
+  // otherwise): [lent_floor, nlent) are the records of the innermost call,
+  // made by its argument checks; a callback on the G raises the floor so
+  // the records of the call it runs in stay below it.
+  LendRecord *lent;
+  u32 nlent, lent_floor;
 };
 
 struct M {

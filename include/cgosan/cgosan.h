@@ -178,6 +178,13 @@ void  cgosan_check_retained_by(const void *p, const void *owner,
 /* fn, an `until` function, is being called with owner as its first
  * argument: the retentions of owner it ends are over. Any thread. */
 void  cgosan_retention_end(const void *owner, const char *fn);
+/* Rule 2, watched (CGOSAN_OPTIONS=retention=full): p, an argument of callee
+ * that no cgosan_check_arg looks at (its pointee holds no pointers, so
+ * nothing is checked), is handed to the foreign call that follows. The
+ * object it points into is lent to that call, and watched once it returns:
+ * a later foreign access to it is a retained-pointer report. Pinned objects
+ * are not lent. Nothing happens in the other modes. */
+void  cgosan_lend(const void *p, const char *callee, int argno);
 
 /* ---- Pinning (Go's runtime.Pinner) -----------------------------------------*/
 typedef struct cgosan_pinner cgosan_pinner;

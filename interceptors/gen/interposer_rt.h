@@ -48,6 +48,14 @@ extern __thread unsigned char __cgosan_in_managed
 
 static inline int cgosan_gen_in_managed(void) { return __cgosan_in_managed; }
 
+/* retention=full: a pointer argument no check looks at is still lent to the
+ * call (cgosan_lend); in the other modes, one load skips it. */
+extern unsigned char __cgosan_lending;
+static inline void cgosan_gen_lend(const void *p, const char *callee, int argno) {
+  if (__builtin_expect(__cgosan_lending, 0))
+    cgosan_lend(p, callee, argno);
+}
+
 /* ---- Callbacks ----------------------------------------------------------------
  * One signature per distinct function-pointer type of the header. libffi
  * receives the foreign call (the closure); `invoke`, generated C, calls the

@@ -18,7 +18,8 @@
 //    system stack, the G is parked, the call is counted, errno comes back.
 //    The call site picks what is checked, as cmd/cgo's checkAddr and
 //    checkIndex do: the field or the array the argument's GEPs name, with a
-//    cgosan_type the module carries (none when it holds no pointer), or
+//    cgosan_type the module carries (when it holds no pointer, nothing is
+//    checked and cgosan_lend only notes what the call is handed), or
 //    for any other pointer the whole managed object (t == NULL, rule 1 for
 //    a void*) (ArgumentRegions.cpp). An invoke (C++) becomes an invoke of cgosan_cgocall with
 //    the same landing pad; the runtime stops ordinary C++ exceptions at the

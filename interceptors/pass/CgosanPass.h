@@ -148,6 +148,7 @@ struct RuntimeApi {
   // int cgosan_cgocall_nocallback(cgosan_fn, void *, const char *callee)
   llvm::FunctionCallee cgocall_nocallback;
   llvm::FunctionCallee check_arg;      // void cgosan_check_arg(p, t, callee, argno)
+  llvm::FunctionCallee lend;           // void cgosan_lend(p, callee, argno)
   llvm::FunctionCallee check_store;    // void cgosan_check_store(void **, void *)
   llvm::FunctionCallee check_memmove;  // void cgosan_check_memmove(dst, src, n)
   llvm::FunctionCallee check_memmove_typed;  // (dst, src, n, const cgosan_type *)

@@ -13,12 +13,14 @@
 //     %r = call @f(%a, %b) ; store %r, %frame.2 ; ret void }
 // %b is checked as the call site names it (ArgumentRegions.cpp): a field or
 // an array it points into, with a cgosan_type the module carries
-// (`call @cgosan_check_arg(%field, @__cgosan_type, "f", 1)`), nothing when
-// that field or array holds no pointer, a plain `&local` as the local's
-// type (it is on the G stack, where the runtime has no object to look at;
-// an out-parameter not written before the call holds stale stack words and
-// is left untyped: nothing is checked there), and the whole object (null
-// type) for any other pointer.
+// (`call @cgosan_check_arg(%field, @__cgosan_type, "f", 1)`), only
+// `call @cgosan_lend(%b, "f", 1)` when that field or array holds no pointer
+// (nothing to check; the object is still handed to f, for retention=full),
+// a plain `&local` as the local's type (it is on the G stack, where the
+// runtime has no object to look at; an out-parameter not written before the
+// call holds stale stack words and is left untyped: nothing is checked
+// there; a local without pointers, nothing at all), and the whole object
+// (null type) for any other pointer.
 // Argument numbers count the C parameters from 0 (an sret slot is not one).
 // A byval argument is the caller's copy of a struct passed by value: the
 // callee receives its own copy, so it is forwarded but not checked; an sret
@@ -51,6 +53,7 @@ RuntimeApi::RuntimeApi(Module &M) : module(M) {
   cgocall_nocallback = M.getOrInsertFunction(kNoCallbackCgocallName, int_ty, ptr, ptr, ptr);
   check_arg = M.getOrInsertFunction("cgosan_check_arg", no_unwind, void_ty, ptr,
                                     ptr, ptr, int_ty);
+  lend = M.getOrInsertFunction("cgosan_lend", no_unwind, void_ty, ptr, ptr, int_ty);
   check_store = M.getOrInsertFunction("cgosan_check_store", no_unwind, void_ty,
                                       ptr, ptr);
   check_memmove = M.getOrInsertFunction("cgosan_check_memmove", no_unwind,
@@ -196,30 +199,35 @@ Type *localType(Value *arg, CallBase &CB) {
 // cgosan_check_arg before CB for its C argument `argno`, `arg`: the field or
 // array the address names, with its type, or a local's own type (on the G
 // stack, with no object around it), or the whole object (NULL type).
-// A field, array or local that holds no pointer has nothing to check.
+// A field or array that holds no pointer has nothing to check, but the
+// object is still handed to the call: cgosan_lend (retention=full); a local
+// that holds no pointer has nothing to check and is lent to nobody.
 void checkArgument(Value *arg, unsigned argno, StringRef callee, CallBase &CB,
                    RuntimeApi &api) {
   const DataLayout &DL = api.module.getDataLayout();
   LLVMContext &ctx = CB.getContext();
+  IRBuilder<> B(&CB);
+  B.SetCurrentDebugLocation(CB.getDebugLoc());
   Value *start = arg;
   Constant *type = ConstantPointerNull::get(PointerType::getUnqual(ctx));
+  Constant *argno_value = ConstantInt::get(Type::getInt32Ty(ctx), argno);
   ArgumentRegion region = argumentRegion(arg);
   Type *region_type = region.type ? region.type : localType(arg, CB);
   if (region_type) {
     uint64_t size = DL.getTypeAllocSize(region_type).getFixedValue();
     // A pointer at an odd offset (packed): no mask can say it; whole object.
     if (std::optional<PointerLayout> layout = pointerLayout(region_type, 0, size, DL)) {
-      if (!layout->hasPointers())
+      if (!layout->hasPointers()) {
+        if (region.type)
+          B.CreateCall(api.lend, {arg, api.calleeName(callee), argno_value});
         return;
+      }
       if (region.type)
         start = region.start(&CB);
       type = api.typeFor(*layout);
     }
   }
-  IRBuilder<> B(&CB);
-  B.SetCurrentDebugLocation(CB.getDebugLoc());
-  B.CreateCall(api.check_arg, {start, type, api.calleeName(callee),
-                               ConstantInt::get(Type::getInt32Ty(ctx), argno)});
+  B.CreateCall(api.check_arg, {start, type, api.calleeName(callee), argno_value});
 }
 
 }  // namespace

@@ -69,6 +69,8 @@
 # E2E_CLEAN_OF (an extended regular expression: the run fails if its stderr
 # matches it, e.g. 'AddressSanitizer|ASan ' for a variant built with
 # -fsanitize=address that must leave ASan silent).
+# E2E_OPTIONS (CGOSAN_OPTIONS added after the source's own: a variant run,
+# e.g. retention=full, that must print what the source expects).
 set -u -o pipefail
 
 die() { echo "run-e2e: $*" >&2; exit 1; }
@@ -118,8 +120,11 @@ run_env=("XDG_CACHE_HOME=${E2E_CACHE:-$tmp/cache}")
 while IFS= read -r kv; do [[ -n $kv ]] && run_env+=("${kv//%t/$tmp}"); done < <(directive ENV)
 for kv in "${cli_env[@]}"; do run_env+=("${kv//%t/$tmp}"); done
 sarif_variant=${E2E_SARIF:-0}
-if [[ $sarif_variant == 1 ]]; then  # the last CGOSAN_OPTIONS, extended
-  options=log_format=sarif:log_path=$tmp/sarif
+variant_options=${E2E_OPTIONS:-}
+[[ $sarif_variant == 1 ]] &&
+  variant_options=${variant_options:+$variant_options:}log_format=sarif:log_path=$tmp/sarif
+if [[ -n $variant_options ]]; then  # the last CGOSAN_OPTIONS, extended
+  options=$variant_options
   for i in "${!run_env[@]}"; do
     [[ ${run_env[i]} == CGOSAN_OPTIONS=* ]] && options=${run_env[i]#CGOSAN_OPTIONS=}:$options
   done

@@ -2,7 +2,8 @@
 // cmd/cgo's checkAddr and checkIndex do: the address of a field is checked
 // as that field (its type, a cgosan_type the module carries), an element of
 // an array as the whole array (from its start), and a field or array with
-// no pointer in it not at all; any other pointer (the struct itself,
+// no pointer in it not at all (it is only lent to the call, cgosan_lend);
+// any other pointer (the struct itself,
 // pointer arithmetic on a plain pointer, a cast to bytes) as the whole
 // object, with a NULL type, and so is a flexible array member that holds
 // pointers (it runs to the object's end, which only the runtime knows; one
@@ -46,6 +47,15 @@ void regions(struct rec *r, struct outer *o, int i, char **pp) {
 // CHECK-DAG: @"__cgosan_type_name.struct inner[4]" = private unnamed_addr constant [16 x i8] c"struct inner[4]\00"
 // CHECK-LABEL: define {{.*}} @regions(
 // CHECK-NOT: call void @cgosan_check_arg(
+// Nothing checked, but the object is handed to the call (retention=full).
+// CHECK: call void @cgosan_lend(ptr {{[^,]+}}, ptr {{.*}}@__cgosan_callee.lib_text, i32 0)
+// CHECK-NOT: call void @cgosan_check_arg(
+// CHECK: call void @cgosan_lend(ptr {{[^,]+}}, ptr {{.*}}@__cgosan_callee.lib_text, i32 0)
+// CHECK-NOT: call void @cgosan_check_arg(
+// CHECK: call void @cgosan_lend(ptr {{[^,]+}}, ptr {{.*}}@__cgosan_callee.lib_text, i32 0)
+// CHECK-NOT: call void @cgosan_check_arg(
+// CHECK: call void @cgosan_lend(ptr {{[^,]+}}, ptr {{.*}}@__cgosan_callee.lib_use, i32 0)
+// CHECK-NOT: call void @cgosan_check_arg(
 // CHECK: call void @cgosan_check_arg(ptr {{[^,]+}}, ptr {{(nonnull )?}}@"__cgosan_type.void *", ptr {{(nonnull )?}}@__cgosan_callee.lib_use, i32 0){{.*}}, !dbg ![[OTHER_LOC:[0-9]+]]
 // CHECK: call void @cgosan_check_arg(ptr {{[^,]+}}, ptr {{(nonnull )?}}@"__cgosan_type.struct inner", ptr {{.*}}@__cgosan_callee.lib_use, i32 0)
 // The whole array, from its start: the field's address, not the element's.
@@ -79,5 +89,7 @@ void flexible(struct list *l, struct old_list *ol, int i, struct msg *m) {
 // CHECK: call void @cgosan_check_arg(ptr {{[^,]+}}, ptr null, ptr {{.*}}@__cgosan_callee.lib_use, i32 0)
 // CHECK: call void @cgosan_check_arg(ptr {{[^,]+}}, ptr {{(nonnull )?}}@"__cgosan_type.void *", ptr {{.*}}@__cgosan_callee.lib_use, i32 0)
 // CHECK-NOT: call void @cgosan_check_arg(
+// CHECK: call void @cgosan_lend(ptr {{[^,]+}}, ptr {{.*}}@__cgosan_callee.lib_text, i32 0)
+// CHECK-NOT: call void @cgosan_check_arg(
 // CHECK: ret void
-// CHECK-DAG: ![[OTHER_LOC]] = !DILocation(line: 26, column: 3,
+// CHECK-DAG: ![[OTHER_LOC]] = !DILocation(line: 27, column: 3,

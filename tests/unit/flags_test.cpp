@@ -112,8 +112,8 @@ INSTANTIATE_TEST_SUITE_P(
         FlagCase{"GcPercentNegative", "gc_percent=-1", "noop", false,
                  "ERROR: CgoSanitizer: CGOSAN_OPTIONS: gc_percent=-1 is out of "
                  "range [0, 1000000]\n"},
-        // retention=: annotations by default; guard and full are refused
-        // by name until they exist.
+        // retention=: annotations by default; guard is refused by name
+        // until it exists.
         FlagCase{"RetentionAnnotationsByDefault", "exitcode=0", "retained-unpinned",
                  true,
                  "ERROR: CgoSanitizer: retained-pointer\nlib_keep retains argument 1 "
@@ -124,10 +124,9 @@ INSTANTIATE_TEST_SUITE_P(
                  "after\n", "retained-pointer"},
         FlagCase{"RetentionGuardNotYet", "retention=guard", "noop", false,
                  "ERROR: CgoSanitizer: CGOSAN_OPTIONS: retention=guard is not "
-                 "implemented yet (use off or annotations)\n"},
-        FlagCase{"RetentionFullNotYet", "retention=full", "noop", false,
-                 "ERROR: CgoSanitizer: CGOSAN_OPTIONS: retention=full is not "
-                 "implemented yet (use off or annotations)\n"},
+                 "implemented yet (use off, annotations or full)\n"},
+        FlagCase{"RetentionFull", "retention=full:exitcode=0",
+                 "retained-unpinned", true, "retained-pointer"},
         FlagCase{"RetentionMalformed", "retention=sometimes", "noop", false,
                  "ERROR: CgoSanitizer: CGOSAN_OPTIONS: retention=sometimes is not "
                  "one of off, annotations, guard, full\n"},

@@ -11,9 +11,11 @@ For `int f(struct s *p, void (*cb)(void *))` the source holds:
         its first argument, whoever calls it;
       - foreign caller (!cgosan_gen_in_managed()): tail call of the real f;
       - managed caller: cgosan_check_arg on each pointer that can reach a
-        pointer, callbacks swapped for closures (new variables: a parameter
-        may be const), cgosan_check_retained_by on each argument an
-        annotation says the library keeps (`retains`, under its `when`), then (race
+        pointer, cgosan_gen_lend on the other data pointers (what each
+        call lends, for retention=full), callbacks swapped for closures (new
+        variables: a parameter may be const), cgosan_check_retained_by on each
+        argument an annotation says the library keeps (`retains`, under its
+        `when`), then (race
         checker on) the memory each pointer hands to f, recorded as accesses
         by the call "f" (row i of the access table annotations.py emits just
         before the wrapper), then cgosan_cgocall, or, for a function
@@ -186,6 +188,9 @@ def _wrapper(fn, library_model, wrapped):
             stack_type = f"&{p.stack_type.c_name}" if p.stack_type else "NULL"
             body.append(f"{indent}cgosan_check_arg_var((const void *)arg{p.index}, "
                         f"{stack_type}, \"{n}\", {p.index});")
+        elif p.pointee is not None:
+            body.append(f"{indent}cgosan_gen_lend((const void *)arg{p.index}, "
+                        f"\"{n}\", {p.index});")
     body.extend(_retention_checks(fn, library_model, wrapped, indent))
     body.extend(_access_records(fn, library_model, indent))
     inits = ", ".join(["real"] + passed)

@@ -1,0 +1,66 @@
+// retention.h — the watching side of rule 2 (retention=full): the argument
+// checks note what a call lends (retention_lend.cpp), the lent objects are
+// watched by page protection once the call returns (retention_watch.cpp),
+// and a foreign access to one is reported (retention_report.cpp).
+#ifndef CGOSAN_CHECKERS_RETENTION_H
+#define CGOSAN_CHECKERS_RETENTION_H
+
+#include "heap.h"
+#include "report.h"
+
+namespace __cgosan {
+
+}  // namespace __cgosan
+// retention=full: set once at load, before the program runs. Exported: the
+// interposers read it inline to skip cgosan_lend in the other modes.
+extern "C" __sanitizer::u8 __cgosan_lending;
+namespace __cgosan {
+
+// The argument p of callee (argno) is a managed pointer the checks passed:
+// the object it points into is lent to the call about to run.
+void NoteLent(uptr p, const char *callee, int argno);
+ALWAYS_INLINE void NoteIfLent(uptr p, const char *callee, int argno) {
+  if (UNLIKELY(__cgosan_lending))
+    NoteLent(p, callee, argno);
+}
+
+// --- The watch table (retention_watch.cpp) ---------------------------------
+// obj is lent to a call that starts: not watched while any call has it, and
+// its pages are open for that call.
+void BeginLend(const ObjectInfo &obj);
+// The call that borrowed the object at base returned (rec says how it was
+// lent): with no call holding it any more it is watched.
+void EndLend(const LendRecord &rec);
+// Pages opened since the last lending return are protected again.
+void ProtectOpenPages();
+void WatchPinChanged(const ObjectInfo &obj, bool pinned);
+// The internal event a heap sends (hooks.object_freed): a watched object that
+// dies stays watched, as freed by `collection`, until its slot is reused.
+void RetentionOnObjectFreed(uptr base, uptr size, u64 collection);
+// The SIGSEGV handler's question: true when addr is on a page this table
+// protects (then it reported or opened it, and the access can run again).
+bool RetentionFault(uptr addr, void *ucontext);
+// Faults that were not a foreign access to a watched object.
+u64 RetentionReopenedPages();
+void InitializeWatchTable();
+
+// What a report says of the watched object a foreign access hit: copied out
+// of the table under its lock, so the report is made with no lock held.
+struct RetainedAccess {
+  uptr addr;
+  bool write;
+  uptr base, size;
+  const cgosan_type *type;
+  u32 alloc_stack;
+  LendRecord lender;
+  u64 freed_by;  // the collection that freed it; 0 while it lives
+};
+void ReportRetainedAccess(const RetainedAccess &a, void *ucontext);
+
+// --- OS side (retention_linux.cpp) ------------------------------------------
+void ProtectPages(uptr start, uptr size, bool no_access);
+bool FaultIsWrite(void *ucontext);
+
+}  // namespace __cgosan
+
+#endif  // CGOSAN_CHECKERS_RETENTION_H

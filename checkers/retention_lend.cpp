@@ -1,0 +1,92 @@
+// retention_lend.cpp — which objects a cgocall lends (retention=full). An
+// object is lent by a call that is handed a pointer into it, for as long as
+// that call runs (Go's rule 2: the callee may not keep it after it returns).
+// The argument checks (cgosan_check_arg, _var: the interposer's wrappers and
+// the pass's call sites) note each managed argument on the calling G, and
+// the call's return hands the records to the watch table. Not lent on
+// purpose: a pinned object (the program lets foreign code keep it), memory
+// on a G stack (the G is parked, its frames live, for the call's duration
+// only; after it the memory is reused by managed code), foreign memory, and
+// a handle (an integer). Arguments checked off a G (foreign code calling
+// foreign code) lend nothing: no cgocall follows.
+// Cost: off and annotations, nothing (the records stay empty: a cgocall
+// compares two counters of its G). full: a FindObject, a stack id and the
+// table's lock per managed argument.
+#include "gc.h"
+#include "hooks.h"
+#include "retention.h"
+
+extern "C" {
+SANITIZER_INTERFACE_ATTRIBUTE __sanitizer::u8 __cgosan_lending;
+}
+
+namespace __cgosan {
+
+// One page of records per G, taken at its first lend; Gs are never freed.
+static constexpr uptr kLendPageBytes = 4096;
+static constexpr u32 kMaxLendRecords = kLendPageBytes / sizeof(LendRecord);
+
+void NoteLent(uptr p, const char *callee, int argno) {
+  G *g = CurrentG();
+  ObjectInfo obj;
+  if (!InArena(p) || !IsRunningG(g) || !FindObject(p, &obj) || obj.pinned)
+    return;
+  if (!g->lent)
+    g->lent = static_cast<LendRecord *>(
+        MmapOrDie(kLendPageBytes, "cgosan lending records"));
+  for (u32 i = g->lent_floor; i < g->nlent; i++)
+    if (g->lent[i].base == obj.base)
+      return;  // passed twice to one call: one lend
+  if (g->nlent == kMaxLendRecords)
+    return;  // a call with that many managed arguments: the rest go unwatched
+  BeginLend(obj);
+  g->lent[g->nlent++] = {obj.base, obj.size, callee, argno, CaptureStackIdFast()};
+}
+
+static void LendingCallReturned(G *g) {
+  for (u32 i = g->lent_floor; i < g->nlent; i++)
+    EndLend(g->lent[i]);
+  g->nlent = g->lent_floor;
+  ProtectOpenPages();
+}
+
+static void PinChanged(uptr base, bool pinned) {
+  ObjectInfo obj;
+  if (FindObject(base, &obj))
+    WatchPinChanged(obj, pinned);
+}
+
+static constexpr char kMsgReopenedPages[] =
+    "CgoSanitizer: retention=full: %llu faults on watched pages were not "
+    "foreign code in a watched object (opened, no report)\n";
+
+// With verbosity=1, at exit: what watching cost in faults that found nothing.
+static void PrintRetentionStats() {
+  if (Verbosity())
+    Printf(kMsgReopenedPages, (unsigned long long)RetentionReopenedPages());
+}
+
+// Hooks go in before main, so no call lends unrecorded.
+__attribute__((constructor)) static void cgosan_retention_load_time_init() {
+  EnsureInitialized();
+  if (internal_strcmp(flags()->retention, "full"))
+    return;
+  InitializeWatchTable();
+  hooks.lending_call_returned = LendingCallReturned;
+  hooks.foreign_call_starts = ProtectOpenPages;
+  hooks.object_pin_changed = PinChanged;
+  hooks.object_freed = RetentionOnObjectFreed;
+  hooks.protected_page_fault = RetentionFault;
+  __cgosan_lending = 1;
+  Atexit(PrintRetentionStats);
+}
+
+}  // namespace __cgosan
+
+using namespace __cgosan;
+
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_lend(const void *p,
+                                                         const char *callee,
+                                                         int argno) {
+  NoteIfLent(reinterpret_cast<uptr>(p), callee, argno);
+}

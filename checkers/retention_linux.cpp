@@ -1,0 +1,28 @@
+// retention_linux.cpp — the OS side of retention=full's watch: page
+// protection and what a fault's context says about the access.
+#include <signal.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+
+#include "retention.h"
+#include "sanitizer_common/sanitizer_posix.h"
+
+namespace __cgosan {
+
+void ProtectPages(uptr start, uptr size, bool no_access) {
+  int prot = no_access ? PROT_NONE : PROT_READ | PROT_WRITE;
+  CHECK_EQ(internal_mprotect(reinterpret_cast<void *>(start), size, prot), 0);
+}
+
+// x86-64: bit 1 of the page-fault error code is set for a write.
+bool FaultIsWrite(void *ucontext) {
+#if defined(__x86_64__)
+  const ucontext_t *uc = static_cast<const ucontext_t *>(ucontext);
+  return uc->uc_mcontext.gregs[REG_ERR] & 2;
+#else
+  (void)ucontext;
+  return false;
+#endif
+}
+
+}  // namespace __cgosan

@@ -1,0 +1,339 @@
+// retention_watch.cpp — retention=full: every object lent to foreign code is
+// watched once the call that borrowed it returns, by making its memory pages
+// inaccessible. A fault there is asked who touched which byte: foreign code
+// inside a watched object is retention (rule 2), reported; anything else
+// (managed code, the collector, a neighbour on the same page, an object
+// lent again) opens the page and the access runs again, counted. Pages
+// opened that way are protected again at the next lending call's return.
+// Allowed on purpose: an object any running call has been handed (a
+// re-pass opens its pages for that call), a pinned object (a page holding
+// one is never protected: a library may keep it, and the kernel may write
+// it), and a dead object's slot once the collector reuses it.
+// Cost: nothing unless retention=full. There: a lock and two small hash
+// tables per lent object, an mprotect per page at return, and a fault plus
+// an mprotect whenever managed code touches a watched page.
+#include "gc.h"
+#include "retention.h"
+
+namespace __cgosan {
+
+// The table's one lock. Taken in the fault handler: code holding it touches
+// no managed memory, so it cannot fault there.
+static StaticSpinMutex watch_mu;
+
+// Open addressing on an address key (0: empty), backward-shift deletion, a
+// fixed capacity reserved at start and committed as it is touched. Full, an
+// insert fails and the object goes unwatched: a miss, never a lie.
+template <typename Entry>
+class AddrTable {
+ public:
+  void Init(uptr log_cap, const char *name) {
+    mask_ = (1ull << log_cap) - 1;
+    slots_ = static_cast<Entry *>(
+        MmapNoReserveOrDie(sizeof(Entry) << log_cap, name));
+  }
+  Entry *Find(uptr key) {
+    for (uptr i = Hash(key);; i = (i + 1) & mask_) {
+      if (slots_[i].key == key)
+        return &slots_[i];
+      if (!slots_[i].key)
+        return nullptr;
+    }
+  }
+  Entry *FindOrInsert(uptr key) {
+    if (Entry *e = Find(key))
+      return e;
+    if (used_ >= mask_ / 4 * 3)
+      return nullptr;
+    uptr i = Hash(key);
+    while (slots_[i].key) i = (i + 1) & mask_;
+    slots_[i] = Entry();
+    slots_[i].key = key;
+    used_++;
+    return &slots_[i];
+  }
+  void Remove(Entry *e) {
+    uptr hole = e - slots_;
+    slots_[hole].key = 0;
+    used_--;
+    for (uptr i = (hole + 1) & mask_; slots_[i].key; i = (i + 1) & mask_) {
+      uptr home = Hash(slots_[i].key);
+      // Moves back an entry whose home is not in (hole, i].
+      if (((i - home) & mask_) >= ((i - hole) & mask_)) {
+        slots_[hole] = slots_[i];
+        slots_[i].key = 0;
+        hole = i;
+      }
+    }
+  }
+
+ private:
+  uptr Hash(uptr key) const { return (key >> 4) * 0x9E3779B97F4A7C15ull >> 20 & mask_; }
+  Entry *slots_;
+  uptr mask_, used_;
+};
+
+struct WatchedObject {
+  uptr key;  // the object's base
+  uptr size;
+  const cgosan_type *type;
+  u32 alloc_stack;
+  u32 lent_now;     // calls running with it
+  bool watched;     // its pages count it (lent before, no call has it now)
+  LendRecord lender;  // the last call that had it
+  u64 freed_by;     // the collection that freed it; 0 while it lives
+};
+
+struct WatchedPage {
+  uptr key;  // the page's address
+  u32 nwatched;  // watched objects with bytes on it
+  u32 npinned;   // pinned objects with bytes on it
+  u32 nlent;     // lends in progress of objects with bytes on it
+  bool no_access;  // protected now
+  bool listed_open;  // in open_pages, to protect again
+};
+
+static AddrTable<WatchedObject> objects;
+static AddrTable<WatchedPage> pages;
+// Pages with watched objects that a fault or a lend opened.
+static constexpr uptr kMaxOpenPages = 4096;
+static uptr open_pages[kMaxOpenPages];
+static atomic_uintptr_t num_open_pages;  // read without the lock, to skip it
+// Watched objects the collector freed, forgotten once their slot is reused.
+static constexpr uptr kMaxFreed = 4096;
+static uptr freed_objects[kMaxFreed];
+static uptr num_freed;
+static u64 last_collection;  // the last one that told of a dead object
+static uptr page_size;
+// Faults that were not foreign code in a watched object: counted, printed
+// at exit with verbosity=1.
+static atomic_uint64_t reopened_pages;
+
+static uptr PageOf(uptr addr) { return addr & ~(page_size - 1); }
+
+template <typename Fn>
+static void ForEachPageOf(uptr base, uptr size, Fn fn) {
+  uptr end = base + (size ? size : 1);
+  for (uptr p = PageOf(base); p < end; p += page_size) fn(p);
+}
+
+static void ForgetPageIfIdle(WatchedPage *p) {
+  if (!p->nwatched && !p->npinned && !p->nlent && !p->no_access &&
+      !p->listed_open)
+    pages.Remove(p);
+}
+
+static void OpenPage(WatchedPage *p) {
+  if (p->no_access)
+    ProtectPages(p->key, page_size, false);
+  p->no_access = false;
+  uptr n = atomic_load(&num_open_pages, memory_order_relaxed);
+  if (p->nwatched && !p->listed_open && n < kMaxOpenPages) {
+    open_pages[n] = p->key;
+    atomic_store(&num_open_pages, n + 1, memory_order_relaxed);
+    p->listed_open = true;
+  }
+}
+
+// A page a running call was handed part of stays open: the call, and the
+// kernel on its behalf, may touch all of it.
+static void ProtectIfWatched(WatchedPage *p) {
+  if (p->nwatched && !p->npinned && !p->nlent && !p->no_access) {
+    ProtectPages(p->key, page_size, true);
+    p->no_access = true;
+  }
+}
+
+static void Watch(WatchedObject *o) {
+  o->watched = true;
+  ForEachPageOf(o->key, o->size, [](uptr page) {
+    WatchedPage *p = pages.FindOrInsert(page);
+    if (!p)
+      return;  // table full: this page goes unwatched
+    p->nwatched++;
+    ProtectIfWatched(p);
+  });
+}
+
+static void Unwatch(WatchedObject *o) {
+  o->watched = false;
+  ForEachPageOf(o->key, o->size, [](uptr page) {
+    WatchedPage *p = pages.Find(page);
+    if (!p || !p->nwatched)
+      return;
+    p->nwatched--;
+    OpenPage(p);
+    ForgetPageIfIdle(p);
+  });
+}
+
+static void Forget(WatchedObject *o) {
+  if (o->watched)
+    Unwatch(o);
+  objects.Remove(o);
+}
+
+// A freed object whose slot the collector has given back (the collection
+// after the one that freed it) is no object any more.
+static bool SlotReused(const WatchedObject *o) {
+  return o->freed_by && (NumGc() > o->freed_by || !flags()->gc_quarantine);
+}
+
+void BeginLend(const ObjectInfo &obj) {
+  SpinMutexLock l(&watch_mu);
+  WatchedObject *o = objects.FindOrInsert(obj.base);
+  if (o && o->freed_by) {  // a new object in a freed one's slot
+    Forget(o);
+    o = objects.FindOrInsert(obj.base);
+  }
+  if (o) {
+    if (o->watched)
+      Unwatch(o);
+    o->size = obj.size;
+    o->type = obj.type;
+    o->alloc_stack = obj.alloc_stack;
+    o->lent_now++;
+  }
+  // The call may touch every byte, whatever else shares its pages.
+  ForEachPageOf(obj.base, obj.size, [](uptr page) {
+    if (WatchedPage *p = pages.FindOrInsert(page)) {
+      p->nlent++;
+      OpenPage(p);
+    }
+  });
+}
+
+void EndLend(const LendRecord &rec) {
+  SpinMutexLock l(&watch_mu);
+  ForEachPageOf(rec.base, rec.size, [](uptr page) {
+    WatchedPage *p = pages.Find(page);
+    if (!p)
+      return;
+    if (p->nlent)
+      p->nlent--;
+    OpenPage(p);  // listed, to be protected once nothing needs it open
+    ForgetPageIfIdle(p);
+  });
+  WatchedObject *o = objects.Find(rec.base);
+  if (!o || !o->lent_now)
+    return;  // pinned meanwhile
+  o->lender = rec;
+  if (--o->lent_now == 0 && !o->watched)
+    Watch(o);
+}
+
+void ProtectOpenPages() {
+  if (!atomic_load(&num_open_pages, memory_order_relaxed))
+    return;
+  SpinMutexLock l(&watch_mu);
+  uptr n = atomic_load(&num_open_pages, memory_order_relaxed);
+  for (uptr i = 0; i < n; i++) {
+    WatchedPage *p = pages.Find(open_pages[i]);
+    if (!p)
+      continue;
+    p->listed_open = false;
+    ProtectIfWatched(p);
+    ForgetPageIfIdle(p);
+  }
+  atomic_store(&num_open_pages, 0, memory_order_relaxed);
+}
+
+// A pinned object may be kept by foreign code, and read by the kernel on
+// its behalf: its pages stay open while it is pinned, and it is no longer
+// watched (lent again after its unpin, it is watched again).
+void WatchPinChanged(const ObjectInfo &obj, bool pinned) {
+  SpinMutexLock l(&watch_mu);
+  ForEachPageOf(obj.base, obj.size, [pinned](uptr page) {
+    WatchedPage *p = pinned ? pages.FindOrInsert(page) : pages.Find(page);
+    if (!p)
+      return;
+    if (pinned) {
+      p->npinned++;
+      OpenPage(p);
+    } else if (p->npinned) {
+      p->npinned--;
+    }
+    ForgetPageIfIdle(p);
+  });
+  if (!pinned)
+    return;
+  if (WatchedObject *o = objects.Find(obj.base))
+    Forget(o);  // a call that has it now ends with nothing to watch
+}
+
+// The slots of what the previous collection freed are released by this one:
+// those objects are forgotten.
+static void ForgetReleased(u64 collection) {
+  for (uptr i = 0; i < num_freed;) {
+    WatchedObject *o = objects.Find(freed_objects[i]);
+    if (o && o->freed_by == collection) {
+      i++;
+      continue;
+    }
+    if (o && o->freed_by)
+      Forget(o);
+    freed_objects[i] = freed_objects[--num_freed];
+  }
+}
+
+void RetentionOnObjectFreed(uptr base, uptr size, u64 collection) {
+  (void)size;
+  SpinMutexLock l(&watch_mu);
+  if (collection != last_collection) {
+    ForgetReleased(collection);
+    last_collection = collection;
+  }
+  WatchedObject *o = objects.Find(base);
+  if (!o || o->freed_by)
+    return;
+  if (!o->watched || num_freed == kMaxFreed) {
+    Forget(o);
+    return;
+  }
+  o->freed_by = collection;
+  freed_objects[num_freed++] = base;
+}
+
+// In the SIGSEGV handler. True when the page is one of ours.
+bool RetentionFault(uptr addr, void *ucontext) {
+  if (!InArena(addr))
+    return false;
+  // Read before anything else: the thread's state at the access.
+  bool runtime_access =
+      __cgosan_in_managed || collecting_here || heap_fills_memory;
+  RetainedAccess access;
+  {
+    SpinMutexLock l(&watch_mu);
+    WatchedPage *p = pages.Find(PageOf(addr));
+    if (!p)
+      return false;
+    if (!p->no_access)
+      return true;  // opened by another thread meanwhile: run it again
+    uptr base;
+    WatchedObject *o = SlotOf(addr, &base) ? objects.Find(base) : nullptr;
+    bool retained = o && o->watched && !runtime_access &&
+                    addr - o->key < o->size && !SlotReused(o);
+    OpenPage(p);
+    if (!retained) {
+      atomic_fetch_add(&reopened_pages, 1, memory_order_relaxed);
+      return true;
+    }
+    access = {addr,    FaultIsWrite(ucontext), o->key,   o->size,
+              o->type, o->alloc_stack,         o->lender, o->freed_by};
+    Forget(o);  // one report per object
+  }
+  ReportRetainedAccess(access, ucontext);
+  return true;  // halt_on_error=0: the access proceeds on the open page
+}
+
+u64 RetentionReopenedPages() {
+  return atomic_load(&reopened_pages, memory_order_relaxed);
+}
+
+void InitializeWatchTable() {
+  page_size = GetPageSizeCached();
+  objects.Init(20, "cgosan retention objects");
+  pages.Init(20, "cgosan retention pages");
+}
+
+}  // namespace __cgosan

@@ -1,0 +1,162 @@
+// retention_watch_helper.cpp — a program the retention tests run as a child with
+// CGOSAN_OPTIONS=retention=full (retention_watch_test.cpp): a small "library"
+// (plain C functions called through cgosan_cgocall after cgosan_check_arg,
+// as a pass or an interposer would) keeps the pointer it was handed, and the
+// mode picks what happens next:
+//   kept-read      a later call reads the kept pointer (retained-pointer)
+//   kept-write     a later call writes it (with halt_on_error=0 the write
+//                  lands and the program goes on)
+//   repass         a later call handed the object again reads it (silent),
+//                  then one that was not reads it (reported)
+//   pinned         pinned before the lend, read later (silent)
+//   pinned-after   pinned after the lend, read later (silent)
+//   managed        managed code reads and writes the lent object (silent)
+//   neighbour      a later call read(2)s into, then reads, an object
+//                  sharing the lent object's page, handed to it (silent)
+//   thread         a library thread writes the kept pointer (reported)
+//   freed          the collector frees the lent object, then a later call
+//                  reads it (reported, freed by collection 1)
+//   chain          a fault that is not retention's goes to the program's
+//                  own SIGSEGV handler (installed before cgosan's), and a
+//                  retention fault after it is still reported
+// Each prints "done reports=N" at the end when it gets there.
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report.h"
+
+#define NOINLINE __attribute__((noinline))
+
+static const cgosan_type kBytes = {"char[64]", 64, 0, nullptr, 0};
+
+// --- The library: foreign code ------------------------------------------------
+static char *volatile kept;  // what it keeps from lib_keep's argument
+static volatile char sink;
+
+static void LibKeep(void *frame) { kept = *static_cast<char **>(frame); }
+NOINLINE static void LibReadKept(void *) { sink = kept[3]; }
+NOINLINE static void LibWriteKept(void *) { kept[5] = 'w'; }
+struct ReadInto {
+  char *buf;
+  ssize_t got;
+};
+static void LibReadArg(void *frame) {
+  ReadInto *r = static_cast<ReadInto *>(frame);
+  int fds[2];
+  if (pipe(fds))
+    return;
+  if (write(fds[1], "abc", 3) != 3)
+    return;
+  // The kernel writes the managed buffer first: a protected page would be
+  // EFAULT here, not a fault the runtime sees.
+  r->got = read(fds[0], r->buf, 3);
+  sink = r->buf[0];
+  close(fds[0]);
+  close(fds[1]);
+}
+static void *LibThreadWrites(void *) {
+  kept[7] = 't';
+  return nullptr;
+}
+static void LibStartThread(void *) {
+  pthread_t t;
+  pthread_create(&t, nullptr, LibThreadWrites, nullptr);
+  pthread_join(t, nullptr);
+}
+
+// --- The program's own SIGSEGV handler, installed before cgosan's --------------
+static sigjmp_buf recover;
+static void ProgramSegvHandler(int, siginfo_t *, void *) { siglongjmp(recover, 1); }
+__attribute__((constructor(101))) static void InstallProgramSegvHandler() {
+  struct sigaction sa = {};
+  sa.sa_sigaction = ProgramSegvHandler;
+  sa.sa_flags = SA_SIGINFO;
+  sigaction(SIGSEGV, &sa, nullptr);
+}
+
+// --- The program: managed code --------------------------------------------------
+NOINLINE static void Keep(char *p) {
+  cgosan_check_arg(p, nullptr, "lib_keep", 1);
+  cgosan_cgocall(LibKeep, &p);
+}
+NOINLINE static void ReadKept() { cgosan_cgocall(LibReadKept, nullptr); }
+NOINLINE static void UseAgain(char *p) {
+  cgosan_check_arg(p, nullptr, "lib_use", 1);
+  cgosan_cgocall(LibReadKept, nullptr);
+}
+NOINLINE static char *NewBytes() { return static_cast<char *>(cgosan_new(&kBytes)); }
+NOINLINE static void KeepATemporary() { Keep(NewBytes()); }
+NOINLINE static void ClobberStack() {
+  volatile char junk[4096];
+  memset(const_cast<char *>(junk), 0, sizeof(junk));
+}
+
+static void Body(void *arg) {
+  const char *mode = static_cast<const char *>(arg);
+  char *buf = NewBytes();
+  if (!strcmp(mode, "kept-read")) {
+    Keep(buf);
+    ReadKept();
+  } else if (!strcmp(mode, "kept-write")) {
+    Keep(buf);
+    cgosan_cgocall(LibWriteKept, nullptr);
+    fprintf(stderr, "the write landed: %c\n", buf[5]);
+  } else if (!strcmp(mode, "repass")) {
+    Keep(buf);
+    UseAgain(buf);
+    fprintf(stderr, "re-passed\n");
+    ReadKept();
+  } else if (!strcmp(mode, "pinned") || !strcmp(mode, "pinned-after")) {
+    bool before = !strcmp(mode, "pinned");
+    cgosan_pinner *pinner = cgosan_pinner_new();
+    if (before)
+      cgosan_pin(pinner, buf);
+    Keep(buf);
+    if (!before)
+      cgosan_pin(pinner, buf);
+    ReadKept();
+    cgosan_unpin(pinner);
+    cgosan_pinner_free(pinner);
+  } else if (!strcmp(mode, "managed")) {
+    Keep(buf);
+    buf[1] = 'm';
+    sink = buf[2];
+    cgosan_gc();
+    fprintf(stderr, "managed code used it: %c\n", buf[1]);
+  } else if (!strcmp(mode, "neighbour")) {
+    ReadInto r = {NewBytes(), -1};
+    Keep(buf);
+    cgosan_check_arg(r.buf, nullptr, "lib_read_into", 1);
+    cgosan_cgocall(LibReadArg, &r);
+    fprintf(stderr, "same page: %d, read %zd: %.3s\n",
+            (int)((reinterpret_cast<uintptr_t>(r.buf) ^
+                   reinterpret_cast<uintptr_t>(buf)) < 4096),
+            r.got, r.buf);
+  } else if (!strcmp(mode, "thread")) {
+    Keep(buf);
+    cgosan_cgocall(LibStartThread, nullptr);
+  } else if (!strcmp(mode, "chain")) {
+    if (!sigsetjmp(recover, 1))
+      *static_cast<volatile int *>(nullptr) = 1;  // the program's own fault
+    fprintf(stderr, "the program's handler ran\n");
+    Keep(buf);
+    ReadKept();
+  } else if (!strcmp(mode, "freed")) {
+    KeepATemporary();
+    ClobberStack();
+    cgosan_gc();
+    ReadKept();
+  }
+}
+
+int main(int argc, char **argv) {
+  if (argc != 2)
+    return 2;
+  cgosan_run(Body, argv[1]);
+  fprintf(stderr, "done reports=%zu\n", (size_t)__cgosan::ReportCount());
+  return 0;
+}

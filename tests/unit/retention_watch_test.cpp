@@ -1,0 +1,149 @@
+// retention_watch_test.cpp — retention=full through a child process
+// (tests/unit/retention_watch_helper.cpp): a foreign access to an object after the
+// call it was lent to returned is a retained-pointer report, with the
+// access, the object, the lending call and (for a dead one) the collection
+// that freed it; re-passing, pinning, managed code's own accesses and a
+// neighbour on the same page are silent.
+#include <regex>
+
+#include "test_util.h"
+
+#ifndef CGOSAN_RETENTION_WATCH_HELPER
+#error "CGOSAN_RETENTION_WATCH_HELPER must name the retention helper executable"
+#endif
+
+namespace cgotest {
+namespace {
+
+ChildResult RunMode(const char *mode, const std::string &options = "") {
+  std::string all = "retention=full" + (options.empty() ? "" : ":" + options);
+  return RunChild({CGOSAN_RETENTION_WATCH_HELPER, mode}, all.c_str());
+}
+
+bool Matches(const std::string &text, const char *pattern) {
+  return std::regex_search(text, std::regex(pattern));
+}
+
+const char kKind[] = "ERROR: CgoSanitizer: retained-pointer\n";
+
+void ExpectSilent(const ChildResult &r) {
+  EXPECT_TRUE(r.exited && r.exit_code == 0) << r.output;
+  EXPECT_EQ(Count(r.output, "ERROR:"), 0u) << r.output;
+  EXPECT_NE(r.output.find("done reports=0\n"), std::string::npos) << r.output;
+}
+
+TEST(RetentionWatch, ForeignReadAfterReturnIsReported) {
+  ChildResult r = RunMode("kept-read");
+  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
+  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
+  EXPECT_TRUE(Matches(r.output,
+      "foreign code read managed memory at 0x[0-9a-f]+ after the call it "
+      "was lent to returned \\(argument 1 of lib_keep\\)\n"
+      "    #0 0x[0-9a-f]+ in LibReadKept\\(void\\*\\) .*retention_watch_helper.cpp:41:"))
+      << r.output;
+  EXPECT_TRUE(Matches(r.output,
+      "  0x[0-9a-f]+ is 3 bytes into object 0x[0-9a-f]+ of type 'char\\[64\\]' "
+      "\\(64 bytes\\)\n"
+      "  the access is by foreign code on thread [0-9]+\n"
+      "  lent as argument 1 of lib_keep, which has returned: foreign code may "
+      "not keep a managed pointer after the call\n"
+      "  fix: pin the object for as long as the library keeps it "
+      "\\(cgosan_pin\\), or pass a copy in C memory, or a handle\n"
+      "  0x[0-9a-f]+ was allocated at:\n"
+      "    #0 0x[0-9a-f]+ in NewBytes\\(\\) .*retention_watch_helper.cpp:[0-9]+"))
+      << r.output;
+  EXPECT_TRUE(Matches(r.output,
+      "  lent to lib_keep at:\n"
+      "    #0 0x[0-9a-f]+ in Keep\\(char\\*\\) .*retention_watch_helper.cpp:"))
+      << r.output;
+  EXPECT_EQ(r.output.find("done"), std::string::npos) << r.output;
+}
+
+TEST(RetentionWatch, ForeignWriteProceedsWithHaltOnErrorZero) {
+  ChildResult r = RunMode("kept-write", "halt_on_error=0");
+  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
+  EXPECT_TRUE(Matches(r.output, "foreign code wrote managed memory at 0x[0-9a-f]+ "
+                                "after the call it was lent to returned"))
+      << r.output;
+  EXPECT_NE(r.output.find("the write landed: w\ndone reports=1\n"),
+            std::string::npos)
+      << r.output;
+}
+
+TEST(RetentionWatch, RepassOpensForThatCallOnly) {
+  ChildResult r = RunMode("repass", "halt_on_error=0");
+  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
+  size_t repassed = r.output.find("re-passed\n");
+  size_t report = r.output.find(kKind);
+  EXPECT_TRUE(repassed != std::string::npos && report > repassed) << r.output;
+  EXPECT_TRUE(Matches(r.output, "after the call it was lent to returned "
+                                "\\(argument 1 of lib_use\\)"))
+      << r.output;
+}
+
+TEST(RetentionWatch, PinnedBeforeTheCallIsNotLent) { ExpectSilent(RunMode("pinned")); }
+
+TEST(RetentionWatch, PinnedAfterTheCallMayBeKept) {
+  ExpectSilent(RunMode("pinned-after"));
+}
+
+TEST(RetentionWatch, ManagedCodeTouchesWhatItLent) {
+  ChildResult r = RunMode("managed");
+  ExpectSilent(r);
+  EXPECT_NE(r.output.find("managed code used it: m\n"), std::string::npos)
+      << r.output;
+}
+
+TEST(RetentionWatch, ManagedFaultsAreCountedWithVerbosity) {
+  ChildResult r = RunMode("managed", "verbosity=1");
+  EXPECT_TRUE(r.exited && r.exit_code == 0) << r.output;
+  EXPECT_TRUE(Matches(r.output,
+      "CgoSanitizer: retention=full: [1-9][0-9]* faults on watched pages "
+      "were not foreign code in a watched object \\(opened, no report\\)\n"))
+      << r.output;
+}
+
+TEST(RetentionWatch, NeighbourOnTheSamePageIsOpenForItsCall) {
+  ChildResult r = RunMode("neighbour");
+  ExpectSilent(r);
+  EXPECT_NE(r.output.find("same page: 1, read 3: abc\n"), std::string::npos)
+      << r.output;
+}
+
+TEST(RetentionWatch, LibraryThreadWriteIsReported) {
+  ChildResult r = RunMode("thread");
+  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
+  EXPECT_TRUE(Matches(r.output,
+      "foreign code wrote managed memory at 0x[0-9a-f]+ after the call it "
+      "was lent to returned \\(argument 1 of lib_keep\\)\n"
+      "    #0 0x[0-9a-f]+ in LibThreadWrites\\(void\\*\\) "))
+      << r.output;
+}
+
+TEST(RetentionWatch, FreedObjectStaysWatched) {
+  ChildResult r = RunMode("freed");
+  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
+  EXPECT_TRUE(Matches(r.output,
+      "  lent as argument 1 of lib_keep, which has returned: foreign code may "
+      "not keep a managed pointer after the call\n"
+      "  the object was freed by collection 1; its memory is poisoned\n"))
+      << r.output;
+}
+
+TEST(RetentionWatch, OtherFaultsGoToTheProgramsHandler) {
+  ChildResult r = RunMode("chain");
+  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
+  size_t handled = r.output.find("the program's handler ran\n");
+  size_t report = r.output.find(kKind);
+  EXPECT_TRUE(handled != std::string::npos && report != std::string::npos &&
+              handled < report)
+      << r.output;
+}
+
+TEST(RetentionWatch, OffWatchesNothing) {
+  ChildResult r = RunChild({CGOSAN_RETENTION_WATCH_HELPER, "kept-read"}, "retention=off");
+  ExpectSilent(r);
+}
+
+}  // namespace
+}  // namespace cgotest
