@@ -12,6 +12,7 @@
 // Cost: nothing unless retention=full. There: a lock and two small hash
 // tables per lent object, an mprotect per page at return, and a fault plus
 // an mprotect whenever managed code touches a watched page.
+#include "fork.h"
 #include "gc.h"
 #include "retention.h"
 
@@ -330,10 +331,19 @@ u64 RetentionReopenedPages() {
   return atomic_load(&reopened_pages, memory_order_relaxed);
 }
 
+static void LockWatchForFork() { watch_mu.Lock(); }
+static void UnlockWatchAfterFork(bool child) {
+  ReleaseAfterFork(&watch_mu, child);
+}
+
 void InitializeWatchTable() {
   page_size = GetPageSizeCached();
   objects.Init(20, "cgosan retention objects");
   pages.Init(20, "cgosan retention pages");
+  // A fork while another thread lends or takes a fault must not leave the
+  // child a table locked for good.
+  hooks.fork_locks[kForkLocksRetentionWatch] = {LockWatchForFork,
+                                                UnlockWatchAfterFork};
 }
 
 }  // namespace __cgosan

@@ -23,6 +23,7 @@ enum ForkLockOwner : u32 {
   kForkLocksRace,      // checkers/race*.cpp
   kForkLocksPthread,   // interceptors/pthread
   kForkLocksRetention, // checkers/retention_table.cpp
+  kForkLocksRetentionWatch,  // checkers/retention_watch.cpp
   kNumForkLockOwners,
 };
 // lock: takes every lock of the owner's tables, on the forking thread.
