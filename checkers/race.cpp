@@ -33,7 +33,7 @@
 // go to TSan (race_tsan_bridge.cpp). See race.h for the engine.
 #include "race.h"
 
-#include "heap.h"
+#include "heap/heap.h"
 #include "hooks.h"
 
 // Everything, until InitializeRace knows the mode (race.h).

@@ -66,7 +66,7 @@
 // the report then shows the first such access's stack).
 #include "race.h"
 
-#include "heap.h"
+#include "heap/heap.h"
 
 namespace __cgosan {
 

@@ -4,7 +4,7 @@
 #ifndef CGOSAN_CHECKERS_RETENTION_TABLE_H
 #define CGOSAN_CHECKERS_RETENTION_TABLE_H
 
-#include "heap.h"
+#include "heap/heap.h"
 #include "hooks.h"
 
 namespace __cgosan {

@@ -14,7 +14,7 @@
 #define CGOSAN_CHECKERS_SCAN_H
 
 #include "gstack.h"
-#include "heap.h"
+#include "heap/heap.h"
 #include "pinner.h"
 #include "report.h"
 

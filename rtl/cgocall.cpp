@@ -73,7 +73,7 @@
 #include <errno.h>
 
 #include "fiber_switch.h"
-#include "gc.h"
+#include "heap/gc.h"
 #include "hooks.h"
 #include "report.h"
 #include "rtl.h"

@@ -1,5 +1,5 @@
 // flags.cpp — CGOSAN_OPTIONS, parsed with sanitizer_common's FlagParser.
-#include "heap.h"
+#include "heap/heap.h"
 #include "report.h"
 #include "rtl.h"
 #include "suppressions.h"

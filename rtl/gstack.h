@@ -14,7 +14,7 @@
 #ifndef CGOSAN_RTL_GSTACK_H
 #define CGOSAN_RTL_GSTACK_H
 
-#include "heap.h"
+#include "heap/heap.h"
 
 namespace __cgosan {
 

@@ -21,7 +21,7 @@
 #include "handle.h"
 
 #include "fork.h"
-#include "gc.h"
+#include "heap/gc.h"
 #include "report.h"
 
 namespace __cgosan {

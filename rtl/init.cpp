@@ -10,7 +10,7 @@
 #include "fork.h"
 #include "frame_walk.h"
 #include "gstack.h"
-#include "heap.h"
+#include "heap/heap.h"
 #include "report.h"
 #include "rtl.h"
 #include "suppressions.h"

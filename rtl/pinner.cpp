@@ -34,9 +34,9 @@
 #include "pinner.h"
 
 #include "fork.h"
-#include "gc.h"
+#include "heap/gc.h"
 #include "gstack.h"
-#include "heap.h"
+#include "heap/heap.h"
 #include "hooks.h"
 #include "report.h"
 #include "sanitizer_common/sanitizer_allocator_internal.h"

@@ -10,7 +10,7 @@
 #include "sanitizer_heap.h"
 
 #include "fiber_switch.h"
-#include "heap.h"
+#include "heap/heap.h"
 
 extern "C" {
 // lsan_interface.h and tsan_interface_java.h, declared weak: null when the

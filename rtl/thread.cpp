@@ -13,7 +13,7 @@
 // slot of the G stacks' region to the next new G (gstack.cpp).
 #include "fork.h"
 #include "gstack.h"
-#include "heap_internal.h"
+#include "heap/heap_internal.h"
 #include "report.h"
 #include "rtl.h"
 #include "sanitizer_common/sanitizer_allocator_internal.h"

@@ -32,7 +32,7 @@
 // a compare per buffer; an access only for managed memory.
 #include <stdarg.h>
 
-#include "heap.h"
+#include "heap/heap.h"
 #include "race_pthread.h"
 
 namespace __cgosan {

@@ -16,7 +16,7 @@
 
 #include <cgosan/cgosan.hpp>
 
-#include "gc.h"
+#include "heap/gc.h"
 #include "handle.h"
 #include "report.h"
 

@@ -14,9 +14,9 @@
 
 #include <cgosan/cgosan.hpp>
 
-#include "gc.h"
-#include "heap.h"
-#include "heap_internal.h"
+#include "heap/gc.h"
+#include "heap/heap.h"
+#include "heap/heap_internal.h"
 #include "report.h"
 #include "span_bytes.h"
 #include "sanitizer_common/sanitizer_stackdepot.h"

@@ -76,8 +76,8 @@
 #include <stdexcept>
 #include <thread>
 
-#include "gc.h"
-#include "heap_internal.h"
+#include "heap/gc.h"
+#include "heap/heap_internal.h"
 #include "rtl.h"
 #include "sanitizer_common/sanitizer_stackdepot.h"
 #include "span_bytes.h"

@@ -14,7 +14,7 @@
 
 #include "test_util.h"
 
-#include "heap.h"
+#include "heap/heap.h"
 #include "pinner.h"
 #include "report.h"
 

@@ -15,7 +15,7 @@
 #include <thread>
 #include <vector>
 
-#include "heap.h"
+#include "heap/heap.h"
 #include "report.h"
 
 #define NOINLINE __attribute__((noinline))

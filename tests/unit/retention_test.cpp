@@ -13,7 +13,7 @@
 
 #include "test_util.h"
 
-#include "heap.h"
+#include "heap/heap.h"
 #include "hooks.h"
 #include "report.h"
 

@@ -4,7 +4,7 @@
 #ifndef CGOSAN_TESTS_UNIT_SPAN_BYTES_H
 #define CGOSAN_TESTS_UNIT_SPAN_BYTES_H
 
-#include "heap_internal.h"
+#include "heap/heap_internal.h"
 
 // The bytes of the spans holding objects[0, n), made in a row from one span
 // class: a span's objects are consecutive, so each change of span is a new
