@@ -145,6 +145,26 @@ static NOINLINE void CheckManagedArgument(uptr addr, const cgosan_type *t,
   ReportArgument(f, callee, argno);
 }
 
+// p is outside the arena and the G stacks, and a foreign heap is registered:
+// an object of that heap is checked as one of cgosan's, unless foreign code
+// may hold it (then its collector scans it, and what it points to stays).
+static NOINLINE void CheckForeignArgument(uptr addr, const cgosan_type *t,
+                                          KeptFrames keep, const char *callee,
+                                          int argno) {
+  if (CgoCheckLevel() == 0 || (t && t->ptrdata == 0 && !IsReferenceType(t)))
+    return;
+  if (UNLIKELY(t && !IsWellFormedType(t))) {
+    ReportArgumentType(t, callee, argno);
+    return;
+  }
+  ObjectInfo obj;
+  if (!FindForeignObject(addr, &obj) || obj.pinned)
+    return;
+  Finding f;
+  if (!CheckCallSiteRange(obj, addr, t, keep, &f))
+    ReportArgument(f, callee, argno);
+}
+
 }  // namespace __cgosan
 
 using namespace __cgosan;
@@ -152,8 +172,13 @@ using namespace __cgosan;
 extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_arg(
     const void *p, const cgosan_type *t, const char *callee, int argno) {
   uptr addr = reinterpret_cast<uptr>(p);
-  if (!InManagedRange(addr))
-    return;  // nil / foreign memory: nothing of ours to check
+  if (!InManagedRange(addr)) {
+    // nil / foreign memory: nothing of ours to check
+    if (UNLIKELY(AnyForeignHeap()))
+      CheckForeignArgument(addr, t, FramesKeptByCall(CGOSAN_CALLER_SP()),
+                           callee, argno);
+    return;
+  }
   NoteIfLent(addr, callee, argno);  // rule 2 (retention=full), even cgocheck=0
   if (UNLIKELY(CgoCheckLevel() == 0))
     return;
@@ -167,8 +192,12 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_arg(
 extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_arg_var(
     const void *p, const cgosan_type *pointee, const char *callee, int argno) {
   uptr addr = reinterpret_cast<uptr>(p);
-  if (!InManagedRange(addr))
+  if (!InManagedRange(addr)) {
+    if (UNLIKELY(AnyForeignHeap()))
+      CheckForeignArgument(addr, nullptr, FramesKeptByCall(CGOSAN_CALLER_SP()),
+                           callee, argno);
     return;
+  }
   NoteIfLent(addr, callee, argno);
   if (UNLIKELY(CgoCheckLevel() == 0))
     return;

@@ -61,7 +61,7 @@ static NOINLINE void ReportResultItself(const ObjectInfo &obj,
     SetMessage(&r, kMsgResultUnpinned, CalleeName(callee));
   AddNote(&r, "  0x%zx is ", (usize)p);
   AppendPointee(&r, p, obj);
-  AddNote(&r, reference ? "\n" : ", not pinned\n");
+  AddNote(&r, "%s\n", reference ? "" : NotHeldNote(obj));
   AddAllocationStack(&r, obj);
   CaptureStack(&r.stack);
   EmitReport(r);
@@ -180,6 +180,16 @@ static NOINLINE void CheckStackResult(uptr p, const cgosan_type *t,
   ReportResultHolds(f, callee);
 }
 
+// p is outside the arena and the G stacks, and a foreign heap is registered:
+// a result into one of its objects must be one foreign code may hold (whose
+// contents its collector scans, so nothing under it is followed).
+static NOINLINE void CheckForeignResult(uptr p, const cgosan_type *t,
+                                        const char *callee) {
+  ObjectInfo obj;
+  if (FindForeignObject(p, &obj) && !obj.pinned)
+    ReportResultItself(obj, t, p, IsReferenceType(t), callee);
+}
+
 }  // namespace __cgosan
 
 using namespace __cgosan;
@@ -187,8 +197,13 @@ using namespace __cgosan;
 extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_result(
     const void *p, const cgosan_type *t, const char *callee) {
   uptr addr = reinterpret_cast<uptr>(p);
-  if (UNLIKELY(CgoCheckLevel() == 0) || !InManagedRange(addr))
+  if (UNLIKELY(CgoCheckLevel() == 0))
     return;
+  if (!InManagedRange(addr)) {
+    if (UNLIKELY(AnyForeignHeap()))
+      CheckForeignResult(addr, t, callee);
+    return;
+  }
   if (UNLIKELY(!InArena(addr))) {
     CheckStackResult(addr, t, callee);
     return;

@@ -22,7 +22,7 @@
 // the G stacks are one range), else one FindObject and one pin lookup (or
 // one G table load); a copy walks the source's pointer slots, in the heap's
 // map or the type's.
-#include "scan.h"
+#include "hidden_pointers.h"
 
 namespace __cgosan {
 
@@ -147,6 +147,8 @@ static ALWAYS_INLINE bool CopiedWordIsFine(uptr a, uptr to_slot,
   SlotVerdict v = JudgeValue(value, NoFramesKept(), &target);
   if (v == kSlotFine || v == kSlotPinned || IsRootSlot(to_slot))
     return true;
+  if (target.heap != kOwnHeap)
+    return true;  // a foreign heap's object: CheckForeignCopy judged it
   if (holder)
     return RecordBadSlot(f, v, *holder, a, value, target, false);
   *f = Finding();
@@ -165,8 +167,13 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_store(void **slot,
                                                                  void *val) {
   uptr value = reinterpret_cast<uptr>(val);
   uptr dst = reinterpret_cast<uptr>(slot);
-  if (LIKELY(CgoCheckLevel() < 2) || !InManagedRange(value))
+  if (LIKELY(CgoCheckLevel() < 2))
     return;
+  if (!InManagedRange(value)) {
+    if (UNLIKELY(AnyForeignHeap()))
+      CheckForeignStore(dst, value, 0, 0);
+    return;
+  }
   bool skip;
   if (ManagedSide(dst, kWord, &skip) || skip)
     return;
@@ -182,6 +189,8 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_memmove(
     return;
   uptr from = reinterpret_cast<uptr>(src);
   uptr to = reinterpret_cast<uptr>(dst);
+  if (UNLIKELY(AnyForeignHeap()))
+    CheckForeignCopy(to, from, n);
   uptr end = from + n < from ? ~(uptr)0 : from + n;
   // The part of the source in the arena: the copy may start below it.
   uptr first = Max(from, arena_start);
@@ -225,9 +234,11 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_memmove_typed(
     ReportMalformedType(kWhereTypedCopy, t);
     return;
   }
+  uptr to = reinterpret_cast<uptr>(dst);
+  if (UNLIKELY(AnyForeignHeap()))
+    CheckForeignCopy(to, from, n);
   if (t->ptrdata == 0)
     return;
-  uptr to = reinterpret_cast<uptr>(dst);
   bool skip;
   if (ManagedSide(to, n, &skip) || skip)
     return;

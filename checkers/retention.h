@@ -5,7 +5,7 @@
 #ifndef CGOSAN_CHECKERS_RETENTION_H
 #define CGOSAN_CHECKERS_RETENTION_H
 
-#include "heap.h"
+#include "heap/heap.h"
 #include "report.h"
 
 namespace __cgosan {

@@ -12,7 +12,7 @@
 // Cost: off and annotations, nothing (the records stay empty: a cgocall
 // compares two counters of its G). full: a FindObject, a stack id and the
 // table's lock per managed argument.
-#include "gc.h"
+#include "heap/gc.h"
 #include "hooks.h"
 #include "retention.h"
 

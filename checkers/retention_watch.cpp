@@ -13,7 +13,7 @@
 // tables per lent object, an mprotect per page at return, and a fault plus
 // an mprotect whenever managed code touches a watched page.
 #include "fork.h"
-#include "gc.h"
+#include "heap/gc.h"
 #include "retention.h"
 
 namespace __cgosan {

@@ -19,6 +19,14 @@ static bool InKeptFrames(uptr addr, KeptFrames keep) {
   return addr >= lo;
 }
 
+SlotVerdict JudgeForeignValue(uptr value, ObjectInfo *target) {
+  if (!FindForeignObject(value, target))
+    return kSlotFine;
+  // One its foreign code may hold is scanned by its collector, so what it
+  // points to stays alive: nothing below it to follow.
+  return target->pinned ? kSlotFine : kSlotUnpinned;
+}
+
 SlotVerdict JudgeStackValue(uptr value, KeptFrames keep) {
   if (!GStackOwner(value) || InKeptFrames(value, keep))
     return kSlotFine;
@@ -52,6 +60,11 @@ bool CheckCallSiteRange(const ObjectInfo &obj, uptr p, const cgosan_type *t,
   return CheckManagedRange<true>(obj, p, hi, t, p, keep, f);
 }
 
+const char *NotHeldNote(const ObjectInfo &obj) {
+  return obj.heap == kOwnHeap ? ", not pinned"
+                              : ", which foreign code may not hold";
+}
+
 const char *CalleeName(const char *callee) {
   return callee && *callee ? callee : "<unknown function>";
 }
@@ -60,7 +73,24 @@ const char *TypeName(const cgosan_type *t) {
   return t && t->name ? t->name : "?";
 }
 
+// A foreign heap's object: "object 0x... of heap 'bdwgc' (n bytes)", with
+// "of type 'T' " before the size when the heap knows its type.
+static void AppendForeignObjectDesc(ReportDesc *r, const ObjectInfo &obj,
+                                    bool with_base) {
+  AddNote(r, "object ");
+  if (with_base)
+    AddNote(r, "0x%zx ", (usize)obj.base);
+  AddNote(r, "of heap '%s' ", HeapName(obj.heap));
+  if (obj.type != &kConservativeWordType)
+    AddNote(r, "of type '%s' ", TypeName(obj.type));
+  AddNote(r, "(%zu bytes)", (usize)obj.size);
+}
+
 void AppendObjectDesc(ReportDesc *r, const ObjectInfo &obj, bool with_base) {
+  if (UNLIKELY(obj.heap != kOwnHeap)) {
+    AppendForeignObjectDesc(r, obj, with_base);
+    return;
+  }
   if (with_base)
     AddNote(r, "object 0x%zx of type ", (usize)obj.base);
   else
@@ -103,7 +133,7 @@ void AppendUnpinnableStack(ReportDesc *r, uptr addr) {
 void AppendSlotDesc(ReportDesc *r, const ObjectInfo &obj, uptr slot) {
   uptr off = slot - obj.base;
   uptr esize = obj.type ? obj.type->size : 0;
-  if (obj.count == 1 || esize == 0)
+  if (obj.count == 1 || esize == 0 || obj.type == &kConservativeWordType)
     AddNote(r, "field at offset %zu", (usize)off);
   else if (esize == kWord)
     AddNote(r, "element %zu (offset %zu)", (usize)(off / esize), (usize)off);
@@ -113,6 +143,8 @@ void AppendSlotDesc(ReportDesc *r, const ObjectInfo &obj, uptr slot) {
 }
 
 void AddAllocationStack(ReportDesc *r, const ObjectInfo &obj) {
+  if (obj.heap != kOwnHeap)
+    return;  // a foreign heap's objects come with no allocation stack
   AddExtraStack(r, obj.alloc_stack, "  0x%zx was allocated at:",
                 (usize)obj.base);
 }
@@ -138,7 +170,7 @@ static void AppendHolds(ReportDesc *r, const Finding &f) {
   AppendPointee(r, f.value, f.target);
   AddNote(r, "%s\n", f.verdict == kSlotReference
                          ? ", a managed reference (never allowed, pinned or not)"
-                         : ", not pinned");
+                         : NotHeldNote(f.target));
 }
 
 void AddFindingNotes(ReportDesc *r, const Finding &f) {

@@ -15,6 +15,7 @@
 
 #include "gstack.h"
 #include "heap/heap.h"
+#include "heap/heap_registry.h"
 #include "pinner.h"
 #include "report.h"
 
@@ -113,12 +114,19 @@ inline KeptFrames NoFramesKept() { return {~static_cast<uptr>(0), false}; }
 // inline JudgeValue, and stack values are rare.
 SlotVerdict JudgeStackValue(uptr value, KeptFrames keep);
 
+// The verdict on a value outside the arena and the G stacks, once a foreign
+// heap is registered: kSlotUnpinned, with target filled, for an object of a
+// foreign heap that foreign code may not hold; else kSlotFine (out of line,
+// as it asks the foreign heaps).
+SlotVerdict JudgeForeignValue(uptr value, ObjectInfo *target);
+
 // Judges the word `value`: fills `target` when it points into a live object
 // or is its end pointer (FindReferent: the object it ends must be pinned).
 ALWAYS_INLINE SlotVerdict JudgeValue(uptr value, KeptFrames keep,
                                      ObjectInfo *target) {
-  if (!InManagedRange(value))
-    return kSlotFine;  // integers, foreign pointers, nil
+  if (!InManagedRange(value))  // integers, foreign pointers, nil
+    return UNLIKELY(AnyForeignHeap()) ? JudgeForeignValue(value, target)
+                                      : kSlotFine;
   if (UNLIKELY(!InArena(value))) {
     *target = ObjectInfo();  // a stack address is no object: nothing to show
     return JudgeStackValue(value, keep);
@@ -264,6 +272,9 @@ void AppendSlotDesc(ReportDesc *r, const ObjectInfo &obj, uptr slot);
 void AddFindingNotes(ReportDesc *r, const Finding &f);
 // Names for messages: callee or "<unknown function>", type names or "?".
 const char *CalleeName(const char *callee);
+// ", not pinned" for cgosan's object, ", which foreign code may not hold"
+// for a foreign heap's.
+const char *NotHeldNote(const ObjectInfo &obj);
 const char *TypeName(const cgosan_type *t);
 
 }  // namespace __cgosan

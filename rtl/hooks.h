@@ -89,6 +89,10 @@ struct Hooks {
   // A SIGSEGV at addr that may be the checker's own page protection: true
   // when handled (the access can be retried), from the signal handler.
   bool (*protected_page_fault)(uptr addr, void *ucontext);
+  // A registered foreign heap (heap_registry.cpp) freed [base, base + size)
+  // or moved the object at from to `to`, on the thread that told cgosan.
+  void (*heap_object_freed)(u32 heap, uptr base, uptr size);
+  void (*heap_object_moved)(u32 heap, uptr from, uptr to, uptr size);
   // fork(2), on the forking thread (rtl/fork.cpp).
   ForkLocks fork_locks[kNumForkLockOwners];
 };

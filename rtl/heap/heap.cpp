@@ -433,6 +433,7 @@ static ALWAYS_INLINE bool FindInSlot(uptr addr, ObjectInfo *info, bool or_end) {
   info->type = meta.type;
   info->count = s->Count(index);
   info->alloc_stack = meta.alloc_stack;
+  info->heap = kOwnHeap;
   info->pinned = atomic_load(&s->pin_bits[index / 64], memory_order_acquire) >>
                      (index % 64) & 1;
   return true;

@@ -18,6 +18,9 @@
 
 namespace __cgosan {
 
+// The id of cgosan's own heap among the registered heaps (heap_registry.h).
+constexpr u32 kOwnHeap = 0;
+
 // What the heap knows about one live (allocated) object.
 struct ObjectInfo {
   uptr base;                // first byte
@@ -25,7 +28,10 @@ struct ObjectInfo {
   const cgosan_type *type;  // the element type (the object's type if count == 1)
   uptr count;               // 1 for cgosan_new, n for cgosan_new_array
   u32 alloc_stack;          // stack depot id of the allocation site (0: none)
-  bool pinned;              // pinned by a cgosan_pinner
+  bool pinned;              // pinned by a cgosan_pinner; of a foreign heap's
+                            // object: foreign code may hold it
+  u32 heap;                 // kOwnHeap, or a registered foreign heap's id
+                            // (heap_registry.h)
 };
 
 // Frames kept for each allocation site: CGOSAN_OPTIONS=malloc_context_size

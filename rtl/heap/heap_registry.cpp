@@ -1,0 +1,206 @@
+// heap_registry.cpp — the heaps the checkers know: cgosan's own as heap 0,
+// described through the same cgosan_heap_ops a foreign collector registers
+// (include/cgosan/heap.h), and up to three foreign heaps. A slot is filled
+// once and never emptied (a collector lives as long as the process), so
+// readers take no lock: they load num_foreign_heaps, then the slots below it.
+// Events go to the checkers through hooks.h (rtl never calls a checker).
+#include "heap_registry.h"
+
+#include "gstack.h"
+#include "hooks.h"
+#include "report.h"
+
+namespace __cgosan {
+
+static constexpr char kMsgRegisterMissing[] =
+    "cgosan_heap_register: the heap's %s is missing (NULL)";
+static constexpr char kMsgRegisterTwice[] =
+    "cgosan_heap_register: heap '%s' is already registered (the same ops "
+    "and cookie)";
+static constexpr char kMsgRegisterFull[] =
+    "cgosan_heap_register: no room for heap '%s': %u foreign heaps at most";
+static constexpr char kMsgUnknownHeap[] =
+    "%s: %d is not the id of a registered foreign heap";
+
+struct RegisteredHeap {
+  const cgosan_heap_ops *ops;
+  void *cookie;
+  atomic_uint64_t collections;  // begun
+};
+
+atomic_uint32_t num_foreign_heaps;
+static RegisteredHeap heaps[kMaxHeaps];  // [0]: cgosan's own, filled below
+static StaticSpinMutex register_mu;
+
+static const u8 kOneWordMask[1] = {1};
+const cgosan_type kConservativeWordType = {"word", sizeof(uptr), sizeof(uptr),
+                                           kOneWordMask, 0};
+
+// cgosan's own heap, described as any heap is.
+static int OwnFindObject(void *, const void *p, cgosan_heap_object *out) {
+  ObjectInfo info;
+  if (!FindReferent(reinterpret_cast<uptr>(p), &info))
+    return 0;
+  out->base = reinterpret_cast<const void *>(info.base);
+  out->size = info.size;
+  out->type = info.type;
+  out->may_be_held = info.pinned;
+  return 1;
+}
+static int OwnScans(void *, const void *p) {
+  uptr addr = reinterpret_cast<uptr>(p);
+  ObjectInfo info;
+  if (FindObject(addr, &info))
+    return info.type && info.type->ptrdata;
+  return IsRootSlot(addr) || InLiveGStack(addr, sizeof(uptr));
+}
+static const cgosan_heap_ops kOwnHeapOps = {"cgosan", OwnFindObject, OwnScans,
+                                            nullptr};
+
+static const RegisteredHeap *Heap(u32 id) {
+  if (id == kOwnHeap)
+    return nullptr;
+  return &heaps[id];
+}
+
+static bool ToObjectInfo(u32 id, const cgosan_heap_object &o, ObjectInfo *info) {
+  *info = ObjectInfo();
+  info->base = reinterpret_cast<uptr>(o.base);
+  info->size = o.size;
+  info->pinned = o.may_be_held;
+  info->heap = id;
+  if (o.type && o.type->size) {
+    info->type = o.type;
+    info->count = o.size / o.type->size;
+  } else {
+    info->type = &kConservativeWordType;
+    info->count = o.size / sizeof(uptr);
+  }
+  return true;
+}
+
+// The id of the foreign heap whose live object addr points into (0: none),
+// with *o filled.
+static u32 FindInForeignHeaps(uptr addr, cgosan_heap_object *o) {
+  u32 n = atomic_load(&num_foreign_heaps, memory_order_acquire);
+  for (u32 id = 1; id <= n; id++) {
+    const RegisteredHeap *h = Heap(id);
+    *o = cgosan_heap_object();
+    if (h->ops->find_object(h->cookie, reinterpret_cast<const void *>(addr), o))
+      return id;
+  }
+  return 0;
+}
+
+bool FindForeignObject(uptr addr, ObjectInfo *info) {
+  cgosan_heap_object o;
+  u32 id = FindInForeignHeaps(addr, &o);
+  return id && ToObjectInfo(id, o, info);
+}
+
+bool FindAnyHeapObject(uptr addr, ObjectInfo *info) {
+  return FindReferent(addr, info) || (AnyForeignHeap() && FindForeignObject(addr, info));
+}
+
+bool HeapScans(u32 id, uptr addr) {
+  const cgosan_heap_ops *ops = id == kOwnHeap ? &kOwnHeapOps : Heap(id)->ops;
+  return ops->scans(id == kOwnHeap ? nullptr : Heap(id)->cookie,
+                    reinterpret_cast<const void *>(addr));
+}
+
+const char *HeapName(u32 id) {
+  return id == kOwnHeap ? kOwnHeapOps.name : Heap(id)->ops->name;
+}
+
+u64 HeapCollections(u32 id) {
+  return id == kOwnHeap ? 0 : atomic_load(&heaps[id].collections, memory_order_relaxed);
+}
+
+void WatchHeapObject(u32 id, uptr base) {
+  if (id != kOwnHeap && Heap(id)->ops->watch)
+    Heap(id)->ops->watch(Heap(id)->cookie, reinterpret_cast<const void *>(base));
+}
+
+// The registered foreign heap `id`, or null after an api-misuse report.
+static const RegisteredHeap *ForeignHeap(int id, const char *fn) {
+  if (id >= 1 && static_cast<u32>(id) <=
+                     atomic_load(&num_foreign_heaps, memory_order_acquire))
+    return &heaps[id];
+  ReportHere(kApiMisuse, kMsgUnknownHeap, fn, id);
+  return nullptr;
+}
+
+static int Register(const cgosan_heap_ops *ops, void *cookie) {
+  const char *missing = !ops                 ? "ops"
+                        : !ops->name         ? "name"
+                        : !ops->find_object  ? "find_object"
+                        : !ops->scans        ? "scans"
+                                             : nullptr;
+  if (missing) {
+    ReportHere(kApiMisuse, kMsgRegisterMissing, missing);
+    return 0;
+  }
+  SpinMutexLock lock(&register_mu);
+  u32 n = atomic_load(&num_foreign_heaps, memory_order_relaxed);
+  for (u32 id = 1; id <= n; id++) {
+    if (heaps[id].ops == ops && heaps[id].cookie == cookie) {
+      ReportHere(kApiMisuse, kMsgRegisterTwice, ops->name);
+      return 0;
+    }
+  }
+  if (n + 1 >= kMaxHeaps) {
+    ReportHere(kApiMisuse, kMsgRegisterFull, ops->name, kMaxHeaps - 1);
+    return 0;
+  }
+  heaps[n + 1].ops = ops;
+  heaps[n + 1].cookie = cookie;
+  atomic_store(&num_foreign_heaps, n + 1, memory_order_release);
+  return static_cast<int>(n + 1);
+}
+
+}  // namespace __cgosan
+
+using namespace __cgosan;
+
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE int cgosan_heap_register(
+    const cgosan_heap_ops *ops, void *heap) {
+  EnsureInitialized();
+  ErrnoSaver errno_saver;
+  return Register(ops, heap);
+}
+
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_heap_object_freed(
+    int id, const void *base, size_t size) {
+  ErrnoSaver errno_saver;
+  if (ForeignHeap(id, "cgosan_heap_object_freed") && hooks.heap_object_freed)
+    hooks.heap_object_freed(id, reinterpret_cast<uptr>(base), size);
+}
+
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_heap_object_moved(
+    int id, const void *from, const void *to, size_t size) {
+  ErrnoSaver errno_saver;
+  if (ForeignHeap(id, "cgosan_heap_object_moved") && hooks.heap_object_moved)
+    hooks.heap_object_moved(id, reinterpret_cast<uptr>(from),
+                            reinterpret_cast<uptr>(to), size);
+}
+
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_heap_collection_begin(int id) {
+  ErrnoSaver errno_saver;
+  if (ForeignHeap(id, "cgosan_heap_collection_begin"))
+    atomic_fetch_add(&heaps[id].collections, 1, memory_order_relaxed);
+}
+
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_heap_collection_end(int id) {
+  ErrnoSaver errno_saver;
+  ForeignHeap(id, "cgosan_heap_collection_end");
+}
+
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE int cgosan_heap_find(
+    const void *p, cgosan_heap_object *out) {
+  EnsureInitialized();
+  ErrnoSaver errno_saver;
+  if (OwnFindObject(nullptr, p, out))
+    return kOwnHeap;
+  u32 id = FindInForeignHeaps(reinterpret_cast<uptr>(p), out);
+  return id ? static_cast<int>(id) : -1;
+}

@@ -1,0 +1,45 @@
+// heap_registry.h — the heaps the checkers know (include/cgosan/heap.h):
+// cgosan's own, always heap 0, and the foreign collectors registered with
+// cgosan_heap_register. The checkers ask cgosan's heap first and inline
+// (InArena, FindObject: the arena range test stays the first test of every
+// check); only a value outside the arena and the G stacks, and only once a
+// foreign heap is registered, costs a call here (AnyForeignHeap is one load).
+#ifndef CGOSAN_RTL_HEAP_HEAP_REGISTRY_H
+#define CGOSAN_RTL_HEAP_HEAP_REGISTRY_H
+
+#include <cgosan/heap.h>
+
+#include "heap.h"
+
+namespace __cgosan {
+
+constexpr u32 kMaxHeaps = 4;  // cgosan's own and up to three foreign heaps
+
+// Foreign heaps registered so far (0: none, and no check pays for them).
+extern atomic_uint32_t num_foreign_heaps;
+ALWAYS_INLINE bool AnyForeignHeap() {
+  return atomic_load(&num_foreign_heaps, memory_order_acquire) != 0;
+}
+
+// The live object of a foreign heap that addr points into, as an ObjectInfo
+// (heap: its id; pinned: may be held; a heap that knows no type gets
+// ConservativeWordType, every word a possible pointer, count = size / 8).
+bool FindForeignObject(uptr addr, ObjectInfo *info);
+// The same over every heap, cgosan's first (FindReferent there).
+bool FindAnyHeapObject(uptr addr, ObjectInfo *info);
+// True when heap `heap` (foreign) scans the word at addr for pointers.
+bool HeapScans(u32 heap, uptr addr);
+// The name the heap registered with ("cgosan" for heap 0).
+const char *HeapName(u32 heap);
+// Collections the heap has begun (cgosan_heap_collection_begin).
+u64 HeapCollections(u32 heap);
+// Asks the heap to report the death of the object at base (its `watch`
+// function), when it has one.
+void WatchHeapObject(u32 heap, uptr base);
+
+// The type of a foreign object whose heap knows none: one pointer word.
+extern const cgosan_type kConservativeWordType;
+
+}  // namespace __cgosan
+
+#endif  // CGOSAN_RTL_HEAP_HEAP_REGISTRY_H
