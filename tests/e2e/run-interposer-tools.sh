@@ -369,7 +369,8 @@ echo "ok: cgosan-run: exit status, preload order, errors, cache"
 # What ld.so would only warn about, running the program unchecked, cgosan-run
 # refuses (125): an --interpose that is missing, not a file, not an ELF
 # shared object, not made by cgosan-gen, or at a path LD_PRELOAD cannot
-# carry (ld.so splits it at spaces and colons); --lib without HOME.
+# carry (ld.so splits it at spaces and colons); --lib without HOME; a
+# --heap unknown, or whose library the program does not link.
 expect_run_error() {  # MESSAGE ARGS...: cgosan-run ARGS exits 125 saying MESSAGE
   local message=$1; shift
   local err status=0
@@ -391,6 +392,9 @@ expect_run_error "--interpose preload/with space/tools.so: $work/preload/with sp
   '--interpose=preload/with space/tools.so' -- true
 expect_run_error "--interpose preload/with:colon/tools.so: $work/preload/with:colon/tools.so holds a space or ':', where ld.so splits LD_PRELOAD; copy it to a path without them" \
   --interpose preload/with:colon/tools.so -- true
+expect_run_error '--heap nosuchgc: no such heap (known: bdwgc)' --heap nosuchgc -- true
+expect_run_error '--heap bdwgc: true does not link libgc.so, the heap'"'"'s library' --heap bdwgc -- true
+expect_run_error '--heap bdwgc: no program ./none' --heap bdwgc -- ./none
 expect_run_error '--sarif preload/none/run.sarif: no such directory' --sarif preload/none/run.sarif -- true
 expect_run_error "--sarif preload/dir.so: is a directory" --sarif preload/dir.so -- true
 # A directory nobody, not even root, can create files in.

@@ -1,0 +1,125 @@
+/* bdwgc_heap.c — the Boehm GC (bdwgc) adapter: a shared object that
+ * `cgosan-run --heap bdwgc` preloads into an unmodified program linking
+ * libgc, registering bdwgc with cgosan's heap interface (cgosan/heap.h).
+ *
+ * Objects come from bdwgc's own queries: GC_is_heap_ptr (a range test)
+ * before GC_base, then GC_get_kind_and_size. Kinds: atomic (PTRFREE) holds
+ * no pointers and is not scanned; normal is scanned conservatively (no
+ * cgosan_type: every word may be a pointer); uncollectable (and atomic
+ * uncollectable) is what foreign code may hold. What bdwgc scans: its
+ * objects but the atomic ones, and, outside its heap, everything but the
+ * system malloc's main arena (the brk heap): roots and thread stacks are
+ * scanned, and a store there never hides a pointer. Memory malloc maps
+ * (large blocks, other threads' arenas) is taken as scanned too: silence
+ * there, never a false report.
+ *
+ * Deaths: bdwgc frees without telling anyone, so cgosan asks (`watch`) for
+ * the objects whose pointer went where bdwgc does not look, and the adapter
+ * registers a finalizer on each (GC_register_finalizer_no_order: it runs
+ * once bdwgc finds the object unreachable, the collection after which the
+ * object is reused); the finalizer reports the free. An object the program
+ * gave a finalizer of its own keeps it, unwatched. Collections are counted
+ * through GC_set_on_collection_event (chained to the program's own). */
+#include <cgosan/heap.h>
+#include <fcntl.h>
+#include <gc/gc.h>
+#include <gc/gc_mark.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* bdwgc's object kinds (gc_priv.h), as GC_get_kind_and_size returns them. */
+enum { kPtrFree = 0, kNormal = 1, kUncollectable = 2, kAtomicUncollectable = 3 };
+
+static int heap_id;
+static uintptr_t brk_start;  /* the first byte of the brk heap */
+static GC_on_collection_event_proc program_on_event;
+
+/* An atomic object's bytes: no pointers, so cgosan walks none. */
+static const cgosan_type kPointerFree = {"pointer-free bytes", 1, 0, NULL, 0};
+
+static int FindObject(void *heap, const void *p, cgosan_heap_object *out) {
+  (void)heap;
+  if (!GC_is_init_called() || !GC_is_heap_ptr(p))
+    return 0;  /* no GC object exists before GC_INIT */
+  void *base = GC_base((void *)p);
+  if (!base)
+    return 0;
+  size_t size;
+  int kind = GC_get_kind_and_size(base, &size);
+  out->base = base;
+  out->size = size;
+  out->type = kind == kPtrFree || kind == kAtomicUncollectable ? &kPointerFree : NULL;
+  out->may_be_held = kind == kUncollectable || kind == kAtomicUncollectable;
+  return 1;
+}
+
+static int Scans(void *heap, const void *p) {
+  (void)heap;
+  if (GC_is_init_called() && GC_is_heap_ptr(p)) {
+    void *base = GC_base((void *)p);
+    if (!base)
+      return 1;  /* free heap memory: nothing there to keep alive */
+    int kind = GC_get_kind_and_size(base, NULL);
+    return kind != kPtrFree && kind != kAtomicUncollectable;
+  }
+  uintptr_t a = (uintptr_t)p;
+  return !(brk_start && a >= brk_start && a < (uintptr_t)sbrk(0));
+}
+
+static void ObjectUnreachable(void *obj, void *client_data) {
+  (void)client_data;
+  cgosan_heap_object_freed(heap_id, obj, GC_size(obj));
+}
+
+static void Watch(void *heap, const void *base) {
+  (void)heap;
+  GC_finalization_proc old_fn = NULL;
+  void *old_data = NULL;
+  GC_register_finalizer_no_order((void *)base, ObjectUnreachable, NULL, &old_fn,
+                                 &old_data);
+  if (old_fn)  /* the program's own finalizer stays */
+    GC_register_finalizer_no_order((void *)base, old_fn, old_data, NULL, NULL);
+}
+
+static void OnCollectionEvent(GC_EventType event) {
+  if (event == GC_EVENT_START)
+    cgosan_heap_collection_begin(heap_id);
+  else if (event == GC_EVENT_END)
+    cgosan_heap_collection_end(heap_id);
+  if (program_on_event)
+    program_on_event(event);
+}
+
+/* The start of the brk heap, from /proc/self/maps ("[heap]"); the current
+ * break when there is none yet (the heap will start there). */
+static uintptr_t BrkHeapStart(void) {
+  uintptr_t start = (uintptr_t)sbrk(0);
+  int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return start;
+  static char maps[1 << 16];
+  ssize_t n = read(fd, maps, sizeof(maps) - 1);
+  close(fd);
+  if (n <= 0)
+    return start;
+  maps[n] = 0;
+  char *heap = strstr(maps, "[heap]");
+  if (!heap)
+    return start;
+  while (heap > maps && heap[-1] != '\n')
+    heap--;
+  return (uintptr_t)strtoull(heap, NULL, 16);
+}
+
+static const cgosan_heap_ops kBdwgcOps = {"bdwgc", FindObject, Scans, Watch};
+
+__attribute__((constructor)) static void RegisterBdwgc(void) {
+  brk_start = BrkHeapStart();
+  heap_id = cgosan_heap_register(&kBdwgcOps, NULL);
+  if (heap_id <= 0)
+    return;
+  program_on_event = GC_get_on_collection_event();
+  GC_set_on_collection_event(OnCollectionEvent);
+}
