@@ -42,10 +42,14 @@ static constexpr char kNoteHidden[] =
 static constexpr char kTitleStored[] = "  the pointer was stored into 0x%zx at:";
 
 // A hidden pointer reported at its store, remembered until its object dies.
+// The object's base is kept complemented, as bdwgc's HIDE_POINTER does: the
+// table lies in a library's data, which a conservative collector scans,
+// and must not keep the object alive.
 struct HiddenPointer {
   u32 heap;  // 0: a free entry
   u32 store_stack;
-  uptr base, size, slot;
+  uptr hidden_base, size, slot;
+  uptr base() const { return ~hidden_base; }
 };
 static constexpr uptr kMaxHiddenPointers = 256;
 static HiddenPointer hidden[kMaxHiddenPointers];
@@ -59,7 +63,7 @@ static void HiddenObjectMoved(u32 heap, uptr from, uptr to, uptr size);
 static bool Remembered(const ObjectInfo &obj, uptr slot) {
   SpinMutexLock lock(&hidden_mu);
   for (const HiddenPointer &h : hidden) {
-    if (h.heap == obj.heap && h.slot == slot && h.base == obj.base)
+    if (h.heap == obj.heap && h.slot == slot && h.base() == obj.base)
       return true;
   }
   return false;
@@ -81,7 +85,7 @@ static void Remember(const ObjectInfo &obj, uptr slot, u32 store_stack) {
       free_entry = &h;
   }
   if (free_entry)
-    *free_entry = {obj.heap, store_stack, obj.base, obj.size, slot};
+    *free_entry = {obj.heap, store_stack, ~obj.base, obj.size, slot};
 }
 
 static NOINLINE void ReportHiddenStore(const ObjectInfo &obj, uptr slot,
@@ -139,7 +143,7 @@ static uptr TakeHidden(u32 heap, uptr base, HiddenPointer *out,
   uptr n = 0;
   SpinMutexLock lock(&hidden_mu);
   for (HiddenPointer &h : hidden) {
-    if (h.heap == heap && h.base == base && n < max) {
+    if (h.heap == heap && h.base() == base && n < max) {
       out[n++] = h;
       h.heap = 0;
     }
@@ -152,7 +156,7 @@ static bool StillPoints(const HiddenPointer &h) {
   if (!IsReadable(h.slot, kWord))
     return false;  // its memory is gone: nothing left to read the pointer
   uptr value = *reinterpret_cast<const uptr *>(h.slot);
-  return value - h.base <= h.size;
+  return value - h.base() <= h.size;
 }
 
 static NOINLINE void ReportHiddenDeath(const HiddenPointer &h, uptr moved_to) {
@@ -161,10 +165,10 @@ static NOINLINE void ReportHiddenDeath(const HiddenPointer &h, uptr moved_to) {
   r.kind = kRetainedPointer;
   unsigned long long collection = HeapCollections(h.heap);
   if (moved_to)
-    SetMessage(&r, kMsgHiddenMoved, (usize)h.base, HeapName(h.heap),
+    SetMessage(&r, kMsgHiddenMoved, (usize)h.base(), HeapName(h.heap),
                (usize)moved_to, collection, (usize)h.slot);
   else
-    SetMessage(&r, kMsgHiddenFreed, (usize)h.base, HeapName(h.heap),
+    SetMessage(&r, kMsgHiddenFreed, (usize)h.base(), HeapName(h.heap),
                collection, (usize)h.slot);
   AddNote(&r, "  0x%zx holds 0x%zx\n", (usize)h.slot,
           (usize)*reinterpret_cast<const uptr *>(h.slot));

@@ -34,6 +34,7 @@
 #include "race.h"
 
 #include "heap/heap.h"
+#include "heap/heap_registry.h"
 #include "hooks.h"
 
 // Everything, until InitializeRace knows the mode (race.h).
@@ -50,12 +51,29 @@ static StaticSpinMutex race_init_mu;
 // threads. Instrumented code reads the two words with plain loads, in any
 // order: an access racing with this store could pair old and new words and
 // skip its call (go unrecorded), never record a wrong access.
+// With a foreign heap registered, its objects may be anywhere: every
+// address is admitted, and TracksAddress sorts them out.
 static void SetTrackedRange(RaceMode m) {
   bool tracked = m != kRaceOff;
-  __atomic_store_n(&__cgosan_race_tracked[0], tracked ? arena_start : 0,
-                   __ATOMIC_RELAXED);
-  __atomic_store_n(&__cgosan_race_tracked[1], tracked ? kArenaSize : 0,
+  bool everything = tracked && AnyForeignHeap();
+  __atomic_store_n(&__cgosan_race_tracked[0],
+                   tracked && !everything ? arena_start : 0, __ATOMIC_RELAXED);
+  __atomic_store_n(&__cgosan_race_tracked[1],
+                   everything ? ~static_cast<uptr>(0) : tracked ? kArenaSize : 0,
                    __ATOMIC_RELEASE);
+}
+
+static void RaceHeapRegistered(u32) {
+  SetTrackedRange(static_cast<RaceMode>(atomic_load(&race_mode, memory_order_acquire)));
+}
+
+// The memory the race checker follows: cgosan's arena, and the objects of
+// registered foreign heaps (race=precise on them too). Inline for the arena.
+static ALWAYS_INLINE bool TracksAddress(uptr addr) {
+  if (LIKELY(InArena(addr)))
+    return true;
+  ObjectInfo obj;
+  return UNLIKELY(AnyForeignHeap()) && FindForeignObject(addr, &obj);
 }
 
 RaceMode InitializeRace() {
@@ -72,6 +90,7 @@ RaceMode InitializeRace() {
     InstallGoModeHooks();
   if (m != kRaceOff) {
     hooks.object_died = RaceObjectDied;
+    hooks.heap_registered = RaceHeapRegistered;
     InstallRaceForkLocks();
   }
   // precise needs no hook: same-G crossings are program order on one thread.
@@ -129,7 +148,7 @@ static ALWAYS_INLINE void InstrumentedAccess(const void *p, uptr n, u8 type,
   if (LIKELY(mode == kRaceOff))
     return;
   uptr addr = reinterpret_cast<uptr>(p);
-  if (!InArena(addr) || !n || GoModeHidesForeignCode(mode))
+  if (!TracksAddress(addr) || !n || GoModeHidesForeignCode(mode))
     return;
   RaceThread *thr = CurrentRaceThread();
   if (!thr)
@@ -149,7 +168,7 @@ static ALWAYS_INLINE void InstrumentedAccess(const void *p, uptr n, u8 type,
 }
 
 void RaceLibcAccess(RaceThread *thr, uptr addr, uptr size, bool is_write) {
-  if (!InArena(addr) || !size || GoModeHidesForeignCode(RaceModeNow()))
+  if (!TracksAddress(addr) || !size || GoModeHidesForeignCode(RaceModeNow()))
     return;
   FlushAccessRun(thr);
   RaceAccessRange(thr, addr, size, is_write, nullptr);

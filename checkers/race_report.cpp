@@ -119,7 +119,7 @@ NOINLINE void ReportRace(const RaceAccess &cur, const RaceAccess &prev,
                 (usize)prev.size,
                 (usize)prev.addr, (unsigned)prev.thread, prev_who);
   ObjectInfo obj;
-  if (InArena(cur.addr) && FindObject(cur.addr, &obj)) {
+  if (FindAnyHeapObject(cur.addr, &obj)) {
     AddNote(&r, "  0x%zx is ", (usize)cur.addr);
     AppendPointee(&r, cur.addr, obj);
     AddNote(&r, "\n");

@@ -92,6 +92,9 @@ struct Hooks {
   // A registered foreign heap (heap_registry.cpp) freed [base, base + size)
   // or moved the object at from to `to`, on the thread that told cgosan.
   void (*heap_object_freed)(u32 heap, uptr base, uptr size);
+  // A foreign heap was registered (heap_registry.cpp), on the registering
+  // thread, once its objects can be found.
+  void (*heap_registered)(u32 heap);
   void (*heap_object_moved)(u32 heap, uptr from, uptr to, uptr size);
   // fork(2), on the forking thread (rtl/fork.cpp).
   ForkLocks fork_locks[kNumForkLockOwners];

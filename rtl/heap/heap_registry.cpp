@@ -155,6 +155,8 @@ static int Register(const cgosan_heap_ops *ops, void *cookie) {
   heaps[n + 1].ops = ops;
   heaps[n + 1].cookie = cookie;
   atomic_store(&num_foreign_heaps, n + 1, memory_order_release);
+  if (hooks.heap_registered)
+    hooks.heap_registered(n + 1);
   return static_cast<int>(n + 1);
 }
 
