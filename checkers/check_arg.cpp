@@ -117,7 +117,22 @@ static NOINLINE void CheckStackArgument(uptr p, const cgosan_type *t,
     ReportArgument(f, callee, argno);
 }
 
-// The entry point's slow half: p is managed and t (if any) reaches pointers.
+// p is outside the arena and the G stacks, and a foreign heap is registered:
+// an object of that heap is checked as one of cgosan's, unless foreign code
+// may hold it (then its collector scans it, and what it points to stays).
+static void CheckForeignArgument(uptr addr, const cgosan_type *t,
+                                 KeptFrames keep, const char *callee,
+                                 int argno) {
+  ObjectInfo obj;
+  if (!FindForeignObject(addr, &obj) || obj.pinned)
+    return;
+  Finding f;
+  if (!CheckCallSiteRange(obj, addr, t, keep, &f))
+    ReportArgument(f, callee, argno);
+}
+
+// The entry point's slow half: p is managed, or with a foreign heap
+// registered anywhere (InCheckedRange), and t (if any) reaches pointers.
 // Out of line, so the entry's fast paths save no registers.
 static NOINLINE void CheckManagedArgument(uptr addr, const cgosan_type *t,
                                           KeptFrames keep, const char *callee,
@@ -127,7 +142,10 @@ static NOINLINE void CheckManagedArgument(uptr addr, const cgosan_type *t,
     return;
   }
   if (UNLIKELY(!InArena(addr))) {
-    CheckStackArgument(addr, t, keep, callee, argno);
+    if (InManagedRange(addr))
+      CheckStackArgument(addr, t, keep, callee, argno);
+    else
+      CheckForeignArgument(addr, t, keep, callee, argno);
     return;
   }
   ObjectInfo obj;
@@ -145,26 +163,6 @@ static NOINLINE void CheckManagedArgument(uptr addr, const cgosan_type *t,
   ReportArgument(f, callee, argno);
 }
 
-// p is outside the arena and the G stacks, and a foreign heap is registered:
-// an object of that heap is checked as one of cgosan's, unless foreign code
-// may hold it (then its collector scans it, and what it points to stays).
-static NOINLINE void CheckForeignArgument(uptr addr, const cgosan_type *t,
-                                          KeptFrames keep, const char *callee,
-                                          int argno) {
-  if (CgoCheckLevel() == 0 || (t && t->ptrdata == 0 && !IsReferenceType(t)))
-    return;
-  if (UNLIKELY(t && !IsWellFormedType(t))) {
-    ReportArgumentType(t, callee, argno);
-    return;
-  }
-  ObjectInfo obj;
-  if (!FindForeignObject(addr, &obj) || obj.pinned)
-    return;
-  Finding f;
-  if (!CheckCallSiteRange(obj, addr, t, keep, &f))
-    ReportArgument(f, callee, argno);
-}
-
 }  // namespace __cgosan
 
 using namespace __cgosan;
@@ -172,13 +170,8 @@ using namespace __cgosan;
 extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_arg(
     const void *p, const cgosan_type *t, const char *callee, int argno) {
   uptr addr = reinterpret_cast<uptr>(p);
-  if (!InManagedRange(addr)) {
-    // nil / foreign memory: nothing of ours to check
-    if (UNLIKELY(AnyForeignHeap()))
-      CheckForeignArgument(addr, t, FramesKeptByCall(CGOSAN_CALLER_SP()),
-                           callee, argno);
-    return;
-  }
+  if (!InCheckedRange(addr))
+    return;  // nil / foreign memory: nothing of ours to check
   NoteIfLent(addr, callee, argno);  // rule 2 (retention=full), even cgocheck=0
   if (UNLIKELY(CgoCheckLevel() == 0))
     return;
@@ -192,17 +185,13 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_arg(
 extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_arg_var(
     const void *p, const cgosan_type *pointee, const char *callee, int argno) {
   uptr addr = reinterpret_cast<uptr>(p);
-  if (!InManagedRange(addr)) {
-    if (UNLIKELY(AnyForeignHeap()))
-      CheckForeignArgument(addr, nullptr, FramesKeptByCall(CGOSAN_CALLER_SP()),
-                           callee, argno);
+  if (!InCheckedRange(addr))
     return;
-  }
   NoteIfLent(addr, callee, argno);
   if (UNLIKELY(CgoCheckLevel() == 0))
     return;
   KeptFrames keep = FramesKeptByCall(CGOSAN_CALLER_SP());
-  if (InArena(addr)) {
+  if (InArena(addr) || !InManagedRange(addr)) {
     if (!InNoScanSpan(addr))  // else pointer-free: nothing to find
       CheckManagedArgument(addr, nullptr, keep, callee, argno);
   } else if (pointee && (pointee->ptrdata || IsReferenceType(pointee))) {

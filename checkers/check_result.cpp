@@ -197,15 +197,13 @@ using namespace __cgosan;
 extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_result(
     const void *p, const cgosan_type *t, const char *callee) {
   uptr addr = reinterpret_cast<uptr>(p);
-  if (UNLIKELY(CgoCheckLevel() == 0))
+  if (UNLIKELY(CgoCheckLevel() == 0) || !InCheckedRange(addr))
     return;
-  if (!InManagedRange(addr)) {
-    if (UNLIKELY(AnyForeignHeap()))
-      CheckForeignResult(addr, t, callee);
-    return;
-  }
   if (UNLIKELY(!InArena(addr))) {
-    CheckStackResult(addr, t, callee);
+    if (InManagedRange(addr))
+      CheckStackResult(addr, t, callee);
+    else
+      CheckForeignResult(addr, t, callee);
     return;
   }
   ObjectInfo obj;

@@ -167,11 +167,10 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_store(void **slot,
                                                                  void *val) {
   uptr value = reinterpret_cast<uptr>(val);
   uptr dst = reinterpret_cast<uptr>(slot);
-  if (LIKELY(CgoCheckLevel() < 2))
+  if (LIKELY(CgoCheckLevel() < 2) || !InCheckedRange(value))
     return;
-  if (!InManagedRange(value)) {
-    if (UNLIKELY(AnyForeignHeap()))
-      CheckForeignStore(dst, value, 0, 0);
+  if (UNLIKELY(!InManagedRange(value))) {  // only with a foreign heap
+    CheckForeignStore(dst, value, 0, 0);
     return;
   }
   bool skip;

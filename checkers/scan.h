@@ -124,10 +124,11 @@ SlotVerdict JudgeForeignValue(uptr value, ObjectInfo *target);
 // or is its end pointer (FindReferent: the object it ends must be pinned).
 ALWAYS_INLINE SlotVerdict JudgeValue(uptr value, KeptFrames keep,
                                      ObjectInfo *target) {
-  if (!InManagedRange(value))  // integers, foreign pointers, nil
-    return UNLIKELY(AnyForeignHeap()) ? JudgeForeignValue(value, target)
-                                      : kSlotFine;
+  if (!InCheckedRange(value))
+    return kSlotFine;  // integers, foreign pointers, nil
   if (UNLIKELY(!InArena(value))) {
+    if (!InManagedRange(value))  // only with a foreign heap registered
+      return JudgeForeignValue(value, target);
     *target = ObjectInfo();  // a stack address is no object: nothing to show
     return JudgeStackValue(value, keep);
   }

@@ -11,6 +11,7 @@
 #include "frame_walk.h"
 #include "gstack.h"
 #include "heap/heap.h"
+#include "heap/heap_registry.h"
 #include "report.h"
 #include "rtl.h"
 #include "suppressions.h"
@@ -58,6 +59,7 @@ void InitializeSlow() {
   InitializeHeap();
   InitializeGStacks();
   InitializeFiberSwitch();
+  InitializeHeapRegistry();
   InitializeStackCapture();
   // The initial thread's stack bounds come from /proc/self/maps (glibc's
   // pthread_getattr_np, which sanitizer_common CHECKs): read them now, at

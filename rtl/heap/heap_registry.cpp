@@ -29,6 +29,7 @@ struct RegisteredHeap {
 };
 
 atomic_uint32_t num_foreign_heaps;
+uptr checked_range_start, checked_range_size;
 static RegisteredHeap heaps[kMaxHeaps];  // [0]: cgosan's own, filled below
 static StaticSpinMutex register_mu;
 
@@ -56,6 +57,11 @@ static int OwnScans(void *, const void *p) {
 }
 static const cgosan_heap_ops kOwnHeapOps = {"cgosan", OwnFindObject, OwnScans,
                                             nullptr};
+
+void InitializeHeapRegistry() {
+  checked_range_start = arena_start;
+  checked_range_size = kManagedRangeSize;
+}
 
 static const RegisteredHeap *Heap(u32 id) {
   if (id == kOwnHeap)
@@ -155,6 +161,10 @@ static int Register(const cgosan_heap_ops *ops, void *cookie) {
   heaps[n + 1].ops = ops;
   heaps[n + 1].cookie = cookie;
   atomic_store(&num_foreign_heaps, n + 1, memory_order_release);
+  // Plain stores, read racily: a check that still sees the managed range
+  // misses a foreign object the heap may not even have made yet.
+  checked_range_start = 0;
+  checked_range_size = ~static_cast<uptr>(0);
   if (hooks.heap_registered)
     hooks.heap_registered(n + 1);
   return static_cast<int>(n + 1);

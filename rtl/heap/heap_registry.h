@@ -9,6 +9,7 @@
 
 #include <cgosan/heap.h>
 
+#include "gstack.h"
 #include "heap.h"
 
 namespace __cgosan {
@@ -20,6 +21,18 @@ extern atomic_uint32_t num_foreign_heaps;
 ALWAYS_INLINE bool AnyForeignHeap() {
   return atomic_load(&num_foreign_heaps, memory_order_acquire) != 0;
 }
+
+// The range the pointer checks admit with their first test: cgosan's
+// managed range (the arena and the G stacks, InManagedRange) until a foreign
+// heap is registered, then every address. The same one compare as
+// InManagedRange, so a check with no foreign heap pays nothing for them;
+// past it, a value outside the managed range goes to the foreign heaps.
+extern uptr checked_range_start, checked_range_size;
+ALWAYS_INLINE bool InCheckedRange(uptr addr) {
+  return addr - checked_range_start < checked_range_size;
+}
+// Sets the checked range to the managed range (after InitializeGStacks).
+void InitializeHeapRegistry();
 
 // The live object of a foreign heap that addr points into, as an ObjectInfo
 // (heap: its id; pinned: may be held; a heap that knows no type gets
