@@ -22,20 +22,11 @@
 // Targets (issue 28): precise <= 0.5x TSan's time and <= 1x TSan's memory
 // at each thread count. Printed, never asserted.
 #include <benchmark/benchmark.h>
-#include <spawn.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <string>
-#include <vector>
 
+#include "child_workload.h"
 #include "ratio_table.h"
-
-extern char **environ;
 
 namespace {
 
@@ -43,81 +34,11 @@ constexpr char kThreads[] = "4";
 constexpr char kIterations[] = "400000";
 constexpr char kLockRounds[] = "200000";
 
-struct ChildRun {
-  bool ok = false;
-  double loop_ns = 0;
-  long peak_rss_kib = 0;
-  std::string error;
-};
-
-// Runs `program threads rounds` with CGOSAN_OPTIONS=race=<mode>; reads
-// "ns=..." from its stdout.
-ChildRun RunWorkload(const char *program, const char *mode, const char *threads,
-                     const char *rounds) {
-  ChildRun run;
-  int out[2];
-  if (pipe(out) != 0) {
-    run.error = "pipe failed";
-    return run;
-  }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&actions, out[0]);
-  std::string options = std::string("CGOSAN_OPTIONS=race=") + mode;
-  std::vector<char *> env;
-  for (char **e = environ; *e; e++)
-    if (strncmp(*e, "CGOSAN_OPTIONS=", 15) != 0)
-      env.push_back(*e);
-  env.push_back(const_cast<char *>(options.c_str()));
-  env.push_back(nullptr);
-  char *argv[] = {const_cast<char *>(program), const_cast<char *>(threads),
-                  const_cast<char *>(rounds), nullptr};
-  pid_t pid;
-  int err = posix_spawn(&pid, program, &actions, nullptr, argv, env.data());
-  posix_spawn_file_actions_destroy(&actions);
-  close(out[1]);
-  if (err != 0) {
-    close(out[0]);
-    run.error = std::string("cannot run ") + program;
-    return run;
-  }
-  std::string text;
-  char buf[256];
-  for (ssize_t n; (n = read(out[0], buf, sizeof buf)) > 0;)
-    text.append(buf, static_cast<size_t>(n));
-  close(out[0]);
-  int status = 0;
-  struct rusage usage = {};
-  wait4(pid, &status, 0, &usage);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    run.error = std::string(program) + " race=" + mode + " failed: " + text;
-    return run;
-  }
-  long long ns = 0;
-  if (sscanf(text.c_str(), "ns=%lld", &ns) != 1) {
-    run.error = "no ns= line from " + std::string(program);
-    return run;
-  }
-  run.ok = true;
-  run.loop_ns = static_cast<double>(ns);
-  run.peak_rss_kib = usage.ru_maxrss;
-  return run;
-}
-
+// The workload `program threads rounds` with CGOSAN_OPTIONS=race=<mode>.
 void Workload(benchmark::State &state, const char *program, const char *mode,
               const char *threads = kThreads, const char *rounds = kIterations) {
-  long peak = 0;
-  for (auto _ : state) {
-    ChildRun run = RunWorkload(program, mode, threads, rounds);
-    if (!run.ok) {
-      state.SkipWithError(run.error.c_str());
-      return;
-    }
-    state.SetIterationTime(run.loop_ns / 1e9);
-    peak = run.peak_rss_kib > peak ? run.peak_rss_kib : peak;
-  }
-  state.counters["peak_rss_kib"] = static_cast<double>(peak);
+  bench::ChildWorkloadBenchmark(state, {program, threads, rounds},
+                                {std::string("CGOSAN_OPTIONS=race=") + mode});
 }
 
 void BM_Plain_Off(benchmark::State &s) { Workload(s, CGOSAN_WORKLOAD_PLAIN, "off"); }

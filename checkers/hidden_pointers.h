@@ -18,9 +18,10 @@ void CheckForeignStore(uptr slot, uptr value, uptr copy_from, uptr copy_size);
 // pointer.
 void CheckForeignCopy(uptr dst, uptr src, uptr n);
 
-// libc's memcpy or memmove (interceptors/pthread) is about to copy n bytes
-// from src to dst: CheckForeignCopy with cgocheck=2, except in a copy the
-// check itself causes (a heap's functions may copy).
+// libc's memcpy or memmove (interceptors/pthread), with cgocheck=2 and a
+// foreign heap registered, is about to copy n bytes from src to dst:
+// CheckForeignCopy, except in a copy the check itself causes (a heap's
+// functions may copy).
 void CheckLibcCopy(void *dst, const void *src, uptr n);
 
 }  // namespace __cgosan

@@ -256,7 +256,7 @@ using namespace __cgosan;
 // checkers/check_hidden_pointer.cpp), whatever the race mode.
 #define CGOSAN_COPY_INTERCEPTOR(func, accesses, params, args)      \
   INTERCEPTOR(void *, func, CGOSAN_UNPAREN params) {                \
-    if (UNLIKELY(AnyForeignHeap()))                                 \
+    if (UNLIKELY(AnyForeignHeap()) && CgoCheckLevel() >= 2)        \
       CheckLibcCopy(dst, src, n);                                   \
     if (LIKELY(PassThrough()))                                      \
       return REAL(func)(CGOSAN_UNPAREN args);                       \

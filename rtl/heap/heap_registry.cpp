@@ -1,12 +1,12 @@
 // heap_registry.cpp — the heaps the checkers know: cgosan's own as heap 0,
-// described through the same cgosan_heap_ops a foreign collector registers
-// (include/cgosan/heap.h), and up to three foreign heaps. A slot is filled
+// answered as a foreign collector's find_object would be (OwnFindObject;
+// the checkers ask it inline, heap.h), and up to three foreign heaps
+// registered with cgosan_heap_ops (include/cgosan/heap.h). A slot is filled
 // once and never emptied (a collector lives as long as the process), so
 // readers take no lock: they load num_foreign_heaps, then the slots below it.
 // Events go to the checkers through hooks.h (rtl never calls a checker).
 #include "heap_registry.h"
 
-#include "gstack.h"
 #include "hooks.h"
 #include "report.h"
 
@@ -30,15 +30,17 @@ struct RegisteredHeap {
 
 atomic_uint32_t num_foreign_heaps;
 uptr checked_range_start, checked_range_size;
-static RegisteredHeap heaps[kMaxHeaps];  // [0]: cgosan's own, filled below
+static RegisteredHeap heaps[kMaxHeaps];  // by id; [0] unused (cgosan's own)
 static StaticSpinMutex register_mu;
 
 static const u8 kOneWordMask[1] = {1};
 const cgosan_type kConservativeWordType = {"word", sizeof(uptr), sizeof(uptr),
                                            kOneWordMask, 0};
 
-// cgosan's own heap, described as any heap is.
-static int OwnFindObject(void *, const void *p, cgosan_heap_object *out) {
+static constexpr char kOwnHeapName[] = "cgosan";
+
+// cgosan's own heap, described as any heap describes its objects.
+static int OwnFindObject(const void *p, cgosan_heap_object *out) {
   ObjectInfo info;
   if (!FindReferent(reinterpret_cast<uptr>(p), &info))
     return 0;
@@ -48,34 +50,27 @@ static int OwnFindObject(void *, const void *p, cgosan_heap_object *out) {
   out->may_be_held = info.pinned;
   return 1;
 }
-static int OwnScans(void *, const void *p) {
-  uptr addr = reinterpret_cast<uptr>(p);
-  ObjectInfo info;
-  if (FindObject(addr, &info))
-    return info.type && info.type->ptrdata;
-  return IsRootSlot(addr) || InLiveGStack(addr, sizeof(uptr));
-}
-static const cgosan_heap_ops kOwnHeapOps = {"cgosan", OwnFindObject, OwnScans,
-                                            nullptr};
 
 void InitializeHeapRegistry() {
   checked_range_start = arena_start;
   checked_range_size = kManagedRangeSize;
 }
 
+// A foreign heap, by id.
 static const RegisteredHeap *Heap(u32 id) {
-  if (id == kOwnHeap)
-    return nullptr;
+  DCHECK_NE(id, kOwnHeap);
   return &heaps[id];
 }
 
+// o as the walks and reports take an object. A type the walks cannot use
+// (CanAllocateArrayOf) is read as no type: every word a possible pointer.
 static bool ToObjectInfo(u32 id, const cgosan_heap_object &o, ObjectInfo *info) {
   *info = ObjectInfo();
   info->base = reinterpret_cast<uptr>(o.base);
   info->size = o.size;
   info->pinned = o.may_be_held;
   info->heap = id;
-  if (o.type && o.type->size) {
+  if (o.type && o.type->size && CanAllocateArrayOf(o.type, o.size / o.type->size)) {
     info->type = o.type;
     info->count = o.size / o.type->size;
   } else {
@@ -109,17 +104,16 @@ bool FindAnyHeapObject(uptr addr, ObjectInfo *info) {
 }
 
 bool HeapScans(u32 id, uptr addr) {
-  const cgosan_heap_ops *ops = id == kOwnHeap ? &kOwnHeapOps : Heap(id)->ops;
-  return ops->scans(id == kOwnHeap ? nullptr : Heap(id)->cookie,
-                    reinterpret_cast<const void *>(addr));
+  return Heap(id)->ops->scans(Heap(id)->cookie, reinterpret_cast<const void *>(addr));
 }
 
 const char *HeapName(u32 id) {
-  return id == kOwnHeap ? kOwnHeapOps.name : Heap(id)->ops->name;
+  return id == kOwnHeap ? kOwnHeapName : Heap(id)->ops->name;
 }
 
 u64 HeapCollections(u32 id) {
-  return id == kOwnHeap ? 0 : atomic_load(&heaps[id].collections, memory_order_relaxed);
+  DCHECK_NE(id, kOwnHeap);
+  return atomic_load(&heaps[id].collections, memory_order_relaxed);
 }
 
 void WatchHeapObject(u32 id, uptr base) {
@@ -211,7 +205,7 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE int cgosan_heap_find(
     const void *p, cgosan_heap_object *out) {
   EnsureInitialized();
   ErrnoSaver errno_saver;
-  if (OwnFindObject(nullptr, p, out))
+  if (OwnFindObject(p, out))
     return kOwnHeap;
   u32 id = FindInForeignHeaps(reinterpret_cast<uptr>(p), out);
   return id ? static_cast<int>(id) : -1;

@@ -40,11 +40,11 @@ void InitializeHeapRegistry();
 bool FindForeignObject(uptr addr, ObjectInfo *info);
 // The same over every heap, cgosan's first (FindReferent there).
 bool FindAnyHeapObject(uptr addr, ObjectInfo *info);
-// True when heap `heap` (foreign) scans the word at addr for pointers.
+// True when foreign heap `heap` scans the word at addr for pointers.
 bool HeapScans(u32 heap, uptr addr);
 // The name the heap registered with ("cgosan" for heap 0).
 const char *HeapName(u32 heap);
-// Collections the heap has begun (cgosan_heap_collection_begin).
+// Collections foreign heap `heap` has begun (cgosan_heap_collection_begin).
 u64 HeapCollections(u32 heap);
 // Asks the heap to report the death of the object at base (its `watch`
 // function), when it has one.

@@ -22,6 +22,7 @@ __attribute__((noinline)) static void link_node(struct holder *h) {
   h->node = n;
 }
 
+// CHECK-NOT:{{.}}
 // STDOUT:read 42
 int main(void) {
   GC_INIT();

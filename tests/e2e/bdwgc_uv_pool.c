@@ -35,6 +35,7 @@ static void done(uv_work_t *work, int status) {  // on the loop thread
   sum += ((struct job *)work)->square;
 }
 
+// CHECK-NOT:{{.}}
 // STDOUT:sum 30
 int main(void) {
   GC_INIT();

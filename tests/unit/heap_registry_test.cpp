@@ -209,6 +209,36 @@ TEST(HeapRegistryDeath, AHiddenPointerIsReportedAtItsStoreAndAtTheFree) {
                   std::to_string(HideLine) + "(:[0-9]+)?\n.*"));
 }
 
+TEST(HeapRegistryDeath, AHiddenPointerToAMovedObjectIsReported) {
+  EXPECT_EXIT(
+      ShowReports(2,
+                  [] {
+                    RegisterFake();
+                    HideObject1();
+                    cgosan_heap_collection_begin(fake_id);
+                    cgosan_heap_object_moved(fake_id, objects[1], objects[2],
+                                             sizeof(objects[1]));
+                  }),
+      ExitedWithCode(0),
+      "^2 reports\n(.*\n)*==[0-9]+==ERROR: CgoSanitizer: retained-pointer\n"
+      "object " +
+          kHex + " of heap 'fake' moved to " + kHex +
+          " by collection 1 while memory that heap does not scan still points "
+          "to its old place, at " +
+          kHex + "\n");
+}
+
+TEST(HeapRegistryDeath, AnOverwrittenSlotIsNotReportedAtTheFree) {
+  EXPECT_EXIT(ShowReports(2,
+                          [] {
+                            RegisterFake();
+                            HideObject1();
+                            *hidden_slot = 0;
+                            CollectObject1();
+                          }),
+              ExitedWithCode(0), "^1 reports\n");
+}
+
 TEST(HeapRegistryDeath, StoresTheForeignCollectorSeesAreFine) {
   EXPECT_EXIT(
       ShowReports(2,
