@@ -153,6 +153,14 @@ static ALWAYS_INLINE void InstrumentedAccess(const void *p, uptr n, u8 type,
   RaceThread *thr = CurrentRaceThread();
   if (!thr)
     return;
+  if (UNLIKELY(!InArena(addr))) {
+    // A foreign heap's object: no run and no one-word shortcut (both read
+    // the arena's shadow directly); the path of recorded ranges, which
+    // shadows any memory.
+    FlushAccessRun(thr);
+    RaceAccessRangeSlow(thr, addr, n, type, nullptr, SiteOfCaller(fp));
+    return;
+  }
   if (InOneWord(addr, n) && !(type & kAccessAtomic)) {
     if (WordRecordedInThisEpoch(thr, addr, n, type))
       return;
