@@ -138,6 +138,21 @@ static ALWAYS_INLINE AccessSite SiteOfCaller(uptr fp) {
   return {frame[1], frame[0], __cgosan_race_frame_version, fp};
 }
 
+// An access of pass-built code outside the arena, with a foreign heap
+// registered: an object of that heap is followed too, but not through the
+// run of plain accesses or the one-word shortcut (both read the arena's
+// shadow by address): through the path of recorded ranges, which shadows
+// any memory. Out of line, so the arena's path keeps its shape.
+static NOINLINE void ForeignObjectAccess(uptr addr, uptr n, u8 type, uptr fp) {
+  if (!n || GoModeHidesForeignCode(RaceModeNow()) || !TracksAddress(addr))
+    return;
+  RaceThread *thr = CurrentRaceThread();
+  if (!thr)
+    return;
+  FlushAccessRun(thr);
+  RaceAccessRangeSlow(thr, addr, n, type, nullptr, SiteOfCaller(fp));
+}
+
 // An access of code compiled with the pass: only managed memory is tracked
 // (that is what can cross; the rest is TSan's business). Plain accesses may
 // merge into runs; atomic ones never do (each is one access, and an edge
@@ -148,19 +163,16 @@ static ALWAYS_INLINE void InstrumentedAccess(const void *p, uptr n, u8 type,
   if (LIKELY(mode == kRaceOff))
     return;
   uptr addr = reinterpret_cast<uptr>(p);
-  if (!TracksAddress(addr) || !n || GoModeHidesForeignCode(mode))
+  if (!InArena(addr)) {
+    if (UNLIKELY(AnyForeignHeap()))
+      ForeignObjectAccess(addr, n, type, fp);
+    return;
+  }
+  if (!n || GoModeHidesForeignCode(mode))
     return;
   RaceThread *thr = CurrentRaceThread();
   if (!thr)
     return;
-  if (UNLIKELY(!InArena(addr))) {
-    // A foreign heap's object: no run and no one-word shortcut (both read
-    // the arena's shadow directly); the path of recorded ranges, which
-    // shadows any memory.
-    FlushAccessRun(thr);
-    RaceAccessRangeSlow(thr, addr, n, type, nullptr, SiteOfCaller(fp));
-    return;
-  }
   if (InOneWord(addr, n) && !(type & kAccessAtomic)) {
     if (WordRecordedInThisEpoch(thr, addr, n, type))
       return;
