@@ -14,6 +14,7 @@
 // an mprotect whenever managed code touches a watched page.
 #include "fork.h"
 #include "heap/gc.h"
+#include "hooks.h"
 #include "retention.h"
 
 namespace __cgosan {
