@@ -233,6 +233,7 @@ TEST(Handle, MovingAValueBetweenHandlesRacesNoCollection) {
   static const cgosan_type kObj = {"obj", sizeof(Obj), 0, nullptr, 0};
   std::atomic<bool> stop{false};
   std::atomic<long> lost{0}, moves{0};
+  std::atomic<int> moving{0};
   std::vector<std::thread> movers;
   for (int t = 0; t < kMovers; t++)
     movers.emplace_back([&, t] {
@@ -241,6 +242,7 @@ TEST(Handle, MovingAValueBetweenHandlesRacesNoCollection) {
       uintptr_t h = cgosan_handle_new(o);
       o = nullptr;
       DropLocalReference();
+      moving++;
       while (!stop.load(std::memory_order_relaxed)) {
         auto *p = static_cast<Obj *>(cgosan_handle_value(h));
         for (int i = 0; i < 8; i++) lost += p->words[i] != uint64_t(t * 100 + i);
@@ -251,6 +253,10 @@ TEST(Handle, MovingAValueBetweenHandlesRacesNoCollection) {
       }
       cgosan_handle_delete(h);
     });
+  // The collections start once every mover holds its object only through a
+  // handle: on a loaded machine they could otherwise all end before a mover
+  // ran, and the test would check nothing.
+  while (moving.load() < kMovers) std::this_thread::yield();
   std::thread([&] {
     cgosan::run([&] {
       for (uint64_t until = __cgosan::NumGc() + kCollections; __cgosan::NumGc() < until;)
