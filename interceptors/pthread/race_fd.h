@@ -51,7 +51,7 @@ void UnlockFdSyncUsersAfterFork();
 // memory (RecordLibcRead/Write, race_libc_memory.cpp), where TSan's
 // interceptors record them: a send's after its release and the real call, a
 // receive's between the real call and its acquire. None (nullptr) for a call
-// that is only an edge, or whose buffers are not followed (readv, recvmsg).
+// that is only an edge (eventfd_read, eventfd_write).
 template <auto kAccesses = nullptr, typename Result, typename... Args>
 NOINLINE Result ReleaseFdThenCall(Result (**real)(Args...), int fd,
                                   Args... args) {

@@ -12,8 +12,11 @@
 // where TSan records them (race_fd.h): read, pread, recv, recvfrom, write,
 // pwrite, send, sendto and the fortified forms; for the vectored calls
 // (readv, preadv*, recvmsg, writev, pwritev*, sendmsg) the result's bytes
-// as they fill the iovecs in order, one access per iovec touched.
-// recvmmsg and sendmmsg record none (their buffers go unseen).
+// as they fill the iovecs in order, one access per iovec touched; for the
+// message calls (recvmsg, sendmsg, and recvmmsg, sendmmsg per message moved)
+// also the control buffer (what the kernel stored into it, or all of it for
+// a send), as TSan records them. A message's name (the peer's address) and
+// the msghdr itself are not recorded.
 // Cost: see race_fd.cpp; race=off is one load and a branch per call.
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -64,11 +67,41 @@ void LoadedFromIovecs(ssize_t result, int, const struct iovec *iov, int count,
                       Rest...) {
   MovedThrough<false>(iov, count > 0 ? count : 0, Transferred(result));
 }
+// A message moved `moved` bytes through its iovecs, and its control data:
+// a receive's as much as the kernel stored (msg_controllen as it returned),
+// a send's all of it.
+template <bool kIsWrite>
+void MovedThroughMessage(const struct msghdr *msg, uptr moved) {
+  MovedThrough<kIsWrite>(msg->msg_iov, msg->msg_iovlen, moved);
+  if (!msg->msg_control)
+    return;
+  if (kIsWrite)
+    RecordLibcWrite(msg->msg_control, msg->msg_controllen);
+  else
+    RecordLibcRead(msg->msg_control, msg->msg_controllen);
+}
+// Nothing moved when the call failed (msg_controllen is then the caller's).
 void StoredIntoMessage(ssize_t result, int, struct msghdr *msg, int) {
-  MovedThrough<true>(msg->msg_iov, msg->msg_iovlen, Transferred(result));
+  if (result >= 0)
+    MovedThroughMessage<true>(msg, result);
 }
 void LoadedFromMessage(ssize_t result, int, const struct msghdr *msg, int) {
-  MovedThrough<false>(msg->msg_iov, msg->msg_iovlen, Transferred(result));
+  if (result >= 0)
+    MovedThroughMessage<false>(msg, result);
+}
+// recvmmsg/sendmmsg moved `result` messages, each msg_len bytes.
+template <bool kIsWrite>
+void MovedThroughMessages(int result, const struct mmsghdr *msgs) {
+  for (int i = 0; i < result; i++)
+    MovedThroughMessage<kIsWrite>(&msgs[i].msg_hdr, msgs[i].msg_len);
+}
+void StoredIntoMessages(int result, int, struct mmsghdr *msgs, unsigned, int,
+                        struct timespec *) {
+  MovedThroughMessages<true>(result, msgs);
+}
+void LoadedFromMessages(int result, int, struct mmsghdr *msgs, unsigned,
+                        int) {
+  MovedThroughMessages<false>(result, msgs);
 }
 
 }  // namespace
@@ -169,7 +202,7 @@ INTERCEPTOR(int, recvmmsg, int fd, struct mmsghdr *msgs, unsigned int n,
             int flags, struct timespec *timeout) {
   if (LIKELY(PassThrough()))
     return REAL(recvmmsg)(fd, msgs, n, flags, timeout);
-  return CallThenAcquireFd(&REAL(recvmmsg), fd, fd, msgs, n, flags, timeout);
+  return CallThenAcquireFd<StoredIntoMessages>(&REAL(recvmmsg), fd, fd, msgs, n, flags, timeout);
 }
 
 INTERCEPTOR(int, eventfd_read, int fd, eventfd_t *value) {
@@ -251,7 +284,7 @@ INTERCEPTOR(int, sendmmsg, int fd, struct mmsghdr *msgs, unsigned int n,
             int flags) {
   if (LIKELY(PassThrough()))
     return REAL(sendmmsg)(fd, msgs, n, flags);
-  return ReleaseFdThenCall(&REAL(sendmmsg), fd, fd, msgs, n, flags);
+  return ReleaseFdThenCall<LoadedFromMessages>(&REAL(sendmmsg), fd, fd, msgs, n, flags);
 }
 
 INTERCEPTOR(int, eventfd_write, int fd, eventfd_t value) {

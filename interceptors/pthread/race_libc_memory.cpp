@@ -1,25 +1,23 @@
 // race_libc_memory.cpp — the race checker's accesses that libc makes for
 // the program: memcpy, memmove, memset, memcmp, memchr, the str* copies,
 // lengths, compares and searches (strstr, strspn, strcspn, strpbrk too),
-// snprintf & co. into a buffer, fread, fgets, getline and getdelim into
-// one, fwrite out of one (the *_unlocked stdio forms as well); read/recv &
-// co. and write/send & co.
+// fread, fgets, getline and getdelim into a buffer, fwrite out of one (the
+// *_unlocked stdio forms as well); the printf family has its own file
+// (race_printf.cpp); read/recv & co. and write/send & co.
 // are intercepted for their fd edges (race_fd_io.cpp), which record their
 // buffers through RecordLibcWrite/Read here. The clang pass sees the
 // loads and stores the program makes itself, not those libc makes inside
 // these calls; TSan intercepts the same family for the same reason. Each
 // call, when it touches managed memory (RaceTracksAddress: what the pass
 // records too), is recorded after the real call returns as one range per
-// buffer, of the bytes it really touched: snprintf's result clamped to the
-// buffer and its NUL, fread's items, strncpy's whole destination and the
-// source bytes up to its NUL, getline's line and its NUL (a buffer libc
-// grew is malloc'd: not managed). The side is the thread's (race.h).
+// buffer, of the bytes it really touched: fread's items, strncpy's whole
+// destination and the source bytes up to its NUL, getline's line and its
+// NUL (a buffer libc grew is malloc'd: not managed). The side is the
+// thread's (race.h).
 // The fortified entries (__memcpy_chk & co., which code built with
 // _FORTIFY_SOURCE calls, distribution libraries included) are the same
 // calls with the destination's size added, which is not checked here.
-// Allowed on purpose: the format's %s arguments of *printf are not read
-// (TSan reads them only under check_printf); a call that fails touches
-// nothing. Calls
+// Allowed on purpose: a call that fails touches nothing. Calls
 // the runtime makes itself are not recorded: those made while it records an
 // access or an edge pass straight through (the re-entrancy guard of
 // ScopedRaceEdge), and the heap's fills of managed memory are flagged
@@ -27,11 +25,8 @@
 // the pass and here: the same range in the same epoch, a no-op the second
 // time (RecentlyRecorded).
 // Cost: with race=off a load and a branch, as every interceptor here
-// (race_pthread.h); snprintf and sprintf, being variadic, also keep a frame
-// to hand their arguments on as a va_list. When tracking, the real call and
-// a compare per buffer; an access only for managed memory.
-#include <stdarg.h>
-
+// (race_pthread.h). When tracking, the real call and a compare per buffer;
+// an access only for managed memory.
 #include "heap/heap.h"
 #include "heap/heap_registry.h"
 #include "hidden_pointers.h"
@@ -67,14 +62,6 @@ uptr BoundedStringBytes(const char *src, uptr n) {
   uptr len = internal_strnlen(src, n);
   return len < n ? len + 1 : n;
 }
-// The bytes snprintf wrote into a buffer of `size`: its output (`result`
-// bytes, cut to the buffer) and the NUL; none for an error or a 0 size.
-uptr PrintedBytes(int result, uptr size) {
-  if (result < 0 || size == 0)
-    return 0;
-  return Min(static_cast<uptr>(result), size - 1) + 1;
-}
-// A byte count returned by a transfer (-1: an error, nothing moved).
 
 // --- What each call touched ---------------------------------------------------
 void CopyAccesses(void *, void *dst, const void *src, uptr n) {
@@ -152,13 +139,6 @@ void StrdupAccesses(char *copy, const char *s) {
 void StrnlenAccesses(uptr len, const char *s, uptr n) {
   RecordLibcRead(s, len < n ? len + 1 : n);
 }
-void VsnprintfAccesses(int result, char *buf, uptr size, const char *,
-                       va_list) {
-  RecordLibcWrite(buf, PrintedBytes(result, size));
-}
-void VsprintfAccesses(int result, char *buf, const char *, va_list) {
-  RecordLibcWrite(buf, result < 0 ? 0 : result + 1);
-}
 void FreadAccesses(uptr items, void *buf, uptr size, uptr, void *) {
   RecordLibcWrite(buf, items * size);
 }
@@ -217,14 +197,6 @@ void StrcatChkAccesses(char *r, char *dst, const char *src, uptr) {
 }
 void StrncatChkAccesses(char *r, char *dst, const char *src, uptr n, uptr) {
   StrncatAccesses(r, dst, src, n);
-}
-void VsnprintfChkAccesses(int result, char *buf, uptr size, int, uptr,
-                          const char *format, va_list ap) {
-  VsnprintfAccesses(result, buf, size, format, ap);
-}
-void VsprintfChkAccesses(int result, char *buf, int, uptr, const char *format,
-                         va_list ap) {
-  VsprintfAccesses(result, buf, format, ap);
 }
 void FreadChkAccesses(uptr items, void *buf, uptr, uptr size, uptr count,
                       void *file) {
@@ -305,31 +277,6 @@ CGOSAN_LIBC_INTERCEPTOR(uptr, strcspn, SpanAccesses,
 CGOSAN_LIBC_INTERCEPTOR(char *, strpbrk, StrpbrkAccesses,
                         (const char *s, const char *set), (s, set))
 
-// --- Formatting into a buffer -------------------------------------------------
-CGOSAN_LIBC_INTERCEPTOR(int, vsnprintf, VsnprintfAccesses,
-                        (char *buf, uptr size, const char *format, va_list ap),
-                        (buf, size, format, ap))
-CGOSAN_LIBC_INTERCEPTOR(int, vsprintf, VsprintfAccesses,
-                        (char *buf, const char *format, va_list ap),
-                        (buf, format, ap))
-
-// The variadic forms hand their arguments to the interceptors above.
-INTERCEPTOR(int, snprintf, char *buf, uptr size, const char *format, ...) {
-  va_list ap;
-  va_start(ap, format);
-  int result = WRAP(vsnprintf)(buf, size, format, ap);
-  va_end(ap);
-  return result;
-}
-
-INTERCEPTOR(int, sprintf, char *buf, const char *format, ...) {
-  va_list ap;
-  va_start(ap, format);
-  int result = WRAP(vsprintf)(buf, format, ap);
-  va_end(ap);
-  return result;
-}
-
 // --- The fortified entries ------------------------------------------------------
 CGOSAN_COPY_INTERCEPTOR(__memcpy_chk, CopyChkAccesses,
                         (void *dst, const void *src, uptr n, uptr object),
@@ -355,33 +302,6 @@ CGOSAN_LIBC_INTERCEPTOR(char *, __strcat_chk, StrcatChkAccesses,
 CGOSAN_LIBC_INTERCEPTOR(char *, __strncat_chk, StrncatChkAccesses,
                         (char *dst, const char *src, uptr n, uptr object),
                         (dst, src, n, object))
-CGOSAN_LIBC_INTERCEPTOR(int, __vsnprintf_chk, VsnprintfChkAccesses,
-                        (char *buf, uptr size, int flag, uptr object,
-                         const char *format, va_list ap),
-                        (buf, size, flag, object, format, ap))
-CGOSAN_LIBC_INTERCEPTOR(int, __vsprintf_chk, VsprintfChkAccesses,
-                        (char *buf, int flag, uptr object, const char *format,
-                         va_list ap),
-                        (buf, flag, object, format, ap))
-
-INTERCEPTOR(int, __snprintf_chk, char *buf, uptr size, int flag, uptr object,
-            const char *format, ...) {
-  va_list ap;
-  va_start(ap, format);
-  int result = WRAP(__vsnprintf_chk)(buf, size, flag, object, format, ap);
-  va_end(ap);
-  return result;
-}
-
-INTERCEPTOR(int, __sprintf_chk, char *buf, int flag, uptr object,
-            const char *format, ...) {
-  va_list ap;
-  va_start(ap, format);
-  int result = WRAP(__vsprintf_chk)(buf, flag, object, format, ap);
-  va_end(ap);
-  return result;
-}
-
 CGOSAN_LIBC_INTERCEPTOR(uptr, __fread_chk, FreadChkAccesses,
                         (void *buf, uptr object, uptr size, uptr count,
                          void *file),
@@ -436,8 +356,6 @@ void InterceptLibcMemoryFunctions() {
   CGOSAN_INTERCEPT(strspn);
   CGOSAN_INTERCEPT(strcspn);
   CGOSAN_INTERCEPT(strpbrk);
-  CGOSAN_INTERCEPT(vsnprintf);
-  CGOSAN_INTERCEPT(vsprintf);
   CGOSAN_INTERCEPT(fread);
   CGOSAN_INTERCEPT(fwrite);
   CGOSAN_INTERCEPT(fgets);
@@ -454,8 +372,6 @@ void InterceptLibcMemoryFunctions() {
   CGOSAN_INTERCEPT(__strncpy_chk);
   CGOSAN_INTERCEPT(__strcat_chk);
   CGOSAN_INTERCEPT(__strncat_chk);
-  CGOSAN_INTERCEPT(__vsnprintf_chk);
-  CGOSAN_INTERCEPT(__vsprintf_chk);
   CGOSAN_INTERCEPT(__fread_chk);
   CGOSAN_INTERCEPT(__fgets_chk);
 }

@@ -39,6 +39,7 @@ static void ResolveRealFunctions() {
   InterceptDestroyFunctions();
   InterceptC11SyncFunctions();
   InterceptLibcMemoryFunctions();
+  InterceptPrintfFunctions();
   InterceptFdIoFunctions();
   InterceptFdLifeFunctions();
   InterceptEpollFunctions();

@@ -91,6 +91,7 @@ void InterceptHandoffFunctions(); // race_pthread_handoff.cpp
 void InterceptDestroyFunctions(); // race_pthread_destroy.cpp
 void InterceptC11SyncFunctions(); // race_c11_threads.cpp
 void InterceptLibcMemoryFunctions();  // race_libc_memory.cpp
+void InterceptPrintfFunctions();      // race_printf.cpp
 
 // A call that returns 0 on success (a semaphore wait that took a count, a
 // C11 call that returned thrd_success).
