@@ -65,8 +65,9 @@
 // Instrumented first, every local whose address a call takes would stay in
 // memory; instrumented last, only the loads and stores the optimizer kept
 // remain, and the foreign-call rewrite is already done, so its frames and
-// trampolines can be recognised and skipped. Unlike TSan, a read followed by
-// a write of the same address is not folded into one call.
+// trampolines can be recognised and skipped. As in TSan, a read followed by
+// a write of the same bytes in one block, nothing synchronising between
+// them, is recorded by the write alone (dropReadsBeforeWrites).
 // Every instrumented function keeps its frame pointer ("frame-pointer"="all"):
 // the runtime walks them to capture an access's stack, and C built at -O2
 // would otherwise give one-frame stacks. It loses the memory() and nosync
@@ -216,6 +217,7 @@ class RaceInstrumenter {
         copies.push_back(mem);
       }
     }
+    dropReadsBeforeWrites(accesses);
     // Asked before the first guard splits a block: the loop analyses
     // describe the function as the optimizer left it, and no runtime call
     // stands between the accesses of a straight-line run.
@@ -255,6 +257,40 @@ class RaceInstrumenter {
         MDBuilder(F_.getContext()).createUnlikelyBranchWeights());
     BuilderAt(tracked, origin).CreateCall(entry, args);
     records_ = true;
+  }
+
+  // TSan's read-before-write: a load whose bytes a later store of the same
+  // block writes at the same address, with nothing between them that
+  // synchronises or leaves the block, is not recorded: the store's record
+  // covers it. Both are made in one epoch, and a plain write races with
+  // everything the read races with (and more), so no race is lost; only
+  // the race's report names the store (`x += 1` is a write, as in TSan).
+  // Half the calls of a read-modify-write.
+  void dropReadsBeforeWrites(std::vector<Instruction *> &accesses) {
+    DenseSet<Instruction *> plain(accesses.begin(), accesses.end());
+    DenseSet<Instruction *> dropped;
+    for (BasicBlock &BB : F_) {
+      DenseMap<const Value *, uint64_t> written;  // address -> bytes stored later
+      for (Instruction &I : reverse(BB)) {
+        if (!plain.contains(&I)) {
+          if (!neitherSynchronisesNorLeaves(I))
+            written.clear();
+          continue;
+        }
+        TypeSize size = DL_.getTypeStoreSize(getLoadStoreType(&I));
+        if (size.isScalable())
+          continue;
+        const Value *address = getLoadStorePointerOperand(&I);
+        if (isa<StoreInst>(I)) {
+          uint64_t &bytes = written[address];
+          bytes = std::max<uint64_t>(bytes, size.getFixedValue());
+        } else if (auto it = written.find(address);
+                   it != written.end() && it->second >= size.getFixedValue()) {
+          dropped.insert(&I);
+        }
+      }
+    }
+    llvm::erase_if(accesses, [&](Instruction *I) { return dropped.contains(I); });
   }
 
   // Every way out of a function that records accesses (a return, a

@@ -7,6 +7,7 @@
 // stepping by k times its size. Groups that do not tile their step keep a
 // call per access: a gap between members, members that overlap, a member
 // under a condition, a load and a store (different kinds: never one group).
+// A load the store after it covers is not recorded at all.
 // At -O0 nothing is vectorized and nothing coalesced.
 // Vector width and interleaving are fixed by pragmas where the shape is
 // the optimizer's; the other loops are kept scalar and rolled.
@@ -90,8 +91,9 @@ void fill_ints_down(int *ints, long n, int x) {
 // O2:      br i1 %{{[0-9]+}}, label %{{[0-9]+}}, label %[[LOOP]]
 // O0:      call void @__cgosan_race_write4(
 
-// Loads and stores of the same bytes: two groups, a read and a write of
-// the same range, both before the loop.
+// Loads and stores of the same bytes: each load is covered by the store
+// after it (a read before a write, RaceAccesses.cpp, as in TSan), so one
+// group: a write of the range before the loop.
 void increment(int *ints, long n) {
 #pragma clang loop vectorize_width(4) interleave_count(2)
   for (long i = 0; i < n; i++)
@@ -101,7 +103,6 @@ void increment(int *ints, long n) {
 // CHECK-SAME:  ptr {{.*}}%[[INTS:[0-9]+]], i64
 // O2:      %[[WALKED:[0-9]+]] = shl i64 %{{[0-9]+}}, 5
 // O2-NEXT: %[[BYTES:[0-9]+]] = add i64 %[[WALKED]], 32
-// O2:      call void @__cgosan_race_read_range(ptr %[[INTS]], i64 %[[BYTES]])
 // O2-NOT:  @__cgosan_race_{{read|write}}
 // O2:      call void @__cgosan_race_write_range(ptr %[[INTS]], i64 %[[BYTES]])
 // O2-NOT:  @__cgosan_race_{{read|write}}
@@ -112,7 +113,7 @@ void increment(int *ints, long n) {
 // O2-COUNT-2: store <4 x i32>
 // O2-NOT:  @__cgosan_race_{{read|write}}
 // O2:      br i1 %{{[0-9]+}}, label %{{[0-9]+}}, label %[[LOOP]]
-// O0:      call void @__cgosan_race_read4(
+// O0-NOT:  @__cgosan_race_read4(
 // O0:      call void @__cgosan_race_write4(
 
 // Not coalesced: 16-byte stores at p and p + 48, stepping by 64: from the
@@ -175,4 +176,4 @@ void copy_to_next(v4i *vectors, long n) {
 // CHECK:      {{^}}}
 
 // The range call carries the first store's line.
-// O2-DAG:  ![[FILL_INTS]] = !DILocation(line: 22, column: 13,
+// O2-DAG:  ![[FILL_INTS]] = !DILocation(line: 23, column: 13,
