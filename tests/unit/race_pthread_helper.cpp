@@ -80,9 +80,10 @@ char *obj;
 bool ordered;              // the case's edge is in place
 std::atomic<int> written;  // the real order, unseen by the engine
 
-// How WriteObj writes: the range API, or a fortified libc call (what C
-// built with _FORTIFY_SOURCE calls), which the runtime records.
-enum WriteWith { kRangeApi, kMemcpyChk, kSnprintfChk };
+// How WriteObj writes: the range API, a fortified libc call (what C
+// built with _FORTIFY_SOURCE calls), or a printf %n, which the runtime
+// records.
+enum WriteWith { kRangeApi, kMemcpyChk, kSnprintfChk, kPrintfCount };
 WriteWith write_with = kRangeApi;
 const char kSixteen[] = "0123456789abcdef";
 // Not a constant, or the compiler turns the call into plain stores, as it
@@ -92,6 +93,9 @@ extern "C" void *__memcpy_chk(void *dst, const void *src, size_t n,
                               size_t object);
 extern "C" int __snprintf_chk(char *buf, size_t n, int flag, size_t object,
                               const char *format, ...);
+// Not literals: the compiler checks no format, folds no call.
+const char *volatile count_format = "%n";
+const char *volatile star_precision_format = "%.*s";
 
 NOINLINE void WriteObj() {
   switch (write_with) {
@@ -104,10 +108,15 @@ NOINLINE void WriteObj() {
     case kSnprintfChk:  // 15 digits and the NUL
       __snprintf_chk(obj + 16, sixteen, 1, 32, "%015d", 7);
       break;
+    case kPrintfCount: {  // %n stores an int (0) at obj + 16
+      char printed[4];
+      snprintf(printed, sizeof(printed), count_format, obj + 16);
+      break;
+    }
   }
 }
 // How ReadObj reads: the range API, or libc reading the bytes.
-enum ReadWith { kReadRangeApi, kStrcmp, kMemchr };
+enum ReadWith { kReadRangeApi, kStrcmp, kMemchr, kPrintfString };
 ReadWith read_with = kReadRangeApi;
 volatile int found;
 const char *volatile compared = "z";  // not a constant: a real strcmp call
@@ -122,6 +131,12 @@ NOINLINE void ReadObj() {
     case kMemchr:  // no 'x' there: reads all 16
       found = memchr(obj + 16, 'x', sixteen) != nullptr;
       break;
+    case kPrintfString: {  // "%.*s", 16: obj is zeroed, reads the NUL
+      char printed[4];
+      found = snprintf(printed, sizeof(printed), star_precision_format,
+                       static_cast<int>(sixteen), obj + 16);
+      break;
+    }
   }
 }
 
@@ -626,6 +641,14 @@ void Memchr() {
   read_with = kMemchr;
   JoinCase();
 }
+void PrintfCount() {
+  write_with = kPrintfCount;
+  JoinCase();
+}
+void PrintfString() {
+  read_with = kPrintfString;
+  JoinCase();
+}
 void Exit() { ReadAroundJoin(WriteAndExit, PlainJoin); }
 void TryJoin() { ReadAroundJoin(WriteAndReturn, TryJoinUntilDone); }
 void TimedJoinCase() { ReadAroundJoin(WriteAndReturn, TimedJoin); }
@@ -730,6 +753,7 @@ const Case kCases[] = {
     {"mutex_destroyed", MutexDestroyed},
     {"memcpy_chk", MemcpyChk},    {"snprintf_chk", SnprintfChk},
     {"strcmp", Strcmp},           {"memchr", Memchr},
+    {"printf_count", PrintfCount}, {"printf_string", PrintfString},
     {"cancel", Cancel},           {"sem_getvalue", SemGetvalue},
     {"thrd_create", ThrdCreate},  {"thrd_join", ThrdJoin},
     {"thrd_exit", ThrdExit},      {"mtx", Mtx},

@@ -206,13 +206,14 @@ TEST(race_pthread, PrimitivesBehaveAsBefore) {
 }
 
 // libc's accesses are accesses like the range API's: a fortified call (the
-// C side built with _FORTIFY_SOURCE) writing the object, or strcmp/memchr
-// reading it; join-ordered silent, read before the join reported. Not in
-// kCases: a plain thread's libc call is foreign code's, which race=go does
-// not see.
+// C side built with _FORTIFY_SOURCE) or a printf %n writing the object, or
+// strcmp/memchr or a printf "%.*s" reading it; join-ordered silent, read
+// before the join reported. Not in kCases: a plain thread's libc call is
+// foreign code's, which race=go does not see.
 TEST(race_pthread, LibcAccessesAreAccesses) {
   for (const Linking &how : {kStatic, kShared, kPreloaded}) {
-    for (const char *c : {"memcpy_chk", "snprintf_chk", "strcmp", "memchr"}) {
+    for (const char *c : {"memcpy_chk", "snprintf_chk", "strcmp", "memchr",
+                          "printf_count", "printf_string"}) {
       SCOPED_TRACE(std::string(how.name) + " " + c);
       ExpectSilent(RunHelper(how, {c, "ordered"}, "race=precise"));
       ExpectReadRacesWithWrite(
