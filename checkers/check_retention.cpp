@@ -37,13 +37,9 @@ static constexpr char kMsgRetainedFix[] =
     "  fix: pin the object until %s is called (cgosan_pin), or pass a copy in "
     "C memory, or a handle\n";
 
-// Only off, annotations and full get past InitializeFlags (both of the
-// latter check annotations); NULL is "not parsed yet", when nothing can be
-// managed anyway.
-static bool RetentionChecked() {
-  const char *mode = flags()->retention;
-  return mode && internal_strcmp(mode, "off");
-}
+// Every mode but off checks annotations; before the flags are parsed the
+// mode reads off, when nothing can be managed anyway.
+static bool RetentionChecked() { return retention_mode != kRetentionOff; }
 
 static NOINLINE void ReportRetainedUnpinned(const ObjectInfo &obj, uptr p,
                                             const char *callee, int argno,

@@ -11,7 +11,7 @@
 namespace __cgosan {
 
 }  // namespace __cgosan
-// retention=full: set once at load, before the program runs. Exported: the
+// retention=guard or full: set once at load, before the program runs. Exported: the
 // interposers read it inline to skip cgosan_lend in the other modes.
 extern "C" __sanitizer::u8 __cgosan_lending;
 namespace __cgosan {

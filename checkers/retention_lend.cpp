@@ -1,4 +1,4 @@
-// retention_lend.cpp — which objects a cgocall lends (retention=full). An
+// retention_lend.cpp — which objects a cgocall lends (retention=guard, full). An
 // object is lent by a call that is handed a pointer into it, for as long as
 // that call runs (Go's rule 2: the callee may not keep it after it returns).
 // The argument checks (cgosan_check_arg, _var: the interposer's wrappers and
@@ -9,10 +9,14 @@
 // only; after it the memory is reused by managed code), foreign memory, and
 // a handle (an integer). Arguments checked off a G (foreign code calling
 // foreign code) lend nothing: no cgocall follows.
+// guard lends only the objects of the guarded pool (rtl/heap/guarded_pool.h)
+// and notes every lent object's allocation site for its sampler.
 // Cost: off and annotations, nothing (the records stay empty: a cgocall
-// compares two counters of its G). full: a FindObject, a stack id and the
-// table's lock per managed argument.
+// compares two counters of its G). guard: a FindObject per managed
+// argument, and for a sampled object what full pays. full: a FindObject, a
+// stack id and the table's lock per managed argument.
 #include "heap/gc.h"
+#include "heap/guarded_pool.h"
 #include "hooks.h"
 #include "retention.h"
 
@@ -31,6 +35,11 @@ void NoteLent(uptr p, const char *callee, int argno) {
   ObjectInfo obj;
   if (!InArena(p) || !IsRunningG(g) || !FindObject(p, &obj) || obj.pinned)
     return;
+  if (retention_mode == kRetentionGuard) {
+    NoteLendingSite(obj.alloc_stack);
+    if (!InGuardedPool(obj.base))
+      return;  // not in the sample: unwatched
+  }
   if (!g->lent)
     g->lent = static_cast<LendRecord *>(
         MmapOrDie(kLendPageBytes, "cgosan lending records"));
@@ -57,20 +66,36 @@ static void PinChanged(uptr base, bool pinned) {
 }
 
 static constexpr char kMsgReopenedPages[] =
-    "CgoSanitizer: retention=full: %llu faults on watched pages were not "
+    "CgoSanitizer: retention=%s: %llu faults on watched pages were not "
     "foreign code in a watched object (opened, no report)\n";
+static constexpr char kMsgGuardedPool[] =
+    "CgoSanitizer: retention=guard: %llu objects sampled into the guarded "
+    "pool (%zu KiB), %llu found it full, %llu expiries deferred to a lending "
+    "site\n";
 
 // With verbosity=1, at exit: what watching cost in faults that found nothing.
 static void PrintRetentionStats() {
-  if (Verbosity())
-    Printf(kMsgReopenedPages, (unsigned long long)RetentionReopenedPages());
+  if (!Verbosity())
+    return;
+  bool guard = retention_mode == kRetentionGuard;
+  Printf(kMsgReopenedPages, guard ? "guard" : "full",
+         (unsigned long long)RetentionReopenedPages());
+  if (!guard)
+    return;
+  GuardedPoolStats s = GetGuardedPoolStats();
+  Printf(kMsgGuardedPool, (unsigned long long)s.sampled,
+         (usize)(kGuardedPoolBytes >> 10), (unsigned long long)s.pool_full,
+         (unsigned long long)s.deferred);
 }
 
-// Hooks go in before main, so no call lends unrecorded.
+// Hooks go in before main, so no call lends unrecorded. guard watches the
+// objects of its pool, full every lent object: the same watch.
 __attribute__((constructor)) static void cgosan_retention_load_time_init() {
   EnsureInitialized();
-  if (internal_strcmp(flags()->retention, "full"))
+  if (retention_mode != kRetentionGuard && retention_mode != kRetentionFull)
     return;
+  if (retention_mode == kRetentionGuard)
+    InitializeGuardedPool();
   InitializeWatchTable();
   hooks.lending_call_returned = LendingCallReturned;
   hooks.foreign_call_starts = ProtectOpenPages;

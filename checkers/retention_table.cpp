@@ -146,8 +146,7 @@ static void UnlockRetentionAfterFork(bool child) {
 // Before user threads exist (a load-time constructor), as hooks.h asks.
 static void InstallRetentionHooks() {
   EnsureInitialized();
-  const char *mode = flags()->retention;
-  if (!mode || !internal_strcmp(mode, "off"))
+  if (retention_mode == kRetentionOff)
     return;
   hooks.find_retaining_call = FindRetainingCall;
   hooks.report_unpinned_retained = ReportUnpinnedRetained;

@@ -21,6 +21,7 @@ static constexpr int kMaxGcPercent = 1000000;
 static constexpr int kMaxReleaseAfter = 1000;
 static constexpr int kBadOptionsExitCode = 1;
 static constexpr int kMaxGcAtReturn = 1000000;
+static constexpr int kMaxRetentionSampleRate = 1 << 30;
 
 static void SetDefaults(Flags *f) {
 #define CGOSAN_FLAG(Type, Name, DefaultValue, Description) f->Name = DefaultValue;
@@ -169,23 +170,16 @@ static void CheckOneOf(const char *name, const char *value,
   Die();
 }
 
-// retention=: the modes the runtime has. guard is the contract's name for
-// what is still to come: refused by name, so a CI job that asks for it
-// learns it gets nothing, instead of a silent pass.
-static void CheckRetentionMode(const char *mode) {
-  mode = mode ? mode : "";
-  if (!internal_strcmp(mode, "off") || !internal_strcmp(mode, "annotations") ||
-      !internal_strcmp(mode, "full"))
-    return;
-  if (!internal_strcmp(mode, "guard"))
-    Printf("ERROR: CgoSanitizer: CGOSAN_OPTIONS: retention=%s is not "
-           "implemented yet (use off, annotations or full)\n",
-           ShownText(mode).c_str());
-  else
-    Printf("ERROR: CgoSanitizer: CGOSAN_OPTIONS: retention=%s is not one of "
-           "off, annotations, guard, full\n",
-           ShownText(mode).c_str());
-  Die();
+RetentionMode retention_mode;
+
+// retention=: one of the modes, kept as an enum (RetentionMode's order).
+static void ParseRetentionMode(const char *mode) {
+  static const char *const kModes[] = {"off", "annotations", "guard", "full",
+                                       nullptr};
+  CheckOneOf("retention", mode, kModes);
+  for (u8 i = 0; kModes[i]; i++)
+    if (!internal_strcmp(mode, kModes[i]))
+      retention_mode = static_cast<RetentionMode>(i);
 }
 
 static void ValidateFlags(Flags *f, int exitcode) {
@@ -205,7 +199,9 @@ static void ValidateFlags(Flags *f, int exitcode) {
   static const char *const kLogFormats[] = {"text", "sarif", nullptr};
   CheckOneOf("log_format", f->log_format, kLogFormats);
   CheckRange("gc_at_return", f->gc_at_return, 0, kMaxGcAtReturn);
-  CheckRetentionMode(f->retention);
+  ParseRetentionMode(f->retention);
+  CheckRange("retention_sample_rate", f->retention_sample_rate, 1,
+             kMaxRetentionSampleRate);
   // The suppressions file is part of the options: read it now, so a missing
   // file or a bad line ends the process before user code runs.
   InitializeSuppressions();

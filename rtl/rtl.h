@@ -43,6 +43,14 @@ struct Flags {
 };
 extern Flags cgosan_flags_dont_use;
 inline const Flags *flags() { return &cgosan_flags_dont_use; }
+// retention=, parsed once with the flags (flags.cpp); kRetentionOff before.
+enum RetentionMode : u8 {
+  kRetentionOff,
+  kRetentionAnnotations,
+  kRetentionGuard,  // sampled objects watched (rtl/heap/guarded_pool.h)
+  kRetentionFull,   // every lent object watched
+};
+extern RetentionMode retention_mode;
 void InitializeFlags();  // from the CGOSAN_OPTIONS environment variable
 // The same from options, CGOSAN_OPTIONS' value (null: none); bad options end
 // the process with a one-line message and status 1.
@@ -147,6 +155,11 @@ struct M {
   // the inline path checks the site that followed it last time, its `next`
   // (heap_internal.h).
   struct AllocSiteMemo *alloc_site;
+  // Allocations left before the next sample (retention=guard); below zero,
+  // expired (rtl/heap/guarded_pool.cpp). In the other modes the first
+  // allocation sets it out of reach.
+  s64 sample_countdown;
+  bool sample_countdown_started;
   // Objects foreign code on this thread allocated and may hold only in its
   // registers or its own memory (heap_alloc.cpp, "local references"): roots
   // until the cgocall they were made in returns, or, made with no managed

@@ -243,12 +243,14 @@ static void TellCheckersObjectDied(const Span *s, uptr index) {
 // program built with TSan forgets the accesses to them, before the poison
 // (the old owner's are not ordered before the collector's by anything TSan
 // sees) and after it (nor the collector's before the next owner's).
+// A guarded slot's object is poisoned to its slot's end, the page's end.
 static void PoisonSlots(const Span *s, uptr first, uptr count) {
+  bool whole_pages = !s->size_class && !s->guarded;
   uptr start = s->size_class ? s->SlotBase(first) : s->start;
-  uptr size = s->size_class ? count * s->elem_size
-                            : RoundUpTo(s->ObjectSize(0), kPageSize);
+  uptr size = whole_pages ? RoundUpTo(s->ObjectSize(0), kPageSize)
+                          : count * s->elem_size;
   TsanForgetAccesses(start, size);
-  if (!s->size_class)
+  if (whole_pages)
     ScrubPages(start, size, kPoison);
   else
     HeapFill(reinterpret_cast<void *>(start), kPoison, size);

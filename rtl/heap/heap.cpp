@@ -32,6 +32,7 @@
 // thread, reads them without tearing.
 #include "gc.h"
 #include "gstack.h"
+#include "guarded_pool.h"
 #include "heap_internal.h"
 #include "hooks.h"
 #include "report.h"
@@ -374,7 +375,12 @@ void SweepAllSpans(void (*fn)(Span *span, void *arg), void *arg) {
     fn(s, arg);
     if (s->size_class == 0 && !TestAllocBit(s, 0)) {
       *link = s->next_all;
-      FreeSpanLocked(s);
+      if (s->guarded) {
+        SetPageMap(s->start, 1, nullptr);
+        ReturnGuardedSlot(s);
+      } else {
+        FreeSpanLocked(s);
+      }
       continue;
     }
     if (s->size_class && !s->cached) {
@@ -404,6 +410,27 @@ uptr ArenaBytesUsed() {
 uptr ReleasedHeapBytes() {
   Lock l(&heap_mu);
   return released_bytes;
+}
+
+uptr AllocPoolPages(uptr npages) {
+  Lock l(&heap_mu);
+  bool dirty;
+  return AllocPages(npages, &dirty);
+}
+
+void AddGuardedSpanLocked(Span *s, uptr base, uptr slot_end, bool noscan) {
+  s->start = base;
+  s->npages = 1;
+  s->elem_size = slot_end - base;
+  s->size_class = 0;
+  s->noscan = noscan;
+  s->guarded = true;
+  s->nelems = 1;
+  s->large_count = 0;
+  UseInlineWords(s);
+  s->next_all = all_spans;
+  all_spans = s;
+  SetPageMap(base, 1, s);
 }
 
 Span *AllocLargeSpan(uptr size, bool noscan) {

@@ -25,6 +25,7 @@
 // object is either made before a collection and marked by it, or made after.
 #include "fork.h"
 #include "gc.h"
+#include "guarded_pool.h"
 #include "heap_internal.h"
 #include "report.h"
 #include "sanitizer_common/sanitizer_allocator_internal.h"
@@ -386,6 +387,44 @@ static NOINLINE void *AllocAtOtherSite(const cgosan_type *t, uptr count,
   return AllocSmall(m->heap_cache, site->span_class, t, count, size, stack);
 }
 
+// An object of a running G in a slot of the guarded pool, when the sampler
+// takes this allocation and a slot is free; else null.
+static void *AllocSampled(M *m, const cgosan_type *t, uptr count,
+                          uptr entry_frame) {
+  G *g = m->curg;
+  uptr size = t->size * count;
+  if (!IsRunningG(g) || size == 0 || size > kMaxGuardedSize ||
+      !CanAllocateArrayOf(t, count))
+    return nullptr;
+  Safepoint(g);
+  OwnCache(m);  // before the stack: its memos are in it
+  u32 stack = AllocStackId(entry_frame, g, m);
+  if (!SampleNow(m, stack))
+    return nullptr;
+  Span *s = TakeGuardedSlot(size, IsNoScan(t));
+  if (!s)
+    return nullptr;
+  HeapFill(reinterpret_cast<void *>(s->start), 0, s->elem_size);
+  PublishLarge(s, t, count, stack);
+  return reinterpret_cast<void *>(s->start);
+}
+
+// The M's sample countdown expired: the allocation is sampled, or made as
+// usual. Outside retention=guard the countdown is set out of reach; before
+// the pool is ready (allocations of other load-time constructors) it stays
+// expired.
+static constexpr s64 kNeverSample = static_cast<s64>(~0ull >> 1);
+static NOINLINE void *AllocAtExpiry(const cgosan_type *t, uptr count,
+                                    uptr entry_frame) {
+  M *m = CurrentM();
+  if (retention_mode != kRetentionGuard)
+    m->sample_countdown = kNeverSample;
+  else if (guarded_pool_start)
+    if (void *p = AllocSampled(m, t, count, entry_frame))
+      return p;
+  return HeapAlloc(t, count, entry_frame);
+}
+
 // The common case, inline in the entry points: a running G with a heap
 // cache, no safepoint due, the allocation site that followed the M's last
 // one last time (M::alloc_site->next), a small object. Anything else takes
@@ -396,6 +435,8 @@ static ALWAYS_INLINE void *HeapAllocFast(const cgosan_type *t, uptr count,
   M *m = CurrentM();
   if (UNLIKELY(!m))
     return HeapAlloc(t, count, entry_frame);
+  if (UNLIKELY(--m->sample_countdown < 0))
+    return AllocAtExpiry(t, count, entry_frame);
   G *g = m->curg;
   HeapCache *cache = m->heap_cache;
   uptr size = t->size * count;

@@ -55,6 +55,9 @@ struct Span {
   uptr elem_size;  // bytes per slot (the whole object for a large span)
   u32 size_class;  // 0 for a large span
   bool noscan;     // every object in it is noscan (IsNoScan of its type)
+  // A slot of the guarded pool (guarded_pool.h): a large span whose one
+  // object, at start, is right-aligned in its page; never a free run.
+  bool guarded;
   u32 nelems;
   // Every slot below it holds an object or is in quarantine,
   // whatever its alloc bit says. The M taking a slot publishes the object by
@@ -167,6 +170,11 @@ void ReturnCachedSpan(Span *span);     // an M's cache gives a span back
 // a free run released with MADV_DONTNEED (zero-filled on the next touch, on
 // Linux) and not written since.
 Span *AllocLargeSpan(uptr size, bool noscan);
+// The guarded pool's pages, taken once at start and never freed.
+uptr AllocPoolPages(uptr npages);
+// Makes the pool's span s hold one object at base, its slot ending at
+// slot_end: in the page map and the list of every span, alloc bit clear.
+void AddGuardedSpanLocked(Span *s, uptr base, uptr slot_end, bool noscan);
 // Makes [start, start + size) read `byte`; from 4 MiB up, pages that were
 // not resident read zero instead and are not faulted in
 // (page_scrub_linux.cpp): for large objects, much of which a program may

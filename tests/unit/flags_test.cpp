@@ -112,8 +112,8 @@ INSTANTIATE_TEST_SUITE_P(
         FlagCase{"GcPercentNegative", "gc_percent=-1", "noop", false,
                  "ERROR: CgoSanitizer: CGOSAN_OPTIONS: gc_percent=-1 is out of "
                  "range [0, 1000000]\n"},
-        // retention=: annotations by default; guard is refused by name
-        // until it exists.
+        // retention=: annotations by default; guard and full check the
+        // annotations too.
         FlagCase{"RetentionAnnotationsByDefault", "exitcode=0", "retained-unpinned",
                  true,
                  "ERROR: CgoSanitizer: retained-pointer\nlib_keep retains argument 1 "
@@ -122,9 +122,8 @@ INSTANTIATE_TEST_SUITE_P(
                  "retained-unpinned", true, "retained-pointer"},
         FlagCase{"RetentionOff", "retention=off", "retained-unpinned", true,
                  "after\n", "retained-pointer"},
-        FlagCase{"RetentionGuardNotYet", "retention=guard", "noop", false,
-                 "ERROR: CgoSanitizer: CGOSAN_OPTIONS: retention=guard is not "
-                 "implemented yet (use off, annotations or full)\n"},
+        FlagCase{"RetentionGuard", "retention=guard:exitcode=0",
+                 "retained-unpinned", true, "retained-pointer"},
         FlagCase{"RetentionFull", "retention=full:exitcode=0",
                  "retained-unpinned", true, "retained-pointer"},
         FlagCase{"RetentionMalformed", "retention=sometimes", "noop", false,

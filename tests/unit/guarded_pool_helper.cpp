@@ -1,0 +1,116 @@
+// guarded_pool_helper.cpp — a program the retention=guard tests run as a child
+// (retention_guard_test.cpp), with CGOSAN_OPTIONS=retention=guard and a
+// sample rate. The mode picks what it does:
+//   rate      20000 allocations at one site, dropped as they come, with a
+//             collection every 100: prints how many were sampled
+//   sites     two sites allocating in turn, the objects of one lent to a
+//             foreign call first: prints how many of each were sampled
+//   exhaust   100 objects kept alive at rate 1: the pool holds 16, the rest
+//             are ordinary objects, all usable; prints the counts
+//   handle    a library keeps a handle to an object (not the pointer) and a
+//             later call reads the object through it (silent)
+// Each prints "done reports=N" at the end when it gets there.
+#include <stdio.h>
+#include <string.h>
+
+#include "heap/guarded_pool.h"
+#include "report.h"
+
+#define NOINLINE __attribute__((noinline))
+
+static const cgosan_type kBytes = {"char[64]", 64, 0, nullptr, 0};
+
+static bool Sampled(void *p) {
+  return __cgosan::InGuardedPool(reinterpret_cast<uintptr_t>(p));
+}
+
+static void PrintStats() {
+  __cgosan::GuardedPoolStats s = __cgosan::GetGuardedPoolStats();
+  fprintf(stderr, "sampled=%llu full=%llu deferred=%llu\n",
+          (unsigned long long)s.sampled, (unsigned long long)s.pool_full,
+          (unsigned long long)s.deferred);
+}
+
+// --- The library ----------------------------------------------------------------
+static volatile uintptr_t kept_handle;
+static volatile char sink;
+static void LibUse(void *) {}
+static void LibKeepHandle(void *frame) { kept_handle = *static_cast<uintptr_t *>(frame); }
+static void LibReadThroughHandle(void *) {
+  sink = static_cast<char *>(cgosan_handle_value(kept_handle))[3];
+}
+
+// --- The program ------------------------------------------------------------------
+NOINLINE static char *SiteA() { return static_cast<char *>(cgosan_new(&kBytes)); }
+NOINLINE static char *SiteB() { return static_cast<char *>(cgosan_new(&kBytes)); }
+NOINLINE static void Lend(char *p) {
+  cgosan_check_arg(p, nullptr, "lib_use", 1);
+  cgosan_cgocall(LibUse, &p);
+}
+
+static void Rate() {
+  for (int i = 0; i < 20000; i++) {
+    SiteA()[0] = 1;
+    if (i % 100 == 99)
+      cgosan_gc();
+  }
+  PrintStats();
+}
+
+static volatile int lend_next = 1;
+static void Sites() {
+  int a = 0, b = 0;
+  for (int i = 0; i < 10000; i++) {
+    char *lent = SiteA();  // one site: the same stack every time
+    if (lend_next) {  // volatile: no first iteration peeled off the loop
+      lend_next = 0;
+      Lend(lent);
+    }
+    a += Sampled(lent);
+    b += Sampled(SiteB());
+    if (i % 50 == 49)
+      cgosan_gc();
+  }
+  fprintf(stderr, "lending site sampled=%d other site sampled=%d\n", a, b);
+}
+
+static void Exhaust() {
+  static char *objs[100];
+  int in_pool = 0;
+  for (int i = 0; i < 100; i++) {
+    objs[i] = SiteA();
+    in_pool += Sampled(objs[i]);
+  }
+  for (int i = 0; i < 100; i++) memset(objs[i], 'x', kBytes.size);
+  fprintf(stderr, "in pool=%d\n", in_pool);
+  PrintStats();
+}
+
+static void Handle() {
+  char *buf = SiteA();
+  uintptr_t h = cgosan_handle_new(buf);
+  cgosan_cgocall(LibKeepHandle, &h);
+  cgosan_cgocall(LibReadThroughHandle, nullptr);
+  fprintf(stderr, "sampled: %d\n", (int)Sampled(buf));
+  cgosan_handle_delete(h);
+}
+
+static void Body(void *arg) {
+  const char *mode = static_cast<const char *>(arg);
+  if (!strcmp(mode, "rate"))
+    Rate();
+  else if (!strcmp(mode, "sites"))
+    Sites();
+  else if (!strcmp(mode, "exhaust"))
+    Exhaust();
+  else if (!strcmp(mode, "handle"))
+    Handle();
+}
+
+int main(int argc, char **argv) {
+  if (argc != 2)
+    return 2;
+  cgosan_run(Body, argv[1]);
+  fprintf(stderr, "done reports=%zu\n", (size_t)__cgosan::ReportCount());
+  return 0;
+}

@@ -1,0 +1,194 @@
+// retention_guard_test.cpp — retention=guard through child processes: the
+// retention watch's programs (retention_watch_helper.cpp) at
+// retention_sample_rate=1, where every object is sampled, report the same
+// foreign accesses as retention=full, word for word, and stay silent on the
+// same legal programs; the sampler's own program (guarded_pool_helper.cpp)
+// shows its rate, its preference for lending sites, and a full pool making
+// ordinary objects.
+#include <regex>
+
+#include "test_util.h"
+
+#ifndef CGOSAN_RETENTION_WATCH_HELPER
+#error "CGOSAN_RETENTION_WATCH_HELPER must name the retention helper executable"
+#endif
+#ifndef CGOSAN_GUARDED_POOL_HELPER
+#error "CGOSAN_GUARDED_POOL_HELPER must name the guarded pool helper executable"
+#endif
+
+namespace cgotest {
+namespace {
+
+const char kGuardEveryObject[] = "retention=guard:retention_sample_rate=1";
+
+ChildResult RunWatched(const char *mode, const std::string &options = "") {
+  std::string all = kGuardEveryObject + (options.empty() ? "" : ":" + options);
+  return RunChild({CGOSAN_RETENTION_WATCH_HELPER, mode}, all.c_str());
+}
+
+ChildResult RunSampler(const char *mode, const char *options) {
+  return RunChild({CGOSAN_GUARDED_POOL_HELPER, mode}, options);
+}
+
+bool Matches(const std::string &text, const char *pattern) {
+  return std::regex_search(text, std::regex(pattern));
+}
+
+const char kKind[] = "ERROR: CgoSanitizer: retained-pointer\n";
+
+void ExpectSilent(const ChildResult &r) {
+  EXPECT_TRUE(r.exited && r.exit_code == 0) << r.output;
+  EXPECT_EQ(Count(r.output, "ERROR:"), 0u) << r.output;
+  EXPECT_NE(r.output.find("done reports=0\n"), std::string::npos) << r.output;
+}
+
+unsigned long long Field(const std::string &text, const char *name) {
+  size_t at = text.find(name);
+  return at == std::string::npos ? ~0ull : std::stoull(text.substr(at + strlen(name)));
+}
+
+TEST(RetentionGuard, ForeignReadOfASampledObjectIsReported) {
+  ChildResult r = RunWatched("kept-read");
+  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
+  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
+  EXPECT_TRUE(Matches(r.output,
+      "ERROR: CgoSanitizer: retained-pointer\n"
+      "foreign code read managed memory at 0x[0-9a-f]+ after the call it "
+      "was lent to returned \\(argument 1 of lib_keep\\)\n"
+      "    #0 0x[0-9a-f]+ in LibReadKept\\(void\\*\\) .*retention_watch_helper.cpp:41:"))
+      << r.output;
+  EXPECT_TRUE(Matches(r.output,
+      "  0x[0-9a-f]+ is 3 bytes into object 0x[0-9a-f]+ of type 'char\\[64\\]' "
+      "\\(64 bytes\\)\n"
+      "  the access is by foreign code on thread [0-9]+\n"
+      "  lent as argument 1 of lib_keep, which has returned: foreign code may "
+      "not keep a managed pointer after the call\n"
+      "  fix: pin the object for as long as the library keeps it "
+      "\\(cgosan_pin\\), or pass a copy in C memory, or a handle\n"
+      "  0x[0-9a-f]+ was allocated at:\n"
+      "    #0 0x[0-9a-f]+ in NewBytes\\(\\) .*retention_watch_helper.cpp:[0-9]+"))
+      << r.output;
+  EXPECT_TRUE(Matches(r.output,
+      "  lent to lib_keep at:\n"
+      "    #0 0x[0-9a-f]+ in Keep\\(char\\*\\) .*retention_watch_helper.cpp:"))
+      << r.output;
+  EXPECT_EQ(r.output.find("done"), std::string::npos) << r.output;
+}
+
+TEST(RetentionGuard, UnsampledObjectIsNotWatched) {
+  // One allocation in a billion: the lent object is an ordinary one.
+  ChildResult r = RunChild({CGOSAN_RETENTION_WATCH_HELPER, "kept-read"},
+                           "retention=guard:retention_sample_rate=1000000000");
+  ExpectSilent(r);
+}
+
+TEST(RetentionGuard, ForeignWriteProceedsWithHaltOnErrorZero) {
+  ChildResult r = RunWatched("kept-write", "halt_on_error=0");
+  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
+  EXPECT_NE(r.output.find("the write landed: w\ndone reports=1\n"),
+            std::string::npos)
+      << r.output;
+}
+
+TEST(RetentionGuard, LibraryThreadWriteIsReported) {
+  ChildResult r = RunWatched("thread");
+  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
+  EXPECT_TRUE(Matches(r.output,
+      "foreign code wrote managed memory at 0x[0-9a-f]+ after the call it "
+      "was lent to returned \\(argument 1 of lib_keep\\)\n"
+      "    #0 0x[0-9a-f]+ in LibThreadWrites\\(void\\*\\) "))
+      << r.output;
+}
+
+TEST(RetentionGuard, RepassOpensForThatCallOnly) {
+  ChildResult r = RunWatched("repass", "halt_on_error=0");
+  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
+  size_t repassed = r.output.find("re-passed\n");
+  size_t report = r.output.find(kKind);
+  EXPECT_TRUE(repassed != std::string::npos && report > repassed) << r.output;
+}
+
+TEST(RetentionGuard, PinnedIsNotWatched) {
+  ExpectSilent(RunWatched("pinned"));
+  ExpectSilent(RunWatched("pinned-after"));
+}
+
+TEST(RetentionGuard, ManagedFaultsAreOpenedAndCounted) {
+  ChildResult r = RunWatched("managed", "verbosity=1");
+  EXPECT_TRUE(r.exited && r.exit_code == 0) << r.output;
+  EXPECT_EQ(Count(r.output, "ERROR:"), 0u) << r.output;
+  EXPECT_NE(r.output.find("managed code used it: m\n"), std::string::npos)
+      << r.output;
+  EXPECT_TRUE(Matches(r.output,
+      "CgoSanitizer: retention=guard: [1-9][0-9]* faults on watched pages "
+      "were not foreign code in a watched object \\(opened, no report\\)\n"
+      "CgoSanitizer: retention=guard: [0-9]+ objects sampled into the guarded "
+      "pool \\(264 KiB\\), 0 found it full, 0 expiries deferred to a lending "
+      "site\n"))
+      << r.output;
+}
+
+TEST(RetentionGuard, NeighbourHandedToACallIsSilent) {
+  ChildResult r = RunWatched("neighbour");
+  ExpectSilent(r);
+  EXPECT_NE(r.output.find("read 3: abc\n"), std::string::npos) << r.output;
+}
+
+TEST(RetentionGuard, FreedSampledObjectStaysWatched) {
+  ChildResult r = RunWatched("freed");
+  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
+  EXPECT_TRUE(Matches(r.output,
+      "  lent as argument 1 of lib_keep, which has returned: foreign code may "
+      "not keep a managed pointer after the call\n"
+      "  the object was freed by collection 1; its memory is poisoned\n"))
+      << r.output;
+}
+
+TEST(RetentionGuard, HandleIsNotLent) {
+  ChildResult r = RunSampler("handle", kGuardEveryObject);
+  ExpectSilent(r);
+  EXPECT_NE(r.output.find("sampled: 1\n"), std::string::npos) << r.output;
+}
+
+TEST(RetentionGuardSampler, SamplesOneAllocationInRate) {
+  ChildResult r = RunSampler("rate", "retention=guard:retention_sample_rate=100");
+  ExpectSilent(r);
+  // 20000 allocations at rate 100: about 200 expiries, each sampled (no
+  // site has lent, so none waits) or finding the pool full.
+  unsigned long long n = Field(r.output, "sampled=") + Field(r.output, "full=");
+  EXPECT_GE(n, 150u) << r.output;
+  EXPECT_LE(n, 250u) << r.output;
+  EXPECT_GE(Field(r.output, "sampled="), 100u) << r.output;
+  EXPECT_EQ(Field(r.output, "deferred="), 0u) << r.output;
+}
+
+TEST(RetentionGuardSampler, PrefersSitesThatLent) {
+  ChildResult r = RunSampler("sites", "retention=guard:retention_sample_rate=50");
+  ExpectSilent(r);
+  unsigned long long lending = Field(r.output, "lending site sampled=");
+  unsigned long long other = Field(r.output, "other site sampled=");
+  // 20000 allocations at rate 50: about 400 samples; the two sites take
+  // turns, so an expiry at the other site waits one allocation for the
+  // lending one.
+  EXPECT_GE(lending, 200u) << r.output;
+  EXPECT_LE(other, lending / 20) << r.output;
+}
+
+TEST(RetentionGuardSampler, FullPoolMakesOrdinaryObjects) {
+  ChildResult r = RunSampler("exhaust", kGuardEveryObject);
+  ExpectSilent(r);
+  EXPECT_NE(r.output.find("in pool=16\nsampled=16 full=84 deferred=0\n"),
+            std::string::npos)
+      << r.output;
+}
+
+TEST(RetentionGuardSampler, BadRateIsRefused) {
+  ChildResult r = RunSampler("rate", "retention=guard:retention_sample_rate=0");
+  EXPECT_TRUE(r.exited && r.exit_code == 1) << r.output;
+  EXPECT_EQ(r.output,
+            "ERROR: CgoSanitizer: CGOSAN_OPTIONS: retention_sample_rate=0 is "
+            "out of range [1, 1073741824]\n");
+}
+
+}  // namespace
+}  // namespace cgotest
