@@ -34,6 +34,14 @@ void EndLend(const LendRecord &rec);
 // Pages opened since the last lending return are protected again.
 void ProtectOpenPages();
 void WatchPinChanged(const ObjectInfo &obj, bool pinned);
+// The object at base is no longer watched (its pages open), unless a
+// running call holds it.
+void StopWatching(uptr base);
+
+// --- retention=guard (retention_guard.cpp) ---------------------------------
+// Whether a lend of obj is recorded and watched after it: objects of the
+// guarded pool only, at lends 1, 2, 4, 8... of each.
+bool GuardWatchesLend(const ObjectInfo &obj);
 // The internal event a heap sends (hooks.object_freed): a watched object that
 // dies stays watched, as freed by `collection`, until its slot is reused.
 void RetentionOnObjectFreed(uptr base, uptr size, u64 collection);

@@ -35,11 +35,8 @@ void NoteLent(uptr p, const char *callee, int argno) {
   ObjectInfo obj;
   if (!InArena(p) || !IsRunningG(g) || !FindObject(p, &obj) || obj.pinned)
     return;
-  if (retention_mode == kRetentionGuard) {
-    NoteLendingSite(obj.alloc_stack);
-    if (!InGuardedPool(obj.base))
-      return;  // not in the sample: unwatched
-  }
+  if (retention_mode == kRetentionGuard && !GuardWatchesLend(obj))
+    return;
   if (!g->lent)
     g->lent = static_cast<LendRecord *>(
         MmapOrDie(kLendPageBytes, "cgosan lending records"));
@@ -88,6 +85,13 @@ static void PrintRetentionStats() {
          (unsigned long long)s.deferred);
 }
 
+// With retention=guard only the pool's objects are ever watched: the
+// others die without a look at the table (a lock and a probe each).
+static void PoolObjectFreed(uptr base, uptr size, u64 collection) {
+  if (InGuardedPool(base))
+    RetentionOnObjectFreed(base, size, collection);
+}
+
 // Hooks go in before main, so no call lends unrecorded. guard watches the
 // objects of its pool, full every lent object: the same watch.
 __attribute__((constructor)) static void cgosan_retention_load_time_init() {
@@ -100,7 +104,9 @@ __attribute__((constructor)) static void cgosan_retention_load_time_init() {
   hooks.lending_call_returned = LendingCallReturned;
   hooks.foreign_call_starts = ProtectOpenPages;
   hooks.object_pin_changed = PinChanged;
-  hooks.object_freed = RetentionOnObjectFreed;
+  hooks.object_freed = retention_mode == kRetentionGuard
+                           ? PoolObjectFreed
+                           : RetentionOnObjectFreed;
   hooks.protected_page_fault = RetentionFault;
   __cgosan_lending = 1;
   Atexit(PrintRetentionStats);

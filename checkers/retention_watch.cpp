@@ -263,6 +263,13 @@ void WatchPinChanged(const ObjectInfo &obj, bool pinned) {
     Forget(o);  // a call that has it now ends with nothing to watch
 }
 
+void StopWatching(uptr base) {
+  SpinMutexLock l(&watch_mu);
+  WatchedObject *o = objects.Find(base);
+  if (o && !o->lent_now && !o->freed_by)
+    Forget(o);
+}
+
 // The slots of what the previous collection freed are released by this one:
 // those objects are forgotten.
 static void ForgetReleased(u64 collection) {

@@ -23,6 +23,12 @@ uptr guarded_pool_start;
 // Free slots (Spans whose start lies in their slot's page), under heap_mu.
 static Span *free_slots;
 static uptr slots_in_use;
+// Lends of each slot's object, by slot index.
+static atomic_uint32_t slot_lends[kGuardedSlots];
+
+static uptr SlotIndexOf(uptr addr) {
+  return (addr - guarded_pool_start) / (2 * kPageSize);
+}
 static atomic_uint64_t sampled, pool_full, deferred;
 
 // Lending sites, by allocation stack id: direct-mapped, one id a bucket (a
@@ -116,6 +122,7 @@ Span *TakeGuardedSlot(uptr size, bool noscan) {
   uptr slot_end = RoundDownTo(s->start, kPageSize) + kPageSize;
   uptr base = RoundDownTo(slot_end - SlotSizeFor(size), kGuardedAlign);
   AddGuardedSpanLocked(s, base, slot_end, noscan);
+  atomic_store(&slot_lends[SlotIndexOf(base)], 0, memory_order_relaxed);
   atomic_fetch_add(&sampled, 1, memory_order_relaxed);
   return s;
 }
@@ -124,6 +131,11 @@ void ReturnGuardedSlot(Span *s) {
   s->next = free_slots;
   free_slots = s;
   slots_in_use--;
+}
+
+u32 CountGuardedLend(uptr base) {
+  return atomic_fetch_add(&slot_lends[SlotIndexOf(base)], 1,
+                          memory_order_relaxed) + 1;
 }
 
 GuardedPoolStats GetGuardedPoolStats() {

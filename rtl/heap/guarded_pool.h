@@ -48,6 +48,9 @@ void ReturnGuardedSlot(Span *s);
 
 // A lent object's allocation site: its next objects are preferred.
 void NoteLendingSite(u32 alloc_stack);
+// The pool's object at base is lent again: how many times it has been,
+// this one included (from 1 for each object the slot holds).
+u32 CountGuardedLend(uptr base);
 
 struct GuardedPoolStats {
   u64 sampled;      // objects made in the pool

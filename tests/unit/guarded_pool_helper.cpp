@@ -9,6 +9,9 @@
 //             are ordinary objects, all usable; prints the counts
 //   handle    a library keeps a handle to an object (not the pointer) and a
 //             later call reads the object through it (silent)
+//   backoff   a library keeps a sampled object on each of 4 lends and reads
+//             it in a call after each: watched after lends 1, 2 and 4 (the
+//             reads after them are reports), not after lend 3
 // Each prints "done reports=N" at the end when it gets there.
 #include <stdio.h>
 #include <string.h>
@@ -35,6 +38,9 @@ static void PrintStats() {
 static volatile uintptr_t kept_handle;
 static volatile char sink;
 static void LibUse(void *) {}
+static char *volatile kept;
+static void LibKeep(void *frame) { kept = *static_cast<char **>(frame); }
+static void LibReadKept(void *) { sink = kept[1]; }
 static void LibKeepHandle(void *frame) { kept_handle = *static_cast<uintptr_t *>(frame); }
 static void LibReadThroughHandle(void *) {
   sink = static_cast<char *>(cgosan_handle_value(kept_handle))[3];
@@ -95,6 +101,18 @@ static void Handle() {
   cgosan_handle_delete(h);
 }
 
+static void Backoff() {
+  char *buf = SiteA();
+  for (int lend = 1; lend <= 4; lend++) {
+    cgosan_check_arg(buf, nullptr, "lib_keep", 1);
+    cgosan_cgocall(LibKeep, &buf);
+    size_t before = __cgosan::ReportCount();
+    cgosan_cgocall(LibReadKept, nullptr);
+    fprintf(stderr, "lend %d: %s\n", lend,
+            __cgosan::ReportCount() > before ? "reported" : "silent");
+  }
+}
+
 static void Body(void *arg) {
   const char *mode = static_cast<const char *>(arg);
   if (!strcmp(mode, "rate"))
@@ -105,6 +123,8 @@ static void Body(void *arg) {
     Exhaust();
   else if (!strcmp(mode, "handle"))
     Handle();
+  else if (!strcmp(mode, "backoff"))
+    Backoff();
 }
 
 int main(int argc, char **argv) {

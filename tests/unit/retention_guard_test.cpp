@@ -150,6 +150,16 @@ TEST(RetentionGuard, HandleIsNotLent) {
   EXPECT_NE(r.output.find("sampled: 1\n"), std::string::npos) << r.output;
 }
 
+TEST(RetentionGuard, WatchesLendsOneTwoFourOfAnObject) {
+  ChildResult r = RunSampler(
+      "backoff", "retention=guard:retention_sample_rate=1:halt_on_error=0");
+  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
+  EXPECT_EQ(Count(r.output, kKind), 3u) << r.output;
+  EXPECT_NE(r.output.find("lend 3: silent\n"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("lend 4: reported\n"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("done reports=3\n"), std::string::npos) << r.output;
+}
+
 TEST(RetentionGuardSampler, SamplesOneAllocationInRate) {
   ChildResult r = RunSampler("rate", "retention=guard:retention_sample_rate=100");
   ExpectSilent(r);
