@@ -85,13 +85,6 @@ static void PrintRetentionStats() {
          (unsigned long long)s.deferred);
 }
 
-// With retention=guard only the pool's objects are ever watched: the
-// others die without a look at the table (a lock and a probe each).
-static void PoolObjectFreed(uptr base, uptr size, u64 collection) {
-  if (InGuardedPool(base))
-    RetentionOnObjectFreed(base, size, collection);
-}
-
 // Hooks go in before main, so no call lends unrecorded. guard watches the
 // objects of its pool, full every lent object: the same watch.
 __attribute__((constructor)) static void cgosan_retention_load_time_init() {
@@ -104,9 +97,11 @@ __attribute__((constructor)) static void cgosan_retention_load_time_init() {
   hooks.lending_call_returned = LendingCallReturned;
   hooks.foreign_call_starts = ProtectOpenPages;
   hooks.object_pin_changed = PinChanged;
-  hooks.object_freed = retention_mode == kRetentionGuard
-                           ? PoolObjectFreed
-                           : RetentionOnObjectFreed;
+  // guard watches only the pool's objects: the others die unseen.
+  if (retention_mode == kRetentionGuard)
+    hooks.pool_object_freed = RetentionOnObjectFreed;
+  else
+    hooks.object_freed = RetentionOnObjectFreed;
   hooks.protected_page_fault = RetentionFault;
   __cgosan_lending = 1;
   Atexit(PrintRetentionStats);

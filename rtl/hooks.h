@@ -75,6 +75,9 @@ struct Hooks {
   // freed it (1 for the first): any heap calls it for each object it frees,
   // under the same conditions (checkers/retention_watch.cpp).
   void (*object_freed)(uptr base, uptr size, u64 collection);
+  // The same, for the objects of the guarded pool only (retention=guard
+  // watches no other): the sweep then makes no call per dead object.
+  void (*pool_object_freed)(uptr base, uptr size, u64 collection);
   // Retention (checkers/retention_*.cpp). A cgocall whose argument checks
   // lent objects returned (or a callback ended with records no call took):
   // on the G, after exitsyscall, before cgocall_end.

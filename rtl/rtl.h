@@ -155,11 +155,6 @@ struct M {
   // the inline path checks the site that followed it last time, its `next`
   // (heap_internal.h).
   struct AllocSiteMemo *alloc_site;
-  // Allocations left before the next sample (retention=guard); below zero,
-  // expired (rtl/heap/guarded_pool.cpp). In the other modes the first
-  // allocation sets it out of reach.
-  s64 sample_countdown;
-  bool sample_countdown_started;
   // Objects foreign code on this thread allocated and may hold only in its
   // registers or its own memory (heap_alloc.cpp, "local references"): roots
   // until the cgocall they were made in returns, or, made with no managed

@@ -236,6 +236,8 @@ static void TellCheckersObjectDied(const Span *s, uptr index) {
     hooks.object_died(base, size);
   if (hooks.object_freed)
     hooks.object_freed(base, size, NumGc() + 1);
+  if (s->guarded && hooks.pool_object_freed)
+    hooks.pool_object_freed(base, size, NumGc() + 1);
 }
 
 // A large object is poisoned to the end of its span's last page, and its
@@ -266,7 +268,8 @@ static void SweepSpan(Span *s, void *) {
     u64 alloc = atomic_load(&s->alloc_bits[w], memory_order_relaxed);
     u64 released = s->quarantine_bits[w];
     u64 dead = alloc & ~released & ~s->mark_bits[w];
-    if (UNLIKELY(hooks.object_died || hooks.object_freed))
+    if (UNLIKELY(hooks.object_died || hooks.object_freed ||
+                 (s->guarded && hooks.pool_object_freed)))
       for (u64 bits = dead; bits; bits &= bits - 1)
         TellCheckersObjectDied(s, w * 64 + LeastSignificantSetBitIndex(bits));
     for (u64 bits = dead; bits;) {  // each run of adjacent dead slots

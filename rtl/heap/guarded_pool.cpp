@@ -1,5 +1,5 @@
 // guarded_pool.cpp — retention=guard samples objects at allocation, the way
-// GWP-ASan does: each M counts its allocations down (M::sample_countdown,
+// GWP-ASan does: each thread counts its allocations down (sample_countdown,
 // one decrement and a branch on the allocation fast path) and, when the
 // count expires, the allocation may be made in a slot of the guarded pool:
 // a page of its own between guard pages, the object right-aligned in it.
@@ -19,6 +19,9 @@
 namespace __cgosan {
 
 uptr guarded_pool_start;
+THREADLOCAL s64 sample_countdown;
+// The thread's countdown has started (its first allocation starts it).
+static THREADLOCAL bool sample_countdown_started;
 
 // Free slots (Spans whose start lies in their slot's page), under heap_mu.
 static Span *free_slots;
@@ -73,17 +76,18 @@ static s64 NextCountdown(u32 rate) {
   return static_cast<s64>(z % (2 * static_cast<u64>(rate) - 1));
 }
 
-bool SampleNow(M *m, u32 stack) {
+bool SampleNow(u32 stack) {
   u32 rate = flags()->retention_sample_rate;
-  if (UNLIKELY(!m->sample_countdown_started)) {
-    // The M's first allocation: its countdown starts (rate 1: it is one).
-    m->sample_countdown_started = true;
+  if (UNLIKELY(!sample_countdown_started)) {
+    // The thread's first allocation: its countdown starts (rate 1: it is
+    // one).
+    sample_countdown_started = true;
     if (rate > 1) {
-      m->sample_countdown = NextCountdown(rate);
+      sample_countdown = NextCountdown(rate);
       return false;
     }
   }
-  s64 overdue = -m->sample_countdown;  // allocations since it expired, >= 1
+  s64 overdue = -sample_countdown;  // allocations since it expired, >= 1
   bool now = rate == 1 || IsLendingSite(stack) ||
              !atomic_load(&any_lending_site, memory_order_relaxed) ||
              overdue > Min<s64>(kMaxDeferred, rate / 2);
@@ -91,7 +95,7 @@ bool SampleNow(M *m, u32 stack) {
     atomic_fetch_add(&deferred, 1, memory_order_relaxed);
     return false;  // still expired: the next allocation is asked
   }
-  m->sample_countdown = NextCountdown(rate);
+  sample_countdown = NextCountdown(rate);
   return true;
 }
 

@@ -33,10 +33,14 @@ ALWAYS_INLINE bool InGuardedPool(uptr addr) {
 // protects its guard pages.
 void InitializeGuardedPool();
 
-// The allocation the countdown of m (M::sample_countdown) expired at, made
-// at the site whose stack id is stack: true when it is to be sampled, and
-// then the countdown starts again (guarded_pool.cpp says which).
-bool SampleNow(M *m, u32 stack);
+// The calling thread's allocations left before its next sample
+// (retention=guard); below zero, expired. In the other modes the thread's
+// first allocation sets it out of reach (heap_alloc.cpp).
+extern THREADLOCAL s64 sample_countdown;
+// The allocation the thread's countdown expired at, made at the site whose
+// stack id is stack: true when it is to be sampled, and then the countdown
+// starts again (guarded_pool.cpp says which).
+bool SampleNow(u32 stack);
 // A free slot made ready for an object of size bytes (at most
 // kMaxGuardedSize): the span is in the heap (page map, every span), its
 // object at s->start, its alloc bit still clear. Null when every slot is

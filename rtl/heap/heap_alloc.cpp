@@ -399,7 +399,7 @@ static void *AllocSampled(M *m, const cgosan_type *t, uptr count,
   Safepoint(g);
   OwnCache(m);  // before the stack: its memos are in it
   u32 stack = AllocStackId(entry_frame, g, m);
-  if (!SampleNow(m, stack))
+  if (!SampleNow(stack))
     return nullptr;
   Span *s = TakeGuardedSlot(size, IsNoScan(t));
   if (!s)
@@ -409,18 +409,17 @@ static void *AllocSampled(M *m, const cgosan_type *t, uptr count,
   return reinterpret_cast<void *>(s->start);
 }
 
-// The M's sample countdown expired: the allocation is sampled, or made as
-// usual. Outside retention=guard the countdown is set out of reach; before
+// The thread's sample countdown expired: the allocation is sampled, or made
+// as usual. Outside retention=guard the countdown is set out of reach; before
 // the pool is ready (allocations of other load-time constructors) it stays
 // expired.
 static constexpr s64 kNeverSample = static_cast<s64>(~0ull >> 1);
 static NOINLINE void *AllocAtExpiry(const cgosan_type *t, uptr count,
                                     uptr entry_frame) {
-  M *m = CurrentM();
   if (retention_mode != kRetentionGuard)
-    m->sample_countdown = kNeverSample;
+    sample_countdown = kNeverSample;
   else if (guarded_pool_start)
-    if (void *p = AllocSampled(m, t, count, entry_frame))
+    if (void *p = AllocSampled(CurrentM(), t, count, entry_frame))
       return p;
   return HeapAlloc(t, count, entry_frame);
 }
@@ -435,7 +434,7 @@ static ALWAYS_INLINE void *HeapAllocFast(const cgosan_type *t, uptr count,
   M *m = CurrentM();
   if (UNLIKELY(!m))
     return HeapAlloc(t, count, entry_frame);
-  if (UNLIKELY(--m->sample_countdown < 0))
+  if (UNLIKELY(--sample_countdown < 0))
     return AllocAtExpiry(t, count, entry_frame);
   G *g = m->curg;
   HeapCache *cache = m->heap_cache;
