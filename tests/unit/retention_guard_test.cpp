@@ -47,32 +47,30 @@ unsigned long long Field(const std::string &text, const char *name) {
   return at == std::string::npos ? ~0ull : std::stoull(text.substr(at + strlen(name)));
 }
 
+// The report's text with what differs between two runs blanked: addresses,
+// the pid, the thread id.
+std::string Normalized(const std::string &text) {
+  std::string out = std::regex_replace(text, std::regex("0x[0-9a-f]+"), "0x?");
+  out = std::regex_replace(out, std::regex("==[0-9]+=="), "==?==");
+  return std::regex_replace(out, std::regex("thread [0-9]+"), "thread ?");
+}
+
+// retention_watch_test.cpp checks the text of retention=full's report; the
+// sampled object's is the same, word for word.
+void ExpectSameReportAsFull(const char *mode) {
+  ChildResult guard = RunWatched(mode);
+  ChildResult full = RunChild({CGOSAN_RETENTION_WATCH_HELPER, mode}, "retention=full");
+  EXPECT_TRUE(guard.exited && guard.exit_code == 66) << guard.output;
+  EXPECT_EQ(Count(guard.output, kKind), 1u) << guard.output;
+  EXPECT_EQ(Normalized(guard.output), Normalized(full.output));
+}
+
 TEST(RetentionGuard, ForeignReadOfASampledObjectIsReported) {
-  ChildResult r = RunWatched("kept-read");
-  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
-  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
-  EXPECT_TRUE(Matches(r.output,
-      "ERROR: CgoSanitizer: retained-pointer\n"
-      "foreign code read managed memory at 0x[0-9a-f]+ after the call it "
-      "was lent to returned \\(argument 1 of lib_keep\\)\n"
-      "    #0 0x[0-9a-f]+ in LibReadKept\\(void\\*\\) .*retention_watch_helper.cpp:41:"))
-      << r.output;
-  EXPECT_TRUE(Matches(r.output,
-      "  0x[0-9a-f]+ is 3 bytes into object 0x[0-9a-f]+ of type 'char\\[64\\]' "
-      "\\(64 bytes\\)\n"
-      "  the access is by foreign code on thread [0-9]+\n"
-      "  lent as argument 1 of lib_keep, which has returned: foreign code may "
-      "not keep a managed pointer after the call\n"
-      "  fix: pin the object for as long as the library keeps it "
-      "\\(cgosan_pin\\), or pass a copy in C memory, or a handle\n"
-      "  0x[0-9a-f]+ was allocated at:\n"
-      "    #0 0x[0-9a-f]+ in NewBytes\\(\\) .*retention_watch_helper.cpp:[0-9]+"))
-      << r.output;
-  EXPECT_TRUE(Matches(r.output,
-      "  lent to lib_keep at:\n"
-      "    #0 0x[0-9a-f]+ in Keep\\(char\\*\\) .*retention_watch_helper.cpp:"))
-      << r.output;
-  EXPECT_EQ(r.output.find("done"), std::string::npos) << r.output;
+  ExpectSameReportAsFull("kept-read");
+}
+
+TEST(RetentionGuard, LibraryThreadWriteIsReported) {
+  ExpectSameReportAsFull("thread");
 }
 
 TEST(RetentionGuard, UnsampledObjectIsNotWatched) {
@@ -87,16 +85,6 @@ TEST(RetentionGuard, ForeignWriteProceedsWithHaltOnErrorZero) {
   EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
   EXPECT_NE(r.output.find("the write landed: w\ndone reports=1\n"),
             std::string::npos)
-      << r.output;
-}
-
-TEST(RetentionGuard, LibraryThreadWriteIsReported) {
-  ChildResult r = RunWatched("thread");
-  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
-  EXPECT_TRUE(Matches(r.output,
-      "foreign code wrote managed memory at 0x[0-9a-f]+ after the call it "
-      "was lent to returned \\(argument 1 of lib_keep\\)\n"
-      "    #0 0x[0-9a-f]+ in LibThreadWrites\\(void\\*\\) "))
       << r.output;
 }
 
@@ -135,13 +123,7 @@ TEST(RetentionGuard, NeighbourHandedToACallIsSilent) {
 }
 
 TEST(RetentionGuard, FreedSampledObjectStaysWatched) {
-  ChildResult r = RunWatched("freed");
-  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
-  EXPECT_TRUE(Matches(r.output,
-      "  lent as argument 1 of lib_keep, which has returned: foreign code may "
-      "not keep a managed pointer after the call\n"
-      "  the object was freed by collection 1; its memory is poisoned\n"))
-      << r.output;
+  ExpectSameReportAsFull("freed");  // "freed by collection 1"
 }
 
 TEST(RetentionGuard, HandleIsNotLent) {
