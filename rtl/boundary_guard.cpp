@@ -12,12 +12,18 @@
 // Allowed on purpose: exceptions thrown and caught on one side. Forced unwinds
 // (pthread_exit, pthread_cancel) are rethrown: they cannot be stopped; the
 // runtime reports the dead G when the thread's M is released.
+// The assembly crossings (asm/crossing_amd64.S) have no C++ frame to put a
+// try block in: their FDE names cgosan_crossing_personality below, which
+// stops an exception there the same way, at the landing pad the routine's
+// language-specific data gives.
 // Cost: none on the normal path (zero-cost exception tables).
 #include <cxxabi.h>
 #include <stdlib.h>
+#include <unwind.h>
 
 #include <typeinfo>
 
+#include "crossing_layout.h"
 #include "report.h"
 #include "rtl.h"
 
@@ -78,3 +84,46 @@ void CallGuarded(void *guarded_call) {
 }
 
 }  // namespace __cgosan
+
+using namespace __cgosan;
+
+static_assert(__builtin_eh_return_data_regno(0) == CGOSAN_EH_DATA_REGNO,
+              "the landing pad of asm/crossing_amd64.S takes the exception "
+              "in the register crossing_layout.h names");
+
+// The personality of the assembly crossings, called by the unwinder for
+// their frame. Their language-specific data is two offsets, each from its
+// own word: the return address of fn's call (the only place an exception
+// can come from) and the landing pad. A forced unwind passes (as the try
+// block above rethrows it); anything else thrown out of fn is caught there.
+extern "C" _Unwind_Reason_Code cgosan_crossing_personality(
+    int version, _Unwind_Action actions, _Unwind_Exception_Class,
+    _Unwind_Exception *exception, _Unwind_Context *context) {
+  if (version != 1)
+    return _URC_FATAL_PHASE1_ERROR;
+  if (actions & _UA_FORCE_UNWIND)
+    return _URC_CONTINUE_UNWIND;
+  const s32 *lsda =
+      static_cast<const s32 *>(_Unwind_GetLanguageSpecificData(context));
+  uptr call_returned = reinterpret_cast<uptr>(&lsda[0]) + lsda[0];
+  uptr landing_pad = reinterpret_cast<uptr>(&lsda[1]) + lsda[1];
+  if (_Unwind_GetIP(context) != call_returned)
+    return _URC_CONTINUE_UNWIND;
+  if (actions & _UA_SEARCH_PHASE)
+    return _URC_HANDLER_FOUND;
+  if (!(actions & _UA_HANDLER_FRAME))
+    return _URC_CONTINUE_UNWIND;
+  _Unwind_SetGR(context, __builtin_eh_return_data_regno(0),
+                reinterpret_cast<uptr>(exception));
+  _Unwind_SetIP(context, landing_pad);
+  return _URC_INSTALL_CONTEXT;
+}
+
+// The landing pad's work: the exception fn threw is caught, reported as the
+// try block above reports it, and ended.
+extern "C" void cgosan_crossing_caught(_Unwind_Exception *exception,
+                                       cgosan_fn fn) {
+  abi::__cxa_begin_catch(exception);
+  ReportEscapedException({fn, nullptr, kBoundaryCgocall});
+  abi::__cxa_end_catch();
+}

@@ -65,13 +65,19 @@
 // cgosan_cgocallback from managed code that is not inside a cgocall
 // (bad-callback, Go's badcgocallback). They are reported, never executed.
 //
-// Cost: a cgocall is a TLS load, two status stores (one sequentially
-// consistent, for the stop-the-world handshake), a counter increment, the
-// errno protocol and the switch (seven pushes and pops); gc_at_return off
-// adds a load and a branch. A nocallback call has no sequentially consistent
-// store and no stop-the-world check. See bench/.
+// Both managed -> foreign entry points are assembly (asm/crossing_amd64.S):
+// the whole crossing, steps 1-5, for the common case (a running G, nothing
+// hearing of crossings: cgosan_crossing_is_plain), which jumps to the C++
+// form below (Cgocall, through cgosan_cgocall_general) for everything else.
+// Cost: the common case is three thread-local loads, the counter, two
+// status stores, an errno store and load through the M, the switch (six
+// pushes and pops, the registers spilled once) and, for cgocall, the
+// stop-the-world check (a load and a branch under membarrier); no C++ frame
+// guards fn: the routine's own unwind entry does (boundary_guard.cpp). A
+// nocallback call has no stop-the-world check. See bench/.
 #include <errno.h>
 
+#include "crossing_layout.h"
 #include "fiber_switch.h"
 #include "heap/gc.h"
 #include "hooks.h"
@@ -127,6 +133,45 @@ static NOINLINE void ReportCallbackFromNoCallback(const M *m, const G *g,
              reinterpret_cast<void *>(fn), GoId(g));
 }
 
+// 1 when a cgocall needs nothing but the crossing itself, so the assembly
+// form may run it (asm/crossing_amd64.S): no checker hears of cgocalls, no
+// gc_at_return, no ASan or TSan in the program to tell of the switch.
+// Refreshed as each G starts (RunNewG): hooks and flags are set at start-up
+// (hooks.h), before any G runs, and never change afterwards.
+extern "C" u8 cgosan_crossing_is_plain;
+u8 cgosan_crossing_is_plain;
+
+static void RefreshCrossingIsPlain() {
+  bool plain = !hooks.foreign_call_starts && !hooks.cgocall_begin &&
+               !hooks.cgocall_end && !flags()->gc_at_return &&
+               fiber_sanitizer == kFiberSanitizerNone;
+  if (__atomic_load_n(&cgosan_crossing_is_plain, __ATOMIC_RELAXED) != plain)
+    __atomic_store_n(&cgosan_crossing_is_plain, plain, __ATOMIC_RELAXED);
+}
+
+// The assembly crossings read M and G at fixed offsets (crossing_layout.h).
+#define CGOSAN_CHECK_LAYOUT(type, field, offset) \
+  static_assert(__builtin_offsetof(type, field) == offset, \
+                "move " #offset " in rtl/crossing_layout.h")
+CGOSAN_CHECK_LAYOUT(M, curg, CGOSAN_M_CURG);
+CGOSAN_CHECK_LAYOUT(M, g0_sp, CGOSAN_M_G0_SP);
+CGOSAN_CHECK_LAYOUT(M, ncgocall, CGOSAN_M_NCGOCALL);
+CGOSAN_CHECK_LAYOUT(M, foreign_call, CGOSAN_M_FOREIGN_CALL);
+CGOSAN_CHECK_LAYOUT(M, nocallback_callee, CGOSAN_M_NOCALLBACK_CALLEE);
+CGOSAN_CHECK_LAYOUT(M, nlocals, CGOSAN_M_NLOCALS);
+CGOSAN_CHECK_LAYOUT(M, errno_location, CGOSAN_M_ERRNO_LOCATION);
+CGOSAN_CHECK_LAYOUT(G, saved_sp, CGOSAN_G_SAVED_SP);
+CGOSAN_CHECK_LAYOUT(G, status, CGOSAN_G_STATUS);
+CGOSAN_CHECK_LAYOUT(G, nlent, CGOSAN_G_NLENT);
+CGOSAN_CHECK_LAYOUT(G, lent_floor, CGOSAN_G_LENT_FLOOR);
+#undef CGOSAN_CHECK_LAYOUT
+static_assert(sizeof(M::ncgocall) == 8 && sizeof(M::nlocals) == 4 &&
+                  sizeof(G::status) == 4 && sizeof(G::nlent) == 4,
+              "the assembly crossings' operand sizes");
+static_assert(kGRunning == CGOSAN_G_RUNNING && kGSyscall == CGOSAN_G_SYSCALL &&
+                  kGNoCallback == CGOSAN_G_NOCALLBACK,
+              "rtl/crossing_layout.h's G statuses");
+
 // The lending records of the call or callback ending on g go to the
 // retention checker; with nothing lent (always, unless retention=full) this
 // is two loads and a compare.
@@ -140,6 +185,7 @@ ALWAYS_INLINE void EndLendingRecords(G *g) {
 // Inlined so that the public entry point, not a helper, is the frame that
 // stacks show at the crossing.
 ALWAYS_INLINE int RunNewG(M *m, cgosan_fn fn, void *arg, Boundary boundary) {
+  RefreshCrossingIsPlain();
   G *g = AcquireG(m);
   if (UNLIKELY(!g)) {
     ReportHere(kApiMisuse, kMsgNoGStack, (usize)flags()->stack_size);
@@ -325,15 +371,27 @@ ALWAYS_INLINE int Cgocall(cgosan_fn fn, void *frame, const char *callee) {
 
 extern "C" {
 
-SANITIZER_INTERFACE_ATTRIBUTE
-int cgosan_cgocall(cgosan_fn fn, void *frame) {
+int cgosan_cgocall_general(cgosan_fn fn, void *frame);
+int cgosan_cgocall_nocallback_general(cgosan_fn fn, void *frame,
+                                      const char *callee);
+void cgosan_crossing_lent(G *g);
+void cgosan_crossing_wait_for_world(G *g);
+
+// The general forms of cgosan_cgocall and cgosan_cgocall_nocallback, which
+// are assembly (asm/crossing_amd64.S) and jump here, with the caller's
+// arguments, for all but the common case.
+int cgosan_cgocall_general(cgosan_fn fn, void *frame) {
   return Cgocall</*kNoCallback=*/false>(fn, frame, nullptr);
 }
 
-SANITIZER_INTERFACE_ATTRIBUTE
-int cgosan_cgocall_nocallback(cgosan_fn fn, void *frame, const char *callee) {
+int cgosan_cgocall_nocallback_general(cgosan_fn fn, void *frame,
+                                      const char *callee) {
   return Cgocall</*kNoCallback=*/true>(fn, frame, callee);
 }
+
+// The assembly crossings' slow branches, each the C++ form's step.
+void cgosan_crossing_lent(G *g) { hooks.lending_call_returned(g); }
+void cgosan_crossing_wait_for_world(G *g) { ExitSyscallSlow(g); }
 
 SANITIZER_INTERFACE_ATTRIBUTE
 void cgosan_cgocallback(cgosan_fn fn, void *frame) {

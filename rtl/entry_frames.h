@@ -32,7 +32,9 @@ inline uptr EntryFunction(uptr pc) { return pc & ~kEntryFrameTag; }
 uptr EnterFrame(uptr fp, uptr fn);
 // Entries live on this thread (some past kMaxEntries only counted). Inline
 // below: every cgocall reads it and puts it back (boundary_guard.cpp).
-extern THREADLOCAL uptr entry_depth __attribute__((tls_model("initial-exec")));
+// Named for the assembly crossings, which put it back after an exception.
+extern THREADLOCAL uptr entry_depth __asm__("cgosan_entry_depth")
+    __attribute__((tls_model("initial-exec")));
 ALWAYS_INLINE void LeaveFrame(uptr depth) { entry_depth = depth; }
 // What LeaveFrame restores for a call not recorded.
 ALWAYS_INLINE uptr EntryDepth() { return entry_depth; }

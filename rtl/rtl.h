@@ -168,10 +168,14 @@ struct M {
   M *next_free;  // pool of Ms whose thread has exited
   bool pooled;   // in that pool: no thread (guarded by thread.cpp's lock)
   FiberStack g0_fiber;  // the system stack, for the program's ASan or TSan
+  // errno of the thread the M is bound to (set by AcquireM): the assembly
+  // crossing clears and reads it without a call to __errno_location.
+  int *errno_location;
 };
 
-// The M of the calling thread, or null before its first contact.
-extern THREADLOCAL M *cur_m;
+// The M of the calling thread, or null before its first contact. Named for
+// the assembly crossings (crossing_layout.h), which read it too.
+extern THREADLOCAL M *cur_m __asm__("cgosan_cur_m");
 }  // namespace __cgosan
 // 1 while the calling thread runs managed code (its G runs, not parked in a
 // cgocall): IsRunningG(CurrentG()), kept by the transitions below and by
@@ -225,10 +229,11 @@ ALWAYS_INLINE void EnterSyscall(G *g) {
   SetInManaged(false);
   atomic_store(&g->status, kGSyscall, memory_order_release);
 }
-extern atomic_uint32_t world_stopped;  // futex word: 1 while stopped
+// futex word: 1 while stopped. Both named for the assembly crossings too.
+extern atomic_uint32_t world_stopped __asm__("cgosan_world_stopped");
 // True when StopTheWorld issues membarrier(2), so exitsyscall's side of the
 // handshake needs only a compiler barrier (see world.cpp).
-extern bool world_uses_membarrier;
+extern bool world_uses_membarrier __asm__("cgosan_world_uses_membarrier");
 void ExitSyscallSlow(G *g);
 ALWAYS_INLINE void ExitSyscall(G *g) {
   atomic_store(&g->status, kGRunning, memory_order_relaxed);

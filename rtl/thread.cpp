@@ -64,6 +64,7 @@ M *AcquireM(bool extra) {
   m->curg = nullptr;
   m->g0_sp = 0;
   m->foreign_call = nullptr;  // a pthread_exit in foreign code left it set
+  m->errno_location = &errno;  // this thread's
   cur_m = m;
   InstallAltStack(m);
   BindMToThread(m);
