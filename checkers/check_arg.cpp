@@ -23,8 +23,10 @@
 // one range); a type without pointers stops before the heap lookup, and so
 // does an untyped p into a span of pointer-free objects (one span lookup and
 // its noscan bit); otherwise one FindObject (or one G table load) plus one
-// step per non-zero ptrmask byte and one judgement per pointer slot: a slot
-// holding nil or a foreign pointer is one range compare, no heap lookup.
+// step per non-zero ptrmask byte, whose eight words are range-compared
+// together with no branch each (scan.h, CheckedRangeBits), and a judgement
+// only for a slot holding a managed value: nil, integers and foreign
+// pointers cost one compare, no heap lookup.
 #include "retention.h"
 #include "scan.h"
 

@@ -34,8 +34,8 @@ SlotVerdict JudgeStackValue(uptr value, KeptFrames keep) {
 }
 
 bool CheckPinnedTarget(const ObjectInfo &pinned, KeptFrames keep, Finding *f) {
-  return WalkObjectSlots(pinned, pinned.base, pinned.base + pinned.size,
-                         [&](uptr a) {
+  return WalkObjectSlots</*kCheckedOnly=*/true>(
+      pinned, pinned.base, pinned.base + pinned.size, [&](uptr a) {
     uptr value = *reinterpret_cast<const uptr *>(a);
     ObjectInfo target;
     SlotVerdict v = JudgeValue(value, keep, &target);

@@ -5,7 +5,9 @@
 // The walk is the hot part of every check, so it is inline and reads the
 // heap's pointer map directly: an object's (element) type and count come from
 // FindObject, and its ptrmask is walked a byte at a time, so a zero mask byte
-// skips eight words and the cost follows the pointer slots, not the bytes.
+// skips eight words and the cost follows the pointer slots, not the bytes;
+// the checks' walks test a mask byte's words against the checked range
+// together, branch-free, and judge only the slots that hold managed values.
 // The heap's own IsPointerSlot stays the definition: the walk agrees with it
 // (a debug build checks every slot it visits). Objects are made only of
 // types the heap can use (CanAllocateArrayOf): a type with pointers has a
@@ -140,10 +142,29 @@ ALWAYS_INLINE SlotVerdict JudgeValue(uptr value, KeptFrames keep,
   return target->pinned ? kSlotPinned : kSlotUnpinned;
 }
 
+// Bit k set when the word at first + k words is in the checked range, for
+// k < n (n <= 8): the words of one ptrmask byte, tested together with no
+// branch on what they hold (one subtract and compare each), so that slots
+// holding nil, integers or foreign pointers cost no branch of their own.
+ALWAYS_INLINE u32 CheckedRangeBits(uptr first, uptr n) {
+  u32 bits = 0;
+  if (LIKELY(n == 8)) {  // a whole mask byte: unrolled, shifts by constants
+#pragma clang loop unroll(full)
+    for (int k = 7; k >= 0; k--)
+      bits = bits * 2 + InCheckedRange(LoadWord(first + k * kWord));
+    return bits;
+  }
+  for (uptr k = 0; k < n; k++)
+    bits |= static_cast<u32>(InCheckedRange(LoadWord(first + k * kWord))) << k;
+  return bits;
+}
+
 // Calls visit(slot_address) for every pointer slot, in the heap's map of
-// `obj`, that lies in [lo, hi) (addresses inside obj). visit returns false to
-// stop the walk; WalkObjectSlots then returns false too.
-template <typename Visit>
+// `obj`, that lies in [lo, hi) (addresses inside obj); with kCheckedOnly,
+// only for those whose value is in the checked range (InCheckedRange: the
+// others are fine to every rule, so the visitor need not see them). visit
+// returns false to stop the walk; WalkObjectSlots then returns false too.
+template <bool kCheckedOnly = false, typename Visit>
 ALWAYS_INLINE bool WalkObjectSlots(const ObjectInfo &obj, uptr lo, uptr hi,
                                    Visit visit) {
   const cgosan_type *t = obj.type;
@@ -166,6 +187,8 @@ ALWAYS_INLINE bool WalkObjectSlots(const ObjectInfo &obj, uptr lo, uptr hi,
     while (w < end) {
       uptr byte_end = Min(RoundDownTo(w, 8) + 8, end);  // this mask byte's part
       u32 bits = (mask[w / 8] >> (w % 8)) & ((1u << (byte_end - w)) - 1);
+      if (kCheckedOnly && bits)
+        bits &= CheckedRangeBits(ebase + w * kWord, byte_end - w);
       for (; bits; bits &= bits - 1) {
         uptr a = ebase + (w + LeastSignificantSetBitIndex(bits)) * kWord;
         DCHECK(IsPointerSlot(obj, (a - obj.base) / kWord));
@@ -222,7 +245,7 @@ ALWAYS_INLINE bool CheckManagedRange(const ObjectInfo &obj, uptr lo, uptr hi,
     }
     return RecordBadSlot(f, v, obj, a, value, target, false);
   };
-  return WalkObjectSlots(obj, lo, hi, visit);
+  return WalkObjectSlots</*kCheckedOnly=*/true>(obj, lo, hi, visit);
 }
 
 // A value of the call site's type t at p on a G stack, described as the

@@ -404,6 +404,33 @@ TEST(CheckArg, ZeroSizeObjectsAreNeverReported) {
   EXPECT_EQ(r.count, 0u) << r.text;
 }
 
+// The walk tests a mask byte's eight words together and looks at a slot
+// only when its value is managed: a single unpinned pointer among foreign
+// ones is found wherever it sits, in a whole mask byte (words 0-15) or in
+// the last, partial one (words 16-18), passed untyped or typed.
+TEST(CheckArg, EverySlotOfTheMaskBytesIsJudged) {
+  static const uint8_t kNineteenSlots[3] = {0xff, 0xff, 0x07};
+  static const cgosan_type kTable = {"struct table", 160, 152, kNineteenSlots, 0};
+  constexpr int kSlots = 19;
+  for (const cgosan_type *t : {static_cast<const cgosan_type *>(nullptr), &kTable}) {
+    for (int bad = 0; bad < kSlots; bad++) {
+      Reported r = Check([&] {
+        auto **table = static_cast<void **>(cgosan_new(&kTable));
+        char *foreign = static_cast<char *>(malloc(kSlots));
+        for (int i = 0; i < kSlots; i++)
+          table[i] = foreign + i;
+        table[bad] = cgosan_new(&kInt);
+        cgosan_check_arg(table, t, "f", 0);
+        free(foreign);
+      });
+      EXPECT_EQ(r.count, 1u) << "slot " << bad << (t ? " typed" : " untyped");
+      EXPECT_NE(r.text.find("field at offset " + std::to_string(8 * bad) + "\n"),
+                std::string::npos)
+          << r.text;
+    }
+  }
+}
+
 TEST(CheckArg, ErrnoIsKept) {
   Reported r = Check([] {
     void **a = static_cast<void **>(cgosan_new(&kPtr));
