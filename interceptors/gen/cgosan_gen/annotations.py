@@ -13,7 +13,7 @@ The file is a small INI dialect, one section per function:
     calls_back = yes
     [sqlite3_blob_read]
     access = 1 write size 2
-    [sqlite3_column_int]
+    [sqlite3_value_int]
     nocallback = yes
     blocks = no
     [uv_async_send]
