@@ -32,8 +32,12 @@ void *cgosan_gen_resolve(void **slot, const char *name);
  * soname) and as it resolved it (a path); NULL-terminated. Generated. */
 extern const char *const cgosan_gen_library_names[];
 
+static inline void *cgosan_gen_resolved(void **slot) {
+  return __atomic_load_n(slot, __ATOMIC_ACQUIRE);  /* NULL: not yet */
+}
+
 static inline void *cgosan_gen_real(void **slot, const char *name) {
-  void *fn = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+  void *fn = cgosan_gen_resolved(slot);
   return fn ? fn : cgosan_gen_resolve(slot, name);
 }
 

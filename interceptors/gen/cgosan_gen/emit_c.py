@@ -22,10 +22,13 @@ For `int f(struct s *p, void (*cb)(void *))` the source holds:
         annotated `nocallback = yes` and `blocks = no`,
         cgosan_cgocall_nocallback(cgosan_call_f, &frame, "f").
 
-The work is done in cgosan_wrap_f; the exported `f` only jumps there (a
-sibling call), so no frame of the stack is named `f`: reports drop cgosan_*
-frames and start at the caller's line (a symbolizer names an address by its
-exported symbol, so an alias would not do). Function names are written in parentheses where a header may
+The work is done in cgosan_wrap_f. The exported `f` only jumps: to the real
+f when the caller is foreign and f is resolved (the library's calls to
+itself pass through so, with no register saved), else to cgosan_wrap_f; an
+`until` function always goes to the wrapper. Both are sibling calls, so no
+frame of the stack is named `f`: reports drop cgosan_* frames and start at
+the caller's line (a symbolizer names an address by its exported symbol, so
+an alias would not do). Function names are written in parentheses where a header may
 also define a function-like macro of the same name (zlib's gzgetc).
 """
 
@@ -210,8 +213,22 @@ def _wrapper(fn, library_model, wrapped):
     # `const int` again where the header says so); an __asm__ label the
     # header gives the function applies to it, so it exports that symbol.
     exported = "void" if fn.returns_void else f"__typeof__({fn.result_spelling})"
+    ret = "" if fn.returns_void else "return "
+    if library_model.ends_retentions(n):
+        # Every call ends retentions, whoever makes it: all in the wrapper.
+        exported_body = f"  {ret}cgosan_wrap_{n}({call_args});\n"
+    else:
+        # A foreign caller (mostly the library calling itself) jumps to the
+        # real function from here, before any register is saved; the rest,
+        # and a first call that must resolve it, jump to the wrapper.
+        tail = "\n    return;" if fn.returns_void else ""
+        exported_body = (
+            f"  cgosan_fn_{n} real = (cgosan_fn_{n})cgosan_gen_resolved(&cgosan_real_{n});\n"
+            f"  if (__builtin_expect(real != 0, 1) && !cgosan_gen_in_managed()) {{\n"
+            f"    {ret}real({call_args});{tail}\n  }}\n"
+            f"  {ret}cgosan_wrap_{n}({call_args});\n")
     out.append(f"__attribute__((visibility(\"default\"))) {exported} ({n})({decl}) {{\n"
-               f"  {'' if fn.returns_void else 'return '}cgosan_wrap_{n}({call_args});\n}}")
+               + exported_body + "}")
     return "\n".join(out) + "\n"
 
 
