@@ -45,6 +45,7 @@
 // (a callback inside fn may cgocall again), %r15 = m->errno_location; after
 // fn returns %r15d holds its errno, the result.
 
+#include "callee_saved_amd64.h"
 #include "crossing_layout.h"
 
 #if defined(__x86_64__) && defined(__linux__)
@@ -141,16 +142,7 @@
         je      .Lgeneral_\name
         cmpb    $0, cgosan_crossing_is_plain(%rip)  // someone hears of crossings
         je      .Lgeneral_\name
-        pushq   %rbx                            // spill the callee-saved registers: the
-        .cfi_offset %rbx, -24                   // collector scans the parked G from below
-        pushq   %r12                            // them, so a managed pointer held only in
-        .cfi_offset %r12, -32                   // a register stays visible
-        pushq   %r13
-        .cfi_offset %r13, -40
-        pushq   %r14
-        .cfi_offset %r14, -48
-        pushq   %r15
-        .cfi_offset %r15, -56
+        SPILL_CALLEE_SAVED                      // for the collector's scan of the parked G
         movq    cgosan_cur_m@gottpoff(%rip), %rcx  // %rcx = TP offset of cur_m
         movq    %fs:(%rcx), %rbx                // %rbx = m (a running G has one)
         movq    CGOSAN_M_CURG(%rbx), %r12       // %r12 = g, the running G
@@ -200,21 +192,7 @@
 .Lreturn_\name:
         movl    %r15d, %eax                     // step 5: return fn's errno (errno holds it too)
         .cfi_remember_state                     // the frame's rules, for the branches below
-        leaq    -40(%rbp), %rsp                 // %rsp = the last spilled register
-        popq    %r15                            // restore the caller's registers
-        .cfi_restore %r15
-        popq    %r14
-        .cfi_restore %r14
-        popq    %r13
-        .cfi_restore %r13
-        popq    %r12
-        .cfi_restore %r12
-        popq    %rbx
-        .cfi_restore %rbx
-        popq    %rbp                            // and its frame pointer
-        .cfi_def_cfa %rsp, 8                    // CFA = %rsp + 8 again
-        .cfi_restore %rbp
-        retq
+        RESTORE_CALLEE_SAVED_AND_RETURN
         .cfi_restore_state                      // the branches below run in the frame
 .Llent_\name:
         movq    %r12, %rdi                      // the call's checks lent objects:

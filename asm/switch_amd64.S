@@ -19,6 +19,8 @@
 // two is a signal frame, and a switch to a G stack can go either way in memory.
 // gdb therefore prints this frame as "<signal handler called>".
 
+#include "callee_saved_amd64.h"
+
 #if defined(__x86_64__) && defined(__linux__)
 
         .text
@@ -50,16 +52,7 @@ cgosan_asm_call_on_stack:
         .cfi_rel_offset %rbp, 0
         movq    %rsp, %rbp              // %rbp = this frame; CFA = %rbp + 16 from here on
         .cfi_def_cfa_register %rbp
-        pushq   %rbx                    // spill callee-saved registers so a scan of
-        .cfi_offset %rbx, -24           // the parked stack sees every live value
-        pushq   %r12
-        .cfi_offset %r12, -32
-        pushq   %r13
-        .cfi_offset %r13, -40
-        pushq   %r14
-        .cfi_offset %r14, -48
-        pushq   %r15
-        .cfi_offset %r15, -56
+        SPILL_CALLEE_SAVED
         subq    $8, %rsp                // keep 16-byte alignment: 7 slots pushed incl. return address
         movq    %rsp, (%rcx)            // *saved_sp = lowest live address of the old stack
         testq   %r8, %r8                // park given (a cgocall)?
@@ -69,21 +62,7 @@ cgosan_asm_call_on_stack:
         movq    %rdx, %rsp              // switch: %rsp = stack_top
         andq    $-16, %rsp              // ABI: %rsp is 16-byte aligned at the call
         callq   *%rsi                   // fn(arg): %rdi still holds arg
-        leaq    -40(%rbp), %rsp         // back on the old stack, at the last spilled register
-        popq    %r15                    // fn preserved these by the ABI; popping restores
-        .cfi_restore %r15               // the stack pointer to the frame's base
-        popq    %r14
-        .cfi_restore %r14
-        popq    %r13
-        .cfi_restore %r13
-        popq    %r12
-        .cfi_restore %r12
-        popq    %rbx
-        .cfi_restore %rbx
-        popq    %rbp                    // restore the caller's frame pointer
-        .cfi_def_cfa %rsp, 8            // CFA = %rsp + 8 again
-        .cfi_restore %rbp
-        retq
+        RESTORE_CALLEE_SAVED_AND_RETURN // back on the old stack; fn preserved them by the ABI
 .Lbad_stack_top:
         jmp     cgosan_bad_stack_switch // noreturn C++ reporter; arguments untouched
         .cfi_endproc
