@@ -291,8 +291,10 @@ static NOINLINE void CollectAtReturn(int every) {
 // The two managed -> foreign crossings, one body: cgosan_cgocall parks the
 // G (entersyscall/exitsyscall around the switch); cgosan_cgocall_nocallback
 // only switches, with the G in kGNoCallback, which a collector waits for as
-// for a running G. Inlined into each entry point, so that it, not a helper,
-// is the frame stacks show at the crossing.
+// for a running G. The general form of both: the assembly entry points
+// (asm/crossing_amd64.S) call it, inlined into cgosan_cgocall_general and
+// cgosan_cgocall_nocallback_general, for all but their common case, and
+// stacks show the entry point's frame below it.
 template <bool kNoCallback>
 ALWAYS_INLINE int Cgocall(cgosan_fn fn, void *frame, const char *callee) {
   if (UNLIKELY(!fn)) {
