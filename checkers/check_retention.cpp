@@ -18,6 +18,7 @@
 // annotation; for an annotated one, a flag load, a range compare, and one
 // FindObject when the pointer is managed; a pinned one adds a fast stack
 // walk and a record under a spin lock.
+#include "heap/heap_registry.h"
 #include "retention_table.h"
 #include "scan.h"
 
@@ -106,6 +107,9 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_retained(
 extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_retained_by(
     const void *p, const void *owner, const char *callee, int argno,
     const char *until, const char *const *until_names) {
+  if (UNLIKELY(!InManagedRange(reinterpret_cast<uptr>(p))) && AnyForeignHeap())
+    return cgosan_check_retained_foreign(p, owner, callee, argno, until,
+                                         until_names);
   ObjectInfo obj;
   if (!until)
     until = "?";

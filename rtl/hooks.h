@@ -58,7 +58,9 @@ struct Hooks {
   void (*callback_end)(G *g);
   // The collector found [base, base + size) unreachable and is freeing it
   // (gc.cpp's sweep, with the world stopped and the heap locked; the hook
-  // must not allocate from the managed heap or wait for a G).
+  // must not allocate from the managed heap or wait for a G). A foreign
+  // heap's free (cgosan_heap_object_freed) comes here too, on the thread
+  // that reported it, maybe under that heap's locks.
   void (*object_died)(uptr base, uptr size);
   // Is the object [base, base + size) kept by an annotated call whose
   // retention has not ended? Fills *call with one such call; with `forget`,
@@ -95,6 +97,9 @@ struct Hooks {
   // A registered foreign heap (heap_registry.cpp) freed [base, base + size)
   // or moved the object at from to `to`, on the thread that told cgosan.
   void (*heap_object_freed)(u32 heap, uptr base, uptr size);
+  // The same event for the retention table's records of foreign objects
+  // (checkers/check_foreign_retention.cpp).
+  void (*retained_heap_object_freed)(u32 heap, uptr base, uptr size);
   // A foreign heap was registered (heap_registry.cpp), on the registering
   // thread, once its objects can be found.
   void (*heap_registered)(u32 heap);

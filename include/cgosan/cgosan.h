@@ -175,6 +175,18 @@ void  cgosan_check_retained(const void *p, const char *callee, int argno,
 void  cgosan_check_retained_by(const void *p, const void *owner,
                                const char *callee, int argno, const char *until,
                                const char *const *until_names);
+/* The same check for a call made off a G (a program whose managed objects
+ * are a foreign heap's: an unmodified Boehm GC program), and for p outside
+ * cgosan's own heap: when p points into an object of a registered heap
+ * (cgosan/heap.h) that foreign code may not hold, the retention is recorded
+ * and the heap asked to report the object's death; if the heap frees it
+ * before an `until` call, that is a retained-pointer report ("freed by
+ * collection N while callee retains argument ARGNO until UNTIL"). Nothing
+ * is reported at the call: the program may keep the object reachable. */
+void  cgosan_check_retained_foreign(const void *p, const void *owner,
+                                    const char *callee, int argno,
+                                    const char *until,
+                                    const char *const *until_names);
 /* fn, an `until` function, is being called with owner as its first
  * argument: the retentions of owner it ends are over. Any thread. */
 void  cgosan_retention_end(const void *owner, const char *fn);

@@ -29,6 +29,12 @@ struct RegisteredHeap {
 };
 
 atomic_uint32_t num_foreign_heaps;
+}  // namespace __cgosan
+// 1 once a foreign heap is registered: the interposers read it inline, to
+// check calls made off a G (cgosan_check_retained_foreign).
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE __sanitizer::u8 __cgosan_foreign_heap;
+__sanitizer::u8 __cgosan_foreign_heap;
+namespace __cgosan {
 uptr checked_range_start, checked_range_size;
 static RegisteredHeap heaps[kMaxHeaps];  // by id; [0] unused (cgosan's own)
 static StaticSpinMutex register_mu;
@@ -155,6 +161,7 @@ static int Register(const cgosan_heap_ops *ops, void *cookie) {
   heaps[n + 1].ops = ops;
   heaps[n + 1].cookie = cookie;
   atomic_store(&num_foreign_heaps, n + 1, memory_order_release);
+  __atomic_store_n(&__cgosan_foreign_heap, 1, __ATOMIC_RELEASE);
   // Plain stores, read racily: a check that still sees the managed range
   // misses a foreign object the heap may not even have made yet.
   checked_range_start = 0;
@@ -178,8 +185,15 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE int cgosan_heap_register(
 extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_heap_object_freed(
     int id, const void *base, size_t size) {
   ErrnoSaver errno_saver;
-  if (ForeignHeap(id, "cgosan_heap_object_freed") && hooks.heap_object_freed)
-    hooks.heap_object_freed(id, reinterpret_cast<uptr>(base), size);
+  if (!ForeignHeap(id, "cgosan_heap_object_freed"))
+    return;
+  uptr b = reinterpret_cast<uptr>(base);
+  if (hooks.object_died)  // the race shadow: a new object there starts afresh
+    hooks.object_died(b, size);
+  if (hooks.heap_object_freed)
+    hooks.heap_object_freed(id, b, size);
+  if (hooks.retained_heap_object_freed)
+    hooks.retained_heap_object_freed(id, b, size);
 }
 
 extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_heap_object_moved(

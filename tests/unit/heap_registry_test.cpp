@@ -326,5 +326,67 @@ TEST(HeapRegistryDeath, AnArgumentMayNotHoldWhatForeignCodeMayNotHold) {
           "  holds " + kHex + ReEscape(", object of heap 'fake' (32 bytes), which foreign code may not hold\n"));
 }
 
+// ---- Rule 2: an object a library keeps, freed by the foreign collector -------------
+static int statement;  // the owner: sqlite3_stmt * in life
+static const char *const kUntil[] = {"reset", "finalize", nullptr};
+
+constexpr int RetainLine = __LINE__ + 3;
+NOINLINE void RetainObject(int index) {
+  // As the interposer calls it off a G: the program's code is the managed side.
+  cgosan_check_retained_foreign(&objects[index][1], &statement, "bind", 2,
+                                "reset/finalize", kUntil);
+}
+
+TEST(HeapRegistryDeath, ARetainedObjectFreedByTheCollectorIsReported) {
+  EXPECT_EXIT(
+      ShowReports(1,
+                  [] {
+                    RegisterFake();
+                    RetainObject(1);
+                    cgosan_heap_collection_begin(fake_id);
+                    CollectObject1();
+                    cgosan_heap_collection_end(fake_id);
+                    CollectObject1();  // the record went with its report
+                  }),
+      ExitedWithCode(0),
+      "^1 reports\n" +
+          ReportRegex(
+              "retained-pointer",
+              "object " + kHex +
+                  ReEscape(" of heap 'fake' freed by collection 1 while bind "
+                           "retains argument 2 until reset/finalize"),
+              "cgotest::(anonymous namespace)::CollectObject1()", kFile,
+              FreeLine,
+              "  " + kHex +
+                  ReEscape(" is object of heap 'fake' (32 bytes), which "
+                           "foreign code may not hold\n  fix: keep a reference "
+                           "where the collector scans (a global, a field of a "
+                           "collected object) until reset/finalize is called, "
+                           "or make the object one foreign code may hold "
+                           "(bdwgc: GC_MALLOC_UNCOLLECTABLE), or pass a copy "
+                           "the library owns\n  retained by bind (argument 2, "
+                           "owner ") +
+                  kHex + ReEscape(") at:\n    #0 ") + kHex +
+                  " in cgotest::\\(anonymous namespace\\)::RetainObject\\(int\\) "
+                  "[^\n]*heap_registry_test.cpp:" +
+                  std::to_string(RetainLine) + "(:[0-9]+)?\n.*"));
+}
+
+TEST(HeapRegistryDeath, ARetentionEndedOrAHeldObjectIsNotReportedAtTheFree) {
+  EXPECT_EXIT(ShowReports(1,
+                          [] {
+                            RegisterFake();
+                            RetainObject(1);
+                            cgosan_retention_end(&statement, "other");
+                            cgosan_retention_end(&statement, "finalize");
+                            CollectObject1();
+                            RetainObject(0);  // may be held: not recorded
+                            cgosan_heap_object_freed(fake_id, objects[0], 32);
+                            cgosan_check_retained_foreign(&statement, &statement,
+                                                          "bind", 2, "reset", kUntil);
+                          }),
+              ExitedWithCode(0), "^0 reports\n$");
+}
+
 }  // namespace
 }  // namespace cgotest

@@ -1,0 +1,113 @@
+// check_foreign_retention.cpp — rule 2 on a heap cgosan does not own
+// (include/cgosan/heap.h; Boehm GC through heaps/bdwgc): an object of a
+// foreign heap handed to a call an annotation says keeps it (`retains =
+// PARAM until ...`: sqlite3_bind_text with SQLITE_STATIC) must stay alive
+// until one of the `until` calls. Its collector cannot see the library's
+// copy (the library keeps it in malloc'd state), so the object must stay
+// reachable from memory the collector scans, or be one foreign code may
+// hold (uncollectable). Whether it stays reachable is a property of the
+// whole run, which a conservative collector alone answers, at a collection:
+// so the call records the retention (retention_table.cpp) and asks the heap
+// to report the object's death (`watch`); a free while the record lives is
+// the retained-pointer report, made then, before the library reads freed
+// memory, with the retaining call's stack.
+// Which code is managed: in a program with no G (an unmodified bdwgc
+// program), the program's own code is the managed side and the interposed
+// library the foreign one; the interposer runs this check for calls from
+// threads that are not running a G (cgosan_check_retained_foreign), and
+// cgosan_check_retained_by sends a G's foreign-heap arguments here too.
+// Allowed on purpose: an object foreign code may hold, one kept reachable
+// (a global, a GC object: the collector never frees it), a retention ended
+// before the collection, and memory of no registered heap.
+// Cost: one load in the interposer's foreign path of a retaining function
+// (only once a foreign heap is registered; then its `when` condition); for
+// a foreign object, a find_object, a stack walk, a record and a watch (bdwgc:
+// a finalizer registration).
+#include "heap/heap_registry.h"
+#include "retention_table.h"
+#include "scan.h"
+
+namespace __cgosan {
+
+static constexpr char kMsgFreedRetained[] =
+    "object 0x%zx of heap '%s' freed by collection %llu while %s retains "
+    "argument %d until %s";
+static constexpr char kMsgFreedRetainedFix[] =
+    "  fix: keep a reference where the collector scans (a global, a field of "
+    "a collected object) until %s is called, or make the object one foreign "
+    "code may hold (bdwgc: GC_MALLOC_UNCOLLECTABLE), or pass a copy the "
+    "library owns\n";
+static constexpr char kTitleRetainedBy[] =
+    "  retained by %s (argument %d, owner 0x%zx) at:";
+
+// Retention is checked (the table installs its hooks unless retention=off).
+static bool RetentionOn() { return hooks.find_retaining_call != nullptr; }
+
+// p, an argument `callee` keeps until one of until_names is called with
+// owner: recorded and watched when it points into a foreign heap's object
+// foreign code may not hold.
+static void CheckForeignRetained(uptr p, uptr owner, const char *callee,
+                                 int argno, const char *until,
+                                 const char *const *until_names) {
+  ObjectInfo obj;
+  if (!p || !RetentionOn() || InManagedRange(p) || !FindForeignObject(p, &obj) ||
+      obj.pinned)
+    return;  // not a foreign heap's object, or one foreign code may hold
+  RetainedArgument arg = {{callee, argno, until, owner, CaptureStackIdFast()},
+                          until_names};
+  RecordRetention(obj, arg);
+  WatchHeapObject(obj.heap, obj.base);
+}
+
+// The heap freed [base, base + size): a record still holding it is the
+// report. On the thread that told cgosan (bdwgc: the one running
+// finalizers, outside its allocation lock), with no runtime lock held.
+static NOINLINE void RetainedHeapObjectFreed(u32 heap, uptr base, uptr size) {
+  RetainingCall call;
+  if (!hooks.find_retaining_call ||
+      !hooks.find_retaining_call(base, size, /*forget=*/true, &call))
+    return;
+  ErrnoSaver errno_saver;
+  ReportDesc r = {};
+  r.kind = kRetainedPointer;
+  r.callee = call.callee;
+  SetMessage(&r, kMsgFreedRetained, (usize)base, HeapName(heap),
+             (unsigned long long)HeapCollections(heap), CalleeName(call.callee),
+             call.argno, call.until);
+  CaptureStack(&r.stack);
+  // Described from the event alone: a heap need not answer for an object
+  // it is freeing.
+  ObjectInfo obj = {};
+  obj.base = base;
+  obj.size = size;
+  obj.type = &kConservativeWordType;
+  obj.heap = heap;
+  AddNote(&r, "  0x%zx is ", (usize)base);
+  AppendPointee(&r, base, obj);
+  AddNote(&r, "%s\n", NotHeldNote(obj));
+  AddNote(&r, kMsgFreedRetainedFix, call.until);
+  AddExtraStack(&r, call.stack, kTitleRetainedBy, CalleeName(call.callee),
+                call.argno, (usize)call.owner);
+  EmitReport(r);
+}
+
+// The load-time hook (rtl.h's rule 1 allows this shape): filled before any
+// heap registers.
+__attribute__((constructor)) static void cgosan_foreign_retention_load_time_init() {
+  EnsureInitialized();
+  hooks.retained_heap_object_freed = RetainedHeapObjectFreed;
+}
+
+}  // namespace __cgosan
+
+using namespace __cgosan;
+
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_retained_foreign(
+    const void *p, const void *owner, const char *callee, int argno,
+    const char *until, const char *const *until_names) {
+  if (!owner || !until_names)
+    return;  // nothing ends it: nothing to follow
+  ErrnoSaver errno_saver;  // the heap's queries and a stack walk
+  CheckForeignRetained(reinterpret_cast<uptr>(p), reinterpret_cast<uptr>(owner),
+                       callee, argno, until ? until : "?", until_names);
+}
