@@ -60,6 +60,14 @@ static inline void cgosan_gen_lend(const void *p, const char *callee, int argno)
     cgosan_lend(p, callee, argno);
 }
 
+/* A foreign heap is registered (Boehm GC through cgosan-run --heap): calls
+ * made off a G that an annotation says keep an argument are checked too
+ * (cgosan_check_retained_foreign); else one load skips them. */
+extern unsigned char __cgosan_foreign_heap;
+static inline int cgosan_gen_foreign_heap(void) {
+  return __builtin_expect(__atomic_load_n(&__cgosan_foreign_heap, __ATOMIC_RELAXED), 0);
+}
+
 /* ---- Callbacks ----------------------------------------------------------------
  * One signature per distinct function-pointer type of the header. libffi
  * receives the foreign call (the closure); `invoke`, generated C, calls the

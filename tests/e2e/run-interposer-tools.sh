@@ -336,6 +336,11 @@ grep -Fq '"tool_copy", CGOSAN_GEN_THREAD_SAFE, NULL, 0, NULL, 0, cgosan_model_ac
 grep -F -A1 'if ((long long)(intptr_t)arg1 == 0LL)' out/tools.c | sed 1d |
   grep -Fq 'cgosan_check_retained_by((const void *)arg0, (const void *)(intptr_t)arg0, "tool_each", 0, "tool_length", cgosan_model_until_tool_each_0);' ||
   die "tool_each's wrapper does not check its retained argument under its condition"
+# Off a G, once a foreign heap is registered, the same line for its objects,
+# in the foreign caller's path, before the real call.
+grep -F -A4 'if (cgosan_gen_foreign_heap()) {' out/tools.c | tr -s ' \n' ' ' |
+  grep -Fq 'if (cgosan_gen_foreign_heap()) { if ((long long)(intptr_t)arg1 == 0LL) cgosan_check_retained_foreign((const void *)arg0, (const void *)(intptr_t)arg0, "tool_each", 0, "tool_length", cgosan_model_until_tool_each_0); } return real(arg0, arg1, arg2, arg3);' ||
+  die "tool_each's wrapper does not check its retained argument off a G for a foreign heap"
 grep -Fq 'static const char *const cgosan_model_until_tool_each_0[] = {"tool_length", NULL};' out/tools.c ||
   die "no until list for tool_each"
 grep -F -A1 'cgosan_retention_end((const void *)(intptr_t)arg0, "tool_length");' out/tools.c |

@@ -10,6 +10,10 @@ For `int f(struct s *p, void (*cb)(void *))` the source holds:
       - an `until` function of a `retains` line: cgosan_retention_end with
         its first argument, whoever calls it;
       - foreign caller (!cgosan_gen_in_managed()): tail call of the real f;
+        once a foreign heap is registered (cgosan_gen_foreign_heap()), a
+        function with `retains` lines first calls
+        cgosan_check_retained_foreign on each kept argument (under its
+        `when`): off a G, the program's own code is the managed side;
       - managed caller: cgosan_check_arg on each pointer that can reach a
         pointer, cgosan_gen_lend on the other data pointers (what each
         call lends, for retention=full), callbacks swapped for closures (new
@@ -124,6 +128,28 @@ def _retention_checks(fn, library_model, wrapped, indent):
     return out
 
 
+def _foreign_heap_retention_checks(fn, library_model, wrapped, indent):
+    """The retention checks of a call made off a G, for objects of a foreign
+    heap (cgosan/heap.h): only the lines the interposer can follow to their
+    end, since the report waits for the heap's free (a record no `until`
+    call ends would outlive the library's hold). Empty when there are none;
+    else run only once a foreign heap is registered (one load)."""
+    out = []
+    for i, r in enumerate(library_model.retentions(fn)):
+        if not all(u in wrapped for u in r.until):
+            continue
+        until = c_string(library_model.until_text(r))
+        check = (f"cgosan_check_retained_foreign((const void *)arg{r.param}, "
+                 f"(const void *)(intptr_t)arg{r.key}, \"{fn.name}\", {r.param}, "
+                 f"{until}, {library_model.until_list(fn, i)});")
+        condition = library_model.retention_condition(r)
+        out.append(f"{indent}  {check}" if condition is None
+                   else f"{indent}  if ({condition})\n{indent}    {check}")
+    if not out:
+        return []
+    return [f"{indent}if (cgosan_gen_foreign_heap()) {{", *out, f"{indent}}}"]
+
+
 def comment_text(text):
     """text made safe inside a C block comment (a path may hold `*/`)."""
     return text.replace("*/", "*\\/")
@@ -172,9 +198,13 @@ def _wrapper(fn, library_model, wrapped):
     if library_model.ends_retentions(n):
         # Whoever calls it, managed code or the library itself.
         body.append(f"  cgosan_retention_end((const void *)(intptr_t)arg0, \"{n}\");")
-    body += ["  if (!cgosan_gen_in_managed())",
-            f"    {'' if fn.returns_void else 'return '}real({call_args});"]
-    if fn.returns_void:
+    foreign_checks = _foreign_heap_retention_checks(fn, library_model, wrapped, "    ")
+    body += ["  if (!cgosan_gen_in_managed())" + (" {" if foreign_checks else ""),
+             *foreign_checks,
+             f"    {'' if fn.returns_void else 'return '}real({call_args});"]
+    if foreign_checks:
+        body.append("  }" + (" else {" if fn.returns_void else ""))
+    elif fn.returns_void:
         body[-1] += "\n  else {"
     indent = "    " if fn.returns_void else "  "
     passed = []  # what the frame gets for each parameter
