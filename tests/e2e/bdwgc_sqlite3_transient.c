@@ -1,0 +1,22 @@
+// bdwgc_sqlite3_transient.c — the silent twin of bdwgc_sqlite3_static.c:
+// bound with SQLITE_TRANSIENT, sqlite3 copies the name and keeps nothing,
+// so the collection that frees it is no concern (the `retains` line holds
+// only when the destructor is SQLITE_STATIC).
+//
+// RUN-UNDER: cgosan-run --heap bdwgc --lib sqlite3 --
+// LIBS: -lgc -lsqlite3
+#include "bdwgc_sqlite3_names.h"
+
+// STDOUT:name alice
+int main(void) {
+  GC_INIT();
+  sqlite3 *db = open_names();
+  sqlite3_stmt *stmt = prepare_insert(db);
+  bind_name(stmt, SQLITE_TRANSIENT, /*keep=*/0);
+  GC_gcollect();
+  sqlite3_step(stmt);
+  sqlite3_finalize(stmt);
+  print_names(db);
+  sqlite3_close(db);
+  return 0;
+}
