@@ -54,6 +54,9 @@ struct HiddenPointer {
 static constexpr uptr kMaxHiddenPointers = 256;
 static HiddenPointer hidden[kMaxHiddenPointers];
 static StaticSpinMutex hidden_mu;
+// Entries in use, for the lock-free "nothing remembered" test of every
+// free a heap reports (bdwgc reports each object it sweeps under race).
+static atomic_uintptr_t num_hidden;
 
 // True when the table already holds this store (a store checked twice: by
 // the pass, then by libc's memcpy it became): reported once.
@@ -79,8 +82,11 @@ static void Remember(const ObjectInfo &obj, uptr slot, u32 store_stack) {
     if (!h.heap && !free_entry)
       free_entry = &h;
   }
-  if (free_entry)
-    *free_entry = {obj.heap, store_stack, ~obj.base, obj.size, slot};
+  if (!free_entry)
+    return;
+  if (!free_entry->heap)
+    atomic_fetch_add(&num_hidden, 1, memory_order_relaxed);
+  *free_entry = {obj.heap, store_stack, ~obj.base, obj.size, slot};
 }
 
 static NOINLINE void ReportHiddenStore(const ObjectInfo &obj, uptr slot,
@@ -136,6 +142,8 @@ void CheckLibcCopy(void *dst, const void *src, uptr n) {
 static uptr TakeHidden(u32 heap, uptr base, HiddenPointer *out,
                        uptr max) {
   uptr n = 0;
+  if (LIKELY(!atomic_load(&num_hidden, memory_order_relaxed)))
+    return 0;
   SpinMutexLock lock(&hidden_mu);
   for (HiddenPointer &h : hidden) {
     if (h.heap == heap && h.base() == base && n < max) {
@@ -143,6 +151,7 @@ static uptr TakeHidden(u32 heap, uptr base, HiddenPointer *out,
       h.heap = 0;
     }
   }
+  atomic_fetch_sub(&num_hidden, n, memory_order_relaxed);
   return n;
 }
 

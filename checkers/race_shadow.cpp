@@ -313,19 +313,41 @@ static void ClearCells(ShadowBlock *block, BlockState *state, uptr b,
     __atomic_store_n(&state->mixed, false, __ATOMIC_RELAXED);
 }
 
+// Empties the cells of the dead bytes [base, end) in block b, locked.
+static void ClearDeadWords(const LockedBlock &l, uptr b, uptr base, uptr end) {
+  if (base > b || end < b + kBlockSize)
+    MakeMixed(l.get(), l.state());  // part of it dies
+  ClearCells(l.get(), l.state(), b, [&](uptr w, const Cell &) {
+    return w + kWordSize > base && w < end;
+  });
+}
+
+// A foreign heap's object died (heap_registry.cpp): its blocks, hashed, are
+// looked up without being made; deaths are counted only when one had cells.
+static void ForeignObjectDied(uptr base, uptr end) {
+  bool cleared = false;
+  for (uptr b = RoundDownTo(base, kBlockSize); b < end; b += kBlockSize) {
+    LockedBlock l(b, /*create=*/false);
+    if (!l.get() || !MaybeShadowed(l.get(), l.state()))
+      continue;
+    ClearDeadWords(l, b, base, end);
+    cleared = true;
+  }
+  if (cleared)
+    atomic_fetch_add(&shadow_deaths, 1, memory_order_relaxed);
+}
+
 void RaceObjectDied(uptr base, uptr size) {
   uptr end = base + size;
+  if (!InArena(base))
+    return ForeignObjectDied(base, end);
   if (!AnyShadowed(base, end))
     return;
   for (uptr b = RoundDownTo(base, kBlockSize); b < end; b += kBlockSize) {
     if (!MaybeShadowed(ArenaBlock(b), ArenaState(b)))
       continue;
     LockedBlock l(b, /*create=*/false);
-    if (base > b || end < b + kBlockSize)
-      MakeMixed(l.get(), l.state());  // part of it dies
-    ClearCells(l.get(), l.state(), b, [&](uptr w, const Cell &) {
-      return w + kWordSize > base && w < end;
-    });
+    ClearDeadWords(l, b, base, end);
   }
   atomic_fetch_add(&shadow_deaths, 1, memory_order_relaxed);
 }

@@ -16,10 +16,16 @@
  * Deaths: bdwgc frees without telling anyone, so cgosan asks (`watch`) for
  * the objects whose pointer went where bdwgc does not look, and the adapter
  * registers a finalizer on each (GC_register_finalizer_no_order: it runs
- * once bdwgc finds the object unreachable, the collection after which the
- * object is reused); the finalizer reports the free. An object the program
- * gave a finalizer of its own keeps it, unwatched. Collections are counted
- * through GC_set_on_collection_event (chained to the program's own).
+ * once bdwgc finds the object unreachable, and marks nothing from it, so
+ * the program's other finalizers run when they would have; the object is
+ * reclaimed at the next collection); the finalizer reports the free,
+ * outside bdwgc's lock. An object the program gave a finalizer of its own
+ * keeps it, unwatched. With the race checker on, every reclaimed object of
+ * the normal and atomic kinds is reported as well, for its race shadow: a
+ * disclaim procedure (GC_register_disclaim_proc), which bdwgc calls on each
+ * unmarked object of a block it sweeps, before the memory is handed out
+ * again, under its allocation lock. Collections are counted through
+ * GC_set_on_collection_event (chained to the program's own).
  *
  * The runtime's own data and bss (10 MB of tables, none of which holds the
  * program's references) are taken out of bdwgc's roots
@@ -33,6 +39,7 @@
 #include <fcntl.h>
 #include <link.h>
 #include <gc/gc.h>
+#include <gc/gc_disclaim.h>
 #include <gc/gc_mark.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -122,8 +129,16 @@ static void Watch(void *heap, const void *base) {
   void *old_data = NULL;
   GC_register_finalizer_no_order((void *)base, ObjectUnreachable, NULL, &old_fn,
                                  &old_data);
-  if (old_fn)  /* the program's own finalizer stays */
+  if (old_fn && old_fn != ObjectUnreachable)  /* the program's own stays */
     GC_register_finalizer_no_order((void *)base, old_fn, old_data, NULL, NULL);
+}
+
+/* bdwgc is about to reclaim obj (or a slot that was already free): under
+ * its allocation lock, so nothing here calls bdwgc but GC_size, which takes
+ * no lock. 0: reclaim it. */
+static int GC_CALLBACK ObjectReclaimed(void *obj) {
+  cgosan_heap_object_freed(heap_id, obj, GC_size(obj));
+  return 0;
 }
 
 static void OnCollectionEvent(GC_EventType event) {
@@ -166,4 +181,10 @@ __attribute__((constructor)) static void RegisterBdwgc(void) {
   ExcludeRuntimeData();
   program_on_event = GC_get_on_collection_event();
   GC_set_on_collection_event(OnCollectionEvent);
+  /* Before the program allocates: bdwgc marks a block for its kind's
+   * disclaim procedure when it makes the block. */
+  if (cgosan_race_enabled()) {
+    GC_register_disclaim_proc(kPtrFree, ObjectReclaimed, 0);
+    GC_register_disclaim_proc(kNormal, ObjectReclaimed, 0);
+  }
 }
