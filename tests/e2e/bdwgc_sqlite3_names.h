@@ -49,4 +49,21 @@ static inline void print_names(sqlite3 *db) {
   sqlite3_finalize(stmt);
 }
 
+/* The run of the bad test and of two twins: bind (keeping the name in a
+ * global or not), collect, step (sqlite3 reads the name), print the table.
+ * The collection is on line 61 of this file. */
+static inline __attribute__((noinline)) int bind_collect_step(
+    sqlite3_destructor_type how, int keep) {
+  GC_INIT();
+  sqlite3 *db = open_names();
+  sqlite3_stmt *stmt = prepare_insert(db);
+  bind_name(stmt, how, keep);
+  GC_gcollect();
+  sqlite3_step(stmt);
+  sqlite3_finalize(stmt);
+  print_names(db);
+  sqlite3_close(db);
+  return 0;
+}
+
 #endif  /* CGOSAN_TESTS_E2E_BDWGC_SQLITE3_NAMES_H */

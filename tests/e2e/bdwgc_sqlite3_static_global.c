@@ -10,14 +10,5 @@
 
 // STDOUT:name alice
 int main(void) {
-  GC_INIT();
-  sqlite3 *db = open_names();
-  sqlite3_stmt *stmt = prepare_insert(db);
-  bind_name(stmt, SQLITE_STATIC, /*keep=*/1);
-  GC_gcollect();
-  sqlite3_step(stmt);
-  sqlite3_finalize(stmt);
-  print_names(db);
-  sqlite3_close(db);
-  return 0;
+  return bind_collect_step(SQLITE_STATIC, /*keep=*/1);
 }
