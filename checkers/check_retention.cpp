@@ -11,6 +11,8 @@
 // cannot be pinned and whose frame will be reused. A pinned object is
 // recorded (retention_table.cpp) until an `until` call, so that releasing
 // its pin before that is reported too.
+// An object of a registered foreign heap goes to check_foreign_retention.cpp
+// (recorded, reported if its collector frees it before an `until` call).
 // Allowed on purpose: a pinned object, foreign memory and NULL (not ours),
 // the stack of a G that is not live (foreign, as everywhere), and anything
 // when the `when` condition does not hold (the library copies).

@@ -14,9 +14,12 @@
  * object foreign code may not hold, stored (cgocheck=2) or copied into memory
  * the collector does not scan, is an `unpinned-pointer-store` report (Boehm
  * GC's "hidden pointer"); an object freed by a collection while such memory
- * still points to it is a `retained-pointer` report; a callback's result
- * (rule 3) and an argument's contents (rule 1) are judged as for cgosan's own
- * objects, with "may be held" in the place of "pinned".
+ * still points to it is a `retained-pointer` report, and so is an object
+ * freed while a library keeps it (an annotated `retains` call, checked on
+ * any thread once a heap is registered, until its `until` call); a
+ * callback's result (rule 3) and an argument's contents (rule 1) are judged
+ * as for cgosan's own objects, with "may be held" in the place of "pinned".
+ * With the race checker on, a freed object leaves nothing in its shadow.
  */
 #ifndef CGOSAN_HEAP_H
 #define CGOSAN_HEAP_H
