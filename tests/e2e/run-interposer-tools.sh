@@ -120,7 +120,7 @@ expect_annotation_error tool_each 'user_data = ud for items' \
   'parameter `items` of tool_each is not a function pointer'
 expect_annotation_error tool_each 'thread_safe = sometimes' '`thread_safe` takes yes or no, not `sometimes`'
 expect_annotation_error tool_each 'keeps = 0' \
-  'unknown key `keeps` \(known: retains, user_data, blocks, calls_back, thread_safe, access, nocallback\)'
+  'unknown key `keeps` \(known: retains, user_data, blocks, calls_back, thread_safe, access, nocallback, noescape\)'
 # nocallback: a yes/no value, and only with `blocks = no` (the fast crossing
 # holds up collections while it runs), never beside `calls_back = yes`.
 expect_annotation_error tool_length 'nocallback = maybe' '`nocallback` takes yes or no, not `maybe`'
@@ -130,6 +130,19 @@ expect_file_error '[tool_length]\nnocallback = yes\nblocks = yes\n' 3 \
   '`nocallback = yes` needs `blocks = no` in \[tool_length\]: a nocallback call holds up every collection while it runs, so it must not block'
 expect_file_error '[tool_each]\ncalls_back = yes\nblocks = no\nnocallback = yes\n' 4 \
   '`nocallback = yes` contradicts `calls_back = yes` \(line 2\)'
+# noescape (Go 1.22's other promise): a yes/no value, and never beside a
+# `retains` line (a function that keeps an argument cannot promise the opposite).
+expect_annotation_error tool_length 'noescape = maybe' '`noescape` takes yes or no, not `maybe`'
+expect_file_error '[tool_each]\nretains = items until tool_length\nnoescape = yes\n' 3 \
+  '`noescape = yes` contradicts `retains` \(line 2\): a function that keeps an argument cannot promise to keep none'
+# retains ... slot PARAM [if result == INTEGER]: the slot is a pointer or an
+# integer; the clauses come in that order.
+expect_annotation_error tool_each 'retains = items until tool_length slot cb' \
+  '`retains ... slot` names parameter `cb` of tool_each, which is neither a pointer nor an integer'
+expect_annotation_error tool_each 'retains = items until tool_length if result == 0 slot n' \
+  '`retains` takes: PARAM until FUNCTION\.\.\. \[by PARAM\] \[when PARAM == INTEGER\] \[slot PARAM\] \[if result == INTEGER\]'
+expect_annotation_error tool_each 'retains = items until tool_length slot n if result == 010' \
+  '`010` is not an INTEGER: write it in decimal without leading zeros, or in hex with 0x'
 
 # access = PARAM read|write|none [size PARAM [* INTEGER] [or string] | fixed INTEGER | string]
 bad_access='`access` takes: PARAM read\|write\|none \[size PARAM \[\* INTEGER\] \[or string\] \| fixed INTEGER \| string\]'

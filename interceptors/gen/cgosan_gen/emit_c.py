@@ -12,7 +12,9 @@ For `int f(struct s *p, void (*cb)(void *))` the source holds:
       - foreign caller (!cgosan_gen_in_managed()): tail call of the real f;
       - managed caller: cgosan_check_arg on each pointer that can reach a
         pointer, cgosan_gen_lend on the other data pointers (what each
-        call lends, for retention=full), callbacks swapped for closures (new
+        call lends, for retention=full; for a function annotated
+        `noescape = yes`, cgosan_gen_lend_noescape on every data pointer,
+        after its check), callbacks swapped for closures (new
         variables: a parameter may be const), cgosan_check_retained_by on each
         argument an annotation says the library keeps (`retains`, under its
         `when`), then (race
@@ -20,7 +22,9 @@ For `int f(struct s *p, void (*cb)(void *))` the source holds:
         by the call "f" (row i of the access table annotations.py emits just
         before the wrapper), then cgosan_cgocall, or, for a function
         annotated `nocallback = yes` and `blocks = no`,
-        cgosan_cgocall_nocallback(cgosan_call_f, &frame, "f").
+        cgosan_cgocall_nocallback(cgosan_call_f, &frame, "f"); after it,
+        cgosan_retention_failed for a `retains ... if result == N` line
+        whose result is not N.
 
 The work is done in cgosan_wrap_f; the exported `f` only jumps there (a
 sibling call), so no frame of the stack is named `f`: reports drop cgosan_*
@@ -99,25 +103,56 @@ def _access_records(fn, library_model, indent):
     return out
 
 
+def _followed(r, wrapped):
+    """Whether a `retains` line is followed after the call: all its `until`
+    functions are wrapped (`wrapped`: their names)."""
+    return all(u in wrapped for u in r.until)
+
+
 def _retention_checks(fn, library_model, wrapped, indent):
     """The wrapper's retention checks: one per `retains` line, under its
-    `when` condition (the parameters as the caller passed them). A line
-    whose `until` functions are all wrapped (`wrapped`: their names) is
-    followed until one of them is called (cgosan_check_retained_by); one the
-    interposer cannot see end is checked at the call only."""
+    `when` condition (the parameters as the caller passed them). A followed
+    line is recorded until one of its `until` calls (cgosan_check_retained_by);
+    one the interposer cannot see end is checked at the call only. A line
+    with a `slot` is checked on every call, with NULL where `when` does not
+    hold: each call ends what the slot kept (cgosan_check_retained_in_slot)."""
     out = []
     for i, r in enumerate(library_model.retentions(fn)):
         until = c_string(library_model.until_text(r))
-        if all(u in wrapped for u in r.until):
-            check = (f"cgosan_check_retained_by((const void *)arg{r.param}, "
-                     f"(const void *)(intptr_t)arg{r.key}, \"{fn.name}\", {r.param}, "
-                     f"{until}, {library_model.until_list(fn, i)});")
+        condition = library_model.retention_condition(r)
+        owner = f"(const void *)(intptr_t)arg{r.key}"
+        tail = f"\"{fn.name}\", {r.param}, {until}, {library_model.until_list(fn, i)});"
+        if _followed(r, wrapped) and r.slot is not None:
+            kept = (f"(const void *)arg{r.param}" if condition is None
+                    else f"({condition}) ? (const void *)arg{r.param} : NULL")
+            out.append(f"{indent}cgosan_check_retained_in_slot({kept}, {owner}, "
+                       f"(long long)(intptr_t)arg{r.slot}, {tail}")
+            continue
+        if _followed(r, wrapped):
+            check = f"cgosan_check_retained_by((const void *)arg{r.param}, {owner}, {tail}"
         else:
             check = (f"cgosan_check_retained((const void *)arg{r.param}, \"{fn.name}\", "
                      f"{r.param}, {until});")
-        condition = library_model.retention_condition(r)
         out.append(f"{indent}{check}" if condition is None
                    else f"{indent}if ({condition})\n{indent}  {check}")
+    return out
+
+
+def _failed_retentions(fn, library_model, wrapped, indent):
+    """After the call: the record of each followed `retains` line with an
+    `if result ==` clause is taken back when the result says the call kept
+    nothing (cgosan_retention_failed)."""
+    out = []
+    for r in library_model.retentions(fn):
+        failed = library_model.retention_failed_condition(r, "frame.result")
+        if failed is None or not _followed(r, wrapped):
+            continue
+        condition = library_model.retention_condition(r)
+        if condition is not None:
+            failed = f"({condition}) && {failed}"
+        out.append(f"{indent}if ({failed})\n{indent}  cgosan_retention_failed("
+                   f"(const void *)arg{r.param}, (const void *)(intptr_t)arg{r.key}, "
+                   f"\"{fn.name}\");")
     return out
 
 
@@ -175,6 +210,7 @@ def _wrapper(fn, library_model, wrapped):
         body[-1] += "\n  else {"
     indent = "    " if fn.returns_void else "  "
     passed = []  # what the frame gets for each parameter
+    noescape = library_model.noescape(fn)
     for p in params:
         passed.append(f"arg{p.index}")
         if p.callback is not None:
@@ -188,8 +224,9 @@ def _wrapper(fn, library_model, wrapped):
             stack_type = f"&{p.stack_type.c_name}" if p.stack_type else "NULL"
             body.append(f"{indent}cgosan_check_arg_var((const void *)arg{p.index}, "
                         f"{stack_type}, \"{n}\", {p.index});")
-        elif p.pointee is not None:
-            body.append(f"{indent}cgosan_gen_lend((const void *)arg{p.index}, "
+        if p.pointee is not None and (noescape or not p.checked):
+            lend = "cgosan_gen_lend_noescape" if noescape else "cgosan_gen_lend"
+            body.append(f"{indent}{lend}((const void *)arg{p.index}, "
                         f"\"{n}\", {p.index});")
     body.extend(_retention_checks(fn, library_model, wrapped, indent))
     body.extend(_access_records(fn, library_model, indent))
@@ -199,6 +236,7 @@ def _wrapper(fn, library_model, wrapped):
         body.append(f"{indent}cgosan_cgocall_nocallback(cgosan_call_{n}, &frame, \"{n}\");")
     else:
         body.append(f"{indent}cgosan_cgocall(cgosan_call_{n}, &frame);")
+    body.extend(_failed_retentions(fn, library_model, wrapped, indent))
     if fn.returns_void:
         body.append("  }")
     else:
