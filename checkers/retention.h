@@ -84,8 +84,9 @@ uptr FaultAccessSize(void *ucontext);
 // The memory operand's size of the instruction at code (at most 15 bytes
 // read), for the common loads and stores compilers and libc emit: mov and
 // its zero/sign-extending forms, ALU and compare ops, SSE/AVX moves and
-// compares of 16 or 32 bytes. 0 for anything else (string instructions,
-// AVX-512, x87...): the report then says the size is unknown.
+// compares of 16, 32 or 64 bytes. 0 for anything else (string
+// instructions, masked AVX-512 forms, x87...): the report then says the size
+// is unknown.
 uptr DecodeAccessSize(const u8 *code);
 
 }  // namespace __cgosan

@@ -4,10 +4,11 @@
 // write; the size is only in the instruction, so the common forms are
 // decoded here: legacy and REX prefixes, then mov and its zero/sign-extending
 // forms, the ALU, compare and test ops, cmov/xadd/cmpxchg, and the SSE/AVX
-// moves, logic and compares libc's string functions use (16 or 32 bytes).
+// moves, logic and compares libc's string functions use (16, 32 or, with
+// AVX-512's EVEX, 64 bytes).
 // Allowed on purpose: anything else is "size unknown" in the report, never a
-// guess (string instructions, whose one fault covers a range; AVX-512; x87;
-// the 0F38/0F3A maps). Cost: nothing until a report; then at most 15 bytes
+// guess (string instructions, whose one fault covers a range; masked or
+// broadcast AVX-512 forms; x87; the 0F38/0F3A maps). Cost: nothing until a report; then at most 15 bytes
 // read at the faulting PC, which is code and therefore mapped.
 #include "retention.h"
 
@@ -98,8 +99,20 @@ uptr DecodeAccessSize(const u8 *code) {
     p++;
   }
   uptr operand = w ? 8 : op_size ? 2 : 4;
+  static const u8 kVexPrefix[] = {kNoPrefix, kOpSize, kRep, kRepNe};
+  if (*p == 0x62) {  // EVEX (AVX-512): 62, RXBR'0mmm, W vvvv 1 pp, z L'L b V' aaa
+    u8 payload = p[3];
+    uptr length = (payload >> 5) & 3;
+    // Other maps, a broadcast (one element read) or a mask (fewer bytes
+    // touched than the register holds): not decoded.
+    if ((p[1] & 7) != 1 || (payload & 0x10) || (payload & 7) || length == 3)
+      return 0;
+    uptr vector = uptr{16} << length;
+    if ((p[4] == 0x6f || p[4] == 0x7f) && (p[2] & 3) == 3)
+      return vector;  // vmovdqu8, vmovdqu16: F2, which SSE does not have
+    return SimdOperandSize(p[4], kVexPrefix[p[2] & 3], vector, p[2] & 0x80);
+  }
   if (*p == 0xc4 || *p == 0xc5) {  // VEX, always in 64-bit mode
-    static const u8 kVexPrefix[] = {kNoPrefix, kOpSize, kRep, kRepNe};
     u8 last = p[1];  // C5: R vvvv L pp
     bool vex_w = false;
     if (*p == 0xc4) {  // C4: RXB mmmmm, then W vvvv L pp

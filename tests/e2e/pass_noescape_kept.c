@@ -3,7 +3,8 @@
 // yes`, -cgosan-annotations) instead of -cgosan-noescape, under
 // retention=full: keeper_sum keeps its promise, so later calls and a
 // collection touch nothing watched; keeper_hold is handed a copy in C
-// memory, which it may keep. Nothing needs a pin. Registered at -O0 and -O2.
+// memory, which it may keep; a stack buffer passed to keeper_sum is what
+// the promise allows. Nothing needs a pin. Registered at -O0 and -O2.
 //
 // CFLAGS: -fplugin=%prefix/lib/libCgosanPass.so -fpass-plugin=%prefix/lib/libCgosanPass.so
 // CFLAGS: -mllvm -cgosan-foreign=keeper_* -mllvm -cgosan-annotations=%S/interposed/keeper.ini
@@ -19,6 +20,7 @@
 static const cgosan_type kBufType = {"char[16]", 16, 0, NULL, 0};
 
 // STDOUT:sum 436 436 436
+// STDOUT-NEXT:on the stack 534
 // STDOUT-NEXT:peeked e
 
 static void managed_main(void *arg) {
@@ -30,6 +32,9 @@ static void managed_main(void *arg) {
   cgosan_gc();
   long third = keeper_sum(buf, 4);
   printf("sum %ld %ld %ld\n", first, second, third);
+  char local[8] = "stack";  // a G-stack address: what noescape allows
+  long on_stack = keeper_sum(local, 5);
+  printf("on the stack %ld\n", on_stack);
   char *copy = malloc(16);
   memcpy(copy, buf, 16);
   keeper_hold(copy);  // the fix: C memory, the library's to keep
