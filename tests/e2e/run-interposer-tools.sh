@@ -306,9 +306,11 @@ blocks = yes
 thread_safe = yes
 access = out write size size
 access = 2 read size n * 2 or string
+retains = 2 until tool_length by 4 slot 1 if result == 0
 [tool_length]
 nocallback = yes
 blocks = no
+noescape = yes
 I
 err=$("$gen" tools.h --lib ./libtools.so --annotations good.ini -o out/tools.so --emit-c out/tools.c 2>&1) ||
   die "cgosan-gen on good input failed: $err"
@@ -341,7 +343,7 @@ access_table() {  # the rows of a function's access table, one line
 grep -Fq 'cgosan_gen_record_access(&cgosan_model_access_tool_copy[1], (const void *)arg2, (long long)arg3, "tool_copy");' out/tools.c ||
   die "tool_copy's wrapper does not record row 1 of its table"
 # A thread-safe function keeps the rows its `access` lines give.
-grep -Fq '"tool_copy", CGOSAN_GEN_THREAD_SAFE, NULL, 0, NULL, 0, cgosan_model_access_tool_copy, 2}' out/tools.c ||
+grep -Fq '"tool_copy", CGOSAN_GEN_THREAD_SAFE, cgosan_model_retains_tool_copy, 1, NULL, 0, cgosan_model_access_tool_copy, 2}' out/tools.c ||
   die "tool_copy's model entry is not thread-safe or does not point at its access table"
 # The retention check, under its `when` (n == 0), named after its `until`,
 # with its owner (parameter 0 by default) and its `until` list; the `until`
@@ -357,11 +359,26 @@ grep -F -A1 'cgosan_retention_end((const void *)(intptr_t)arg0, "tool_length");'
 # nocallback + blocks = no: the fast crossing, and the model's flag.
 grep -Fq 'cgosan_cgocall_nocallback(cgosan_call_tool_length, &frame, "tool_length");' out/tools.c ||
   die "tool_length's wrapper does not cross with cgosan_cgocall_nocallback"
-grep -Fq '{"tool_length", CGOSAN_GEN_NOCALLBACK, NULL, 0, NULL, 0, cgosan_model_access_tool_length, 1}' out/tools.c ||
-  die "tool_length's model entry is not nocallback"
+grep -Fq '{"tool_length", CGOSAN_GEN_NOCALLBACK | CGOSAN_GEN_NOESCAPE, NULL, 0, NULL, 0, cgosan_model_access_tool_length, 1}' out/tools.c ||
+  die "tool_length's model entry is not nocallback and noescape"
 [[ $(grep -c 'cgosan_cgocall_nocallback(' out/tools.c) == 1 ]] ||
   die "a function not annotated nocallback crosses with cgosan_cgocall_nocallback"
-echo "ok: access tables and records, retention check and end, nocallback crossing"
+# noescape: each pointer argument lent with the promise, after its check.
+grep -F -A1 'cgosan_check_arg_var((const void *)arg0, ' out/tools.c | grep -F '"tool_length"' -A1 |
+  grep -Fq 'cgosan_gen_lend_noescape((const void *)arg0, "tool_length", 0);' ||
+  die "tool_length's wrapper does not lend its argument with the noescape promise"
+[[ $(grep -c 'cgosan_gen_lend_noescape(' out/tools.c) == 1 ]] ||
+  die "a function not annotated noescape lends with the promise"
+# slot and if result: the slot's value on every call, and the record taken
+# back after the call when the result is not the one that keeps.
+grep -Fq 'cgosan_check_retained_in_slot((const void *)arg2, (const void *)(intptr_t)arg4, (long long)(intptr_t)arg1, "tool_copy", 2, "tool_length", cgosan_model_until_tool_copy_0);' out/tools.c ||
+  die "tool_copy's wrapper does not check its retention in its slot"
+grep -F -A1 'if ((long long)frame.result != 0LL)' out/tools.c |
+  grep -Fq 'cgosan_retention_failed((const void *)arg2, (const void *)(intptr_t)arg4, "tool_copy");' ||
+  die "tool_copy's wrapper does not take back a failed call's retention"
+grep -Fq '{2, 4, CGOSAN_GEN_NO_PARAM, 0LL, cgosan_model_until_tool_copy_0, 1, 1, 0LL},' out/tools.c ||
+  die "tool_copy's retention row lacks its slot and result"
+echo "ok: access tables and records, retention check and end, nocallback crossing, noescape, slot, result"
 echo "ok: interposer exports $exported"
 
 status=0; "$run" -- bash -c 'exit 3' || status=$?
