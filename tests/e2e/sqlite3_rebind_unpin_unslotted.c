@@ -28,14 +28,6 @@
 // STDOUT:bind of parameter 5: SQLITE_RANGE
 // STDOUT-NEXT:names: 2
 
-static void managed_main(void *arg) {
-  (void)arg;
-  sqlite3 *db = open_names();
-  rebind_and_unpin(db);
-  printf("names: %d\n", count_names(db));
-  sqlite3_close(db);
-}
-
 int main(void) {
-  return cgosan_run(managed_main, NULL);
+  return cgosan_run(rebind_main, NULL);
 }
