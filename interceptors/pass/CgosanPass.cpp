@@ -335,7 +335,7 @@ PreservedAnalyses CgosanPass::run(Module &M, ModuleAnalysisManager &) {
 
   RuntimeApi api(M);
   bool changed = false;
-  if (!retention.empty() && !foreign.empty())
+  if (!retention.empty() && routes)
     changed |= endRetentionsIn(M, retention, api);
   for (Function *F : managed) {
     // Stores first: the frame stores the rewrite adds are the runtime's own.
