@@ -143,6 +143,12 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_retained_in_slot(
   CheckAndRecord(p, owner, true, slot, callee, argno, until, until_names);
 }
 
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_retention_end_slot(
+    const void *owner, long long slot) {
+  if (owner)
+    EndSlot(reinterpret_cast<uptr>(owner), slot);
+}
+
 extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_retention_failed(
     const void *p, const void *owner, const char *callee) {
   ObjectInfo obj;

@@ -186,6 +186,10 @@ void  cgosan_check_retained_in_slot(const void *p, const void *owner,
                                     long long slot, const char *callee,
                                     int argno, const char *until,
                                     const char *const *until_names);
+/* A call that keeps nothing replaced what owner kept in `slot` (a
+ * `rebinds` annotation: sqlite3_bind_int on a parameter that held a
+ * SQLITE_STATIC text): that retention is over. */
+void  cgosan_retention_end_slot(const void *owner, long long slot);
 /* The call callee, which has just been checked with p and owner, failed
  * (an `if result == N` clause did not hold): it keeps nothing, so its
  * record of the object p points into is forgotten. */

@@ -159,6 +159,7 @@ struct RuntimeApi {
   // (p, owner, long long slot, callee, argno, until, until_names)
   llvm::FunctionCallee check_retained_in_slot;
   llvm::FunctionCallee retention_failed;  // (p, owner, callee)
+  llvm::FunctionCallee retention_end_slot;  // (owner, long long slot)
   llvm::FunctionCallee retention_end;  // void cgosan_retention_end(owner, fn)
 
   // "name\0" for the callee argument of cgosan_check_arg, one per callee.
@@ -263,8 +264,15 @@ struct RetainsLine {
   std::string until_text;  // "sqlite3_reset/finalize/clear_bindings"
 };
 
-// The `retains` and `noescape` lines of the -cgosan-annotations files, by
-// function.
+// A `rebinds = SLOT [by OWNER]` line: the call ends what OWNER kept in SLOT.
+struct RebindsLine {
+  std::string where;  // "FILE:LINE: ", for errors
+  int slot = -1, key = -1;
+  std::string slot_ref, key_ref;  // as written
+};
+
+// The `retains`, `rebinds` and `noescape` lines of the -cgosan-annotations
+// files, by function.
 class RetentionModel {
  public:
   // Adds the file's lines; false, with *error ("FILE:LINE: ..."), when it
@@ -272,15 +280,17 @@ class RetentionModel {
   // function both retains and promises noescape.
   bool load(llvm::StringRef path, std::string *error);
   const std::vector<RetainsLine> *retains(llvm::StringRef fn) const;
+  const std::vector<RebindsLine> *rebinds(llvm::StringRef fn) const;
   // `noescape = yes`: fn keeps none of the managed pointers it receives.
   bool noescape(llvm::StringRef fn) const { return noescape_.contains(fn); }
   // Whether fn is an `until` function of some line.
   bool endsRetentions(llvm::StringRef fn) const { return ends_.contains(fn); }
-  bool empty() const { return retains_.empty(); }
+  bool empty() const { return retains_.empty() && rebinds_.empty(); }
 
  private:
   llvm::StringMap<std::vector<RetainsLine>> retains_;
   llvm::StringSet<> ends_;
+  llvm::StringMap<std::vector<RebindsLine>> rebinds_;
   llvm::StringMap<std::string> noescape_;  // fn -> "FILE:LINE: " of its line
 };
 

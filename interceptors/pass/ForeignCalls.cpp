@@ -71,6 +71,8 @@ RuntimeApi::RuntimeApi(Module &M) : module(M) {
                                            void_ty, ptr, ptr, ptr);
   retention_end = M.getOrInsertFunction("cgosan_retention_end", no_unwind, void_ty,
                                         ptr, ptr);
+  retention_end_slot = M.getOrInsertFunction("cgosan_retention_end_slot", no_unwind,
+                                             void_ty, ptr, Type::getInt64Ty(ctx));
 }
 
 GlobalVariable *RuntimeApi::calleeName(StringRef name) {

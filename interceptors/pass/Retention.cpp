@@ -12,8 +12,10 @@
 // through a call the pass does not route must still end. A line with `slot
 // PARAM` calls cgosan_check_retained_in_slot instead, and one with `if
 // result == INTEGER` also calls cgosan_retention_failed(result != INTEGER ?
-// p : NULL, owner, "f") after the call. `noescape = yes` lines make the
-// function's calls lend with cgosan_lend_noescape (ForeignCalls.cpp).
+// p : NULL, owner, "f") after the call; a `rebinds = SLOT [by OWNER]` line
+// calls cgosan_retention_end_slot(owner, slot) before the call. `noescape =
+// yes` lines make the function's calls lend with cgosan_lend_noescape
+// (ForeignCalls.cpp).
 // The pass sees IR, where a parameter has no name, so PARAM, `by` and `when`
 // must be 0-based indexes; a line that names one is an error only in a
 // module that calls its function (the file may serve an interposer too).
@@ -164,7 +166,7 @@ bool RetentionModel::load(StringRef path, std::string *error) {
     }
     auto [key, value] = line.split('=');
     key = key.trim();
-    if (key != "retains" && key != "noescape")
+    if (key != "retains" && key != "noescape" && key != "rebinds")
       continue;  // the interposer's keys; cgosan-gen checks them
     if (section.empty()) {
       *error = where + "`" + key.str() + "` before any [function] section";
@@ -179,6 +181,24 @@ bool RetentionModel::load(StringRef path, std::string *error) {
       }
       if (word == "yes" || word == "true" || word == "1")
         noescape_[section] = where;
+      continue;
+    }
+    if (key == "rebinds") {
+      SmallVector<StringRef, 4> words;
+      SplitString(value, words, " \t");
+      RebindsLine b;
+      b.where = where;
+      b.key_ref = "0";
+      if (words.size() == 3 && words[1] == "by") {
+        b.key_ref = words[2].str();
+      } else if (words.size() != 1) {
+        *error = where + "`rebinds` takes: PARAM [by PARAM]";
+        return false;
+      }
+      b.slot_ref = words[0].str();
+      b.slot = paramIndex(b.slot_ref);
+      b.key = paramIndex(b.key_ref);
+      rebinds_[section].push_back(std::move(b));
       continue;
     }
     RetainsLine r;
@@ -202,6 +222,11 @@ bool RetentionModel::load(StringRef path, std::string *error) {
     }
   }
   return true;
+}
+
+const std::vector<RebindsLine> *RetentionModel::rebinds(StringRef fn) const {
+  auto it = rebinds_.find(fn);
+  return it == rebinds_.end() ? nullptr : &it->second;
 }
 
 const std::vector<RetainsLine> *RetentionModel::retains(StringRef fn) const {
@@ -245,28 +270,47 @@ bool checkRetention(CallBase &CB, unsigned first_c_arg, const RetentionModel &mo
                     std::string *error) {
   StringRef name = CB.getCalledFunction()->getName();
   const std::vector<RetainsLine> *lines = model.retains(name);
-  if (!lines)
+  const std::vector<RebindsLine> *rebinds = model.rebinds(name);
+  if (!lines && !rebinds)
     return true;
   IRBuilder<> B(&CB);
   B.SetCurrentDebugLocation(CB.getDebugLoc());
-  for (const RetainsLine &r : *lines) {
-    auto arg = [&](int index, const std::string &ref, const char *what) -> Value * {
-      if (index < 0) {
-        *error = r.where + "the pass knows parameters by index, not by name: `" +
-                 ref + "` (" + what + ") of " + name.str();
-        return nullptr;
-      }
-      if (first_c_arg + index >= CB.arg_size()) {
-        *error = r.where + name.str() + " is called with no parameter " + ref;
-        return nullptr;
-      }
-      Value *v = CB.getArgOperand(first_c_arg + index);
-      if (!v->getType()->isPointerTy() && !v->getType()->isIntegerTy()) {
-        *error = r.where + "parameter " + ref + " of " + name.str() +
-                 " is neither a pointer nor an integer in the call";
-        return nullptr;
-      }
-      return v;
+  // The C argument `index` of the line at `where` (a pointer or an integer),
+  // or nullptr with *error.
+  auto lineArg = [&](const std::string &where, int index, const std::string &ref,
+                     const char *what) -> Value * {
+    if (index < 0) {
+      *error = where + "the pass knows parameters by index, not by name: `" + ref +
+               "` (" + what + ") of " + name.str();
+      return nullptr;
+    }
+    if (first_c_arg + index >= CB.arg_size()) {
+      *error = where + name.str() + " is called with no parameter " + ref;
+      return nullptr;
+    }
+    Value *v = CB.getArgOperand(first_c_arg + index);
+    if (!v->getType()->isPointerTy() && !v->getType()->isIntegerTy()) {
+      *error = where + "parameter " + ref + " of " + name.str() +
+               " is neither a pointer nor an integer in the call";
+      return nullptr;
+    }
+    return v;
+  };
+  // A slot as the wrapper passes it: a 64-bit integer.
+  auto asSlot = [&](Value *v) {
+    return v->getType()->isPointerTy() ? B.CreatePtrToInt(v, B.getInt64Ty())
+                                       : B.CreateSExtOrTrunc(v, B.getInt64Ty());
+  };
+  for (const RebindsLine &b : rebinds ? *rebinds : std::vector<RebindsLine>()) {
+    Value *slot = lineArg(b.where, b.slot, b.slot_ref, "PARAM");
+    Value *owner = slot ? lineArg(b.where, b.key, b.key_ref, "by") : nullptr;
+    if (!owner)
+      return false;
+    B.CreateCall(api.retention_end_slot, {asPointer(owner, B), asSlot(slot)});
+  }
+  for (const RetainsLine &r : lines ? *lines : std::vector<RetainsLine>()) {
+    auto arg = [&](int index, const std::string &ref, const char *what) {
+      return lineArg(r.where, index, ref, what);
     };
     Value *p = arg(r.param, r.param_ref, "PARAM");
     Value *owner = p ? arg(r.key, r.key_ref, "by") : nullptr;
@@ -304,11 +348,8 @@ bool checkRetention(CallBase &CB, unsigned first_c_arg, const RetentionModel &mo
       Value *slot = arg(r.slot, r.slot_ref, "slot");
       if (!slot)
         return false;
-      Value *slot_value = slot->getType()->isPointerTy()
-                              ? B.CreatePtrToInt(slot, B.getInt64Ty())
-                              : B.CreateSExtOrTrunc(slot, B.getInt64Ty());
       B.CreateCall(api.check_retained_in_slot,
-                   {kept, owner_ptr, slot_value, tail[0], tail[1], tail[2], tail[3]});
+                   {kept, owner_ptr, asSlot(slot), tail[0], tail[1], tail[2], tail[3]});
     } else {
       B.CreateCall(api.check_retained_by,
                    {kept, owner_ptr, tail[0], tail[1], tail[2], tail[3]});

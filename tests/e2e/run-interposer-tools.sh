@@ -120,7 +120,7 @@ expect_annotation_error tool_each 'user_data = ud for items' \
   'parameter `items` of tool_each is not a function pointer'
 expect_annotation_error tool_each 'thread_safe = sometimes' '`thread_safe` takes yes or no, not `sometimes`'
 expect_annotation_error tool_each 'keeps = 0' \
-  'unknown key `keeps` \(known: retains, user_data, blocks, calls_back, thread_safe, access, nocallback, noescape\)'
+  'unknown key `keeps` \(known: retains, user_data, blocks, calls_back, thread_safe, access, nocallback, noescape, rebinds\)'
 # nocallback: a yes/no value, and only with `blocks = no` (the fast crossing
 # holds up collections while it runs), never beside `calls_back = yes`.
 expect_annotation_error tool_length 'nocallback = maybe' '`nocallback` takes yes or no, not `maybe`'
@@ -141,6 +141,9 @@ expect_annotation_error tool_each 'retains = items until tool_length slot cb' \
   '`retains ... slot` names parameter `cb` of tool_each, which is neither a pointer nor an integer'
 expect_annotation_error tool_each 'retains = items until tool_length if result == 0 slot n' \
   '`retains` takes: PARAM until FUNCTION\.\.\. \[by PARAM\] \[when PARAM == INTEGER\] \[slot PARAM\] \[if result == INTEGER\]'
+expect_annotation_error tool_each 'rebinds = cb' \
+  '`rebinds` names parameter `cb` of tool_each, which is neither a pointer nor an integer'
+expect_annotation_error tool_each 'rebinds = n for items' '`rebinds` takes: PARAM \[by PARAM\]'
 expect_annotation_error tool_each 'retains = items until tool_length slot n if result == 010' \
   '`010` is not an INTEGER: write it in decimal without leading zeros, or in hex with 0x'
 
@@ -300,6 +303,7 @@ cat >good.ini <<'I'
 [tool_each]
 user_data = ud for cb
 retains = items until tool_length when n == 0
+rebinds = n by items
 access = items read size n
 blocks = yes
 [tool_copy]
@@ -378,7 +382,9 @@ grep -F -A1 'if ((long long)frame.result != 0LL)' out/tools.c |
   die "tool_copy's wrapper does not take back a failed call's retention"
 grep -Fq '{2, 4, CGOSAN_GEN_NO_PARAM, 0LL, cgosan_model_until_tool_copy_0, 1, 1, 0LL},' out/tools.c ||
   die "tool_copy's retention row lacks its slot and result"
-echo "ok: access tables and records, retention check and end, nocallback crossing, noescape, slot, result"
+grep -Fq 'cgosan_retention_end_slot((const void *)(intptr_t)arg0, (long long)(intptr_t)arg1);' out/tools.c ||
+  die "tool_each's wrapper does not end what its owner kept in the slot it rebinds"
+echo "ok: access tables and records, retention check and end, nocallback crossing, noescape, slot, result, rebinds"
 echo "ok: interposer exports $exported"
 
 status=0; "$run" -- bash -c 'exit 3' || status=$?

@@ -7,9 +7,10 @@
  *   2. the same parameter bound again with SQLITE_TRANSIENT (the `when`
  *      condition does not hold, yet the first text is dropped the same way);
  *   3. a bind that fails (parameter 5 of a one-parameter statement:
- *      SQLITE_RANGE), which keeps nothing.
+ *      SQLITE_RANGE), which keeps nothing;
+ *   4. the same parameter bound again with an integer (sqlite3_bind_int).
  * The texts that are still bound stay pinned until the statement is
- * finalized. The three unpins are on lines 31, 36 and 38 of this file. */
+ * finalized. The four unpins are on lines 33, 38, 40 and 43 of this file. */
 #ifndef CGOSAN_TESTS_E2E_SQLITE3_REBIND_H
 #define CGOSAN_TESTS_E2E_SQLITE3_REBIND_H
 
@@ -23,7 +24,8 @@ static inline char *pinned_name(cgosan_pinner *pinner, const char *text) {
 
 static inline __attribute__((noinline)) void rebind_and_unpin(sqlite3 *db) {
   cgosan_pinner *first = cgosan_pinner_new(), *second = cgosan_pinner_new(),
-                *third = cgosan_pinner_new(), *failed = cgosan_pinner_new();
+                *third = cgosan_pinner_new(), *failed = cgosan_pinner_new(),
+                *fourth = cgosan_pinner_new();
   sqlite3_stmt *stmt;
   sqlite3_prepare_v2(db, "INSERT INTO names VALUES (?1)", -1, &stmt, NULL);
   sqlite3_bind_text(stmt, 1, pinned_name(first, "alice"), -1, SQLITE_STATIC);
@@ -36,6 +38,9 @@ static inline __attribute__((noinline)) void rebind_and_unpin(sqlite3 *db) {
   cgosan_unpin(third);  /* 2. dropped at the SQLITE_TRANSIENT rebind */
   int range = sqlite3_bind_text(stmt, 5, pinned_name(failed, "erin"), -1, SQLITE_STATIC);
   cgosan_unpin(failed);  /* 3. never kept: SQLITE_RANGE */
+  sqlite3_bind_text(stmt, 1, pinned_name(fourth, "frank"), -1, SQLITE_STATIC);
+  sqlite3_bind_int(stmt, 1, 7);
+  cgosan_unpin(fourth);  /* 4. dropped at the integer rebind */
   sqlite3_step(stmt);
   sqlite3_finalize(stmt);
   cgosan_unpin(second);
@@ -44,6 +49,7 @@ static inline __attribute__((noinline)) void rebind_and_unpin(sqlite3 *db) {
   cgosan_pinner_free(second);
   cgosan_pinner_free(third);
   cgosan_pinner_free(failed);
+  cgosan_pinner_free(fourth);
 }
 
 /* The program both tests run: the rebinds, then the rows inserted. */

@@ -6,7 +6,7 @@
 // route (lib_peek_all), and a constant argument is lent to nobody. A
 // function without the promise gets no such call.
 //
-// FLAGS: -mllvm -cgosan-noescape=lib_sum -mllvm -cgosan-foreign=lib_peek*,lib_bind
+// FLAGS: -mllvm -cgosan-noescape=lib_sum -mllvm -cgosan-foreign=lib_peek*,lib_bind*
 // FLAGS: -mllvm -cgosan-annotations=%S/ir_noescape.ini
 long lib_sum(const char *buf, int n);
 long lib_peek_all(const char *a, const char *b);
@@ -42,3 +42,10 @@ int bind(struct stmt *s, const char *text, void (*how)(void *)) {
 // CHECK: icmp {{eq|ne}} i32 %{{[0-9a-z.]+}}, 0
 // CHECK: %[[UNDO:[0-9a-z.]+]] = select i1 %{{[0-9a-z.]+}}, ptr {{%[0-9a-z.]+|null}}, ptr {{%[0-9a-z.]+|null}}
 // CHECK: call void @cgosan_retention_failed(ptr %[[UNDO]], ptr %{{[0-9a-z.]+}}, ptr {{(nonnull )?}}@__cgosan_callee.lib_bind)
+
+// `rebinds = 1`: a bind that keeps nothing ends what the slot kept.
+int lib_bind_int(struct stmt *s, int slot, int value);
+int bind_int(struct stmt *s) { return lib_bind_int(s, 3, 7); }
+// CHECK-LABEL: define {{.*}} @bind_int(
+// CHECK: call void @cgosan_retention_end_slot(ptr %{{[0-9a-z.]+}}, i64 {{3|%[0-9a-z.]+}})
+// CHECK: call i32 @cgosan_cgocall(

@@ -32,6 +32,8 @@ expect_error '[lib_keep]\nretains = 0 until lib_drop slot 1 if result = 0\n' \
   'case\.ini:2: `retains` takes: .*'
 expect_error '[lib_keep]\nretains = 0 until lib_drop slot x\n' \
   'case\.ini:2: the pass knows parameters by index, not by name: `x` \(slot\) of lib_keep'
+expect_error '[lib_keep]\nrebinds = 1 for 0\n' \
+  'case\.ini:2: `rebinds` takes: PARAM \[by PARAM\]'
 expect_error '[lib_keep]\nnoescape = perhaps\n' \
   'case\.ini:2: `noescape` takes yes or no, not `perhaps`'
 expect_error '[lib_keep]\nretains = 0 until lib_drop\nnoescape = yes\n' \

@@ -189,7 +189,8 @@ TEST(Retention, FindRetainingCallAnswersForAnObjectRange) {
 // A second bind of the same parameter drops the first buffer (sqlite3's
 // vdbeUnbind): with a `slot` clause the first record ends there, so its
 // unpin before finalize is silent; so does a bind that keeps nothing (NULL:
-// SQLITE_TRANSIENT, the `when` condition false).
+// SQLITE_TRANSIENT, the `when` condition false), and one that binds an
+// integer there (`rebinds`: cgosan_retention_end_slot).
 TEST(Retention, RebindingTheSlotEndsWhatItKept) {
   uintptr_t reports = __cgosan::ReportCount();
   BindPinnedInSlot(&owner_a, 1);
@@ -199,6 +200,10 @@ TEST(Retention, RebindingTheSlotEndsWhatItKept) {
   cgosan_pinner_free(first);
   cgosan_check_retained_in_slot(nullptr, &owner_a, 1, "lib_bind", 2, kUntilText,
                                 kUntil);
+  Unpin();
+  cgosan_pinner_free(pinner);
+  BindPinnedInSlot(&owner_a, 1);
+  cgosan_retention_end_slot(&owner_a, 1);  // `rebinds`: lib_bind_int on it
   Unpin();
   cgosan_pinner_free(pinner);
   EXPECT_EQ(__cgosan::ReportCount(), reports);

@@ -62,6 +62,9 @@ MSG_BAD_RETAINS = ("`retains` takes: PARAM until FUNCTION... [by PARAM] "
 MSG_RETAINS_BAD_SLOT = ("`retains ... slot` names parameter `{}` of {}, which is neither "
                         "a pointer nor an integer")
 MSG_RETAINS_RESULT = ("`retains ... if result` needs an integer result; {} returns `{}`")
+MSG_BAD_REBINDS = "`rebinds` takes: PARAM [by PARAM]"
+MSG_REBINDS_NOT_HANDLE = ("`rebinds` names parameter `{}` of {}, which is neither a pointer "
+                          "nor an integer")
 MSG_NOESCAPE_RETAINS = ("`noescape = yes` contradicts `retains` (line {}): a function that "
                         "keeps an argument cannot promise to keep none")
 MSG_RETAINS_NOT_POINTER = "`retains` names parameter `{}` of {}, which is not a data pointer"
@@ -95,7 +98,7 @@ MSG_NO_DEFAULT_EXTENT = ("parameter `{}` of {} points to `{}`, whose extent is u
 MAX_ELEMENTS = 2**63 - 1  # a long long in the emitted table
 BOOL_WORDS = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
 KEYS = ("retains", "user_data", "blocks", "calls_back", "thread_safe", "access",
-        "nocallback", "noescape")
+        "nocallback", "noescape", "rebinds")
 BOOL_KEYS = ("blocks", "calls_back", "thread_safe", "nocallback", "noescape")
 
 _SECTION = re.compile(r"^\[\s*([A-Za-z_][A-Za-z0-9_]*)\s*\]$")
@@ -104,6 +107,7 @@ _RETAINS = re.compile(
     r"^(\S+)\s+until\s+([A-Za-z0-9_,\s]+?)"
     r"(?:\s+by\s+(\S+))?(?:\s+when\s+(\S+)\s*==\s*(-?(?:0x[0-9a-fA-F]+|\d+)))?"
     r"(?:\s+slot\s+(\S+))?(?:\s+if\s+result\s*==\s*(-?(?:0x[0-9a-fA-F]+|\d+)))?$")
+_REBINDS = re.compile(r"^(\S+)(?:\s+by\s+(\S+))?$")
 _USER_DATA = re.compile(r"^(\S+)\s+for\s+(\S+)$")
 _ACCESS = re.compile(
     r"^(\S+)\s+(?:(none)|(read|write)"
@@ -121,6 +125,15 @@ class Retention:
     line: int
     slot: object = None  # int: the parameter saying where owner keeps it
     result_value: object = None  # int: the result of a call that kept it
+
+
+@dataclass
+class Rebind:
+    """A call that keeps nothing but replaces what the owner (parameter
+    `key`) kept in the slot parameter `slot` names (`rebinds`)."""
+    slot: int
+    key: int
+    line: int
 
 
 @dataclass
@@ -183,6 +196,7 @@ class FunctionModel:
     nocallback: bool = False
     noescape: bool = False
     retains: list = field(default_factory=list)
+    rebinds: list = field(default_factory=list)
     user_data: list = field(default_factory=list)
     access: dict = field(default_factory=dict)  # param -> (Access or None: `none`, line)
 
@@ -330,6 +344,17 @@ class LibraryModel:
                 result_value=self._when_value(m.group(7), line) if m.group(7) else None))
         elif raw.key == "access":
             self._apply_access(fm, fn, raw.value, line)
+        elif raw.key == "rebinds":
+            m = _REBINDS.match(raw.value)
+            if not m:
+                raise GenError(MSG_BAD_REBINDS, self.path, line)
+            refs = (m.group(1), m.group(2) or "0")
+            slot, key = (self._param(fn, ref, line) for ref in refs)
+            for ref, index in zip(refs, (slot, key)):
+                if not _is_handle(fn.params[index]):
+                    raise GenError(MSG_REBINDS_NOT_HANDLE.format(ref, fn.name),
+                                   self.path, line)
+            fm.rebinds.append(Rebind(slot, key, line))
         else:
             m = _USER_DATA.match(raw.value)
             if not m:
@@ -472,6 +497,12 @@ class LibraryModel:
             cut = u.rfind("_", 0, shared) + 1
             names.append(u[cut:] if cut < len(u) else u)
         return "/".join(names)
+
+    def rebinds(self, fn):
+        """fn's `rebinds` lines: each call ends what its owner kept in the
+        slot (cgosan_retention_end_slot)."""
+        fm = self.functions.get(fn.name)
+        return fm.rebinds if fm is not None else []
 
     def ends_retentions(self, name):
         """Whether the function `name` is an `until` call of some `retains`."""

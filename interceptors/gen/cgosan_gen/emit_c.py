@@ -8,7 +8,8 @@ For `int f(struct s *p, void (*cb)(void *))` the source holds:
     static void cgosan_call_f(void *frame)           (runs on the system stack)
     int cgosan_wrap_f(cgosan_t_f_0 arg0, ...)        (`f` jumps here)
       - an `until` function of a `retains` line: cgosan_retention_end with
-        its first argument, whoever calls it;
+        its first argument, whoever calls it; a `rebinds` line:
+        cgosan_retention_end_slot with its owner and slot, whoever calls it;
       - foreign caller (!cgosan_gen_in_managed()): tail call of the real f;
       - managed caller: cgosan_check_arg on each pointer that can reach a
         pointer, cgosan_gen_lend on the other data pointers (what each
@@ -204,6 +205,9 @@ def _wrapper(fn, library_model, wrapped):
     if library_model.ends_retentions(n):
         # Whoever calls it, managed code or the library itself.
         body.append(f"  cgosan_retention_end((const void *)(intptr_t)arg0, \"{n}\");")
+    for r in library_model.rebinds(fn):
+        body.append(f"  cgosan_retention_end_slot((const void *)(intptr_t)arg{r.key}, "
+                    f"(long long)(intptr_t)arg{r.slot});")
     body += ["  if (!cgosan_gen_in_managed())",
             f"    {'' if fn.returns_void else 'return '}real({call_args});"]
     if fn.returns_void:
