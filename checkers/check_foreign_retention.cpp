@@ -44,19 +44,34 @@ static constexpr char kTitleRetainedBy[] =
 static bool RetentionOn() { return hooks.find_retaining_call != nullptr; }
 
 // p, an argument `callee` keeps until one of until_names is called with
-// owner: recorded and watched when it points into a foreign heap's object
-// foreign code may not hold.
-static void CheckForeignRetained(uptr p, uptr owner, const char *callee,
-                                 int argno, const char *until,
-                                 const char *const *until_names) {
+// owner (or, when has_slot, until the next call on that slot of owner):
+// recorded and watched when it points into a foreign heap's object foreign
+// code may not hold.
+static void RecordForeignRetained(uptr p, uptr owner, bool has_slot, s64 slot,
+                                  const char *callee, int argno,
+                                  const char *until,
+                                  const char *const *until_names) {
   ObjectInfo obj;
   if (!p || !RetentionOn() || InManagedRange(p) || !FindForeignObject(p, &obj) ||
       obj.pinned)
     return;  // not a foreign heap's object, or one foreign code may hold
   RetainedArgument arg = {{callee, argno, until, owner, CaptureStackIdFast()},
-                          until_names};
+                          until_names,
+                          has_slot,
+                          slot};
   RecordRetention(obj, arg);
   WatchHeapObject(obj.heap, obj.base);
+}
+
+void CheckForeignRetained(const void *p, const void *owner, bool has_slot,
+                          s64 slot, const char *callee, int argno,
+                          const char *until, const char *const *until_names) {
+  if (!owner || !until_names)
+    return;  // nothing ends it: nothing to follow
+  ErrnoSaver errno_saver;  // the heap's queries and a stack walk
+  RecordForeignRetained(reinterpret_cast<uptr>(p), reinterpret_cast<uptr>(owner),
+                        has_slot, slot, callee, argno, until ? until : "?",
+                        until_names);
 }
 
 // The heap freed [base, base + size): a record still holding it is the
@@ -105,9 +120,15 @@ using namespace __cgosan;
 extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_retained_foreign(
     const void *p, const void *owner, const char *callee, int argno,
     const char *until, const char *const *until_names) {
-  if (!owner || !until_names)
-    return;  // nothing ends it: nothing to follow
-  ErrnoSaver errno_saver;  // the heap's queries and a stack walk
-  CheckForeignRetained(reinterpret_cast<uptr>(p), reinterpret_cast<uptr>(owner),
-                       callee, argno, until ? until : "?", until_names);
+  CheckForeignRetained(p, owner, false, 0, callee, argno, until, until_names);
+}
+
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE void
+cgosan_check_retained_foreign_in_slot(const void *p, const void *owner,
+                                      long long slot, const char *callee,
+                                      int argno, const char *until,
+                                      const char *const *until_names) {
+  if (owner)
+    EndSlot(reinterpret_cast<uptr>(owner), slot);
+  CheckForeignRetained(p, owner, true, slot, callee, argno, until, until_names);
 }

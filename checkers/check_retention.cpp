@@ -10,7 +10,10 @@
 // moves what the library still reads; so is an address on a G stack, which
 // cannot be pinned and whose frame will be reused. A pinned object is
 // recorded (retention_table.cpp) until an `until` call, so that releasing
-// its pin before that is reported too.
+// its pin before that is reported too. A `slot` clause names where the
+// owner keeps it (sqlite3's parameter index): the next call on that slot
+// ends the record, whatever it passes; an `if result == N` clause takes back
+// the record of a call whose result says it kept nothing.
 // An object of a registered foreign heap goes to check_foreign_retention.cpp
 // (recorded, reported if its collector frees it before an `until` call).
 // Allowed on purpose: a pinned object, foreign memory and NULL (not ours),
@@ -95,6 +98,27 @@ static bool CheckRetainedArgument(uptr p, const char *callee, int argno,
   return true;
 }
 
+// The check at the call, then the record of a pinned object, kept in
+// `slot` of owner when has_slot.
+static void CheckAndRecord(const void *p, const void *owner, bool has_slot,
+                           s64 slot, const char *callee, int argno,
+                           const char *until, const char *const *until_names) {
+  ObjectInfo obj;
+  if (!until)
+    until = "?";
+  if (!CheckRetainedArgument(reinterpret_cast<uptr>(p), callee, argno, until,
+                             &obj) ||
+      !owner || !until_names)
+    return;  // nothing to follow: no owner, no call ends it
+  ErrnoSaver errno_saver;  // a stack walk off a known stack may touch it
+  RetainedArgument arg = {{callee, argno, until, reinterpret_cast<uptr>(owner),
+                           CaptureStackIdFast()},
+                          until_names,
+                          has_slot,
+                          slot};
+  RecordRetention(obj, arg);
+}
+
 }  // namespace __cgosan
 
 using namespace __cgosan;
@@ -110,18 +134,35 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_retained_by(
     const void *p, const void *owner, const char *callee, int argno,
     const char *until, const char *const *until_names) {
   if (UNLIKELY(!InManagedRange(reinterpret_cast<uptr>(p))) && AnyForeignHeap())
-    return cgosan_check_retained_foreign(p, owner, callee, argno, until,
-                                         until_names);
+    return CheckForeignRetained(p, owner, false, 0, callee, argno, until,
+                                until_names);
+  CheckAndRecord(p, owner, false, 0, callee, argno, until, until_names);
+}
+
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_retained_in_slot(
+    const void *p, const void *owner, long long slot, const char *callee,
+    int argno, const char *until, const char *const *until_names) {
+  // Whatever p is (NULL when the `when` condition does not hold: the
+  // library copies), the call replaces what the owner kept in the slot.
+  if (owner)
+    EndSlot(reinterpret_cast<uptr>(owner), slot);
+  if (UNLIKELY(!InManagedRange(reinterpret_cast<uptr>(p))) && AnyForeignHeap())
+    return CheckForeignRetained(p, owner, true, slot, callee, argno, until,
+                                until_names);
+  CheckAndRecord(p, owner, true, slot, callee, argno, until, until_names);
+}
+
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_retention_end_slot(
+    const void *owner, long long slot) {
+  if (owner)
+    EndSlot(reinterpret_cast<uptr>(owner), slot);
+}
+
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_retention_failed(
+    const void *p, const void *owner, const char *callee) {
   ObjectInfo obj;
-  if (!until)
-    until = "?";
-  if (!CheckRetainedArgument(reinterpret_cast<uptr>(p), callee, argno, until,
-                             &obj) ||
-      !owner || !until_names)
-    return;  // nothing to follow: no owner, no call ends it
-  ErrnoSaver errno_saver;  // a stack walk off a known stack may touch it
-  RetainedArgument arg = {{callee, argno, until, reinterpret_cast<uptr>(owner),
-                           CaptureStackIdFast()},
-                          until_names};
-  RecordRetention(obj, arg);
+  if (!p || !owner || !callee || !InArena(reinterpret_cast<uptr>(p)) ||
+      !FindObject(reinterpret_cast<uptr>(p), &obj))
+    return;
+  ForgetFailedRetention(obj.base, reinterpret_cast<uptr>(owner), callee);
 }

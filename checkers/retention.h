@@ -17,8 +17,10 @@ extern "C" __sanitizer::u8 __cgosan_lending;
 namespace __cgosan {
 
 // The argument p of callee (argno) is a managed pointer the checks passed:
-// the object it points into is lent to the call about to run.
-void NoteLent(uptr p, const char *callee, int argno);
+// the object it points into is lent to the call about to run. `noescape`:
+// the callee promised to keep none of its pointers (a second note of the
+// same object for the same call adds the promise to the first).
+void NoteLent(uptr p, const char *callee, int argno, bool noescape = false);
 ALWAYS_INLINE void NoteIfLent(uptr p, const char *callee, int argno) {
   if (UNLIKELY(__cgosan_lending))
     NoteLent(p, callee, argno);
@@ -51,12 +53,18 @@ bool RetentionFault(uptr addr, void *ucontext);
 // Faults that were not a foreign access to a watched object.
 u64 RetentionReopenedPages();
 void InitializeWatchTable();
+// A foreign call starts (hooks.foreign_call_starts): counted, for "the
+// lender returned N foreign calls ago", then the open pages are protected.
+void RetentionForeignCallStarts();
 
 // What a report says of the watched object a foreign access hit: copied out
 // of the table under its lock, so the report is made with no lock held.
 struct RetainedAccess {
   uptr addr;
   bool write;
+  uptr access_size;  // bytes the faulting instruction touches; 0: unknown
+  u64 calls_since_return;  // foreign calls started since the lender returned
+  u64 ms_since_return;
   uptr base, size;
   const cgosan_type *type;
   u32 alloc_stack;
@@ -68,6 +76,18 @@ void ReportRetainedAccess(const RetainedAccess &a, void *ucontext);
 // --- OS side (retention_linux.cpp) ------------------------------------------
 void ProtectPages(uptr start, uptr size, bool no_access);
 bool FaultIsWrite(void *ucontext);
+// The bytes the faulting instruction of ucontext accesses in memory; 0 when
+// it is not one the decoder knows (retention_access_size.cpp).
+uptr FaultAccessSize(void *ucontext);
+
+// --- The x86-64 decoder (retention_access_size.cpp) --------------------------
+// The memory operand's size of the instruction at code (at most 15 bytes
+// read), for the common loads and stores compilers and libc emit: mov and
+// its zero/sign-extending forms, ALU and compare ops, SSE/AVX moves and
+// compares of 16, 32 or 64 bytes. 0 for anything else (string
+// instructions, masked AVX-512 forms, x87...): the report then says the size
+// is unknown.
+uptr DecodeAccessSize(const u8 *code);
 
 }  // namespace __cgosan
 

@@ -8,7 +8,9 @@
 // on a G stack (the G is parked, its frames live, for the call's duration
 // only; after it the memory is reused by managed code), foreign memory, and
 // a handle (an integer). Arguments checked off a G (foreign code calling
-// foreign code) lend nothing: no cgocall follows.
+// foreign code) lend nothing: no cgocall follows. A callee that promised
+// noescape (`noescape = yes`, -cgosan-noescape: cgosan_lend_noescape) lends
+// the same way; its record carries the promise, which the report names.
 // guard lends only the objects of the guarded pool (rtl/heap/guarded_pool.h)
 // and notes every lent object's allocation site for its sampler.
 // Cost: off and annotations, nothing (the records stay empty: a cgocall
@@ -30,23 +32,33 @@ namespace __cgosan {
 static constexpr uptr kLendPageBytes = 4096;
 static constexpr u32 kMaxLendRecords = kLendPageBytes / sizeof(LendRecord);
 
-void NoteLent(uptr p, const char *callee, int argno) {
+void NoteLent(uptr p, const char *callee, int argno, bool noescape) {
   G *g = CurrentG();
   ObjectInfo obj;
   if (!InArena(p) || !IsRunningG(g) || !FindObject(p, &obj) || obj.pinned)
     return;
+  for (u32 i = g->lent_floor; g->lent && i < g->nlent; i++) {
+    if (g->lent[i].base == obj.base) {
+      // Passed twice to one call (or checked, then noted with the call's
+      // promise): one lend, under the promise if either note made it, and
+      // counted once by guard's sampler.
+      if (noescape && !g->lent[i].noescape) {
+        g->lent[i].noescape = true;
+        g->lent[i].argno = argno;
+      }
+      return;
+    }
+  }
   if (retention_mode == kRetentionGuard && !GuardWatchesLend(obj))
     return;
   if (!g->lent)
     g->lent = static_cast<LendRecord *>(
         MmapOrDie(kLendPageBytes, "cgosan lending records"));
-  for (u32 i = g->lent_floor; i < g->nlent; i++)
-    if (g->lent[i].base == obj.base)
-      return;  // passed twice to one call: one lend
   if (g->nlent == kMaxLendRecords)
     return;  // a call with that many managed arguments: the rest go unwatched
   BeginLend(obj);
-  g->lent[g->nlent++] = {obj.base, obj.size, callee, argno, CaptureStackIdFast()};
+  g->lent[g->nlent++] = {obj.base, obj.size, callee, argno, CaptureStackIdFast(),
+                         noescape};
 }
 
 static void LendingCallReturned(G *g) {
@@ -95,7 +107,7 @@ __attribute__((constructor)) static void cgosan_retention_load_time_init() {
     InitializeGuardedPool();
   InitializeWatchTable();
   hooks.lending_call_returned = LendingCallReturned;
-  hooks.foreign_call_starts = ProtectOpenPages;
+  hooks.foreign_call_starts = RetentionForeignCallStarts;
   hooks.object_pin_changed = PinChanged;
   // guard watches only the pool's objects: the others die unseen.
   if (retention_mode == kRetentionGuard)
@@ -115,4 +127,10 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_lend(const void *p,
                                                          const char *callee,
                                                          int argno) {
   NoteIfLent(reinterpret_cast<uptr>(p), callee, argno);
+}
+
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_lend_noescape(
+    const void *p, const char *callee, int argno) {
+  if (UNLIKELY(__cgosan_lending))
+    NoteLent(reinterpret_cast<uptr>(p), callee, argno, /*noescape=*/true);
 }

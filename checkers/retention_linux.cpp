@@ -1,5 +1,6 @@
 // retention_linux.cpp — the OS side of retention=full's watch: page
-// protection and what a fault's context says about the access.
+// protection and what a fault's context says about the access (write or
+// read, from the error code; its size, from the instruction at the PC).
 #include <signal.h>
 #include <sys/mman.h>
 #include <ucontext.h>
@@ -22,6 +23,16 @@ bool FaultIsWrite(void *ucontext) {
 #else
   (void)ucontext;
   return false;
+#endif
+}
+
+uptr FaultAccessSize(void *ucontext) {
+#if defined(__x86_64__)
+  const ucontext_t *uc = static_cast<const ucontext_t *>(ucontext);
+  return DecodeAccessSize(reinterpret_cast<const u8 *>(uc->uc_mcontext.gregs[REG_RIP]));
+#else
+  (void)ucontext;
+  return 0;
 #endif
 }
 

@@ -55,12 +55,16 @@ static void RemoveRecord(uptr i) {
   atomic_store(&live, num_records, memory_order_relaxed);
 }
 
+static bool SameSlot(const RetainedArgument &a, const RetainedArgument &b) {
+  return a.has_slot == b.has_slot && (!a.has_slot || a.slot == b.slot);
+}
+
 void RecordRetention(const ObjectInfo &obj, const RetainedArgument &arg) {
   SpinMutexLock lock(&table_mu);
   for (uptr i = 0; i < num_records; i++) {
     RetentionRecord &r = records[i];
     if (r.base == obj.base && r.arg.call.owner == arg.call.owner &&
-        r.arg.call.callee == arg.call.callee) {
+        r.arg.call.callee == arg.call.callee && SameSlot(r.arg, arg)) {
       r.arg = arg;  // the newest call's stack
       return;
     }
@@ -89,6 +93,29 @@ void EndRetentions(uptr owner, const char *fn) {
   for (uptr i = num_records; i-- > 0;)
     if (Ends(records[i], owner, fn))
       RemoveRecord(i);
+}
+
+void EndSlot(uptr owner, s64 slot) {
+  if (LIKELY(!atomic_load(&live, memory_order_relaxed)))
+    return;
+  SpinMutexLock lock(&table_mu);
+  for (uptr i = num_records; i-- > 0;) {
+    const RetainedArgument &a = records[i].arg;
+    if (a.call.owner == owner && a.has_slot && a.slot == slot)
+      RemoveRecord(i);
+  }
+}
+
+void ForgetFailedRetention(uptr base, uptr owner, const char *callee) {
+  if (LIKELY(!atomic_load(&live, memory_order_relaxed)))
+    return;
+  SpinMutexLock lock(&table_mu);
+  for (uptr i = num_records; i-- > 0;) {
+    const RetentionRecord &r = records[i];
+    if (r.base == base && r.arg.call.owner == owner &&
+        !internal_strcmp(r.arg.call.callee, callee))
+      RemoveRecord(i);
+  }
 }
 
 static bool FindRetainingCall(uptr base, uptr size, bool forget,

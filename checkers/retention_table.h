@@ -12,15 +12,35 @@ namespace __cgosan {
 // One annotated call keeping one argument: the call, and `until_names`
 // (NULL-terminated, static: the interposer's or the pass's constants), the
 // functions that end the retention when called with `call.owner` first.
+// With `has_slot`, the place of the owner it is kept in (`slot` clause:
+// sqlite3's parameter index): a later call keeping something in the same
+// slot of the same owner ends it.
 struct RetainedArgument {
   RetainingCall call;
   const char *const *until_names;
+  bool has_slot;
+  s64 slot;
 };
 
 // Remembers that `arg` keeps the pinned object obj (at most one record per
-// object, owner and callee: the newest call's). A full table forgets the
-// retention (verbosity=1 says so): a miss, never a false report.
+// object, owner, callee and slot: the newest call's). A full table forgets
+// the retention (verbosity=1 says so): a miss, never a false report.
 void RecordRetention(const ObjectInfo &obj, const RetainedArgument &arg);
+
+// The retention check of an argument that points into a foreign heap's
+// object (check_foreign_retention.cpp): recorded, as RecordRetention, and
+// watched by its heap, so that a free while the record lives is reported.
+void CheckForeignRetained(const void *p, const void *owner, bool has_slot,
+                          s64 slot, const char *callee, int argno,
+                          const char *until, const char *const *until_names);
+
+// A call put something else in `slot` of owner: what was kept there is not
+// any more.
+void EndSlot(uptr owner, s64 slot);
+
+// The call `callee` that just recorded the object at base for owner failed
+// (its result says it kept nothing): its records are forgotten.
+void ForgetFailedRetention(uptr base, uptr owner, const char *callee);
 
 // `fn` was called with `owner` as its first argument: the retentions of
 // owner that fn ends are over. Any thread.

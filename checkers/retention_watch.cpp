@@ -84,6 +84,8 @@ struct WatchedObject {
   bool watched;     // its pages count it (lent before, no call has it now)
   LendRecord lender;  // the last call that had it
   u64 freed_by;     // the collection that freed it; 0 while it lives
+  u64 returned_at_call;  // foreign_calls when the lender returned
+  u64 returned_ns;       // and the monotonic clock then
 };
 
 struct WatchedPage {
@@ -110,6 +112,9 @@ static uptr page_size;
 // Faults that were not foreign code in a watched object: counted, printed
 // at exit with verbosity=1.
 static atomic_uint64_t reopened_pages;
+// Foreign calls started in the process, to say how long ago a lender
+// returned in the calls a user can count.
+static atomic_uint64_t foreign_calls;
 
 static uptr PageOf(uptr addr) { return addr & ~(page_size - 1); }
 
@@ -220,8 +225,15 @@ void EndLend(const LendRecord &rec) {
   if (!o || !o->lent_now)
     return;  // pinned meanwhile
   o->lender = rec;
+  o->returned_at_call = atomic_load(&foreign_calls, memory_order_relaxed);
+  o->returned_ns = MonotonicNanoTime();
   if (--o->lent_now == 0 && !o->watched)
     Watch(o);
+}
+
+void RetentionForeignCallStarts() {
+  atomic_fetch_add(&foreign_calls, 1, memory_order_relaxed);
+  ProtectOpenPages();
 }
 
 void ProtectOpenPages() {
@@ -327,8 +339,18 @@ bool RetentionFault(uptr addr, void *ucontext) {
       atomic_fetch_add(&reopened_pages, 1, memory_order_relaxed);
       return true;
     }
-    access = {addr,    FaultIsWrite(ucontext), o->key,   o->size,
-              o->type, o->alloc_stack,         o->lender, o->freed_by};
+    u64 calls = atomic_load(&foreign_calls, memory_order_relaxed);
+    access = {addr,
+              FaultIsWrite(ucontext),
+              FaultAccessSize(ucontext),
+              calls - o->returned_at_call,
+              (MonotonicNanoTime() - o->returned_ns) / 1000000,
+              o->key,
+              o->size,
+              o->type,
+              o->alloc_stack,
+              o->lender,
+              o->freed_by};
     Forget(o);  // one report per object
   }
   ReportRetainedAccess(access, ucontext);

@@ -108,6 +108,7 @@ struct LendRecord {
   const char *callee;  // as the check named it
   int argno;
   u32 stack;           // depot id of the lending call's stack
+  bool noescape;       // the callee promised to keep none of its pointers
 };
 
 struct G {

@@ -187,9 +187,32 @@ void  cgosan_check_retained_foreign(const void *p, const void *owner,
                                     const char *callee, int argno,
                                     const char *until,
                                     const char *const *until_names);
+/* cgosan_check_retained_foreign for an annotation with a `slot` clause:
+ * first whatever owner kept in that slot is no longer kept. */
+void  cgosan_check_retained_foreign_in_slot(const void *p, const void *owner,
+                                            long long slot, const char *callee,
+                                            int argno, const char *until,
+                                            const char *const *until_names);
 /* fn, an `until` function, is being called with owner as its first
  * argument: the retentions of owner it ends are over. Any thread. */
 void  cgosan_retention_end(const void *owner, const char *fn);
+/* cgosan_check_retained_by for an annotation with a `slot` clause: the call
+ * keeps p in place `slot` of owner (sqlite3's parameter index), so first
+ * whatever owner kept in that slot is no longer kept (a p of NULL, for a
+ * call that keeps nothing, only does that). */
+void  cgosan_check_retained_in_slot(const void *p, const void *owner,
+                                    long long slot, const char *callee,
+                                    int argno, const char *until,
+                                    const char *const *until_names);
+/* A call that keeps nothing replaced what owner kept in `slot` (a
+ * `rebinds` annotation: sqlite3_bind_int on a parameter that held a
+ * SQLITE_STATIC text): that retention is over. */
+void  cgosan_retention_end_slot(const void *owner, long long slot);
+/* The call callee, which has just been checked with p and owner, failed
+ * (an `if result == N` clause did not hold): it keeps nothing, so its
+ * record of the object p points into is forgotten. */
+void  cgosan_retention_failed(const void *p, const void *owner,
+                              const char *callee);
 /* Rule 2, watched (CGOSAN_OPTIONS=retention=full): p, an argument of callee
  * that no cgosan_check_arg looks at (its pointee holds no pointers, so
  * nothing is checked), is handed to the foreign call that follows. The
@@ -197,6 +220,14 @@ void  cgosan_retention_end(const void *owner, const char *fn);
  * a later foreign access to it is a retained-pointer report. Pinned objects
  * are not lent. Nothing happens in the other modes. */
 void  cgosan_lend(const void *p, const char *callee, int argno);
+/* cgosan_lend for a callee that promised noescape (Go 1.22's `#cgo
+ * noescape`; `noescape = yes`, -cgosan-noescape): it keeps none of the
+ * managed pointers it receives. Called for every pointer argument of such a
+ * call, after its cgosan_check_arg if any; nothing needs pinning for it. A
+ * later foreign access to the object (retention=full) is the
+ * retained-pointer report, naming the broken promise. Nothing happens in
+ * the other modes. */
+void  cgosan_lend_noescape(const void *p, const char *callee, int argno);
 
 /* ---- Pinning (Go's runtime.Pinner) -----------------------------------------*/
 typedef struct cgosan_pinner cgosan_pinner;

@@ -59,6 +59,13 @@ static inline void cgosan_gen_lend(const void *p, const char *callee, int argno)
   if (__builtin_expect(__cgosan_lending, 0))
     cgosan_lend(p, callee, argno);
 }
+/* The same for every pointer argument of a function that promised noescape
+ * (`noescape = yes`): the promise goes with the lend, for the report. */
+static inline void cgosan_gen_lend_noescape(const void *p, const char *callee,
+                                            int argno) {
+  if (__builtin_expect(__cgosan_lending, 0))
+    cgosan_lend_noescape(p, callee, argno);
+}
 
 /* A foreign heap is registered (Boehm GC through cgosan-run --heap): calls
  * made off a G that an annotation says keep an argument are checked too
@@ -129,13 +136,19 @@ typedef struct cgosan_gen_access {
 /* Parameter `param` stays with the library after the call, until one of
  * `until` (NULL-terminated) is called with the value of parameter `key` as its
  * first argument; only when parameter `when_param` equals `when_value`, if
- * when_param is not CGOSAN_GEN_NO_PARAM. */
+ * when_param is not CGOSAN_GEN_NO_PARAM. Unless slot_param is
+ * CGOSAN_GEN_NO_PARAM, that parameter says where `key` keeps it, and the
+ * next call on the same slot ends it; with has_result, only a call whose
+ * result is result_value keeps it. */
 typedef struct cgosan_gen_retention {
   int param;
   int key;
   int when_param;
   long long when_value;
   const char *const *until;
+  int slot_param;
+  int has_result;
+  long long result_value;
 } cgosan_gen_retention;
 
 /* Parameter `param` is handed back to the callback parameter `callback`. */
@@ -149,6 +162,8 @@ typedef struct cgosan_gen_user_data {
 #define CGOSAN_GEN_THREAD_SAFE 4u /* synchronizes its work on its arguments  */
 #define CGOSAN_GEN_NOCALLBACK 8u  /* never calls back, never blocks: crosses
                                      with cgosan_cgocall_nocallback          */
+#define CGOSAN_GEN_NOESCAPE 16u   /* keeps none of the managed pointers it
+                                     receives (cgosan_lend_noescape)         */
 
 typedef struct cgosan_gen_function_model {
   const char *function;

@@ -4,6 +4,7 @@
 //   clang-19 -g -fplugin=libCgosanPass.so -fpass-plugin=libCgosanPass.so \
 //     -mllvm -cgosan-foreign='sqlite3_*,crc32' [-mllvm -cgosan-foreign-list=FILE] \
 //     [-mllvm -cgosan-nocallback='sqlite3_column_*,crc32'] \
+//     [-mllvm -cgosan-noescape='crc32,adler32'] \
 //     [-mllvm -cgosan-check-stores] [-mllvm -cgosan-race] \
 //     [-mllvm -cgosan-annotations=FILE] -c app.c
 // (-fplugin as well: clang 19 parses -mllvm flags before it loads pass
@@ -53,6 +54,12 @@
 // nocallback`, plus the promise not to block): their calls, foreign by that
 // flag alone, go through cgosan_cgocall_nocallback(tramp, frame, "f"), which
 // does not park the G; a callback from one is a bad-callback report.
+// -cgosan-noescape (names and globs) names foreign functions that keep none
+// of the managed pointers they receive (Go 1.22's `#cgo noescape`): their
+// calls, foreign by that flag alone, also lend each pointer argument with
+// cgosan_lend_noescape, so retention=full names the broken promise; a
+// `noescape = yes` line of the -cgosan-annotations file says the same for
+// the calls the other flags route.
 // Globs never match the C library basics nor reserved `_` names
 // (name those exactly to route them through cgocall), and nothing matches the
 // cgosan_* API or LLVM intrinsics.
@@ -104,6 +111,11 @@ cl::list<std::string> NoCallbackNames(
     "cgosan-nocallback", cl::CommaSeparated, cl::value_desc("name|glob,..."),
     cl::desc("cgosan: foreign functions that never call back nor block; their "
              "calls go through cgosan_cgocall_nocallback"));
+cl::list<std::string> NoEscapeNames(
+    "cgosan-noescape", cl::CommaSeparated, cl::value_desc("name|glob,..."),
+    cl::desc("cgosan: foreign functions that keep none of the managed pointers "
+             "they receive (Go's #cgo noescape); their calls lend with "
+             "cgosan_lend_noescape"));
 cl::list<std::string> ForeignListFiles(
     "cgosan-foreign-list", cl::value_desc("file"),
     cl::desc("cgosan: file of foreign function names or globs, one per line"));
@@ -161,9 +173,11 @@ bool addNames(Module &M, const cl::list<std::string> &names, StringRef flag,
   return true;
 }
 
-// The nocallback set from its flag; false after reporting a bad glob.
-bool loadNoCallbackSet(Module &M, ForeignSet *set) {
-  return addNames(M, NoCallbackNames, "cgosan-nocallback", set);
+// The nocallback and noescape sets from their flags; false after reporting
+// a bad glob.
+bool loadPromiseSets(Module &M, ForeignSet *nocallback, ForeignSet *noescape) {
+  return addNames(M, NoCallbackNames, "cgosan-nocallback", nocallback) &&
+         addNames(M, NoEscapeNames, "cgosan-noescape", noescape);
 }
 
 // The foreign set from the flags; false after reporting a bad flag.
@@ -298,8 +312,8 @@ static bool endRetentionsIn(Module &M, const RetentionModel &retention,
 }
 
 PreservedAnalyses CgosanPass::run(Module &M, ModuleAnalysisManager &) {
-  ForeignSet foreign, nocallback;
-  if (!loadForeignSet(M, &foreign) || !loadNoCallbackSet(M, &nocallback))
+  ForeignSet foreign, nocallback, noescape;
+  if (!loadForeignSet(M, &foreign) || !loadPromiseSets(M, &nocallback, &noescape))
     return PreservedAnalyses::all();
   RetentionModel retention;
   for (const std::string &path : AnnotationFiles) {
@@ -309,7 +323,8 @@ PreservedAnalyses CgosanPass::run(Module &M, ModuleAnalysisManager &) {
       return PreservedAnalyses::all();
     }
   }
-  if (foreign.empty() && nocallback.empty() && !CheckStores)
+  bool routes = !foreign.empty() || !nocallback.empty() || !noescape.empty();
+  if (!routes && !CheckStores)
     return PreservedAnalyses::all();
 
   DenseSet<const Function *> foreign_defs = annotatedForeignFunctions(M);
@@ -320,15 +335,19 @@ PreservedAnalyses CgosanPass::run(Module &M, ModuleAnalysisManager &) {
 
   RuntimeApi api(M);
   bool changed = false;
-  if (!retention.empty() && !foreign.empty())
+  if (!retention.empty() && routes)
     changed |= endRetentionsIn(M, retention, api);
   for (Function *F : managed) {
     // Stores first: the frame stores the rewrite adds are the runtime's own.
     if (CheckStores && instrumentStores(*F, api) > 0)
       changed = true;
-    if (foreign.empty() && nocallback.empty())
+    if (!routes)
       continue;
-    std::vector<std::pair<CallBase *, bool>> calls;  // and whether nocallback
+    struct ForeignCall {
+      CallBase *call;
+      bool nocallback, noescape;
+    };
+    std::vector<ForeignCall> calls;
     for (Instruction &I : instructions(*F)) {
       auto *CB = dyn_cast<CallBase>(&I);
       if (!CB || CB->isInlineAsm())
@@ -336,16 +355,19 @@ PreservedAnalyses CgosanPass::run(Module &M, ModuleAnalysisManager &) {
       Function *callee = CB->getCalledFunction();
       if (!callee || !callee->isDeclaration() || callee->isIntrinsic())
         continue;
-      bool is_nocallback = nocallback.matches(callee->getName());
-      if (is_nocallback || foreign.matches(callee->getName()))
-        calls.push_back({CB, is_nocallback});
+      StringRef name = callee->getName();
+      bool is_nocallback = nocallback.matches(name);
+      bool is_noescape = noescape.matches(name) || retention.noescape(name);
+      if (is_nocallback || noescape.matches(name) || foreign.matches(name))
+        calls.push_back({CB, is_nocallback, is_noescape});
     }
     if (calls.empty())
       continue;
     OptimizationRemarkEmitter ORE(F);
-    for (auto [CB, is_nocallback] : calls) {
+    for (const ForeignCall &c : calls) {
       std::string error;
-      if (rewriteForeignCall(*CB, api, ORE, is_nocallback, retention, &error))
+      if (rewriteForeignCall(*c.call, api, ORE, c.nocallback, c.noescape, retention,
+                             &error))
         changed = true;
       else if (!error.empty())
         diagnoseError(M, error);

@@ -30,6 +30,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/IR/DerivedTypes.h"
+#include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/PassManager.h"
 #include "llvm/Support/GlobPattern.h"
 
@@ -149,11 +150,16 @@ struct RuntimeApi {
   llvm::FunctionCallee cgocall_nocallback;
   llvm::FunctionCallee check_arg;      // void cgosan_check_arg(p, t, callee, argno)
   llvm::FunctionCallee lend;           // void cgosan_lend(p, callee, argno)
+  llvm::FunctionCallee lend_noescape;  // void cgosan_lend_noescape(p, callee, argno)
   llvm::FunctionCallee check_store;    // void cgosan_check_store(void **, void *)
   llvm::FunctionCallee check_memmove;  // void cgosan_check_memmove(dst, src, n)
   llvm::FunctionCallee check_memmove_typed;  // (dst, src, n, const cgosan_type *)
   // (p, owner, callee, argno, until, until_names)
   llvm::FunctionCallee check_retained_by;
+  // (p, owner, long long slot, callee, argno, until, until_names)
+  llvm::FunctionCallee check_retained_in_slot;
+  llvm::FunctionCallee retention_failed;  // (p, owner, callee)
+  llvm::FunctionCallee retention_end_slot;  // (owner, long long slot)
   llvm::FunctionCallee retention_end;  // void cgosan_retention_end(owner, fn)
 
   // "name\0" for the callee argument of cgosan_check_arg, one per callee.
@@ -249,34 +255,64 @@ llvm::DenseSet<const llvm::Function *> annotatedForeignFunctions(llvm::Module &M
 constexpr int kNoParam = -2;
 struct RetainsLine {
   std::string where;  // "FILE:LINE: ", for errors
-  int param = -1, key = -1, when_param = kNoParam;
-  std::string param_ref, key_ref, when_ref;  // as written
+  int param = -1, key = -1, when_param = kNoParam, slot = kNoParam;
+  std::string param_ref, key_ref, when_ref, slot_ref;  // as written
   uint64_t when_value = 0;
+  bool has_result = false;  // `if result == INTEGER`: kept only then
+  uint64_t result_value = 0;
   std::vector<std::string> until;
   std::string until_text;  // "sqlite3_reset/finalize/clear_bindings"
 };
 
-// The `retains` lines of the -cgosan-annotations files, by function.
+// A `rebinds = SLOT [by OWNER]` line: the call ends what OWNER kept in SLOT.
+struct RebindsLine {
+  std::string where;  // "FILE:LINE: ", for errors
+  int slot = -1, key = -1;
+  std::string slot_ref, key_ref;  // as written
+};
+
+// The `retains`, `rebinds` and `noescape` lines of the -cgosan-annotations
+// files, by function.
 class RetentionModel {
  public:
   // Adds the file's lines; false, with *error ("FILE:LINE: ..."), when it
-  // cannot be read or a `retains` line is malformed.
+  // cannot be read, a `retains` or `noescape` line is malformed, or a
+  // function both retains and promises noescape.
   bool load(llvm::StringRef path, std::string *error);
   const std::vector<RetainsLine> *retains(llvm::StringRef fn) const;
+  const std::vector<RebindsLine> *rebinds(llvm::StringRef fn) const;
+  // `noescape = yes`: fn keeps none of the managed pointers it receives.
+  bool noescape(llvm::StringRef fn) const { return noescape_.contains(fn); }
   // Whether fn is an `until` function of some line.
   bool endsRetentions(llvm::StringRef fn) const { return ends_.contains(fn); }
-  bool empty() const { return retains_.empty(); }
+  bool empty() const { return retains_.empty() && rebinds_.empty(); }
 
  private:
   llvm::StringMap<std::vector<RetainsLine>> retains_;
   llvm::StringSet<> ends_;
+  llvm::StringMap<std::vector<RebindsLine>> rebinds_;
+  llvm::StringMap<std::string> noescape_;  // fn -> "FILE:LINE: " of its line
+};
+
+// A retention to take back after the call when its result is not the
+// `if result ==` value: what was checked (NULL where `when` did not hold).
+struct RetentionToUndo {
+  const RetainsLine *line;
+  llvm::Value *kept, *owner;
 };
 
 // Before the foreign call CB (its C arguments from IR argument
-// first_c_arg): cgosan_check_retained_by for each `retains` line of its
-// callee. False, with *error, when a line does not fit the call.
+// first_c_arg): cgosan_check_retained_by (or _in_slot) for each `retains`
+// line of its callee; the lines with `if result ==` are added to *undo.
+// False, with *error, when a line does not fit the call.
 bool checkRetention(llvm::CallBase &CB, unsigned first_c_arg,
-                    const RetentionModel &model, RuntimeApi &api, std::string *error);
+                    const RetentionModel &model, RuntimeApi &api,
+                    std::vector<RetentionToUndo> *undo, std::string *error);
+// After the call, at B, with its result: cgosan_retention_failed for each of
+// `undo` whose result is not the value its line names (a select, no branch).
+void undoFailedRetentions(llvm::IRBuilder<> &B, llvm::Value *result,
+                          llvm::StringRef callee,
+                          const std::vector<RetentionToUndo> &undo, RuntimeApi &api);
 // Before CB, a call to an `until` function (in any function the module
 // defines): cgosan_retention_end with its first argument.
 void endRetentions(llvm::CallBase &CB, RuntimeApi &api);
@@ -287,9 +323,12 @@ void endRetentions(llvm::CallBase &CB, RuntimeApi &api);
 // alone (variadic, returns_twice, noreturn, operand bundles, musttail).
 // With `retention`, the `retains` lines of its callee are checked too
 // (false, with *error, when one does not fit the call: CB is left as is).
+// With `noescape` (-cgosan-noescape, or `noescape = yes` in the annotation
+// file), each pointer argument is also lent with cgosan_lend_noescape.
 bool rewriteForeignCall(llvm::CallBase &CB, RuntimeApi &api,
                         llvm::OptimizationRemarkEmitter &ORE, bool nocallback,
-                        const RetentionModel &retention, std::string *error);
+                        bool noescape, const RetentionModel &retention,
+                        std::string *error);
 
 // cgocheck=2: a cgosan_check_store before each store of a pointer value (each
 // pointer of a stored aggregate), a typed or untyped cgosan_check_memmove

@@ -54,6 +54,8 @@ RuntimeApi::RuntimeApi(Module &M) : module(M) {
   check_arg = M.getOrInsertFunction("cgosan_check_arg", no_unwind, void_ty, ptr,
                                     ptr, ptr, int_ty);
   lend = M.getOrInsertFunction("cgosan_lend", no_unwind, void_ty, ptr, ptr, int_ty);
+  lend_noescape = M.getOrInsertFunction("cgosan_lend_noescape", no_unwind, void_ty,
+                                        ptr, ptr, int_ty);
   check_store = M.getOrInsertFunction("cgosan_check_store", no_unwind, void_ty,
                                       ptr, ptr);
   check_memmove = M.getOrInsertFunction("cgosan_check_memmove", no_unwind,
@@ -62,8 +64,15 @@ RuntimeApi::RuntimeApi(Module &M) : module(M) {
                                               void_ty, ptr, ptr, size_ty, ptr);
   check_retained_by = M.getOrInsertFunction("cgosan_check_retained_by", no_unwind,
                                             void_ty, ptr, ptr, ptr, int_ty, ptr, ptr);
+  check_retained_in_slot = M.getOrInsertFunction(
+      "cgosan_check_retained_in_slot", no_unwind, void_ty, ptr, ptr,
+      Type::getInt64Ty(ctx), ptr, int_ty, ptr, ptr);
+  retention_failed = M.getOrInsertFunction("cgosan_retention_failed", no_unwind,
+                                           void_ty, ptr, ptr, ptr);
   retention_end = M.getOrInsertFunction("cgosan_retention_end", no_unwind, void_ty,
                                         ptr, ptr);
+  retention_end_slot = M.getOrInsertFunction("cgosan_retention_end_slot", no_unwind,
+                                             void_ty, ptr, Type::getInt64Ty(ctx));
 }
 
 GlobalVariable *RuntimeApi::calleeName(StringRef name) {
@@ -234,7 +243,8 @@ void checkArgument(Value *arg, unsigned argno, StringRef callee, CallBase &CB,
 
 bool rewriteForeignCall(CallBase &CB, RuntimeApi &api,
                         OptimizationRemarkEmitter &ORE, bool nocallback,
-                        const RetentionModel &retention, std::string *error) {
+                        bool noescape, const RetentionModel &retention,
+                        std::string *error) {
   Function *callee = CB.getCalledFunction();
   StringRef name = callee->getName();
   if (const char *reason = reasonToSkip(CB)) {
@@ -267,10 +277,14 @@ bool rewriteForeignCall(CallBase &CB, RuntimeApi &api,
                arg->getType()->getPointerAddressSpace() == 0 &&
                !CB.isByValArgument(i)) {
       checkArgument(arg, i - sret_slots, name, CB, api);
+      if (noescape)
+        B.CreateCall(api.lend_noescape,
+                     {arg, api.calleeName(name), B.getInt32(i - sret_slots)});
     }
     B.CreateStore(arg, B.CreateStructGEP(frame_ty, frame, i));
   }
-  if (!checkRetention(CB, sret_slots, retention, api, error))
+  std::vector<RetentionToUndo> undo;
+  if (!checkRetention(CB, sret_slots, retention, api, &undo, error))
     return false;
 
   FunctionCallee crossing = nocallback ? api.cgocall_nocallback : api.cgocall;
@@ -290,11 +304,13 @@ bool rewriteForeignCall(CallBase &CB, RuntimeApi &api,
     B.SetCurrentDebugLocation(CB.getDebugLoc());
     if (!ret_ty->isVoidTy())
       result = B.CreateLoad(ret_ty, B.CreateStructGEP(frame_ty, frame, CB.arg_size()));
+    undoFailedRetentions(B, result, name, undo, api);
     B.CreateBr(normal);
   } else {
     B.CreateCall(crossing, crossing_args);
     if (!ret_ty->isVoidTy())
       result = B.CreateLoad(ret_ty, B.CreateStructGEP(frame_ty, frame, CB.arg_size()));
+    undoFailedRetentions(B, result, name, undo, api);
   }
   ORE.emit([&] {
     return OptimizationRemark("cgosan", "ForeignCall", &CB)

@@ -9,7 +9,13 @@
 // select, not a branch), and before every call to an `until` function, in
 // any function the module defines, rewritten or not,
 // cgosan_retention_end(first argument, "g"): a retention the program ends
-// through a call the pass does not route must still end.
+// through a call the pass does not route must still end. A line with `slot
+// PARAM` calls cgosan_check_retained_in_slot instead, and one with `if
+// result == INTEGER` also calls cgosan_retention_failed(result != INTEGER ?
+// p : NULL, owner, "f") after the call; a `rebinds = SLOT [by OWNER]` line
+// calls cgosan_retention_end_slot(owner, slot) before the call. `noescape =
+// yes` lines make the function's calls lend with cgosan_lend_noescape
+// (ForeignCalls.cpp).
 // The pass sees IR, where a parameter has no name, so PARAM, `by` and `when`
 // must be 0-based indexes; a line that names one is an error only in a
 // module that calls its function (the file may serve an interposer too).
@@ -49,8 +55,21 @@ std::string untilText(ArrayRef<std::string> until) {
   return text;
 }
 
-// `PARAM until FUNCTION... [by PARAM] [when PARAM == INTEGER]` into r (the
-// grammar of annotations.py's _RETAINS; FUNCTIONs split by blanks or commas).
+// An INTEGER of a `when` or `if result` clause: decimal or 0x hex, maybe
+// negative, in 64 bits (two's complement).
+bool parseInteger(StringRef text, uint64_t *out) {
+  bool negative = text.consume_front("-");
+  APInt value;
+  if (text.empty() || text.getAsInteger(0, value) || value.getActiveBits() > 64)
+    return false;
+  uint64_t magnitude = value.zextOrTrunc(64).getZExtValue();
+  *out = negative ? 0 - magnitude : magnitude;
+  return true;
+}
+
+// `PARAM until FUNCTION... [by PARAM] [when PARAM == INTEGER] [slot PARAM]
+// [if result == INTEGER]` into r (the grammar of annotations.py's _RETAINS;
+// FUNCTIONs split by blanks or commas).
 bool parseRetains(StringRef value, RetainsLine *r) {
   SmallVector<StringRef, 12> words;
   SplitString(value, words, " \t,");
@@ -74,7 +93,10 @@ bool parseRetains(StringRef value, RetainsLine *r) {
   r->param_ref = next().str();
   if (r->param_ref.empty() || next() != "until")
     return false;
-  while (i < tokens.size() && tokens[i] != "by" && tokens[i] != "when") {
+  auto clause = [](StringRef t) {
+    return t == "by" || t == "when" || t == "slot" || t == "if";
+  };
+  while (i < tokens.size() && !clause(tokens[i])) {
     if (!all_of(tokens[i], [](char c) { return isAlnum(c) || c == '_'; }))
       return false;
     r->until.push_back(tokens[i++].str());
@@ -88,24 +110,36 @@ bool parseRetains(StringRef value, RetainsLine *r) {
     if (r->key_ref.empty())
       return false;
   }
+  // `== INTEGER` after a clause's operand.
+  auto equals = [&](uint64_t *out) {
+    StringRef text = i + 1 < tokens.size() && tokens[i] == "==" ? tokens[i + 1] : "";
+    i += 2;
+    return parseInteger(text, out);
+  };
   if (i < tokens.size() && tokens[i] == "when") {
     ++i;
     r->when_ref = next().str();
-    StringRef text = i + 1 < tokens.size() && tokens[i] == "==" ? tokens[i + 1] : "";
-    i += 2;
-    bool negative = text.consume_front("-");
-    APInt value;
-    if (r->when_ref.empty() || text.empty() || text.getAsInteger(0, value) ||
-        value.getActiveBits() > 64)
+    if (r->when_ref.empty() || !equals(&r->when_value))
       return false;
-    uint64_t magnitude = value.zextOrTrunc(64).getZExtValue();
-    r->when_value = negative ? 0 - magnitude : magnitude;
+  }
+  if (i < tokens.size() && tokens[i] == "slot") {
+    ++i;
+    r->slot_ref = next().str();
+    if (r->slot_ref.empty())
+      return false;
+  }
+  if (i < tokens.size() && tokens[i] == "if") {
+    ++i;
+    if (next() != "result" || !equals(&r->result_value))
+      return false;
+    r->has_result = true;
   }
   if (i != tokens.size())
     return false;
   r->param = paramIndex(r->param_ref);
   r->key = paramIndex(r->key_ref);
   r->when_param = r->when_ref.empty() ? kNoParam : paramIndex(r->when_ref);
+  r->slot = r->slot_ref.empty() ? kNoParam : paramIndex(r->slot_ref);
   return true;
 }
 
@@ -131,17 +165,47 @@ bool RetentionModel::load(StringRef path, std::string *error) {
       continue;
     }
     auto [key, value] = line.split('=');
-    if (key.trim() != "retains")
+    key = key.trim();
+    if (key != "retains" && key != "noescape" && key != "rebinds")
       continue;  // the interposer's keys; cgosan-gen checks them
     if (section.empty()) {
-      *error = where + "`retains` before any [function] section";
+      *error = where + "`" + key.str() + "` before any [function] section";
       return false;
+    }
+    if (key == "noescape") {
+      std::string word = value.trim().lower();
+      if (word != "yes" && word != "true" && word != "1" && word != "no" &&
+          word != "false" && word != "0") {
+        *error = where + "`noescape` takes yes or no, not `" + value.trim().str() + "`";
+        return false;
+      }
+      if (word == "yes" || word == "true" || word == "1")
+        noescape_[section] = where;
+      continue;
+    }
+    if (key == "rebinds") {
+      SmallVector<StringRef, 4> words;
+      SplitString(value, words, " \t");
+      RebindsLine b;
+      b.where = where;
+      b.key_ref = "0";
+      if (words.size() == 3 && words[1] == "by") {
+        b.key_ref = words[2].str();
+      } else if (words.size() != 1) {
+        *error = where + "`rebinds` takes: PARAM [by PARAM]";
+        return false;
+      }
+      b.slot_ref = words[0].str();
+      b.slot = paramIndex(b.slot_ref);
+      b.key = paramIndex(b.key_ref);
+      rebinds_[section].push_back(std::move(b));
+      continue;
     }
     RetainsLine r;
     r.where = where;
     if (!parseRetains(value, &r)) {
       *error = where + "`retains` takes: PARAM until FUNCTION... [by PARAM] "
-                       "[when PARAM == INTEGER]";
+                       "[when PARAM == INTEGER] [slot PARAM] [if result == INTEGER]";
       return false;
     }
     for (const std::string &u : r.until)
@@ -149,7 +213,20 @@ bool RetentionModel::load(StringRef path, std::string *error) {
     r.until_text = untilText(r.until);
     retains_[section].push_back(std::move(r));
   }
+  for (const auto &entry : noescape_) {
+    if (const std::vector<RetainsLine> *lines = retains(entry.first())) {
+      *error = entry.second + "`noescape = yes` contradicts `retains` (" +
+               lines->front().where.substr(0, lines->front().where.size() - 2) +
+               "): a function that keeps an argument cannot promise to keep none";
+      return false;
+    }
+  }
   return true;
+}
+
+const std::vector<RebindsLine> *RetentionModel::rebinds(StringRef fn) const {
+  auto it = rebinds_.find(fn);
+  return it == rebinds_.end() ? nullptr : &it->second;
 }
 
 const std::vector<RetainsLine> *RetentionModel::retains(StringRef fn) const {
@@ -189,31 +266,51 @@ Value *asPointer(Value *arg, IRBuilder<> &B) {
 }  // namespace
 
 bool checkRetention(CallBase &CB, unsigned first_c_arg, const RetentionModel &model,
-                    RuntimeApi &api, std::string *error) {
+                    RuntimeApi &api, std::vector<RetentionToUndo> *undo,
+                    std::string *error) {
   StringRef name = CB.getCalledFunction()->getName();
   const std::vector<RetainsLine> *lines = model.retains(name);
-  if (!lines)
+  const std::vector<RebindsLine> *rebinds = model.rebinds(name);
+  if (!lines && !rebinds)
     return true;
   IRBuilder<> B(&CB);
   B.SetCurrentDebugLocation(CB.getDebugLoc());
-  for (const RetainsLine &r : *lines) {
-    auto arg = [&](int index, const std::string &ref, const char *what) -> Value * {
-      if (index < 0) {
-        *error = r.where + "the pass knows parameters by index, not by name: `" +
-                 ref + "` (" + what + ") of " + name.str();
-        return nullptr;
-      }
-      if (first_c_arg + index >= CB.arg_size()) {
-        *error = r.where + name.str() + " is called with no parameter " + ref;
-        return nullptr;
-      }
-      Value *v = CB.getArgOperand(first_c_arg + index);
-      if (!v->getType()->isPointerTy() && !v->getType()->isIntegerTy()) {
-        *error = r.where + "parameter " + ref + " of " + name.str() +
-                 " is neither a pointer nor an integer in the call";
-        return nullptr;
-      }
-      return v;
+  // The C argument `index` of the line at `where` (a pointer or an integer),
+  // or nullptr with *error.
+  auto lineArg = [&](const std::string &where, int index, const std::string &ref,
+                     const char *what) -> Value * {
+    if (index < 0) {
+      *error = where + "the pass knows parameters by index, not by name: `" + ref +
+               "` (" + what + ") of " + name.str();
+      return nullptr;
+    }
+    if (first_c_arg + index >= CB.arg_size()) {
+      *error = where + name.str() + " is called with no parameter " + ref;
+      return nullptr;
+    }
+    Value *v = CB.getArgOperand(first_c_arg + index);
+    if (!v->getType()->isPointerTy() && !v->getType()->isIntegerTy()) {
+      *error = where + "parameter " + ref + " of " + name.str() +
+               " is neither a pointer nor an integer in the call";
+      return nullptr;
+    }
+    return v;
+  };
+  // A slot as the wrapper passes it: a 64-bit integer.
+  auto asSlot = [&](Value *v) {
+    return v->getType()->isPointerTy() ? B.CreatePtrToInt(v, B.getInt64Ty())
+                                       : B.CreateSExtOrTrunc(v, B.getInt64Ty());
+  };
+  for (const RebindsLine &b : rebinds ? *rebinds : std::vector<RebindsLine>()) {
+    Value *slot = lineArg(b.where, b.slot, b.slot_ref, "PARAM");
+    Value *owner = slot ? lineArg(b.where, b.key, b.key_ref, "by") : nullptr;
+    if (!owner)
+      return false;
+    B.CreateCall(api.retention_end_slot, {asPointer(owner, B), asSlot(slot)});
+  }
+  for (const RetainsLine &r : lines ? *lines : std::vector<RetainsLine>()) {
+    auto arg = [&](int index, const std::string &ref, const char *what) {
+      return lineArg(r.where, index, ref, what);
     };
     Value *p = arg(r.param, r.param_ref, "PARAM");
     Value *owner = p ? arg(r.key, r.key_ref, "by") : nullptr;
@@ -243,12 +340,38 @@ bool checkRetention(CallBase &CB, unsigned first_c_arg, const RetentionModel &mo
       kept = B.CreateSelect(B.CreateICmpEQ(value, B.getInt(wanted.trunc(bits))), p,
                             ConstantPointerNull::get(cast<PointerType>(ptr)));
     }
-    B.CreateCall(api.check_retained_by,
-                 {kept, asPointer(owner, B), api.calleeName(name),
-                  B.getInt32(unsigned(r.param)), api.calleeName(r.until_text),
-                  untilArray(r, api)});
+    Value *owner_ptr = asPointer(owner, B);
+    Value *tail[] = {api.calleeName(name), B.getInt32(unsigned(r.param)),
+                     api.calleeName(r.until_text), untilArray(r, api)};
+    if (r.slot != kNoParam) {
+      // Called whether `when` holds or not: every call ends what the slot kept.
+      Value *slot = arg(r.slot, r.slot_ref, "slot");
+      if (!slot)
+        return false;
+      B.CreateCall(api.check_retained_in_slot,
+                   {kept, owner_ptr, asSlot(slot), tail[0], tail[1], tail[2], tail[3]});
+    } else {
+      B.CreateCall(api.check_retained_by,
+                   {kept, owner_ptr, tail[0], tail[1], tail[2], tail[3]});
+    }
+    if (r.has_result)
+      undo->push_back({&r, kept, owner_ptr});
   }
   return true;
+}
+
+void undoFailedRetentions(IRBuilder<> &B, Value *result, StringRef callee,
+                          const std::vector<RetentionToUndo> &undo, RuntimeApi &api) {
+  if (undo.empty() || !result || !result->getType()->isIntegerTy())
+    return;  // no integer result to judge by: the record stays (a miss at worst)
+  auto *null = ConstantPointerNull::get(PointerType::getUnqual(B.getContext()));
+  unsigned bits = result->getType()->getIntegerBitWidth();
+  for (const RetentionToUndo &u : undo) {
+    APInt kept_value(64, u.line->result_value);
+    Value *failed = B.CreateICmpNE(result, B.getInt(kept_value.trunc(bits)));
+    B.CreateCall(api.retention_failed,
+                 {B.CreateSelect(failed, u.kept, null), u.owner, api.calleeName(callee)});
+  }
 }
 
 void endRetentions(CallBase &CB, RuntimeApi &api) {

@@ -4,8 +4,8 @@
 // (-cgosan-annotations), whose `retains` says sqlite3_bind_text with
 // SQLITE_STATIC keeps the text until sqlite3_reset/finalize/clear_bindings.
 // An unpinned managed text is reported at the bind; a pinned one unpinned
-// before sqlite3_finalize is reported at the unpin, with the bind's stack.
-// The silent twin: pass_sqlite3_retained_fixed.c. Registered at -O0 and -O2.
+// before sqlite3_finalize is reported at the unpin, with the bind's stack;
+// G-stack text, at the bind. Silent twin: pass_sqlite3_retained_fixed.c.
 //
 // CFLAGS: -fplugin=%prefix/lib/libCgosanPass.so -fpass-plugin=%prefix/lib/libCgosanPass.so
 // CFLAGS: -mllvm -cgosan-foreign=sqlite3_*
@@ -24,6 +24,8 @@ static void managed_main(void *arg) {
   cgosan_unpin(pinner);  // BUG: sqlite3 keeps it until finalize
   sqlite3_finalize(stmt);
   cgosan_pinner_free(pinner);
+  char local[16] = "carol";
+  insert_name(db, local, SQLITE_STATIC);  // BUG: sqlite3 keeps the frame
   sqlite3_close(db);
 }
 
@@ -53,4 +55,11 @@ int main(void) {
 // CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in new_name {{.*}}/sqlite3_names.h:17:16
 // CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in insert_pinned_name {{.*}}/sqlite3_names.h:56:16
 // CHECK:SUMMARY: CgoSanitizer: retained-pointer {{.*}}/pass_sqlite3_retained.c:24:3 in managed_main
+// CHECK-NEXT:==[[PID]]==ERROR: CgoSanitizer: retained-pointer
+// CHECK-NEXT:sqlite3_bind_text retains argument 2 until sqlite3_reset/finalize/clear_bindings, and it points into a G stack, whose frame will be reused
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in insert_name {{.*}}/sqlite3_names.h:28:3
+// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in managed_main {{.*}}/pass_sqlite3_retained.c:28:3
+// CHECK:  0x{{[0-9a-f]+}} is in G {{[0-9]+}}'s stack, frame of managed_main (stack memory cannot be pinned)
+// CHECK-NEXT:  fix: copy it into a managed object (cgosan_new) pinned until sqlite3_reset/finalize/clear_bindings is called, or into C memory
+// CHECK-NEXT:SUMMARY: CgoSanitizer: retained-pointer {{.*}}/sqlite3_names.h:28:3 in insert_name
 // CHECK-NOT:{{.}}

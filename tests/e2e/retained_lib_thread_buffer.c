@@ -22,8 +22,8 @@ static const cgosan_type kBufType = {"char[16]", 16, 0, NULL, 0};
 // CHECK-NEXT:foreign code wrote managed memory at 0x[[BUF:[0-9a-f]+]] after the call it was lent to returned (argument 0 of lib_fill_async)
 // CHECK:    #{{[0-9]+}} 0x{{[0-9a-f]+}} in work {{.*}}/retained_lib_thread.c:[[#]]:5
 // CHECK:  0x[[BUF]] is object of type 'char[16]' (16 bytes)
-// CHECK-NEXT:  the access is by foreign code on thread {{[0-9]+}}
-// CHECK-NEXT:  lent as argument 0 of lib_fill_async, which has returned: foreign code may not keep a managed pointer after the call
+// CHECK-NEXT:  the access is a {{[0-9]+-byte write|write of unknown size}} by foreign code on thread {{[0-9]+}}
+// CHECK-NEXT:  lent as argument 0 of lib_fill_async, which returned 1 foreign call and {{[0-9]+}} ms before this access: foreign code may not keep a managed pointer after the call
 // CHECK-NEXT:  fix: pin the object for as long as the library keeps it (cgosan_pin), or pass a copy in C memory, or a handle
 // CHECK-NEXT:  0x[[BUF]] was allocated at:
 // CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in managed_main {{.*}}/retained_lib_thread_buffer.c:[[#@LINE+7]]:15

@@ -23,8 +23,8 @@
 // CHECK-NEXT:    #{{[0-9]+}} 0x{{[0-9a-f]+}} in insert_name {{.*}}/sqlite3_names.h:29:14
 // CHECK-NEXT:    #{{[0-9]+}} 0x{{[0-9a-f]+}} in managed_main {{.*}}/retained_sqlite3_static.c:[[#@LINE+17]]:3
 // CHECK:  0x[[NAME]] is object of type 'char[32]' (32 bytes)
-// CHECK-NEXT:  the access is by foreign code on thread [[PID]]
-// CHECK-NEXT:  lent as argument 2 of sqlite3_bind_text, which has returned: foreign code may not keep a managed pointer after the call
+// CHECK-NEXT:  the access is a {{[0-9]+-byte read|read of unknown size}} by foreign code on thread [[PID]]
+// CHECK-NEXT:  lent as argument 2 of sqlite3_bind_text, which returned 1 foreign call and {{[0-9]+}} ms before this access: foreign code may not keep a managed pointer after the call
 // CHECK-NEXT:  fix: pin the object for as long as the library keeps it (cgosan_pin), or pass a copy in C memory, or a handle
 // CHECK-NEXT:  0x[[NAME]] was allocated at:
 // CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in new_name {{.*}}/sqlite3_names.h:17:16

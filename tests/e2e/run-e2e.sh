@@ -18,7 +18,8 @@
 #   // LIBS: FLAGS       extra link flags (e.g. -lunwind)
 #   // CFLAGS: FLAGS     extra compile flags for SOURCE only (repeatable), after
 #                        the defaults (-g -O0 ...); %prefix is PREFIX, e.g.
-#                        -fpass-plugin=%prefix/lib/libCgosanPass.so
+#                        -fpass-plugin=%prefix/lib/libCgosanPass.so, and %S
+#                        SOURCE's directory
 #   // FOREIGN: FILE     a C file next to SOURCE, built without CFLAGS and
 #                        linked in: foreign code the program calls (repeatable)
 #   // FOREIGN-CFLAGS: FLAGS  extra compile flags for the FOREIGN files
@@ -133,6 +134,7 @@ fi
 check_sarif=(python3 "$(dirname "$0")/check-sarif.py" --schema "$(dirname "$0")/../sarif-schema-2.1.0.json")
 srcdir=$(dirname "$src")
 expand() { local v=${1//%t/$tmp}; v=${v//%w/$work}; echo "${v//%S/$srcdir}"; }
+extra_cflags=("${extra_cflags[@]//%S/$srcdir}")  # an annotation file beside SOURCE
 read -r -a run_under <<<"$(expand "$(directive RUN-UNDER | tail -n1)")"
 if ((${#run_under[@]})); then
   [[ -x $prefix/bin/${run_under[0]} ]] || die "RUN-UNDER: no $prefix/bin/${run_under[0]}"

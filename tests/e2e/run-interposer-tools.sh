@@ -120,7 +120,7 @@ expect_annotation_error tool_each 'user_data = ud for items' \
   'parameter `items` of tool_each is not a function pointer'
 expect_annotation_error tool_each 'thread_safe = sometimes' '`thread_safe` takes yes or no, not `sometimes`'
 expect_annotation_error tool_each 'keeps = 0' \
-  'unknown key `keeps` \(known: retains, user_data, blocks, calls_back, thread_safe, access, nocallback\)'
+  'unknown key `keeps` \(known: retains, user_data, blocks, calls_back, thread_safe, access, nocallback, noescape, rebinds\)'
 # nocallback: a yes/no value, and only with `blocks = no` (the fast crossing
 # holds up collections while it runs), never beside `calls_back = yes`.
 expect_annotation_error tool_length 'nocallback = maybe' '`nocallback` takes yes or no, not `maybe`'
@@ -130,6 +130,22 @@ expect_file_error '[tool_length]\nnocallback = yes\nblocks = yes\n' 3 \
   '`nocallback = yes` needs `blocks = no` in \[tool_length\]: a nocallback call holds up every collection while it runs, so it must not block'
 expect_file_error '[tool_each]\ncalls_back = yes\nblocks = no\nnocallback = yes\n' 4 \
   '`nocallback = yes` contradicts `calls_back = yes` \(line 2\)'
+# noescape (Go 1.22's other promise): a yes/no value, and never beside a
+# `retains` line (a function that keeps an argument cannot promise the opposite).
+expect_annotation_error tool_length 'noescape = maybe' '`noescape` takes yes or no, not `maybe`'
+expect_file_error '[tool_each]\nretains = items until tool_length\nnoescape = yes\n' 3 \
+  '`noescape = yes` contradicts `retains` \(line 2\): a function that keeps an argument cannot promise to keep none'
+# retains ... slot PARAM [if result == INTEGER]: the slot is a pointer or an
+# integer; the clauses come in that order.
+expect_annotation_error tool_each 'retains = items until tool_length slot cb' \
+  '`retains ... slot` names parameter `cb` of tool_each, which is neither a pointer nor an integer'
+expect_annotation_error tool_each 'retains = items until tool_length if result == 0 slot n' \
+  '`retains` takes: PARAM until FUNCTION\.\.\. \[by PARAM\] \[when PARAM == INTEGER\] \[slot PARAM\] \[if result == INTEGER\]'
+expect_annotation_error tool_each 'rebinds = cb' \
+  '`rebinds` names parameter `cb` of tool_each, which is neither a pointer nor an integer'
+expect_annotation_error tool_each 'rebinds = n for items' '`rebinds` takes: PARAM \[by PARAM\]'
+expect_annotation_error tool_each 'retains = items until tool_length slot n if result == 010' \
+  '`010` is not an INTEGER: write it in decimal without leading zeros, or in hex with 0x'
 
 # access = PARAM read|write|none [size PARAM [* INTEGER] [or string] | fixed INTEGER | string]
 bad_access='`access` takes: PARAM read\|write\|none \[size PARAM \[\* INTEGER\] \[or string\] \| fixed INTEGER \| string\]'
@@ -287,15 +303,18 @@ cat >good.ini <<'I'
 [tool_each]
 user_data = ud for cb
 retains = items until tool_length when n == 0
+rebinds = n by items
 access = items read size n
 blocks = yes
 [tool_copy]
 thread_safe = yes
 access = out write size size
 access = 2 read size n * 2 or string
+retains = 2 until tool_length by 4 slot 1 if result == 0
 [tool_length]
 nocallback = yes
 blocks = no
+noescape = yes
 I
 err=$("$gen" tools.h --lib ./libtools.so --annotations good.ini -o out/tools.so --emit-c out/tools.c 2>&1) ||
   die "cgosan-gen on good input failed: $err"
@@ -328,7 +347,7 @@ access_table() {  # the rows of a function's access table, one line
 grep -Fq 'cgosan_gen_record_access(&cgosan_model_access_tool_copy[1], (const void *)arg2, (long long)arg3, "tool_copy");' out/tools.c ||
   die "tool_copy's wrapper does not record row 1 of its table"
 # A thread-safe function keeps the rows its `access` lines give.
-grep -Fq '"tool_copy", CGOSAN_GEN_THREAD_SAFE, NULL, 0, NULL, 0, cgosan_model_access_tool_copy, 2}' out/tools.c ||
+grep -Fq '"tool_copy", CGOSAN_GEN_THREAD_SAFE, cgosan_model_retains_tool_copy, 1, NULL, 0, cgosan_model_access_tool_copy, 2}' out/tools.c ||
   die "tool_copy's model entry is not thread-safe or does not point at its access table"
 # The retention check, under its `when` (n == 0), named after its `until`,
 # with its owner (parameter 0 by default) and its `until` list; the `until`
@@ -349,11 +368,28 @@ grep -F -A1 'cgosan_retention_end((const void *)(intptr_t)arg0, "tool_length");'
 # nocallback + blocks = no: the fast crossing, and the model's flag.
 grep -Fq 'cgosan_cgocall_nocallback(cgosan_call_tool_length, &frame, "tool_length");' out/tools.c ||
   die "tool_length's wrapper does not cross with cgosan_cgocall_nocallback"
-grep -Fq '{"tool_length", CGOSAN_GEN_NOCALLBACK, NULL, 0, NULL, 0, cgosan_model_access_tool_length, 1}' out/tools.c ||
-  die "tool_length's model entry is not nocallback"
+grep -Fq '{"tool_length", CGOSAN_GEN_NOCALLBACK | CGOSAN_GEN_NOESCAPE, NULL, 0, NULL, 0, cgosan_model_access_tool_length, 1}' out/tools.c ||
+  die "tool_length's model entry is not nocallback and noescape"
 [[ $(grep -c 'cgosan_cgocall_nocallback(' out/tools.c) == 1 ]] ||
   die "a function not annotated nocallback crosses with cgosan_cgocall_nocallback"
-echo "ok: access tables and records, retention check and end, nocallback crossing"
+# noescape: each pointer argument lent with the promise, after its check.
+grep -F -A1 'cgosan_check_arg_var((const void *)arg0, ' out/tools.c | grep -F '"tool_length"' -A1 |
+  grep -Fq 'cgosan_gen_lend_noescape((const void *)arg0, "tool_length", 0);' ||
+  die "tool_length's wrapper does not lend its argument with the noescape promise"
+[[ $(grep -c 'cgosan_gen_lend_noescape(' out/tools.c) == 1 ]] ||
+  die "a function not annotated noescape lends with the promise"
+# slot and if result: the slot's value on every call, and the record taken
+# back after the call when the result is not the one that keeps.
+grep -Fq 'cgosan_check_retained_in_slot((const void *)arg2, (const void *)(intptr_t)arg4, (long long)(intptr_t)arg1, "tool_copy", 2, "tool_length", cgosan_model_until_tool_copy_0);' out/tools.c ||
+  die "tool_copy's wrapper does not check its retention in its slot"
+grep -F -A1 'if ((long long)frame.result != 0LL)' out/tools.c |
+  grep -Fq 'cgosan_retention_failed((const void *)arg2, (const void *)(intptr_t)arg4, "tool_copy");' ||
+  die "tool_copy's wrapper does not take back a failed call's retention"
+grep -Fq '{2, 4, CGOSAN_GEN_NO_PARAM, 0LL, cgosan_model_until_tool_copy_0, 1, 1, 0LL},' out/tools.c ||
+  die "tool_copy's retention row lacks its slot and result"
+grep -Fq 'cgosan_retention_end_slot((const void *)(intptr_t)arg0, (long long)(intptr_t)arg1);' out/tools.c ||
+  die "tool_each's wrapper does not end what its owner kept in the slot it rebinds"
+echo "ok: access tables and records, retention check and end, nocallback crossing, noescape, slot, result, rebinds"
 echo "ok: interposer exports $exported"
 
 status=0; "$run" -- bash -c 'exit 3' || status=$?

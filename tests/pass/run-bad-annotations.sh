@@ -27,7 +27,17 @@ expect_error '[lib_keep]\nretains = p until lib_drop\n' \
 expect_error '[lib_keep]\nretains = 0 until lib_drop by owner\n' \
   'case\.ini:2: the pass knows parameters by index, not by name: `owner` \(by\) of lib_keep'
 expect_error '[lib_keep]\nretains = 0 until\n' \
-  'case\.ini:2: `retains` takes: PARAM until FUNCTION\.\.\. \[by PARAM\] \[when PARAM == INTEGER\]'
+  'case\.ini:2: `retains` takes: PARAM until FUNCTION\.\.\. \[by PARAM\] \[when PARAM == INTEGER\] \[slot PARAM\] \[if result == INTEGER\]'
+expect_error '[lib_keep]\nretains = 0 until lib_drop slot 1 if result = 0\n' \
+  'case\.ini:2: `retains` takes: .*'
+expect_error '[lib_keep]\nretains = 0 until lib_drop slot x\n' \
+  'case\.ini:2: the pass knows parameters by index, not by name: `x` \(slot\) of lib_keep'
+expect_error '[lib_keep]\nrebinds = 1 for 0\n' \
+  'case\.ini:2: `rebinds` takes: PARAM \[by PARAM\]'
+expect_error '[lib_keep]\nnoescape = perhaps\n' \
+  'case\.ini:2: `noescape` takes yes or no, not `perhaps`'
+expect_error '[lib_keep]\nretains = 0 until lib_drop\nnoescape = yes\n' \
+  'case\.ini:3: `noescape = yes` contradicts `retains` \(case\.ini:2\): a function that keeps an argument cannot promise to keep none'
 expect_error '[lib_keep]\nretains = 0 until lib_drop when 1 == 0x10000000000000000\n' \
   'case\.ini:2: `retains` takes: .*'
 expect_error '# no section yet\nretains = 0 until lib_drop\n' \

@@ -52,6 +52,8 @@ unsigned long long Field(const std::string &text, const char *name) {
 std::string Normalized(const std::string &text) {
   std::string out = std::regex_replace(text, std::regex("0x[0-9a-f]+"), "0x?");
   out = std::regex_replace(out, std::regex("==[0-9]+=="), "==?==");
+  // When the lender returned, in milliseconds: the clock's, not the mode's.
+  out = std::regex_replace(out, std::regex("[0-9]+ ms before"), "? ms before");
   return std::regex_replace(out, std::regex("thread [0-9]+"), "thread ?");
 }
 

@@ -40,6 +40,15 @@ static void BindPinned(void *owner) {
   Bind(owner);
 }
 
+// A pinned text kept by lib_bind in `slot` of owner (a `slot` clause: the
+// parameter index sqlite3_bind_text binds).
+static void BindPinnedInSlot(void *owner, long long slot) {
+  text = static_cast<char *>(cgosan_new(&kText));
+  pinner = cgosan_pinner_new();
+  cgosan_pin(pinner, text);
+  cgosan_check_retained_in_slot(text, owner, slot, "lib_bind", 2, kUntilText, kUntil);
+}
+
 // clang-format off
 constexpr int kLendStackLine = __LINE__; NOINLINE static void LendStack(void *) { char local[16] = "stack"; cgosan_check_retained_by(local, &owner_a, "lib_bind", 2, kUntilText, kUntil); }
 // clang-format on
@@ -175,6 +184,69 @@ TEST(Retention, FindRetainingCallAnswersForAnObjectRange) {
   EXPECT_FALSE(__cgosan::hooks.find_retaining_call(base, 16, false, &call));
   Unpin();
   cgosan_pinner_free(pinner);
+}
+
+// A second bind of the same parameter drops the first buffer (sqlite3's
+// vdbeUnbind): with a `slot` clause the first record ends there, so its
+// unpin before finalize is silent; so does a bind that keeps nothing (NULL:
+// SQLITE_TRANSIENT, the `when` condition false), and one that binds an
+// integer there (`rebinds`: cgosan_retention_end_slot).
+TEST(Retention, RebindingTheSlotEndsWhatItKept) {
+  uintptr_t reports = __cgosan::ReportCount();
+  BindPinnedInSlot(&owner_a, 1);
+  cgosan_pinner *first = pinner;
+  BindPinnedInSlot(&owner_a, 1);
+  cgosan_unpin(first);  // the library no longer keeps the first text
+  cgosan_pinner_free(first);
+  cgosan_check_retained_in_slot(nullptr, &owner_a, 1, "lib_bind", 2, kUntilText,
+                                kUntil);
+  Unpin();
+  cgosan_pinner_free(pinner);
+  BindPinnedInSlot(&owner_a, 1);
+  cgosan_retention_end_slot(&owner_a, 1);  // `rebinds`: lib_bind_int on it
+  Unpin();
+  cgosan_pinner_free(pinner);
+  EXPECT_EQ(__cgosan::ReportCount(), reports);
+}
+
+// Without the clause the same rebind leaves the first record: the false
+// report the clause removes. And another slot, or another owner's same
+// slot, does not end it.
+TEST(RetentionDeath, WithoutASlotTheRebindKeepsTheFirstRecord) {
+  EXPECT_EXIT(
+      {
+        BindPinned(&owner_a);
+        cgosan_pinner *first = pinner;
+        BindPinned(&owner_a);
+        pinner = first;
+        Unpin();
+      },
+      ExitedWithCode(66), UnpinnedRetainedRegex("Unpin()", kUnpinLine));
+}
+
+TEST(RetentionDeath, AnotherSlotOrOwnerDoesNotEndIt) {
+  EXPECT_EXIT(
+      {
+        BindPinnedInSlot(&owner_a, 1);
+        cgosan_check_retained_in_slot(nullptr, &owner_a, 2, "lib_bind", 2,
+                                      kUntilText, kUntil);
+        cgosan_check_retained_in_slot(nullptr, &owner_b, 1, "lib_bind", 2,
+                                      kUntilText, kUntil);
+        Unpin();
+      },
+      ExitedWithCode(66), "unpinned while still retained: lib_bind retains argument 2");
+}
+
+// `if result == N`: a call whose result says it kept nothing (sqlite3's
+// SQLITE_RANGE) takes its record back, so the unpin is silent.
+TEST(Retention, FailedRetainingCallKeepsNothing) {
+  uintptr_t reports = __cgosan::ReportCount();
+  BindPinned(&owner_a);
+  cgosan_retention_failed(text, &owner_b, "lib_bind");  // another owner's call
+  cgosan_retention_failed(text + 3, &owner_a, "lib_bind");
+  Unpin();
+  cgosan_pinner_free(pinner);
+  EXPECT_EQ(__cgosan::ReportCount(), reports);
 }
 
 TEST(RetentionDeath, GStackAddressLentToARetainingCall) {

@@ -19,6 +19,14 @@
 //   chain          a fault that is not retention's goes to the program's
 //                  own SIGSEGV handler (installed before cgosan's), and a
 //                  retention fault after it is still reported
+//   noescape-broken  lib_keep promised noescape (cgosan_lend_noescape) and
+//                  keeps its argument; a later call reads it (reported,
+//                  naming the promise)
+//   noescape-kept  lib_sum promised noescape and keeps it: it reads its
+//                  argument during the call only; later calls and managed
+//                  code touch nothing watched (silent)
+//   kept-movs      a later call copies the kept bytes with rep movsb, one
+//                  instruction over a range (reported, size unknown)
 // Each prints "done reports=N" at the end when it gets there.
 #include <pthread.h>
 #include <setjmp.h>
@@ -58,6 +66,18 @@ static void LibReadArg(void *frame) {
   close(fds[0]);
   close(fds[1]);
 }
+static void LibSum(void *frame) {
+  const char *p = *static_cast<char **>(frame);
+  sink = static_cast<char>(p[0] + p[1]);
+}
+NOINLINE static void LibCopyKeptWithMovs(void *) {
+  char out[4];
+  const char *src = kept;
+  char *dst = out;
+  unsigned long n = sizeof(out);
+  asm volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+  sink = out[0];
+}
 static void *LibThreadWrites(void *) {
   kept[7] = 't';
   return nullptr;
@@ -84,6 +104,17 @@ NOINLINE static void Keep(char *p) {
   cgosan_cgocall(LibKeep, &p);
 }
 NOINLINE static void ReadKept() { cgosan_cgocall(LibReadKept, nullptr); }
+// As the interposer and the pass call a function that promised noescape:
+// the argument's check, then its lend with the promise.
+NOINLINE static void KeepNoescape(char *p) {
+  cgosan_check_arg(p, nullptr, "lib_keep", 1);
+  cgosan_lend_noescape(p, "lib_keep", 1);
+  cgosan_cgocall(LibKeep, &p);
+}
+NOINLINE static void SumNoescape(char *p) {
+  cgosan_lend_noescape(p, "lib_sum", 1);
+  cgosan_cgocall(LibSum, &p);
+}
 NOINLINE static void UseAgain(char *p) {
   cgosan_check_arg(p, nullptr, "lib_use", 1);
   cgosan_cgocall(LibReadKept, nullptr);
@@ -145,6 +176,19 @@ static void Body(void *arg) {
     fprintf(stderr, "the program's handler ran\n");
     Keep(buf);
     ReadKept();
+  } else if (!strcmp(mode, "noescape-broken")) {
+    KeepNoescape(buf);
+    ReadKept();
+  } else if (!strcmp(mode, "noescape-kept")) {
+    SumNoescape(buf);
+    SumNoescape(buf);
+    buf[1] = 'm';
+    cgosan_gc();
+    SumNoescape(NewBytes());  // a later call, on a neighbour maybe
+    fprintf(stderr, "managed code used it: %c\n", buf[1]);
+  } else if (!strcmp(mode, "kept-movs")) {
+    Keep(buf);
+    cgosan_cgocall(LibCopyKeptWithMovs, nullptr);
   } else if (!strcmp(mode, "freed")) {
     KeepATemporary();
     ClobberStack();

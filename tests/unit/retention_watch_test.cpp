@@ -39,14 +39,15 @@ TEST(RetentionWatch, ForeignReadAfterReturnIsReported) {
   EXPECT_TRUE(Matches(r.output,
       "foreign code read managed memory at 0x[0-9a-f]+ after the call it "
       "was lent to returned \\(argument 1 of lib_keep\\)\n"
-      "    #0 0x[0-9a-f]+ in LibReadKept\\(void\\*\\) .*retention_watch_helper.cpp:41:"))
+      "    #0 0x[0-9a-f]+ in LibReadKept\\(void\\*\\) .*retention_watch_helper.cpp:49:"))
       << r.output;
   EXPECT_TRUE(Matches(r.output,
       "  0x[0-9a-f]+ is 3 bytes into object 0x[0-9a-f]+ of type 'char\\[64\\]' "
       "\\(64 bytes\\)\n"
-      "  the access is by foreign code on thread [0-9]+\n"
-      "  lent as argument 1 of lib_keep, which has returned: foreign code may "
-      "not keep a managed pointer after the call\n"
+      "  the access is a 1-byte read by foreign code on thread [0-9]+\n"
+      "  lent as argument 1 of lib_keep, which returned 1 foreign call and "
+      "[0-9]+ ms before this access: foreign code may not keep a managed "
+      "pointer after the call\n"
       "  fix: pin the object for as long as the library keeps it "
       "\\(cgosan_pin\\), or pass a copy in C memory, or a handle\n"
       "  0x[0-9a-f]+ was allocated at:\n"
@@ -124,8 +125,9 @@ TEST(RetentionWatch, FreedObjectStaysWatched) {
   ChildResult r = RunMode("freed");
   EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
   EXPECT_TRUE(Matches(r.output,
-      "  lent as argument 1 of lib_keep, which has returned: foreign code may "
-      "not keep a managed pointer after the call\n"
+      "  lent as argument 1 of lib_keep, which returned 1 foreign call and "
+      "[0-9]+ ms before this access: foreign code may not keep a managed "
+      "pointer after the call\n"
       "  the object was freed by collection 1; its memory is poisoned\n"))
       << r.output;
 }
@@ -137,6 +139,58 @@ TEST(RetentionWatch, OtherFaultsGoToTheProgramsHandler) {
   size_t report = r.output.find(kKind);
   EXPECT_TRUE(handled != std::string::npos && report != std::string::npos &&
               handled < report)
+      << r.output;
+}
+
+TEST(RetentionWatch, ForeignWriteSaysItsSize) {
+  ChildResult r = RunMode("kept-write");
+  EXPECT_TRUE(Matches(r.output, "  the access is a 1-byte write by foreign code "
+                                "on thread [0-9]+\n"))
+      << r.output;
+}
+
+TEST(RetentionWatch, RangeInstructionHasNoSize) {
+  ChildResult r = RunMode("kept-movs");
+  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
+  EXPECT_TRUE(Matches(r.output, "  the access is a read of unknown size by "
+                                "foreign code on thread [0-9]+\n"))
+      << r.output;
+}
+
+// Go 1.22's `#cgo noescape`: the callee promised to keep none of its
+// pointers, and kept one; the report names the promise and the fix drops it.
+TEST(RetentionWatch, BrokenNoescapePromiseIsNamed) {
+  ChildResult r = RunMode("noescape-broken");
+  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
+  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
+  EXPECT_TRUE(Matches(r.output,
+      "foreign code read managed memory at 0x[0-9a-f]+ after the call it "
+      "was lent to returned \\(argument 1 of lib_keep\\)\n"
+      "    #0 0x[0-9a-f]+ in LibReadKept\\(void\\*\\) .*retention_watch_helper.cpp:"))
+      << r.output;
+  EXPECT_TRUE(Matches(r.output,
+      "  the access is a 1-byte read by foreign code on thread [0-9]+\n"
+      "  lent as argument 1 of lib_keep, which returned 1 foreign call and "
+      "[0-9]+ ms before this access: foreign code may not keep a managed "
+      "pointer after the call\n"
+      "  lib_keep promised noescape \\(it keeps none of the managed pointers "
+      "it receives\\), but its argument 1 was touched after it returned\n"
+      "  fix: lib_keep keeps the pointer, so drop its noescape promise "
+      "\\(noescape = yes, -cgosan-noescape\\), and pin the object for as long "
+      "as the library keeps it \\(cgosan_pin\\), or pass a copy in C memory, "
+      "or a handle\n"
+      "  0x[0-9a-f]+ was allocated at:\n"))
+      << r.output;
+  EXPECT_TRUE(Matches(r.output,
+      "  lent to lib_keep at:\n"
+      "    #0 0x[0-9a-f]+ in KeepNoescape\\(char\\*\\) .*retention_watch_helper.cpp:"))
+      << r.output;
+}
+
+TEST(RetentionWatch, KeptNoescapePromiseIsSilentWithoutAPin) {
+  ChildResult r = RunMode("noescape-kept");
+  ExpectSilent(r);
+  EXPECT_NE(r.output.find("managed code used it: m\n"), std::string::npos)
       << r.output;
 }
 

@@ -21,6 +21,11 @@ The file is a small INI dialect, one section per function:
 
 A parameter is named as the header names it, or by its 0-based index.
 
+`noescape = yes` (Go 1.22's other promise: keeps none of the managed
+pointers it receives) makes the wrapper lend every pointer argument with
+cgosan_lend_noescape, so that retention=full names the broken promise; it
+contradicts a `retains` line in the same section.
+
 `nocallback = yes` (Go 1.22's promise: never calls back) together with
 `blocks = no` makes the wrapper cross with cgosan_cgocall_nocallback, which
 does not park the G: a collection waits for the call instead. Each of the
@@ -53,7 +58,15 @@ MSG_NOCALLBACK_BLOCKS = ("`nocallback = yes` needs `blocks = no` in [{}]: a noca
                          "holds up every collection while it runs, so it must not block")
 MSG_NOCALLBACK_CALLS_BACK = "`nocallback = yes` contradicts `calls_back = yes` (line {})"
 MSG_BAD_RETAINS = ("`retains` takes: PARAM until FUNCTION... [by PARAM] "
-                   "[when PARAM == INTEGER]")
+                   "[when PARAM == INTEGER] [slot PARAM] [if result == INTEGER]")
+MSG_RETAINS_BAD_SLOT = ("`retains ... slot` names parameter `{}` of {}, which is neither "
+                        "a pointer nor an integer")
+MSG_RETAINS_RESULT = ("`retains ... if result` needs an integer result; {} returns `{}`")
+MSG_BAD_REBINDS = "`rebinds` takes: PARAM [by PARAM]"
+MSG_REBINDS_NOT_HANDLE = ("`rebinds` names parameter `{}` of {}, which is neither a pointer "
+                          "nor an integer")
+MSG_NOESCAPE_RETAINS = ("`noescape = yes` contradicts `retains` (line {}): a function that "
+                        "keeps an argument cannot promise to keep none")
 MSG_RETAINS_NOT_POINTER = "`retains` names parameter `{}` of {}, which is not a data pointer"
 MSG_RETAINS_BAD_OWNER = ("`retains ... by` names parameter `{}` of {}, which is neither "
                          "a pointer nor an integer (the handle the `until` calls take)")
@@ -85,14 +98,16 @@ MSG_NO_DEFAULT_EXTENT = ("parameter `{}` of {} points to `{}`, whose extent is u
 MAX_ELEMENTS = 2**63 - 1  # a long long in the emitted table
 BOOL_WORDS = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
 KEYS = ("retains", "user_data", "blocks", "calls_back", "thread_safe", "access",
-        "nocallback")
-BOOL_KEYS = ("blocks", "calls_back", "thread_safe", "nocallback")
+        "nocallback", "noescape", "rebinds")
+BOOL_KEYS = ("blocks", "calls_back", "thread_safe", "nocallback", "noescape")
 
 _SECTION = re.compile(r"^\[\s*([A-Za-z_][A-Za-z0-9_]*)\s*\]$")
 _KEY_VALUE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$")
 _RETAINS = re.compile(
     r"^(\S+)\s+until\s+([A-Za-z0-9_,\s]+?)"
-    r"(?:\s+by\s+(\S+))?(?:\s+when\s+(\S+)\s*==\s*(-?(?:0x[0-9a-fA-F]+|\d+)))?$")
+    r"(?:\s+by\s+(\S+))?(?:\s+when\s+(\S+)\s*==\s*(-?(?:0x[0-9a-fA-F]+|\d+)))?"
+    r"(?:\s+slot\s+(\S+))?(?:\s+if\s+result\s*==\s*(-?(?:0x[0-9a-fA-F]+|\d+)))?$")
+_REBINDS = re.compile(r"^(\S+)(?:\s+by\s+(\S+))?$")
 _USER_DATA = re.compile(r"^(\S+)\s+for\s+(\S+)$")
 _ACCESS = re.compile(
     r"^(\S+)\s+(?:(none)|(read|write)"
@@ -107,6 +122,17 @@ class Retention:
     until: tuple
     when_param: object  # int, or None: always
     when_value: int
+    line: int
+    slot: object = None  # int: the parameter saying where owner keeps it
+    result_value: object = None  # int: the result of a call that kept it
+
+
+@dataclass
+class Rebind:
+    """A call that keeps nothing but replaces what the owner (parameter
+    `key`) kept in the slot parameter `slot` names (`rebinds`)."""
+    slot: int
+    key: int
     line: int
 
 
@@ -168,7 +194,9 @@ class FunctionModel:
     calls_back: object = None  # True/False as annotated; None: from the header
     thread_safe: bool = False
     nocallback: bool = False
+    noescape: bool = False
     retains: list = field(default_factory=list)
+    rebinds: list = field(default_factory=list)
     user_data: list = field(default_factory=list)
     access: dict = field(default_factory=dict)  # param -> (Access or None: `none`, line)
 
@@ -243,6 +271,9 @@ class LibraryModel:
                 lines[raw.key] = raw.line
             if fm.nocallback:
                 self._check_nocallback(fm, lines)
+            if fm.noescape and fm.retains:
+                raise GenError(MSG_NOESCAPE_RETAINS.format(fm.retains[0].line),
+                               self.path, lines["noescape"])
 
     def _check_nocallback(self, fm, lines):
         """`nocallback = yes` is the fast crossing's pair of promises: it
@@ -295,14 +326,35 @@ class LibraryModel:
             for u in until:
                 if not declared[u].params or not _is_handle(declared[u].params[0]):
                     raise GenError(MSG_UNTIL_NO_OWNER.format(u), self.path, line)
+            slot = None
+            if m.group(6):
+                slot = self._param(fn, m.group(6), line)
+                if not _is_handle(fn.params[slot]):
+                    raise GenError(MSG_RETAINS_BAD_SLOT.format(m.group(6), fn.name),
+                                   self.path, line)
+            if m.group(7) and not fn.result_integer:
+                raise GenError(MSG_RETAINS_RESULT.format(fn.name, fn.result_spelling),
+                               self.path, line)
             fm.retains.append(Retention(
                 param=param,
                 key=key,
                 until=until, when_param=when_param,
                 when_value=self._when_value(m.group(5), line) if m.group(5) else 0,
-                line=line))
+                line=line, slot=slot,
+                result_value=self._when_value(m.group(7), line) if m.group(7) else None))
         elif raw.key == "access":
             self._apply_access(fm, fn, raw.value, line)
+        elif raw.key == "rebinds":
+            m = _REBINDS.match(raw.value)
+            if not m:
+                raise GenError(MSG_BAD_REBINDS, self.path, line)
+            refs = (m.group(1), m.group(2) or "0")
+            slot, key = (self._param(fn, ref, line) for ref in refs)
+            for ref, index in zip(refs, (slot, key)):
+                if not _is_handle(fn.params[index]):
+                    raise GenError(MSG_REBINDS_NOT_HANDLE.format(ref, fn.name),
+                                   self.path, line)
+            fm.rebinds.append(Rebind(slot, key, line))
         else:
             m = _USER_DATA.match(raw.value)
             if not m:
@@ -402,6 +454,13 @@ class LibraryModel:
         fm = self.functions.get(fn.name)
         return fm is not None and fm.nocallback
 
+    def noescape(self, fn):
+        """True when fn promised to keep none of the managed pointers it
+        receives (`noescape = yes`): its wrapper lends each pointer argument
+        with cgosan_lend_noescape."""
+        fm = self.functions.get(fn.name)
+        return fm is not None and fm.noescape
+
     def retentions(self, fn):
         """fn's `retains` lines, in file order."""
         fm = self.functions.get(fn.name)
@@ -414,6 +473,15 @@ class LibraryModel:
         if r.when_param is None:
             return None
         return f"(long long)(intptr_t)arg{r.when_param} == {_c_long_long(r.when_value)}"
+
+    @staticmethod
+    def retention_failed_condition(r, result):
+        """The C condition under which a call that was checked did not keep
+        its argument after all (None: never): its result, the expression
+        `result`, is not the `if result ==` value."""
+        if r.result_value is None:
+            return None
+        return f"(long long){result} != {_c_long_long(r.result_value)}"
 
     @staticmethod
     def until_text(r):
@@ -429,6 +497,12 @@ class LibraryModel:
             cut = u.rfind("_", 0, shared) + 1
             names.append(u[cut:] if cut < len(u) else u)
         return "/".join(names)
+
+    def rebinds(self, fn):
+        """fn's `rebinds` lines: each call ends what its owner kept in the
+        slot (cgosan_retention_end_slot)."""
+        fm = self.functions.get(fn.name)
+        return fm.rebinds if fm is not None else []
 
     def ends_retentions(self, name):
         """Whether the function `name` is an `until` call of some `retains`."""
@@ -498,14 +572,19 @@ class LibraryModel:
                 flags.append("CGOSAN_GEN_THREAD_SAFE")
             if self.nocallback(fn):
                 flags.append("CGOSAN_GEN_NOCALLBACK")
+            if self.noescape(fn):
+                flags.append("CGOSAN_GEN_NOESCAPE")
             retains, user_data = "NULL", "NULL"
             if fm is not None and fm.retains:
                 rows = []
                 for i, r in enumerate(fm.retains):
                     until = self.until_list(fn, i)
                     when = "CGOSAN_GEN_NO_PARAM" if r.when_param is None else str(r.when_param)
+                    slot = "CGOSAN_GEN_NO_PARAM" if r.slot is None else str(r.slot)
+                    kept_if = r.result_value is not None
                     rows.append(f"  {{{r.param}, {r.key}, {when}, {_c_long_long(r.when_value)}, "
-                                f"{until}}},")
+                                f"{until}, {slot}, {int(kept_if)}, "
+                                f"{_c_long_long(r.result_value if kept_if else 0)}}},")
                 retains = f"cgosan_model_retains_{fn.name}"
                 out.append(f"static const cgosan_gen_retention {retains}[] = {{")
                 out.extend(rows)

@@ -8,7 +8,8 @@ For `int f(struct s *p, void (*cb)(void *))` the source holds:
     static void cgosan_call_f(void *frame)           (runs on the system stack)
     int cgosan_wrap_f(cgosan_t_f_0 arg0, ...)        (`f` jumps here)
       - an `until` function of a `retains` line: cgosan_retention_end with
-        its first argument, whoever calls it;
+        its first argument, whoever calls it; a `rebinds` line:
+        cgosan_retention_end_slot with its owner and slot, whoever calls it;
       - foreign caller (!cgosan_gen_in_managed()): tail call of the real f;
         once a foreign heap is registered (cgosan_gen_foreign_heap()), a
         function with `retains` lines first calls
@@ -16,7 +17,9 @@ For `int f(struct s *p, void (*cb)(void *))` the source holds:
         `when`): off a G, the program's own code is the managed side;
       - managed caller: cgosan_check_arg on each pointer that can reach a
         pointer, cgosan_gen_lend on the other data pointers (what each
-        call lends, for retention=full), callbacks swapped for closures (new
+        call lends, for retention=full; for a function annotated
+        `noescape = yes`, cgosan_gen_lend_noescape on every data pointer,
+        after its check), callbacks swapped for closures (new
         variables: a parameter may be const), cgosan_check_retained_by on each
         argument an annotation says the library keeps (`retains`, under its
         `when`), then (race
@@ -24,7 +27,9 @@ For `int f(struct s *p, void (*cb)(void *))` the source holds:
         by the call "f" (row i of the access table annotations.py emits just
         before the wrapper), then cgosan_cgocall, or, for a function
         annotated `nocallback = yes` and `blocks = no`,
-        cgosan_cgocall_nocallback(cgosan_call_f, &frame, "f").
+        cgosan_cgocall_nocallback(cgosan_call_f, &frame, "f"); after it,
+        cgosan_retention_failed for a `retains ... if result == N` line
+        whose result is not N.
 
 The work is done in cgosan_wrap_f. The exported `f` only jumps: to the real
 f when the caller is foreign and f is resolved (the library's calls to
@@ -106,23 +111,36 @@ def _access_records(fn, library_model, indent):
     return out
 
 
+def _followed(r, wrapped):
+    """Whether a `retains` line is followed after the call: all its `until`
+    functions are wrapped (`wrapped`: their names)."""
+    return all(u in wrapped for u in r.until)
+
+
 def _retention_checks(fn, library_model, wrapped, indent):
     """The wrapper's retention checks: one per `retains` line, under its
-    `when` condition (the parameters as the caller passed them). A line
-    whose `until` functions are all wrapped (`wrapped`: their names) is
-    followed until one of them is called (cgosan_check_retained_by); one the
-    interposer cannot see end is checked at the call only."""
+    `when` condition (the parameters as the caller passed them). A followed
+    line is recorded until one of its `until` calls (cgosan_check_retained_by);
+    one the interposer cannot see end is checked at the call only. A line
+    with a `slot` is checked on every call, with NULL where `when` does not
+    hold: each call ends what the slot kept (cgosan_check_retained_in_slot)."""
     out = []
     for i, r in enumerate(library_model.retentions(fn)):
         until = c_string(library_model.until_text(r))
-        if all(u in wrapped for u in r.until):
-            check = (f"cgosan_check_retained_by((const void *)arg{r.param}, "
-                     f"(const void *)(intptr_t)arg{r.key}, \"{fn.name}\", {r.param}, "
-                     f"{until}, {library_model.until_list(fn, i)});")
+        condition = library_model.retention_condition(r)
+        owner = f"(const void *)(intptr_t)arg{r.key}"
+        tail = f"\"{fn.name}\", {r.param}, {until}, {library_model.until_list(fn, i)});"
+        if _followed(r, wrapped) and r.slot is not None:
+            kept = (f"(const void *)arg{r.param}" if condition is None
+                    else f"({condition}) ? (const void *)arg{r.param} : NULL")
+            out.append(f"{indent}cgosan_check_retained_in_slot({kept}, {owner}, "
+                       f"(long long)(intptr_t)arg{r.slot}, {tail}")
+            continue
+        if _followed(r, wrapped):
+            check = f"cgosan_check_retained_by((const void *)arg{r.param}, {owner}, {tail}"
         else:
             check = (f"cgosan_check_retained((const void *)arg{r.param}, \"{fn.name}\", "
                      f"{r.param}, {until});")
-        condition = library_model.retention_condition(r)
         out.append(f"{indent}{check}" if condition is None
                    else f"{indent}if ({condition})\n{indent}  {check}")
     return out
@@ -136,18 +154,42 @@ def _foreign_heap_retention_checks(fn, library_model, wrapped, indent):
     else run only once a foreign heap is registered (one load)."""
     out = []
     for i, r in enumerate(library_model.retentions(fn)):
-        if not all(u in wrapped for u in r.until):
+        if not _followed(r, wrapped):
             continue
         until = c_string(library_model.until_text(r))
-        check = (f"cgosan_check_retained_foreign((const void *)arg{r.param}, "
-                 f"(const void *)(intptr_t)arg{r.key}, \"{fn.name}\", {r.param}, "
-                 f"{until}, {library_model.until_list(fn, i)});")
+        owner = f"(const void *)(intptr_t)arg{r.key}"
+        tail = f"\"{fn.name}\", {r.param}, {until}, {library_model.until_list(fn, i)});"
         condition = library_model.retention_condition(r)
+        if r.slot is not None:
+            kept = (f"(const void *)arg{r.param}" if condition is None
+                    else f"({condition}) ? (const void *)arg{r.param} : NULL")
+            out.append(f"{indent}  cgosan_check_retained_foreign_in_slot({kept}, {owner}, "
+                       f"(long long)(intptr_t)arg{r.slot}, {tail}")
+            continue
+        check = f"cgosan_check_retained_foreign((const void *)arg{r.param}, {owner}, {tail}"
         out.append(f"{indent}  {check}" if condition is None
                    else f"{indent}  if ({condition})\n{indent}    {check}")
     if not out:
         return []
     return [f"{indent}if (cgosan_gen_foreign_heap()) {{", *out, f"{indent}}}"]
+
+
+def _failed_retentions(fn, library_model, wrapped, indent):
+    """After the call: the record of each followed `retains` line with an
+    `if result ==` clause is taken back when the result says the call kept
+    nothing (cgosan_retention_failed)."""
+    out = []
+    for r in library_model.retentions(fn):
+        failed = library_model.retention_failed_condition(r, "frame.result")
+        if failed is None or not _followed(r, wrapped):
+            continue
+        condition = library_model.retention_condition(r)
+        if condition is not None:
+            failed = f"({condition}) && {failed}"
+        out.append(f"{indent}if ({failed})\n{indent}  cgosan_retention_failed("
+                   f"(const void *)arg{r.param}, (const void *)(intptr_t)arg{r.key}, "
+                   f"\"{fn.name}\");")
+    return out
 
 
 def comment_text(text):
@@ -198,6 +240,9 @@ def _wrapper(fn, library_model, wrapped):
     if library_model.ends_retentions(n):
         # Whoever calls it, managed code or the library itself.
         body.append(f"  cgosan_retention_end((const void *)(intptr_t)arg0, \"{n}\");")
+    for r in library_model.rebinds(fn):
+        body.append(f"  cgosan_retention_end_slot((const void *)(intptr_t)arg{r.key}, "
+                    f"(long long)(intptr_t)arg{r.slot});")
     foreign_checks = _foreign_heap_retention_checks(fn, library_model, wrapped, "    ")
     body += ["  if (!cgosan_gen_in_managed())" + (" {" if foreign_checks else ""),
              *foreign_checks,
@@ -208,6 +253,7 @@ def _wrapper(fn, library_model, wrapped):
         body[-1] += "\n  else {"
     indent = "    " if fn.returns_void else "  "
     passed = []  # what the frame gets for each parameter
+    noescape = library_model.noescape(fn)
     for p in params:
         passed.append(f"arg{p.index}")
         if p.callback is not None:
@@ -221,8 +267,9 @@ def _wrapper(fn, library_model, wrapped):
             stack_type = f"&{p.stack_type.c_name}" if p.stack_type else "NULL"
             body.append(f"{indent}cgosan_check_arg_var((const void *)arg{p.index}, "
                         f"{stack_type}, \"{n}\", {p.index});")
-        elif p.pointee is not None:
-            body.append(f"{indent}cgosan_gen_lend((const void *)arg{p.index}, "
+        if p.pointee is not None and (noescape or not p.checked):
+            lend = "cgosan_gen_lend_noescape" if noescape else "cgosan_gen_lend"
+            body.append(f"{indent}{lend}((const void *)arg{p.index}, "
                         f"\"{n}\", {p.index});")
     body.extend(_retention_checks(fn, library_model, wrapped, indent))
     body.extend(_access_records(fn, library_model, indent))
@@ -232,6 +279,7 @@ def _wrapper(fn, library_model, wrapped):
         body.append(f"{indent}cgosan_cgocall_nocallback(cgosan_call_{n}, &frame, \"{n}\");")
     else:
         body.append(f"{indent}cgosan_cgocall(cgosan_call_{n}, &frame);")
+    body.extend(_failed_retentions(fn, library_model, wrapped, indent))
     if fn.returns_void:
         body.append("  }")
     else:

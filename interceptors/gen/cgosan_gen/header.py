@@ -141,6 +141,7 @@ class Function:
     result_spelling: str
     returns_void: bool
     params: list = field(default_factory=list)
+    result_integer: str = ""  # "signed" / "unsigned" for an integer result
     skip_reason: str = ""
     symbol: str = ""     # the symbol it is exported as: name, or its __asm__ label
 
@@ -632,6 +633,7 @@ def _function(ci, model, cursor, path, defined):
                   result_spelling=result.spelling,
                   returns_void=type_kind(result.get_canonical()) == K.VOID,
                   symbol=_symbol(cursor))
+    fn.result_integer = model.integer(result)
     if type_kind(ftype) == K.FUNCTIONNOPROTO:
         fn.skip_reason = SKIP_NO_PROTOTYPE
         return fn
