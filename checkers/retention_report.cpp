@@ -1,6 +1,6 @@
 // retention_report.cpp — the retained-pointer report of a foreign access to
 // a watched object (retention=full): the access (read or write, address,
-// thread, the faulting stack), the object (type, size, offset, allocation
+// thread, the faulting stack; for a libc call's, the call and its size), the object (type, size, offset, allocation
 // stack), the call that lent it and that it returned, whether the collector
 // freed it since, and the fix. Made from the fault handler, with no runtime
 // lock held: it allocates nothing (report.h's path).
@@ -12,6 +12,8 @@ namespace __cgosan {
 static constexpr char kMsgRetainedAccess[] =
     "foreign code %s managed memory at 0x%zx after the call it was lent to "
     "returned (argument %d of %s)";
+static constexpr char kMsgRetainedLibcCall[] =
+    "  the access is a %s of size %zu by foreign code in %s\n";
 static constexpr char kMsgRetainedThread[] =
     "  the access is by foreign code on thread %d\n";
 static constexpr char kMsgRetainedLender[] =
@@ -37,10 +39,16 @@ void ReportRetainedAccess(const RetainedAccess &a, void *ucontext) {
   r.callee = a.lender.callee;
   SetMessage(&r, kMsgRetainedAccess, a.write ? "wrote" : "read",
              (usize)a.addr, a.lender.argno, callee);
-  CaptureStackFromSignal(&r.stack, ucontext);
+  if (ucontext)
+    CaptureStackFromSignal(&r.stack, ucontext);
+  else
+    CaptureStack(&r.stack);
   AddNote(&r, "  0x%zx is ", (usize)a.addr);
   AppendPointee(&r, a.addr, obj);
   AddNote(&r, "\n");
+  if (a.libc_call)
+    AddNote(&r, kMsgRetainedLibcCall, a.write ? "write" : "read",
+            (usize)a.libc_size, a.libc_call);
   AddNote(&r, kMsgRetainedThread, (int)GetTid());
   AddNote(&r, kMsgRetainedLender, a.lender.argno, callee);
   if (a.freed_by)

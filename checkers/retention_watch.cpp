@@ -181,6 +181,33 @@ static bool SlotReused(const WatchedObject *o) {
   return o->freed_by && (NumGc() > o->freed_by || !flags()->gc_quarantine);
 }
 
+// Pages a running call (or a system call made for foreign code) may touch:
+// open, and kept open until ReleasePages however others watch or fault.
+// Returns how many of them were protected.
+static uptr HoldPagesOpen(uptr base, uptr size) {
+  uptr opened = 0;
+  ForEachPageOf(base, size, [&opened](uptr page) {
+    if (WatchedPage *p = pages.FindOrInsert(page)) {
+      p->nlent++;
+      opened += p->no_access;
+      OpenPage(p);
+    }
+  });
+  return opened;
+}
+
+static void ReleasePages(uptr base, uptr size) {
+  ForEachPageOf(base, size, [](uptr page) {
+    WatchedPage *p = pages.Find(page);
+    if (!p)
+      return;
+    if (p->nlent)
+      p->nlent--;
+    OpenPage(p);  // listed, to be protected once nothing needs it open
+    ForgetPageIfIdle(p);
+  });
+}
+
 void BeginLend(const ObjectInfo &obj) {
   SpinMutexLock l(&watch_mu);
   WatchedObject *o = objects.FindOrInsert(obj.base);
@@ -197,25 +224,12 @@ void BeginLend(const ObjectInfo &obj) {
     o->lent_now++;
   }
   // The call may touch every byte, whatever else shares its pages.
-  ForEachPageOf(obj.base, obj.size, [](uptr page) {
-    if (WatchedPage *p = pages.FindOrInsert(page)) {
-      p->nlent++;
-      OpenPage(p);
-    }
-  });
+  HoldPagesOpen(obj.base, obj.size);
 }
 
 void EndLend(const LendRecord &rec) {
   SpinMutexLock l(&watch_mu);
-  ForEachPageOf(rec.base, rec.size, [](uptr page) {
-    WatchedPage *p = pages.Find(page);
-    if (!p)
-      return;
-    if (p->nlent)
-      p->nlent--;
-    OpenPage(p);  // listed, to be protected once nothing needs it open
-    ForgetPageIfIdle(p);
-  });
+  ReleasePages(rec.base, rec.size);
   WatchedObject *o = objects.Find(rec.base);
   if (!o || !o->lent_now)
     return;  // pinned meanwhile
@@ -303,13 +317,26 @@ void RetentionOnObjectFreed(uptr base, uptr size, u64 collection) {
   freed_objects[num_freed++] = base;
 }
 
+// What a report says of o, copied out under the lock.
+static RetainedAccess AccessTo(const WatchedObject *o, uptr addr, bool write) {
+  RetainedAccess a = {};
+  a.addr = addr;
+  a.write = write;
+  a.base = o->key;
+  a.size = o->size;
+  a.type = o->type;
+  a.alloc_stack = o->alloc_stack;
+  a.lender = o->lender;
+  a.freed_by = o->freed_by;
+  return a;
+}
+
 // In the SIGSEGV handler. True when the page is one of ours.
 bool RetentionFault(uptr addr, void *ucontext) {
   if (!InArena(addr))
     return false;
   // Read before anything else: the thread's state at the access.
-  bool runtime_access =
-      __cgosan_in_managed || collecting_here || heap_fills_memory;
+  bool runtime_access = !ForeignCodeRunsHere();
   RetainedAccess access;
   {
     SpinMutexLock l(&watch_mu);
@@ -327,12 +354,44 @@ bool RetentionFault(uptr addr, void *ucontext) {
       atomic_fetch_add(&reopened_pages, 1, memory_order_relaxed);
       return true;
     }
-    access = {addr,    FaultIsWrite(ucontext), o->key,   o->size,
-              o->type, o->alloc_stack,         o->lender, o->freed_by};
+    access = AccessTo(o, addr, FaultIsWrite(ucontext));
     Forget(o);  // one report per object
   }
   ReportRetainedAccess(access, ucontext);
   return true;  // halt_on_error=0: the access proceeds on the open page
+}
+
+// The watched object a range handed to libc overlaps, if any: the objects
+// holding its first and last bytes (a buffer is one object; a range across
+// three or more would have its middle ones missed, never misreported).
+static WatchedObject *WatchedObjectIn(uptr start, uptr end) {
+  uptr probes[] = {start, end - 1};
+  for (uptr a : probes) {
+    uptr base;
+    WatchedObject *o = SlotOf(a, &base) ? objects.Find(base) : nullptr;
+    if (o && o->watched && !SlotReused(o) && o->key < end &&
+        start < o->key + o->size)
+      return o;
+  }
+  return nullptr;
+}
+
+bool HoldLibcRange(uptr start, uptr size, bool foreign, RetainedAccess *hit) {
+  SpinMutexLock l(&watch_mu);
+  WatchedObject *o = foreign ? WatchedObjectIn(start, start + size) : nullptr;
+  if (o) {
+    *hit = AccessTo(o, Max(start, o->key), false);
+    Forget(o);  // one report per object
+  }
+  uptr opened = HoldPagesOpen(start, size);
+  if (!o && opened)
+    atomic_fetch_add(&reopened_pages, opened, memory_order_relaxed);
+  return o != nullptr;
+}
+
+void ReleaseLibcRange(uptr start, uptr size) {
+  SpinMutexLock l(&watch_mu);
+  ReleasePages(start, size);
 }
 
 u64 RetentionReopenedPages() {

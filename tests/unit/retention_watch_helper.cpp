@@ -19,8 +19,17 @@
 //   chain          a fault that is not retention's goes to the program's
 //                  own SIGSEGV handler (installed before cgosan's), and a
 //                  retention fault after it is still reported
+//   syscall-write  a later call write(2)s the kept pointer (reported; with
+//                  halt_on_error=0 the write succeeds, no EFAULT)
+//   syscall-read   a later call read(2)s into it (the same)
+//   syscall-readv  a later call readv(2)s into it through an iovec
+//   syscall-fwrite a later call fwrite(3)s it to an unbuffered stream
+//                  (libc's own write underneath)
+//   managed-write  managed code write(2)s the object it lent (silent)
 // Each prints "done reports=N" at the end when it gets there.
+#include <errno.h>
 #include <pthread.h>
+#include <sys/uio.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -66,6 +75,44 @@ static void LibStartThread(void *) {
   pthread_t t;
   pthread_create(&t, nullptr, LibThreadWrites, nullptr);
   pthread_join(t, nullptr);
+}
+
+// The system calls a library makes on the kept pointer, into or out of a
+// pipe: what each returned (or -errno) is printed by the program after.
+static ssize_t syscall_result;
+static int PipeWith(const char *bytes, int fds[2]) {
+  if (pipe(fds))
+    return -1;
+  return write(fds[1], bytes, strlen(bytes)) < 0 ? -1 : 0;
+}
+static ssize_t ResultOf(ssize_t r) { return r < 0 ? -errno : r; }
+NOINLINE static void LibWriteKeptToPipe(void *) {
+  int fds[2];
+  if (PipeWith("", fds))
+    return;
+  syscall_result = ResultOf(write(fds[1], kept, 64));
+}
+NOINLINE static void LibReadPipeIntoKept(void *) {
+  int fds[2];
+  if (PipeWith("abc", fds))
+    return;
+  syscall_result = ResultOf(read(fds[0], kept, 3));
+}
+NOINLINE static void LibReadvPipeIntoKept(void *) {
+  int fds[2];
+  if (PipeWith("abc", fds))
+    return;
+  struct iovec iov = {kept, 3};
+  syscall_result = ResultOf(readv(fds[0], &iov, 1));
+}
+NOINLINE static void LibFwriteKept(void *) {
+  int fds[2];
+  if (PipeWith("", fds))
+    return;
+  FILE *f = fdopen(fds[1], "w");
+  setvbuf(f, nullptr, _IONBF, 0);
+  syscall_result = fwrite(kept, 1, 64, f) == 64 ? 64 : -ferror(f);
+  fclose(f);
 }
 
 // --- The program's own SIGSEGV handler, installed before cgosan's --------------
@@ -145,6 +192,21 @@ static void Body(void *arg) {
     fprintf(stderr, "the program's handler ran\n");
     Keep(buf);
     ReadKept();
+  } else if (!strncmp(mode, "syscall-", 8)) {
+    void (*lib)(void *) = !strcmp(mode, "syscall-write")  ? LibWriteKeptToPipe
+                          : !strcmp(mode, "syscall-read") ? LibReadPipeIntoKept
+                          : !strcmp(mode, "syscall-readv")
+                              ? LibReadvPipeIntoKept
+                              : LibFwriteKept;
+    Keep(buf);
+    cgosan_cgocall(lib, nullptr);
+    fprintf(stderr, "%s returned %zd: %.3s\n", mode, syscall_result, buf);
+  } else if (!strcmp(mode, "managed-write")) {
+    int fds[2];
+    Keep(buf);  // watched from here: its page is protected
+    if (!pipe(fds))
+      fprintf(stderr, "managed write returned %zd\n",
+              ResultOf(write(fds[1], buf, 64)));
   } else if (!strcmp(mode, "freed")) {
     KeepATemporary();
     ClobberStack();

@@ -1,0 +1,119 @@
+// retention_libc.cpp — retention=full and the buffers libc calls are
+// handed. Rule 2 is the same for them: foreign code may not touch a managed
+// object after the call it was lent to returned, and a library that
+// write(2)s a buffer it kept touches it as surely as one that reads it. But
+// a watched object's pages are protected, and the kernel's access is no
+// fault the runtime sees: it is EFAULT, the library's call fails, and the
+// checker would have changed the program silently. So the interceptors of
+// the calls that hand a buffer to the kernel (read, write, send, recv and
+// their vectored, positioned and message forms) or move it in libc with a
+// system call underneath (fread, fwrite) ask first: a watched object in
+// the buffers handed over by foreign code is the `retained-pointer` report,
+// the access being the call ("a read of size 4096 by foreign code in
+// write(2)"); and every managed page of the buffers is held open until the
+// call returns, whoever lends, watches or faults meanwhile, so the kernel
+// never meets a protected page. mem*/str* need nothing here: their accesses
+// are the caller's own instructions, and fault like any other.
+// Allowed on purpose: managed code's calls (they open the pages, counted as
+// faults are), a buffer the running call was handed (not watched while it
+// runs), memory outside the arena (never watched).
+// Cost: off retention=full, one load and a branch at each end of the call.
+// On: for a buffer in the arena, the watch table's lock and a table entry
+// per page, twice; other memory, a compare.
+#include "retention_libc.h"
+
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+namespace __cgosan {
+
+// The kernel takes no more iovecs a call, nor messages (IOV_MAX, UIO_MAXIOV):
+// beyond, it fails the call (or leaves the rest), and nothing here is read.
+static constexpr uptr kMaxVectors = 1024;
+
+// [p, p + n) cut to the arena, where anything watched lives.
+static bool ArenaPart(const void *p, uptr n, uptr *start, uptr *size) {
+  uptr lo = reinterpret_cast<uptr>(p);
+  uptr hi = lo + n < lo ? ~static_cast<uptr>(0) : lo + n;
+  lo = Max(lo, arena_start);
+  hi = Min(hi, arena_start + kArenaSize);
+  if (!n || lo >= hi)
+    return false;
+  *start = lo;
+  *size = hi - lo;
+  return true;
+}
+
+void LibcBufferHold::HoldRange(const void *p, uptr n, bool stores,
+                               const char *call) {
+  uptr start, size;
+  if (!ArenaPart(p, n, &start, &size))
+    return;
+  RetainedAccess hit;
+  bool reported = HoldLibcRange(start, size, ForeignCodeRunsHere(), &hit);
+  if (nheld_ < kMaxHeld) {
+    start_[nheld_] = start;
+    size_[nheld_++] = size;
+  } else {
+    ReleaseLibcRange(start, size);  // open until the next call starts
+  }
+  if (reported) {
+    hit.write = stores;
+    hit.libc_call = call;
+    hit.libc_size = n;
+    ReportRetainedAccess(hit, nullptr);
+  }
+}
+
+// The kernel reads the header and the iovec array, and moves the name, the
+// iovecs' bytes and the control buffer (a receive also stores the lengths
+// and flags into the header). Each is read only once its own pages are held.
+void LibcBufferHold::HoldMessage(const msghdr *msg, bool stores,
+                                 const char *call) {
+  HoldRange(msg, sizeof(*msg), stores, call);
+  HoldRange(msg->msg_name, msg->msg_namelen, stores, call);
+  uptr count = Min<uptr>(msg->msg_iovlen, kMaxVectors);
+  HoldRange(msg->msg_iov, count * sizeof(iovec), false, call);
+  for (uptr i = 0; i < count; i++)
+    HoldRange(msg->msg_iov[i].iov_base, msg->msg_iov[i].iov_len, stores, call);
+  HoldRange(msg->msg_control, msg->msg_controllen, stores, call);
+}
+
+void LibcBufferHold::Hold(const LibcBuffers &b) {
+  ErrnoSaver errno_saver;
+  switch (b.shape) {
+    case LibcBuffers::kBytes:
+      HoldRange(b.p, b.n, b.stores, b.call);
+      break;
+    case LibcBuffers::kIovecs: {
+      const iovec *iov = static_cast<const iovec *>(b.p);
+      uptr count = Min(b.n, kMaxVectors);
+      HoldRange(iov, count * sizeof(iovec), false, b.call);
+      for (uptr i = 0; i < count; i++)
+        HoldRange(iov[i].iov_base, iov[i].iov_len, b.stores, b.call);
+      break;
+    }
+    case LibcBuffers::kMessage:
+      HoldMessage(static_cast<const msghdr *>(b.p), b.stores, b.call);
+      break;
+    case LibcBuffers::kMessages: {
+      const mmsghdr *msgs = static_cast<const mmsghdr *>(b.p);
+      uptr count = Min(b.n, kMaxVectors);
+      HoldRange(msgs, count * sizeof(mmsghdr), b.stores, b.call);  // msg_len
+      for (uptr i = 0; i < count; i++)
+        HoldMessage(&msgs[i].msg_hdr, b.stores, b.call);
+      break;
+    }
+  }
+}
+
+// What Hold held, as it was then: a receive has since rewritten the lengths
+// in its headers.
+void LibcBufferHold::Release() {
+  ErrnoSaver errno_saver;
+  for (u32 i = 0; i < nheld_; i++)
+    ReleaseLibcRange(start_[i], size_[i]);
+  nheld_ = 0;
+}
+
+}  // namespace __cgosan
