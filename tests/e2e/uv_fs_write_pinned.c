@@ -9,14 +9,7 @@
 // RUN-UNDER: cgosan-run --lib uv --
 // ENV: CGOSAN_OPTIONS=retention=full
 // LIBS: -luv
-#include <cgosan/cgosan.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-#include <uv.h>
-
-static const cgosan_type kLineType = {"char[32]", 32, 0, NULL, 0};
+#include "uv_fs_write_line.h"
 
 static void on_write(uv_fs_t *req) {
   cgosan_pinner *pinner = req->data;
@@ -28,21 +21,17 @@ static void on_write(uv_fs_t *req) {
 
 static void managed_main(void *arg) {
   (void)arg;
-  int fds[2];
-  if (pipe(fds))
-    return;
   uv_loop_t *loop = uv_default_loop();
-  char *line = cgosan_new(&kLineType);
-  memcpy(line, "written by the thread pool\n", 27);
+  char *line = new_line();
   cgosan_pinner *pinner = cgosan_pinner_new();
   cgosan_pin(pinner, line);
   uv_fs_t *req = calloc(1, sizeof *req);
   req->data = pinner;
-  uv_buf_t bufs[1] = {uv_buf_init(line, 27)};
-  uv_fs_write(loop, req, fds[1], bufs, 1, -1, on_write);
+  uv_buf_t bufs[1] = {uv_buf_init(line, kLineLen)};
+  uv_fs_write(loop, req, line_pipe_write_end(), bufs, 1, -1, on_write);
   uv_run(loop, UV_RUN_DEFAULT);
   char back[32] = {0};
-  printf("read back: %s", read(fds[0], back, sizeof back - 1) > 0 ? back : "nothing\n");
+  printf("read back: %s", read(line_pipe[0], back, sizeof back - 1) > 0 ? back : "nothing\n");
   free(req);
 }
 

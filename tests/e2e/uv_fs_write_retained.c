@@ -21,14 +21,7 @@
 // ENV: CGOSAN_OPTIONS=retention=full
 // LIBS: -luv
 // EXIT: 66
-#include <cgosan/cgosan.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-#include <uv.h>
-
-static const cgosan_type kLineType = {"char[32]", 32, 0, NULL, 0};
+#include "uv_fs_write_line.h"
 
 // CHECK:==[[PID:[0-9]+]]==ERROR: CgoSanitizer: retained-pointer
 // CHECK-NEXT:foreign code read managed memory at 0x[[LINE:[0-9a-f]+]] after the call it was lent to returned (argument 0 of uv_buf_init)
@@ -41,9 +34,10 @@ static const cgosan_type kLineType = {"char[32]", 32, 0, NULL, 0};
 // CHECK-NEXT:  lent as argument 0 of uv_buf_init, which has returned: foreign code may not keep a managed pointer after the call
 // CHECK-NEXT:  fix: pin the object for as long as the library keeps it (cgosan_pin), or pass a copy in C memory, or a handle
 // CHECK-NEXT:  0x[[LINE]] was allocated at:
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in managed_main {{.*}}/uv_fs_write_retained.c:[[#@LINE+16]]:16
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in new_line {{.*}}/uv_fs_write_line.h:18:16
+// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in managed_main {{.*}}/uv_fs_write_retained.c:[[#@LINE+13]]:16
 // CHECK-NEXT:  lent to uv_buf_init at:
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in managed_main {{.*}}/uv_fs_write_retained.c:[[#@LINE+18]]:11
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in managed_main {{.*}}/uv_fs_write_retained.c:[[#@LINE+14]]:11
 // CHECK:SUMMARY: CgoSanitizer: retained-pointer {{.*}}
 
 static void on_write(uv_fs_t *req) {
@@ -53,16 +47,12 @@ static void on_write(uv_fs_t *req) {
 
 static void managed_main(void *arg) {
   (void)arg;
-  int fds[2];
-  if (pipe(fds))
-    return;
   uv_loop_t *loop = uv_default_loop();
-  char *line = cgosan_new(&kLineType);
-  memcpy(line, "written by the thread pool\n", 27);
+  char *line = new_line();
   uv_buf_t *bufs = malloc(sizeof *bufs);  // C memory
   uv_fs_t *req = calloc(1, sizeof *req);
-  *bufs = uv_buf_init(line, 27);  // BUG: libuv keeps `line`, not pinned
-  uv_fs_write(loop, req, fds[1], bufs, 1, -1, on_write);
+  *bufs = uv_buf_init(line, kLineLen);  // BUG: libuv keeps `line`, not pinned
+  uv_fs_write(loop, req, line_pipe_write_end(), bufs, 1, -1, on_write);
   uv_run(loop, UV_RUN_DEFAULT);
   free(req);
   free(bufs);
