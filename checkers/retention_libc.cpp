@@ -79,29 +79,29 @@ void LibcBufferHold::HoldMessage(const msghdr *msg, bool stores,
   HoldRange(msg->msg_control, msg->msg_controllen, stores, call);
 }
 
-void LibcBufferHold::Hold(const LibcBuffers &b) {
+void LibcBufferHold::Hold(const void *p, uptr n, LibcBuffers::Shape shape,
+                          bool stores, const char *call) {
   ErrnoSaver errno_saver;
-  switch (b.shape) {
+  uptr count = Min(n, kMaxVectors);
+  switch (shape) {
     case LibcBuffers::kBytes:
-      HoldRange(b.p, b.n, b.stores, b.call);
+      HoldRange(p, n, stores, call);
       break;
     case LibcBuffers::kIovecs: {
-      const iovec *iov = static_cast<const iovec *>(b.p);
-      uptr count = Min(b.n, kMaxVectors);
-      HoldRange(iov, count * sizeof(iovec), false, b.call);
+      const iovec *iov = static_cast<const iovec *>(p);
+      HoldRange(iov, count * sizeof(iovec), false, call);
       for (uptr i = 0; i < count; i++)
-        HoldRange(iov[i].iov_base, iov[i].iov_len, b.stores, b.call);
+        HoldRange(iov[i].iov_base, iov[i].iov_len, stores, call);
       break;
     }
     case LibcBuffers::kMessage:
-      HoldMessage(static_cast<const msghdr *>(b.p), b.stores, b.call);
+      HoldMessage(static_cast<const msghdr *>(p), stores, call);
       break;
     case LibcBuffers::kMessages: {
-      const mmsghdr *msgs = static_cast<const mmsghdr *>(b.p);
-      uptr count = Min(b.n, kMaxVectors);
-      HoldRange(msgs, count * sizeof(mmsghdr), b.stores, b.call);  // msg_len
+      const mmsghdr *msgs = static_cast<const mmsghdr *>(p);
+      HoldRange(msgs, count * sizeof(mmsghdr), stores, call);  // msg_len
       for (uptr i = 0; i < count; i++)
-        HoldMessage(&msgs[i].msg_hdr, b.stores, b.call);
+        HoldMessage(&msgs[i].msg_hdr, stores, call);
       break;
     }
   }

@@ -73,9 +73,10 @@ inline uptr ItemBytes(uptr size, uptr count) {
 // is reported first. Off retention=full, one load and a branch at each end.
 class LibcBufferHold {
  public:
-  ALWAYS_INLINE explicit LibcBufferHold(const LibcBuffers &b) : nheld_(0) {
+  // b by value, handed on in registers: the fast path stores none of it.
+  ALWAYS_INLINE explicit LibcBufferHold(LibcBuffers b) : nheld_(0) {
     if (UNLIKELY(__cgosan_lending))
-      Hold(b);
+      Hold(b.p, b.n, b.shape, b.stores, b.call);
   }
   ALWAYS_INLINE ~LibcBufferHold() {
     if (UNLIKELY(nheld_))
@@ -85,7 +86,8 @@ class LibcBufferHold {
   void operator=(const LibcBufferHold &) = delete;
 
  private:
-  NOINLINE void Hold(const LibcBuffers &b);
+  NOINLINE void Hold(const void *p, uptr n, LibcBuffers::Shape shape,
+                     bool stores, const char *call);
   NOINLINE void Release();
   void HoldRange(const void *p, uptr n, bool stores, const char *call);
   void HoldMessage(const msghdr *msg, bool stores, const char *call);
