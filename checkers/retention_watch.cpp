@@ -6,9 +6,10 @@
 // lent again) opens the page and the access runs again, counted. Pages
 // opened that way are protected again at the next lending call's return.
 // Allowed on purpose: an object any running call has been handed (a
-// re-pass opens its pages for that call), a pinned object (a page holding
-// one is never protected: a library may keep it, and the kernel may write
-// it), and a dead object's slot once the collector reuses it.
+// re-pass opens its pages for that call), a pinned object until its unpin
+// (a page holding one is never protected: a library may keep it, and the
+// kernel may write it), and a dead object's slot once the collector reuses
+// it.
 // Cost: nothing unless retention=full. There: a lock and two small hash
 // tables per lent object, an mprotect per page at return, and a fault plus
 // an mprotect whenever managed code touches a watched page.
@@ -82,6 +83,7 @@ struct WatchedObject {
   u32 alloc_stack;
   u32 lent_now;     // calls running with it
   bool watched;     // its pages count it (lent before, no call has it now)
+  bool pinned;      // foreign code may keep it: watched from its unpin
   LendRecord lender;  // the last call that had it
   u64 freed_by;     // the collection that freed it; 0 while it lives
 };
@@ -221,6 +223,7 @@ void BeginLend(const ObjectInfo &obj) {
     o->size = obj.size;
     o->type = obj.type;
     o->alloc_stack = obj.alloc_stack;
+    o->pinned = obj.pinned;
     o->lent_now++;
   }
   // The call may touch every byte, whatever else shares its pages.
@@ -232,9 +235,9 @@ void EndLend(const LendRecord &rec) {
   ReleasePages(rec.base, rec.size);
   WatchedObject *o = objects.Find(rec.base);
   if (!o || !o->lent_now)
-    return;  // pinned meanwhile
+    return;  // a new object in its slot meanwhile
   o->lender = rec;
-  if (--o->lent_now == 0 && !o->watched)
+  if (--o->lent_now == 0 && !o->watched && !o->pinned)
     Watch(o);
 }
 
@@ -255,8 +258,9 @@ void ProtectOpenPages() {
 }
 
 // A pinned object may be kept by foreign code, and read by the kernel on
-// its behalf: its pages stay open while it is pinned, and it is no longer
-// watched (lent again after its unpin, it is watched again).
+// its behalf: its pages stay open while it is pinned, and it is not
+// watched. Its pin ends what foreign code may keep: an object lent before
+// (or while pinned) is watched from its unpin, once no call has it.
 void WatchPinChanged(const ObjectInfo &obj, bool pinned) {
   SpinMutexLock l(&watch_mu);
   ForEachPageOf(obj.base, obj.size, [pinned](uptr page) {
@@ -271,10 +275,18 @@ void WatchPinChanged(const ObjectInfo &obj, bool pinned) {
     }
     ForgetPageIfIdle(p);
   });
-  if (!pinned)
+  WatchedObject *o = objects.Find(obj.base);
+  if (!o)
+    return;  // never lent
+  if (o->freed_by) {  // a new object in a freed one's slot
+    Forget(o);
     return;
-  if (WatchedObject *o = objects.Find(obj.base))
-    Forget(o);  // a call that has it now ends with nothing to watch
+  }
+  o->pinned = pinned;
+  if (pinned && o->watched)
+    Unwatch(o);
+  else if (!pinned && !o->lent_now && !o->watched)
+    Watch(o);
 }
 
 void StopWatching(uptr base) {

@@ -26,6 +26,8 @@
 //   syscall-fwrite a later call fwrite(3)s it to an unbuffered stream
 //                  (libc's own write underneath)
 //   managed-write  managed code write(2)s the object it lent (silent)
+//   unpinned       pinned, lent, read by a later call (silent), unpinned,
+//                  read by the next (reported: the pin ended the keeping)
 // Each prints "done reports=N" at the end when it gets there.
 #include <errno.h>
 #include <pthread.h>
@@ -207,6 +209,15 @@ static void Body(void *arg) {
     if (!pipe(fds))
       fprintf(stderr, "managed write returned %zd\n",
               ResultOf(write(fds[1], buf, 64)));
+  } else if (!strcmp(mode, "unpinned")) {
+    cgosan_pinner *pinner = cgosan_pinner_new();
+    cgosan_pin(pinner, buf);
+    Keep(buf);
+    ReadKept();
+    fprintf(stderr, "read while pinned\n");
+    cgosan_unpin(pinner);
+    cgosan_pinner_free(pinner);
+    ReadKept();
   } else if (!strcmp(mode, "freed")) {
     KeepATemporary();
     ClobberStack();

@@ -39,7 +39,7 @@ TEST(RetentionWatch, ForeignReadAfterReturnIsReported) {
   EXPECT_TRUE(Matches(r.output,
       "foreign code read managed memory at 0x[0-9a-f]+ after the call it "
       "was lent to returned \\(argument 1 of lib_keep\\)\n"
-      "    #0 0x[0-9a-f]+ in LibReadKept\\(void\\*\\) .*retention_watch_helper.cpp:50:"))
+      "    #0 0x[0-9a-f]+ in LibReadKept\\(void\\*\\) .*retention_watch_helper.cpp:52:"))
       << r.output;
   EXPECT_TRUE(Matches(r.output,
       "  0x[0-9a-f]+ is 3 bytes into object 0x[0-9a-f]+ of type 'char\\[64\\]' "
@@ -85,6 +85,20 @@ TEST(RetentionWatch, PinnedBeforeTheCallIsNotLent) { ExpectSilent(RunMode("pinne
 
 TEST(RetentionWatch, PinnedAfterTheCallMayBeKept) {
   ExpectSilent(RunMode("pinned-after"));
+}
+
+// Go: C may keep a pointer while the object is pinned, not after its Unpin.
+TEST(RetentionWatch, KeptPastTheUnpinIsReported) {
+  ChildResult r = RunMode("unpinned");
+  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
+  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
+  size_t pinned_read = r.output.find("read while pinned\n");
+  size_t report = r.output.find(kKind);
+  EXPECT_TRUE(pinned_read != std::string::npos && report > pinned_read)
+      << r.output;
+  EXPECT_TRUE(Matches(r.output, "after the call it was lent to returned "
+                                "\\(argument 1 of lib_keep\\)"))
+      << r.output;
 }
 
 TEST(RetentionWatch, ManagedCodeTouchesWhatItLent) {
