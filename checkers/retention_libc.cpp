@@ -31,9 +31,15 @@ namespace __cgosan {
 // beyond, it fails the call (or leaves the rest), and nothing here is read.
 static constexpr uptr kMaxVectors = 1024;
 
+// A range's first GiB at most is held: a larger length is a bug the kernel
+// answers with EFAULT or a short transfer, and holding it would walk the
+// arena page by page.
+static constexpr uptr kMaxHeldBytes = 1ull << 30;
+
 // [p, p + n) cut to the arena, where anything watched lives.
 static bool ArenaPart(const void *p, uptr n, uptr *start, uptr *size) {
   uptr lo = reinterpret_cast<uptr>(p);
+  n = Min(n, kMaxHeldBytes);
   uptr hi = lo + n < lo ? ~static_cast<uptr>(0) : lo + n;
   lo = Max(lo, arena_start);
   hi = Min(hi, arena_start + kArenaSize);

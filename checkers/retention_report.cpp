@@ -1,9 +1,10 @@
 // retention_report.cpp — the retained-pointer report of a foreign access to
 // a watched object (retention=full): the access (read or write, address,
-// thread, the faulting stack; for a libc call's, the call and its size), the object (type, size, offset, allocation
-// stack), the call that lent it and that it returned, whether the collector
-// freed it since, and the fix. Made from the fault handler, with no runtime
-// lock held: it allocates nothing (report.h's path).
+// thread, the faulting stack; for a libc call's, the call and its size), the
+// object (type, size, offset, allocation stack), the call that lent it and
+// that it returned, whether the collector freed it since, and the fix. Made
+// from the fault handler or a libc interceptor, with no runtime lock held:
+// it allocates nothing (report.h's path).
 #include "retention.h"
 #include "scan.h"
 
