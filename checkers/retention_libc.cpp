@@ -76,9 +76,11 @@ void LibcBufferHold::HoldRange(const void *p, uptr n, bool stores,
 // and flags into the header). Each is read only once its own pages are held.
 void LibcBufferHold::HoldMessage(const msghdr *msg, bool stores,
                                  const char *call) {
+  if (!msg)
+    return;  // EFAULT from the kernel
   HoldRange(msg, sizeof(*msg), stores, call);
   HoldRange(msg->msg_name, msg->msg_namelen, stores, call);
-  uptr count = Min<uptr>(msg->msg_iovlen, kMaxVectors);
+  uptr count = msg->msg_iov ? Min<uptr>(msg->msg_iovlen, kMaxVectors) : 0;
   HoldRange(msg->msg_iov, count * sizeof(iovec), false, call);
   for (uptr i = 0; i < count; i++)
     HoldRange(msg->msg_iov[i].iov_base, msg->msg_iov[i].iov_len, stores, call);
@@ -88,7 +90,7 @@ void LibcBufferHold::HoldMessage(const msghdr *msg, bool stores,
 void LibcBufferHold::Hold(const void *p, uptr n, LibcBuffers::Shape shape,
                           bool stores, const char *call) {
   ErrnoSaver errno_saver;
-  uptr count = Min(n, kMaxVectors);
+  uptr count = p ? Min(n, kMaxVectors) : 0;  // no array: EFAULT
   switch (shape) {
     case LibcBuffers::kBytes:
       HoldRange(p, n, stores, call);
