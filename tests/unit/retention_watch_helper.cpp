@@ -23,6 +23,7 @@
 //                  halt_on_error=0 the write succeeds, no EFAULT)
 //   syscall-read   a later call read(2)s into it (the same)
 //   syscall-readv  a later call readv(2)s into it through an iovec
+//   syscall-sendmsg a later call sendmsg(2)s it through a msghdr's iovec
 //   syscall-fwrite a later call fwrite(3)s it to an unbuffered stream
 //                  (libc's own write underneath)
 //   managed-write  managed code write(2)s the object it lent (silent)
@@ -31,6 +32,7 @@
 // Each prints "done reports=N" at the end when it gets there.
 #include <errno.h>
 #include <pthread.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -106,6 +108,16 @@ NOINLINE static void LibReadvPipeIntoKept(void *) {
     return;
   struct iovec iov = {kept, 3};
   syscall_result = ResultOf(readv(fds[0], &iov, 1));
+}
+NOINLINE static void LibSendmsgKept(void *) {
+  int fds[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds))
+    return;
+  struct iovec iov = {kept, 64};
+  struct msghdr msg = {};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  syscall_result = ResultOf(sendmsg(fds[0], &msg, 0));
 }
 NOINLINE static void LibFwriteKept(void *) {
   int fds[2];
@@ -199,6 +211,8 @@ static void Body(void *arg) {
                           : !strcmp(mode, "syscall-read") ? LibReadPipeIntoKept
                           : !strcmp(mode, "syscall-readv")
                               ? LibReadvPipeIntoKept
+                          : !strcmp(mode, "syscall-sendmsg")
+                              ? LibSendmsgKept
                               : LibFwriteKept;
     Keep(buf);
     cgosan_cgocall(lib, nullptr);

@@ -39,7 +39,7 @@ TEST(RetentionWatch, ForeignReadAfterReturnIsReported) {
   EXPECT_TRUE(Matches(r.output,
       "foreign code read managed memory at 0x[0-9a-f]+ after the call it "
       "was lent to returned \\(argument 1 of lib_keep\\)\n"
-      "    #0 0x[0-9a-f]+ in LibReadKept\\(void\\*\\) .*retention_watch_helper.cpp:52:"))
+      "    #0 0x[0-9a-f]+ in LibReadKept\\(void\\*\\) .*retention_watch_helper.cpp:54:"))
       << r.output;
   EXPECT_TRUE(Matches(r.output,
       "  0x[0-9a-f]+ is 3 bytes into object 0x[0-9a-f]+ of type 'char\\[64\\]' "
@@ -199,6 +199,17 @@ TEST(RetentionWatch, LibrarysReadvSyscallIsReported) {
       "  the access is a write of size 3 by foreign code in readv\\(2\\)\n"))
       << r.output;
   EXPECT_NE(r.output.find("syscall-readv returned 3: abc\ndone reports=1\n"),
+            std::string::npos)
+      << r.output;
+}
+
+TEST(RetentionWatch, LibrarysSendmsgSyscallIsReported) {
+  ChildResult r = RunMode("syscall-sendmsg", "halt_on_error=0");
+  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
+  EXPECT_TRUE(Matches(r.output,
+      "  the access is a read of size 64 by foreign code in sendmsg\\(2\\)\n"))
+      << r.output;
+  EXPECT_NE(r.output.find("syscall-sendmsg returned 64: \ndone reports=1\n"),
             std::string::npos)
       << r.output;
 }
