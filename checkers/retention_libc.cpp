@@ -17,13 +17,16 @@
 // Allowed on purpose: managed code's calls (they open the pages, counted as
 // faults are), a buffer the running call was handed (not watched while it
 // runs), memory outside the arena (never watched).
-// Cost: off retention=full, one load and a branch at each end of the call.
-// On: for a buffer in the arena, the watch table's lock and a table entry
-// per page, twice; other memory, a compare.
+// Cost: off retention=full|guard, one load and a branch at each end of the
+// call. full: for a buffer in the arena, the watch table's lock and a table
+// entry per page, twice; other memory, a compare. guard: the same for a
+// buffer in the guarded pool only.
 #include "retention_libc.h"
 
 #include <sys/socket.h>
 #include <sys/uio.h>
+
+#include "heap/guarded_pool.h"
 
 namespace __cgosan {
 
@@ -36,13 +39,15 @@ static constexpr uptr kMaxVectors = 1024;
 // arena page by page.
 static constexpr uptr kMaxHeldBytes = 1ull << 30;
 
-// [p, p + n) cut to the arena, where anything watched lives.
+// [p, p + n) cut to where anything watched lives: the arena, or with
+// retention=guard only its guarded pool (no other page is ever protected).
 static bool ArenaPart(const void *p, uptr n, uptr *start, uptr *size) {
   uptr lo = reinterpret_cast<uptr>(p);
   n = Min(n, kMaxHeldBytes);
   uptr hi = lo + n < lo ? ~static_cast<uptr>(0) : lo + n;
-  lo = Max(lo, arena_start);
-  hi = Min(hi, arena_start + kArenaSize);
+  uptr watchable = guarded_pool_start ? guarded_pool_start : arena_start;
+  lo = Max(lo, watchable);
+  hi = Min(hi, watchable + (guarded_pool_start ? kGuardedPoolBytes : kArenaSize));
   if (!n || lo >= hi)
     return false;
   *start = lo;
