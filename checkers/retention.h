@@ -5,6 +5,7 @@
 #ifndef CGOSAN_CHECKERS_RETENTION_H
 #define CGOSAN_CHECKERS_RETENTION_H
 
+#include "heap/gc.h"
 #include "heap/heap.h"
 #include "report.h"
 
@@ -50,7 +51,8 @@ void RetentionOnObjectFreed(uptr base, uptr size, u64 collection);
 // The SIGSEGV handler's question: true when addr is on a page this table
 // protects (then it reported or opened it, and the access can run again).
 bool RetentionFault(uptr addr, void *ucontext);
-// Faults that were not a foreign access to a watched object.
+// Faults that were not a foreign access to a watched object (and pages a
+// system call made for managed code opened).
 u64 RetentionReopenedPages();
 void InitializeWatchTable();
 // A foreign call starts (hooks.foreign_call_starts): counted, for "the
@@ -70,8 +72,28 @@ struct RetainedAccess {
   u32 alloc_stack;
   LendRecord lender;
   u64 freed_by;  // the collection that freed it; 0 while it lives
+  // A libc call's access (retention_libc.cpp): its name ("write(2)") and the
+  // size of the buffer it was handed. Null for a fault.
+  const char *libc_call;
+  uptr libc_size;
 };
+// From the fault handler (ucontext: the faulting stack) or from a libc
+// interceptor (ucontext null: the calling stack).
 void ReportRetainedAccess(const RetainedAccess &a, void *ucontext);
+
+// Who makes an access, read at the access: foreign code (no G runs here),
+// not managed code, the collector, nor the heap filling memory.
+ALWAYS_INLINE bool ForeignCodeRunsHere() {
+  return !__cgosan_in_managed && !collecting_here && !heap_fills_memory;
+}
+
+// A libc call is handed [start, start + size), arena bytes, for the code
+// this thread runs (foreign: ForeignCodeRunsHere): the pages are held open
+// until ReleaseLibcRange, whoever watches or faults meanwhile, so the kernel
+// never meets a protected page. A watched object there touched by foreign
+// code is *hit (its access fields for the caller to fill), then forgotten.
+bool HoldLibcRange(uptr start, uptr size, bool foreign, RetainedAccess *hit);
+void ReleaseLibcRange(uptr start, uptr size);
 
 // --- OS side (retention_linux.cpp) ------------------------------------------
 void ProtectPages(uptr start, uptr size, bool no_access);

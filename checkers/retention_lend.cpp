@@ -3,8 +3,9 @@
 // that call runs (Go's rule 2: the callee may not keep it after it returns).
 // The argument checks (cgosan_check_arg, _var: the interposer's wrappers and
 // the pass's call sites) note each managed argument on the calling G, and
-// the call's return hands the records to the watch table. Not lent on
-// purpose: a pinned object (the program lets foreign code keep it), memory
+// the call's return hands the records to the watch table. A pinned object
+// is lent too, but watched only from its unpin (foreign code may keep it
+// until then, not after). Not lent on purpose: memory
 // on a G stack (the G is parked, its frames live, for the call's duration
 // only; after it the memory is reused by managed code), foreign memory, and
 // a handle (an integer). Arguments checked off a G (foreign code calling
@@ -35,7 +36,7 @@ static constexpr u32 kMaxLendRecords = kLendPageBytes / sizeof(LendRecord);
 void NoteLent(uptr p, const char *callee, int argno, bool noescape) {
   G *g = CurrentG();
   ObjectInfo obj;
-  if (!InArena(p) || !IsRunningG(g) || !FindObject(p, &obj) || obj.pinned)
+  if (!InArena(p) || !IsRunningG(g) || !FindObject(p, &obj))
     return;
   for (u32 i = g->lent_floor; g->lent && i < g->nlent; i++) {
     if (g->lent[i].base == obj.base) {

@@ -1,11 +1,12 @@
 // retention_report.cpp — the retained-pointer report of a foreign access to
-// a watched object (retention=full): the access (read or write, its size
-// when the instruction is one the decoder knows, address, thread, the
-// faulting stack), the object (type, size, offset, allocation stack), the
-// call that lent it and how long ago it returned (foreign calls started
-// since, and milliseconds), the noescape promise it broke if it made one,
-// whether the collector freed it since, and the fix. Made from the fault
-// handler, with no runtime lock held: it allocates nothing (report.h's path).
+// a watched object (retention=full or guard): the access (read or write, its
+// size when the instruction is one the decoder knows, address, thread, the
+// faulting stack; for a libc call's, the call and its size), the object
+// (type, size, offset, allocation stack), the call that lent it and how long
+// ago it returned (foreign calls started since, and milliseconds), the
+// noescape promise it broke if it made one, whether the collector freed it
+// since, and the fix. Made from the fault handler or a libc interceptor,
+// with no runtime lock held: it allocates nothing (report.h's path).
 #include "retention.h"
 #include "scan.h"
 
@@ -14,6 +15,8 @@ namespace __cgosan {
 static constexpr char kMsgRetainedAccess[] =
     "foreign code %s managed memory at 0x%zx after the call it was lent to "
     "returned (argument %d of %s)";
+static constexpr char kMsgRetainedLibcCall[] =
+    "  the access is a %s of size %zu by foreign code in %s on thread %d\n";
 static constexpr char kMsgRetainedThread[] =
     "  the access is a %zu-byte %s by foreign code on thread %d\n";
 static constexpr char kMsgRetainedThreadSizeUnknown[] =
@@ -49,12 +52,18 @@ void ReportRetainedAccess(const RetainedAccess &a, void *ucontext) {
   r.callee = a.lender.callee;
   SetMessage(&r, kMsgRetainedAccess, a.write ? "wrote" : "read",
              (usize)a.addr, a.lender.argno, callee);
-  CaptureStackFromSignal(&r.stack, ucontext);
+  if (ucontext)
+    CaptureStackFromSignal(&r.stack, ucontext);
+  else
+    CaptureStack(&r.stack);
   AddNote(&r, "  0x%zx is ", (usize)a.addr);
   AppendPointee(&r, a.addr, obj);
   AddNote(&r, "\n");
   const char *kind = a.write ? "write" : "read";
-  if (a.access_size)
+  if (a.libc_call)
+    AddNote(&r, kMsgRetainedLibcCall, kind, (usize)a.libc_size, a.libc_call,
+            (int)GetTid());
+  else if (a.access_size)
     AddNote(&r, kMsgRetainedThread, (usize)a.access_size, kind, (int)GetTid());
   else
     AddNote(&r, kMsgRetainedThreadSizeUnknown, kind, (int)GetTid());

@@ -6,9 +6,10 @@
 // lent again) opens the page and the access runs again, counted. Pages
 // opened that way are protected again at the next lending call's return.
 // Allowed on purpose: an object any running call has been handed (a
-// re-pass opens its pages for that call), a pinned object (a page holding
-// one is never protected: a library may keep it, and the kernel may write
-// it), and a dead object's slot once the collector reuses it.
+// re-pass opens its pages for that call), a pinned object until its unpin
+// (a page holding one is never protected: a library may keep it, and the
+// kernel may write it), and a dead object's slot once the collector reuses
+// it.
 // Cost: nothing unless retention=full. There: a lock and two small hash
 // tables per lent object, an mprotect per page at return, and a fault plus
 // an mprotect whenever managed code touches a watched page.
@@ -82,6 +83,7 @@ struct WatchedObject {
   u32 alloc_stack;
   u32 lent_now;     // calls running with it
   bool watched;     // its pages count it (lent before, no call has it now)
+  bool pinned;      // foreign code may keep it: watched from its unpin
   LendRecord lender;  // the last call that had it
   u64 freed_by;     // the collection that freed it; 0 while it lives
   u64 returned_at_call;  // foreign_calls when the lender returned
@@ -186,6 +188,33 @@ static bool SlotReused(const WatchedObject *o) {
   return o->freed_by && (NumGc() > o->freed_by || !flags()->gc_quarantine);
 }
 
+// Pages a running call (or a system call made for foreign code) may touch:
+// open, and kept open until ReleasePages however others watch or fault.
+// Returns how many of them were protected.
+static uptr HoldPagesOpen(uptr base, uptr size) {
+  uptr opened = 0;
+  ForEachPageOf(base, size, [&opened](uptr page) {
+    if (WatchedPage *p = pages.FindOrInsert(page)) {
+      p->nlent++;
+      opened += p->no_access;
+      OpenPage(p);
+    }
+  });
+  return opened;
+}
+
+static void ReleasePages(uptr base, uptr size) {
+  ForEachPageOf(base, size, [](uptr page) {
+    WatchedPage *p = pages.Find(page);
+    if (!p)
+      return;
+    if (p->nlent)
+      p->nlent--;
+    OpenPage(p);  // listed, to be protected once nothing needs it open
+    ForgetPageIfIdle(p);
+  });
+}
+
 void BeginLend(const ObjectInfo &obj) {
   SpinMutexLock l(&watch_mu);
   WatchedObject *o = objects.FindOrInsert(obj.base);
@@ -199,35 +228,23 @@ void BeginLend(const ObjectInfo &obj) {
     o->size = obj.size;
     o->type = obj.type;
     o->alloc_stack = obj.alloc_stack;
+    o->pinned = obj.pinned;
     o->lent_now++;
   }
   // The call may touch every byte, whatever else shares its pages.
-  ForEachPageOf(obj.base, obj.size, [](uptr page) {
-    if (WatchedPage *p = pages.FindOrInsert(page)) {
-      p->nlent++;
-      OpenPage(p);
-    }
-  });
+  HoldPagesOpen(obj.base, obj.size);
 }
 
 void EndLend(const LendRecord &rec) {
   SpinMutexLock l(&watch_mu);
-  ForEachPageOf(rec.base, rec.size, [](uptr page) {
-    WatchedPage *p = pages.Find(page);
-    if (!p)
-      return;
-    if (p->nlent)
-      p->nlent--;
-    OpenPage(p);  // listed, to be protected once nothing needs it open
-    ForgetPageIfIdle(p);
-  });
+  ReleasePages(rec.base, rec.size);
   WatchedObject *o = objects.Find(rec.base);
   if (!o || !o->lent_now)
-    return;  // pinned meanwhile
+    return;  // a new object in its slot meanwhile
   o->lender = rec;
   o->returned_at_call = atomic_load(&foreign_calls, memory_order_relaxed);
   o->returned_ns = MonotonicNanoTime();
-  if (--o->lent_now == 0 && !o->watched)
+  if (--o->lent_now == 0 && !o->watched && !o->pinned)
     Watch(o);
 }
 
@@ -253,8 +270,9 @@ void ProtectOpenPages() {
 }
 
 // A pinned object may be kept by foreign code, and read by the kernel on
-// its behalf: its pages stay open while it is pinned, and it is no longer
-// watched (lent again after its unpin, it is watched again).
+// its behalf: its pages stay open while it is pinned, and it is not
+// watched. Its pin ends what foreign code may keep: an object lent before
+// (or while pinned) is watched from its unpin, once no call has it.
 void WatchPinChanged(const ObjectInfo &obj, bool pinned) {
   SpinMutexLock l(&watch_mu);
   ForEachPageOf(obj.base, obj.size, [pinned](uptr page) {
@@ -269,10 +287,18 @@ void WatchPinChanged(const ObjectInfo &obj, bool pinned) {
     }
     ForgetPageIfIdle(p);
   });
-  if (!pinned)
+  WatchedObject *o = objects.Find(obj.base);
+  if (!o)
+    return;  // never lent
+  if (o->freed_by) {  // a new object in a freed one's slot
+    Forget(o);
     return;
-  if (WatchedObject *o = objects.Find(obj.base))
-    Forget(o);  // a call that has it now ends with nothing to watch
+  }
+  o->pinned = pinned;
+  if (pinned && o->watched)
+    Unwatch(o);
+  else if (!pinned && !o->lent_now && !o->watched)
+    Watch(o);
 }
 
 void StopWatching(uptr base) {
@@ -315,13 +341,29 @@ void RetentionOnObjectFreed(uptr base, uptr size, u64 collection) {
   freed_objects[num_freed++] = base;
 }
 
+// What a report says of o, copied out under the lock.
+static RetainedAccess AccessTo(const WatchedObject *o, uptr addr, bool write) {
+  RetainedAccess a = {};
+  a.addr = addr;
+  a.write = write;
+  a.base = o->key;
+  a.size = o->size;
+  a.type = o->type;
+  a.alloc_stack = o->alloc_stack;
+  a.lender = o->lender;
+  a.freed_by = o->freed_by;
+  u64 calls = atomic_load(&foreign_calls, memory_order_relaxed);
+  a.calls_since_return = calls - o->returned_at_call;
+  a.ms_since_return = (MonotonicNanoTime() - o->returned_ns) / 1000000;
+  return a;
+}
+
 // In the SIGSEGV handler. True when the page is one of ours.
 bool RetentionFault(uptr addr, void *ucontext) {
   if (!InArena(addr))
     return false;
   // Read before anything else: the thread's state at the access.
-  bool runtime_access =
-      __cgosan_in_managed || collecting_here || heap_fills_memory;
+  bool runtime_access = !ForeignCodeRunsHere();
   RetainedAccess access;
   {
     SpinMutexLock l(&watch_mu);
@@ -339,22 +381,45 @@ bool RetentionFault(uptr addr, void *ucontext) {
       atomic_fetch_add(&reopened_pages, 1, memory_order_relaxed);
       return true;
     }
-    u64 calls = atomic_load(&foreign_calls, memory_order_relaxed);
-    access = {addr,
-              FaultIsWrite(ucontext),
-              FaultAccessSize(ucontext),
-              calls - o->returned_at_call,
-              (MonotonicNanoTime() - o->returned_ns) / 1000000,
-              o->key,
-              o->size,
-              o->type,
-              o->alloc_stack,
-              o->lender,
-              o->freed_by};
+    access = AccessTo(o, addr, FaultIsWrite(ucontext));
+    access.access_size = FaultAccessSize(ucontext);
     Forget(o);  // one report per object
   }
   ReportRetainedAccess(access, ucontext);
   return true;  // halt_on_error=0: the access proceeds on the open page
+}
+
+// The watched object a range handed to libc overlaps, if any: the objects
+// holding its first and last bytes (a buffer is one object; a range across
+// three or more would have its middle ones missed, never misreported).
+static WatchedObject *WatchedObjectIn(uptr start, uptr end) {
+  uptr probes[] = {start, end - 1};
+  for (uptr a : probes) {
+    uptr base;
+    WatchedObject *o = SlotOf(a, &base) ? objects.Find(base) : nullptr;
+    if (o && o->watched && !SlotReused(o) && o->key < end &&
+        start < o->key + o->size)
+      return o;
+  }
+  return nullptr;
+}
+
+bool HoldLibcRange(uptr start, uptr size, bool foreign, RetainedAccess *hit) {
+  SpinMutexLock l(&watch_mu);
+  WatchedObject *o = foreign ? WatchedObjectIn(start, start + size) : nullptr;
+  if (o) {
+    *hit = AccessTo(o, Max(start, o->key), false);
+    Forget(o);  // one report per object
+  }
+  uptr opened = HoldPagesOpen(start, size);
+  if (!o && opened)
+    atomic_fetch_add(&reopened_pages, opened, memory_order_relaxed);
+  return o != nullptr;
+}
+
+void ReleaseLibcRange(uptr start, uptr size) {
+  SpinMutexLock l(&watch_mu);
+  ReleasePages(start, size);
 }
 
 u64 RetentionReopenedPages() {

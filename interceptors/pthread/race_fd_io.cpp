@@ -17,6 +17,9 @@
 // also the control buffer (what the kernel stored into it, or all of it for
 // a send), as TSan records them. A message's name (the peer's address) and
 // the msghdr itself are not recorded.
+// With retention=full each call first holds its buffers (LibcBufferHold,
+// checkers/retention_libc.cpp): a retained object is reported, and the
+// kernel never meets a protected page.
 // Cost: see race_fd.cpp; race=off is one load and a branch per call.
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -24,6 +27,7 @@
 #include <unistd.h>
 
 #include "race_fd.h"
+#include "retention_libc.h"
 
 namespace __cgosan {
 namespace {
@@ -111,24 +115,28 @@ using namespace __cgosan;
 
 // --- Receives: acquire after success -------------------------------------------
 INTERCEPTOR(ssize_t, read, int fd, void *buf, size_t n) {
+  LibcBufferHold hold(Stored(buf, n, "read(2)"));
   if (LIKELY(PassThrough()))
     return REAL(read)(fd, buf, n);
   return CallThenAcquireFd<StoredInto<>>(&REAL(read), fd, fd, buf, n);
 }
 
 INTERCEPTOR(ssize_t, __read_chk, int fd, void *buf, size_t n, size_t buflen) {
+  LibcBufferHold hold(Stored(buf, n, "read(2)"));
   if (LIKELY(PassThrough()))
     return REAL(__read_chk)(fd, buf, n, buflen);
   return CallThenAcquireFd<StoredInto<size_t>>(&REAL(__read_chk), fd, fd, buf, n, buflen);
 }
 
 INTERCEPTOR(ssize_t, pread, int fd, void *buf, size_t n, off_t off) {
+  LibcBufferHold hold(Stored(buf, n, "pread(2)"));
   if (LIKELY(PassThrough()))
     return REAL(pread)(fd, buf, n, off);
   return CallThenAcquireFd<StoredInto<off_t>>(&REAL(pread), fd, fd, buf, n, off);
 }
 
 INTERCEPTOR(ssize_t, pread64, int fd, void *buf, size_t n, off64_t off) {
+  LibcBufferHold hold(Stored(buf, n, "pread(2)"));
   if (LIKELY(PassThrough()))
     return REAL(pread64)(fd, buf, n, off);
   return CallThenAcquireFd<StoredInto<off64_t>>(&REAL(pread64), fd, fd, buf, n, off);
@@ -136,12 +144,14 @@ INTERCEPTOR(ssize_t, pread64, int fd, void *buf, size_t n, off64_t off) {
 
 INTERCEPTOR(ssize_t, __pread_chk, int fd, void *buf, size_t n, off_t off,
             size_t buflen) {
+  LibcBufferHold hold(Stored(buf, n, "pread(2)"));
   if (LIKELY(PassThrough()))
     return REAL(__pread_chk)(fd, buf, n, off, buflen);
   return CallThenAcquireFd<StoredInto<off_t, size_t>>(&REAL(__pread_chk), fd, fd, buf, n, off, buflen);
 }
 
 INTERCEPTOR(ssize_t, readv, int fd, const struct iovec *iov, int iovcnt) {
+  LibcBufferHold hold(StoredIovecs(iov, iovcnt, "readv(2)"));
   if (LIKELY(PassThrough()))
     return REAL(readv)(fd, iov, iovcnt);
   return CallThenAcquireFd<StoredIntoIovecs<>>(&REAL(readv), fd, fd, iov, iovcnt);
@@ -149,6 +159,7 @@ INTERCEPTOR(ssize_t, readv, int fd, const struct iovec *iov, int iovcnt) {
 
 INTERCEPTOR(ssize_t, preadv, int fd, const struct iovec *iov, int iovcnt,
             off_t off) {
+  LibcBufferHold hold(StoredIovecs(iov, iovcnt, "preadv(2)"));
   if (LIKELY(PassThrough()))
     return REAL(preadv)(fd, iov, iovcnt, off);
   return CallThenAcquireFd<StoredIntoIovecs<off_t>>(&REAL(preadv), fd, fd, iov,
@@ -157,6 +168,7 @@ INTERCEPTOR(ssize_t, preadv, int fd, const struct iovec *iov, int iovcnt,
 
 INTERCEPTOR(ssize_t, preadv64, int fd, const struct iovec *iov, int iovcnt,
             off64_t off) {
+  LibcBufferHold hold(StoredIovecs(iov, iovcnt, "preadv(2)"));
   if (LIKELY(PassThrough()))
     return REAL(preadv64)(fd, iov, iovcnt, off);
   return CallThenAcquireFd<StoredIntoIovecs<off64_t>>(&REAL(preadv64), fd, fd,
@@ -165,6 +177,7 @@ INTERCEPTOR(ssize_t, preadv64, int fd, const struct iovec *iov, int iovcnt,
 
 INTERCEPTOR(ssize_t, preadv2, int fd, const struct iovec *iov, int iovcnt,
             off_t off, int flags) {
+  LibcBufferHold hold(StoredIovecs(iov, iovcnt, "preadv2(2)"));
   if (LIKELY(PassThrough()))
     return REAL(preadv2)(fd, iov, iovcnt, off, flags);
   return CallThenAcquireFd<StoredIntoIovecs<off_t, int>>(&REAL(preadv2), fd, fd,
@@ -172,6 +185,7 @@ INTERCEPTOR(ssize_t, preadv2, int fd, const struct iovec *iov, int iovcnt,
 }
 
 INTERCEPTOR(ssize_t, recv, int fd, void *buf, size_t n, int flags) {
+  LibcBufferHold hold(Stored(buf, n, "recv(2)"));
   if (LIKELY(PassThrough()))
     return REAL(recv)(fd, buf, n, flags);
   return CallThenAcquireFd<StoredInto<int>>(&REAL(recv), fd, fd, buf, n, flags);
@@ -179,6 +193,7 @@ INTERCEPTOR(ssize_t, recv, int fd, void *buf, size_t n, int flags) {
 
 INTERCEPTOR(ssize_t, __recv_chk, int fd, void *buf, size_t n, size_t buflen,
             int flags) {
+  LibcBufferHold hold(Stored(buf, n, "recv(2)"));
   if (LIKELY(PassThrough()))
     return REAL(__recv_chk)(fd, buf, n, buflen, flags);
   return CallThenAcquireFd<StoredInto<size_t, int>>(&REAL(__recv_chk), fd, fd, buf, n, buflen, flags);
@@ -186,6 +201,7 @@ INTERCEPTOR(ssize_t, __recv_chk, int fd, void *buf, size_t n, size_t buflen,
 
 INTERCEPTOR(ssize_t, recvfrom, int fd, void *buf, size_t n, int flags,
             struct sockaddr *from, socklen_t *fromlen) {
+  LibcBufferHold hold(Stored(buf, n, "recvfrom(2)"));
   if (LIKELY(PassThrough()))
     return REAL(recvfrom)(fd, buf, n, flags, from, fromlen);
   return CallThenAcquireFd<StoredInto<int, struct sockaddr *, socklen_t *>>(&REAL(recvfrom), fd, fd, buf, n, flags, from,
@@ -193,6 +209,7 @@ INTERCEPTOR(ssize_t, recvfrom, int fd, void *buf, size_t n, int flags,
 }
 
 INTERCEPTOR(ssize_t, recvmsg, int fd, struct msghdr *msg, int flags) {
+  LibcBufferHold hold(StoredMessage(msg, "recvmsg(2)"));
   if (LIKELY(PassThrough()))
     return REAL(recvmsg)(fd, msg, flags);
   return CallThenAcquireFd<StoredIntoMessage>(&REAL(recvmsg), fd, fd, msg, flags);
@@ -200,6 +217,7 @@ INTERCEPTOR(ssize_t, recvmsg, int fd, struct msghdr *msg, int flags) {
 
 INTERCEPTOR(int, recvmmsg, int fd, struct mmsghdr *msgs, unsigned int n,
             int flags, struct timespec *timeout) {
+  LibcBufferHold hold(StoredMessages(msgs, n, "recvmmsg(2)"));
   if (LIKELY(PassThrough()))
     return REAL(recvmmsg)(fd, msgs, n, flags, timeout);
   return CallThenAcquireFd<StoredIntoMessages>(&REAL(recvmmsg), fd, fd, msgs, n, flags, timeout);
@@ -213,12 +231,14 @@ INTERCEPTOR(int, eventfd_read, int fd, eventfd_t *value) {
 
 // --- Sends: release before the call --------------------------------------------
 INTERCEPTOR(ssize_t, write, int fd, const void *buf, size_t n) {
+  LibcBufferHold hold(Loaded(buf, n, "write(2)"));
   if (LIKELY(PassThrough()))
     return REAL(write)(fd, buf, n);
   return ReleaseFdThenCall<LoadedFrom<>>(&REAL(write), fd, fd, buf, n);
 }
 
 INTERCEPTOR(ssize_t, pwrite, int fd, const void *buf, size_t n, off_t off) {
+  LibcBufferHold hold(Loaded(buf, n, "pwrite(2)"));
   if (LIKELY(PassThrough()))
     return REAL(pwrite)(fd, buf, n, off);
   return ReleaseFdThenCall<LoadedFrom<off_t>>(&REAL(pwrite), fd, fd, buf, n, off);
@@ -226,12 +246,14 @@ INTERCEPTOR(ssize_t, pwrite, int fd, const void *buf, size_t n, off_t off) {
 
 INTERCEPTOR(ssize_t, pwrite64, int fd, const void *buf, size_t n,
             off64_t off) {
+  LibcBufferHold hold(Loaded(buf, n, "pwrite(2)"));
   if (LIKELY(PassThrough()))
     return REAL(pwrite64)(fd, buf, n, off);
   return ReleaseFdThenCall<LoadedFrom<off64_t>>(&REAL(pwrite64), fd, fd, buf, n, off);
 }
 
 INTERCEPTOR(ssize_t, writev, int fd, const struct iovec *iov, int iovcnt) {
+  LibcBufferHold hold(LoadedIovecs(iov, iovcnt, "writev(2)"));
   if (LIKELY(PassThrough()))
     return REAL(writev)(fd, iov, iovcnt);
   return ReleaseFdThenCall<LoadedFromIovecs<>>(&REAL(writev), fd, fd, iov, iovcnt);
@@ -239,6 +261,7 @@ INTERCEPTOR(ssize_t, writev, int fd, const struct iovec *iov, int iovcnt) {
 
 INTERCEPTOR(ssize_t, pwritev, int fd, const struct iovec *iov, int iovcnt,
             off_t off) {
+  LibcBufferHold hold(LoadedIovecs(iov, iovcnt, "pwritev(2)"));
   if (LIKELY(PassThrough()))
     return REAL(pwritev)(fd, iov, iovcnt, off);
   return ReleaseFdThenCall<LoadedFromIovecs<off_t>>(&REAL(pwritev), fd, fd, iov,
@@ -247,6 +270,7 @@ INTERCEPTOR(ssize_t, pwritev, int fd, const struct iovec *iov, int iovcnt,
 
 INTERCEPTOR(ssize_t, pwritev64, int fd, const struct iovec *iov, int iovcnt,
             off64_t off) {
+  LibcBufferHold hold(LoadedIovecs(iov, iovcnt, "pwritev(2)"));
   if (LIKELY(PassThrough()))
     return REAL(pwritev64)(fd, iov, iovcnt, off);
   return ReleaseFdThenCall<LoadedFromIovecs<off64_t>>(&REAL(pwritev64), fd, fd,
@@ -255,6 +279,7 @@ INTERCEPTOR(ssize_t, pwritev64, int fd, const struct iovec *iov, int iovcnt,
 
 INTERCEPTOR(ssize_t, pwritev2, int fd, const struct iovec *iov, int iovcnt,
             off_t off, int flags) {
+  LibcBufferHold hold(LoadedIovecs(iov, iovcnt, "pwritev2(2)"));
   if (LIKELY(PassThrough()))
     return REAL(pwritev2)(fd, iov, iovcnt, off, flags);
   return ReleaseFdThenCall<LoadedFromIovecs<off_t, int>>(&REAL(pwritev2), fd, fd,
@@ -262,6 +287,7 @@ INTERCEPTOR(ssize_t, pwritev2, int fd, const struct iovec *iov, int iovcnt,
 }
 
 INTERCEPTOR(ssize_t, send, int fd, const void *buf, size_t n, int flags) {
+  LibcBufferHold hold(Loaded(buf, n, "send(2)"));
   if (LIKELY(PassThrough()))
     return REAL(send)(fd, buf, n, flags);
   return ReleaseFdThenCall<LoadedFrom<int>>(&REAL(send), fd, fd, buf, n, flags);
@@ -269,12 +295,14 @@ INTERCEPTOR(ssize_t, send, int fd, const void *buf, size_t n, int flags) {
 
 INTERCEPTOR(ssize_t, sendto, int fd, const void *buf, size_t n, int flags,
             const struct sockaddr *to, socklen_t tolen) {
+  LibcBufferHold hold(Loaded(buf, n, "sendto(2)"));
   if (LIKELY(PassThrough()))
     return REAL(sendto)(fd, buf, n, flags, to, tolen);
   return ReleaseFdThenCall<LoadedFrom<int, const struct sockaddr *, socklen_t>>(&REAL(sendto), fd, fd, buf, n, flags, to, tolen);
 }
 
 INTERCEPTOR(ssize_t, sendmsg, int fd, const struct msghdr *msg, int flags) {
+  LibcBufferHold hold(LoadedMessage(msg, "sendmsg(2)"));
   if (LIKELY(PassThrough()))
     return REAL(sendmsg)(fd, msg, flags);
   return ReleaseFdThenCall<LoadedFromMessage>(&REAL(sendmsg), fd, fd, msg, flags);
@@ -282,6 +310,7 @@ INTERCEPTOR(ssize_t, sendmsg, int fd, const struct msghdr *msg, int flags) {
 
 INTERCEPTOR(int, sendmmsg, int fd, struct mmsghdr *msgs, unsigned int n,
             int flags) {
+  LibcBufferHold hold(LoadedMessages(msgs, n, "sendmmsg(2)"));
   if (LIKELY(PassThrough()))
     return REAL(sendmmsg)(fd, msgs, n, flags);
   return ReleaseFdThenCall<LoadedFromMessages>(&REAL(sendmmsg), fd, fd, msgs, n, flags);

@@ -17,6 +17,8 @@
 // The fortified entries (__memcpy_chk & co., which code built with
 // _FORTIFY_SOURCE calls, distribution libraries included) are the same
 // calls with the destination's size added, which is not checked here.
+// fread and fwrite also hold their buffer for retention=full
+// (checkers/retention_libc.cpp): they make system calls on it themselves.
 // Allowed on purpose: a call that fails touches nothing. Calls
 // the runtime makes itself are not recorded: those made while it records an
 // access or an edge pass straight through (the re-entrancy guard of
@@ -31,6 +33,7 @@
 #include "heap/heap_registry.h"
 #include "hidden_pointers.h"
 #include "race_pthread.h"
+#include "retention_libc.h"
 
 namespace __cgosan {
 namespace {
@@ -215,13 +218,17 @@ void RecordLibcRead(const void *p, uptr n) { RecordLibcAccess(p, n, false); }
 
 using namespace __cgosan;
 
-// The shape of every interceptor here but the variadic ones.
-#define CGOSAN_LIBC_INTERCEPTOR(ret, func, accesses, params, args) \
+// The shape of every interceptor here but the variadic ones; `first` is a
+// statement before it all (a LibcBufferHold).
+#define CGOSAN_LIBC_INTERCEPTOR_AFTER(first, ret, func, accesses, params, args) \
   INTERCEPTOR(ret, func, CGOSAN_UNPAREN params) {                  \
+    first;                                                         \
     if (LIKELY(PassThrough()))                                     \
       return REAL(func)(CGOSAN_UNPAREN args);                      \
     return CallThenRecord<accesses>(&REAL(func), CGOSAN_UNPAREN args); \
   }
+#define CGOSAN_LIBC_INTERCEPTOR(ret, func, accesses, params, args) \
+  CGOSAN_LIBC_INTERCEPTOR_AFTER((void)0, ret, func, accesses, params, args)
 #define CGOSAN_UNPAREN(...) __VA_ARGS__
 // memcpy and memmove & co. also judge what they copy once a foreign heap is
 // registered: a pointer hidden from its collector (cgocheck=2,
@@ -302,10 +309,14 @@ CGOSAN_LIBC_INTERCEPTOR(char *, __strcat_chk, StrcatChkAccesses,
 CGOSAN_LIBC_INTERCEPTOR(char *, __strncat_chk, StrncatChkAccesses,
                         (char *dst, const char *src, uptr n, uptr object),
                         (dst, src, n, object))
-CGOSAN_LIBC_INTERCEPTOR(uptr, __fread_chk, FreadChkAccesses,
-                        (void *buf, uptr object, uptr size, uptr count,
-                         void *file),
-                        (buf, object, size, count, file))
+// fread and fwrite move a large buffer with a system call of their own, not
+// through the interceptors of read and write: with retention=full the
+// buffer is held first (retention_libc.h).
+CGOSAN_LIBC_INTERCEPTOR_AFTER(
+    LibcBufferHold hold(Stored(buf, ItemBytes(size, count), "fread(3)")),
+    uptr, __fread_chk, FreadChkAccesses,
+    (void *buf, uptr object, uptr size, uptr count, void *file),
+    (buf, object, size, count, file))
 CGOSAN_LIBC_INTERCEPTOR(char *, __fgets_chk, FgetsChkAccesses,
                         (char *buf, uptr object, int size, void *file),
                         (buf, object, size, file))
@@ -313,13 +324,15 @@ CGOSAN_LIBC_INTERCEPTOR(char *, __fgets_chk, FgetsChkAccesses,
 // --- stdio into and out of a buffer (read & co.: race_fd_io.cpp) -------------
 // The locked calls and their *_unlocked forms (suffix): the same accesses.
 #define CGOSAN_STDIO_INTERCEPTORS(suffix)                                   \
-  CGOSAN_LIBC_INTERCEPTOR(uptr, fread##suffix, FreadAccesses,               \
-                          (void *buf, uptr size, uptr count, void *file),   \
-                          (buf, size, count, file))                         \
-  CGOSAN_LIBC_INTERCEPTOR(uptr, fwrite##suffix, FwriteAccesses,             \
-                          (const void *buf, uptr size, uptr count,          \
-                           void *file),                                     \
-                          (buf, size, count, file))                         \
+  CGOSAN_LIBC_INTERCEPTOR_AFTER(                                            \
+      LibcBufferHold hold(Stored(buf, ItemBytes(size, count), "fread(3)")), \
+      uptr, fread##suffix, FreadAccesses,                                   \
+      (void *buf, uptr size, uptr count, void *file), (buf, size, count, file)) \
+  CGOSAN_LIBC_INTERCEPTOR_AFTER(                                            \
+      LibcBufferHold hold(Loaded(buf, ItemBytes(size, count), "fwrite(3)")), \
+      uptr, fwrite##suffix, FwriteAccesses,                                 \
+      (const void *buf, uptr size, uptr count, void *file),                 \
+      (buf, size, count, file))                                             \
   CGOSAN_LIBC_INTERCEPTOR(char *, fgets##suffix, FgetsAccesses,             \
                           (char *buf, int size, void *file), (buf, size, file))
 CGOSAN_STDIO_INTERCEPTORS()

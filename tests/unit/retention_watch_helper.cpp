@@ -27,8 +27,21 @@
 //                  code touch nothing watched (silent)
 //   kept-movs      a later call copies the kept bytes with rep movsb, one
 //                  instruction over a range (reported, size unknown)
+//   syscall-write  a later call write(2)s the kept pointer (reported; with
+//                  halt_on_error=0 the write succeeds, no EFAULT)
+//   syscall-read   a later call read(2)s into it (the same)
+//   syscall-readv  a later call readv(2)s into it through an iovec
+//   syscall-sendmsg a later call sendmsg(2)s it through a msghdr's iovec
+//   syscall-fwrite a later call fwrite(3)s it to an unbuffered stream
+//                  (libc's own write underneath)
+//   managed-write  managed code write(2)s the object it lent (silent)
+//   unpinned       pinned, lent, read by a later call (silent), unpinned,
+//                  read by the next (reported: the pin ended the keeping)
 // Each prints "done reports=N" at the end when it gets there.
+#include <errno.h>
 #include <pthread.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -86,6 +99,54 @@ static void LibStartThread(void *) {
   pthread_t t;
   pthread_create(&t, nullptr, LibThreadWrites, nullptr);
   pthread_join(t, nullptr);
+}
+
+// The system calls a library makes on the kept pointer, into or out of a
+// pipe: what each returned (or -errno) is printed by the program after.
+static ssize_t syscall_result;
+static int PipeWith(const char *bytes, int fds[2]) {
+  if (pipe(fds))
+    return -1;
+  return write(fds[1], bytes, strlen(bytes)) < 0 ? -1 : 0;
+}
+static ssize_t ResultOf(ssize_t r) { return r < 0 ? -errno : r; }
+NOINLINE static void LibWriteKeptToPipe(void *) {
+  int fds[2];
+  if (PipeWith("", fds))
+    return;
+  syscall_result = ResultOf(write(fds[1], kept, 64));
+}
+NOINLINE static void LibReadPipeIntoKept(void *) {
+  int fds[2];
+  if (PipeWith("abc", fds))
+    return;
+  syscall_result = ResultOf(read(fds[0], kept, 3));
+}
+NOINLINE static void LibReadvPipeIntoKept(void *) {
+  int fds[2];
+  if (PipeWith("abc", fds))
+    return;
+  struct iovec iov = {kept, 3};
+  syscall_result = ResultOf(readv(fds[0], &iov, 1));
+}
+NOINLINE static void LibSendmsgKept(void *) {
+  int fds[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds))
+    return;
+  struct iovec iov = {kept, 64};
+  struct msghdr msg = {};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  syscall_result = ResultOf(sendmsg(fds[0], &msg, 0));
+}
+NOINLINE static void LibFwriteKept(void *) {
+  int fds[2];
+  if (PipeWith("", fds))
+    return;
+  FILE *f = fdopen(fds[1], "w");
+  setvbuf(f, nullptr, _IONBF, 0);
+  syscall_result = fwrite(kept, 1, 64, f) == 64 ? 64 : -ferror(f);
+  fclose(f);
 }
 
 // --- The program's own SIGSEGV handler, installed before cgosan's --------------
@@ -189,6 +250,32 @@ static void Body(void *arg) {
   } else if (!strcmp(mode, "kept-movs")) {
     Keep(buf);
     cgosan_cgocall(LibCopyKeptWithMovs, nullptr);
+  } else if (!strncmp(mode, "syscall-", 8)) {
+    void (*lib)(void *) = !strcmp(mode, "syscall-write")  ? LibWriteKeptToPipe
+                          : !strcmp(mode, "syscall-read") ? LibReadPipeIntoKept
+                          : !strcmp(mode, "syscall-readv")
+                              ? LibReadvPipeIntoKept
+                          : !strcmp(mode, "syscall-sendmsg")
+                              ? LibSendmsgKept
+                              : LibFwriteKept;
+    Keep(buf);
+    cgosan_cgocall(lib, nullptr);
+    fprintf(stderr, "%s returned %zd: %.3s\n", mode, syscall_result, buf);
+  } else if (!strcmp(mode, "managed-write")) {
+    int fds[2];
+    Keep(buf);  // watched from here: its page is protected
+    if (!pipe(fds))
+      fprintf(stderr, "managed write returned %zd\n",
+              ResultOf(write(fds[1], buf, 64)));
+  } else if (!strcmp(mode, "unpinned")) {
+    cgosan_pinner *pinner = cgosan_pinner_new();
+    cgosan_pin(pinner, buf);
+    Keep(buf);
+    ReadKept();
+    fprintf(stderr, "read while pinned\n");
+    cgosan_unpin(pinner);
+    cgosan_pinner_free(pinner);
+    ReadKept();
   } else if (!strcmp(mode, "freed")) {
     KeepATemporary();
     ClobberStack();

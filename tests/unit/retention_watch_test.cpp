@@ -39,7 +39,7 @@ TEST(RetentionWatch, ForeignReadAfterReturnIsReported) {
   EXPECT_TRUE(Matches(r.output,
       "foreign code read managed memory at 0x[0-9a-f]+ after the call it "
       "was lent to returned \\(argument 1 of lib_keep\\)\n"
-      "    #0 0x[0-9a-f]+ in LibReadKept\\(void\\*\\) .*retention_watch_helper.cpp:49:"))
+      "    #0 0x[0-9a-f]+ in LibReadKept\\(void\\*\\) .*retention_watch_helper.cpp:62:"))
       << r.output;
   EXPECT_TRUE(Matches(r.output,
       "  0x[0-9a-f]+ is 3 bytes into object 0x[0-9a-f]+ of type 'char\\[64\\]' "
@@ -86,6 +86,20 @@ TEST(RetentionWatch, PinnedBeforeTheCallIsNotLent) { ExpectSilent(RunMode("pinne
 
 TEST(RetentionWatch, PinnedAfterTheCallMayBeKept) {
   ExpectSilent(RunMode("pinned-after"));
+}
+
+// Go: C may keep a pointer while the object is pinned, not after its Unpin.
+TEST(RetentionWatch, KeptPastTheUnpinIsReported) {
+  ChildResult r = RunMode("unpinned");
+  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
+  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
+  size_t pinned_read = r.output.find("read while pinned\n");
+  size_t report = r.output.find(kKind);
+  EXPECT_TRUE(pinned_read != std::string::npos && report > pinned_read)
+      << r.output;
+  EXPECT_TRUE(Matches(r.output, "after the call it was lent to returned "
+                                "\\(argument 1 of lib_keep\\)"))
+      << r.output;
 }
 
 TEST(RetentionWatch, ManagedCodeTouchesWhatItLent) {
@@ -191,6 +205,96 @@ TEST(RetentionWatch, KeptNoescapePromiseIsSilentWithoutAPin) {
   ChildResult r = RunMode("noescape-kept");
   ExpectSilent(r);
   EXPECT_NE(r.output.find("managed code used it: m\n"), std::string::npos)
+      << r.output;
+}
+
+// A library's system call on a kept buffer is the kernel's access: a
+// protected page would be EFAULT to the library, no fault the runtime sees.
+// The interceptor reports it, and (halt_on_error=0) the call succeeds.
+TEST(RetentionWatch, LibrarysWriteSyscallIsReported) {
+  ChildResult r = RunMode("syscall-write", "halt_on_error=0");
+  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
+  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
+  EXPECT_TRUE(Matches(r.output,
+      "foreign code read managed memory at 0x[0-9a-f]+ after the call it "
+      "was lent to returned \\(argument 1 of lib_keep\\)\n"
+      "    #0 0x[0-9a-f]+ in LibWriteKeptToPipe\\(void\\*\\) "
+      ".*retention_watch_helper.cpp:[0-9]+"))
+      << r.output;
+  EXPECT_TRUE(Matches(r.output,
+      "  0x[0-9a-f]+ is object of type 'char\\[64\\]' \\(64 bytes\\)\n"
+      "  the access is a read of size 64 by foreign code in write\\(2\\) on "
+      "thread [0-9]+\n"
+      "  lent as argument 1 of lib_keep, which returned 1 foreign call and "
+      "[0-9]+ ms before this access"))
+      << r.output;
+  EXPECT_NE(r.output.find("syscall-write returned 64: \ndone reports=1\n"),
+            std::string::npos)
+      << r.output;
+}
+
+TEST(RetentionWatch, LibrarysReadSyscallIsReported) {
+  ChildResult r = RunMode("syscall-read", "halt_on_error=0");
+  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
+  EXPECT_TRUE(Matches(r.output,
+      "foreign code wrote managed memory at 0x[0-9a-f]+ after the call"))
+      << r.output;
+  EXPECT_TRUE(Matches(r.output,
+      "  the access is a write of size 3 by foreign code in read\\(2\\) on "
+      "thread [0-9]+\n"))
+      << r.output;
+  EXPECT_NE(r.output.find("syscall-read returned 3: abc\ndone reports=1\n"),
+            std::string::npos)
+      << r.output;
+}
+
+TEST(RetentionWatch, LibrarysReadvSyscallIsReported) {
+  ChildResult r = RunMode("syscall-readv", "halt_on_error=0");
+  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
+  EXPECT_TRUE(Matches(r.output,
+      "  the access is a write of size 3 by foreign code in readv\\(2\\) on "
+      "thread [0-9]+\n"))
+      << r.output;
+  EXPECT_NE(r.output.find("syscall-readv returned 3: abc\ndone reports=1\n"),
+            std::string::npos)
+      << r.output;
+}
+
+TEST(RetentionWatch, LibrarysSendmsgSyscallIsReported) {
+  ChildResult r = RunMode("syscall-sendmsg", "halt_on_error=0");
+  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
+  EXPECT_TRUE(Matches(r.output,
+      "  the access is a read of size 64 by foreign code in sendmsg\\(2\\) on "
+      "thread [0-9]+\n"))
+      << r.output;
+  EXPECT_NE(r.output.find("syscall-sendmsg returned 64: \ndone reports=1\n"),
+            std::string::npos)
+      << r.output;
+}
+
+// An unbuffered stream's fwrite is libc's own write(2), not the interceptor's.
+TEST(RetentionWatch, LibrarysFwriteIsReported) {
+  ChildResult r = RunMode("syscall-fwrite", "halt_on_error=0");
+  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
+  EXPECT_TRUE(Matches(r.output,
+      "  the access is a read of size 64 by foreign code in fwrite\\(3\\) on "
+      "thread [0-9]+\n"))
+      << r.output;
+  EXPECT_NE(r.output.find("syscall-fwrite returned 64: \ndone reports=1\n"),
+            std::string::npos)
+      << r.output;
+}
+
+// Managed code may write(2) what it lent: the page is opened (counted), and
+// the kernel's read succeeds.
+TEST(RetentionWatch, ManagedWriteSyscallOpensThePage) {
+  ChildResult r = RunMode("managed-write", "verbosity=1");
+  EXPECT_TRUE(r.exited && r.exit_code == 0) << r.output;
+  EXPECT_EQ(Count(r.output, "ERROR:"), 0u) << r.output;
+  EXPECT_NE(r.output.find("managed write returned 64\n"), std::string::npos)
+      << r.output;
+  EXPECT_TRUE(Matches(r.output,
+      "CgoSanitizer: retention=full: [1-9][0-9]* faults on watched pages"))
       << r.output;
 }
 

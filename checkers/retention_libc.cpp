@@ -1,0 +1,132 @@
+// retention_libc.cpp — retention=full and the buffers libc calls are
+// handed. Rule 2 is the same for them: foreign code may not touch a managed
+// object after the call it was lent to returned, and a library that
+// write(2)s a buffer it kept touches it as surely as one that reads it. But
+// a watched object's pages are protected, and the kernel's access is no
+// fault the runtime sees: it is EFAULT, the library's call fails, and the
+// checker would have changed the program silently. So the interceptors of
+// the calls that hand a buffer to the kernel (read, write, send, recv and
+// their vectored, positioned and message forms) or move it in libc with a
+// system call underneath (fread, fwrite) ask first: a watched object in
+// the buffers handed over by foreign code is the `retained-pointer` report,
+// the access being the call ("a read of size 4096 by foreign code in
+// write(2)"); and every managed page of the buffers is held open until the
+// call returns, whoever lends, watches or faults meanwhile, so the kernel
+// never meets a protected page. mem*/str* need nothing here: their accesses
+// are the caller's own instructions, and fault like any other.
+// Allowed on purpose: managed code's calls (they open the pages, counted as
+// faults are), a buffer the running call was handed (not watched while it
+// runs), memory outside the arena (never watched).
+// Cost: off retention=full|guard, one load and a branch at each end of the
+// call. full: for a buffer in the arena, the watch table's lock and a table
+// entry per page, twice; other memory, a compare. guard: the same for a
+// buffer in the guarded pool only.
+#include "retention_libc.h"
+
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include "heap/guarded_pool.h"
+
+namespace __cgosan {
+
+// The kernel takes no more iovecs a call, nor messages (IOV_MAX, UIO_MAXIOV):
+// beyond, it fails the call (or leaves the rest), and nothing here is read.
+static constexpr uptr kMaxVectors = 1024;
+
+// A range's first GiB at most is held: a larger length is a bug the kernel
+// answers with EFAULT or a short transfer, and holding it would walk the
+// arena page by page.
+static constexpr uptr kMaxHeldBytes = 1ull << 30;
+
+// [p, p + n) cut to where anything watched lives: the arena, or with
+// retention=guard only its guarded pool (no other page is ever protected).
+static bool ArenaPart(const void *p, uptr n, uptr *start, uptr *size) {
+  uptr lo = reinterpret_cast<uptr>(p);
+  n = Min(n, kMaxHeldBytes);
+  uptr hi = lo + n < lo ? ~static_cast<uptr>(0) : lo + n;
+  uptr watchable = guarded_pool_start ? guarded_pool_start : arena_start;
+  lo = Max(lo, watchable);
+  hi = Min(hi, watchable + (guarded_pool_start ? kGuardedPoolBytes : kArenaSize));
+  if (!n || lo >= hi)
+    return false;
+  *start = lo;
+  *size = hi - lo;
+  return true;
+}
+
+void LibcBufferHold::HoldRange(const void *p, uptr n, bool stores,
+                               const char *call) {
+  uptr start, size;
+  if (!ArenaPart(p, n, &start, &size))
+    return;
+  RetainedAccess hit;
+  bool reported = HoldLibcRange(start, size, ForeignCodeRunsHere(), &hit);
+  if (nheld_ < kMaxHeld) {
+    start_[nheld_] = start;
+    size_[nheld_++] = size;
+  } else {
+    ReleaseLibcRange(start, size);  // open until the next call starts
+  }
+  if (reported) {
+    hit.write = stores;
+    hit.libc_call = call;
+    hit.libc_size = n;
+    ReportRetainedAccess(hit, nullptr);
+  }
+}
+
+// The kernel reads the header and the iovec array, and moves the name, the
+// iovecs' bytes and the control buffer (a receive also stores the lengths
+// and flags into the header). Each is read only once its own pages are held.
+void LibcBufferHold::HoldMessage(const msghdr *msg, bool stores,
+                                 const char *call) {
+  if (!msg)
+    return;  // EFAULT from the kernel
+  HoldRange(msg, sizeof(*msg), stores, call);
+  HoldRange(msg->msg_name, msg->msg_namelen, stores, call);
+  uptr count = msg->msg_iov ? Min<uptr>(msg->msg_iovlen, kMaxVectors) : 0;
+  HoldRange(msg->msg_iov, count * sizeof(iovec), false, call);
+  for (uptr i = 0; i < count; i++)
+    HoldRange(msg->msg_iov[i].iov_base, msg->msg_iov[i].iov_len, stores, call);
+  HoldRange(msg->msg_control, msg->msg_controllen, stores, call);
+}
+
+void LibcBufferHold::Hold(const void *p, uptr n, LibcBuffers::Shape shape,
+                          bool stores, const char *call) {
+  ErrnoSaver errno_saver;
+  uptr count = p ? Min(n, kMaxVectors) : 0;  // no array: EFAULT
+  switch (shape) {
+    case LibcBuffers::kBytes:
+      HoldRange(p, n, stores, call);
+      break;
+    case LibcBuffers::kIovecs: {
+      const iovec *iov = static_cast<const iovec *>(p);
+      HoldRange(iov, count * sizeof(iovec), false, call);
+      for (uptr i = 0; i < count; i++)
+        HoldRange(iov[i].iov_base, iov[i].iov_len, stores, call);
+      break;
+    }
+    case LibcBuffers::kMessage:
+      HoldMessage(static_cast<const msghdr *>(p), stores, call);
+      break;
+    case LibcBuffers::kMessages: {
+      const mmsghdr *msgs = static_cast<const mmsghdr *>(p);
+      HoldRange(msgs, count * sizeof(mmsghdr), stores, call);  // msg_len
+      for (uptr i = 0; i < count; i++)
+        HoldMessage(&msgs[i].msg_hdr, stores, call);
+      break;
+    }
+  }
+}
+
+// What Hold held, as it was then: a receive has since rewritten the lengths
+// in its headers.
+void LibcBufferHold::Release() {
+  ErrnoSaver errno_saver;
+  for (u32 i = 0; i < nheld_; i++)
+    ReleaseLibcRange(start_[i], size_[i]);
+  nheld_ = 0;
+}
+
+}  // namespace __cgosan
