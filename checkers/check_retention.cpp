@@ -160,9 +160,14 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_retention_end_slot(
 
 extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_retention_failed(
     const void *p, const void *owner, const char *callee) {
-  ObjectInfo obj;
-  if (!p || !owner || !callee || !InArena(reinterpret_cast<uptr>(p)) ||
-      !FindObject(reinterpret_cast<uptr>(p), &obj))
+  uptr addr = reinterpret_cast<uptr>(p);
+  if (!p || !owner || !callee)
     return;
-  ForgetFailedRetention(obj.base, reinterpret_cast<uptr>(owner), callee);
+  ErrnoSaver errno_saver;  // a foreign heap's query may touch it
+  ObjectInfo obj;
+  bool found = InArena(addr) ? FindObject(addr, &obj)
+               : !InManagedRange(addr) && AnyForeignHeap() &&
+                     FindForeignObject(addr, &obj);
+  if (found)
+    ForgetFailedRetention(obj.base, reinterpret_cast<uptr>(owner), callee);
 }

@@ -1,6 +1,6 @@
 /* bdwgc_sqlite3_names.h — what the Boehm GC sqlite3 e2e tests share
  * (bdwgc_sqlite3_static.c and its twins bdwgc_sqlite3_static_global.c,
- * bdwgc_sqlite3_transient.c, bdwgc_sqlite3_static_reset.c and
+ * bdwgc_sqlite3_transient.c, bdwgc_sqlite3_static_reset.c, _static_failed.c and
  * bdwgc_sqlite3_static_wrapper.c): a plain C program, no cgosan calls,
  * binds a GC_MALLOC_ATOMIC name to an INSERT with the destructor the test
  * picks, collects, then steps the statement (sqlite3 reads the text

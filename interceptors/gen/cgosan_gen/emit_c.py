@@ -14,7 +14,9 @@ For `int f(struct s *p, void (*cb)(void *))` the source holds:
         once a foreign heap is registered (cgosan_gen_foreign_heap()), a
         function with `retains` lines first calls
         cgosan_check_retained_foreign on each kept argument (under its
-        `when`): off a G, the program's own code is the managed side;
+        `when`), and after the call cgosan_retention_failed for a
+        `retains ... if result == N` line whose result is not N: off a G,
+        the program's own code is the managed side;
       - managed caller: cgosan_check_arg on each pointer that can reach a
         pointer, cgosan_gen_lend on the other data pointers (what each
         call lends, for retention=full; for a function annotated
@@ -174,13 +176,13 @@ def _foreign_heap_retention_checks(fn, library_model, wrapped, indent):
     return [f"{indent}if (cgosan_gen_foreign_heap()) {{", *out, f"{indent}}}"]
 
 
-def _failed_retentions(fn, library_model, wrapped, indent):
+def _failed_retentions(fn, library_model, wrapped, indent, result="frame.result"):
     """After the call: the record of each followed `retains` line with an
-    `if result ==` clause is taken back when the result says the call kept
-    nothing (cgosan_retention_failed)."""
+    `if result ==` clause is taken back when the result (the C expression
+    `result`) says the call kept nothing (cgosan_retention_failed)."""
     out = []
     for r in library_model.retentions(fn):
-        failed = library_model.retention_failed_condition(r, "frame.result")
+        failed = library_model.retention_failed_condition(r, result)
         if failed is None or not _followed(r, wrapped):
             continue
         condition = library_model.retention_condition(r)
@@ -244,9 +246,17 @@ def _wrapper(fn, library_model, wrapped):
         body.append(f"  cgosan_retention_end_slot((const void *)(intptr_t)arg{r.key}, "
                     f"(long long)(intptr_t)arg{r.slot});")
     foreign_checks = _foreign_heap_retention_checks(fn, library_model, wrapped, "    ")
+    # Off a G, a failed call's foreign-heap record is taken back as on a G.
+    foreign_failed = (_failed_retentions(fn, library_model, wrapped, "    ", "result")
+                      if foreign_checks else [])
+    if foreign_failed:
+        foreign_call = [f"    cgosan_r_{n} result = real({call_args});", *foreign_failed,
+                        "    return result;"]
+    else:
+        foreign_call = [f"    {'' if fn.returns_void else 'return '}real({call_args});"]
     body += ["  if (!cgosan_gen_in_managed())" + (" {" if foreign_checks else ""),
              *foreign_checks,
-             f"    {'' if fn.returns_void else 'return '}real({call_args});"]
+             *foreign_call]
     if foreign_checks:
         body.append("  }" + (" else {" if fn.returns_void else ""))
     elif fn.returns_void:
