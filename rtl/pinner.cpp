@@ -35,6 +35,7 @@
 
 #include "fork.h"
 #include "heap/gc.h"
+#include "growing_array.h"
 #include "gstack.h"
 #include "heap/heap.h"
 #include "hooks.h"
@@ -395,16 +396,7 @@ static bool CheckPinner(cgosan_pinner *pn, const char *fn) {
 
 // Under pn->mu.
 static void AppendPin(cgosan_pinner *pn, uptr base, u32 stack) {
-  if (pn->npins == pn->cap) {
-    uptr cap = pn->cap ? pn->cap * 2 : 8;
-    Pin *pins = static_cast<Pin *>(InternalAlloc(cap * sizeof(Pin)));
-    if (pn->npins)
-      internal_memcpy(pins, pn->pins, pn->npins * sizeof(Pin));
-    InternalFree(pn->pins);
-    pn->pins = pins;
-    pn->cap = cap;
-  }
-  pn->pins[pn->npins++] = {base, stack};
+  AppendGrowing(&pn->pins, &pn->npins, &pn->cap, uptr{8}, Pin{base, stack});
 }
 
 // Objects an unpin left with no pin while an annotated call still retains

@@ -25,6 +25,7 @@
 // object is either made before a collection and marked by it, or made after.
 #include "fork.h"
 #include "gc.h"
+#include "growing_array.h"
 #include "guarded_pool.h"
 #include "heap_internal.h"
 #include "report.h"
@@ -259,16 +260,7 @@ void UnlockHeapAfterFork(bool child) {
 static void KeepAsLocal(M *m, uptr p) {
   if (!m->curg)
     m->nlocals = 0;
-  if (m->nlocals == m->locals_cap) {
-    u32 cap = m->locals_cap ? m->locals_cap * 2 : 16;
-    uptr *grown = static_cast<uptr *>(InternalAlloc(cap * sizeof(uptr)));
-    if (m->nlocals)
-      internal_memcpy(grown, m->locals, m->nlocals * sizeof(uptr));
-    InternalFree(m->locals);
-    m->locals = grown;
-    m->locals_cap = cap;
-  }
-  m->locals[m->nlocals++] = p;
+  AppendGrowing(&m->locals, &m->nlocals, &m->locals_cap, u32{16}, p);
 }
 
 // A zeroed object of size bytes (not 0) from cache, or a span of its own,
@@ -460,16 +452,7 @@ void ForgetSiteTypes() {
 
 void AddRoot(void **slot) {
   SpinMutexLock l(&roots_mu);
-  if (roots_len == roots_cap) {
-    uptr cap = roots_cap ? roots_cap * 2 : 64;
-    void ***grown = static_cast<void ***>(InternalAlloc(cap * sizeof(void **)));
-    if (roots_len)
-      internal_memcpy(grown, roots, roots_len * sizeof(void **));
-    InternalFree(roots);
-    roots = grown;
-    roots_cap = cap;
-  }
-  roots[roots_len++] = slot;
+  AppendGrowing(&roots, &roots_len, &roots_cap, uptr{64}, slot);
 }
 
 bool RemoveRoot(void **slot) {
