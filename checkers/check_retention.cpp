@@ -99,10 +99,14 @@ static bool CheckRetainedArgument(uptr p, const char *callee, int argno,
 }
 
 // The check at the call, then the record of a pinned object, kept in
-// `slot` of owner when has_slot.
+// `slot` of owner when has_slot. A foreign heap's object goes to its own
+// check (check_foreign_retention.cpp).
 static void CheckAndRecord(const void *p, const void *owner, bool has_slot,
                            s64 slot, const char *callee, int argno,
                            const char *until, const char *const *until_names) {
+  if (UNLIKELY(!InManagedRange(reinterpret_cast<uptr>(p))) && AnyForeignHeap())
+    return CheckForeignRetained(p, owner, has_slot, slot, callee, argno, until,
+                                until_names);
   ObjectInfo obj;
   if (!until)
     until = "?";
@@ -133,9 +137,6 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_retained(
 extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_retained_by(
     const void *p, const void *owner, const char *callee, int argno,
     const char *until, const char *const *until_names) {
-  if (UNLIKELY(!InManagedRange(reinterpret_cast<uptr>(p))) && AnyForeignHeap())
-    return CheckForeignRetained(p, owner, false, 0, callee, argno, until,
-                                until_names);
   CheckAndRecord(p, owner, false, 0, callee, argno, until, until_names);
 }
 
@@ -146,9 +147,6 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_retained_in_slot(
   // library copies), the call replaces what the owner kept in the slot.
   if (owner)
     EndSlot(reinterpret_cast<uptr>(owner), slot);
-  if (UNLIKELY(!InManagedRange(reinterpret_cast<uptr>(p))) && AnyForeignHeap())
-    return CheckForeignRetained(p, owner, true, slot, callee, argno, until,
-                                until_names);
   CheckAndRecord(p, owner, true, slot, callee, argno, until, until_names);
 }
 
