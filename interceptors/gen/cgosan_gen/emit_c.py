@@ -119,30 +119,43 @@ def _followed(r, wrapped):
     return all(u in wrapped for u in r.until)
 
 
+def _followed_retention_check(fn, i, r, library_model, record, record_in_slot, indent):
+    """The check of r, the i-th `retains` line of fn, which the interposer
+    follows to its `until` calls: `record` (p, owner, callee, argno, until,
+    until_names) under its `when` condition, or for a line with a `slot`,
+    `record_in_slot` (p, owner, slot, ...) on every call, with NULL where
+    `when` does not hold: each call ends what the slot kept."""
+    until = c_string(library_model.until_text(r))
+    condition = library_model.retention_condition(r)
+    owner = f"(const void *)(intptr_t)arg{r.key}"
+    tail = f"\"{fn.name}\", {r.param}, {until}, {library_model.until_list(fn, i)});"
+    if r.slot is not None:
+        kept = (f"(const void *)arg{r.param}" if condition is None
+                else f"({condition}) ? (const void *)arg{r.param} : NULL")
+        return [f"{indent}{record_in_slot}({kept}, {owner}, "
+                f"(long long)(intptr_t)arg{r.slot}, {tail}"]
+    check = f"{record}((const void *)arg{r.param}, {owner}, {tail}"
+    return [f"{indent}{check}" if condition is None
+            else f"{indent}if ({condition})\n{indent}  {check}"]
+
+
 def _retention_checks(fn, library_model, wrapped, indent):
     """The wrapper's retention checks: one per `retains` line, under its
     `when` condition (the parameters as the caller passed them). A followed
-    line is recorded until one of its `until` calls (cgosan_check_retained_by);
-    one the interposer cannot see end is checked at the call only. A line
-    with a `slot` is checked on every call, with NULL where `when` does not
-    hold: each call ends what the slot kept (cgosan_check_retained_in_slot)."""
+    line is recorded until one of its `until` calls (cgosan_check_retained_by,
+    or cgosan_check_retained_in_slot for a line with a `slot`); one the
+    interposer cannot see end is checked at the call only."""
     out = []
     for i, r in enumerate(library_model.retentions(fn)):
+        if _followed(r, wrapped):
+            out += _followed_retention_check(fn, i, r, library_model,
+                                             "cgosan_check_retained_by",
+                                             "cgosan_check_retained_in_slot", indent)
+            continue
         until = c_string(library_model.until_text(r))
         condition = library_model.retention_condition(r)
-        owner = f"(const void *)(intptr_t)arg{r.key}"
-        tail = f"\"{fn.name}\", {r.param}, {until}, {library_model.until_list(fn, i)});"
-        if _followed(r, wrapped) and r.slot is not None:
-            kept = (f"(const void *)arg{r.param}" if condition is None
-                    else f"({condition}) ? (const void *)arg{r.param} : NULL")
-            out.append(f"{indent}cgosan_check_retained_in_slot({kept}, {owner}, "
-                       f"(long long)(intptr_t)arg{r.slot}, {tail}")
-            continue
-        if _followed(r, wrapped):
-            check = f"cgosan_check_retained_by((const void *)arg{r.param}, {owner}, {tail}"
-        else:
-            check = (f"cgosan_check_retained((const void *)arg{r.param}, \"{fn.name}\", "
-                     f"{r.param}, {until});")
+        check = (f"cgosan_check_retained((const void *)arg{r.param}, \"{fn.name}\", "
+                 f"{r.param}, {until});")
         out.append(f"{indent}{check}" if condition is None
                    else f"{indent}if ({condition})\n{indent}  {check}")
     return out
@@ -156,21 +169,11 @@ def _foreign_heap_retention_checks(fn, library_model, wrapped, indent):
     else run only once a foreign heap is registered (one load)."""
     out = []
     for i, r in enumerate(library_model.retentions(fn)):
-        if not _followed(r, wrapped):
-            continue
-        until = c_string(library_model.until_text(r))
-        owner = f"(const void *)(intptr_t)arg{r.key}"
-        tail = f"\"{fn.name}\", {r.param}, {until}, {library_model.until_list(fn, i)});"
-        condition = library_model.retention_condition(r)
-        if r.slot is not None:
-            kept = (f"(const void *)arg{r.param}" if condition is None
-                    else f"({condition}) ? (const void *)arg{r.param} : NULL")
-            out.append(f"{indent}  cgosan_check_retained_foreign_in_slot({kept}, {owner}, "
-                       f"(long long)(intptr_t)arg{r.slot}, {tail}")
-            continue
-        check = f"cgosan_check_retained_foreign((const void *)arg{r.param}, {owner}, {tail}"
-        out.append(f"{indent}  {check}" if condition is None
-                   else f"{indent}  if ({condition})\n{indent}    {check}")
+        if _followed(r, wrapped):
+            out += _followed_retention_check(fn, i, r, library_model,
+                                             "cgosan_check_retained_foreign",
+                                             "cgosan_check_retained_foreign_in_slot",
+                                             indent + "  ")
     if not out:
         return []
     return [f"{indent}if (cgosan_gen_foreign_heap()) {{", *out, f"{indent}}}"]
