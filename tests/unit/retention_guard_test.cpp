@@ -7,7 +7,7 @@
 // ordinary objects.
 #include <regex>
 
-#include "test_util.h"
+#include "retention_test_util.h"
 
 #ifndef CGOSAN_RETENTION_WATCH_HELPER
 #error "CGOSAN_RETENTION_WATCH_HELPER must name the retention helper executable"
@@ -28,18 +28,6 @@ ChildResult RunWatched(const char *mode, const std::string &options = "") {
 
 ChildResult RunSampler(const char *mode, const char *options) {
   return RunChild({CGOSAN_GUARDED_POOL_HELPER, mode}, options);
-}
-
-bool Matches(const std::string &text, const char *pattern) {
-  return std::regex_search(text, std::regex(pattern));
-}
-
-const char kKind[] = "ERROR: CgoSanitizer: retained-pointer\n";
-
-void ExpectSilent(const ChildResult &r) {
-  EXPECT_TRUE(r.exited && r.exit_code == 0) << r.output;
-  EXPECT_EQ(Count(r.output, "ERROR:"), 0u) << r.output;
-  EXPECT_NE(r.output.find("done reports=0\n"), std::string::npos) << r.output;
 }
 
 unsigned long long Field(const std::string &text, const char *name) {

@@ -4,9 +4,7 @@
 // access, the object, the lending call and (for a dead one) the collection
 // that freed it; re-passing, pinning, managed code's own accesses and a
 // neighbour on the same page are silent.
-#include <regex>
-
-#include "test_util.h"
+#include "retention_test_util.h"
 
 #ifndef CGOSAN_RETENTION_WATCH_HELPER
 #error "CGOSAN_RETENTION_WATCH_HELPER must name the retention helper executable"
@@ -18,18 +16,6 @@ namespace {
 ChildResult RunMode(const char *mode, const std::string &options = "") {
   std::string all = "retention=full" + (options.empty() ? "" : ":" + options);
   return RunChild({CGOSAN_RETENTION_WATCH_HELPER, mode}, all.c_str());
-}
-
-bool Matches(const std::string &text, const char *pattern) {
-  return std::regex_search(text, std::regex(pattern));
-}
-
-const char kKind[] = "ERROR: CgoSanitizer: retained-pointer\n";
-
-void ExpectSilent(const ChildResult &r) {
-  EXPECT_TRUE(r.exited && r.exit_code == 0) << r.output;
-  EXPECT_EQ(Count(r.output, "ERROR:"), 0u) << r.output;
-  EXPECT_NE(r.output.find("done reports=0\n"), std::string::npos) << r.output;
 }
 
 TEST(RetentionWatch, ForeignReadAfterReturnIsReported) {
