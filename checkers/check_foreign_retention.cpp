@@ -22,7 +22,7 @@
 // Cost: one load in the interposer's foreign path of a retaining function
 // (only once a foreign heap is registered; then its `when` condition); for
 // a foreign object, a find_object, a stack walk, a record and a watch (bdwgc:
-// a finalizer registration).
+// a long link).
 #include "heap/heap_registry.h"
 #include "retention_table.h"
 #include "scan.h"
@@ -30,7 +30,7 @@
 namespace __cgosan {
 
 static constexpr char kMsgFreedRetained[] =
-    "object 0x%zx of heap '%s' freed by collection %llu while %s retains "
+    "object 0x%zx of heap '%s' %s while %s retains "
     "argument %d until %s";
 static constexpr char kMsgFreedRetainedFix[] =
     "  fix: keep a reference where the collector scans (a global, a field of "
@@ -75,8 +75,9 @@ void CheckForeignRetained(const void *p, const void *owner, bool has_slot,
 }
 
 // The heap freed [base, base + size): a record still holding it is the
-// report. On the thread that told cgosan (bdwgc: the one running
-// finalizers, outside its allocation lock), with no runtime lock held.
+// report. On the thread that told cgosan (bdwgc: the one ending the
+// collection, under its allocation lock, or the one calling GC_FREE), with
+// no runtime lock held.
 static NOINLINE void RetainedHeapObjectFreed(u32 heap, uptr base, uptr size) {
   RetainingCall call;
   if (!hooks.find_retaining_call ||
@@ -87,7 +88,7 @@ static NOINLINE void RetainedHeapObjectFreed(u32 heap, uptr base, uptr size) {
   r.kind = kRetainedPointer;
   r.callee = call.callee;
   SetMessage(&r, kMsgFreedRetained, (usize)base, HeapName(heap),
-             (unsigned long long)HeapCollections(heap), CalleeName(call.callee),
+             DescribeHeapFree(heap).text, CalleeName(call.callee),
              call.argno, call.until);
   CaptureStack(&r.stack);
   // Described from the event alone: a heap need not answer for an object

@@ -6,7 +6,7 @@
 // GC's "hidden pointer" bug. The next collection that finds no other
 // reference frees the object while that memory still points to it. Reported
 // at the store with its stack; the object is then watched (the heap's
-// `watch`: bdwgc registers a finalizer), and when the heap frees or moves it
+// `watch`: bdwgc puts a long link on it), and when the heap frees or moves it
 // while the slot still points into it, reported again (retained-pointer)
 // with both stacks, the store's and the free's, before the stale pointer is
 // read. Unlike rule 4 on cgosan's own heap this holds on every thread, on a
@@ -29,7 +29,7 @@ static constexpr char kMsgHiddenCopy[] =
     "copied pointer 0x%zx to an object of heap '%s' into memory that heap "
     "does not scan, at 0x%zx (a hidden pointer; a %zu-byte copy from 0x%zx)";
 static constexpr char kMsgHiddenFreed[] =
-    "object 0x%zx of heap '%s' freed by collection %llu while memory that "
+    "object 0x%zx of heap '%s' %s while memory that "
     "heap does not scan still points to it, at 0x%zx";
 static constexpr char kMsgHiddenMoved[] =
     "object 0x%zx of heap '%s' moved to 0x%zx by collection %llu while memory "
@@ -173,7 +173,7 @@ static NOINLINE void ReportHiddenDeath(const HiddenPointer &h, uptr moved_to) {
                (usize)moved_to, collection, (usize)h.slot);
   else
     SetMessage(&r, kMsgHiddenFreed, (usize)h.base(), HeapName(h.heap),
-               collection, (usize)h.slot);
+               DescribeHeapFree(h.heap).text, (usize)h.slot);
   AddNote(&r, "  0x%zx holds 0x%zx\n", (usize)h.slot,
           (usize)*reinterpret_cast<const uptr *>(h.slot));
   CaptureStack(&r.stack);

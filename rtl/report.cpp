@@ -115,10 +115,12 @@ static bool HasPrefix(const char *s, const char *prefix) {
 // Every frame in the runtime's shared library is the runtime's, symbolized
 // or not. Linked statically, the runtime's frames are the program's module:
 // told by name, the interceptors by theirs ("___interceptor_snprintf": a
-// variadic one keeps a frame; reports print it "snprintf").
+// variadic one keeps a frame; reports print it "snprintf"). A heap
+// adapter cgosan ships (lib/cgosan/heap-NAME.so) is the runtime's too.
 bool IsRuntimeFrame(const AddressInfo &info) {
   const char *function = info.function;
-  if (info.module && internal_strstr(info.module, "/libcgosan.so"))
+  if (info.module && (internal_strstr(info.module, "/libcgosan.so") ||
+                      internal_strstr(info.module, "/cgosan/heap-")))
     return true;
   if (!function)
     return false;

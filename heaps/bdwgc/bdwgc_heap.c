@@ -15,17 +15,21 @@
  *
  * Deaths: bdwgc frees without telling anyone, so cgosan asks (`watch`) for
  * the objects whose pointer went where bdwgc does not look, and the adapter
- * registers a finalizer on each (GC_register_finalizer_no_order: it runs
- * once bdwgc finds the object unreachable, and marks nothing from it, so
- * the program's other finalizers run when they would have; the object is
- * reclaimed at the next collection); the finalizer reports the free,
- * outside bdwgc's lock. An object the program gave a finalizer of its own
- * keeps it, unwatched. With the race checker on, every reclaimed object of
- * the normal and atomic kinds is reported as well, for its race shadow: a
- * disclaim procedure (GC_register_disclaim_proc), which bdwgc calls on each
- * unmarked object of a block it sweeps, before the memory is handed out
- * again, under its allocation lock. Collections are counted through
- * GC_set_on_collection_event (chained to the program's own).
+ * puts a long link on each (bdwgc_watch.c): bdwgc clears it in the
+ * collection that reclaims the object, after any finalizer that could
+ * reach it ran, and the collection's end reports the free. The program's
+ * finalizers are left as the program registered them. The program's own
+ * frees (GC_FREE, and GC_realloc's of the old object) go through the
+ * adapter's GC_free, which reports them before bdwgc takes the memory back.
+ * With the race checker on, every reclaimed object is reported as well,
+ * for its race shadow: a disclaim procedure (GC_register_disclaim_proc),
+ * which bdwgc calls on each unmarked object of a block it sweeps, before
+ * the memory is handed out again, under its allocation lock; registered
+ * for the normal and atomic kinds at load and for each kind made later
+ * (the typed and gcj kinds, a program's own), as bdwgc makes it (the
+ * adapter's GC_new_kind_inner, which libgc calls through its PLT).
+ * Collections are counted through GC_set_on_collection_event (chained to
+ * the program's own).
  *
  * The runtime's own data and bss (10 MB of tables, none of which holds the
  * program's references) are taken out of bdwgc's roots
@@ -34,6 +38,8 @@
  * collection of a small program several times slower. Stores there are
  * then stores into memory bdwgc does not scan. */
 #define _GNU_SOURCE
+#include "bdwgc_watch.h"
+
 #include <cgosan/heap.h>
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -49,7 +55,6 @@
 /* bdwgc's object kinds (gc_priv.h), as GC_get_kind_and_size returns them. */
 enum { kPtrFree = 0, kNormal = 1, kUncollectable = 2, kAtomicUncollectable = 3 };
 
-static int heap_id;
 static uintptr_t brk_start;  /* the first byte of the brk heap */
 /* The runtime's writable segments, excluded from bdwgc's roots. */
 enum { kMaxExcluded = 4 };
@@ -118,36 +123,71 @@ static void ExcludeRuntimeData(void) {
     dl_iterate_phdr(ExcludeWritableSegments, info.dli_fbase);
 }
 
-static void ObjectUnreachable(void *obj, void *client_data) {
-  (void)client_data;
-  cgosan_heap_object_freed(heap_id, obj, GC_size(obj));
-}
-
 static void Watch(void *heap, const void *base) {
   (void)heap;
-  GC_finalization_proc old_fn = NULL;
-  void *old_data = NULL;
-  GC_register_finalizer_no_order((void *)base, ObjectUnreachable, NULL, &old_fn,
-                                 &old_data);
-  if (old_fn && old_fn != ObjectUnreachable)  /* the program's own stays */
-    GC_register_finalizer_no_order((void *)base, old_fn, old_data, NULL, NULL);
+  WatchObject(base);
 }
 
 /* bdwgc is about to reclaim obj (or a slot that was already free): under
  * its allocation lock, so nothing here calls bdwgc but GC_size, which takes
  * no lock. 0: reclaim it. */
 static int GC_CALLBACK ObjectReclaimed(void *obj) {
-  cgosan_heap_object_freed(heap_id, obj, GC_size(obj));
+  cgosan_heap_object_freed(bdwgc_heap_id, obj, GC_size(obj));
   return 0;
 }
 
 static void OnCollectionEvent(GC_EventType event) {
-  if (event == GC_EVENT_START)
-    cgosan_heap_collection_begin(heap_id);
-  else if (event == GC_EVENT_END)
-    cgosan_heap_collection_end(heap_id);
+  if (event == GC_EVENT_START) {
+    cgosan_heap_collection_begin(bdwgc_heap_id);
+  } else if (event == GC_EVENT_END) {
+    ReportReclaimedWatchedObjects();
+    cgosan_heap_collection_end(bdwgc_heap_id);
+  }
   if (program_on_event)
     program_on_event(event);
+}
+
+/* libgc's own definition of fn, which the adapter's replaces for the
+ * program and for libgc's calls through its PLT. */
+static void *Real(void **slot, const char *fn) {
+  void *real = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+  if (!real) {
+    real = dlsym(RTLD_NEXT, fn);
+    __atomic_store_n(slot, real, __ATOMIC_RELEASE);
+  }
+  return real;
+}
+
+/* The program frees an object itself (GC_FREE; GC_realloc frees the old
+ * object so): bdwgc calls no disclaim procedure and clears no link there,
+ * so cgosan is told first, while the object is intact, and its link taken
+ * back before the memory can be another object's. */
+void GC_free(void *p) {
+  static void *real;
+  void *base = p && bdwgc_heap_id > 0 && GC_is_init_called() ? GC_base(p) : NULL;
+  if (base) {
+    size_t size = GC_size(base);
+    ForgetWatchedObject(base);
+    cgosan_heap_object_freed(bdwgc_heap_id, base, size);
+  }
+  ((void (*)(void *))Real(&real, "GC_free"))(p);
+}
+
+/* bdwgc makes a kind (gc_typed's, gcj's, a program's GC_new_kind), under
+ * its allocation lock: with the race checker on, its objects' deaths are
+ * reported like the built-in kinds'. Registered before any block of the
+ * kind exists, since a block takes its kind's procedure when it is made. A
+ * kind whose maker registers a disclaim procedure of its own (gc_disclaim's
+ * finalized kind) keeps that one. */
+static int race_disclaims;
+unsigned GC_new_kind_inner(void **free_list, GC_word descriptor, int adjust,
+                           int clear) {
+  static void *real;
+  unsigned kind = ((unsigned (*)(void **, GC_word, int, int))Real(
+      &real, "GC_new_kind_inner"))(free_list, descriptor, adjust, clear);
+  if (race_disclaims)
+    GC_register_disclaim_proc((int)kind, ObjectReclaimed, 0);
+  return kind;
 }
 
 /* The start of the brk heap, from /proc/self/maps ("[heap]"); the current
@@ -175,8 +215,8 @@ static const cgosan_heap_ops kBdwgcOps = {"bdwgc", FindObject, Scans, Watch};
 
 __attribute__((constructor)) static void RegisterBdwgc(void) {
   brk_start = BrkHeapStart();
-  heap_id = cgosan_heap_register(&kBdwgcOps, NULL);
-  if (heap_id <= 0)
+  bdwgc_heap_id = cgosan_heap_register(&kBdwgcOps, NULL);
+  if (bdwgc_heap_id <= 0)
     return;
   ExcludeRuntimeData();
   program_on_event = GC_get_on_collection_event();
@@ -184,6 +224,7 @@ __attribute__((constructor)) static void RegisterBdwgc(void) {
   /* Before the program allocates: bdwgc marks a block for its kind's
    * disclaim procedure when it makes the block. */
   if (cgosan_race_enabled()) {
+    race_disclaims = 1;
     GC_register_disclaim_proc(kPtrFree, ObjectReclaimed, 0);
     GC_register_disclaim_proc(kNormal, ObjectReclaimed, 0);
   }

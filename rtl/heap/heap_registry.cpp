@@ -26,6 +26,7 @@ struct RegisteredHeap {
   const cgosan_heap_ops *ops;
   void *cookie;
   atomic_uint64_t collections;  // begun
+  atomic_uint8_t collecting;    // between a begin and its end
 };
 
 atomic_uint32_t num_foreign_heaps;
@@ -44,6 +45,8 @@ const cgosan_type kConservativeWordType = {"word", sizeof(uptr), sizeof(uptr),
                                            kOneWordMask, 0};
 
 static constexpr char kOwnHeapName[] = "cgosan";
+static constexpr char kFreedByCollection[] = "freed by collection %llu";
+static constexpr char kFreedByProgram[] = "freed by the program";
 
 // cgosan's own heap, described as any heap describes its objects.
 static int OwnFindObject(const void *p, cgosan_heap_object *out) {
@@ -120,6 +123,16 @@ const char *HeapName(u32 id) {
 u64 HeapCollections(u32 id) {
   DCHECK_NE(id, kOwnHeap);
   return atomic_load(&heaps[id].collections, memory_order_relaxed);
+}
+
+HeapFreeCause DescribeHeapFree(u32 id) {
+  HeapFreeCause cause;
+  if (atomic_load(&Heap(id)->collecting, memory_order_relaxed))
+    internal_snprintf(cause.text, sizeof(cause.text), kFreedByCollection,
+                      (unsigned long long)HeapCollections(id));
+  else
+    internal_snprintf(cause.text, sizeof(cause.text), kFreedByProgram);
+  return cause;
 }
 
 void WatchHeapObject(u32 id, uptr base) {
@@ -206,13 +219,16 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_heap_object_moved(
 
 extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_heap_collection_begin(int id) {
   ErrnoSaver errno_saver;
-  if (ForeignHeap(id, "cgosan_heap_collection_begin"))
-    atomic_fetch_add(&heaps[id].collections, 1, memory_order_relaxed);
+  if (!ForeignHeap(id, "cgosan_heap_collection_begin"))
+    return;
+  atomic_fetch_add(&heaps[id].collections, 1, memory_order_relaxed);
+  atomic_store(&heaps[id].collecting, 1, memory_order_relaxed);
 }
 
 extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_heap_collection_end(int id) {
   ErrnoSaver errno_saver;
-  ForeignHeap(id, "cgosan_heap_collection_end");
+  if (ForeignHeap(id, "cgosan_heap_collection_end"))
+    atomic_store(&heaps[id].collecting, 0, memory_order_relaxed);
 }
 
 extern "C" SANITIZER_INTERFACE_ATTRIBUTE int cgosan_heap_find(

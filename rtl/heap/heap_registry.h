@@ -46,6 +46,13 @@ bool HeapScans(u32 heap, uptr addr);
 const char *HeapName(u32 heap);
 // Collections foreign heap `heap` has begun (cgosan_heap_collection_begin).
 u64 HeapCollections(u32 heap);
+// How an object of foreign heap `heap` that just died went, for a report:
+// "freed by collection N" while the heap collects (between its begin and
+// end events), else "freed by the program" (bdwgc's GC_FREE).
+struct HeapFreeCause {
+  char text[48];
+};
+HeapFreeCause DescribeHeapFree(u32 heap);
 // Asks the heap to report the death of the object at base (its `watch`
 // function), when it has one.
 void WatchHeapObject(u32 heap, uptr base);

@@ -12,7 +12,10 @@
 // a write of the main thread's) are relaxed atomics (an order in time, no
 // edge). Twin:
 // bdwgc_race_reuse_ordered.c hands B over with a release store and an
-// acquire load: silent, which it would not be if A's write were left.
+// acquire load: silent, which it would not be if A's write were left; so
+// are bdwgc_race_reuse_gc_free.c (A freed by GC_FREE, for which bdwgc calls
+// no disclaim procedure) and bdwgc_race_reuse_typed.c (A and B of gc_typed's
+// kind, GC_malloc_explicitly_typed, made after the adapter loaded).
 //
 // RUN-UNDER: cgosan-run --heap bdwgc --
 // LIBS: -lgc
@@ -21,6 +24,7 @@
 // CFLAGS: -fplugin=%prefix/lib/libCgosanPass.so -fpass-plugin=%prefix/lib/libCgosanPass.so
 // CFLAGS: -mllvm -cgosan-race
 #include <gc/gc.h>
+#include <gc/gc_typed.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
@@ -29,6 +33,12 @@
 
 #ifndef ORDERED  // bdwgc_race_reuse_ordered.c: 1
 #define ORDERED 0
+#endif
+#ifndef FREE_A  // bdwgc_race_reuse_gc_free.c: 1
+#define FREE_A 0
+#endif
+#ifndef TYPED  // bdwgc_race_reuse_typed.c: 1
+#define TYPED 0
 #endif
 #define HANDOFF_STORE (ORDERED ? __ATOMIC_RELEASE : __ATOMIC_RELAXED)
 #define HANDOFF_LOAD (ORDERED ? __ATOMIC_ACQUIRE : __ATOMIC_RELAXED)
@@ -40,6 +50,20 @@ struct obj {
   char pad[3000];
 };
 static struct obj *slot;  // a root: the object handed over
+static GC_descr obj_descr;  // TYPED: one pointer-free object
+
+// A and B: a normal object, or a typed one. A macro: a helper's frame
+// would leave a copy of A below lend_a's, which bdwgc would take for a
+// reference.
+#define NEW_OBJ()                                                       \
+  ((struct obj *)(TYPED ? GC_malloc_explicitly_typed(sizeof(struct obj), \
+                                                     obj_descr)          \
+                        : GC_MALLOC(sizeof(struct obj))))
+
+static void make_obj_descr(void) {
+  GC_word no_pointers[GC_BITMAP_SIZE(struct obj)] = {0};
+  obj_descr = GC_make_descriptor(no_pointers, GC_WORD_LEN(struct obj));
+}
 static int step;          // relaxed steps
 
 static void set_step(int value, int order) { __atomic_store_n(&step, value, order); }
@@ -72,7 +96,7 @@ static void *worker(void *arg) {
 // Hands A to the worker and takes it back; returns its address, hidden
 // from the collector.
 __attribute__((noinline)) static uintptr_t lend_a(void) {
-  __atomic_store_n(&slot, GC_MALLOC(sizeof(struct obj)), __ATOMIC_RELAXED);
+  __atomic_store_n(&slot, NEW_OBJ(), __ATOMIC_RELAXED);
   set_step(1, __ATOMIC_RELEASE);  // A, as bdwgc cleared it, is the worker's
   wait_for(2, __ATOMIC_RELAXED);
   uintptr_t a = (uintptr_t)__atomic_exchange_n(&slot, NULL, __ATOMIC_RELAXED);
@@ -81,11 +105,16 @@ __attribute__((noinline)) static uintptr_t lend_a(void) {
 
 int main(void) {
   GC_INIT();
+  if (TYPED)
+    make_obj_descr();
   pthread_t thread;
   pthread_create(&thread, NULL, worker, NULL);
   uintptr_t hidden_a = lend_a();
-  GC_gcollect();
-  struct obj *b = GC_MALLOC(sizeof *b);
+  if (FREE_A)  // A dies: the program frees it, or the collection does
+    GC_FREE((void *)~hidden_a);
+  else
+    GC_gcollect();
+  struct obj *b = NEW_OBJ();
   if ((uintptr_t)b != ~hidden_a)
     abort();  // the test needs B at A's address
   b->value = 3;
@@ -100,9 +129,9 @@ int main(void) {
 // without frame pointers: one frame).
 // CHECK:==[[PID:[0-9]+]]==ERROR: CgoSanitizer: data-race
 // CHECK-NEXT:Write of size 8 at 0x[[B:[0-9a-f]+]] by thread T{{[0-9]+}} (foreign code):
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in write_b {{.*}}/bdwgc_race_reuse.c:57:47
-// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in worker {{.*}}/bdwgc_race_reuse.c:68:3
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in write_b {{.*}}/bdwgc_race_reuse.c:81:47
+// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in worker {{.*}}/bdwgc_race_reuse.c:92:3
 // CHECK:  0x[[B]] is object of heap 'bdwgc' ({{[0-9]+}} bytes)
 // CHECK-NEXT:  Previous write of size {{[0-9]+}} at 0x[[B]] by thread T0 (foreign code):
 // CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in GC_generic_malloc {{.*}}
-// CHECK-NEXT:SUMMARY: CgoSanitizer: data-race {{.*}}/bdwgc_race_reuse.c:57:47 in write_b
+// CHECK-NEXT:SUMMARY: CgoSanitizer: data-race {{.*}}/bdwgc_race_reuse.c:81:47 in write_b

@@ -18,7 +18,8 @@
 
 // CHECK:==[[PID:[0-9]+]]==ERROR: CgoSanitizer: retained-pointer
 // CHECK-NEXT:object 0x[[NAME:[0-9a-f]+]] of heap 'bdwgc' freed by collection {{[0-9]+}} while sqlite3_bind_text retains argument 2 until sqlite3_reset/finalize/clear_bindings
-// CHECK:    #{{[0-9]+}} 0x{{[0-9a-f]+}} in bind_collect_step {{.*}}/bdwgc_sqlite3_names.h:61:3
+// CHECK:    #{{[0-9]+}} 0x{{[0-9a-f]+}} in GC_gcollect {{.*}}
+// CHECK-NEXT:    #{{[0-9]+}} 0x{{[0-9a-f]+}} in bind_collect_step {{.*}}/bdwgc_sqlite3_names.h:61:3
 // CHECK-NEXT:    #{{[0-9]+}} 0x{{[0-9a-f]+}} in main {{.*}}/bdwgc_sqlite3_static.c:[[#@LINE+10]]:10
 // CHECK:  0x[[NAME]] is object of heap 'bdwgc' ({{[0-9]+}} bytes), which foreign code may not hold
 // CHECK-NEXT:  fix: keep a reference where the collector scans (a global, a field of a collected object) until sqlite3_reset/finalize/clear_bindings is called, or make the object one foreign code may hold (bdwgc: GC_MALLOC_UNCOLLECTABLE), or pass a copy the library owns
@@ -27,7 +28,7 @@
 // CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in bind_collect_step {{.*}}/bdwgc_sqlite3_names.h:60:3
 // CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in main {{.*}}/bdwgc_sqlite3_static.c:[[#@LINE+4]]:10
 // CHECK-NEXT:    #{{.*}}
-// CHECK:SUMMARY: CgoSanitizer: retained-pointer {{.*}} in GC_invoke_finalizers
+// CHECK:SUMMARY: CgoSanitizer: retained-pointer ({{.*}}/libgc.so{{.*}}
 int main(void) {
   return bind_collect_step(SQLITE_STATIC, /*keep=*/0);  // BUG: sqlite3 holds the only reference
 }
