@@ -8,6 +8,7 @@
 // are no longer deduplicated rather than lost). Suppressible as kind
 // data-race by the foreign call of the current access (the report's callee)
 // or by any frame of its stack.
+#include "heap/heap_registry.h"
 #include "race.h"
 #include "scan.h"
 
@@ -76,10 +77,17 @@ static void CallName(const RaceAccess &a, char *buf, uptr size) {
 }
 
 // " on G 3 (managed code)", " (foreign code, in the call to f from G 3)"...
+// Nothing in a program that registered a foreign heap and never ran a G (an
+// unmodified Boehm GC program): there the program's own code is the managed
+// side of the heap's rules, and calling its threads "foreign code" would
+// say the opposite; its user reads threads as TSan names them.
 static void AccessorText(const RaceAccess &a, const char *call, char *buf,
                              uptr size) {
   unsigned long long goid = a.goid;
-  if (a.side == kSideManaged)
+  if (a.side != kSideManaged && !*call && !goid && AnyForeignHeap() &&
+      !AnyGEverRan())
+    buf[0] = 0;
+  else if (a.side == kSideManaged)
     internal_snprintf(buf, size, kOnManagedG, goid);
   else if (*call && goid)
     internal_snprintf(buf, size, kInForeignCallFromG, call, goid);

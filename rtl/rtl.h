@@ -201,6 +201,8 @@ void ReleaseM(M *m);       // at thread exit: back to the pool
 G *AcquireG(M *m);
 void ReleaseG(M *m, G *g);
 u64 TotalCgocalls();
+// True once any G has run in the process (cgosan_run, a callback).
+bool AnyGEverRan();
 // Calls fn for every M ever made (pooled ones too), taking no lock (see
 // thread.cpp); an M made during the walk may be missed.
 void ForEachM(void (*fn)(M *m, void *arg), void *arg);

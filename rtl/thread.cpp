@@ -134,6 +134,8 @@ G *AcquireG(M *m) {
   return g;
 }
 
+bool AnyGEverRan() { return atomic_load(&next_goid, memory_order_relaxed) != 0; }
+
 void ReleaseG(M *m, G *g) {
   atomic_store(&g->status, kGIdle, memory_order_relaxed);
   g->m = nullptr;

@@ -128,10 +128,10 @@ int main(void) {
 // bdwgc's clearing of B in GC_malloc (libc's memset, in a library built
 // without frame pointers: one frame).
 // CHECK:==[[PID:[0-9]+]]==ERROR: CgoSanitizer: data-race
-// CHECK-NEXT:Write of size 8 at 0x[[B:[0-9a-f]+]] by thread T{{[0-9]+}} (foreign code):
+// CHECK-NEXT:Write of size 8 at 0x[[B:[0-9a-f]+]] by thread T{{[0-9]+}}:
 // CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in write_b {{.*}}/bdwgc_race_reuse.c:81:47
 // CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in worker {{.*}}/bdwgc_race_reuse.c:92:3
 // CHECK:  0x[[B]] is object of heap 'bdwgc' ({{[0-9]+}} bytes)
-// CHECK-NEXT:  Previous write of size {{[0-9]+}} at 0x[[B]] by thread T0 (foreign code):
+// CHECK-NEXT:  Previous write of size {{[0-9]+}} at 0x[[B]] by thread T0:
 // CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in GC_generic_malloc {{.*}}
 // CHECK-NEXT:SUMMARY: CgoSanitizer: data-race {{.*}}/bdwgc_race_reuse.c:81:47 in write_b

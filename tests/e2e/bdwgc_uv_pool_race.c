@@ -27,8 +27,9 @@ static void bump(uv_work_t *w) {  // on a pool thread
 static void bumped(uv_work_t *w, int status) { (void)w; (void)status; }
 
 // CHECK:==[[PID:[0-9]+]]==ERROR: CgoSanitizer: data-race
-// CHECK-NEXT:{{(Read|Write)}} of size 8 at 0x[[ADDR:[0-9a-f]+]] by thread T{{[0-9]+}}{{.*}}
+// CHECK-NEXT:{{(Read|Write)}} of size 8 at 0x[[ADDR:[0-9a-f]+]] by thread T{{[0-9]+}}:
 // CHECK:  0x[[ADDR]] is object of heap 'bdwgc' ({{[0-9]+}} bytes)
+// CHECK:  Previous {{(read|write)}} of size 8 at 0x[[ADDR]] by thread T{{[0-9]+}}:
 // CHECK:SUMMARY: CgoSanitizer: data-race {{.*}}
 int main(void) {
   GC_INIT();
