@@ -9,7 +9,7 @@
 //                     crosses)
 //   BM_PlainStatic    the names bound with SQLITE_STATIC, plain
 //   BM_AdapterStatic  the same under the adapter: every bind records a
-//                     retention and watches the name (a bdwgc finalizer),
+//                     retention and watches the name (a bdwgc long link),
 //                     every reset ends it
 // The figure is the least loop CPU time of kRuns runs of each, the runs of
 // all four interleaved (plain, adapter, plain, adapter...): on a loaded
