@@ -14,8 +14,9 @@
 // bdwgc_race_reuse_ordered.c hands B over with a release store and an
 // acquire load: silent, which it would not be if A's write were left; so
 // are bdwgc_race_reuse_gc_free.c (A freed by GC_FREE, for which bdwgc calls
-// no disclaim procedure) and bdwgc_race_reuse_typed.c (A and B of gc_typed's
-// kind, GC_malloc_explicitly_typed, made after the adapter loaded).
+// no disclaim procedure), bdwgc_race_reuse_typed.c (A and B of gc_typed's
+// kind, GC_malloc_explicitly_typed, made after the adapter loaded) and
+// bdwgc_race_reuse_gcj.c (of gcj's kind, GC_gcj_malloc, made so too).
 //
 // RUN-UNDER: cgosan-run --heap bdwgc --
 // LIBS: -lgc
@@ -24,6 +25,7 @@
 // CFLAGS: -fplugin=%prefix/lib/libCgosanPass.so -fpass-plugin=%prefix/lib/libCgosanPass.so
 // CFLAGS: -mllvm -cgosan-race
 #include <gc/gc.h>
+#include <gc/gc_gcj.h>
 #include <gc/gc_typed.h>
 #include <pthread.h>
 #include <sched.h>
@@ -40,24 +42,34 @@
 #ifndef TYPED  // bdwgc_race_reuse_typed.c: 1
 #define TYPED 0
 #endif
+#ifndef GCJ  // bdwgc_race_reuse_gcj.c: 1
+#define GCJ 0
+#endif
 #define HANDOFF_STORE (ORDERED ? __ATOMIC_RELEASE : __ATOMIC_RELAXED)
 #define HANDOFF_LOAD (ORDERED ? __ATOMIC_ACQUIRE : __ATOMIC_RELAXED)
 
 // More than half of bdwgc's 4 KiB block: each object has a block of its
 // own, and the block the collection frees is the next object's.
 struct obj {
+#if GCJ
+  const void *vtable;  // gcj's: its second word is the mark descriptor
+#endif
   long value;
   char pad[3000];
 };
 static struct obj *slot;  // a root: the object handed over
 static GC_descr obj_descr;  // TYPED: one pointer-free object
+// GCJ: the vtable, whose descriptor (a length: every word scanned) bdwgc
+// reads at its second word.
+static const GC_word obj_vtable[2] = {0, sizeof(struct obj)};
 
 // A and B: a normal object, or a typed one. A macro: a helper's frame
 // would leave a copy of A below lend_a's, which bdwgc would take for a
 // reference.
-#define NEW_OBJ()                                                       \
-  ((struct obj *)(TYPED ? GC_malloc_explicitly_typed(sizeof(struct obj), \
-                                                     obj_descr)          \
+#define NEW_OBJ()                                                          \
+  ((struct obj *)(TYPED ? GC_malloc_explicitly_typed(sizeof(struct obj),    \
+                                                     obj_descr)             \
+                  : GCJ ? GC_gcj_malloc(sizeof(struct obj), (void *)obj_vtable) \
                         : GC_MALLOC(sizeof(struct obj))))
 
 static void make_obj_descr(void) {
@@ -107,6 +119,8 @@ int main(void) {
   GC_INIT();
   if (TYPED)
     make_obj_descr();
+  if (GCJ)
+    GC_init_gcj_malloc(0, NULL);
   pthread_t thread;
   pthread_create(&thread, NULL, worker, NULL);
   uintptr_t hidden_a = lend_a();
@@ -129,9 +143,9 @@ int main(void) {
 // without frame pointers: one frame).
 // CHECK:==[[PID:[0-9]+]]==ERROR: CgoSanitizer: data-race
 // CHECK-NEXT:Write of size 8 at 0x[[B:[0-9a-f]+]] by thread T{{[0-9]+}}:
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in write_b {{.*}}/bdwgc_race_reuse.c:81:47
-// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in worker {{.*}}/bdwgc_race_reuse.c:92:3
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in write_b {{.*}}/bdwgc_race_reuse.c:93:47
+// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in worker {{.*}}/bdwgc_race_reuse.c:104:3
 // CHECK:  0x[[B]] is object of heap 'bdwgc' ({{[0-9]+}} bytes)
 // CHECK-NEXT:  Previous write of size {{[0-9]+}} at 0x[[B]] by thread T0:
 // CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in GC_generic_malloc {{.*}}
-// CHECK-NEXT:SUMMARY: CgoSanitizer: data-race {{.*}}/bdwgc_race_reuse.c:81:47 in write_b
+// CHECK-NEXT:SUMMARY: CgoSanitizer: data-race {{.*}}/bdwgc_race_reuse.c:93:47 in write_b

@@ -1,4 +1,6 @@
-// bdwgc_race_reuse_gc_free.c — bdwgc_race_reuse_ordered.c with A freed by the program (GC_FREE) instead of collected: bdwgc calls no disclaim procedure there, and the adapter's GC_free tells cgosan of the death.
+// bdwgc_race_reuse_gc_free.c — bdwgc_race_reuse_ordered.c with A freed by
+// the program (GC_FREE) instead of collected: bdwgc calls no disclaim
+// procedure there, and the adapter's GC_free tells cgosan of the death.
 // Silent, because A's death cleared the worker's write of A from the
 // shadow: left there, it would race with the main thread's write of B, at
 // the same address.

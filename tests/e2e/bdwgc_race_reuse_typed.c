@@ -1,4 +1,7 @@
-// bdwgc_race_reuse_typed.c — bdwgc_race_reuse_ordered.c with A and B of gc_typed's kind (GC_malloc_explicitly_typed), a kind bdwgc makes after the adapter loaded: the adapter's GC_new_kind_inner gives it the disclaim procedure.
+// bdwgc_race_reuse_typed.c — bdwgc_race_reuse_ordered.c with A and B of
+// gc_typed's kind (GC_malloc_explicitly_typed), a kind bdwgc makes after the
+// adapter loaded: the adapter's GC_new_kind_inner gives it the disclaim
+// procedure.
 // Silent, because A's death cleared the worker's write of A from the
 // shadow: left there, it would race with the main thread's write of B, at
 // the same address.
