@@ -38,6 +38,9 @@ static struct WatchLink *entries;
 static uint32_t *slots;  /* open addressing on the base: 1 + an entry's index */
 static uint32_t high_water;  /* entries below it have been used */
 static uint32_t free_head;   /* 1 + the first free entry's index; 0: none */
+/* Entries in use; read without the lock by the program's frees, to skip
+ * the lock when nothing is watched. */
+static uint32_t num_watched;
 
 static const size_t kSlotMask = ((size_t)1 << kLogSlots) - 1;
 
@@ -68,6 +71,7 @@ static void RemoveSlot(uint32_t *slot) {
 }
 
 static void FreeEntry(uint32_t i) {
+  __atomic_store_n(&num_watched, num_watched - 1, __ATOMIC_RELAXED);
   entries[i].state = kFree;
   entries[i].next_free = free_head;
   free_head = i + 1;
@@ -99,6 +103,7 @@ static void *AddEntryLocked(void *arg) {
   entries[i].base = r->base;
   entries[i].size = r->size;
   entries[i].state = kWatched;
+  __atomic_store_n(&num_watched, num_watched + 1, __ATOMIC_RELAXED);
   *slot = i + 1;
   r->entry = i;
   return NULL;
@@ -139,7 +144,10 @@ void WatchObject(const void *base) {
 }
 
 void ForgetWatchedObject(const void *base) {
-  if (!entries)
+  /* An object being freed is not being watched meanwhile (that would be
+   * the program passing freed memory), so a stale count only costs the
+   * lock. */
+  if (!entries || !__atomic_load_n(&num_watched, __ATOMIC_RELAXED))
     return;
   struct Request r = {GC_HIDE_POINTER(base), 0, -1};
   GC_call_with_alloc_lock(TakeEntryLocked, &r);
