@@ -68,7 +68,8 @@ int  cgosan_heap_register(const cgosan_heap_ops *ops, void *heap);
 /* Events of heap `id`. freed: [base, base + size) is no longer an object
  * (the collector reclaimed it, or the program freed it explicitly). moved:
  * the object at `from` now lives at `to`. A collection's begin and end
- * bracket the frees it causes; reports name collections by their count. */
+ * bracket the frees it causes; reports name collections by their count,
+ * and call a free reported outside them "freed by the program". */
 void cgosan_heap_object_freed(int id, const void *base, size_t size);
 void cgosan_heap_object_moved(int id, const void *from, const void *to, size_t size);
 void cgosan_heap_collection_begin(int id);
