@@ -29,7 +29,8 @@
  * (the typed and gcj kinds, a program's own), as bdwgc makes it (the
  * adapter's GC_new_kind_inner, which libgc calls through its PLT).
  * Collections are counted through GC_set_on_collection_event (chained to
- * the program's own).
+ * the program's own), by their reclaim phase, which incremental
+ * collections report too.
  *
  * The runtime's own data and bss (10 MB of tables, none of which holds the
  * program's references) are taken out of bdwgc's roots
@@ -136,10 +137,15 @@ static int GC_CALLBACK ObjectReclaimed(void *obj) {
   return 0;
 }
 
+/* A collection, for cgosan, is its reclaim phase: the links of the objects
+ * it reclaims are cleared by its end, and no program code runs between
+ * the two events (bdwgc holds its lock). GC_EVENT_START and GC_EVENT_END
+ * would do for full collections, but bdwgc's incremental mode
+ * (GC_enable_incremental) sends neither. */
 static void OnCollectionEvent(GC_EventType event) {
-  if (event == GC_EVENT_START) {
+  if (event == GC_EVENT_RECLAIM_START) {
     cgosan_heap_collection_begin(bdwgc_heap_id);
-  } else if (event == GC_EVENT_END) {
+  } else if (event == GC_EVENT_RECLAIM_END) {
     ReportReclaimedWatchedObjects();
     cgosan_heap_collection_end(bdwgc_heap_id);
   }

@@ -2,10 +2,10 @@
  * watches (one whose pointer crossed into memory bdwgc does not scan) was
  * reclaimed: a long link (GC_register_long_link) on it. bdwgc clears a long
  * link in the collection that reclaims its object, after every finalizer
- * that could still reach the object has run, and the collection's end
- * (GC_EVENT_END, under bdwgc's lock, the world running) finds the cleared
- * links and reports those objects freed, before the memory is handed out
- * again. A link touches none of the program's finalizers: an object keeps
+ * that could still reach the object has run, and the end of the
+ * collection's reclaim phase (GC_EVENT_RECLAIM_END, under bdwgc's lock, the
+ * world running) finds the cleared links and reports those objects freed,
+ * before the memory is handed out again. A link touches none of the program's finalizers: an object keeps
  * the finalizer the program gave it, with the ordering the program chose
  * (GC_REGISTER_FINALIZER or _no_order), and is watched all the same.
  * Allowed on purpose: one link per object however often it is watched; a

@@ -16,7 +16,8 @@ void WatchObject(const void *base);
  * is taken back before the memory can be another object's. Without
  * bdwgc's lock. */
 void ForgetWatchedObject(const void *base);
-/* At the end of a collection, under bdwgc's lock with the world running:
+/* At the end of a collection's reclaim phase, under bdwgc's lock with the
+ * world running:
  * each watched object whose link bdwgc cleared (the collection reclaimed
  * it) is reported freed. */
 void ReportReclaimedWatchedObjects(void);
