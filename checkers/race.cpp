@@ -173,12 +173,10 @@ static ALWAYS_INLINE void InstrumentedAccess(const void *p, uptr n, u8 type,
   RaceThread *thr = CurrentRaceThread();
   if (!thr)
     return;
-  if (InOneWord(addr, n) && !(type & kAccessAtomic)) {
-    if (WordRecordedInThisEpoch(thr, addr, n, type))
-      return;
-  } else if (RecentlyRecorded(thr, addr, n, type)) {
+  if (InOneWord(addr, n) && !(type & kAccessAtomic))
+    return RaceWordAccess(thr, addr, n, type, SiteOfCaller(fp));
+  if (RecentlyRecorded(thr, addr, n, type))
     return;
-  }
   if (type & kAccessAtomic) {
     FlushAccessRun(thr);
     RaceAccessRangeSlow(thr, addr, n, type, nullptr, SiteOfCaller(fp));

@@ -398,11 +398,6 @@ ALWAYS_INLINE bool RecentlyRecorded(RaceThread *thr, uptr addr, uptr size,
 ALWAYS_INLINE bool InOneWord(uptr addr, uptr size) {
   return (addr & 7) + size <= 8;
 }
-// The same-epoch shortcut for an access inside one word of the arena, read
-// from the shadow itself without a lock (TSan's): the word holds an access
-// of this thread, in this epoch, at least as strong, covering these bytes,
-// or the thread's pending run does (race_shadow.cpp).
-bool WordRecordedInThisEpoch(RaceThread *thr, uptr addr, uptr size, u8 type);
 
 // Records an access of [addr, addr + size) and reports a race with an
 // earlier unordered one (race_shadow.cpp). Keeps errno. A `call` label
@@ -430,10 +425,19 @@ ALWAYS_INLINE bool RaceTracksAddress(uptr addr) {
 // is the thread's; race=go drops the foreign side's, as Go never sees C's).
 void RaceLibcAccess(RaceThread *thr, uptr addr, uptr size, bool is_write);
 
-// A plain access of pass-built code at `site`: joins the thread's run when
-// it continues it, else ends the run and starts one (race_shadow.cpp).
+// A plain access of pass-built code at `site` of more than one word: joins
+// the thread's run when it continues it, else ends the run and starts one
+// (race_shadow.cpp).
 void RaceRunAccess(RaceThread *thr, uptr addr, uptr size, bool is_write,
                    const AccessSite &site);
+// A plain access of pass-built code at `site` inside one word of the arena
+// (InOneWord): RaceRunAccess's work, with TSan's same-epoch shortcut read
+// from the shadow itself, without a lock, before it (the word holds an
+// access of this thread, in this epoch, at least as strong, covering these
+// bytes, or the thread's run does), the word's cells found once for the
+// shortcut and the check (race_shadow.cpp).
+void RaceWordAccess(RaceThread *thr, uptr addr, uptr size, u8 type,
+                    const AccessSite &site);
 // Ends the thread's run: its unrecorded bytes go to the shadow. Called
 // before every edge the thread takes part in (its epoch or knowledge
 // changes), before the program's own records, and when the thread ends.

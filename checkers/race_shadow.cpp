@@ -196,11 +196,14 @@ static ShadowBlock *ArenaBlock(uptr b) {
 
 static LazyMap arena_states;
 
-static BlockState *ArenaState(uptr b) {
-  auto *states = reinterpret_cast<BlockState *>(Reserved(
+static BlockState *ArenaStates() {
+  return reinterpret_cast<BlockState *>(Reserved(
       &arena_states, kArenaSize / kBlockSize * sizeof(BlockState),
       "cgosan race shadow states"));
-  return &states[(b - arena_start) / kBlockSize];
+}
+
+static BlockState *ArenaState(uptr b) {
+  return &ArenaStates()[(b - arena_start) / kBlockSize];
 }
 
 namespace {
@@ -558,21 +561,6 @@ static NOINLINE void ReportRaceWithCell(RaceThread *thr, const PendingAccess &p,
 }
 
 
-bool WordRecordedInThisEpoch(RaceThread *thr, uptr addr, uptr size, u8 type) {
-  const AccessRun &run = thr->run;
-  if (run.active && addr >= run.addr && addr + size <= run.addr + run.size &&
-      run.epoch == thr->Epoch() &&
-      TypeCovers(run.is_write ? kAccessWrite : kAccessRead, type) &&
-      run.deaths == atomic_load(&shadow_deaths, memory_order_relaxed))
-    return true;  // a member of the run: its bytes go to the shadow later
-  uptr w = RoundDownTo(addr, kWordSize), b = RoundDownTo(w, kBlockSize);
-  const ShadowBlock *block = ArenaBlock(b);
-  bool mixed = __atomic_load_n(&ArenaState(b)->mixed, __ATOMIC_RELAXED);
-  const Cell *cells = block->cells[mixed ? (w - b) / kWordSize : 0];
-  return RecordedInThisEpoch(cells, InWord(w, addr, addr + size),
-                             static_cast<u8>(thr->tid), thr->Epoch(), type);
-}
-
 // Records [addr, addr + size), inside one word of the arena, for a plain
 // access of pass-built code made now at `site`: RecordPiece's work for one
 // word, without its loop. Returns false when the word already held it
@@ -736,34 +724,76 @@ void FlushAccessRunSlow(RaceThread *thr) {
   RecordAccess(thr, run.addr, run.size, &p, /*made_now=*/false);
 }
 
+static bool SameSite(const AccessSite &a, const AccessSite &b) {
+  return a.pc == b.pc && a.fp == b.fp && a.version == b.version;
+}
+
 void RaceRunAccess(RaceThread *thr, uptr addr, uptr size, bool is_write,
                    const AccessSite &site) {
   AccessRun &run = thr->run;
   u8 type = is_write ? kAccessWrite : kAccessRead;
   if (run.active && run.is_write == is_write && run.epoch == thr->Epoch() &&
       addr == run.addr + run.size && run.size + size <= kMaxRunBytes &&
-      site.pc == run.site.pc && site.fp == run.site.fp &&
-      site.version == run.site.version &&
+      SameSite(site, run.site) &&
       run.deaths == atomic_load(&shadow_deaths, memory_order_relaxed)) {
     run.size += size;
-    if (!InOneWord(addr, size))  // a word's repeat finds the run itself
-      NoteRecent(thr, addr, size, type);
+    NoteRecent(thr, addr, size, type);
     return;
   }
   FlushAccessRun(thr);
   u32 deaths = atomic_load(&shadow_deaths, memory_order_relaxed);
   u32 clock = thr->Epoch();
-  u32 context = 0;
-  if (InOneWord(addr, size) && InArena(addr)) {
-    if (!RecordWord(thr, addr, size, type, site, &context))
-      return;  // nothing new: a run would have no context to lend
-  } else {
-    PendingAccess p = {0, 0, clock, type, 0, nullptr, &site, false};
-    if (!RecordAccess(thr, addr, size, &p, /*made_now=*/true))
-      return;
-    context = p.context;
-  }
+  PendingAccess p = {0, 0, clock, type, 0, nullptr, &site, false};
+  if (!RecordAccess(thr, addr, size, &p, /*made_now=*/true))
+    return;  // nothing new: a run would have no context to lend
+  u32 context = p.context;
   run = {addr, size, size, site, clock, context, deaths, is_write, true};
+}
+
+void RaceWordAccess(RaceThread *thr, uptr addr, uptr size, u8 type,
+                    const AccessSite &site) {
+  AccessRun &run = thr->run;
+  u32 epoch = thr->Epoch();
+  u32 deaths = atomic_load(&shadow_deaths, memory_order_relaxed);
+  bool is_write = type & kAccessWrite;
+  bool run_current = run.active && run.epoch == epoch && run.deaths == deaths;
+  if (run_current && addr >= run.addr && addr + size <= run.addr + run.size &&
+      TypeCovers(run.is_write ? kAccessWrite : kAccessRead, type))
+    return;  // a member of the run: its bytes go to the shadow later
+  uptr w = RoundDownTo(addr, kWordSize), b = RoundDownTo(w, kBlockSize);
+  uptr index = (b - arena_start) / kBlockSize;
+  BlockState *state = &ArenaStates()[index];
+  bool mixed = __atomic_load_n(&state->mixed, __ATOMIC_ACQUIRE);
+  Cell *cells = ArenaBlocks()[index].cells[mixed ? (w - b) / kWordSize : 0];
+  Bytes mine = InWord(w, addr, addr + size);
+  u8 tid = static_cast<u8>(thr->tid);
+  if (RecordedInThisEpoch(cells, mine, tid, epoch, type))
+    return;  // the same-epoch shortcut, read from the shadow without a lock
+  if (run_current && run.is_write == is_write && addr == run.addr + run.size &&
+      run.size + size <= kMaxRunBytes && SameSite(site, run.site)) {
+    run.size += size;  // continues the run
+    return;
+  }
+  // The run ends. If it grew, its bytes may have changed this word's cells.
+  bool grew = run.active && run.size != run.recorded;
+  FlushAccessRun(thr);
+  u32 context = 0;
+  if (LIKELY(mixed && !grew)) {
+    // The cells read above, without a lock (CheckAndRecordWord). A mixed
+    // block's granule is marked already (NoteShadowed came before it was
+    // made mixed). A whole-block access making the block uniform meanwhile
+    // drops this cell, as an eviction would.
+    PendingAccess p = {addr, addr + size, epoch, type, 0, nullptr, &site, false};
+    TraceOnce(thr, &p);
+    Cell theirs;
+    if (UNLIKELY(CheckAndRecordWord(thr, cells, {epoch, tid, type, mine.lo, mine.hi},
+                                    &theirs)))
+      ReportRaceWithCell(thr, p, theirs, w, /*made_now=*/true);
+    context = p.context;
+  } else if (!RecordWord(thr, addr, size, type, site, &context)) {
+    return;  // nothing new: a run would have no context to lend
+  }
+  run = {addr, size, size, site, epoch, context, deaths, is_write, true};
 }
 
 // The hashed blocks' buckets and the maps' locks are taken around fork. The
