@@ -130,14 +130,6 @@ static void RecordedAccess(const void *p, uptr n, bool is_write,
     RaceAccessRangeSlow(thr, addr, n, type, call, AccessSite{0, 0, 0, entry_fp});
 }
 
-// Where the pass-built caller of the entry whose frame is `fp` made its
-// access (race.h): the entry's return address, the caller's frame, the
-// thread's frame version.
-static ALWAYS_INLINE AccessSite SiteOfCaller(uptr fp) {
-  const uptr *frame = reinterpret_cast<const uptr *>(fp);
-  return {frame[1], frame[0], __cgosan_race_frame_version, fp};
-}
-
 // An access of pass-built code outside the arena, with a foreign heap
 // registered: an object of that heap is followed too, but not through the
 // run of plain accesses or the one-word shortcut (both read the arena's
@@ -174,7 +166,7 @@ static ALWAYS_INLINE void InstrumentedAccess(const void *p, uptr n, u8 type,
   if (!thr)
     return;
   if (InOneWord(addr, n) && !(type & kAccessAtomic))
-    return RaceWordAccess(thr, addr, n, type, SiteOfCaller(fp));
+    return RaceWordAccess(thr, addr, n, type, fp);
   if (RecentlyRecorded(thr, addr, n, type))
     return;
   if (type & kAccessAtomic) {

@@ -128,6 +128,14 @@ struct AccessSite {
   uptr version;
   uptr entry_fp;
 };
+// Where the pass-built caller of the entry whose frame is `fp` made its
+// access (race.h): the entry's return address, the caller's frame, the
+// thread's frame version.
+ALWAYS_INLINE AccessSite SiteOfCaller(uptr fp) {
+  const uptr *frame = reinterpret_cast<const uptr *>(fp);
+  return {frame[1], frame[0], __cgosan_race_frame_version, fp};
+}
+
 // A thread's cache of the contexts of its pass-built access sites
 // (race_records.cpp): direct-mapped by site.
 struct SiteCacheEntry {
@@ -436,8 +444,9 @@ void RaceRunAccess(RaceThread *thr, uptr addr, uptr size, bool is_write,
 // access of this thread, in this epoch, at least as strong, covering these
 // bytes, or the thread's run does), the word's cells found once for the
 // shortcut and the check (race_shadow.cpp).
-void RaceWordAccess(RaceThread *thr, uptr addr, uptr size, u8 type,
-                    const AccessSite &site);
+// fp: the entry's frame (SiteOfCaller), read here so that the site is
+// made in registers, not passed through memory.
+void RaceWordAccess(RaceThread *thr, uptr addr, uptr size, u8 type, uptr fp);
 // Ends the thread's run: its unrecorded bytes go to the shadow. Called
 // before every edge the thread takes part in (its epoch or knowledge
 // changes), before the program's own records, and when the thread ends.

@@ -386,18 +386,34 @@ void ForgetThreadsAccesses(const u64 *tids) {
   });
 }
 
+// A word's cells as read, one load each: the same-epoch test and the check
+// of a one-word access work on these values (RaceWordAccess).
+struct WordCells {
+  Cell c[kCells];
+};
+static ALWAYS_INLINE WordCells LoadWordCells(const Cell *cells) {
+  WordCells w;
+  for (uptr i = 0; i < kCells; i++)
+    w.c[i] = LoadCell(&cells[i]);
+  return w;
+}
+
 // TSan's same-epoch shortcut for one word: it already holds an access of
 // this thread, in this epoch, at least as strong, covering these bytes. Then
 // the new access adds nothing: any race it has, that one had (and reported).
-static bool RecordedInThisEpoch(const Cell *cells, Bytes mine, u8 tid,
-                                u32 clock, u8 type) {
+static ALWAYS_INLINE bool RecordedInThisEpoch(const WordCells &w, Bytes mine,
+                                              u8 tid, u32 clock, u8 type) {
   for (uptr i = 0; i < kCells; i++) {
-    Cell c = LoadCell(&cells[i]);
+    const Cell &c = w.c[i];
     if (c.hi && c.tid == tid && c.clock == clock && TypeCovers(c.type, type) &&
         c.lo <= mine.lo && mine.hi <= c.hi)
       return true;
   }
   return false;
+}
+static bool RecordedInThisEpoch(const Cell *cells, Bytes mine, u8 tid,
+                                u32 clock, u8 type) {
+  return RecordedInThisEpoch(LoadWordCells(cells), mine, tid, clock, type);
 }
 
 // Remembers a range recorded in this epoch (RecentlyRecorded, race.h).
@@ -455,12 +471,15 @@ static bool Races(const Cell &c, const Cell &cur, bool ordered) {
 // without the block's lock: another thread updating the word at the same
 // moment may overwrite the cell taken here, or this the one it took (as in
 // TSan): a lost cell, like an evicted one, can hide a race, never invent one.
-static bool CheckAndRecordWord(RaceThread *thr, Cell *cells, Cell cur,
-                               Cell *raced_with) {
+// `seen`: the cells as read (LoadWordCells), maybe a moment ago: the same
+// as a read made now that another thread's update overtook.
+static ALWAYS_INLINE bool CheckAndRecordSeen(RaceThread *thr, Cell *cells,
+                                             const WordCells &seen, Cell cur,
+                                             Cell *raced_with) {
   bool raced = false;
   Cell *slot = nullptr;
   for (uptr i = 0; i < kCells; i++) {
-    Cell c = LoadCell(&cells[i]);
+    Cell c = seen.c[i];
     if (!c.hi) {
       if (!slot)
         slot = &cells[i];
@@ -490,6 +509,10 @@ static bool CheckAndRecordWord(RaceThread *thr, Cell *cells, Cell cur,
     slot = &cells[(cur.clock + reinterpret_cast<uptr>(cells) / sizeof(Cell)) % kCells];
   StoreCell(slot, cur);
   return raced;
+}
+static bool CheckAndRecordWord(RaceThread *thr, Cell *cells, Cell cur,
+                               Cell *raced_with) {
+  return CheckAndRecordSeen(thr, cells, LoadWordCells(cells), cur, raced_with);
 }
 
 // Every word holds the same cells: a whole-block access may make a mixed
@@ -535,7 +558,7 @@ struct PendingAccess {
 
 // Makes the access's context if it has none yet, and appends its event to
 // the thread's trace, before its first cell is stored.
-static void TraceOnce(RaceThread *thr, PendingAccess *p) {
+static ALWAYS_INLINE void TraceOnce(RaceThread *thr, PendingAccess *p) {
   if (p->traced)
     return;
   if (!p->context)
@@ -750,8 +773,8 @@ void RaceRunAccess(RaceThread *thr, uptr addr, uptr size, bool is_write,
   run = {addr, size, size, site, clock, context, deaths, is_write, true};
 }
 
-void RaceWordAccess(RaceThread *thr, uptr addr, uptr size, u8 type,
-                    const AccessSite &site) {
+void RaceWordAccess(RaceThread *thr, uptr addr, uptr size, u8 type, uptr fp) {
+  const AccessSite site = SiteOfCaller(fp);
   AccessRun &run = thr->run;
   u32 epoch = thr->Epoch();
   u32 deaths = atomic_load(&shadow_deaths, memory_order_relaxed);
@@ -767,7 +790,8 @@ void RaceWordAccess(RaceThread *thr, uptr addr, uptr size, u8 type,
   Cell *cells = ArenaBlocks()[index].cells[mixed ? (w - b) / kWordSize : 0];
   Bytes mine = InWord(w, addr, addr + size);
   u8 tid = static_cast<u8>(thr->tid);
-  if (RecordedInThisEpoch(cells, mine, tid, epoch, type))
+  WordCells seen = LoadWordCells(cells);
+  if (RecordedInThisEpoch(seen, mine, tid, epoch, type))
     return;  // the same-epoch shortcut, read from the shadow without a lock
   if (run_current && run.is_write == is_write && addr == run.addr + run.size &&
       run.size + size <= kMaxRunBytes && SameSite(site, run.site)) {
@@ -776,7 +800,9 @@ void RaceWordAccess(RaceThread *thr, uptr addr, uptr size, u8 type,
   }
   // The run ends. If it grew, its bytes may have changed this word's cells.
   bool grew = run.active && run.size != run.recorded;
-  FlushAccessRun(thr);
+  if (grew)
+    FlushAccessRunSlow(thr);
+  run.active = false;
   u32 context = 0;
   if (LIKELY(mixed && !grew)) {
     // The cells read above, without a lock (CheckAndRecordWord). A mixed
@@ -786,8 +812,8 @@ void RaceWordAccess(RaceThread *thr, uptr addr, uptr size, u8 type,
     PendingAccess p = {addr, addr + size, epoch, type, 0, nullptr, &site, false};
     TraceOnce(thr, &p);
     Cell theirs;
-    if (UNLIKELY(CheckAndRecordWord(thr, cells, {epoch, tid, type, mine.lo, mine.hi},
-                                    &theirs)))
+    if (UNLIKELY(CheckAndRecordSeen(thr, cells, seen,
+                                    {epoch, tid, type, mine.lo, mine.hi}, &theirs)))
       ReportRaceWithCell(thr, p, theirs, w, /*made_now=*/true);
     context = p.context;
   } else if (!RecordWord(thr, addr, size, type, site, &context)) {
