@@ -349,10 +349,31 @@ struct RaceAccess {
 // many, new contexts share the last id. a.thread must be thr's.
 constexpr u32 kMaxContexts = 1u << 24;
 u32 InternContext(RaceThread *thr, const RaceAccess &a);
+// An event of a thread's trace (race_trace.cpp). word 0: the range's
+// start; word 1: size | epoch << 32; word 2: context id | type << 32.
+struct TraceEvent {
+  u64 words[3];
+};
+// The trace's ring, reserved on first use.
+TraceEvent *ReserveTraceEvents(AccessTrace *trace);
 // Appends the access of [addr, addr + size) by thr at epoch, of type
 // `type`, with its context, to thr's trace: before any cell of it is stored.
-void TraceAccess(RaceThread *thr, uptr addr, uptr size, u32 epoch, u8 type,
-                 u32 context);
+// Inline: every access that adds a cell writes one.
+ALWAYS_INLINE void TraceAccess(RaceThread *thr, uptr addr, uptr size,
+                               u32 epoch, u8 type, u32 context) {
+  AccessTrace *trace = &thr->trace;
+  TraceEvent *events = reinterpret_cast<TraceEvent *>(trace->events);
+  if (UNLIKELY(!events))
+    events = ReserveTraceEvents(trace);
+  u64 head = atomic_load(&trace->head, memory_order_relaxed);
+  TraceEvent *e = &events[head % kTraceEvents];
+  __atomic_store_n(&e->words[0], static_cast<u64>(addr), __ATOMIC_RELAXED);
+  __atomic_store_n(&e->words[1], static_cast<u64>(size) | static_cast<u64>(epoch) << 32,
+                   __ATOMIC_RELAXED);
+  __atomic_store_n(&e->words[2], static_cast<u64>(context) | static_cast<u64>(type) << 32,
+                   __ATOMIC_RELAXED);
+  atomic_store(&trace->head, head + 1, memory_order_release);
+}
 // The access a cell of thread `tid` stands for (its epoch and type, the
 // bytes [lo, hi) it covered in its word), from that thread's trace: its
 // whole range and its context. False when the trace no longer has it.

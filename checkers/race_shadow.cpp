@@ -627,6 +627,29 @@ static bool RecordWord(RaceThread *thr, uptr addr, uptr size, u8 type,
   return true;
 }
 
+// A uniform block of the arena, without its lock: a whole-block access is
+// one word's check and record (its word 0 is every word: CheckAndRecordWord,
+// one load or store per cell, as for a word of a mixed block); a part of it
+// needs nothing when word 0 holds this thread's access of this epoch, at
+// least as strong, over the whole word. True when that settled the block;
+// false: it needs the lock. A thread making the block mixed meanwhile
+// copies word 0 before or after this record: a lost cell, as an eviction.
+template <typename RecordWordFn>
+static ALWAYS_INLINE bool UniformArenaBlockDone(RaceThread *thr,
+                                                const PendingAccess *p, uptr b,
+                                                bool whole,
+                                                RecordWordFn record_word) {
+  if (__atomic_load_n(&ArenaState(b)->mixed, __ATOMIC_ACQUIRE))
+    return false;
+  Cell *word0 = ArenaBlock(b)->cells[0];
+  if (whole) {
+    record_word(word0, b, Bytes{0, kWordSize});
+    return true;
+  }
+  return RecordedInThisEpoch(word0, {0, kWordSize}, static_cast<u8>(thr->tid),
+                             p->clock, p->type);
+}
+
 // Records [p->addr, p->end) at epoch p->clock, checking it against each
 // word's cells. Returns false when every word already held it (this thread,
 // this epoch: nothing new, and no context made). A race is reported from
@@ -657,10 +680,15 @@ static bool RecordPiece(RaceThread *thr, PendingAccess *p, bool made_now) {
         prev_word = w;
       }
     };
+    bool whole = addr <= b && b + kBlockSize <= end;
+    if (InArena(b) && UniformArenaBlockDone(thr, p, b, whole, record_word)) {
+      if (b == last_block)
+        break;
+      continue;
+    }
     LockedBlock l(b, /*create=*/true);
     ShadowBlock *block = l.get();
     BlockState *state = l.state();
-    bool whole = addr <= b && b + kBlockSize <= end;
     if (whole && !state->mixed) {
       record_word(block->cells[0], b, {0, kWordSize});  // every word is word 0
     } else if (!state->mixed &&
@@ -809,13 +837,14 @@ void RaceWordAccess(RaceThread *thr, uptr addr, uptr size, u8 type, uptr fp) {
     // block's granule is marked already (NoteShadowed came before it was
     // made mixed). A whole-block access making the block uniform meanwhile
     // drops this cell, as an eviction would.
-    PendingAccess p = {addr, addr + size, epoch, type, 0, nullptr, &site, false};
-    TraceOnce(thr, &p);
+    context = ContextNow(thr, nullptr, site);
+    TraceAccess(thr, addr, size, epoch, type, context);
     Cell theirs;
     if (UNLIKELY(CheckAndRecordSeen(thr, cells, seen,
-                                    {epoch, tid, type, mine.lo, mine.hi}, &theirs)))
+                                    {epoch, tid, type, mine.lo, mine.hi}, &theirs))) {
+      PendingAccess p = {addr, addr + size, epoch, type, context, nullptr, &site, true};
       ReportRaceWithCell(thr, p, theirs, w, /*made_now=*/true);
-    context = p.context;
+    }
   } else if (!RecordWord(thr, addr, size, type, site, &context)) {
     return;  // nothing new: a run would have no context to lend
   }

@@ -26,33 +26,12 @@
 
 namespace __cgosan {
 
-namespace {
-// word 0: the range's start; word 1: size | epoch << 32; word 2: context
-// id | type << 32.
-struct TraceEvent {
-  u64 words[3];
-};
-}  // namespace
-
-static TraceEvent *Events(AccessTrace *trace) {
-  if (UNLIKELY(!trace->events)) {
+TraceEvent *ReserveTraceEvents(AccessTrace *trace) {
+  if (!trace->events) {
     trace->events = reinterpret_cast<uptr>(MmapNoReserveOrDie(
         kTraceEvents * sizeof(TraceEvent), "cgosan race trace"));
   }
   return reinterpret_cast<TraceEvent *>(trace->events);
-}
-
-void TraceAccess(RaceThread *thr, uptr addr, uptr size, u32 epoch, u8 type,
-                 u32 context) {
-  AccessTrace *trace = &thr->trace;
-  u64 head = atomic_load(&trace->head, memory_order_relaxed);
-  TraceEvent *e = &Events(trace)[head % kTraceEvents];
-  __atomic_store_n(&e->words[0], static_cast<u64>(addr), __ATOMIC_RELAXED);
-  __atomic_store_n(&e->words[1], static_cast<u64>(size) | static_cast<u64>(epoch) << 32,
-                   __ATOMIC_RELAXED);
-  __atomic_store_n(&e->words[2], static_cast<u64>(context) | static_cast<u64>(type) << 32,
-                   __ATOMIC_RELAXED);
-  atomic_store(&trace->head, head + 1, memory_order_release);
 }
 
 bool RestoreAccess(u16 tid, u32 epoch, u8 type, uptr lo, uptr hi,
