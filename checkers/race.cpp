@@ -239,14 +239,17 @@ void cgosan_race_write_range(const void *p, size_t n, const char *where) {
 // instrumented code that __cgosan_race_tracked admits, so the "not managed"
 // exit comes first. Each is called from the function that makes the access,
 // which keeps its frame pointer and bumps __cgosan_race_frame_version when
-// it returns (the pass does both): the site cache relies on it.
+// it returns (the pass does both): the site cache relies on it. No tail
+// calls out of them: the word path reads the access's site from the entry's
+// frame (SiteOfCaller), which must still be there.
 #define FRAME() reinterpret_cast<uptr>(__builtin_frame_address(0))
+#define ENTRY SANITIZER_INTERFACE_ATTRIBUTE __attribute__((disable_tail_calls))
 #define CGOSAN_RACE_SIZED_ACCESS(size)                           \
-  SANITIZER_INTERFACE_ATTRIBUTE                                  \
+  ENTRY                                                          \
   void __cgosan_race_read##size(const void *p) {                 \
     InstrumentedAccess(p, size, kAccessRead, FRAME());           \
   }                                                              \
-  SANITIZER_INTERFACE_ATTRIBUTE                                  \
+  ENTRY                                                          \
   void __cgosan_race_write##size(const void *p) {                \
     InstrumentedAccess(p, size, kAccessWrite, FRAME());          \
   }
@@ -257,26 +260,27 @@ CGOSAN_RACE_SIZED_ACCESS(8)
 CGOSAN_RACE_SIZED_ACCESS(16)
 #undef CGOSAN_RACE_SIZED_ACCESS
 
-SANITIZER_INTERFACE_ATTRIBUTE
+ENTRY
 void __cgosan_race_read_range(const void *p, size_t n) {
   InstrumentedAccess(p, n, kAccessRead, FRAME());
 }
 
-SANITIZER_INTERFACE_ATTRIBUTE
+ENTRY
 void __cgosan_race_write_range(const void *p, size_t n) {
   InstrumentedAccess(p, n, kAccessWrite, FRAME());
 }
 
 // Atomic loads, and atomic stores and read-modify-writes, of n bytes.
-SANITIZER_INTERFACE_ATTRIBUTE
+ENTRY
 void __cgosan_race_atomic_read(const void *p, size_t n) {
   InstrumentedAccess(p, n, kAccessRead | kAccessAtomic, FRAME());
 }
 
-SANITIZER_INTERFACE_ATTRIBUTE
+ENTRY
 void __cgosan_race_atomic_write(const void *p, size_t n) {
   InstrumentedAccess(p, n, kAccessWrite | kAccessAtomic, FRAME());
 }
+#undef ENTRY
 #undef FRAME
 
 }  // extern "C"
