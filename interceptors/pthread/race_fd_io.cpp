@@ -15,8 +15,10 @@
 // as they fill the iovecs in order, one access per iovec touched; for the
 // message calls (recvmsg, sendmsg, and recvmmsg, sendmmsg per message moved)
 // also the control buffer (what the kernel stored into it, or all of it for
-// a send), as TSan records them. A message's name (the peer's address) and
-// the msghdr itself are not recorded.
+// a send), as TSan records them; recvmsg also the message's name (the
+// peer's address the kernel stored, as TSan records it). The msghdr itself
+// is not recorded, nor recvmmsg's names (the room each caller gave is not
+// known once the call returns).
 // With retention=full each call first holds its buffers (LibcBufferHold,
 // checkers/retention_libc.cpp): a retained object is reported, and the
 // kernel never meets a protected page.
@@ -208,11 +210,20 @@ INTERCEPTOR(ssize_t, recvfrom, int fd, void *buf, size_t n, int flags,
                            fromlen);
 }
 
+// The peer's address too: the kernel stores as much of it as the room the
+// caller gave (msg_namelen before the call) and returns its whole length in
+// msg_namelen (a longer address is cut). Recorded after the acquire, as
+// TSan records it: the address came with the data, after the send.
 INTERCEPTOR(ssize_t, recvmsg, int fd, struct msghdr *msg, int flags) {
   LibcBufferHold hold(StoredMessage(msg, "recvmsg(2)"));
   if (LIKELY(PassThrough()))
     return REAL(recvmsg)(fd, msg, flags);
-  return CallThenAcquireFd<StoredIntoMessage>(&REAL(recvmsg), fd, fd, msg, flags);
+  socklen_t name_room = msg && msg->msg_name ? msg->msg_namelen : 0;
+  ssize_t result =
+      CallThenAcquireFd<StoredIntoMessage>(&REAL(recvmsg), fd, fd, msg, flags);
+  if (result >= 0 && name_room && SyncTracked())
+    RecordLibcWrite(msg->msg_name, Min(name_room, msg->msg_namelen));
+  return result;
 }
 
 INTERCEPTOR(int, recvmmsg, int fd, struct mmsghdr *msgs, unsigned int n,

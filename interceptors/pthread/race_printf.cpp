@@ -14,9 +14,10 @@
 // Allowed on purpose: the walk stops at a conversion it cannot type (an
 // unknown one, or arguments by position, %1$s) and records nothing for the
 // arguments after it: a race can be missed there, never invented. A %ls
-// with a precision records nothing (how many wide characters libc reads
-// depends on their encoding). A %.*s reads what its precision lets libc
-// read (TSan reads nothing there).
+// honours its precision as %s does, counted in wide characters: glibc reads
+// that many of them (or up to the NUL) whatever their encoding, and %.0ls
+// none (TSan reads nothing for any %ls). A %.*s reads what its precision
+// lets libc read (TSan reads nothing there).
 // Cost: with race=off a load and a branch, as every interceptor here
 // (race_pthread.h); the variadic forms also keep a frame to hand their
 // arguments on as a va_list. When tracking, a walk of the format and a
@@ -118,12 +119,17 @@ uptr CountBytes(ArgumentLength length) {
   }
 }
 
-// The bytes a %s reads of its string.
-uptr NarrowStringBytes(const char *s, sptr precision) {
-  if (precision < 0)
-    return StringBytes(s);
-  uptr len = internal_strnlen(s, precision);
-  return len < static_cast<uptr>(precision) ? len + 1 : len;
+// The length of a string, and of at most its first n characters.
+uptr Length(const char *s, uptr n) { return internal_strnlen(s, n); }
+uptr Length(const wchar_t *s, uptr n) { return internal_wcsnlen(s, n); }
+
+// The bytes a %s (Char char) or %ls (wchar_t) reads of its string: up to
+// its NUL, or `precision` characters and the NUL if it comes first.
+template <typename Char>
+uptr StringArgumentBytes(const Char *s, sptr precision) {
+  uptr limit = precision < 0 ? ~static_cast<uptr>(0) : precision;
+  uptr len = Length(s, limit);
+  return (len < limit ? len + 1 : len) * sizeof(Char);
 }
 
 // Takes the argument of conversion c from args, recording what libc reads
@@ -159,11 +165,11 @@ bool TakeArgument(const Conversion &c, va_list args) {
       if (!s)
         return true;  // printed as "(null)"
       if (c.letter == 's' && c.length != kLongLength)
-        RecordLibcRead(s, NarrowStringBytes(static_cast<char *>(s),
-                                            c.precision));
-      else if (c.precision < 0)
-        RecordLibcRead(s, (internal_wcslen(static_cast<wchar_t *>(s)) + 1) *
-                              sizeof(wchar_t));
+        RecordLibcRead(s, StringArgumentBytes(static_cast<char *>(s),
+                                              c.precision));
+      else
+        RecordLibcRead(s, StringArgumentBytes(static_cast<wchar_t *>(s),
+                                              c.precision));
       return true;
     }
     default:
