@@ -355,10 +355,10 @@ void RaceObjectDied(uptr base, uptr size) {
   atomic_fetch_add(&shadow_deaths, 1, memory_order_relaxed);
 }
 
-// Calls fn(b) for the address b of every arena block that may hold cells:
-// a walk of the granules that have shadow, block by block.
+// Calls fn(b) for the address b of every block of the arena's granules
+// that have shadow: a walk of the granules, block by block.
 template <typename Fn>
-static void ForEachShadowedArenaBlock(Fn fn) {
+static void ForEachBlockOfShadowedGranules(Fn fn) {
   if (!atomic_load(&shadowed_granules.map, memory_order_acquire))
     return;
   constexpr uptr kGranuleBytes = 1ull << kGranuleShift;
@@ -367,9 +367,17 @@ static void ForEachShadowedArenaBlock(Fn fn) {
       continue;
     uptr from = arena_start + g * kGranuleBytes;
     for (uptr b = from; b < from + kGranuleBytes; b += kBlockSize)
-      if (MaybeShadowed(ArenaBlock(b), ArenaState(b)))
-        fn(b);
+      fn(b);
   }
+}
+
+// Calls fn(b) for the address b of every arena block that may hold cells.
+template <typename Fn>
+static void ForEachShadowedArenaBlock(Fn fn) {
+  ForEachBlockOfShadowedGranules([&](uptr b) {
+    if (MaybeShadowed(ArenaBlock(b), ArenaState(b)))
+      fn(b);
+  });
 }
 
 void ForgetThreadsAccesses(const u64 *tids) {
@@ -871,8 +879,15 @@ void UnlockShadowAfterFork() {
   shadow_table.UnlockAllBuckets();
 }
 
+// Every block of a shadowed granule, cells or none: a thread may have held
+// the lock of a block that had none yet (NoteShadowed marks the granule
+// before RecordPiece locks the block, and its first cell waits for the
+// access's context, a stack capture that may wait on a lock the forking
+// thread holds) or none any more (ClearCells emptied it). Such a block,
+// left locked, would hang the child's first access to it, as a new
+// object at a lost thread's collected one's address.
 void ReleaseArenaBlocksInChild() {
-  ForEachShadowedArenaBlock([](uptr b) {
+  ForEachBlockOfShadowedGranules([](uptr b) {
     internal_memset(&ArenaState(b)->mu, 0, sizeof(ArenaState(b)->mu));
   });
 }
