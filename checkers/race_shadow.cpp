@@ -13,9 +13,10 @@
 // (its whole range, its stack and accessor) is in its thread's trace
 // (race_trace.cpp), written once per access, not once per word. A block is
 // 256 bytes for 64 bytes of memory, and its lock and shape two more.
-// One word of an arena block whose words differ (`mixed`, below) is checked
-// and updated without the lock, one load or store per cell (as TSan's
-// shadow); ranges and blocks changing shape take the lock.
+// One word of an arena block whose words differ (`mixed`, below), and a
+// whole uniform arena block, are checked and updated without the lock, one
+// load or store per cell (as TSan's shadow); other ranges and blocks
+// changing shape take the lock.
 // Buffers cross the boundary whole (a row filled, a buffer passed to a
 // call), so while every access to a block covers all of it, its eight words
 // hold the same cells and the block keeps word 0's alone (`mixed` false): a
@@ -58,7 +59,7 @@
 // unless the run's object died (then its first store's cell is gone: the
 // memory may be a new object's, and the rest is dropped).
 // Cost: one block lock per 64-byte block of a range (none for one word of a
-// mixed block); a context (race_records.cpp) and a trace event per
+// mixed block, nor for a whole uniform block of the arena); a context (race_records.cpp) and a trace event per
 // access (or run) that adds something: for pass-built code a site-cache
 // probe, else a stack walk. A repeat in the same epoch (no release since) of
 // an access already recorded stops at the cells, or before any lock when the
