@@ -8,13 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 static const char *volatile kShownFormat = "[%s]";
 static const char *volatile kCutFormat = "%.4s";
+static const char *volatile kWideFormat = "%.3ls";
 
 static void control_calls(struct printf_msgs_buffers *b);
 static void batch_calls(struct printf_msgs_buffers *b);
+static void name_calls(struct printf_msgs_buffers *b);
 
 void printf_msgs_calls(struct printf_msgs_buffers *b) {
   char printed[16];
@@ -26,6 +29,9 @@ void printf_msgs_calls(struct printf_msgs_buffers *b) {
     abort();
   control_calls(b);
   batch_calls(b);
+  name_calls(b);
+  if (snprintf(printed, sizeof(printed), kWideFormat, b->wide) != 3)
+    abort();
 }
 
 /* An fd passed over a socketpair, stderr's (the main thread filled
@@ -68,6 +74,28 @@ static void batch_calls(struct printf_msgs_buffers *b) {
   if (sendmmsg(sv[0], sent, 2, 0) != 2)
     abort();
   if (recvmmsg(sv[1], got, 2, 0, NULL) != 2 || got[1].msg_len != 3)
+    abort();
+  close(sv[0]);
+  close(sv[1]);
+}
+
+/* A datagram from a socket bound to an address the kernel picks (a unix
+ * socket bound with only its family: "autobind"), so its receiver learns an
+ * address of 8 bytes. */
+static void name_calls(struct printf_msgs_buffers *b) {
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) != 0)
+    abort();
+  struct sockaddr_un family_only = {.sun_family = AF_UNIX};
+  if (bind(sv[0], (struct sockaddr *)&family_only, sizeof(sa_family_t)) != 0)
+    abort();
+  char byte = 'x';
+  if (send(sv[0], &byte, 1, 0) != 1)
+    abort();
+  struct iovec one = {&byte, 1};
+  struct msghdr got = {.msg_name = b->name, .msg_namelen = 32,
+                       .msg_iov = &one, .msg_iovlen = 1};
+  if (recvmsg(sv[1], &got, 0) != 1 || got.msg_namelen != 8)
     abort();
   close(sv[0]);
   close(sv[1]);

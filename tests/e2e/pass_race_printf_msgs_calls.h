@@ -5,6 +5,8 @@
 #ifndef CGOSAN_TESTS_E2E_PASS_RACE_PRINTF_MSGS_CALLS_H
 #define CGOSAN_TESTS_E2E_PASS_RACE_PRINTF_MSGS_CALLS_H
 
+#include <wchar.h>
+
 struct printf_msgs_buffers {
   /* read through a format: fprintf's "%s" of "shown text" (11 bytes with
    * the NUL), snprintf's "%.4s" of "truncated" (4) */
@@ -17,6 +19,11 @@ struct printf_msgs_buffers {
    * {batch_out + 8, 3}, recvmmsg stores them into {batch_in, 8} and
    * {batch_in + 8, 8} (4, then 3 bytes) */
   char *batch_out, *batch_in;
+  /* recvmsg's msg_name, 32 bytes of room: the kernel stores the sender's
+   * autobound unix address, 8 bytes (its family, a NUL, 5 hex digits) */
+  char *name;
+  /* snprintf's "%.3ls" reads its first 3 wide characters (12 bytes) */
+  wchar_t *wide;
 };
 
 void printf_msgs_calls(struct printf_msgs_buffers *b);

@@ -10,4 +10,5 @@
 #define ORDERED 1
 #include "pass_race_printf_msgs.c"
 // STDOUT:0w
+// STDOUT-NEXT:0
 // CHECK-NOT:{{.}}
