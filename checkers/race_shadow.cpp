@@ -59,7 +59,8 @@
 // unless the run's object died (then its first store's cell is gone: the
 // memory may be a new object's, and the rest is dropped).
 // Cost: one block lock per 64-byte block of a range (none for one word of a
-// mixed block, nor for a whole uniform block of the arena); a context (race_records.cpp) and a trace event per
+// mixed block, nor for a whole uniform block of the arena); a context
+// (race_records.cpp) and a trace event per
 // access (or run) that adds something: for pass-built code a site-cache
 // probe, else a stack walk. A repeat in the same epoch (no release since) of
 // an access already recorded stops at the cells, or before any lock when the
@@ -849,9 +850,10 @@ void RaceWordAccess(RaceThread *thr, uptr addr, uptr size, u8 type, uptr fp) {
     context = ContextNow(thr, nullptr, site);
     TraceAccess(thr, addr, size, epoch, type, context);
     Cell theirs;
-    if (UNLIKELY(CheckAndRecordSeen(thr, cells, seen,
-                                    {epoch, tid, type, mine.lo, mine.hi}, &theirs))) {
-      PendingAccess p = {addr, addr + size, epoch, type, context, nullptr, &site, true};
+    Cell cell = {epoch, tid, type, mine.lo, mine.hi};
+    if (UNLIKELY(CheckAndRecordSeen(thr, cells, seen, cell, &theirs))) {
+      PendingAccess p = {addr,    addr + size, epoch, type, context,
+                         nullptr, &site,       true};
       ReportRaceWithCell(thr, p, theirs, w, /*made_now=*/true);
     }
   } else if (!RecordWord(thr, addr, size, type, site, &context)) {
