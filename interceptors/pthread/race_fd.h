@@ -64,18 +64,28 @@ NOINLINE Result ReleaseFdThenCall(Result (**real)(Args...), int fd,
   return result;
 }
 
+// Where a receive's stores are recorded against its acquire, as TSan
+// records them: read, recv and the vectored reads before it, the message
+// receives (recvmsg, recvmmsg) after it, so a sender's earlier accesses of
+// the receive buffer are ordered before what the kernel stores there.
+enum class RecordStores { kBeforeAcquire, kAfterAcquire };
+
 // Acquires when the call succeeds (a result >= 0: bytes, 0 for EOF, or a
 // count of messages).
-template <auto kAccesses = nullptr, typename Result, typename... Args>
+template <auto kAccesses = nullptr,
+          RecordStores kWhen = RecordStores::kBeforeAcquire, typename Result,
+          typename... Args>
 NOINLINE Result CallThenAcquireFd(Result (**real)(Args...), int fd,
                                   Args... args) {
   if (!SyncTracked())
     return (*real)(args...);
   Result result = (*real)(args...);
-  if constexpr (kAccesses != nullptr)
+  if constexpr (kAccesses != nullptr && kWhen == RecordStores::kBeforeAcquire)
     kAccesses(result, args...);
   if (result >= 0)
     FdAcquireEdge(fd);
+  if constexpr (kAccesses != nullptr && kWhen == RecordStores::kAfterAcquire)
+    kAccesses(result, args...);
   return result;
 }
 

@@ -16,7 +16,8 @@
 // message calls (recvmsg, sendmsg, and recvmmsg, sendmmsg per message moved)
 // also the control buffer (what the kernel stored into it, or all of it for
 // a send), as TSan records them; recvmsg also the message's name (the
-// peer's address the kernel stored, as TSan records it). The msghdr itself
+// peer's address the kernel stored, as TSan records it). A message receive
+// records its stores after its acquire, the others before (RecordStores). The msghdr itself
 // is not recorded, nor recvmmsg's names (the room each caller gave is not
 // known once the call returns).
 // With retention=full each call first holds its buffers (LibcBufferHold,
@@ -220,7 +221,8 @@ INTERCEPTOR(ssize_t, recvmsg, int fd, struct msghdr *msg, int flags) {
     return REAL(recvmsg)(fd, msg, flags);
   socklen_t name_room = msg && msg->msg_name ? msg->msg_namelen : 0;
   ssize_t result =
-      CallThenAcquireFd<StoredIntoMessage>(&REAL(recvmsg), fd, fd, msg, flags);
+      CallThenAcquireFd<StoredIntoMessage, RecordStores::kAfterAcquire>(
+          &REAL(recvmsg), fd, fd, msg, flags);
   if (result >= 0 && name_room && SyncTracked())
     RecordLibcWrite(msg->msg_name, Min(name_room, msg->msg_namelen));
   return result;
@@ -231,7 +233,8 @@ INTERCEPTOR(int, recvmmsg, int fd, struct mmsghdr *msgs, unsigned int n,
   LibcBufferHold hold(StoredMessages(msgs, n, "recvmmsg(2)"));
   if (LIKELY(PassThrough()))
     return REAL(recvmmsg)(fd, msgs, n, flags, timeout);
-  return CallThenAcquireFd<StoredIntoMessages>(&REAL(recvmmsg), fd, fd, msgs, n, flags, timeout);
+  return CallThenAcquireFd<StoredIntoMessages, RecordStores::kAfterAcquire>(
+      &REAL(recvmmsg), fd, fd, msgs, n, flags, timeout);
 }
 
 INTERCEPTOR(int, eventfd_read, int fd, eventfd_t *value) {
