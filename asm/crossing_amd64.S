@@ -47,76 +47,28 @@
 
 #include "callee_saved_amd64.h"
 #include "crossing_layout.h"
+#include "switch_stub_amd64.h"
 
 #if defined(__x86_64__) && defined(__linux__)
 
         .text
 
-// SWITCH name, nocallback: the switch stub of one crossing.
+// SWITCH name, nocallback: the switch stub of one crossing
+// (switch_stub_amd64.h).
 //   in:  %rax = fn, %rdi = frame, %rcx = the system stack's top (not NULL),
 //        %r12 = g; the entry point's frame is at %rbp.
 // Publishes g->saved_sp (and for a cgocall, parks the G), runs fn(frame) on
-// the system stack, and returns on the G stack with every callee-saved
-// register as fn left it (as the ABI keeps them). Its FDE names
-// cgosan_crossing_personality, which sends an exception out of fn to the
-// landing pad here: the exception is reported and ended, and the stub
-// returns as if fn had.
+// the system stack, and returns on the G stack; an exception out of fn is
+// reported and ended at its landing pad (cgosan_crossing_caught).
 .macro SWITCH name, nocallback
-        .type   \name,@function
-        .p2align 4
-\name:
-        .cfi_startproc
-        .cfi_signal_frame
-        .cfi_personality 0x1b, cgosan_crossing_personality  // pcrel sdata4: no relocation at load
-        .cfi_lsda 0x1b, .Llsda_\name
-        pushq   %rbp                            // the entry point's frame pointer
-        .cfi_adjust_cfa_offset 8
-        .cfi_rel_offset %rbp, 0
-        movq    %rsp, %rbp                      // %rbp = this frame; CFA = %rbp + 16 from here on
-        .cfi_def_cfa_register %rbp
+SWITCH_STUB_BEGIN \name
         movq    %rsp, CGOSAN_G_SAVED_SP(%r12)   // g->saved_sp: every spill and frame is above it
 .if !\nocallback
         movl    $CGOSAN_G_SYSCALL, CGOSAN_G_STATUS(%r12)  // step 2, entersyscall: parked from
                                                 // here; stores stay in order on x86-64, so a
                                                 // collector that sees it sees saved_sp too
 .endif
-        movq    %rcx, %rsp                      // step 3: switch to the system stack
-        andq    $-16, %rsp                      // ABI: 16-byte aligned at the call
-        callq   *%rax                           // fn(frame): %rdi holds frame
-.Lcall_returned_\name:
-        leave                                   // back on the G stack: %rsp = %rbp, pop %rbp
-        .cfi_def_cfa %rsp, 8                    // CFA = %rsp + 8 again
-        .cfi_restore %rbp
-        retq
-        .cfi_def_cfa %rbp, 16                   // the landing pad runs in the frame
-        .cfi_offset %rbp, -16
-.Llanding_pad_\name:
-        // An exception unwound out of fn (the personality sent it here): %rax
-        // is its _Unwind_Exception, %rbp and the callee-saved registers are
-        // as at the call, %rsp is on the system stack just above fn's frame.
-        movq    (%rbp), %rsi                    // %rsi = the entry point's frame
-        movq    -48(%rsi), %rcx                 // entry depth at the call: the entries of
-        movq    cgosan_entry_depth@gottpoff(%rip), %rdx  // frames the exception passed
-        movq    %rcx, %fs:(%rdx)                // are dropped before the report unwinds
-        movq    -56(%rsi), %rsi                 // fn, for the report
-        movq    %rax, %rdi                      // the exception
-        callq   cgosan_crossing_caught          // report it and end it (unwind-across-boundary)
-        leave                                   // back on the G stack
-        .cfi_def_cfa %rsp, 8
-        .cfi_restore %rbp
-        retq                                    // as fn would have returned
-        .cfi_endproc
-        .size   \name, .-\name
-
-        // The language-specific data the personality reads: where fn's call
-        // returns to (the one place an exception can come from) and the
-        // landing pad, each as an offset from the word that holds it.
-        .section .rodata
-        .p2align 2
-.Llsda_\name:
-        .long   .Lcall_returned_\name - .
-        .long   .Llanding_pad_\name - .
-        .text
+SWITCH_STUB_CALL \name, cgosan_crossing_caught // step 3: fn(frame) on the system stack
 .endm
 
 // CGOCALL name, general, switch, nocallback: one crossing's entry point.
