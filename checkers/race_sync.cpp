@@ -138,6 +138,7 @@ void InstallGoModeHooks() {
   hooks.cgocall_end = CgoSyncAcquire;
   hooks.callback_begin = CgoSyncAcquire;
   hooks.callback_end = CgoSyncRelease;
+  CrossingHooksChanged();  // maybe while Gs run: InitializeRace is lazy
 }
 
 }  // namespace __cgosan

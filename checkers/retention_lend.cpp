@@ -109,6 +109,7 @@ __attribute__((constructor)) static void cgosan_retention_load_time_init() {
   InitializeWatchTable();
   hooks.lending_call_returned = LendingCallReturned;
   hooks.foreign_call_starts = RetentionForeignCallStarts;
+  CrossingHooksChanged();
   hooks.object_pin_changed = PinChanged;
   // guard watches only the pool's objects: the others die unseen.
   if (retention_mode == kRetentionGuard)

@@ -133,20 +133,27 @@ static NOINLINE void ReportCallbackFromNoCallback(const M *m, const G *g,
              reinterpret_cast<void *>(fn), GoId(g));
 }
 
-// 1 when a cgocall needs nothing but the crossing itself, so the assembly
-// form may run it (asm/crossing_amd64.S): no checker hears of cgocalls, no
-// gc_at_return, no ASan or TSan in the program to tell of the switch.
-// Refreshed as each G starts (RunNewG): hooks and flags are set at start-up
-// (hooks.h), before any G runs, and never change afterwards.
+// 1 when a crossing needs nothing but itself, so the assembly forms may run
+// it (asm/crossing_amd64.S): no checker hears of cgocalls or callbacks, no
+// gc_at_return, no ASan or TSan in the program to tell of the switch; 0
+// until the runtime has started. One byte for the process, recomputed
+// whenever what it sums changes: at start-up, once the flags and the
+// program's sanitizer are known, and by whoever fills a crossing's hook
+// slot, whenever that is (hooks.h). A checker may do so while Gs run
+// (race=go's hooks go in at the first use of the race API, maybe on a G a
+// constructor started before the checker's own): each crossing reads the
+// byte once, as it starts, so it hears of the hooks from the next crossing
+// on, never in half a crossing.
 extern "C" u8 cgosan_crossing_is_plain;
 u8 cgosan_crossing_is_plain;
 
-static void RefreshCrossingIsPlain() {
+void CrossingHooksChanged() {
   bool plain = !hooks.foreign_call_starts && !hooks.cgocall_begin &&
-               !hooks.cgocall_end && !flags()->gc_at_return &&
+               !hooks.cgocall_end && !hooks.callback_begin &&
+               !hooks.callback_end && !flags()->gc_at_return &&
                fiber_sanitizer == kFiberSanitizerNone;
-  if (__atomic_load_n(&cgosan_crossing_is_plain, __ATOMIC_RELAXED) != plain)
-    __atomic_store_n(&cgosan_crossing_is_plain, plain, __ATOMIC_RELAXED);
+  // Release: a crossing that reads 0 finds the hooks stored before it.
+  __atomic_store_n(&cgosan_crossing_is_plain, plain, __ATOMIC_RELEASE);
 }
 
 // The assembly crossings read M and G at fixed offsets (crossing_layout.h).
@@ -185,7 +192,6 @@ ALWAYS_INLINE void EndLendingRecords(G *g) {
 // Inlined so that the public entry point, not a helper, is the frame that
 // stacks show at the crossing.
 ALWAYS_INLINE int RunNewG(M *m, cgosan_fn fn, void *arg, Boundary boundary) {
-  RefreshCrossingIsPlain();
   G *g = AcquireG(m);
   if (UNLIKELY(!g)) {
     ReportHere(kApiMisuse, kMsgNoGStack, (usize)flags()->stack_size);

@@ -7,8 +7,12 @@
 //
 //   if (UNLIKELY(hooks.cgocall_begin)) hooks.cgocall_begin(g);
 //
-// Slots are filled once at start-up, before user threads exist, and never
-// change afterwards (so the plain loads are fine). Only hooks with a user are
+// Slots are filled once, and never emptied (so the plain loads are fine);
+// most at start-up, before user threads exist, but a checker that starts
+// lazily (race.cpp) may fill its slots while Gs run. Whoever fills a slot a
+// crossing calls (cgocall_*, callback_*, foreign_call_starts) calls
+// CrossingHooksChanged() next: the assembly crossings skip every such slot
+// while a byte says all are empty (cgocall.cpp). Only hooks with a user are
 // here; add a slot when a checker needs a new event.
 #ifndef CGOSAN_RTL_HOOKS_H
 #define CGOSAN_RTL_HOOKS_H
@@ -109,6 +113,10 @@ struct Hooks {
 };
 
 extern Hooks hooks;  // cgocall.cpp
+
+// The crossings' slots (or gc_at_return, or the program's sanitizer) may
+// have changed: every crossing from the next one on sees them (cgocall.cpp).
+void CrossingHooksChanged();
 
 }  // namespace __cgosan
 

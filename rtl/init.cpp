@@ -10,6 +10,7 @@
 #include "fork.h"
 #include "frame_walk.h"
 #include "gstack.h"
+#include "hooks.h"
 #include "heap/heap.h"
 #include "heap/heap_registry.h"
 #include "report.h"
@@ -59,6 +60,7 @@ void InitializeSlow() {
   InitializeHeap();
   InitializeGStacks();
   InitializeFiberSwitch();
+  CrossingHooksChanged();  // the flags and the program's sanitizer are known
   InitializeHeapRegistry();
   InitializeStackCapture();
   // The initial thread's stack bounds come from /proc/self/maps (glibc's

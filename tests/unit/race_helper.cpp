@@ -132,6 +132,38 @@ static void GoB(void *) {
   WriteRow(obj);
 }
 
+// race=go's hooks put in while a G runs (hooks.h): a constructor that runs
+// before the runtime's own (priority 101) starts G A, which is the first to
+// use the race API, so the race checker starts, lazily, and fills its
+// crossing hooks in A's middle. A then makes a cgocall, and G B, on a
+// thread made before A's write, makes one after it: racecgosync's fence
+// orders A's write before B's only if A's cgocall heard of the hooks.
+static char *late_obj;
+static std::atomic<int> late_flag;
+static void LateHooksB(void *) {
+  cgosan_cgocall(Noop, nullptr);
+  WriteRowHere(late_obj);
+}
+static void LateHooksA(void *) {
+  late_obj = static_cast<char *>(cgosan_new(&kRow));
+  cgosan_add_root(reinterpret_cast<void **>(&late_obj));
+  cgosan_race_enabled();  // the race checker starts here: its hooks go in
+  std::thread b([] {
+    while (!late_flag.load(std::memory_order_acquire)) {
+    }
+    cgosan_run(LateHooksB, nullptr);
+  });
+  WriteRowHere(late_obj);
+  cgosan_cgocall(Noop, nullptr);
+  late_flag.store(1, std::memory_order_release);
+  b.join();
+}
+__attribute__((constructor(101))) static void BeforeTheRuntimeStarts(
+    int argc, char **argv) {
+  if (argc > 1 && !strcmp(argv[1], "hooks_filled_while_a_g_runs"))
+    cgosan_run(LateHooksA, nullptr);
+}
+
 // A managed read on a G after an unsynchronised write by foreign code that
 // runs inside a cgocall on another G (named by the cgocall's fn).
 extern "C" NOINLINE void foreign_fill_row(void *) {
@@ -302,6 +334,8 @@ int main(int argc, char **argv) {
     Stress(false);
   } else if (!strcmp(c, "tracked_range")) {
     PrintTrackedRange();
+  } else if (!strcmp(c, "hooks_filled_while_a_g_runs")) {
+    // run by BeforeTheRuntimeStarts
   } else {
     fprintf(stderr, "unknown case '%s'\n", c);
     return 2;

@@ -247,6 +247,26 @@ TEST(race, GoModeReproducesRacecgosync) {
   for (const Case &c : kCases) CheckCase(c, "go", c.go);
 }
 
+// race=go's crossing hooks go in while a G runs (the race checker starts
+// lazily, at the G's first use of its API, before its own constructor ran):
+// the G's next cgocall releases racecgosync, so a G whose later cgocall
+// acquires it is ordered after the G's write. Silent; a report means the
+// cgocall took the assembly path as if no checker listened.
+TEST(race, GoModeHooksFilledWhileAGRunsOrderTheNextCgocall) {
+  ChildResult r = RunRace("hooks_filled_while_a_g_runs", "halt_on_error=0:race=go");
+  ASSERT_TRUE(r.exited) << r.output;
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(Count(r.output, "ERROR:"), 0u) << r.output;
+  EXPECT_NE(r.output.find("done reports=0 suppressed=0"), std::string::npos)
+      << r.output;
+  // The same shape without the fence (race=precise) is a race: the case
+  // does make the two writes unordered but for the cgocalls.
+  r = RunRace("hooks_filled_while_a_g_runs", "halt_on_error=0:race=precise");
+  ASSERT_TRUE(r.exited) << r.output;
+  EXPECT_NE(r.output.find("done reports=1 suppressed=0"), std::string::npos)
+      << r.output;
+}
+
 // h. race=off (the default): nothing is ever recorded or reported.
 TEST(race, OffIsSilent) {
   for (const Case &c : kCases) CheckCase(c, "off", false);
