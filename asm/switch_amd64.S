@@ -1,7 +1,8 @@
 // switch_amd64.S — the stack switch of cgosan, x86-64 System V, Linux/ELF.
 //
-// One routine does every crossing (see rtl/cgocall.cpp for the narrative and
-// the frame diagram):
+// One routine does every crossing the C++ forms make (see rtl/cgocall.cpp
+// for the narrative and the frame diagram; the common cases of the last
+// two are assembly of their own, crossing_amd64.S and callback_amd64.S):
 //   cgosan_run          g0 -> G   (start a goroutine on its own stack)
 //   cgosan_cgocall      G  -> g0  (Go's asmcgocall)
 //   cgosan_cgocallback  g0 -> G   (below the G's parked cgocall frame)

@@ -12,10 +12,10 @@
 // Allowed on purpose: exceptions thrown and caught on one side. Forced unwinds
 // (pthread_exit, pthread_cancel) are rethrown: they cannot be stopped; the
 // runtime reports the dead G when the thread's M is released.
-// The assembly crossings (asm/crossing_amd64.S) have no C++ frame to put a
-// try block in: their FDE names cgosan_crossing_personality below, which
-// stops an exception there the same way, at the landing pad the routine's
-// language-specific data gives.
+// The assembly crossings (asm/crossing_amd64.S, asm/callback_amd64.S) have
+// no C++ frame to put a try block in: their FDE names
+// cgosan_crossing_personality below, which stops an exception there the
+// same way, at the landing pad the routine's language-specific data gives.
 // Cost: none on the normal path (zero-cost exception tables).
 #include <cxxabi.h>
 #include <stdlib.h>
@@ -119,11 +119,21 @@ extern "C" _Unwind_Reason_Code cgosan_crossing_personality(
   return _URC_INSTALL_CONTEXT;
 }
 
-// The landing pad's work: the exception fn threw is caught, reported as the
+// The landing pads' work: the exception fn threw is caught, reported as the
 // try block above reports it, and ended.
+static void CatchAtLandingPad(_Unwind_Exception *exception, cgosan_fn fn,
+                              Boundary boundary) {
+  abi::__cxa_begin_catch(exception);
+  ReportEscapedException({fn, nullptr, boundary});
+  abi::__cxa_end_catch();
+}
+
 extern "C" void cgosan_crossing_caught(_Unwind_Exception *exception,
                                        cgosan_fn fn) {
-  abi::__cxa_begin_catch(exception);
-  ReportEscapedException({fn, nullptr, kBoundaryCgocall});
-  abi::__cxa_end_catch();
+  CatchAtLandingPad(exception, fn, kBoundaryCgocall);
+}
+
+extern "C" void cgosan_callback_caught(_Unwind_Exception *exception,
+                                       cgosan_fn fn) {
+  CatchAtLandingPad(exception, fn, kBoundaryCallback);
 }

@@ -75,6 +75,15 @@
 // stop-the-world check (a load and a branch under membarrier); no C++ frame
 // guards fn: the routine's own unwind entry does (boundary_guard.cpp). A
 // nocallback call has no stop-the-world check. See bench/.
+//
+// cgosan_cgocallback is assembly too (asm/callback_amd64.S), for a callback
+// into the G parked in a cgocall on this thread with nothing hearing of
+// crossings: exitsyscall, the switch below the parked frame, fn's entry
+// frame (entry_frames.h) written in place, entersyscall, and again no C++
+// frame around fn. Everything else (a thread with no M or no G: needm and
+// a fresh G; a G not parked in a cgocall: bad-callback; hooks; ASan/TSan)
+// is the C++ form below, cgosan_cgocallback_general, which the assembly
+// entry point calls with the caller's arguments.
 #include <errno.h>
 
 #include "crossing_layout.h"
@@ -134,16 +143,16 @@ static NOINLINE void ReportCallbackFromNoCallback(const M *m, const G *g,
 }
 
 // 1 when a crossing needs nothing but itself, so the assembly forms may run
-// it (asm/crossing_amd64.S): no checker hears of cgocalls or callbacks, no
-// gc_at_return, no ASan or TSan in the program to tell of the switch; 0
-// until the runtime has started. One byte for the process, recomputed
-// whenever what it sums changes: at start-up, once the flags and the
-// program's sanitizer are known, and by whoever fills a crossing's hook
-// slot, whenever that is (hooks.h). A checker may do so while Gs run
-// (race=go's hooks go in at the first use of the race API, maybe on a G a
-// constructor started before the checker's own): each crossing reads the
-// byte once, as it starts, so it hears of the hooks from the next crossing
-// on, never in half a crossing.
+// it (asm/crossing_amd64.S, asm/callback_amd64.S): no checker hears of
+// cgocalls or callbacks, no gc_at_return, no ASan or TSan in the program to
+// tell of the switch; 0 until the runtime has started. One byte for the
+// process, recomputed whenever what it sums changes: at start-up, once the
+// flags and the program's sanitizer are known, and by whoever fills a
+// crossing's hook slot, whenever that is (hooks.h). A checker may do so
+// while Gs run (race=go's hooks go in at the first use of the race API,
+// maybe on a G a constructor started before the checker's own): each
+// crossing reads the byte once, as it starts, so it hears of the hooks from
+// the next crossing on, never in half a crossing.
 extern "C" u8 cgosan_crossing_is_plain;
 u8 cgosan_crossing_is_plain;
 
@@ -168,6 +177,7 @@ CGOSAN_CHECK_LAYOUT(M, nocallback_callee, CGOSAN_M_NOCALLBACK_CALLEE);
 CGOSAN_CHECK_LAYOUT(M, nlocals, CGOSAN_M_NLOCALS);
 CGOSAN_CHECK_LAYOUT(M, errno_location, CGOSAN_M_ERRNO_LOCATION);
 CGOSAN_CHECK_LAYOUT(G, saved_sp, CGOSAN_G_SAVED_SP);
+CGOSAN_CHECK_LAYOUT(G, entry_sp, CGOSAN_G_ENTRY_SP);
 CGOSAN_CHECK_LAYOUT(G, status, CGOSAN_G_STATUS);
 CGOSAN_CHECK_LAYOUT(G, nlent, CGOSAN_G_NLENT);
 CGOSAN_CHECK_LAYOUT(G, lent_floor, CGOSAN_G_LENT_FLOOR);
@@ -382,6 +392,7 @@ extern "C" {
 int cgosan_cgocall_general(cgosan_fn fn, void *frame);
 int cgosan_cgocall_nocallback_general(cgosan_fn fn, void *frame,
                                       const char *callee);
+void cgosan_cgocallback_general(cgosan_fn fn, void *frame);
 void cgosan_crossing_lent(G *g);
 void cgosan_crossing_wait_for_world(G *g);
 
@@ -397,12 +408,15 @@ int cgosan_cgocall_nocallback_general(cgosan_fn fn, void *frame,
   return Cgocall</*kNoCallback=*/true>(fn, frame, callee);
 }
 
-// The assembly crossings' slow branches, each the C++ form's step.
+// The assembly crossings' slow branches, each the C++ form's step (the
+// callback's too).
 void cgosan_crossing_lent(G *g) { hooks.lending_call_returned(g); }
 void cgosan_crossing_wait_for_world(G *g) { ExitSyscallSlow(g); }
 
-SANITIZER_INTERFACE_ATTRIBUTE
-void cgosan_cgocallback(cgosan_fn fn, void *frame) {
+// The general form of cgosan_cgocallback, which is assembly
+// (asm/callback_amd64.S) and calls this, with the caller's arguments, for
+// all but a callback into a G parked in a cgocall with no hooks.
+void cgosan_cgocallback_general(cgosan_fn fn, void *frame) {
   EnsureInitialized();
   if (UNLIKELY(!fn)) {
     ErrnoSaver errno_saver;

@@ -1,5 +1,5 @@
-/* crossing_layout.h — what the assembly crossings (asm/crossing_amd64.S)
- * know of the runtime's structures: byte offsets into M and G, and the
+/* crossing_layout.h — what the assembly crossings (asm/crossing_amd64.S,
+ * asm/callback_amd64.S) know of the runtime's structures: byte offsets into M and G, and the
  * assembler names of the variables they read. Included by the .S file and by
  * cgocall.cpp, which checks every offset against the C++ definitions
  * (static_assert), so a field added to M or G fails the build here instead
@@ -19,6 +19,7 @@
 
 /* struct G (rtl.h) */
 #define CGOSAN_G_SAVED_SP 32
+#define CGOSAN_G_ENTRY_SP 40
 #define CGOSAN_G_STATUS 48
 #define CGOSAN_G_NLENT 112
 #define CGOSAN_G_LENT_FLOOR 116
@@ -27,6 +28,13 @@
 #define CGOSAN_G_RUNNING 1
 #define CGOSAN_G_SYSCALL 2
 #define CGOSAN_G_NOCALLBACK 3
+
+/* The thread's table of entry frames (entry_frames.cpp): how many entries
+ * it holds, and one entry's size (1 << shift) and fields. */
+#define CGOSAN_ENTRY_FRAMES_MAX 8
+#define CGOSAN_ENTRY_FRAME_SHIFT 4
+#define CGOSAN_ENTRY_FRAME_FP 0
+#define CGOSAN_ENTRY_FRAME_FN 8
 
 /* Where the exception that stops at a crossing leaves its _Unwind_Exception
  * for the landing pad: __builtin_eh_return_data_regno(0), %rax on x86-64

@@ -1,18 +1,27 @@
 // entry_frames.cpp — see entry_frames.h.
 #include "entry_frames.h"
 
+#include "crossing_layout.h"
+
 namespace __cgosan {
 
-namespace {
-struct Entry {
+struct EntryFrame {
   uptr fp;
   uptr fn;
 };
 constexpr uptr kMaxEntries = 8;  // deeper nesting is counted, not recorded
-}  // namespace
 
-static THREADLOCAL Entry entries[kMaxEntries];
+// Named for the assembly callback (asm/callback_amd64.S), which records its
+// entry here itself, at the offsets crossing_layout.h gives.
+extern THREADLOCAL EntryFrame entries[kMaxEntries] __asm__(
+    "cgosan_entry_frames") __attribute__((tls_model("initial-exec")));
+THREADLOCAL EntryFrame entries[kMaxEntries];
 THREADLOCAL uptr entry_depth;
+static_assert(kMaxEntries == CGOSAN_ENTRY_FRAMES_MAX &&
+                  sizeof(EntryFrame) == 1 << CGOSAN_ENTRY_FRAME_SHIFT &&
+                  __builtin_offsetof(EntryFrame, fp) == CGOSAN_ENTRY_FRAME_FP &&
+                  __builtin_offsetof(EntryFrame, fn) == CGOSAN_ENTRY_FRAME_FN,
+              "rtl/crossing_layout.h's entry frame table");
 
 uptr EnterFrame(uptr fp, uptr fn) {
   uptr before = entry_depth;

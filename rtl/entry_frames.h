@@ -6,7 +6,9 @@
 // (cgosan_run's fn, cgosan_cgocallback's fn) or an interposer's callback
 // invoker called that function through a pointer, the function is known: the
 // caller records {its own frame pointer, the function} here for the length of
-// the call (EnterFrame / LeaveFrame, per thread, nesting). A stack capture
+// the call (EnterFrame / LeaveFrame, per thread, nesting; the assembly
+// callback, asm/callback_amd64.S, writes its entry in place, with its switch
+// stub's frame pointer). A stack capture
 // passes each frame's %rbp; the last frame of an entry's run of frames whose
 // %rbp is the entry's frame pointer is the entry's caller, and a pseudo frame
 // naming the function goes just before it (tagged, so that rendering can drop
