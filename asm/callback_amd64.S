@@ -108,8 +108,8 @@ cgosan_cgocallback:
         // exitsyscall: the G runs from here. The status store must be visible
         // before world_stopped is read: with membarrier the collector's
         // barrier orders them, else a full fence here.
-        movl    $CGOSAN_G_RUNNING, CGOSAN_G_STATUS(%r12)
-        cmpb    $0, cgosan_world_uses_membarrier(%rip)
+        movl    $CGOSAN_G_RUNNING, CGOSAN_G_STATUS(%r12)  // g->status = running
+        cmpb    $0, cgosan_world_uses_membarrier(%rip)  // the collector's barrier orders?
         jne     1f
         mfence                                  // no membarrier(2): order store and load here
 1:
@@ -154,7 +154,7 @@ cgosan_cgocallback:
         // collector that sees the status sees saved_sp too.
         movq    __cgosan_in_managed@gottpoff(%rip), %rax  // %rax = TP offset of in_managed
         movb    $0, %fs:(%rax)                  // in_managed = 0: foreign code again
-        movl    $CGOSAN_G_SYSCALL, CGOSAN_G_STATUS(%r12)
+        movl    $CGOSAN_G_SYSCALL, CGOSAN_G_STATUS(%r12)  // g->status = parked in its cgocall
         .cfi_remember_state                     // the frame's rules, for the branches below
         RESTORE_CALLEE_SAVED_AND_RETURN
         .cfi_restore_state                      // the branches below run in the frame
