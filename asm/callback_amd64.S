@@ -72,11 +72,7 @@ SWITCH_STUB_CALL cgosan_callback_switch, cgosan_callback_caught  // fn(frame) on
         .p2align 4
 cgosan_cgocallback:
         .cfi_startproc
-        pushq   %rbp                            // save the caller's frame pointer
-        .cfi_adjust_cfa_offset 8
-        .cfi_rel_offset %rbp, 0
-        movq    %rsp, %rbp                      // %rbp = this frame; CFA = %rbp + 16 from here on
-        .cfi_def_cfa_register %rbp
+        FRAME_BEGIN                             // %rbp = this frame; CFA = %rbp + 16
         .cfi_remember_state                     // the general branch's frame: %rbp saved only
         cmpb    $0, cgosan_crossing_is_plain(%rip)  // someone hears of crossings (or the
         je      .Lgeneral                       // runtime has not started: the byte is 0)

@@ -1,11 +1,22 @@
-// callee_saved_amd64.h — the spill and restore of the callee-saved
-// registers that every stack switch makes (switch_amd64.S,
-// crossing_amd64.S): assembler macros, included by the C preprocessor.
+// callee_saved_amd64.h — the frame, and the spill and restore of the
+// callee-saved registers, that every stack switch makes (switch_amd64.S,
+// crossing_amd64.S, callback_amd64.S): assembler macros, included by the C
+// preprocessor.
 //
-// Both run in a frame whose %rbp was just set up (`pushq %rbp; movq %rsp,
-// %rbp`, CFA = %rbp + 16). A scan of the stack left behind must see every
+// The spill and restore run in a frame FRAME_BEGIN just set up (CFA =
+// %rbp + 16). A scan of the stack left behind must see every
 // value the suspended side still holds, registers included, so the switch
 // spills them onto that stack, below the frame pointer.
+
+// Opens a routine's frame: saves the caller's %rbp and points %rbp at it.
+// The CFA is %rbp + 16 from here on, whatever %rsp does (a stack switch).
+.macro FRAME_BEGIN
+        pushq   %rbp                            // save the caller's frame pointer
+        .cfi_adjust_cfa_offset 8
+        .cfi_rel_offset %rbp, 0
+        movq    %rsp, %rbp                      // %rbp = this frame; CFA = %rbp + 16 from here on
+        .cfi_def_cfa_register %rbp
+.endm
 
 // Pushes %rbx, %r12-%r15 (at -8 to -40 from %rbp), with their CFI.
 .macro SPILL_CALLEE_SAVED

@@ -82,11 +82,7 @@ SWITCH_STUB_CALL \name, cgosan_crossing_caught // step 3: fn(frame) on the syste
         .p2align 4
 \name:
         .cfi_startproc
-        pushq   %rbp                            // save the caller's frame pointer
-        .cfi_adjust_cfa_offset 8
-        .cfi_rel_offset %rbp, 0
-        movq    %rsp, %rbp                      // %rbp = this frame; CFA = %rbp + 16 from here on
-        .cfi_def_cfa_register %rbp
+        FRAME_BEGIN                             // %rbp = this frame; CFA = %rbp + 16
         testq   %rdi, %rdi                      // fn == NULL: the general form reports it
         jz      .Lgeneral_\name
         movq    __cgosan_in_managed@gottpoff(%rip), %rax  // %rax = TP offset of in_managed

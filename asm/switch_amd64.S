@@ -48,11 +48,7 @@ cgosan_asm_call_on_stack:
         .cfi_signal_frame
         testq   %rdx, %rdx              // a NULL stack_top is an impossible state:
         jz      .Lbad_stack_top         // report it instead of jumping into nowhere
-        pushq   %rbp                    // save the caller's frame pointer
-        .cfi_adjust_cfa_offset 8
-        .cfi_rel_offset %rbp, 0
-        movq    %rsp, %rbp              // %rbp = this frame; CFA = %rbp + 16 from here on
-        .cfi_def_cfa_register %rbp
+        FRAME_BEGIN                             // %rbp = this frame; CFA = %rbp + 16
         SPILL_CALLEE_SAVED
         subq    $8, %rsp                // keep 16-byte alignment: 7 slots pushed incl. return address
         movq    %rsp, (%rcx)            // *saved_sp = lowest live address of the old stack

@@ -1,6 +1,6 @@
 // switch_stub_amd64.h — the switch stub every assembly crossing calls
 // (crossing_amd64.S, callback_amd64.S): assembler macros, included by the C
-// preprocessor.
+// preprocessor after callee_saved_amd64.h.
 //
 // A stub is one routine of its own, called by the crossing's entry point: it
 // moves to the other stack and calls fn there. Its FDE is a signal frame
@@ -29,11 +29,7 @@
         .cfi_signal_frame
         .cfi_personality 0x1b, cgosan_crossing_personality  // pcrel sdata4: no relocation at load
         .cfi_lsda 0x1b, .Llsda_\name
-        pushq   %rbp                            // the entry point's frame pointer
-        .cfi_adjust_cfa_offset 8
-        .cfi_rel_offset %rbp, 0
-        movq    %rsp, %rbp                      // %rbp = this frame; CFA = %rbp + 16 from here on
-        .cfi_def_cfa_register %rbp
+        FRAME_BEGIN                             // %rbp = this frame; CFA = %rbp + 16
 .endm
 
 // Switches to %rcx, calls fn(frame) and returns on the entry point's stack
