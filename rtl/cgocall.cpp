@@ -200,8 +200,10 @@ ALWAYS_INLINE void EndLendingRecords(G *g) {
 // Starts a new G on m, runs fn(arg) there through the boundary guard, and
 // frees the G. Used by cgosan_run and by callbacks that need a fresh G.
 // Inlined so that the public entry point, not a helper, is the frame that
-// stacks show at the crossing.
-ALWAYS_INLINE int RunNewG(M *m, cgosan_fn fn, void *arg, Boundary boundary) {
+// stacks show at the crossing. entry_pc: where the program called that
+// entry point.
+ALWAYS_INLINE int RunNewG(M *m, cgosan_fn fn, void *arg, Boundary boundary,
+                          uptr entry_pc) {
   G *g = AcquireG(m);
   if (UNLIKELY(!g)) {
     ReportHere(kApiMisuse, kMsgNoGStack, (usize)flags()->stack_size);
@@ -220,7 +222,7 @@ ALWAYS_INLINE int RunNewG(M *m, cgosan_fn fn, void *arg, Boundary boundary) {
   g->entry_sp = g->stack_hi;
   SwitchStacks(m, g, kSwitchToNewG, &call, CallGuarded,
                reinterpret_cast<void *>(g->stack_hi),
-               reinterpret_cast<void **>(&m->g0_sp));
+               reinterpret_cast<void **>(&m->g0_sp), nullptr, 0, entry_pc);
   if (UNLIKELY(hooks.callback_end) && callback)
     hooks.callback_end(g);
   EndLendingRecords(g);
@@ -277,7 +279,8 @@ int cgosan_run(cgosan_fn fn, void *arg) {
     return EINVAL;
   }
   SetErrno(user_errno);
-  int err = RunNewG(m, fn, arg, kBoundaryRun);
+  int err = RunNewG(m, fn, arg, kBoundaryRun,
+                    reinterpret_cast<uptr>(__builtin_return_address(0)));
   return err;
 }
 
@@ -433,7 +436,12 @@ void cgosan_cgocallback_general(cgosan_fn fn, void *frame) {
       m = AcquireM(/*extra=*/true);
       SetErrno(user_errno);
     }
-    RunNewG(m, fn, frame, kBoundaryCallback);
+    // The program called the assembly entry point, which keeps a frame.
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wframe-address"
+    RunNewG(m, fn, frame, kBoundaryCallback,
+            reinterpret_cast<uptr>(__builtin_return_address(1)));
+#pragma clang diagnostic pop
     return;
   }
   u32 status = atomic_load(&g->status, memory_order_relaxed);

@@ -136,20 +136,15 @@ static void EndGLife(G *g) {
 NOINLINE void SwitchStacksAnnotated(M *m, G *g, StackSwitch kind, void *arg,
                                     cgosan_fn fn, void *stack_top,
                                     void **saved_sp, atomic_uint32_t *park,
-                                    u32 park_value) {
+                                    u32 park_value, uptr entry_pc) {
   g->fiber.bottom = g->stack_lo;
   g->fiber.size = g->stack_hi - g->stack_lo;
   bool to_g = kind != kSwitchToSystemStack;
   AnnotatedCall call = {to_g ? &m->g0_fiber : &g->fiber,
                         to_g ? &g->fiber : &m->g0_fiber,
                         kind == kSwitchToNewG, fn, arg};
-  // Frame 1 is the entry point (SwitchStacks is inlined into it), and the
-  // runtime keeps frame pointers (rtl.h), so its return address is sound.
-#pragma clang diagnostic push
-#pragma clang diagnostic ignored "-Wframe-address"
   if (kind == kSwitchToNewG)
-    BeginGLife(g, reinterpret_cast<uptr>(__builtin_return_address(1)));
-#pragma clang diagnostic pop
+    BeginGLife(g, entry_pc);
   LeaveStack(call.left, call.entered, /*left_dies=*/false);
   cgosan_asm_call_on_stack(&call, RunOnEnteredStack, stack_top, saved_sp,
                            park, park_value);

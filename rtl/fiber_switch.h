@@ -40,19 +40,22 @@ enum StackSwitch : u8 {
 
 void SwitchStacksAnnotated(M *m, G *g, StackSwitch kind, void *arg,
                            cgosan_fn fn, void *stack_top, void **saved_sp,
-                           atomic_uint32_t *park, u32 park_value);
+                           atomic_uint32_t *park, u32 park_value,
+                           uptr entry_pc);
 
 // cgosan_asm_call_on_stack(arg, fn, stack_top, saved_sp, park, park_value),
 // switching between m's g0 and g as `kind` says, announced to the sanitizer.
+// entry_pc (kSwitchToNewG only): where the program called the entry point
+// that starts g, for TSan's "created by" stack of the G's fiber.
 ALWAYS_INLINE void SwitchStacks(M *m, G *g, StackSwitch kind, void *arg,
                                 cgosan_fn fn, void *stack_top, void **saved_sp,
                                 atomic_uint32_t *park = nullptr,
-                                u32 park_value = 0) {
+                                u32 park_value = 0, uptr entry_pc = 0) {
   if (LIKELY(fiber_sanitizer == kFiberSanitizerNone))
     cgosan_asm_call_on_stack(arg, fn, stack_top, saved_sp, park, park_value);
   else
     SwitchStacksAnnotated(m, g, kind, arg, fn, stack_top, saved_sp, park,
-                          park_value);
+                          park_value, entry_pc);
 }
 
 // ASan keeps the locals whose address is taken in fake frames off the stack
