@@ -57,7 +57,9 @@
 // -cgosan-noescape (names and globs) names foreign functions that keep none
 // of the managed pointers they receive (Go 1.22's `#cgo noescape`): their
 // calls, foreign by that flag alone, also lend each pointer argument with
-// cgosan_lend_noescape, so retention=full names the broken promise; a
+// cgosan_lend_noescape (behind an inline test of __cgosan_lending, so the
+// modes that lend nothing pay no call), so retention=full names the broken
+// promise; a
 // `noescape = yes` line of the -cgosan-annotations file says the same for
 // the calls the other flags route.
 // Globs never match the C library basics nor reserved `_` names
@@ -372,6 +374,7 @@ PreservedAnalyses CgosanPass::run(Module &M, ModuleAnalysisManager &) {
       else if (!error.empty())
         diagnoseError(M, error);
     }
+    guardLends(api);
   }
   return changed ? PreservedAnalyses::none() : PreservedAnalyses::all();
 }

@@ -151,6 +151,9 @@ struct RuntimeApi {
   llvm::FunctionCallee check_arg;      // void cgosan_check_arg(p, t, callee, argno)
   llvm::FunctionCallee lend;           // void cgosan_lend(p, callee, argno)
   llvm::FunctionCallee lend_noescape;  // void cgosan_lend_noescape(p, callee, argno)
+  // u8 __cgosan_lending: 1 with retention=guard or full, read inline so that
+  // the other modes skip the lend calls with one load.
+  llvm::Constant *lending;
   llvm::FunctionCallee check_store;    // void cgosan_check_store(void **, void *)
   llvm::FunctionCallee check_memmove;  // void cgosan_check_memmove(dst, src, n)
   llvm::FunctionCallee check_memmove_typed;  // (dst, src, n, const cgosan_type *)
@@ -174,6 +177,9 @@ struct RuntimeApi {
   // never overlap, so they share it.
   std::map<std::pair<llvm::Function *, llvm::StructType *>, llvm::AllocaInst *>
       frames;
+  // The lend calls of each rewritten call, in a row before it, until
+  // guardLends puts each group behind its test of __cgosan_lending.
+  std::vector<llvm::SmallVector<llvm::CallInst *, 2>> lend_groups;
 
  private:
   llvm::StringMap<llvm::GlobalVariable *> callee_names_;
@@ -324,7 +330,13 @@ void endRetentions(llvm::CallBase &CB, RuntimeApi &api);
 // With `retention`, the `retains` lines of its callee are checked too
 // (false, with *error, when one does not fit the call: CB is left as is).
 // With `noescape` (-cgosan-noescape, or `noescape = yes` in the annotation
-// file), each pointer argument is also lent with cgosan_lend_noescape.
+// file), each pointer argument is also lent with cgosan_lend_noescape
+// (guardLends puts the lends behind their inline test).
+// The lends the rewrites of one function emitted (cgosan_lend,
+// cgosan_lend_noescape), each call's behind one inline test of
+// __cgosan_lending; after the function's last rewrite (it splits blocks).
+void guardLends(RuntimeApi &api);
+
 bool rewriteForeignCall(llvm::CallBase &CB, RuntimeApi &api,
                         llvm::OptimizationRemarkEmitter &ORE, bool nocallback,
                         bool noescape, const RetentionModel &retention,

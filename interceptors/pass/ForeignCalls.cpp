@@ -15,7 +15,8 @@
 // an array it points into, with a cgosan_type the module carries
 // (`call @cgosan_check_arg(%field, @__cgosan_type, "f", 1)`), only
 // `call @cgosan_lend(%b, "f", 1)` when that field or array holds no pointer
-// (nothing to check; the object is still handed to f, for retention=full),
+// (nothing to check; the object is still handed to f, for retention=guard
+// and full: behind an inline `if (__cgosan_lending)`, see guardLends),
 // a plain `&local` as the local's type (it is on the G stack, where the
 // runtime has no object to look at; an out-parameter not written before the
 // call holds stale stack words and is left untyped: nothing is checked
@@ -36,7 +37,9 @@
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/MDBuilder.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Transforms/Utils/BasicBlockUtils.h"
 
 using namespace llvm;
 
@@ -56,6 +59,7 @@ RuntimeApi::RuntimeApi(Module &M) : module(M) {
   lend = M.getOrInsertFunction("cgosan_lend", no_unwind, void_ty, ptr, ptr, int_ty);
   lend_noescape = M.getOrInsertFunction("cgosan_lend_noescape", no_unwind, void_ty,
                                         ptr, ptr, int_ty);
+  lending = M.getOrInsertGlobal("__cgosan_lending", Type::getInt8Ty(ctx));
   check_store = M.getOrInsertFunction("cgosan_check_store", no_unwind, void_ty,
                                       ptr, ptr);
   check_memmove = M.getOrInsertFunction("cgosan_check_memmove", no_unwind,
@@ -205,14 +209,23 @@ Type *localType(Value *arg, CallBase &CB) {
   return slot->getAllocatedType();
 }
 
+// A call that hands `p`, argument `argno`, to the callee: `fn` is
+// cgosan_lend or cgosan_lend_noescape.
+struct Lend {
+  FunctionCallee fn;
+  Value *p;
+  unsigned argno;
+};
+
 // cgosan_check_arg before CB for its C argument `argno`, `arg`: the field or
 // array the address names, with its type, or a local's own type (on the G
 // stack, with no object around it), or the whole object (NULL type).
 // A field or array that holds no pointer has nothing to check, but the
-// object is still handed to the call: cgosan_lend (retention=full); a local
-// that holds no pointer has nothing to check and is lent to nobody.
+// object is still handed to the call: a cgosan_lend, added to `lends`
+// (retention=guard/full); a local that holds no pointer has nothing to check
+// and is lent to nobody.
 void checkArgument(Value *arg, unsigned argno, StringRef callee, CallBase &CB,
-                   RuntimeApi &api) {
+                   RuntimeApi &api, SmallVectorImpl<Lend> *lends) {
   const DataLayout &DL = api.module.getDataLayout();
   LLVMContext &ctx = CB.getContext();
   IRBuilder<> B(&CB);
@@ -228,7 +241,7 @@ void checkArgument(Value *arg, unsigned argno, StringRef callee, CallBase &CB,
     if (std::optional<PointerLayout> layout = pointerLayout(region_type, 0, size, DL)) {
       if (!layout->hasPointers()) {
         if (region.type)
-          B.CreateCall(api.lend, {arg, api.calleeName(callee), argno_value});
+          lends->push_back({api.lend, arg, argno});
         return;
       }
       if (region.type)
@@ -269,6 +282,7 @@ bool rewriteForeignCall(CallBase &CB, RuntimeApi &api,
   IRBuilder<> B(&CB);
   B.SetCurrentDebugLocation(CB.getDebugLoc());
   unsigned sret_slots = 0;
+  SmallVector<Lend, 4> lends;
   for (unsigned i = 0; i < CB.arg_size(); ++i) {
     Value *arg = CB.getArgOperand(i);
     if (CB.paramHasAttr(i, Attribute::StructRet)) {
@@ -276,12 +290,17 @@ bool rewriteForeignCall(CallBase &CB, RuntimeApi &api,
     } else if (arg->getType()->isPointerTy() && !isa<Constant>(arg) &&
                arg->getType()->getPointerAddressSpace() == 0 &&
                !CB.isByValArgument(i)) {
-      checkArgument(arg, i - sret_slots, name, CB, api);
+      checkArgument(arg, i - sret_slots, name, CB, api, &lends);
       if (noescape)
-        B.CreateCall(api.lend_noescape,
-                     {arg, api.calleeName(name), B.getInt32(i - sret_slots)});
+        lends.push_back({api.lend_noescape, arg, i - sret_slots});
     }
     B.CreateStore(arg, B.CreateStructGEP(frame_ty, frame, i));
+  }
+  if (!lends.empty()) {
+    api.lend_groups.emplace_back();
+    for (const Lend &lend : lends)
+      api.lend_groups.back().push_back(B.CreateCall(
+          lend.fn, {lend.p, api.calleeName(name), B.getInt32(lend.argno)}));
   }
   std::vector<RetentionToUndo> undo;
   if (!checkRetention(CB, sret_slots, retention, api, &undo, error))
@@ -323,6 +342,27 @@ bool rewriteForeignCall(CallBase &CB, RuntimeApi &api,
   }
   CB.eraseFromParent();
   return true;
+}
+
+// Each group goes behind one inline test of __cgosan_lending (1 with
+// retention=guard or full): in the other modes the runtime would only
+// return, so a call's lends cost a load and a not-taken branch, not a call
+// each. Done once the function's calls are all rewritten: a split moves the
+// instructions after it to a new block, and the rewrite of a later call
+// asks which block a store to its argument is in (writtenBefore).
+//   if (__cgosan_lending) { cgosan_lend(a, "f", 0); cgosan_lend_noescape(...); }
+void guardLends(RuntimeApi &api) {
+  for (const SmallVector<CallInst *, 2> &group : api.lend_groups) {
+    CallInst *first = group.front();
+    IRBuilder<> B(first);
+    Value *lending = B.CreateLoad(B.getInt8Ty(), api.lending, "cgosan.lending");
+    Instruction *then = SplitBlockAndInsertIfThen(
+        B.CreateIsNotNull(lending), first, /*Unreachable=*/false,
+        MDBuilder(first->getContext()).createUnlikelyBranchWeights());
+    for (CallInst *lend : group)
+      lend->moveBefore(then);
+  }
+  api.lend_groups.clear();
 }
 
 }  // namespace cgosan

@@ -89,6 +89,10 @@ void flexible(struct list *l, struct old_list *ol, int i, struct msg *m) {
 // CHECK: call void @cgosan_check_arg(ptr {{[^,]+}}, ptr null, ptr {{.*}}@__cgosan_callee.lib_use, i32 0)
 // CHECK: call void @cgosan_check_arg(ptr {{[^,]+}}, ptr {{(nonnull )?}}@"__cgosan_type.void *", ptr {{.*}}@__cgosan_callee.lib_use, i32 0)
 // CHECK-NOT: call void @cgosan_check_arg(
+// Lent only when the runtime lends (retention=guard or full): an inline test.
+// CHECK: load i8, ptr @__cgosan_lending
+// CHECK-NEXT: icmp
+// CHECK-NEXT: br i1
 // CHECK: call void @cgosan_lend(ptr {{[^,]+}}, ptr {{.*}}@__cgosan_callee.lib_text, i32 0)
 // CHECK-NOT: call void @cgosan_check_arg(
 // CHECK: ret void
