@@ -133,9 +133,9 @@ static void CheckForeignArgument(uptr addr, const cgosan_type *t,
     ReportArgument(f, callee, argno);
 }
 
-// The entry point's slow half: p is managed, or with a foreign heap
-// registered anywhere (InCheckedRange), and t (if any) reaches pointers.
-// Out of line, so the entry's fast paths save no registers.
+// The entry point's general half: p is managed, or with a foreign heap
+// registered anywhere (InCheckedRange), and t (if any) reaches pointers. It
+// also makes every report of an arena object: it looks the object up whole.
 static NOINLINE void CheckManagedArgument(uptr addr, const cgosan_type *t,
                                           KeptFrames keep, const char *callee,
                                           int argno) {
@@ -165,6 +165,56 @@ static NOINLINE void CheckManagedArgument(uptr addr, const cgosan_type *t,
   ReportArgument(f, callee, argno);
 }
 
+// The common case of an arena p, whose span s (null: none) the entry point
+// found: the object's shape from s (no second span lookup, no pin or
+// allocation stack), then the walk. Anything to report goes to CheckManagedArgument, which
+// looks again and judges again with the whole object.
+static NOINLINE void CheckArenaArgument(const Span *s, uptr addr,
+                                        const cgosan_type *t, uptr caller_sp,
+                                        const char *callee, int argno) {
+  KeptFrames keep = FramesKeptByCall(caller_sp);
+  if (UNLIKELY(t && !IsWellFormedType(t)))
+    return CheckManagedArgument(addr, t, keep, callee, argno);
+  ObjectInfo obj;
+  if (!FindReferentShape(s, addr, &obj))
+    return;
+  if (UNLIKELY(IsReferenceType(t) || IsReferenceType(obj.type)))
+    return CheckManagedArgument(addr, t, keep, callee, argno);
+  if (!t && (!obj.type || obj.type->ptrdata == 0))
+    return;  // untyped, and the object holds no pointers
+  Finding f;
+  if (LIKELY(CheckCallSiteRange(obj, addr, t, keep, &f)))
+    return;
+  CheckManagedArgument(addr, t, keep, callee, argno);
+}
+
+// Everything after the lend note, inline in the entry points: no call but a
+// tail call, so the fast returns save no register. caller_sp: the entry
+// point's caller's stack pointer (CGOSAN_CALLER_SP).
+ALWAYS_INLINE void CheckArgument(uptr addr, const cgosan_type *t,
+                                 uptr caller_sp, const char *callee, int argno) {
+  if (UNLIKELY(CgoCheckLevel() == 0))
+    return;
+  if (t && t->ptrdata == 0 && !IsReferenceType(t))
+    return;  // the callee's type reaches no pointer (Go: !t.Pointers())
+  if (UNLIKELY(!InArena(addr)))
+    return CheckManagedArgument(addr, t, FramesKeptByCall(caller_sp), callee,
+                                argno);
+  const Span *s = SpanOf(addr);
+  if (!t && (!s || IsNoScanSpan(s)))
+    return;  // untyped, with no object there or into a span of pointer-free
+             // objects: nothing to find
+  CheckArenaArgument(s, addr, t, caller_sp, callee, argno);
+}
+
+// cgosan_check_arg with retention lending: the note, then the check.
+static NOINLINE void NoteAndCheckArgument(uptr addr, const cgosan_type *t,
+                                          uptr caller_sp, const char *callee,
+                                          int argno) {
+  NoteLent(addr, callee, argno);
+  CheckArgument(addr, t, caller_sp, callee, argno);
+}
+
 }  // namespace __cgosan
 
 using namespace __cgosan;
@@ -174,14 +224,9 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_arg(
   uptr addr = reinterpret_cast<uptr>(p);
   if (!InCheckedRange(addr))
     return;  // nil / foreign memory: nothing of ours to check
-  NoteIfLent(addr, callee, argno);  // rule 2 (retention=full), even cgocheck=0
-  if (UNLIKELY(CgoCheckLevel() == 0))
-    return;
-  if (t ? t->ptrdata == 0 && !IsReferenceType(t) : InNoScanSpan(addr))
-    return;  // the callee's type reaches no pointer (Go: !t.Pointers()), or
-             // untyped into a span of pointer-free objects: nothing to find
-  CheckManagedArgument(addr, t, FramesKeptByCall(CGOSAN_CALLER_SP()), callee,
-                       argno);
+  if (UNLIKELY(__cgosan_lending))  // rule 2 (retention), even cgocheck=0
+    return NoteAndCheckArgument(addr, t, CGOSAN_CALLER_SP(), callee, argno);
+  CheckArgument(addr, t, CGOSAN_CALLER_SP(), callee, argno);
 }
 
 extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_arg_var(

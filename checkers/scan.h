@@ -18,6 +18,7 @@
 #include "gstack.h"
 #include "heap/heap.h"
 #include "heap/heap_registry.h"
+#include "heap/span_lookup.h"
 #include "pinner.h"
 #include "report.h"
 
@@ -159,6 +160,30 @@ ALWAYS_INLINE u32 CheckedRangeBits(uptr first, uptr n) {
   return bits;
 }
 
+// The pointer slots of the element at ebase (t's ptrmask over its ptrwords
+// words) whose words lie whole in [lo, hi): WalkObjectSlots for one element.
+template <bool kCheckedOnly, typename Visit>
+ALWAYS_INLINE bool WalkElementSlots(const ObjectInfo &obj, const u8 *mask,
+                                    uptr ptrwords, uptr ebase, uptr lo, uptr hi,
+                                    Visit visit) {
+  uptr w = lo > ebase ? (lo - ebase + kWord - 1) / kWord : 0;
+  uptr end = Min((hi - ebase) / kWord, ptrwords);
+  while (w < end) {
+    uptr byte_end = Min(RoundDownTo(w, 8) + 8, end);  // this mask byte's part
+    u32 bits = (mask[w / 8] >> (w % 8)) & ((1u << (byte_end - w)) - 1);
+    if (kCheckedOnly && bits)
+      bits &= CheckedRangeBits(ebase + w * kWord, byte_end - w);
+    for (; bits; bits &= bits - 1) {
+      uptr a = ebase + (w + LeastSignificantSetBitIndex(bits)) * kWord;
+      DCHECK(IsPointerSlot(obj, (a - obj.base) / kWord));
+      if (!visit(a))
+        return false;
+    }
+    w = byte_end;
+  }
+  return true;
+}
+
 // Calls visit(slot_address) for every pointer slot, in the heap's map of
 // `obj`, that lies in [lo, hi) (addresses inside obj); with kCheckedOnly,
 // only for those whose value is in the checked range (InCheckedRange: the
@@ -173,30 +198,17 @@ ALWAYS_INLINE bool WalkObjectSlots(const ObjectInfo &obj, uptr lo, uptr hi,
   DCHECK(CanAllocateArrayOf(t, obj.count));
   const uptr size = t->size;
   const uptr ptrwords = (t->ptrdata + kWord - 1) / kWord;
-  const u8 *mask = t->ptrmask;
-  // The elements [lo, hi) spans; no division for a single one (the common
-  // case: an object that is not an array).
-  bool one = hi - obj.base <= size;
-  uptr first = one ? 0 : (lo - obj.base) / size;
-  uptr last = one ? 0 : (hi - 1 - obj.base) / size;
+  // One element (the common case: an object that is not an array, or a
+  // range in an array's first element): no element loop, no division.
+  if (LIKELY(hi - obj.base <= size))
+    return WalkElementSlots<kCheckedOnly>(obj, t->ptrmask, ptrwords, obj.base,
+                                          lo, hi, visit);
+  uptr first = (lo - obj.base) / size;
+  uptr last = (hi - 1 - obj.base) / size;
   for (uptr e = first; e <= last; e++) {
-    uptr ebase = obj.base + e * size;
-    // The element's words that lie whole in [lo, hi), clipped to its ptrdata.
-    uptr w = lo > ebase ? (lo - ebase + kWord - 1) / kWord : 0;
-    uptr end = Min((hi - ebase) / kWord, ptrwords);
-    while (w < end) {
-      uptr byte_end = Min(RoundDownTo(w, 8) + 8, end);  // this mask byte's part
-      u32 bits = (mask[w / 8] >> (w % 8)) & ((1u << (byte_end - w)) - 1);
-      if (kCheckedOnly && bits)
-        bits &= CheckedRangeBits(ebase + w * kWord, byte_end - w);
-      for (; bits; bits &= bits - 1) {
-        uptr a = ebase + (w + LeastSignificantSetBitIndex(bits)) * kWord;
-        DCHECK(IsPointerSlot(obj, (a - obj.base) / kWord));
-        if (!visit(a))
-          return false;
-      }
-      w = byte_end;
-    }
+    if (!WalkElementSlots<kCheckedOnly>(obj, t->ptrmask, ptrwords,
+                                        obj.base + e * size, lo, hi, visit))
+      return false;
   }
   return true;
 }

@@ -440,10 +440,14 @@ Span *AllocLargeSpan(uptr size, bool noscan) {
   return NewSpan(npages, size, 0, noscan);
 }
 
-// The live object whose slot holds addr, when addr - base < size + or_end:
-// an end pointer is in the slot of the object it ends (SlotSizeFor).
-static ALWAYS_INLINE bool FindInSlot(uptr addr, ObjectInfo *info, bool or_end) {
-  Span *s = SpanOf(addr);
+// The live object whose slot in span s (null: none) holds addr, when
+// addr - base < size + or_end: an end pointer is in the slot of the object it
+// ends (SlotSizeFor). kShape: only what the slot walks read (base, size,
+// type, count), not the allocation stack nor the pin bit, a load that
+// depends on two others.
+template <bool kShape>
+static ALWAYS_INLINE bool FindInSlot(const Span *s, uptr addr, ObjectInfo *info,
+                                     bool or_end) {
   if (!s)
     return false;
   uptr index = s->SlotIndex(addr);
@@ -459,16 +463,30 @@ static ALWAYS_INLINE bool FindInSlot(uptr addr, ObjectInfo *info, bool or_end) {
   info->size = size;
   info->type = meta.type;
   info->count = s->Count(index);
-  info->alloc_stack = meta.alloc_stack;
   info->heap = kOwnHeap;
+  if (kShape) {
+    info->alloc_stack = 0;
+    info->pinned = false;
+    return true;
+  }
+  info->alloc_stack = meta.alloc_stack;
   info->pinned = atomic_load(&s->pin_bits[index / 64], memory_order_acquire) >>
                      (index % 64) & 1;
   return true;
 }
 
-bool FindObject(uptr addr, ObjectInfo *info) { return FindInSlot(addr, info, false); }
+bool FindObject(uptr addr, ObjectInfo *info) {
+  return FindInSlot<false>(SpanOf(addr), addr, info, false);
+}
 
-bool FindReferent(uptr addr, ObjectInfo *info) { return FindInSlot(addr, info, true); }
+bool FindReferent(uptr addr, ObjectInfo *info) {
+  return FindInSlot<false>(SpanOf(addr), addr, info, true);
+}
+
+bool FindReferentShape(const Span *s, uptr addr, ObjectInfo *info) {
+  DCHECK_EQ(s, SpanOf(addr));
+  return FindInSlot<true>(s, addr, info, true);
+}
 
 bool IsPinnedPointerFreeObject(uptr addr) {
   Span *s = SpanOf(addr);
@@ -480,11 +498,6 @@ bool IsPinnedPointerFreeObject(uptr addr) {
   // not read.
   return index < s->nelems &&
          (atomic_load(&s->pin_bits[index / 64], memory_order_acquire) >> (index % 64) & 1);
-}
-
-bool InNoScanSpan(uptr addr) {
-  Span *s = SpanOf(addr);
-  return s && s->noscan;
 }
 
 void SetObjectPinned(uptr base, bool pinned) {

@@ -84,10 +84,6 @@ bool IsZeroBase(uptr addr);
 // the pin bit stands for the alloc bit (a pinned object is a root).
 bool IsPinnedPointerFreeObject(uptr addr);
 
-// True when addr is in a span of noscan objects (no pointer slots, not a
-// reference), live or not: an untyped pointer check of such memory has
-// nothing to find, and learns it from the span alone (one lookup, one bit).
-bool InNoScanSpan(uptr addr);
 // The base of the slot holding addr (an object's base when one lives
 // there), from the span alone: it reads no arena memory, so a fault handler
 // may call it while the arena's pages are protected. False outside spans.

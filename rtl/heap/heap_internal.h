@@ -5,10 +5,10 @@
 
 #include "heap.h"
 #include "report.h"
+#include "span_lookup.h"
 
 namespace __cgosan {
 
-constexpr uptr kPageShift = 13;  // 8 KiB pages, as Go
 constexpr uptr kPageSize = 1ull << kPageShift;
 constexpr uptr kMaxSmallSize = 32 << 10;
 constexpr uptr kNumSizeClasses = 68;  // Go's 67 classes; class 0 is "large"
@@ -134,15 +134,10 @@ inline bool SlotInUse(const Span *s, uptr i) {
 // span the sweep visits, with the world stopped (heap.cpp).
 void PublishTakenSlots(Span *s);
 
-extern atomic_uintptr_t *page_map;  // page index -> Span*
-
-inline Span *SpanOf(uptr addr) {
-  uptr offset = addr - arena_start;
-  if (offset >= kArenaSize)
-    return nullptr;
-  return reinterpret_cast<Span *>(
-      atomic_load(&page_map[offset >> kPageShift], memory_order_acquire));
-}
+// What span_lookup.h reads of a Span without its definition.
+static_assert(__builtin_offsetof(Span, noscan) == kSpanNoScanOffset &&
+                  sizeof(Span::noscan) == 1,
+              "move kSpanNoScanOffset (span_lookup.h) to Span::noscan");
 
 // Size classes (heap.cpp).
 extern u8 class_by_8[kMaxSmallSize / 8 + 1];  // filled by InitializeHeap
