@@ -165,9 +165,21 @@ static NOINLINE void CheckManagedArgument(uptr addr, const cgosan_type *t,
   ReportArgument(f, callee, argno);
 }
 
+// CheckArenaArgument's rare half: a slot of obj in the call site's range
+// holds a value in the checked range, to be judged.
+static NOINLINE void CheckArenaSlots(const ObjectInfo &obj, uptr addr,
+                                     const cgosan_type *t, KeptFrames keep,
+                                     const char *callee, int argno) {
+  Finding f;
+  if (LIKELY(CheckCallSiteRange(obj, addr, t, keep, &f)))
+    return;
+  CheckManagedArgument(addr, t, keep, callee, argno);
+}
+
 // The common case of an arena p, whose span s (null: none) the entry point
 // found: the object's shape from s (no second span lookup, no pin or
-// allocation stack), then the walk. Anything to report goes to CheckManagedArgument, which
+// allocation stack), then the slots' range compares. Anything to judge goes
+// to CheckArenaSlots, anything to report to CheckManagedArgument, which
 // looks again and judges again with the whole object.
 static NOINLINE void CheckArenaArgument(const Span *s, uptr addr,
                                         const cgosan_type *t, uptr caller_sp,
@@ -180,12 +192,11 @@ static NOINLINE void CheckArenaArgument(const Span *s, uptr addr,
     return;
   if (UNLIKELY(IsReferenceType(t) || IsReferenceType(obj.type)))
     return CheckManagedArgument(addr, t, keep, callee, argno);
-  if (!t && (!obj.type || obj.type->ptrdata == 0))
-    return;  // untyped, and the object holds no pointers
-  Finding f;
-  if (LIKELY(CheckCallSiteRange(obj, addr, t, keep, &f)))
-    return;
-  CheckManagedArgument(addr, t, keep, callee, argno);
+  uptr lo, hi;
+  CallSiteRange(obj, addr, t, &lo, &hi);
+  if (UNLIKELY(AnyCheckedSlot(obj, lo, hi)))
+    CheckArenaSlots(obj, addr, t, keep, callee, argno);
+  // else every pointer slot holds nil, an integer or a foreign pointer
 }
 
 // Everything after the lend note, inline in the entry points: no call but a

@@ -47,17 +47,13 @@ bool CheckPinnedTarget(const ObjectInfo &pinned, KeptFrames keep, Finding *f) {
 
 bool CheckCallSiteRange(const ObjectInfo &obj, uptr p, const cgosan_type *t,
                         KeptFrames keep, Finding *f) {
-  uptr end = obj.base + obj.size;
-  if (!t)
-    return CheckManagedRange<false>(obj, obj.base, end, nullptr, 0, keep, f);
-  uptr hi = p + t->ptrdata;  // within t->size: t is well formed
-  if (hi > end || hi < p)
-    hi = end;
+  uptr lo, hi;
+  CallSiteRange(obj, p, t, &lo, &hi);
   // The call site names the object's own (element) type at an element
-  // boundary: t's slots are the heap's, no need to test both.
-  if (t == obj.type && t->size && (p - obj.base) % t->size == 0)
-    return CheckManagedRange<false>(obj, p, hi, nullptr, 0, keep, f);
-  return CheckManagedRange<true>(obj, p, hi, t, p, keep, f);
+  // boundary (or none): t's slots are the heap's, no need to test both.
+  if (!t || (t == obj.type && t->size && (p - obj.base) % t->size == 0))
+    return CheckManagedRange<false>(obj, lo, hi, nullptr, 0, keep, f);
+  return CheckManagedRange<true>(obj, lo, hi, t, p, keep, f);
 }
 
 const char *NotHeldNote(const ObjectInfo &obj) {

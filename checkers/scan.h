@@ -282,6 +282,33 @@ inline uptr StackValuePtrEnd(const G *g, uptr p, const cgosan_type *t) {
 bool CheckCallSiteRange(const ObjectInfo &obj, uptr p, const cgosan_type *t,
                         KeptFrames keep, Finding *f);
 
+// The part of obj CheckCallSiteRange walks: [*lo, *hi), t's pointer prefix
+// at p, or the whole object with t NULL.
+ALWAYS_INLINE void CallSiteRange(const ObjectInfo &obj, uptr p,
+                                 const cgosan_type *t, uptr *lo, uptr *hi) {
+  uptr end = obj.base + obj.size;
+  if (!t) {
+    *lo = obj.base;
+    *hi = end;
+    return;
+  }
+  *lo = p;
+  *hi = p + t->ptrdata;  // within t->size: t is well formed
+  if (*hi > end || *hi < p)
+    *hi = end;
+}
+
+// True when a pointer slot of obj in [lo, hi) holds a value in the checked
+// range: the only slots any check judges. The walk with nothing but the
+// range compares (no visitor, no judgement, no Finding), so a check whose
+// slots all hold nil, integers or foreign pointers stops here; one that
+// finds such a slot walks again, judging (a second pass over what the first
+// found in the checked range: the rare case).
+ALWAYS_INLINE bool AnyCheckedSlot(const ObjectInfo &obj, uptr lo, uptr hi) {
+  return !WalkObjectSlots</*kCheckedOnly=*/true>(obj, lo, hi,
+                                                 [](uptr) { return false; });
+}
+
 // --- Reports ------------------------------------------------------------------
 // "object 0x... of type 'T' (N bytes)" / "of type 'T[n]'" for arrays; without
 // the address when with_base is false.

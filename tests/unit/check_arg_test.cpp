@@ -431,6 +431,112 @@ TEST(CheckArg, EverySlotOfTheMaskBytesIsJudged) {
   }
 }
 
+// ---- The arena path: one span lookup, the object's shape, range compares ---
+
+// struct table1k { char bytes[1016]; void *last; }: 1 KiB whose one pointer
+// slot is its last word.
+static const uint8_t kLastWordOf128[16] = {0, 0, 0, 0, 0, 0, 0, 0,
+                                           0, 0, 0, 0, 0, 0, 0, 0x80};
+static const cgosan_type kLastSlot1K = {"struct table1k", 1024, 1024,
+                                        kLastWordOf128, 0};
+static const cgosan_type kBytes1K = {"char[1024]", 1024, 0, nullptr, 0};
+
+// An untyped check learns from the span that pointer-free objects have
+// nothing to find, and looks at the last word of an object of the same size
+// in a span of objects with pointers, whether passed by its base, an
+// interior pointer or its end pointer (each found through the span the
+// entry point looked up, then the object's shape).
+TEST(CheckArg, UntypedArenaChecksFollowTheSpanClass) {
+  Reported r = Check([] {
+    auto **bytes = static_cast<void **>(cgosan_new(&kBytes1K));
+    bytes[127] = cgosan_new(&kInt);  // not a pointer slot of char[1024]
+    cgosan_check_arg(bytes, nullptr, "quiet", 0);
+    cgosan_check_arg(&bytes[127], nullptr, "quiet", 0);
+    auto **table = static_cast<void **>(cgosan_new(&kLastSlot1K));
+    table[127] = cgosan_new(&kInt);
+    cgosan_check_arg(table, nullptr, "f", 1);
+    cgosan_check_arg(&table[64], nullptr, "f", 2);
+    cgosan_check_arg(table + 128, nullptr, "f", 3);
+  });
+  ASSERT_EQ(r.count, 3u) << r.text;
+  EXPECT_EQ(FirstMessage(r.text),
+            "argument 1 of f has managed pointer to unpinned managed pointer");
+  EXPECT_EQ(r.text.find("quiet"), std::string::npos) << r.text;
+  for (const char *argno : {"argument 1 ", "argument 2 ", "argument 3 "})
+    EXPECT_NE(r.text.find(argno), std::string::npos) << argno << r.text;
+  size_t at = 0;
+  for (int i = 0; i < 3; i++) {
+    at = r.text.find("of type 'struct table1k' (1024 bytes), field at offset 1016\n", at);
+    ASSERT_NE(at, std::string::npos) << "report " << i << "\n" << r.text;
+    at++;
+  }
+}
+
+// An object whose slot runs over a page boundary (3000 bytes: a class whose
+// spans have two pages), and a large object of eight pages, each passed
+// untyped by a pointer into its last page: that page's span entry leads to
+// the object's base, and its last word is judged.
+TEST(CheckArg, ObjectsOverPagesAreFoundFromAnyPage) {
+  static uint8_t last_word_of_375[47];
+  last_word_of_375[46] = 0x40;  // word 374, at offset 2992
+  static const cgosan_type kLastSlot3000 = {"struct table3000", 3000, 3000,
+                                            last_word_of_375, 0};
+  static uint8_t last_word_of_8192[1024];
+  last_word_of_8192[1023] = 0x80;
+  static const cgosan_type kLastSlot64K = {"struct table64k", 64 << 10, 64 << 10,
+                                           last_word_of_8192, 0};
+  constexpr uintptr_t kPage = 8 << 10;
+  Reported r = Check([] {
+    void **straddling = nullptr;
+    for (int i = 0; i < 32 && !straddling; i++) {
+      auto **t = static_cast<void **>(cgosan_new(&kLastSlot3000));
+      if (Addr(t) / kPage != Addr(&t[374]) / kPage)
+        straddling = t;
+    }
+    ASSERT_NE(straddling, nullptr);
+    straddling[374] = cgosan_new(&kInt);
+    cgosan_check_arg(&straddling[374], nullptr, "small", 0);
+    auto **large = static_cast<void **>(cgosan_new(&kLastSlot64K));
+    large[8191] = cgosan_new(&kInt);
+    cgosan_check_arg(&large[8000], nullptr, "large", 0);
+    cgosan_check_arg(large + 8192, nullptr, "large", 1);
+  });
+  ASSERT_EQ(r.count, 3u) << r.text;
+  EXPECT_NE(r.text.find("argument 0 of small "), std::string::npos) << r.text;
+  EXPECT_NE(r.text.find("of type 'struct table3000' (3000 bytes), field at offset 2992\n"),
+            std::string::npos)
+      << r.text;
+  size_t first = r.text.find("of type 'struct table64k' (65536 bytes), field at offset 65528\n");
+  ASSERT_NE(first, std::string::npos) << r.text;
+  EXPECT_NE(r.text.find("of type 'struct table64k' (65536 bytes), field at offset 65528\n",
+                        first + 1),
+            std::string::npos)
+      << r.text;
+}
+
+// The range compares come before any judgement: slots holding foreign
+// pointers and integers around one pinned pointer whose target holds an
+// unpinned one (found one level down), and the same object with that
+// target's slot cleared, which is quiet.
+TEST(CheckArg, RangeComparesLeaveManagedSlotsToTheJudgement) {
+  Reported r = Check([] {
+    auto **table = static_cast<void **>(cgosan_new(&kLastSlot1K));
+    auto **cell = static_cast<void **>(cgosan_new(&kPtr));
+    *cell = cgosan_new(&kInt);
+    table[127] = cell;
+    ScopedPinner pn;
+    pn.Pin(cell);
+    cgosan_check_arg(table, nullptr, "nested", 0);
+    *cell = malloc(8);
+    cgosan_check_arg(table, nullptr, "quiet", 0);
+    free(*cell);
+  });
+  ASSERT_EQ(r.count, 1u) << r.text;
+  EXPECT_EQ(FirstMessage(r.text),
+            "argument 0 of nested has managed pointer to pinned memory holding "
+            "unpinned managed pointer");
+}
+
 TEST(CheckArg, ErrnoIsKept) {
   Reported r = Check([] {
     void **a = static_cast<void **>(cgosan_new(&kPtr));
