@@ -21,11 +21,12 @@
 // foreign memory itself, initialised or not, are never read or reported.
 // Cost: a non-managed p is one range compare (the arena and the G stacks are
 // one range); a type without pointers stops before the heap lookup, and so
-// does an untyped p into a span of pointer-free objects (one span lookup and
-// its noscan bit); otherwise one FindObject (or one G table load) plus one
-// step per non-zero ptrmask byte, whose eight words are range-compared
-// together with no branch each (scan.h, CheckedRangeBits), and a judgement
-// only for a slot holding a managed value: nil, integers and foreign
+// does an untyped p into a span of pointer-free objects (the span lookup and
+// its noscan byte, inline: span_lookup.h); otherwise that same span gives
+// the object's shape (FindReferentShape; or one G table load) and one step
+// per non-zero ptrmask byte range-compares its eight words together with no
+// branch each (scan.h, CheckedRangeBits, AnyCheckedSlot). Only a slot
+// holding a value in the checked range is judged: nil, integers and foreign
 // pointers cost one compare, no heap lookup.
 #include "retention.h"
 #include "scan.h"
