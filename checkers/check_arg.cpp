@@ -247,16 +247,15 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_arg_var(
   if (!InCheckedRange(addr))
     return;
   NoteIfLent(addr, callee, argno);
+  if (InArena(addr) || !InManagedRange(addr))
+    return CheckArgument(addr, nullptr, CGOSAN_CALLER_SP(), callee, argno);
   if (UNLIKELY(CgoCheckLevel() == 0))
     return;
-  KeptFrames keep = FramesKeptByCall(CGOSAN_CALLER_SP());
-  if (InArena(addr) || !InManagedRange(addr)) {
-    if (!InNoScanSpan(addr))  // else pointer-free: nothing to find
-      CheckManagedArgument(addr, nullptr, keep, callee, argno);
-  } else if (pointee && (pointee->ptrdata || IsReferenceType(pointee))) {
+  if (pointee && (pointee->ptrdata || IsReferenceType(pointee))) {
     if (UNLIKELY(!IsWellFormedType(pointee)))
       ReportArgumentType(pointee, callee, argno);
     else
-      CheckStackArgument(addr, pointee, keep, callee, argno);
+      CheckStackArgument(addr, pointee, FramesKeptByCall(CGOSAN_CALLER_SP()),
+                         callee, argno);
   }
 }

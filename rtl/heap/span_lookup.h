@@ -36,12 +36,6 @@ ALWAYS_INLINE bool IsNoScanSpan(const Span *s) {
   return reinterpret_cast<const u8 *>(s)[kSpanNoScanOffset] != 0;
 }
 
-// True when addr is in a span of noscan objects: one lookup, one byte.
-ALWAYS_INLINE bool InNoScanSpan(uptr addr) {
-  const Span *s = SpanOf(addr);
-  return s && IsNoScanSpan(s);
-}
-
 // FindReferent (heap.h) for an addr known to lie in span s (SpanOf(addr)),
 // filling only what the slot walks read (scan.h): base, size, type, count,
 // heap. alloc_stack and pinned are left 0 and false whatever they are: a
