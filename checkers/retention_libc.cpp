@@ -76,42 +76,67 @@ void LibcBufferHold::HoldRange(const void *p, uptr n, bool stores,
   }
 }
 
+// The iovecs of an array the caller hands over, read as the kernel reads
+// them: a chunk at a time with CopyIfReadable, so a bad array pointer ends
+// the walk (the call then fails with EFAULT) instead of the process.
+template <typename Fn>
+static void ForEachIovec(const iovec *iov, uptr count, Fn fn) {
+  constexpr uptr kChunk = 16;
+  iovec chunk[kChunk];
+  for (uptr i = 0; i < count; i += kChunk) {
+    uptr n = Min(count - i, kChunk);
+    if (!CopyIfReadable(reinterpret_cast<uptr>(iov + i), chunk,
+                        n * sizeof(iovec)))
+      return;
+    for (uptr j = 0; j < n; j++) fn(chunk[j]);
+  }
+}
+
+void LibcBufferHold::HoldIovecs(const iovec *iov, uptr count, bool stores,
+                                const char *call) {
+  count = Min(count, kMaxVectors);
+  HoldRange(iov, count * sizeof(iovec), false, call);
+  ForEachIovec(iov, count, [&](const iovec &v) {
+    HoldRange(v.iov_base, v.iov_len, stores, call);
+  });
+}
+
 // The kernel reads the header and the iovec array, and moves the name, the
 // iovecs' bytes and the control buffer (a receive also stores the lengths
-// and flags into the header). Each is read only once its own pages are held.
+// and flags into the header). Each is read only once its own pages are
+// held, and only where the kernel could read it.
 void LibcBufferHold::HoldMessage(const msghdr *msg, bool stores,
                                  const char *call) {
-  if (!msg)
-    return;  // EFAULT from the kernel
   HoldRange(msg, sizeof(*msg), stores, call);
-  HoldRange(msg->msg_name, msg->msg_namelen, stores, call);
-  uptr count = msg->msg_iov ? Min<uptr>(msg->msg_iovlen, kMaxVectors) : 0;
-  HoldRange(msg->msg_iov, count * sizeof(iovec), false, call);
-  for (uptr i = 0; i < count; i++)
-    HoldRange(msg->msg_iov[i].iov_base, msg->msg_iov[i].iov_len, stores, call);
-  HoldRange(msg->msg_control, msg->msg_controllen, stores, call);
+  msghdr m;
+  if (!CopyIfReadable(reinterpret_cast<uptr>(msg), &m, sizeof(m)))
+    return;  // EFAULT from the kernel
+  HoldRange(m.msg_name, m.msg_namelen, stores, call);
+  if (m.msg_iov)
+    HoldIovecs(m.msg_iov, m.msg_iovlen, stores, call);
+  HoldRange(m.msg_control, m.msg_controllen, stores, call);
 }
 
 void LibcBufferHold::Hold(const void *p, uptr n, LibcBuffers::Shape shape,
                           bool stores, const char *call) {
+  if (!p && shape != LibcBuffers::kBytes)
+    return;  // no array or header: EFAULT
+  if (WatchLockedHere())
+    return;  // a signal handler's call on a thread holding the table's lock
   ErrnoSaver errno_saver;
-  uptr count = p ? Min(n, kMaxVectors) : 0;  // no array: EFAULT
   switch (shape) {
     case LibcBuffers::kBytes:
       HoldRange(p, n, stores, call);
       break;
-    case LibcBuffers::kIovecs: {
-      const iovec *iov = static_cast<const iovec *>(p);
-      HoldRange(iov, count * sizeof(iovec), false, call);
-      for (uptr i = 0; i < count; i++)
-        HoldRange(iov[i].iov_base, iov[i].iov_len, stores, call);
+    case LibcBuffers::kIovecs:
+      HoldIovecs(static_cast<const iovec *>(p), n, stores, call);
       break;
-    }
     case LibcBuffers::kMessage:
       HoldMessage(static_cast<const msghdr *>(p), stores, call);
       break;
     case LibcBuffers::kMessages: {
       const mmsghdr *msgs = static_cast<const mmsghdr *>(p);
+      uptr count = Min(n, kMaxVectors);
       HoldRange(msgs, count * sizeof(mmsghdr), stores, call);  // msg_len
       for (uptr i = 0; i < count; i++)
         HoldMessage(&msgs[i].msg_hdr, stores, call);

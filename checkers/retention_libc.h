@@ -90,6 +90,7 @@ class LibcBufferHold {
                      bool stores, const char *call);
   NOINLINE void Release();
   void HoldRange(const void *p, uptr n, bool stores, const char *call);
+  void HoldIovecs(const iovec *iov, uptr count, bool stores, const char *call);
   void HoldMessage(const msghdr *msg, bool stores, const char *call);
 
   // The arena ranges held; a call handed more is checked for them but

@@ -8,9 +8,8 @@
 // from the unpin; a collection frees it, and zlib's next read of it, a few
 // inflate calls later (zlib first empties what it has decoded), is the
 // report, with the collection. The collection is the program's own
-// cgosan_gc: with gc_at_return=1 every one of those calls would collect,
-// and the freed record's slot, released by the collection after the one
-// that freed it, would no longer be watched when zlib reads it.
+// cgosan_gc; zlib_unpinned_collected_each_return.c is the same bug under
+// gc_at_return=1, where each of those calls collects again.
 //
 // RUN-UNDER: cgosan-run --lib zlib --
 // ENV: CGOSAN_OPTIONS=retention=full

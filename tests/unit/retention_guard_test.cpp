@@ -116,6 +116,12 @@ TEST(RetentionGuard, FreedSampledObjectStaysWatched) {
   ExpectSameReportAsFull("freed");  // "freed by collection 1"
 }
 
+// Its pool slot stays quarantined while it is watched (half the pool at
+// most): three collections later the read is still the report.
+TEST(RetentionGuard, FreedSampledObjectStaysWatchedPastLaterCollections) {
+  ExpectSameReportAsFull("freed-later");  // "freed by collection 1"
+}
+
 TEST(RetentionGuard, HandleIsNotLent) {
   ChildResult r = RunSampler("handle", kGuardEveryObject);
   ExpectSilent(r);

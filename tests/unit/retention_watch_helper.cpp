@@ -16,6 +16,9 @@
 //   thread         a library thread writes the kept pointer (reported)
 //   freed          the collector frees the lent object, then a later call
 //                  reads it (reported, freed by collection 1)
+//   freed-later    the same read three collections after the one that
+//                  freed it (reported, freed by collection 1: its slot
+//                  stays quarantined while it is watched)
 //   chain          a fault that is not retention's goes to the program's
 //                  own SIGSEGV handler (installed before cgosan's), and a
 //                  retention fault after it is still reported
@@ -37,6 +40,13 @@
 //   managed-write  managed code write(2)s the object it lent (silent)
 //   unpinned       pinned, lent, read by a later call (silent), unpinned,
 //                  read by the next (reported: the pin ended the keeping)
+//   bad-vectors    a call hands readv, writev, sendmsg, recvmsg and sendmmsg
+//                  a bad iovec array or header: each fails with EFAULT, as
+//                  without the checker (no crash in the interceptor)
+//   signal-write   a signal handler write(2)s the watched object while its
+//                  thread holds the watch table's lock: the call returns
+//                  (EFAULT: nothing can open the page), no deadlock; an
+//                  alarm ends the process if it hangs
 // Each prints "done reports=N" at the end when it gets there.
 #include <errno.h>
 #include <pthread.h>
@@ -48,6 +58,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hooks.h"
 #include "report.h"
 
 #define NOINLINE __attribute__((noinline))
@@ -139,6 +150,27 @@ NOINLINE static void LibSendmsgKept(void *) {
   msg.msg_iovlen = 1;
   syscall_result = ResultOf(sendmsg(fds[0], &msg, 0));
 }
+// Addresses the kernel answers with EFAULT: the first page is never mapped.
+static void *const kBadAddress = reinterpret_cast<void *>(0x10);
+NOINLINE static void LibCallsWithBadVectors(void *) {
+  int fds[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds))
+    return;
+  const iovec *bad_iov = static_cast<const iovec *>(kBadAddress);
+  fprintf(stderr, "readv %zd\n", ResultOf(readv(fds[0], bad_iov, 1)));
+  fprintf(stderr, "writev %zd\n", ResultOf(writev(fds[1], bad_iov, 1)));
+  fprintf(stderr, "sendmsg %zd\n",
+          ResultOf(sendmsg(fds[1], static_cast<msghdr *>(kBadAddress), 0)));
+  struct msghdr msg = {};
+  msg.msg_iov = static_cast<iovec *>(kBadAddress);
+  msg.msg_iovlen = 1;
+  fprintf(stderr, "recvmsg %zd\n",
+          ResultOf(recvmsg(fds[0], &msg, MSG_DONTWAIT)));
+  fprintf(stderr, "sendmmsg %zd\n",
+          ResultOf(sendmmsg(fds[1], static_cast<mmsghdr *>(kBadAddress), 1, 0)));
+  close(fds[0]);
+  close(fds[1]);
+}
 NOINLINE static void LibFwriteKept(void *) {
   int fds[2];
   if (PipeWith("", fds))
@@ -157,6 +189,12 @@ __attribute__((constructor(101))) static void InstallProgramSegvHandler() {
   sa.sa_sigaction = ProgramSegvHandler;
   sa.sa_flags = SA_SIGINFO;
   sigaction(SIGSEGV, &sa, nullptr);
+}
+
+// --- A signal handler writing a watched object -----------------------------------
+static int signal_pipe[2];
+static void WriteKeptOnSignal(int) {
+  syscall_result = ResultOf(write(signal_pipe[1], kept, 64));
 }
 
 // --- The program: managed code --------------------------------------------------
@@ -276,11 +314,34 @@ static void Body(void *arg) {
     cgosan_unpin(pinner);
     cgosan_pinner_free(pinner);
     ReadKept();
-  } else if (!strcmp(mode, "freed")) {
+  } else if (!strcmp(mode, "freed") || !strcmp(mode, "freed-later")) {
     KeepATemporary();
     ClobberStack();
     cgosan_gc();
+    if (!strcmp(mode, "freed-later")) {
+      cgosan_gc();
+      cgosan_gc();
+      cgosan_gc();
+    }
     ReadKept();
+  } else if (!strcmp(mode, "bad-vectors")) {
+    if (sigsetjmp(recover, 1)) {
+      fprintf(stderr, "crashed in a call\n");
+      return;
+    }
+    cgosan_cgocall(LibCallsWithBadVectors, nullptr);
+  } else if (!strcmp(mode, "signal-write")) {
+    alarm(10);  // a deadlock ends here
+    Keep(buf);  // watched from here, with kept = buf
+    signal(SIGUSR1, WriteKeptOnSignal);
+    if (pipe(signal_pipe))
+      return;
+    const __cgosan::ForkLocks &watch_lock =
+        __cgosan::hooks.fork_locks[__cgosan::kForkLocksRetentionWatch];
+    watch_lock.lock();  // as any of the table's users holds it
+    raise(SIGUSR1);
+    watch_lock.unlock(false);
+    fprintf(stderr, "the handler's write returned %zd\n", syscall_result);
   }
 }
 

@@ -25,7 +25,7 @@ TEST(RetentionWatch, ForeignReadAfterReturnIsReported) {
   EXPECT_TRUE(Matches(r.output,
       "foreign code read managed memory at 0x[0-9a-f]+ after the call it "
       "was lent to returned \\(argument 1 of lib_keep\\)\n"
-      "    #0 0x[0-9a-f]+ in LibReadKept\\(void\\*\\) .*retention_watch_helper.cpp:62:"))
+      "    #0 0x[0-9a-f]+ in LibReadKept\\(void\\*\\) .*retention_watch_helper.cpp:73:"))
       << r.output;
   EXPECT_TRUE(Matches(r.output,
       "  0x[0-9a-f]+ is 3 bytes into object 0x[0-9a-f]+ of type 'char\\[64\\]' "
@@ -129,6 +129,63 @@ TEST(RetentionWatch, FreedObjectStaysWatched) {
       "[0-9]+ ms before this access: foreign code may not keep a managed "
       "pointer after the call\n"
       "  the object was freed by collection 1; its memory is poisoned\n"))
+      << r.output;
+}
+
+// The freed object's slot stays quarantined while it is watched: a read
+// three collections later is still the report, naming the collection that
+// freed it. Without the keeping, the next collection released the slot and
+// the read was silent.
+TEST(RetentionWatch, FreedObjectStaysWatchedPastLaterCollections) {
+  ChildResult r = RunMode("freed-later");
+  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
+  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
+  EXPECT_TRUE(Matches(r.output,
+      "  lent as argument 1 of lib_keep, which returned 1 foreign call and "
+      "[0-9]+ ms before this access: foreign code may not keep a managed "
+      "pointer after the call\n"
+      "  the object was freed by collection 1; its memory is poisoned\n"))
+      << r.output;
+}
+
+// retention_quarantine_kb=0: a freed object is watched until the next
+// collection releases its slot, as any quarantined object.
+TEST(RetentionWatch, NoQuarantineBudgetWatchesOneCollection) {
+  ExpectSilent(RunMode("freed-later", "retention_quarantine_kb=0"));
+  ChildResult r = RunMode("freed", "retention_quarantine_kb=0");
+  EXPECT_TRUE(Matches(r.output, "  the object was freed by collection 1"))
+      << r.output;
+}
+
+TEST(RetentionWatch, BadQuarantineBudgetIsRefused) {
+  ChildResult r = RunMode("freed", "retention_quarantine_kb=-1");
+  EXPECT_TRUE(r.exited && r.exit_code == 1) << r.output;
+  EXPECT_NE(r.output.find("ERROR: CgoSanitizer: CGOSAN_OPTIONS: "
+                          "retention_quarantine_kb=-1 is out of range "
+                          "[0, 16777216]\n"),
+            std::string::npos)
+      << r.output;
+}
+
+// A bad iovec array or message header is the kernel's EFAULT, as without
+// the checker: the interceptor reads them only where the kernel could.
+TEST(RetentionWatch, BadVectorsFailWithEfault) {
+  ChildResult r = RunMode("bad-vectors");
+  ExpectSilent(r);
+  EXPECT_NE(r.output.find("readv -14\nwritev -14\nsendmsg -14\n"
+                          "recvmsg -14\nsendmmsg -14\n"),
+            std::string::npos)
+      << r.output;
+}
+
+// A signal handler's write(2) on a thread that holds the watch table's lock
+// must not wait for it (an alarm ends the child if it does). The page stays
+// protected: the call gets EFAULT, as it would without the interceptor.
+TEST(RetentionWatch, SignalHandlerWriteUnderTheLockReturns) {
+  ChildResult r = RunMode("signal-write");
+  ExpectSilent(r);
+  EXPECT_NE(r.output.find("the handler's write returned -14\n"),
+            std::string::npos)
       << r.output;
 }
 
