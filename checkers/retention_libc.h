@@ -61,6 +61,16 @@ inline LibcBuffers StoredMessages(const mmsghdr *msgs, uptr count,
                                   const char *call) {
   return {msgs, count, LibcBuffers::kMessages, true, call};
 }
+// The length a socket call reads at *len and writes back (a socklen_t): its
+// buffer's size, read only where the kernel could (0 otherwise: EFAULT).
+// Hold len's own bytes first: a watched page is not readable either.
+inline uptr LengthAt(const u32 *len) {
+  u32 n = 0;
+  return len && CopyIfReadable(reinterpret_cast<uptr>(len), &n, sizeof(n)) ? n
+                                                                           : 0;
+}
+// No buffer: the second hold of a call that has one only.
+inline LibcBuffers NoBuffer() { return Loaded(nullptr, 0, nullptr); }
 // fread's and fwrite's bytes: size * count, or all of memory on overflow.
 inline uptr ItemBytes(uptr size, uptr count) {
   uptr bytes;

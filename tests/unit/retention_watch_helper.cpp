@@ -37,6 +37,11 @@
 //   syscall-sendmsg a later call sendmsg(2)s it through a msghdr's iovec
 //   syscall-fwrite a later call fwrite(3)s it to an unbuffered stream
 //                  (libc's own write underneath)
+//   syscall-fstat, syscall-getsockopt, syscall-getdents64
+//                  a later call has the kernel store into it through
+//                  another call (retention_buffer_calls.cpp's table)
+//   managed-fstat  managed code fstat(2)s into the object it lent (silent,
+//                  no EFAULT)
 //   managed-write  managed code write(2)s the object it lent (silent)
 //   unpinned       pinned, lent, read by a later call (silent), unpinned,
 //                  read by the next (reported: the pin ended the keeping)
@@ -48,7 +53,10 @@
 //                  (EFAULT: nothing can open the page), no deadlock; an
 //                  alarm ends the process if it hangs
 // Each prints "done reports=N" at the end when it gets there.
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <pthread.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -64,6 +72,8 @@
 #define NOINLINE __attribute__((noinline))
 
 static const cgosan_type kBytes = {"char[64]", 64, 0, nullptr, 0};
+// Room for what the kernel stores through the other calls (a struct stat).
+static const cgosan_type kRecord = {"char[512]", 512, 0, nullptr, 0};
 
 // --- The library: foreign code ------------------------------------------------
 static char *volatile kept;  // what it keeps from lib_keep's argument
@@ -170,6 +180,25 @@ NOINLINE static void LibCallsWithBadVectors(void *) {
           ResultOf(sendmmsg(fds[1], static_cast<mmsghdr *>(kBadAddress), 1, 0)));
   close(fds[0]);
   close(fds[1]);
+}
+NOINLINE static void LibFstatIntoKept(void *) {
+  int fds[2];
+  if (PipeWith("", fds))
+    return;
+  syscall_result = ResultOf(fstat(fds[0], reinterpret_cast<struct stat *>(kept)));
+}
+NOINLINE static void LibGetsockoptIntoKept(void *) {
+  int fds[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds))
+    return;
+  socklen_t len = sizeof(int);
+  syscall_result = ResultOf(getsockopt(fds[0], SOL_SOCKET, SO_TYPE, kept, &len));
+}
+NOINLINE static void LibGetdentsIntoKept(void *) {
+  int fd = open("/", O_RDONLY | O_DIRECTORY);
+  // Room for one entry at least: the kernel fills 64 bytes with what fits.
+  syscall_result = ResultOf(getdents64(fd, kept, 64));
+  close(fd);
 }
 NOINLINE static void LibFwriteKept(void *) {
   int fds[2];
@@ -289,16 +318,39 @@ static void Body(void *arg) {
     Keep(buf);
     cgosan_cgocall(LibCopyKeptWithMovs, nullptr);
   } else if (!strncmp(mode, "syscall-", 8)) {
-    void (*lib)(void *) = !strcmp(mode, "syscall-write")  ? LibWriteKeptToPipe
-                          : !strcmp(mode, "syscall-read") ? LibReadPipeIntoKept
-                          : !strcmp(mode, "syscall-readv")
-                              ? LibReadvPipeIntoKept
-                          : !strcmp(mode, "syscall-sendmsg")
-                              ? LibSendmsgKept
-                              : LibFwriteKept;
-    Keep(buf);
-    cgosan_cgocall(lib, nullptr);
-    fprintf(stderr, "%s returned %zd: %.3s\n", mode, syscall_result, buf);
+    static const struct {
+      const char *mode;
+      void (*lib)(void *);
+      bool text;  // the buffer holds text after the call
+    } kCalls[] = {
+        {"syscall-write", LibWriteKeptToPipe, true},
+        {"syscall-read", LibReadPipeIntoKept, true},
+        {"syscall-readv", LibReadvPipeIntoKept, true},
+        {"syscall-sendmsg", LibSendmsgKept, true},
+        {"syscall-fwrite", LibFwriteKept, true},
+        {"syscall-fstat", LibFstatIntoKept, false},
+        {"syscall-getsockopt", LibGetsockoptIntoKept, false},
+        {"syscall-getdents64", LibGetdentsIntoKept, false},
+    };
+    for (const auto &c : kCalls) {
+      if (strcmp(mode, c.mode))
+        continue;
+      if (!c.text)
+        buf = static_cast<char *>(cgosan_new(&kRecord));
+      Keep(buf);
+      cgosan_cgocall(c.lib, nullptr);
+      if (c.text)
+        fprintf(stderr, "%s returned %zd: %.3s\n", mode, syscall_result, buf);
+      else
+        fprintf(stderr, "%s returned %zd\n", mode, syscall_result);
+    }
+  } else if (!strcmp(mode, "managed-fstat")) {
+    int fds[2];
+    buf = static_cast<char *>(cgosan_new(&kRecord));
+    Keep(buf);  // watched from here: its page is protected
+    if (!pipe(fds))
+      fprintf(stderr, "managed fstat returned %zd\n",
+              ResultOf(fstat(fds[0], reinterpret_cast<struct stat *>(buf))));
   } else if (!strcmp(mode, "managed-write")) {
     int fds[2];
     Keep(buf);  // watched from here: its page is protected
