@@ -354,7 +354,7 @@ static void ReleaseOldestKeptSlot() {
 static void KeepSlotOf(WatchedObject *o) {
   uptr cap_bytes = static_cast<uptr>(flags()->retention_quarantine_kb) << 10;
   uptr cap_slots =
-      retention_mode == kRetentionGuard ? kGuardedSlots / 2 : kMaxKeptFreed;
+      retention_mode == kRetentionGuard ? kAllGuardedSlots / 2 : kMaxKeptFreed;
   if (o->size > cap_bytes)
     return;  // watched until the next collection only
   while (num_kept_freed &&

@@ -49,7 +49,6 @@ static atomic_uintptr_t next_gc_bytes;
 static atomic_uint64_t num_gc;
 
 static constexpr uptr kMinNextGc = 4 << 20;
-static constexpr u8 kPoison = 0xca;
 
 // --- Stopping ----------------------------------------------------------------
 

@@ -4,6 +4,7 @@
 // as a pass or an interposer would) keeps the pointer it was handed, and the
 // mode picks what happens next:
 //   kept-read      a later call reads the kept pointer (retained-pointer)
+//   kept-large     kept-read with an object of 20000 bytes
 //   kept-write     a later call writes it (with halt_on_error=0 the write
 //                  lands and the program goes on)
 //   repass         a later call handed the object again reads it (silent),
@@ -259,6 +260,10 @@ static void Body(void *arg) {
   char *buf = NewBytes();
   if (!strcmp(mode, "kept-read")) {
     Keep(buf);
+    ReadKept();
+  } else if (!strcmp(mode, "kept-large")) {
+    static const cgosan_type kLarge = {"char[20000]", 20000, 0, nullptr, 0};
+    Keep(static_cast<char *>(cgosan_new(&kLarge)));
     ReadKept();
   } else if (!strcmp(mode, "kept-write")) {
     Keep(buf);

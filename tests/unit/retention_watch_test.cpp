@@ -25,7 +25,7 @@ TEST(RetentionWatch, ForeignReadAfterReturnIsReported) {
   EXPECT_TRUE(Matches(r.output,
       "foreign code read managed memory at 0x[0-9a-f]+ after the call it "
       "was lent to returned \\(argument 1 of lib_keep\\)\n"
-      "    #0 0x[0-9a-f]+ in LibReadKept\\(void\\*\\) .*retention_watch_helper.cpp:83:"))
+      "    #0 0x[0-9a-f]+ in LibReadKept\\(void\\*\\) .*retention_watch_helper.cpp:84:"))
       << r.output;
   EXPECT_TRUE(Matches(r.output,
       "  0x[0-9a-f]+ is 3 bytes into object 0x[0-9a-f]+ of type 'char\\[64\\]' "
