@@ -18,6 +18,13 @@ ChildResult RunMode(const char *mode, const std::string &options = "") {
   return RunChild({CGOSAN_RETENTION_WATCH_HELPER, mode}, all.c_str());
 }
 
+// The helper ran silent to its end, having printed `line`.
+void ExpectSilentPrinting(const char *mode, const std::string &line) {
+  ChildResult r = RunMode(mode);
+  ExpectSilent(r);
+  EXPECT_NE(r.output.find(line), std::string::npos) << r.output;
+}
+
 TEST(RetentionWatch, ForeignReadAfterReturnIsReported) {
   ChildResult r = RunMode("kept-read");
   EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
@@ -89,10 +96,7 @@ TEST(RetentionWatch, KeptPastTheUnpinIsReported) {
 }
 
 TEST(RetentionWatch, ManagedCodeTouchesWhatItLent) {
-  ChildResult r = RunMode("managed");
-  ExpectSilent(r);
-  EXPECT_NE(r.output.find("managed code used it: m\n"), std::string::npos)
-      << r.output;
+  ExpectSilentPrinting("managed", "managed code used it: m\n");
 }
 
 TEST(RetentionWatch, ManagedFaultsAreCountedWithVerbosity) {
@@ -105,10 +109,7 @@ TEST(RetentionWatch, ManagedFaultsAreCountedWithVerbosity) {
 }
 
 TEST(RetentionWatch, NeighbourOnTheSamePageIsOpenForItsCall) {
-  ChildResult r = RunMode("neighbour");
-  ExpectSilent(r);
-  EXPECT_NE(r.output.find("same page: 1, read 3: abc\n"), std::string::npos)
-      << r.output;
+  ExpectSilentPrinting("neighbour", "same page: 1, read 3: abc\n");
 }
 
 TEST(RetentionWatch, LibraryThreadWriteIsReported) {
@@ -170,23 +171,16 @@ TEST(RetentionWatch, BadQuarantineBudgetIsRefused) {
 // A bad iovec array or message header is the kernel's EFAULT, as without
 // the checker: the interceptor reads them only where the kernel could.
 TEST(RetentionWatch, BadVectorsFailWithEfault) {
-  ChildResult r = RunMode("bad-vectors");
-  ExpectSilent(r);
-  EXPECT_NE(r.output.find("readv -14\nwritev -14\nsendmsg -14\n"
-                          "recvmsg -14\nsendmmsg -14\n"),
-            std::string::npos)
-      << r.output;
+  ExpectSilentPrinting("bad-vectors",
+                       "readv -14\nwritev -14\nsendmsg -14\n"
+                       "recvmsg -14\nsendmmsg -14\n");
 }
 
 // A signal handler's write(2) on a thread that holds the watch table's lock
 // must not wait for it (an alarm ends the child if it does). The page stays
 // protected: the call gets EFAULT, as it would without the interceptor.
 TEST(RetentionWatch, SignalHandlerWriteUnderTheLockReturns) {
-  ChildResult r = RunMode("signal-write");
-  ExpectSilent(r);
-  EXPECT_NE(r.output.find("the handler's write returned -14\n"),
-            std::string::npos)
-      << r.output;
+  ExpectSilentPrinting("signal-write", "the handler's write returned -14\n");
 }
 
 TEST(RetentionWatch, OtherFaultsGoToTheProgramsHandler) {
@@ -245,10 +239,7 @@ TEST(RetentionWatch, BrokenNoescapePromiseIsNamed) {
 }
 
 TEST(RetentionWatch, KeptNoescapePromiseIsSilentWithoutAPin) {
-  ChildResult r = RunMode("noescape-kept");
-  ExpectSilent(r);
-  EXPECT_NE(r.output.find("managed code used it: m\n"), std::string::npos)
-      << r.output;
+  ExpectSilentPrinting("noescape-kept", "managed code used it: m\n");
 }
 
 // A library's system call on a kept buffer is the kernel's access: a
@@ -339,10 +330,7 @@ TEST(RetentionWatch, ManagedWriteSyscallOpensThePage) {
 
 // The same for a call of retention_buffer_calls.cpp's table.
 TEST(RetentionWatch, ManagedFstatOpensThePage) {
-  ChildResult r = RunMode("managed-fstat");
-  ExpectSilent(r);
-  EXPECT_NE(r.output.find("managed fstat returned 0\n"), std::string::npos)
-      << r.output;
+  ExpectSilentPrinting("managed-fstat", "managed fstat returned 0\n");
 }
 
 TEST(RetentionWatch, OffWatchesNothing) {
