@@ -18,6 +18,14 @@ ChildResult RunMode(const char *mode, const std::string &options = "") {
   return RunChild({CGOSAN_RETENTION_WATCH_HELPER, mode}, all.c_str());
 }
 
+// The helper ended at its one report (halt_on_error): its output.
+ChildResult RunReported(const char *mode) {
+  ChildResult r = RunMode(mode);
+  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
+  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
+  return r;
+}
+
 // The helper ran silent to its end, having printed `line`.
 void ExpectSilentPrinting(const char *mode, const std::string &line) {
   ChildResult r = RunMode(mode);
@@ -26,9 +34,7 @@ void ExpectSilentPrinting(const char *mode, const std::string &line) {
 }
 
 TEST(RetentionWatch, ForeignReadAfterReturnIsReported) {
-  ChildResult r = RunMode("kept-read");
-  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
-  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
+  ChildResult r = RunReported("kept-read");
   EXPECT_TRUE(Matches(r.output,
       "foreign code read managed memory at 0x[0-9a-f]+ after the call it "
       "was lent to returned \\(argument 1 of lib_keep\\)\n"
@@ -83,9 +89,7 @@ TEST(RetentionWatch, PinnedAfterTheCallMayBeKept) {
 
 // Go: C may keep a pointer while the object is pinned, not after its Unpin.
 TEST(RetentionWatch, KeptPastTheUnpinIsReported) {
-  ChildResult r = RunMode("unpinned");
-  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
-  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
+  ChildResult r = RunReported("unpinned");
   size_t pinned_read = r.output.find("read while pinned\n");
   size_t report = r.output.find(kKind);
   EXPECT_TRUE(pinned_read != std::string::npos && report > pinned_read)
@@ -122,15 +126,17 @@ TEST(RetentionWatch, LibraryThreadWriteIsReported) {
       << r.output;
 }
 
+// The lender and the collection lines of a freed object's report.
+constexpr char kFreedByCollectionOne[] =
+    "  lent as argument 1 of lib_keep, which returned 1 foreign call and "
+    "[0-9]+ ms before this access: foreign code may not keep a managed "
+    "pointer after the call\n"
+    "  the object was freed by collection 1; its memory is poisoned\n";
+
 TEST(RetentionWatch, FreedObjectStaysWatched) {
   ChildResult r = RunMode("freed");
   EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
-  EXPECT_TRUE(Matches(r.output,
-      "  lent as argument 1 of lib_keep, which returned 1 foreign call and "
-      "[0-9]+ ms before this access: foreign code may not keep a managed "
-      "pointer after the call\n"
-      "  the object was freed by collection 1; its memory is poisoned\n"))
-      << r.output;
+  EXPECT_TRUE(Matches(r.output, kFreedByCollectionOne)) << r.output;
 }
 
 // The freed object's slot stays quarantined while it is watched: a read
@@ -138,15 +144,8 @@ TEST(RetentionWatch, FreedObjectStaysWatched) {
 // freed it. Without the keeping, the next collection released the slot and
 // the read was silent.
 TEST(RetentionWatch, FreedObjectStaysWatchedPastLaterCollections) {
-  ChildResult r = RunMode("freed-later");
-  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
-  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
-  EXPECT_TRUE(Matches(r.output,
-      "  lent as argument 1 of lib_keep, which returned 1 foreign call and "
-      "[0-9]+ ms before this access: foreign code may not keep a managed "
-      "pointer after the call\n"
-      "  the object was freed by collection 1; its memory is poisoned\n"))
-      << r.output;
+  ChildResult r = RunReported("freed-later");
+  EXPECT_TRUE(Matches(r.output, kFreedByCollectionOne)) << r.output;
 }
 
 // retention_quarantine_kb=0: a freed object is watched until the next
@@ -211,9 +210,7 @@ TEST(RetentionWatch, RangeInstructionHasNoSize) {
 // Go 1.22's `#cgo noescape`: the callee promised to keep none of its
 // pointers, and kept one; the report names the promise and the fix drops it.
 TEST(RetentionWatch, BrokenNoescapePromiseIsNamed) {
-  ChildResult r = RunMode("noescape-broken");
-  EXPECT_TRUE(r.exited && r.exit_code == 66) << r.output;
-  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
+  ChildResult r = RunReported("noescape-broken");
   EXPECT_TRUE(Matches(r.output,
       "foreign code read managed memory at 0x[0-9a-f]+ after the call it "
       "was lent to returned \\(argument 1 of lib_keep\\)\n"
