@@ -56,12 +56,13 @@ static bool ArenaPart(const void *p, uptr n, uptr *start, uptr *size) {
 }
 
 void LibcBufferHold::HoldRange(const void *p, uptr n, bool stores,
-                               const char *call) {
+                               const char *call, bool report) {
   uptr start, size;
   if (!ArenaPart(p, n, &start, &size))
     return;
   RetainedAccess hit;
-  bool reported = HoldLibcRange(start, size, ForeignCodeRunsHere(), &hit);
+  bool reported =
+      HoldLibcRange(start, size, report && ForeignCodeRunsHere(), &hit);
   if (nheld_ < kMaxHeld) {
     start_[nheld_] = start;
     size_[nheld_++] = size;
@@ -73,6 +74,34 @@ void LibcBufferHold::HoldRange(const void *p, uptr n, bool stores,
     hit.libc_call = call;
     hit.libc_size = n;
     ReportRetainedAccess(hit, nullptr);
+  }
+}
+
+// The kernel reads a path up to its NUL, and refuses one longer than this
+// (ENAMETOOLONG).
+static constexpr uptr kMaxPathBytes = 4096;
+
+// A path's pages (as far as a path may reach) are held first, with no
+// report: the bytes past its NUL are not the call's. Then it is measured,
+// read as the kernel reads it (CopyIfReadable, a chunk at a time), and its
+// bytes with the NUL are held again, where a watched object foreign code
+// hands over is the report.
+void LibcBufferHold::HoldPath(const char *path, const char *call) {
+  uptr start, size;
+  if (!ArenaPart(path, kMaxPathBytes, &start, &size) ||
+      start != reinterpret_cast<uptr>(path))
+    return;  // not where anything is watched
+  HoldRange(path, size, false, call, /*report=*/false);
+  char chunk[256];
+  for (uptr at = 0; at < size; at += sizeof(chunk)) {
+    uptr n = Min(size - at, sizeof(chunk));
+    if (!CopyIfReadable(start + at, chunk, n))
+      return;  // EFAULT from the kernel
+    if (const void *nul = internal_memchr(chunk, 0, n)) {
+      uptr len = at + (static_cast<const char *>(nul) - chunk);
+      HoldRange(path, len + 1, false, call);
+      return;
+    }
   }
 }
 
@@ -133,6 +162,9 @@ void LibcBufferHold::Hold(const void *p, uptr n, LibcBuffers::Shape shape,
       break;
     case LibcBuffers::kMessage:
       HoldMessage(static_cast<const msghdr *>(p), stores, call);
+      break;
+    case LibcBuffers::kString:
+      HoldPath(static_cast<const char *>(p), call);
       break;
     case LibcBuffers::kMessages: {
       const mmsghdr *msgs = static_cast<const mmsghdr *>(p);

@@ -1,7 +1,8 @@
 // retention_buffer_calls.cpp — the other libc calls whose system call reads
 // or writes a buffer the caller hands it: the stat family, getdents64,
 // readlink, the socket options and addresses, ioctl, poll, the clocks and
-// sleeps, wait, uname, getcwd, getrandom... With retention=full or guard a
+// sleeps, wait, uname, getcwd, getrandom, and the paths of stat & co.,
+// readlink, access, unlink, mkdir, rmdir, chdir and rename... With retention=full or guard a
 // watched object's pages are protected, and the kernel meeting one answers
 // EFAULT: the call fails and nobody is told. So these interceptors do what
 // read and write do (checkers/retention_libc.cpp): hold the buffers' pages
@@ -12,8 +13,8 @@
 // interceptors already own hold their buffers there (read, write & co. in
 // race_fd_io.cpp; pipe, pipe2, socketpair, connect, accept and accept4 in
 // race_fd_life.cpp; epoll_ctl, epoll_wait and epoll_pwait in
-// race_fd_epoll.cpp). Not covered: path strings (a managed path on a watched
-// page is EFAULT; its length is not known before reading it), select's
+// race_fd_epoll.cpp). Not covered: the paths of the calls not
+// listed (open and openat, variadic and fortified; chmod, execve...), select's
 // fd_sets, ioctl requests that do not encode their size, and what the
 // kernel reaches later or through memory it was given once: POSIX aio
 // (glibc's threads), io_uring's rings and buffers, a registered robust list.
@@ -61,55 +62,69 @@ using namespace __cgosan;
 // socket call's length is read before its buffer is held).
 #define CGOSAN_BUFFER_CALLS(X)                                                 \
   X(int, stat, (const char *path, struct stat *st), (path, st),                \
-    Stored(st, sizeof(*st), "stat(2)"), NoBuffer())                            \
+    LoadedPath(path, "stat(2)"), Stored(st, sizeof(*st), "stat(2)"))           \
   X(int, stat64, (const char *path, struct stat64 *st), (path, st),            \
-    Stored(st, sizeof(*st), "stat(2)"), NoBuffer())                            \
+    LoadedPath(path, "stat(2)"), Stored(st, sizeof(*st), "stat(2)"))           \
   X(int, lstat, (const char *path, struct stat *st), (path, st),               \
-    Stored(st, sizeof(*st), "lstat(2)"), NoBuffer())                           \
-  X(int, lstat64, (const char *path, struct stat64 *st), (path, st),          \
-    Stored(st, sizeof(*st), "lstat(2)"), NoBuffer())                           \
+    LoadedPath(path, "lstat(2)"), Stored(st, sizeof(*st), "lstat(2)"))         \
+  X(int, lstat64, (const char *path, struct stat64 *st), (path, st),           \
+    LoadedPath(path, "lstat(2)"), Stored(st, sizeof(*st), "lstat(2)"))         \
   X(int, fstat, (int fd, struct stat *st), (fd, st),                           \
     Stored(st, sizeof(*st), "fstat(2)"), NoBuffer())                           \
   X(int, fstat64, (int fd, struct stat64 *st), (fd, st),                       \
     Stored(st, sizeof(*st), "fstat(2)"), NoBuffer())                           \
   X(int, fstatat, (int dirfd, const char *path, struct stat *st, int flags),   \
-    (dirfd, path, st, flags), Stored(st, sizeof(*st), "fstatat(2)"),           \
-    NoBuffer())                                                                \
+    (dirfd, path, st, flags), LoadedPath(path, "fstatat(2)"),                  \
+    Stored(st, sizeof(*st), "fstatat(2)"))                                     \
   X(int, fstatat64,                                                            \
     (int dirfd, const char *path, struct stat64 *st, int flags),               \
-    (dirfd, path, st, flags), Stored(st, sizeof(*st), "fstatat(2)"),           \
-    NoBuffer())                                                                \
+    (dirfd, path, st, flags), LoadedPath(path, "fstatat(2)"),                  \
+    Stored(st, sizeof(*st), "fstatat(2)"))                                     \
   X(int, statx,                                                                \
     (int dirfd, const char *path, int flags, unsigned mask, struct statx *st), \
-    (dirfd, path, flags, mask, st), Stored(st, sizeof(*st), "statx(2)"),       \
-    NoBuffer())                                                                \
+    (dirfd, path, flags, mask, st), LoadedPath(path, "statx(2)"),              \
+    Stored(st, sizeof(*st), "statx(2)"))                                       \
   X(int, statfs, (const char *path, struct statfs *st), (path, st),            \
-    Stored(st, sizeof(*st), "statfs(2)"), NoBuffer())                          \
+    LoadedPath(path, "statfs(2)"), Stored(st, sizeof(*st), "statfs(2)"))       \
   X(int, fstatfs, (int fd, struct statfs *st), (fd, st),                       \
     Stored(st, sizeof(*st), "fstatfs(2)"), NoBuffer())                         \
   X(ssize_t, getdents64, (int fd, void *buf, size_t n), (fd, buf, n),          \
     Stored(buf, n, "getdents64(2)"), NoBuffer())                               \
-  X(ssize_t, readlink, (const char *path, char *buf, size_t n),               \
-    (path, buf, n), Stored(buf, n, "readlink(2)"), NoBuffer())                 \
+  X(ssize_t, readlink, (const char *path, char *buf, size_t n),                \
+    (path, buf, n), LoadedPath(path, "readlink(2)"),                           \
+    Stored(buf, n, "readlink(2)"))                                             \
   X(ssize_t, readlinkat, (int dirfd, const char *path, char *buf, size_t n),   \
-    (dirfd, path, buf, n), Stored(buf, n, "readlinkat(2)"), NoBuffer())        \
+    (dirfd, path, buf, n), LoadedPath(path, "readlinkat(2)"),                  \
+    Stored(buf, n, "readlinkat(2)"))                                           \
+  X(int, access, (const char *path, int mode), (path, mode),                   \
+    LoadedPath(path, "access(2)"), NoBuffer())                                 \
+  X(int, unlink, (const char *path), (path), LoadedPath(path, "unlink(2)"),    \
+    NoBuffer())                                                                \
+  X(int, mkdir, (const char *path, mode_t mode), (path, mode),                 \
+    LoadedPath(path, "mkdir(2)"), NoBuffer())                                  \
+  X(int, rmdir, (const char *path), (path), LoadedPath(path, "rmdir(2)"),      \
+    NoBuffer())                                                                \
+  X(int, chdir, (const char *path), (path), LoadedPath(path, "chdir(2)"),      \
+    NoBuffer())                                                                \
+  X(int, rename, (const char *from, const char *to), (from, to),               \
+    LoadedPath(from, "rename(2)"), LoadedPath(to, "rename(2)"))                \
   X(char *, getcwd, (char *buf, size_t n), (buf, n),                           \
     Stored(buf, n, "getcwd(3)"), NoBuffer())                                   \
   X(int, getsockopt,                                                           \
     (int fd, int level, int name, void *value, socklen_t *len),                \
     (fd, level, name, value, len),                                             \
     Stored(len, sizeof(*len), "getsockopt(2)"),                                \
-    Stored(value, LengthAt(len), "getsockopt(2)"))                               \
+    Stored(value, LengthAt(len), "getsockopt(2)"))                             \
   X(int, setsockopt,                                                           \
     (int fd, int level, int name, const void *value, socklen_t len),           \
     (fd, level, name, value, len), Loaded(value, len, "setsockopt(2)"),        \
     NoBuffer())                                                                \
   X(int, getsockname, (int fd, sockaddr *addr, socklen_t *len),                \
     (fd, addr, len), Stored(len, sizeof(*len), "getsockname(2)"),              \
-    Stored(addr, LengthAt(len), "getsockname(2)"))                               \
+    Stored(addr, LengthAt(len), "getsockname(2)"))                             \
   X(int, getpeername, (int fd, sockaddr *addr, socklen_t *len),                \
     (fd, addr, len), Stored(len, sizeof(*len), "getpeername(2)"),              \
-    Stored(addr, LengthAt(len), "getpeername(2)"))                               \
+    Stored(addr, LengthAt(len), "getpeername(2)"))                             \
   X(int, bind, (int fd, const sockaddr *addr, socklen_t len), (fd, addr, len), \
     Loaded(addr, len, "bind(2)"), NoBuffer())                                  \
   X(int, ioctl, (int fd, unsigned long request, void *arg),                    \
@@ -152,7 +167,8 @@ using namespace __cgosan;
     Stored(info, sizeof(*info), "sysinfo(2)"), NoBuffer())                     \
   X(clock_t, times, (struct tms *buf), (buf),                                  \
     Stored(buf, buf ? sizeof(*buf) : 0, "times(2)"), NoBuffer())               \
-  X(ssize_t, getrandom, (void *buf, size_t n, unsigned flags), (buf, n, flags),\
+  X(ssize_t, getrandom, (void *buf, size_t n, unsigned flags),                 \
+    (buf, n, flags),                                                           \
     Stored(buf, n, "getrandom(2)"), NoBuffer())
 
 // The real function, resolved with the race interceptors' (SyncTracked
@@ -172,7 +188,7 @@ CGOSAN_BUFFER_CALLS(CGOSAN_BUFFER_CALL_INTERCEPTOR)
 namespace __cgosan {
 
 void InterceptBufferCalls() {
-#define CGOSAN_INTERCEPT_BUFFER_CALL(result, name, params, args, first, then) \
+#define CGOSAN_INTERCEPT_BUFFER_CALL(result, name, params, args, first, then)  \
   CGOSAN_INTERCEPT(name);
   CGOSAN_BUFFER_CALLS(CGOSAN_INTERCEPT_BUFFER_CALL)
 #undef CGOSAN_INTERCEPT_BUFFER_CALL

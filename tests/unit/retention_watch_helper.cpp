@@ -41,8 +41,10 @@
 //   syscall-fstat, syscall-getsockopt, syscall-getdents64
 //                  a later call has the kernel store into it through
 //                  another call (retention_buffer_calls.cpp's table)
+//   syscall-stat   a later call stat(2)s the path it kept
 //   managed-fstat  managed code fstat(2)s into the object it lent (silent,
 //                  no EFAULT)
+//   managed-stat   managed code stat(2)s the path it lent (the same)
 //   managed-write  managed code write(2)s the object it lent (silent)
 //   unpinned       pinned, lent, read by a later call (silent), unpinned,
 //                  read by the next (reported: the pin ended the keeping)
@@ -187,6 +189,10 @@ NOINLINE static void LibFstatIntoKept(void *) {
   if (PipeWith("", fds))
     return;
   syscall_result = ResultOf(fstat(fds[0], reinterpret_cast<struct stat *>(kept)));
+}
+NOINLINE static void LibStatKeptPath(void *) {
+  struct stat st;
+  syscall_result = ResultOf(stat(kept, &st));
 }
 NOINLINE static void LibGetsockoptIntoKept(void *) {
   int fds[2];
@@ -336,12 +342,15 @@ static void Body(void *arg) {
         {"syscall-fstat", LibFstatIntoKept, false},
         {"syscall-getsockopt", LibGetsockoptIntoKept, false},
         {"syscall-getdents64", LibGetdentsIntoKept, false},
+        {"syscall-stat", LibStatKeptPath, false},
     };
     for (const auto &c : kCalls) {
       if (strcmp(mode, c.mode))
         continue;
-      if (!c.text)
+      if (!c.text) {
         buf = static_cast<char *>(cgosan_new(&kRecord));
+        buf[0] = '/';  // a path, for the calls that take one
+      }
       Keep(buf);
       cgosan_cgocall(c.lib, nullptr);
       if (c.text)
@@ -349,6 +358,11 @@ static void Body(void *arg) {
       else
         fprintf(stderr, "%s returned %zd\n", mode, syscall_result);
     }
+  } else if (!strcmp(mode, "managed-stat")) {
+    struct stat st;
+    buf[0] = '/';
+    Keep(buf);  // watched from here: its page is protected
+    fprintf(stderr, "managed stat returned %zd\n", ResultOf(stat(buf, &st)));
   } else if (!strcmp(mode, "managed-fstat")) {
     int fds[2];
     buf = static_cast<char *>(cgosan_new(&kRecord));

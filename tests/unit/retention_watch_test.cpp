@@ -38,7 +38,7 @@ TEST(RetentionWatch, ForeignReadAfterReturnIsReported) {
   EXPECT_TRUE(Matches(r.output,
       "foreign code read managed memory at 0x[0-9a-f]+ after the call it "
       "was lent to returned \\(argument 1 of lib_keep\\)\n"
-      "    #0 0x[0-9a-f]+ in LibReadKept\\(void\\*\\) .*retention_watch_helper.cpp:84:"))
+      "    #0 0x[0-9a-f]+ in LibReadKept\\(void\\*\\) .*retention_watch_helper.cpp:86:"))
       << r.output;
   EXPECT_TRUE(Matches(r.output,
       "  0x[0-9a-f]+ is 3 bytes into object 0x[0-9a-f]+ of type 'char\\[64\\]' "
@@ -305,6 +305,8 @@ INSTANTIATE_TEST_SUITE_P(
         LibcCallCase{"syscall-getsockopt",
                      "write of size 4 by foreign code in getsockopt\\(2\\)",
                      "0"},
+        LibcCallCase{"syscall-stat",
+                     "read of size 2 by foreign code in stat\\(2\\)", "0"},
         LibcCallCase{"syscall-getdents64",
                      "write of size 64 by foreign code in getdents64\\(2\\)",
                      "[0-9]+"}),
@@ -325,9 +327,11 @@ TEST(RetentionWatch, ManagedWriteSyscallOpensThePage) {
       << r.output;
 }
 
-// The same for a call of retention_buffer_calls.cpp's table.
-TEST(RetentionWatch, ManagedFstatOpensThePage) {
+// The same for the calls of retention_buffer_calls.cpp's table: a buffer
+// the kernel stores into, a path it reads.
+TEST(RetentionWatch, ManagedStatCallsOpenThePage) {
   ExpectSilentPrinting("managed-fstat", "managed fstat returned 0\n");
+  ExpectSilentPrinting("managed-stat", "managed stat returned 0\n");
 }
 
 TEST(RetentionWatch, OffWatchesNothing) {
