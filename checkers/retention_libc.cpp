@@ -105,6 +105,16 @@ void LibcBufferHold::HoldPath(const char *path, const char *call) {
   }
 }
 
+// The length is held first (a watched page is not readable either), then
+// read as the kernel reads it: where it cannot be, the call fails with
+// EFAULT, and the bytes are not held.
+void LibcBufferHold::HoldSized(void *p, const u32 *len, const char *call) {
+  HoldRange(len, sizeof(*len), true, call);
+  u32 n;
+  if (len && CopyIfReadable(reinterpret_cast<uptr>(len), &n, sizeof(n)))
+    HoldRange(p, n, true, call);
+}
+
 // The iovecs of an array the caller hands over, read as the kernel reads
 // them: a chunk at a time with CopyIfReadable, so a bad array pointer ends
 // the walk (the call then fails with EFAULT) instead of the process.
@@ -165,6 +175,9 @@ void LibcBufferHold::Hold(const void *p, uptr n, LibcBuffers::Shape shape,
       break;
     case LibcBuffers::kString:
       HoldPath(static_cast<const char *>(p), call);
+      break;
+    case LibcBuffers::kSized:
+      HoldSized(const_cast<void *>(p), reinterpret_cast<const u32 *>(n), call);
       break;
     case LibcBuffers::kMessages: {
       const mmsghdr *msgs = static_cast<const mmsghdr *>(p);

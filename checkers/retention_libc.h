@@ -26,6 +26,8 @@ struct LibcBuffers {
     kMessage,   // p: a msghdr (its name, iovecs and control buffer)
     kMessages,  // p: an mmsghdr array, n: its count
     kString,    // p: a NUL-terminated path (read by the kernel)
+    kSized,     // p: the bytes, n: the address of their socklen_t length,
+                // which the call reads and writes back
   };
   const void *p;
   uptr n;
@@ -62,13 +64,10 @@ inline LibcBuffers StoredMessages(const mmsghdr *msgs, uptr count,
                                   const char *call) {
   return {msgs, count, LibcBuffers::kMessages, true, call};
 }
-// The length a socket call reads at *len and writes back (a socklen_t): its
-// buffer's size, read only where the kernel could (0 otherwise: EFAULT).
-// Hold len's own bytes first: a watched page is not readable either.
-inline uptr LengthAt(const u32 *len) {
-  u32 n = 0;
-  return len && CopyIfReadable(reinterpret_cast<uptr>(len), &n, sizeof(n)) ? n
-                                                                           : 0;
+// A socket call's value or address and its length, read (and written back)
+// at *len: the length is read only by the hold, in the modes that hold.
+inline LibcBuffers StoredSized(void *p, const u32 *len, const char *call) {
+  return {p, reinterpret_cast<uptr>(len), LibcBuffers::kSized, true, call};
 }
 // No buffer: the second hold of a call that has one only.
 inline LibcBuffers NoBuffer() { return Loaded(nullptr, 0, nullptr); }
@@ -109,6 +108,7 @@ class LibcBufferHold {
   void HoldRange(const void *p, uptr n, bool stores, const char *call,
                  bool report = true);
   void HoldPath(const char *path, const char *call);
+  void HoldSized(void *p, const u32 *len, const char *call);
   void HoldIovecs(const iovec *iov, uptr count, bool stores, const char *call);
   void HoldMessage(const msghdr *msg, bool stores, const char *call);
 

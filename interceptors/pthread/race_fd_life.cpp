@@ -211,16 +211,14 @@ INTERCEPTOR(int, connect, int fd, const sockaddr *addr, socklen_t len) {
 }
 
 INTERCEPTOR(int, accept, int fd, sockaddr *addr, socklen_t *len) {
-  LibcBufferHold held_len(Stored(len, len ? sizeof(*len) : 0, "accept(2)"));
-  LibcBufferHold held_addr(Stored(addr, LengthAt(len), "accept(2)"));
+  LibcBufferHold hold(StoredSized(addr, len, "accept(2)"));
   if (LIKELY(PassThrough()))
     return REAL(accept4)(fd, addr, len, 0);
   return AcceptTracked(&REAL(accept4), fd, addr, len, 0);
 }
 
 INTERCEPTOR(int, accept4, int fd, sockaddr *addr, socklen_t *len, int flags) {
-  LibcBufferHold held_len(Stored(len, len ? sizeof(*len) : 0, "accept4(2)"));
-  LibcBufferHold held_addr(Stored(addr, LengthAt(len), "accept4(2)"));
+  LibcBufferHold hold(StoredSized(addr, len, "accept4(2)"));
   if (LIKELY(PassThrough()))
     return REAL(accept4)(fd, addr, len, flags);
   return AcceptTracked(&REAL(accept4), fd, addr, len, flags);

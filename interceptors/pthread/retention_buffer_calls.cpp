@@ -57,9 +57,10 @@ LibcBuffers IoctlBuffer(unsigned long request, void *arg) {
 
 using namespace __cgosan;
 
-// CGOSAN_BUFFER_CALL(result, name, (parameters), (arguments), buffers held
-// first, buffers held then): the second is built once the first is held (a
-// socket call's length is read before its buffer is held).
+// X(result, name, (parameters), (arguments), buffers held first, buffers
+// held then). Building a LibcBuffers reads nothing of the caller's: a
+// socket call's length is read by the hold (StoredSized), in the modes that
+// hold.
 #define CGOSAN_BUFFER_CALLS(X)                                                 \
   X(int, stat, (const char *path, struct stat *st), (path, st),                \
     LoadedPath(path, "stat(2)"), Stored(st, sizeof(*st), "stat(2)"))           \
@@ -113,18 +114,15 @@ using namespace __cgosan;
   X(int, getsockopt,                                                           \
     (int fd, int level, int name, void *value, socklen_t *len),                \
     (fd, level, name, value, len),                                             \
-    Stored(len, sizeof(*len), "getsockopt(2)"),                                \
-    Stored(value, LengthAt(len), "getsockopt(2)"))                             \
+    StoredSized(value, len, "getsockopt(2)"), NoBuffer())                      \
   X(int, setsockopt,                                                           \
     (int fd, int level, int name, const void *value, socklen_t len),           \
     (fd, level, name, value, len), Loaded(value, len, "setsockopt(2)"),        \
     NoBuffer())                                                                \
   X(int, getsockname, (int fd, sockaddr *addr, socklen_t *len),                \
-    (fd, addr, len), Stored(len, sizeof(*len), "getsockname(2)"),              \
-    Stored(addr, LengthAt(len), "getsockname(2)"))                             \
+    (fd, addr, len), StoredSized(addr, len, "getsockname(2)"), NoBuffer())     \
   X(int, getpeername, (int fd, sockaddr *addr, socklen_t *len),                \
-    (fd, addr, len), Stored(len, sizeof(*len), "getpeername(2)"),              \
-    Stored(addr, LengthAt(len), "getpeername(2)"))                             \
+    (fd, addr, len), StoredSized(addr, len, "getpeername(2)"), NoBuffer())     \
   X(int, bind, (int fd, const sockaddr *addr, socklen_t len), (fd, addr, len), \
     Loaded(addr, len, "bind(2)"), NoBuffer())                                  \
   X(int, ioctl, (int fd, unsigned long request, void *arg),                    \
