@@ -46,8 +46,16 @@ void StopWatching(uptr base);
 // guarded pool only, at lends 1, 2, 4, 8... of each.
 bool GuardWatchesLend(const ObjectInfo &obj);
 // The internal event a heap sends (hooks.object_freed): a watched object that
-// dies stays watched, as freed by `collection`, until its slot is reused.
+// dies stays watched, as freed by `collection`, while its slot stays
+// quarantined: past the next collection too, up to retention_quarantine_kb.
 void RetentionOnObjectFreed(uptr base, uptr size, u64 collection);
+// hooks.keeps_freed_slot: the sweep is about to release the quarantined
+// slot at base; true keeps it, the dead object there still watched. False
+// forgets it.
+bool KeepsFreedSlot(uptr base);
+// This thread takes or holds the table's lock: a signal handler that
+// interrupted it must not take it (retention_libc.cpp).
+bool WatchLockedHere();
 // The SIGSEGV handler's question: true when addr is on a page this table
 // protects (then it reported or opened it, and the access can run again).
 bool RetentionFault(uptr addr, void *ucontext);

@@ -56,12 +56,13 @@ static bool ArenaPart(const void *p, uptr n, uptr *start, uptr *size) {
 }
 
 void LibcBufferHold::HoldRange(const void *p, uptr n, bool stores,
-                               const char *call) {
+                               const char *call, bool report) {
   uptr start, size;
   if (!ArenaPart(p, n, &start, &size))
     return;
   RetainedAccess hit;
-  bool reported = HoldLibcRange(start, size, ForeignCodeRunsHere(), &hit);
+  bool reported =
+      HoldLibcRange(start, size, report && ForeignCodeRunsHere(), &hit);
   if (nheld_ < kMaxHeld) {
     start_[nheld_] = start;
     size_[nheld_++] = size;
@@ -76,42 +77,111 @@ void LibcBufferHold::HoldRange(const void *p, uptr n, bool stores,
   }
 }
 
+// The kernel reads a path up to its NUL, and refuses one longer than this
+// (ENAMETOOLONG).
+static constexpr uptr kMaxPathBytes = 4096;
+
+// A path's pages (as far as a path may reach) are held first, with no
+// report: the bytes past its NUL are not the call's. Then it is measured,
+// read as the kernel reads it (CopyIfReadable, a chunk at a time), and its
+// bytes with the NUL are held again, where a watched object foreign code
+// hands over is the report.
+void LibcBufferHold::HoldPath(const char *path, const char *call) {
+  uptr start, size;
+  if (!ArenaPart(path, kMaxPathBytes, &start, &size) ||
+      start != reinterpret_cast<uptr>(path))
+    return;  // not where anything is watched
+  HoldRange(path, size, false, call, /*report=*/false);
+  char chunk[256];
+  for (uptr at = 0; at < size; at += sizeof(chunk)) {
+    uptr n = Min(size - at, sizeof(chunk));
+    if (!CopyIfReadable(start + at, chunk, n))
+      return;  // EFAULT from the kernel
+    if (const void *nul = internal_memchr(chunk, 0, n)) {
+      uptr len = at + (static_cast<const char *>(nul) - chunk);
+      HoldRange(path, len + 1, false, call);
+      return;
+    }
+  }
+}
+
+// The length is held first (a watched page is not readable either), then
+// read as the kernel reads it: where it cannot be, the call fails with
+// EFAULT, and the bytes are not held.
+void LibcBufferHold::HoldSized(void *p, const u32 *len, const char *call) {
+  HoldRange(len, sizeof(*len), true, call);
+  u32 n;
+  if (len && CopyIfReadable(reinterpret_cast<uptr>(len), &n, sizeof(n)))
+    HoldRange(p, n, true, call);
+}
+
+// The iovecs of an array the caller hands over, read as the kernel reads
+// them: a chunk at a time with CopyIfReadable, so a bad array pointer ends
+// the walk (the call then fails with EFAULT) instead of the process.
+template <typename Fn>
+static void ForEachIovec(const iovec *iov, uptr count, Fn fn) {
+  constexpr uptr kChunk = 16;
+  iovec chunk[kChunk];
+  for (uptr i = 0; i < count; i += kChunk) {
+    uptr n = Min(count - i, kChunk);
+    if (!CopyIfReadable(reinterpret_cast<uptr>(iov + i), chunk,
+                        n * sizeof(iovec)))
+      return;
+    for (uptr j = 0; j < n; j++) fn(chunk[j]);
+  }
+}
+
+void LibcBufferHold::HoldIovecs(const iovec *iov, uptr count, bool stores,
+                                const char *call) {
+  count = Min(count, kMaxVectors);
+  HoldRange(iov, count * sizeof(iovec), false, call);
+  ForEachIovec(iov, count, [&](const iovec &v) {
+    HoldRange(v.iov_base, v.iov_len, stores, call);
+  });
+}
+
 // The kernel reads the header and the iovec array, and moves the name, the
 // iovecs' bytes and the control buffer (a receive also stores the lengths
-// and flags into the header). Each is read only once its own pages are held.
+// and flags into the header). Each is read only once its own pages are
+// held, and only where the kernel could read it.
 void LibcBufferHold::HoldMessage(const msghdr *msg, bool stores,
                                  const char *call) {
-  if (!msg)
-    return;  // EFAULT from the kernel
   HoldRange(msg, sizeof(*msg), stores, call);
-  HoldRange(msg->msg_name, msg->msg_namelen, stores, call);
-  uptr count = msg->msg_iov ? Min<uptr>(msg->msg_iovlen, kMaxVectors) : 0;
-  HoldRange(msg->msg_iov, count * sizeof(iovec), false, call);
-  for (uptr i = 0; i < count; i++)
-    HoldRange(msg->msg_iov[i].iov_base, msg->msg_iov[i].iov_len, stores, call);
-  HoldRange(msg->msg_control, msg->msg_controllen, stores, call);
+  msghdr m;
+  if (!CopyIfReadable(reinterpret_cast<uptr>(msg), &m, sizeof(m)))
+    return;  // EFAULT from the kernel
+  HoldRange(m.msg_name, m.msg_namelen, stores, call);
+  if (m.msg_iov)
+    HoldIovecs(m.msg_iov, m.msg_iovlen, stores, call);
+  HoldRange(m.msg_control, m.msg_controllen, stores, call);
 }
 
 void LibcBufferHold::Hold(const void *p, uptr n, LibcBuffers::Shape shape,
                           bool stores, const char *call) {
+  if (!p && shape != LibcBuffers::kBytes)
+    return;  // no array or header: EFAULT
+  if (WatchLockedHere())
+    return;  // a signal handler's call on a thread holding the table's lock
   ErrnoSaver errno_saver;
-  uptr count = p ? Min(n, kMaxVectors) : 0;  // no array: EFAULT
   switch (shape) {
     case LibcBuffers::kBytes:
       HoldRange(p, n, stores, call);
       break;
-    case LibcBuffers::kIovecs: {
-      const iovec *iov = static_cast<const iovec *>(p);
-      HoldRange(iov, count * sizeof(iovec), false, call);
-      for (uptr i = 0; i < count; i++)
-        HoldRange(iov[i].iov_base, iov[i].iov_len, stores, call);
+    case LibcBuffers::kIovecs:
+      HoldIovecs(static_cast<const iovec *>(p), n, stores, call);
       break;
-    }
     case LibcBuffers::kMessage:
       HoldMessage(static_cast<const msghdr *>(p), stores, call);
       break;
+    case LibcBuffers::kString:
+      HoldPath(static_cast<const char *>(p), call);
+      break;
+    case LibcBuffers::kSized:
+      HoldSized(const_cast<void *>(p), reinterpret_cast<const u32 *>(n), call);
+      break;
     case LibcBuffers::kMessages: {
       const mmsghdr *msgs = static_cast<const mmsghdr *>(p);
+      uptr count = Min(n, kMaxVectors);
       HoldRange(msgs, count * sizeof(mmsghdr), stores, call);  // msg_len
       for (uptr i = 0; i < count; i++)
         HoldMessage(&msgs[i].msg_hdr, stores, call);

@@ -25,6 +25,9 @@ struct LibcBuffers {
     kIovecs,    // p: an iovec array, n: its count
     kMessage,   // p: a msghdr (its name, iovecs and control buffer)
     kMessages,  // p: an mmsghdr array, n: its count
+    kString,    // p: a NUL-terminated path (read by the kernel)
+    kSized,     // p: the bytes, n: the address of their socklen_t length,
+                // which the call reads and writes back
   };
   const void *p;
   uptr n;
@@ -61,6 +64,17 @@ inline LibcBuffers StoredMessages(const mmsghdr *msgs, uptr count,
                                   const char *call) {
   return {msgs, count, LibcBuffers::kMessages, true, call};
 }
+// A socket call's value or address and its length, read (and written back)
+// at *len: the length is read only by the hold, in the modes that hold.
+inline LibcBuffers StoredSized(void *p, const u32 *len, const char *call) {
+  return {p, reinterpret_cast<uptr>(len), LibcBuffers::kSized, true, call};
+}
+// No buffer: the second hold of a call that has one only.
+inline LibcBuffers NoBuffer() { return Loaded(nullptr, 0, nullptr); }
+// A path the kernel reads up to its NUL.
+inline LibcBuffers LoadedPath(const char *path, const char *call) {
+  return {path, 0, LibcBuffers::kString, false, call};
+}
 // fread's and fwrite's bytes: size * count, or all of memory on overflow.
 inline uptr ItemBytes(uptr size, uptr count) {
   uptr bytes;
@@ -89,7 +103,13 @@ class LibcBufferHold {
   NOINLINE void Hold(const void *p, uptr n, LibcBuffers::Shape shape,
                      bool stores, const char *call);
   NOINLINE void Release();
-  void HoldRange(const void *p, uptr n, bool stores, const char *call);
+  // report: a watched object there that foreign code hands over is the
+  // report (else the pages are only held).
+  void HoldRange(const void *p, uptr n, bool stores, const char *call,
+                 bool report = true);
+  void HoldPath(const char *path, const char *call);
+  void HoldSized(void *p, const u32 *len, const char *call);
+  void HoldIovecs(const iovec *iov, uptr count, bool stores, const char *call);
   void HoldMessage(const msghdr *msg, bool stores, const char *call);
 
   // The arena ranges held; a call handed more is checked for them but

@@ -8,13 +8,14 @@
 // Allowed on purpose: an object any running call has been handed (a
 // re-pass opens its pages for that call), a pinned object until its unpin
 // (a page holding one is never protected: a library may keep it, and the
-// kernel may write it), and a dead object's slot once the collector reuses
-// it.
+// kernel may write it), and a dead object once the collector releases its
+// slot (kept quarantined while watched, up to retention_quarantine_kb).
 // Cost: nothing unless retention=full. There: a lock and two small hash
 // tables per lent object, an mprotect per page at return, and a fault plus
 // an mprotect whenever managed code touches a watched page.
 #include "fork.h"
 #include "heap/gc.h"
+#include "heap/guarded_pool.h"
 #include "hooks.h"
 #include "retention.h"
 
@@ -23,6 +24,28 @@ namespace __cgosan {
 // The table's one lock. Taken in the fault handler: code holding it touches
 // no managed memory, so it cannot fault there.
 static StaticSpinMutex watch_mu;
+// Set while this thread takes or holds watch_mu (from before it waits to
+// after it lets go): a signal handler that interrupted it must not wait for
+// the lock, which would never come (WatchLockedHere).
+static THREADLOCAL bool in_watch_lock;
+
+class WatchLock {
+ public:
+  WatchLock() {
+    in_watch_lock = true;
+    atomic_signal_fence(memory_order_seq_cst);
+    watch_mu.Lock();
+  }
+  ~WatchLock() {
+    watch_mu.Unlock();
+    atomic_signal_fence(memory_order_seq_cst);
+    in_watch_lock = false;
+  }
+  WatchLock(const WatchLock &) = delete;
+  void operator=(const WatchLock &) = delete;
+};
+
+bool WatchLockedHere() { return in_watch_lock; }
 
 // Open addressing on an address key (0: empty), backward-shift deletion, a
 // fixed capacity reserved at start and committed as it is touched. Full, an
@@ -86,6 +109,7 @@ struct WatchedObject {
   bool pinned;      // foreign code may keep it: watched from its unpin
   LendRecord lender;  // the last call that had it
   u64 freed_by;     // the collection that freed it; 0 while it lives
+  bool slot_kept;   // freed, and its slot kept quarantined (kept_freed)
   u64 returned_at_call;  // foreign_calls when the lender returned
   u64 returned_ns;       // and the monotonic clock then
 };
@@ -105,11 +129,19 @@ static AddrTable<WatchedPage> pages;
 static constexpr uptr kMaxOpenPages = 4096;
 static uptr open_pages[kMaxOpenPages];
 static atomic_uintptr_t num_open_pages;  // read without the lock, to skip it
-// Watched objects the collector freed, forgotten once their slot is reused.
-static constexpr uptr kMaxFreed = 4096;
-static uptr freed_objects[kMaxFreed];
-static uptr num_freed;
-static u64 last_collection;  // the last one that told of a dead object
+// Watched objects the collector freed stay watched while their slots stay
+// quarantined: an entry with freed_by is forgotten when the sweep releases
+// its slot. The slots kept past their one collection of quarantine, a ring
+// of bases, oldest first: bounded by retention_quarantine_kb and, with
+// retention=guard, by half the pool (the sampler keeps the other half). The
+// oldest goes first, released with the next collection. An entry forgotten
+// meanwhile (reported) leaves its base in the ring until it comes out.
+static constexpr uptr kMaxKeptFreed = 4096;
+static uptr kept_freed[kMaxKeptFreed];
+static uptr kept_freed_first, num_kept_freed, kept_freed_bytes;
+// Entries with freed_by: read without the lock by the sweep, which asks of
+// every slot it releases (KeepsFreedSlot); only the sweep adds to it.
+static atomic_uintptr_t num_freed_entries;
 static uptr page_size;
 // Faults that were not foreign code in a watched object: counted, printed
 // at exit with verbosity=1.
@@ -179,13 +211,11 @@ static void Unwatch(WatchedObject *o) {
 static void Forget(WatchedObject *o) {
   if (o->watched)
     Unwatch(o);
+  if (o->slot_kept)
+    kept_freed_bytes -= o->size;
+  if (o->freed_by)
+    atomic_fetch_sub(&num_freed_entries, 1, memory_order_relaxed);
   objects.Remove(o);
-}
-
-// A freed object whose slot the collector has given back (the collection
-// after the one that freed it) is no object any more.
-static bool SlotReused(const WatchedObject *o) {
-  return o->freed_by && (NumGc() > o->freed_by || !flags()->gc_quarantine);
 }
 
 // Pages a running call (or a system call made for foreign code) may touch:
@@ -216,7 +246,7 @@ static void ReleasePages(uptr base, uptr size) {
 }
 
 void BeginLend(const ObjectInfo &obj) {
-  SpinMutexLock l(&watch_mu);
+  WatchLock l;
   WatchedObject *o = objects.FindOrInsert(obj.base);
   if (o && o->freed_by) {  // a new object in a freed one's slot
     Forget(o);
@@ -236,7 +266,7 @@ void BeginLend(const ObjectInfo &obj) {
 }
 
 void EndLend(const LendRecord &rec) {
-  SpinMutexLock l(&watch_mu);
+  WatchLock l;
   ReleasePages(rec.base, rec.size);
   WatchedObject *o = objects.Find(rec.base);
   if (!o || !o->lent_now)
@@ -256,7 +286,7 @@ void RetentionForeignCallStarts() {
 void ProtectOpenPages() {
   if (!atomic_load(&num_open_pages, memory_order_relaxed))
     return;
-  SpinMutexLock l(&watch_mu);
+  WatchLock l;
   uptr n = atomic_load(&num_open_pages, memory_order_relaxed);
   for (uptr i = 0; i < n; i++) {
     WatchedPage *p = pages.Find(open_pages[i]);
@@ -274,7 +304,7 @@ void ProtectOpenPages() {
 // watched. Its pin ends what foreign code may keep: an object lent before
 // (or while pinned) is watched from its unpin, once no call has it.
 void WatchPinChanged(const ObjectInfo &obj, bool pinned) {
-  SpinMutexLock l(&watch_mu);
+  WatchLock l;
   ForEachPageOf(obj.base, obj.size, [pinned](uptr page) {
     WatchedPage *p = pinned ? pages.FindOrInsert(page) : pages.Find(page);
     if (!p)
@@ -302,43 +332,65 @@ void WatchPinChanged(const ObjectInfo &obj, bool pinned) {
 }
 
 void StopWatching(uptr base) {
-  SpinMutexLock l(&watch_mu);
+  WatchLock l;
   WatchedObject *o = objects.Find(base);
   if (o && !o->lent_now && !o->freed_by)
     Forget(o);
 }
 
-// The slots of what the previous collection freed are released by this one:
-// those objects are forgotten.
-static void ForgetReleased(u64 collection) {
-  for (uptr i = 0; i < num_freed;) {
-    WatchedObject *o = objects.Find(freed_objects[i]);
-    if (o && o->freed_by == collection) {
-      i++;
-      continue;
-    }
-    if (o && o->freed_by)
-      Forget(o);
-    freed_objects[i] = freed_objects[--num_freed];
+// The oldest kept slot goes back to the ordinary quarantine: the next
+// collection releases it (and the entry with it).
+static void ReleaseOldestKeptSlot() {
+  uptr base = kept_freed[kept_freed_first];
+  kept_freed_first = (kept_freed_first + 1) % kMaxKeptFreed;
+  num_kept_freed--;
+  WatchedObject *o = objects.Find(base);
+  if (o && o->slot_kept) {
+    o->slot_kept = false;
+    kept_freed_bytes -= o->size;
   }
+}
+
+static void KeepSlotOf(WatchedObject *o) {
+  uptr cap_bytes = static_cast<uptr>(flags()->retention_quarantine_kb) << 10;
+  uptr cap_slots =
+      retention_mode == kRetentionGuard ? kAllGuardedSlots / 2 : kMaxKeptFreed;
+  if (o->size > cap_bytes)
+    return;  // watched until the next collection only
+  while (num_kept_freed &&
+         (num_kept_freed == cap_slots || kept_freed_bytes + o->size > cap_bytes))
+    ReleaseOldestKeptSlot();
+  kept_freed[(kept_freed_first + num_kept_freed++) % kMaxKeptFreed] = o->key;
+  kept_freed_bytes += o->size;
+  o->slot_kept = true;
 }
 
 void RetentionOnObjectFreed(uptr base, uptr size, u64 collection) {
   (void)size;
-  SpinMutexLock l(&watch_mu);
-  if (collection != last_collection) {
-    ForgetReleased(collection);
-    last_collection = collection;
-  }
+  WatchLock l;
   WatchedObject *o = objects.Find(base);
   if (!o || o->freed_by)
     return;
-  if (!o->watched || num_freed == kMaxFreed) {
-    Forget(o);
+  if (!o->watched || !flags()->gc_quarantine) {
+    Forget(o);  // nothing to watch, or its slot is free at once
     return;
   }
   o->freed_by = collection;
-  freed_objects[num_freed++] = base;
+  atomic_fetch_add(&num_freed_entries, 1, memory_order_relaxed);
+  KeepSlotOf(o);
+}
+
+bool KeepsFreedSlot(uptr base) {
+  if (!atomic_load(&num_freed_entries, memory_order_relaxed))
+    return false;
+  WatchLock l;
+  WatchedObject *o = objects.Find(base);
+  if (!o || !o->freed_by)
+    return false;
+  if (o->slot_kept)
+    return true;
+  Forget(o);  // its slot is free from now on
+  return false;
 }
 
 // What a report says of o, copied out under the lock.
@@ -364,9 +416,13 @@ bool RetentionFault(uptr addr, void *ucontext) {
     return false;
   // Read before anything else: the thread's state at the access.
   bool runtime_access = !ForeignCodeRunsHere();
+  // A signal handler's access, on a thread it stopped holding the lock: the
+  // table cannot be asked, so the fault is not taken as ours.
+  if (in_watch_lock)
+    return false;
   RetainedAccess access;
   {
-    SpinMutexLock l(&watch_mu);
+    WatchLock l;
     WatchedPage *p = pages.Find(PageOf(addr));
     if (!p)
       return false;
@@ -375,7 +431,7 @@ bool RetentionFault(uptr addr, void *ucontext) {
     uptr base;
     WatchedObject *o = SlotOf(addr, &base) ? objects.Find(base) : nullptr;
     bool retained = o && o->watched && !runtime_access &&
-                    addr - o->key < o->size && !SlotReused(o);
+                    addr - o->key < o->size;
     OpenPage(p);
     if (!retained) {
       atomic_fetch_add(&reopened_pages, 1, memory_order_relaxed);
@@ -397,7 +453,7 @@ static WatchedObject *WatchedObjectIn(uptr start, uptr end) {
   for (uptr a : probes) {
     uptr base;
     WatchedObject *o = SlotOf(a, &base) ? objects.Find(base) : nullptr;
-    if (o && o->watched && !SlotReused(o) && o->key < end &&
+    if (o && o->watched && o->key < end &&
         start < o->key + o->size)
       return o;
   }
@@ -405,7 +461,7 @@ static WatchedObject *WatchedObjectIn(uptr start, uptr end) {
 }
 
 bool HoldLibcRange(uptr start, uptr size, bool foreign, RetainedAccess *hit) {
-  SpinMutexLock l(&watch_mu);
+  WatchLock l;
   WatchedObject *o = foreign ? WatchedObjectIn(start, start + size) : nullptr;
   if (o) {
     *hit = AccessTo(o, Max(start, o->key), false);
@@ -418,7 +474,7 @@ bool HoldLibcRange(uptr start, uptr size, bool foreign, RetainedAccess *hit) {
 }
 
 void ReleaseLibcRange(uptr start, uptr size) {
-  SpinMutexLock l(&watch_mu);
+  WatchLock l;
   ReleasePages(start, size);
 }
 
@@ -426,9 +482,15 @@ u64 RetentionReopenedPages() {
   return atomic_load(&reopened_pages, memory_order_relaxed);
 }
 
-static void LockWatchForFork() { watch_mu.Lock(); }
+static void LockWatchForFork() {
+  in_watch_lock = true;
+  atomic_signal_fence(memory_order_seq_cst);
+  watch_mu.Lock();
+}
 static void UnlockWatchAfterFork(bool child) {
   ReleaseAfterFork(&watch_mu, child);
+  atomic_signal_fence(memory_order_seq_cst);
+  in_watch_lock = false;
 }
 
 void InitializeWatchTable() {
@@ -439,6 +501,7 @@ void InitializeWatchTable() {
   // child a table locked for good.
   hooks.fork_locks[kForkLocksRetentionWatch] = {LockWatchForFork,
                                                 UnlockWatchAfterFork};
+  hooks.keeps_freed_slot = KeepsFreedSlot;
 }
 
 }  // namespace __cgosan

@@ -22,6 +22,7 @@ static constexpr int kMaxReleaseAfter = 1000;
 static constexpr int kBadOptionsExitCode = 1;
 static constexpr int kMaxGcAtReturn = 1000000;
 static constexpr int kMaxRetentionSampleRate = 1 << 30;
+static constexpr int kMaxRetentionQuarantineKb = 16 << 20;  // 16 GiB
 
 static void SetDefaults(Flags *f) {
 #define CGOSAN_FLAG(Type, Name, DefaultValue, Description) f->Name = DefaultValue;
@@ -202,6 +203,8 @@ static void ValidateFlags(Flags *f, int exitcode) {
   ParseRetentionMode(f->retention);
   CheckRange("retention_sample_rate", f->retention_sample_rate, 1,
              kMaxRetentionSampleRate);
+  CheckRange("retention_quarantine_kb", f->retention_quarantine_kb, 0,
+             kMaxRetentionQuarantineKb);
   // The suppressions file is part of the options: read it now, so a missing
   // file or a bad line ends the process before user code runs.
   InitializeSuppressions();

@@ -84,6 +84,12 @@ struct Hooks {
   // The same, for the objects of the guarded pool only (retention=guard
   // watches no other): the sweep then makes no call per dead object.
   void (*pool_object_freed)(uptr base, uptr size, u64 collection);
+  // The sweep is about to free the slot at base, which the previous
+  // collection quarantined: true keeps it quarantined (poisoned, not reused)
+  // one collection more, because retention still watches the dead object
+  // there. Under the same conditions as object_freed; asked of the guarded
+  // pool's slots only when pool_object_freed is the freeing hook.
+  bool (*keeps_freed_slot)(uptr base);
   // Retention (checkers/retention_*.cpp). A cgocall whose argument checks
   // lent objects returned (or a callback ended with records no call took):
   // on the G, after exitsyscall, before cgocall_end.

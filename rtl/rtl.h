@@ -298,6 +298,9 @@ void *ReserveAddressSpaceOrDie(uptr size, const char *what);
 // True when this process can read [addr, addr+size), size <= 64: a system
 // call, for checking an address at the API before the runtime reads it later.
 bool IsReadable(uptr addr, uptr size);
+// Copies [addr, addr+size) to `to` when this process can read it all: true;
+// false (to partly written) where the kernel would say EFAULT.
+bool CopyIfReadable(uptr addr, void *to, uptr size);
 
 }  // namespace __cgosan
 

@@ -13,10 +13,13 @@
 // only to the first (as TSan), files with shared clocks (sockets, fds made
 // unseen) to none, and an event reports no particular fd's clock: the wait
 // acquires everything released to the instance, which can only hide a race. epoll_pwait2 is not intercepted (glibc 2.35): its read does the work.
+// With retention=full or guard, epoll_ctl's event and the wait's array are
+// held first (LibcBufferHold, checkers/retention_libc.h).
 // Cost: see race_fd.cpp; race=off is one load and a branch per call.
 #include <sys/epoll.h>
 
 #include "race_fd.h"
+#include "retention_libc.h"
 
 using namespace __cgosan;
 
@@ -62,6 +65,8 @@ INTERCEPTOR(int, epoll_create1, int flags) {
 }
 
 INTERCEPTOR(int, epoll_ctl, int epfd, int op, int fd, struct epoll_event *ev) {
+  LibcBufferHold hold(Loaded(ev, ev && op != EPOLL_CTL_DEL ? sizeof(*ev) : 0,
+                             "epoll_ctl(2)"));
   if (LIKELY(PassThrough()))
     return REAL(epoll_ctl)(epfd, op, fd, ev);
   return ControlTracked(epfd, op, fd, ev);
@@ -69,6 +74,8 @@ INTERCEPTOR(int, epoll_ctl, int epfd, int op, int fd, struct epoll_event *ev) {
 
 INTERCEPTOR(int, epoll_wait, int epfd, struct epoll_event *events, int max,
             int timeout) {
+  LibcBufferHold hold(Stored(events, ItemBytes(max > 0 ? max : 0, sizeof(*events)),
+                             "epoll_wait(2)"));
   if (LIKELY(PassThrough()))
     return REAL(epoll_wait)(epfd, events, max, timeout);
   return WaitThenAcquire(&REAL(epoll_wait), epfd, epfd, events, max, timeout);
@@ -76,6 +83,8 @@ INTERCEPTOR(int, epoll_wait, int epfd, struct epoll_event *events, int max,
 
 INTERCEPTOR(int, epoll_pwait, int epfd, struct epoll_event *events, int max,
             int timeout, const sigset_t *mask) {
+  LibcBufferHold hold(Stored(events, ItemBytes(max > 0 ? max : 0, sizeof(*events)),
+                             "epoll_pwait(2)"));
   if (LIKELY(PassThrough()))
     return REAL(epoll_pwait)(epfd, events, max, timeout, mask);
   return WaitThenAcquire(&REAL(epoll_pwait), epfd, epfd, events, max, timeout,

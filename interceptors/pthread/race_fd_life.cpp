@@ -15,6 +15,9 @@
 // syscall, libc's own internal closes) keep their entry until the number is made again by a
 // call above; in between, a file the interceptors did not see made there
 // uses the old sync object: that can only hide a race.
+// With retention=full or guard, the fd arrays of pipe, pipe2 and socketpair
+// and the addresses of connect, accept and accept4 are held first
+// (LibcBufferHold, checkers/retention_libc.h).
 // Cost: see race_fd.cpp; race=off is one load and a branch per call.
 #include <fcntl.h>
 #include <stdarg.h>
@@ -28,6 +31,7 @@
 #include <unistd.h>
 
 #include "race_fd.h"
+#include "retention_libc.h"
 
 // Called by the slow paths below, defined by the interceptors further down.
 DECLARE_REAL(int, close, int fd)
@@ -140,18 +144,21 @@ NOINLINE int FcntlTracked(int (**real)(int, int, ...), int fd, int cmd,
 
 // --- Files made in pairs ------------------------------------------------------
 INTERCEPTOR(int, pipe, int fds[2]) {
+  LibcBufferHold hold(Stored(fds, 2 * sizeof(int), "pipe(2)"));
   if (LIKELY(PassThrough()))
     return REAL(pipe)(fds);
   return CallThenCreatePair(&REAL(pipe), fds, fds);
 }
 
 INTERCEPTOR(int, pipe2, int fds[2], int flags) {
+  LibcBufferHold hold(Stored(fds, 2 * sizeof(int), "pipe2(2)"));
   if (LIKELY(PassThrough()))
     return REAL(pipe2)(fds, flags);
   return CallThenCreatePair(&REAL(pipe2), fds, fds, flags);
 }
 
 INTERCEPTOR(int, socketpair, int domain, int type, int protocol, int fds[2]) {
+  LibcBufferHold hold(Stored(fds, 2 * sizeof(int), "socketpair(2)"));
   if (LIKELY(PassThrough()))
     return REAL(socketpair)(domain, type, protocol, fds);
   return CallThenCreatePair(&REAL(socketpair), fds, domain, type, protocol,
@@ -197,18 +204,21 @@ INTERCEPTOR(int, socket, int domain, int type, int protocol) {
 }
 
 INTERCEPTOR(int, connect, int fd, const sockaddr *addr, socklen_t len) {
+  LibcBufferHold hold(Loaded(addr, len, "connect(2)"));
   if (LIKELY(PassThrough()))
     return REAL(connect)(fd, addr, len);
   return ReleaseFdThenCall(&REAL(connect), fd, fd, addr, len);
 }
 
 INTERCEPTOR(int, accept, int fd, sockaddr *addr, socklen_t *len) {
+  LibcBufferHold hold(StoredSized(addr, len, "accept(2)"));
   if (LIKELY(PassThrough()))
     return REAL(accept4)(fd, addr, len, 0);
   return AcceptTracked(&REAL(accept4), fd, addr, len, 0);
 }
 
 INTERCEPTOR(int, accept4, int fd, sockaddr *addr, socklen_t *len, int flags) {
+  LibcBufferHold hold(StoredSized(addr, len, "accept4(2)"));
   if (LIKELY(PassThrough()))
     return REAL(accept4)(fd, addr, len, flags);
   return AcceptTracked(&REAL(accept4), fd, addr, len, flags);

@@ -44,6 +44,7 @@ static void ResolveRealFunctions() {
   InterceptFdLifeFunctions();
   InterceptEpollFunctions();
   InterceptSignalFunctions();
+  InterceptBufferCalls();
   atomic_store(&reals_resolved, 1, memory_order_release);
 }
 

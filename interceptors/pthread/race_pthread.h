@@ -126,6 +126,7 @@ void InterceptFdIoFunctions();    // race_fd_io.cpp
 void InterceptFdLifeFunctions();  // race_fd_life.cpp
 void InterceptEpollFunctions();   // race_fd_epoll.cpp
 void InterceptSignalFunctions();  // race_signal.cpp
+void InterceptBufferCalls();      // retention_buffer_calls.cpp
 
 // fork(2): the table of join records (race_pthread_thread.cpp), locked
 // around it by race_pthread_fork.cpp.

@@ -22,7 +22,8 @@
 // Sweeping. An unmarked object is poisoned (0xca in every byte) and put in
 // quarantine: its slot is not reused until the next collection, so a stale
 // pointer reads poison and FindObject reports no object. Quarantined slots
-// of the previous collection become free.
+// of the previous collection become free, but for those retention keeps
+// (a dead object it still watches, checkers/retention_watch.cpp).
 //
 // Trigger: allocation starts a collection when the bytes handed out since the
 // last one exceed gc_percent% of the bytes that survived it (Go's GOGC), and
@@ -48,7 +49,6 @@ static atomic_uintptr_t next_gc_bytes;
 static atomic_uint64_t num_gc;
 
 static constexpr uptr kMinNextGc = 4 << 20;
-static constexpr u8 kPoison = 0xca;
 
 // --- Stopping ----------------------------------------------------------------
 
@@ -259,15 +259,34 @@ static void PoisonSlots(const Span *s, uptr first, uptr count) {
   TsanForgetAccesses(start, size);
 }
 
+// The quarantined slots of word w that retention keeps quarantined: it
+// still watches the dead objects there (hooks.keeps_freed_slot). Full
+// watches any object, guard only its pool's.
+static u64 KeptFreedSlots(const Span *s, uptr w, u64 quarantined) {
+  if (LIKELY(!hooks.keeps_freed_slot) || !quarantined ||
+      (!hooks.object_freed && !s->guarded))
+    return 0;
+  u64 kept = 0;
+  for (u64 bits = quarantined; bits; bits &= bits - 1) {
+    uptr i = LeastSignificantSetBitIndex(bits);
+    if (hooks.keeps_freed_slot(s->SlotBase(w * 64 + i)))
+      kept |= 1ull << i;
+  }
+  return kept;
+}
+
 // One 64-slot word at a time: slots quarantined by the last collection become
-// free; allocated, unmarked slots are poisoned and quarantined (or freed).
+// free, unless retention keeps them; allocated, unmarked slots are poisoned
+// and quarantined (or freed).
 static void SweepSpan(Span *s, void *) {
   bool quarantine = flags()->gc_quarantine;
   PublishTakenSlots(s);  // its M, if it is cached, starts again from slot 0
   for (uptr w = 0; w < (s->nelems + 63) / 64; w++) {
     u64 alloc = atomic_load(&s->alloc_bits[w], memory_order_relaxed);
-    u64 released = s->quarantine_bits[w];
-    u64 dead = alloc & ~released & ~s->mark_bits[w];
+    u64 quarantined = s->quarantine_bits[w];
+    u64 kept = KeptFreedSlots(s, w, quarantined);
+    u64 released = quarantined & ~kept;
+    u64 dead = alloc & ~quarantined & ~s->mark_bits[w];
     if (UNLIKELY(hooks.object_died || hooks.object_freed ||
                  (s->guarded && hooks.pool_object_freed)))
       for (u64 bits = dead; bits; bits &= bits - 1)
@@ -281,7 +300,7 @@ static void SweepSpan(Span *s, void *) {
       bits = end == 64 ? 0 : bits & ~((1ull << end) - 1);
     }
     u64 live = alloc & ~released;
-    s->quarantine_bits[w] = quarantine ? dead : 0;
+    s->quarantine_bits[w] = quarantine ? dead | kept : 0;
     atomic_store(&s->alloc_bits[w], quarantine ? live : live & ~dead,
                  memory_order_release);
     s->mark_bits[w] = 0;

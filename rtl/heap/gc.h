@@ -16,6 +16,9 @@ extern THREADLOCAL bool collecting_here;
 void NoteAllocated(uptr bytes);
 extern atomic_uint8_t gc_pending;
 u64 NumGc();
+// What a freed object's bytes are filled with (and a guarded slot's bytes
+// before its object).
+constexpr u8 kPoison = 0xca;
 
 void ParkAtSafepoint(G *g);
 // True when Safepoint would stop or collect.

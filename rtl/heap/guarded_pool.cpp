@@ -2,7 +2,8 @@
 // GWP-ASan does: each thread counts its allocations down (sample_countdown,
 // one decrement and a branch on the allocation fast path) and, when the
 // count expires, the allocation may be made in a slot of the guarded pool:
-// a page of its own between guard pages, the object right-aligned in it.
+// a page of its own between guard pages (or 8 pages, for an object a page
+// cannot hold), the object right-aligned in it.
 // Lent to foreign code, such an object is watched by protecting its page
 // (checkers/retention_watch.cpp) with no other object on it to fault.
 // Preferred on purpose: objects from allocation sites whose objects were
@@ -10,10 +11,14 @@
 // lending waits for such a site's allocation, for a bounded number of
 // allocations (kMaxDeferred), then samples whatever comes.
 // Not sampled: objects over kMaxGuardedSize bytes, objects made off a G
-// (foreign code's), and any while the 16 slots are taken (a miss, counted).
+// (foreign code's), and any while the slots of its kind are taken (a miss,
+// counted).
 // Cost: nothing unless retention=guard; there, a slow path per expiry (a
-// table look-up, the heap lock), and a slot of 8 KiB per sampled object.
+// table look-up, the heap lock), and a slot of 8 KiB (64 KiB for a large
+// object) per sampled object.
 #include "guarded_pool.h"
+
+#include "gc.h"
 #include "sanitizer_common/sanitizer_allocator_internal.h"
 
 namespace __cgosan {
@@ -23,14 +28,33 @@ THREADLOCAL s64 sample_countdown;
 // The thread's countdown has started (its first allocation starts it).
 static THREADLOCAL bool sample_countdown_started;
 
-// Free slots (Spans whose start lies in their slot's page), under heap_mu.
-static Span *free_slots;
+// Free slots (Spans whose start lies in their slot), under heap_mu: of a
+// page, and large.
+static Span *free_slots, *free_large_slots;
 static uptr slots_in_use;
 // Lends of each slot's object, by slot index.
-static atomic_uint32_t slot_lends[kGuardedSlots];
+static atomic_uint32_t slot_lends[kAllGuardedSlots];
+
+// The layout: a guard page, then each small slot and a guard page (pages
+// 1, 3... 31), then each large slot and a guard page after it.
+static constexpr uptr kFirstLargePage = 2 * kGuardedSlots + 1;
+static constexpr uptr kLargeStride = kLargeGuardedPages + 1;
 
 static uptr SlotIndexOf(uptr addr) {
-  return (addr - guarded_pool_start) / (2 * kPageSize);
+  uptr page = (addr - guarded_pool_start) >> kPageShift;
+  if (page < kFirstLargePage)
+    return page / 2;
+  return kGuardedSlots + (page - kFirstLargePage) / kLargeStride;
+}
+static uptr SlotStart(uptr index) {
+  uptr page = index < kGuardedSlots
+                  ? 2 * index + 1
+                  : kFirstLargePage + (index - kGuardedSlots) * kLargeStride;
+  return guarded_pool_start + (page << kPageShift);
+}
+static uptr SlotEnd(uptr index) {
+  uptr pages = index < kGuardedSlots ? 1 : kLargeGuardedPages;
+  return SlotStart(index) + (pages << kPageShift);
 }
 static atomic_uint64_t sampled, pool_full, deferred;
 
@@ -99,41 +123,54 @@ bool SampleNow(u32 stack) {
   return true;
 }
 
+static Span **FreeListOf(uptr index) {
+  return index < kGuardedSlots ? &free_slots : &free_large_slots;
+}
+
 void InitializeGuardedPool() {
   uptr start = AllocPoolPages(kGuardedPoolPages);
-  Span *spans = static_cast<Span *>(InternalCalloc(kGuardedSlots, sizeof(Span)));
-  for (uptr i = 0; i <= kGuardedSlots; i++)
-    CHECK(MprotectNoAccess(start + 2 * i * kPageSize, kPageSize));
-  Lock l(&heap_mu);
-  for (uptr i = 0; i < kGuardedSlots; i++) {
-    spans[i].start = start + (2 * i + 1) * kPageSize;
-    spans[i].guarded = true;
-    spans[i].next = free_slots;
-    free_slots = &spans[i];
-  }
   guarded_pool_start = start;
+  Span *spans =
+      static_cast<Span *>(InternalCalloc(kAllGuardedSlots, sizeof(Span)));
+  CHECK(MprotectNoAccess(start, kPageSize));  // before the first slot
+  for (uptr i = 0; i < kAllGuardedSlots; i++)
+    CHECK(MprotectNoAccess(SlotEnd(i), kPageSize));
+  Lock l(&heap_mu);
+  for (uptr i = kAllGuardedSlots; i-- > 0;) {
+    spans[i].start = SlotStart(i);
+    spans[i].guarded = true;
+    spans[i].next = *FreeListOf(i);
+    *FreeListOf(i) = &spans[i];
+  }
 }
 
 Span *TakeGuardedSlot(uptr size, bool noscan) {
   Lock l(&heap_mu);
-  Span *s = free_slots;
+  Span **list = size <= kMaxSmallGuardedSize ? &free_slots : &free_large_slots;
+  Span *s = *list;
   if (!s) {
     atomic_fetch_add(&pool_full, 1, memory_order_relaxed);
     return nullptr;
   }
-  free_slots = s->next;
+  *list = s->next;
   slots_in_use++;
-  uptr slot_end = RoundDownTo(s->start, kPageSize) + kPageSize;
+  uptr index = SlotIndexOf(s->start);
+  uptr slot_end = SlotEnd(index);
   uptr base = RoundDownTo(slot_end - SlotSizeFor(size), kGuardedAlign);
   AddGuardedSpanLocked(s, base, slot_end, noscan);
-  atomic_store(&slot_lends[SlotIndexOf(base)], 0, memory_order_relaxed);
+  atomic_store(&slot_lends[index], 0, memory_order_relaxed);
   atomic_fetch_add(&sampled, 1, memory_order_relaxed);
+  // Nothing may point before the object: what a bad pointer reads there
+  // is poison, not an earlier object's bytes.
+  uptr slack_start = SlotStart(index);
+  HeapFill(reinterpret_cast<void *>(slack_start), kPoison, base - slack_start);
   return s;
 }
 
 void ReturnGuardedSlot(Span *s) {
-  s->next = free_slots;
-  free_slots = s;
+  Span **list = FreeListOf(SlotIndexOf(s->start));
+  s->next = *list;
+  *list = s;
   slots_in_use--;
 }
 

@@ -12,16 +12,25 @@
 
 namespace __cgosan {
 
-// Sixteen slots, as GWP-ASan's default: a sample is worth having while it
-// is lent, and a slot is busy until its object dies (and one collection
-// more, in quarantine); 16 keep the pool's resident memory at 128 KiB.
+// Sixteen slots of a page, as GWP-ASan's default: a sample is worth having
+// while it is lent, and a slot is busy until its object dies (and one
+// collection more, in quarantine); 16 keep their resident memory at 128 KiB.
 constexpr uptr kGuardedSlots = 16;
-// An object is right-aligned in its slot's page, 16-aligned, with room for
-// its end pointer (SlotSizeFor).
+// And four of kLargeGuardedPages pages, for the objects a page cannot hold
+// (a buffer of a few KiB to 64 KiB, the usual size handed to a library's
+// read or write), resident only while used.
+constexpr uptr kLargeGuardedSlots = 4;
+constexpr uptr kLargeGuardedPages = 8;
+constexpr uptr kAllGuardedSlots = kGuardedSlots + kLargeGuardedSlots;
+// An object is right-aligned in its slot, 16-aligned, with room for its end
+// pointer (SlotSizeFor).
 constexpr uptr kGuardedAlign = 16;
-constexpr uptr kMaxGuardedSize = kPageSize - kGuardedAlign;
-// A guard page before every slot and one after the last.
-constexpr uptr kGuardedPoolPages = 2 * kGuardedSlots + 1;
+constexpr uptr kMaxSmallGuardedSize = kPageSize - kGuardedAlign;
+constexpr uptr kMaxGuardedSize = kLargeGuardedPages * kPageSize - kGuardedAlign;
+// A guard page before every slot and one after the last: the small slots
+// first, then the large ones.
+constexpr uptr kGuardedPoolPages =
+    2 * kGuardedSlots + kLargeGuardedSlots * (kLargeGuardedPages + 1) + 1;
 constexpr uptr kGuardedPoolBytes = kGuardedPoolPages * kPageSize;
 
 extern uptr guarded_pool_start;  // 0 unless retention=guard
@@ -42,9 +51,10 @@ extern THREADLOCAL s64 sample_countdown;
 // starts again (guarded_pool.cpp says which).
 bool SampleNow(u32 stack);
 // A free slot made ready for an object of size bytes (at most
-// kMaxGuardedSize): the span is in the heap (page map, every span), its
-// object at s->start, its alloc bit still clear. Null when every slot is
-// taken: the object is made as usual.
+// kMaxGuardedSize; a large slot when a page cannot hold it): the span is in
+// the heap (page map, every span), its object at s->start, its alloc bit
+// still clear, the slot's bytes before it poisoned. Null when every slot of
+// that kind is taken: the object is made as usual.
 Span *TakeGuardedSlot(uptr size, bool noscan);
 // The sweep found the object of the pool's span s dead and out of
 // quarantine: the slot is free again (heap lock held).

@@ -376,7 +376,7 @@ void SweepAllSpans(void (*fn)(Span *span, void *arg), void *arg) {
     if (s->size_class == 0 && !TestAllocBit(s, 0)) {
       *link = s->next_all;
       if (s->guarded) {
-        SetPageMap(s->start, 1, nullptr);
+        SetPageMap(s->start, s->npages, nullptr);
         ReturnGuardedSlot(s);
       } else {
         FreeSpanLocked(s);
@@ -420,7 +420,7 @@ uptr AllocPoolPages(uptr npages) {
 
 void AddGuardedSpanLocked(Span *s, uptr base, uptr slot_end, bool noscan) {
   s->start = base;
-  s->npages = 1;
+  s->npages = (slot_end - RoundDownTo(base, kPageSize)) >> kPageShift;
   s->elem_size = slot_end - base;
   s->size_class = 0;
   s->noscan = noscan;
@@ -430,7 +430,7 @@ void AddGuardedSpanLocked(Span *s, uptr base, uptr slot_end, bool noscan) {
   UseInlineWords(s);
   s->next_all = all_spans;
   all_spans = s;
-  SetPageMap(base, 1, s);
+  SetPageMap(base, s->npages, s);
 }
 
 Span *AllocLargeSpan(uptr size, bool noscan) {

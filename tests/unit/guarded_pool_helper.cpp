@@ -12,6 +12,10 @@
 //   backoff   a library keeps a sampled object on each of 4 lends and reads
 //             it in a call after each: watched after lends 1, 2 and 4 (the
 //             reads after them are reports), not after lend 3
+//   large     objects of 64 bytes, 20000, 65000 and 65520 (the largest)
+//             at rate 1, then one of 65521: prints whether each was
+//             sampled, and for the first three the byte before it (its
+//             slot's slack: poison)
 // Each prints "done reports=N" at the end when it gets there.
 #include <stdio.h>
 #include <string.h>
@@ -113,6 +117,23 @@ static void Backoff() {
   }
 }
 
+static void Large() {
+  static const cgosan_type kTypes[] = {{"char[64]", 64, 0, nullptr, 0},
+                                       {"char[20000]", 20000, 0, nullptr, 0},
+                                       {"char[65000]", 65000, 0, nullptr, 0},
+                                       {"char[65520]", 65520, 0, nullptr, 0},
+                                       {"char[65521]", 65521, 0, nullptr, 0}};
+  for (const cgosan_type &t : kTypes) {
+    unsigned char *p = static_cast<unsigned char *>(cgosan_new(&t));
+    if (Sampled(p) && t.size < 65520)
+      fprintf(stderr, "%s: sampled, slack %02x\n", t.name, p[-1]);
+    else if (Sampled(p))  // it fills its slot: a guard page before it
+      fprintf(stderr, "%s: sampled\n", t.name);
+    else
+      fprintf(stderr, "%s: not sampled\n", t.name);
+  }
+}
+
 static void Body(void *arg) {
   const char *mode = static_cast<const char *>(arg);
   if (!strcmp(mode, "rate"))
@@ -125,6 +146,8 @@ static void Body(void *arg) {
     Handle();
   else if (!strcmp(mode, "backoff"))
     Backoff();
+  else if (!strcmp(mode, "large"))
+    Large();
 }
 
 int main(int argc, char **argv) {

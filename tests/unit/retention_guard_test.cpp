@@ -101,7 +101,7 @@ TEST(RetentionGuard, ManagedFaultsAreOpenedAndCounted) {
       "CgoSanitizer: retention=guard: [1-9][0-9]* faults on watched pages "
       "were not foreign code in a watched object \\(opened, no report\\)\n"
       "CgoSanitizer: retention=guard: [0-9]+ objects sampled into the guarded "
-      "pool \\(264 KiB\\), 0 found it full, 0 expiries deferred to a lending "
+      "pool \\(552 KiB\\), 0 found it full, 0 expiries deferred to a lending "
       "site\n"))
       << r.output;
 }
@@ -114,6 +114,12 @@ TEST(RetentionGuard, NeighbourHandedToACallIsSilent) {
 
 TEST(RetentionGuard, FreedSampledObjectStaysWatched) {
   ExpectSameReportAsFull("freed");  // "freed by collection 1"
+}
+
+// Its pool slot stays quarantined while it is watched (half the pool at
+// most): three collections later the read is still the report.
+TEST(RetentionGuard, FreedSampledObjectStaysWatchedPastLaterCollections) {
+  ExpectSameReportAsFull("freed-later");  // "freed by collection 1"
 }
 
 TEST(RetentionGuard, HandleIsNotLent) {
@@ -162,6 +168,25 @@ TEST(RetentionGuardSampler, FullPoolMakesOrdinaryObjects) {
   EXPECT_NE(r.output.find("in pool=16\nsampled=16 full=84 deferred=0\n"),
             std::string::npos)
       << r.output;
+}
+
+// Objects up to 64 KiB are sampled, a large one into a slot of 8 pages;
+// the slot's bytes before the object are poison.
+TEST(RetentionGuardSampler, LargeObjectsTakeLargeSlots) {
+  ChildResult r = RunSampler("large", kGuardEveryObject);
+  ExpectSilent(r);
+  EXPECT_NE(r.output.find("char[64]: sampled, slack ca\n"
+                          "char[20000]: sampled, slack ca\n"
+                          "char[65000]: sampled, slack ca\n"
+                          "char[65520]: sampled\n"
+                          "char[65521]: not sampled\n"),
+            std::string::npos)
+      << r.output;
+}
+
+// A sampled large object lent and kept: the same report as full's.
+TEST(RetentionGuard, KeptLargeObjectIsReported) {
+  ExpectSameReportAsFull("kept-large");
 }
 
 TEST(RetentionGuardSampler, BadRateIsRefused) {

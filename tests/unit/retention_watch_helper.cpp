@@ -4,6 +4,7 @@
 // as a pass or an interposer would) keeps the pointer it was handed, and the
 // mode picks what happens next:
 //   kept-read      a later call reads the kept pointer (retained-pointer)
+//   kept-large     kept-read with an object of 20000 bytes
 //   kept-write     a later call writes it (with halt_on_error=0 the write
 //                  lands and the program goes on)
 //   repass         a later call handed the object again reads it (silent),
@@ -16,6 +17,9 @@
 //   thread         a library thread writes the kept pointer (reported)
 //   freed          the collector frees the lent object, then a later call
 //                  reads it (reported, freed by collection 1)
+//   freed-later    the same read three collections after the one that
+//                  freed it (reported, freed by collection 1: its slot
+//                  stays quarantined while it is watched)
 //   chain          a fault that is not retention's goes to the program's
 //                  own SIGSEGV handler (installed before cgosan's), and a
 //                  retention fault after it is still reported
@@ -34,11 +38,28 @@
 //   syscall-sendmsg a later call sendmsg(2)s it through a msghdr's iovec
 //   syscall-fwrite a later call fwrite(3)s it to an unbuffered stream
 //                  (libc's own write underneath)
+//   syscall-fstat, syscall-getsockopt, syscall-getdents64
+//                  a later call has the kernel store into it through
+//                  another call (retention_buffer_calls.cpp's table)
+//   syscall-stat   a later call stat(2)s the path it kept
+//   managed-fstat  managed code fstat(2)s into the object it lent (silent,
+//                  no EFAULT)
+//   managed-stat   managed code stat(2)s the path it lent (the same)
 //   managed-write  managed code write(2)s the object it lent (silent)
 //   unpinned       pinned, lent, read by a later call (silent), unpinned,
 //                  read by the next (reported: the pin ended the keeping)
+//   bad-vectors    a call hands readv, writev, sendmsg, recvmsg and sendmmsg
+//                  a bad iovec array or header: each fails with EFAULT, as
+//                  without the checker (no crash in the interceptor)
+//   signal-write   a signal handler write(2)s the watched object while its
+//                  thread holds the watch table's lock: the call returns
+//                  (EFAULT: nothing can open the page), no deadlock; an
+//                  alarm ends the process if it hangs
 // Each prints "done reports=N" at the end when it gets there.
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <pthread.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -48,11 +69,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hooks.h"
 #include "report.h"
 
 #define NOINLINE __attribute__((noinline))
 
 static const cgosan_type kBytes = {"char[64]", 64, 0, nullptr, 0};
+// Room for what the kernel stores through the other calls (a struct stat).
+static const cgosan_type kRecord = {"char[512]", 512, 0, nullptr, 0};
 
 // --- The library: foreign code ------------------------------------------------
 static char *volatile kept;  // what it keeps from lib_keep's argument
@@ -139,6 +163,50 @@ NOINLINE static void LibSendmsgKept(void *) {
   msg.msg_iovlen = 1;
   syscall_result = ResultOf(sendmsg(fds[0], &msg, 0));
 }
+// Addresses the kernel answers with EFAULT: the first page is never mapped.
+static void *const kBadAddress = reinterpret_cast<void *>(0x10);
+NOINLINE static void LibCallsWithBadVectors(void *) {
+  int fds[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds))
+    return;
+  const iovec *bad_iov = static_cast<const iovec *>(kBadAddress);
+  fprintf(stderr, "readv %zd\n", ResultOf(readv(fds[0], bad_iov, 1)));
+  fprintf(stderr, "writev %zd\n", ResultOf(writev(fds[1], bad_iov, 1)));
+  fprintf(stderr, "sendmsg %zd\n",
+          ResultOf(sendmsg(fds[1], static_cast<msghdr *>(kBadAddress), 0)));
+  struct msghdr msg = {};
+  msg.msg_iov = static_cast<iovec *>(kBadAddress);
+  msg.msg_iovlen = 1;
+  fprintf(stderr, "recvmsg %zd\n",
+          ResultOf(recvmsg(fds[0], &msg, MSG_DONTWAIT)));
+  fprintf(stderr, "sendmmsg %zd\n",
+          ResultOf(sendmmsg(fds[1], static_cast<mmsghdr *>(kBadAddress), 1, 0)));
+  close(fds[0]);
+  close(fds[1]);
+}
+NOINLINE static void LibFstatIntoKept(void *) {
+  int fds[2];
+  if (PipeWith("", fds))
+    return;
+  syscall_result = ResultOf(fstat(fds[0], reinterpret_cast<struct stat *>(kept)));
+}
+NOINLINE static void LibStatKeptPath(void *) {
+  struct stat st;
+  syscall_result = ResultOf(stat(kept, &st));
+}
+NOINLINE static void LibGetsockoptIntoKept(void *) {
+  int fds[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds))
+    return;
+  socklen_t len = sizeof(int);
+  syscall_result = ResultOf(getsockopt(fds[0], SOL_SOCKET, SO_TYPE, kept, &len));
+}
+NOINLINE static void LibGetdentsIntoKept(void *) {
+  int fd = open("/", O_RDONLY | O_DIRECTORY);
+  // Room for one entry at least: the kernel fills 64 bytes with what fits.
+  syscall_result = ResultOf(getdents64(fd, kept, 64));
+  close(fd);
+}
 NOINLINE static void LibFwriteKept(void *) {
   int fds[2];
   if (PipeWith("", fds))
@@ -157,6 +225,12 @@ __attribute__((constructor(101))) static void InstallProgramSegvHandler() {
   sa.sa_sigaction = ProgramSegvHandler;
   sa.sa_flags = SA_SIGINFO;
   sigaction(SIGSEGV, &sa, nullptr);
+}
+
+// --- A signal handler writing a watched object -----------------------------------
+static int signal_pipe[2];
+static void WriteKeptOnSignal(int) {
+  syscall_result = ResultOf(write(signal_pipe[1], kept, 64));
 }
 
 // --- The program: managed code --------------------------------------------------
@@ -192,6 +266,10 @@ static void Body(void *arg) {
   char *buf = NewBytes();
   if (!strcmp(mode, "kept-read")) {
     Keep(buf);
+    ReadKept();
+  } else if (!strcmp(mode, "kept-large")) {
+    static const cgosan_type kLarge = {"char[20000]", 20000, 0, nullptr, 0};
+    Keep(static_cast<char *>(cgosan_new(&kLarge)));
     ReadKept();
   } else if (!strcmp(mode, "kept-write")) {
     Keep(buf);
@@ -251,16 +329,47 @@ static void Body(void *arg) {
     Keep(buf);
     cgosan_cgocall(LibCopyKeptWithMovs, nullptr);
   } else if (!strncmp(mode, "syscall-", 8)) {
-    void (*lib)(void *) = !strcmp(mode, "syscall-write")  ? LibWriteKeptToPipe
-                          : !strcmp(mode, "syscall-read") ? LibReadPipeIntoKept
-                          : !strcmp(mode, "syscall-readv")
-                              ? LibReadvPipeIntoKept
-                          : !strcmp(mode, "syscall-sendmsg")
-                              ? LibSendmsgKept
-                              : LibFwriteKept;
-    Keep(buf);
-    cgosan_cgocall(lib, nullptr);
-    fprintf(stderr, "%s returned %zd: %.3s\n", mode, syscall_result, buf);
+    static const struct {
+      const char *mode;
+      void (*lib)(void *);
+      bool text;  // the buffer holds text after the call
+    } kCalls[] = {
+        {"syscall-write", LibWriteKeptToPipe, true},
+        {"syscall-read", LibReadPipeIntoKept, true},
+        {"syscall-readv", LibReadvPipeIntoKept, true},
+        {"syscall-sendmsg", LibSendmsgKept, true},
+        {"syscall-fwrite", LibFwriteKept, true},
+        {"syscall-fstat", LibFstatIntoKept, false},
+        {"syscall-getsockopt", LibGetsockoptIntoKept, false},
+        {"syscall-getdents64", LibGetdentsIntoKept, false},
+        {"syscall-stat", LibStatKeptPath, false},
+    };
+    for (const auto &c : kCalls) {
+      if (strcmp(mode, c.mode))
+        continue;
+      if (!c.text) {
+        buf = static_cast<char *>(cgosan_new(&kRecord));
+        buf[0] = '/';  // a path, for the calls that take one
+      }
+      Keep(buf);
+      cgosan_cgocall(c.lib, nullptr);
+      if (c.text)
+        fprintf(stderr, "%s returned %zd: %.3s\n", mode, syscall_result, buf);
+      else
+        fprintf(stderr, "%s returned %zd\n", mode, syscall_result);
+    }
+  } else if (!strcmp(mode, "managed-stat")) {
+    struct stat st;
+    buf[0] = '/';
+    Keep(buf);  // watched from here: its page is protected
+    fprintf(stderr, "managed stat returned %zd\n", ResultOf(stat(buf, &st)));
+  } else if (!strcmp(mode, "managed-fstat")) {
+    int fds[2];
+    buf = static_cast<char *>(cgosan_new(&kRecord));
+    Keep(buf);  // watched from here: its page is protected
+    if (!pipe(fds))
+      fprintf(stderr, "managed fstat returned %zd\n",
+              ResultOf(fstat(fds[0], reinterpret_cast<struct stat *>(buf))));
   } else if (!strcmp(mode, "managed-write")) {
     int fds[2];
     Keep(buf);  // watched from here: its page is protected
@@ -276,11 +385,34 @@ static void Body(void *arg) {
     cgosan_unpin(pinner);
     cgosan_pinner_free(pinner);
     ReadKept();
-  } else if (!strcmp(mode, "freed")) {
+  } else if (!strcmp(mode, "freed") || !strcmp(mode, "freed-later")) {
     KeepATemporary();
     ClobberStack();
     cgosan_gc();
+    if (!strcmp(mode, "freed-later")) {
+      cgosan_gc();
+      cgosan_gc();
+      cgosan_gc();
+    }
     ReadKept();
+  } else if (!strcmp(mode, "bad-vectors")) {
+    if (sigsetjmp(recover, 1)) {
+      fprintf(stderr, "crashed in a call\n");
+      return;
+    }
+    cgosan_cgocall(LibCallsWithBadVectors, nullptr);
+  } else if (!strcmp(mode, "signal-write")) {
+    alarm(10);  // a deadlock ends here
+    Keep(buf);  // watched from here, with kept = buf
+    signal(SIGUSR1, WriteKeptOnSignal);
+    if (pipe(signal_pipe))
+      return;
+    const __cgosan::ForkLocks &watch_lock =
+        __cgosan::hooks.fork_locks[__cgosan::kForkLocksRetentionWatch];
+    watch_lock.lock();  // as any of the table's users holds it
+    raise(SIGUSR1);
+    watch_lock.unlock(false);
+    fprintf(stderr, "the handler's write returned %zd\n", syscall_result);
   }
 }
 
