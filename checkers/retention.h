@@ -105,6 +105,15 @@ void ReleaseLibcRange(uptr start, uptr size);
 
 // --- OS side (retention_linux.cpp) ------------------------------------------
 void ProtectPages(uptr start, uptr size, bool no_access);
+// A mapping's pages that differ from their neighbours in nothing but their
+// protection merge with them when it matches, and split off again when it
+// changes: the kernel's bookkeeping of that costs twice what the protection
+// itself does. Pages given a flag that differs from their neighbours'
+// (kApartEven/kApartOdd: an advice on the order of reads, which anonymous
+// memory does not use) stay mappings of their own; kNotApart gives the
+// default back. False when the kernel refused (too many mappings).
+enum PagesApart { kNotApart, kApartEven, kApartOdd };
+bool SetPagesApart(uptr start, uptr size, PagesApart how);
 bool FaultIsWrite(void *ucontext);
 // The bytes the faulting instruction of ucontext accesses in memory; 0 when
 // it is not one the decoder knows (retention_access_size.cpp).

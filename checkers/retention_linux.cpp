@@ -15,6 +15,11 @@ void ProtectPages(uptr start, uptr size, bool no_access) {
   CHECK_EQ(internal_mprotect(reinterpret_cast<void *>(start), size, prot), 0);
 }
 
+bool SetPagesApart(uptr start, uptr size, PagesApart how) {
+  static const int kAdvice[] = {MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL};
+  return internal_madvise(start, size, kAdvice[how]) == 0;
+}
+
 // x86-64: bit 1 of the page-fault error code is set for a write.
 bool FaultIsWrite(void *ucontext) {
 #if defined(__x86_64__)

@@ -50,10 +50,19 @@ bool WatchLockedHere() { return in_watch_lock; }
 // Open addressing on an address key (0: empty), backward-shift deletion, a
 // fixed capacity reserved at start and committed as it is touched. Full, an
 // insert fails and the object goes unwatched: a miss, never a lie.
+// The hash keeps neighbours together: keys in one block of 2^group_bits
+// granules (of 2^granule_shift bytes) take consecutive slots, and blocks are
+// scattered. Objects a program lends one after the other are mostly
+// neighbours, so their entries share the table's few touched pages, where a
+// scattering hash made each new entry fault a fresh page in (twice: the
+// zero page read, then copied on the write) and kept them all resident.
 template <typename Entry>
 class AddrTable {
  public:
-  void Init(uptr log_cap, const char *name) {
+  void Init(uptr log_cap, uptr granule_shift, uptr group_bits,
+            const char *name) {
+    granule_shift_ = granule_shift;
+    group_bits_ = group_bits;
     mask_ = (1ull << log_cap) - 1;
     slots_ = static_cast<Entry *>(
         MmapNoReserveOrDie(sizeof(Entry) << log_cap, name));
@@ -94,9 +103,14 @@ class AddrTable {
   }
 
  private:
-  uptr Hash(uptr key) const { return (key >> 4) * 0x9E3779B97F4A7C15ull >> 20 & mask_; }
+  uptr Hash(uptr key) const {
+    uptr granule = key >> granule_shift_;
+    uptr block = (granule >> group_bits_) * 0x9E3779B97F4A7C15ull >> 20;
+    return (block << group_bits_ | (granule & ((1ull << group_bits_) - 1))) &
+           mask_;
+  }
   Entry *slots_;
-  uptr mask_, used_;
+  uptr mask_, used_, granule_shift_, group_bits_;
 };
 
 struct WatchedObject {
@@ -121,6 +135,7 @@ struct WatchedPage {
   u32 nlent;     // lends in progress of objects with bytes on it
   bool no_access;  // protected now
   bool listed_open;  // in open_pages, to protect again
+  bool apart;        // a mapping of its own (SetPagesApart) until forgotten
 };
 
 static AddrTable<WatchedObject> objects;
@@ -129,6 +144,7 @@ static AddrTable<WatchedPage> pages;
 static constexpr uptr kMaxOpenPages = 4096;
 static uptr open_pages[kMaxOpenPages];
 static atomic_uintptr_t num_open_pages;  // read without the lock, to skip it
+static atomic_uintptr_t num_protected_pages;  // the same
 // Watched objects the collector freed stay watched while their slots stay
 // quarantined: an entry with freed_by is forgotten when the sweep releases
 // its slot. The slots kept past their one collection of quarantine, a ring
@@ -158,15 +174,39 @@ static void ForEachPageOf(uptr base, uptr size, Fn fn) {
   for (uptr p = PageOf(base); p < end; p += page_size) fn(p);
 }
 
+// Pages set apart at most: each is one mapping, two more when its
+// neighbours are not apart, against the kernel's default limit of 65530 a
+// process. Past it, pages are protected as they are (slower, as exact).
+static constexpr uptr kMaxPagesApart = 8192;
+static uptr num_pages_apart;
+
 static void ForgetPageIfIdle(WatchedPage *p) {
   if (!p->nwatched && !p->npinned && !p->nlent && !p->no_access &&
-      !p->listed_open)
+      !p->listed_open) {
+    if (p->apart && SetPagesApart(p->key, page_size, kNotApart))
+      num_pages_apart--;
     pages.Remove(p);
+  }
+}
+
+// A page about to be protected the first time is set apart, so that its
+// protection changes from now on move no mapping boundary: neighbours get
+// different flags (even and odd pages), and pages not apart the default.
+static void SetApart(WatchedPage *p) {
+  if (p->apart || num_pages_apart == kMaxPagesApart)
+    return;
+  PagesApart how = (p->key / page_size) % 2 ? kApartOdd : kApartEven;
+  if (SetPagesApart(p->key, page_size, how)) {
+    p->apart = true;
+    num_pages_apart++;
+  }
 }
 
 static void OpenPage(WatchedPage *p) {
-  if (p->no_access)
+  if (p->no_access) {
     ProtectPages(p->key, page_size, false);
+    atomic_fetch_sub(&num_protected_pages, 1, memory_order_relaxed);
+  }
   p->no_access = false;
   uptr n = atomic_load(&num_open_pages, memory_order_relaxed);
   if (p->nwatched && !p->listed_open && n < kMaxOpenPages) {
@@ -180,9 +220,28 @@ static void OpenPage(WatchedPage *p) {
 // kernel on its behalf, may touch all of it.
 static void ProtectIfWatched(WatchedPage *p) {
   if (p->nwatched && !p->npinned && !p->nlent && !p->no_access) {
+    SetApart(p);
     ProtectPages(p->key, page_size, true);
     p->no_access = true;
+    atomic_fetch_add(&num_protected_pages, 1, memory_order_relaxed);
+    DivertAllocationsFrom(p->key);
   }
+}
+
+// hooks.heap_makes_object: the heap is about to zero a new object, and the
+// program to fill it; pages protected there open now, as the first store's
+// fault would open them (listed, protected again when a foreign call
+// starts), without the signal, which costs as much as the two protection
+// changes together.
+static void OpenForNewObject(uptr base, uptr size) {
+  if (!atomic_load(&num_protected_pages, memory_order_relaxed))
+    return;
+  WatchLock l;
+  ForEachPageOf(base, size, [](uptr page) {
+    WatchedPage *p = pages.Find(page);
+    if (p && p->no_access)
+      OpenPage(p);
+  });
 }
 
 static void Watch(WatchedObject *o) {
@@ -495,13 +554,18 @@ static void UnlockWatchAfterFork(bool child) {
 
 void InitializeWatchTable() {
   page_size = GetPageSizeCached();
-  objects.Init(20, "cgosan retention objects");
-  pages.Init(20, "cgosan retention pages");
+  // Objects by their 16-byte granule, an arena page's 256 together; pages
+  // 16 together.
+  objects.Init(20, 4, 8, "cgosan retention objects");
+  pages.Init(20, MostSignificantSetBitIndex(page_size), 4,
+             "cgosan retention pages");
   // A fork while another thread lends or takes a fault must not leave the
   // child a table locked for good.
   hooks.fork_locks[kForkLocksRetentionWatch] = {LockWatchForFork,
                                                 UnlockWatchAfterFork};
   hooks.keeps_freed_slot = KeepsFreedSlot;
+  if (retention_mode == kRetentionFull)
+    hooks.heap_makes_object = OpenForNewObject;
 }
 
 }  // namespace __cgosan

@@ -98,6 +98,11 @@ struct Hooks {
   // cgocall_begin: the pages managed code or the collector opened are
   // protected again before foreign code runs.
   void (*foreign_call_starts)();
+  // The heap is about to make an object at [base, base + size), on its
+  // slow path (heap_alloc.cpp's Zeroed; DivertAllocationsFrom sends an M
+  // there): retention=full opens the pages it protected there, so that the
+  // heap's zeroing and the program's first stores take no fault.
+  void (*heap_makes_object)(uptr base, uptr size);
   // The object at base got its first pin (pinned) or lost its last one,
   // under the pinner's table lock.
   void (*object_pin_changed)(uptr base, bool pinned);

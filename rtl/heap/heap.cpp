@@ -74,9 +74,25 @@ static u8 class_pages[kNumSizeClasses];
 
 uptr ClassSize(u32 size_class) { return kClassSizes[size_class]; }
 
+// With retention=full a small span's ObjectMetas begin on an OS page of
+// their own: the watch protects the pages of lent objects
+// (checkers/retention_watch.cpp), and the heap reads and writes these facts
+// at every allocation and lookup, which would fault on a page they shared
+// with a watched object. It costs full mode up to an OS page a span.
+static bool meta_on_own_page;
+
+// Where a small span's ObjectMetas begin, from its start.
+static uptr MetaOffset(uptr nelems, uptr elem) {
+  uptr bytes = nelems * elem;
+  return meta_on_own_page ? RoundUpTo(bytes, GetPageSizeCached()) : bytes;
+}
+
 // A small span's slots, each with its ObjectMeta at the span's end.
 static uptr SlotsIn(uptr npages, uptr elem) {
-  return npages * kPageSize / (elem + sizeof(ObjectMeta));
+  uptr n = npages * kPageSize / (elem + sizeof(ObjectMeta));
+  while (n && MetaOffset(n, elem) + n * sizeof(ObjectMeta) > npages * kPageSize)
+    n--;
+  return n;
 }
 
 // Pages per span of a class: the fewest (up to 16) that waste at most 1/8.
@@ -92,6 +108,7 @@ static u8 PagesFor(uptr elem) {
 
 void InitializeHeap() {
   alloc_stack_frames = Min<uptr>(common_flags()->malloc_context_size, kMaxAllocFrames);
+  meta_on_own_page = retention_mode == kRetentionFull;
   u32 c = 1;
   for (uptr i = 0; i <= kMaxSmallSize / 8; i++) {
     while (kClassSizes[c] < i * 8) c++;
@@ -228,7 +245,7 @@ static Span *NewSpan(uptr npages, uptr elem_size, u32 size_class, bool noscan) {
     s->mark_bits = static_cast<u64 *>(InternalCalloc(words, sizeof(u64)));
     s->pin_bits =
         static_cast<atomic_uint64_t *>(InternalCalloc(words, sizeof(u64)));
-    s->meta = reinterpret_cast<ObjectMeta *>(start + s->nelems * elem_size);
+    s->meta = reinterpret_cast<ObjectMeta *>(start + MetaOffset(s->nelems, elem_size));
   } else {
     UseInlineWords(s);
   }

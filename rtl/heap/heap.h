@@ -89,6 +89,13 @@ bool IsPinnedPointerFreeObject(uptr addr);
 // may call it while the arena's pages are protected. False outside spans.
 bool SlotOf(uptr addr, uptr *slot_base);
 
+// The page at addr was just protected (retention=full): if this thread's
+// M allocates from its span, the M's next allocation there takes the slow
+// path, which tells hooks.heap_makes_object before it writes. Spans other
+// Ms allocate from are left alone (their free cache is theirs): a write
+// there faults, and the fault opens the page.
+void DivertAllocationsFrom(uptr addr);
+
 // Sets or clears the pinned bit of the live object at base (pinner.cpp, on
 // an object's first pin and last unpin).
 void SetObjectPinned(uptr base, bool pinned);

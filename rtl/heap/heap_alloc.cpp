@@ -28,6 +28,7 @@
 #include "growing_array.h"
 #include "guarded_pool.h"
 #include "heap_internal.h"
+#include "hooks.h"
 #include "report.h"
 #include "sanitizer_common/sanitizer_allocator_internal.h"
 
@@ -120,6 +121,8 @@ static void PublishLarge(Span *s, const cgosan_type *t, uptr count, u32 stack) {
 static NOINLINE void *Zeroed(Span *s, uptr index, uptr size, const cgosan_type *t,
                              uptr count, u32 stack) {
   void *p = reinterpret_cast<void *>(s->SlotBase(index));
+  if (UNLIKELY(hooks.heap_makes_object))
+    hooks.heap_makes_object(reinterpret_cast<uptr>(p), size);
   HeapFill(p, 0, size);
   PublishSmall(s, index, t, count, stack);
   return p;
@@ -190,6 +193,14 @@ static NOINLINE void *AllocAfterRefill(HeapCache *cache, u32 span_class,
   Span *s;
   uptr index = TakeSlotSlow(cache, span_class, &s);
   return Zeroed(s, index, t->size * count, t, count, stack);
+}
+
+void DivertAllocationsFrom(uptr addr) {
+  M *m = CurrentM();
+  Span *s = SpanOf(addr);
+  if (m && m->heap_cache && s && s->size_class &&
+      m->heap_cache->spans[SpanClassOf(s->size_class, s->noscan)] == s)
+    s->free_cache = 0;  // the next allocation refills it, through Zeroed
 }
 
 static HeapCache *OwnCache(M *m) {
