@@ -36,6 +36,16 @@ void BeginLend(const ObjectInfo &obj);
 void EndLend(const LendRecord &rec);
 // Pages opened since the last lending return are protected again.
 void ProtectOpenPages();
+// The same, unless nothing but managed code can run before the next foreign
+// entry, which then protects them (retention_watch.cpp: WatchStartsNow).
+void ProtectOpenPagesUnlessTheyMayWait();
+// A thread is about to be created (the pthread_create and thrd_create
+// interceptors): what waits for the next foreign entry is protected first,
+// since the new thread may run foreign code at once.
+ALWAYS_INLINE void ProtectBeforeAThreadStarts() {
+  if (UNLIKELY(__cgosan_lending))
+    ProtectOpenPages();
+}
 void WatchPinChanged(const ObjectInfo &obj, bool pinned);
 // The object at base is no longer watched (its pages open), unless a
 // running call holds it.
@@ -62,6 +72,8 @@ bool RetentionFault(uptr addr, void *ucontext);
 // Faults that were not a foreign access to a watched object (and pages a
 // system call made for managed code opened).
 u64 RetentionReopenedPages();
+// Page protections made (each page each time).
+u64 RetentionPageProtections();
 void InitializeWatchTable();
 // A foreign call starts (hooks.foreign_call_starts): counted, for "the
 // lender returned N foreign calls ago", then the open pages are protected.
@@ -114,6 +126,8 @@ void ProtectPages(uptr start, uptr size, bool no_access);
 // default back. False when the kernel refused (too many mappings).
 enum PagesApart { kNotApart, kApartEven, kApartOdd };
 bool SetPagesApart(uptr start, uptr size, PagesApart how);
+// No thread was ever created in the process: this one is its only thread.
+bool NeverMadeAThread();
 bool FaultIsWrite(void *ucontext);
 // The bytes the faulting instruction of ucontext accesses in memory; 0 when
 // it is not one the decoder knows (retention_access_size.cpp).

@@ -66,18 +66,21 @@ static void LendingCallReturned(G *g) {
   for (u32 i = g->lent_floor; i < g->nlent; i++)
     EndLend(g->lent[i]);
   g->nlent = g->lent_floor;
-  ProtectOpenPages();
+  ProtectOpenPagesUnlessTheyMayWait();
 }
 
 static void PinChanged(uptr base, bool pinned) {
   ObjectInfo obj;
   if (FindObject(base, &obj))
     WatchPinChanged(obj, pinned);
+  ProtectOpenPagesUnlessTheyMayWait();
 }
 
 static constexpr char kMsgReopenedPages[] =
     "CgoSanitizer: retention=%s: %llu faults on watched pages were not "
     "foreign code in a watched object (opened, no report)\n";
+static constexpr char kMsgPageProtections[] =
+    "CgoSanitizer: retention=%s: %llu page protections\n";
 static constexpr char kMsgGuardedPool[] =
     "CgoSanitizer: retention=guard: %llu objects sampled into the guarded "
     "pool (%zu KiB), %llu found it full, %llu expiries deferred to a lending "
@@ -88,14 +91,15 @@ static void PrintRetentionStats() {
   if (!Verbosity())
     return;
   bool guard = retention_mode == kRetentionGuard;
-  Printf(kMsgReopenedPages, guard ? "guard" : "full",
-         (unsigned long long)RetentionReopenedPages());
-  if (!guard)
-    return;
-  GuardedPoolStats s = GetGuardedPoolStats();
-  Printf(kMsgGuardedPool, (unsigned long long)s.sampled,
-         (usize)(kGuardedPoolBytes >> 10), (unsigned long long)s.pool_full,
-         (unsigned long long)s.deferred);
+  const char *mode = guard ? "guard" : "full";
+  Printf(kMsgReopenedPages, mode, (unsigned long long)RetentionReopenedPages());
+  if (guard) {
+    GuardedPoolStats s = GetGuardedPoolStats();
+    Printf(kMsgGuardedPool, (unsigned long long)s.sampled,
+           (usize)(kGuardedPoolBytes >> 10), (unsigned long long)s.pool_full,
+           (unsigned long long)s.deferred);
+  }
+  Printf(kMsgPageProtections, mode, (unsigned long long)RetentionPageProtections());
 }
 
 // Hooks go in before main, so no call lends unrecorded. guard watches the
@@ -109,6 +113,7 @@ __attribute__((constructor)) static void cgosan_retention_load_time_init() {
   InitializeWatchTable();
   hooks.lending_call_returned = LendingCallReturned;
   hooks.foreign_call_starts = RetentionForeignCallStarts;
+  hooks.foreign_code_resumes = ProtectOpenPages;
   CrossingHooksChanged();
   hooks.object_pin_changed = PinChanged;
   // guard watches only the pool's objects: the others die unseen.

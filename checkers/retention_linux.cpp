@@ -2,6 +2,7 @@
 // protection and what a fault's context says about the access (write or
 // read, from the error code; its size, from the instruction at the PC).
 #include <signal.h>
+#include <sys/single_threaded.h>
 #include <sys/mman.h>
 #include <ucontext.h>
 
@@ -19,6 +20,10 @@ bool SetPagesApart(uptr start, uptr size, PagesApart how) {
   static const int kAdvice[] = {MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL};
   return internal_madvise(start, size, kAdvice[how]) == 0;
 }
+
+// glibc clears it when the process creates its first thread (its own
+// helper threads too), and never sets it back.
+bool NeverMadeAThread() { return __libc_single_threaded; }
 
 // x86-64: bit 1 of the page-fault error code is set for a write.
 bool FaultIsWrite(void *ucontext) {

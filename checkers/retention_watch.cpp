@@ -162,6 +162,8 @@ static uptr page_size;
 // Faults that were not foreign code in a watched object: counted, printed
 // at exit with verbosity=1.
 static atomic_uint64_t reopened_pages;
+// Pages made inaccessible, each time: printed at exit with verbosity=1.
+static atomic_uint64_t page_protections;
 // Foreign calls started in the process, to say how long ago a lender
 // returned in the calls a user can count.
 static atomic_uint64_t foreign_calls;
@@ -202,18 +204,28 @@ static void SetApart(WatchedPage *p) {
   }
 }
 
+// An open page with watched objects goes on the list that the next foreign
+// entry protects (ProtectOpenPages). A full list leaves the page open: a
+// miss until it is watched again, never a false report.
+static bool ListOpen(WatchedPage *p) {
+  if (!p->nwatched || p->no_access || p->listed_open)
+    return true;
+  uptr n = atomic_load(&num_open_pages, memory_order_relaxed);
+  if (n == kMaxOpenPages)
+    return false;
+  open_pages[n] = p->key;
+  atomic_store(&num_open_pages, n + 1, memory_order_relaxed);
+  p->listed_open = true;
+  return true;
+}
+
 static void OpenPage(WatchedPage *p) {
   if (p->no_access) {
     ProtectPages(p->key, page_size, false);
     atomic_fetch_sub(&num_protected_pages, 1, memory_order_relaxed);
   }
   p->no_access = false;
-  uptr n = atomic_load(&num_open_pages, memory_order_relaxed);
-  if (p->nwatched && !p->listed_open && n < kMaxOpenPages) {
-    open_pages[n] = p->key;
-    atomic_store(&num_open_pages, n + 1, memory_order_relaxed);
-    p->listed_open = true;
-  }
+  ListOpen(p);
 }
 
 // A page a running call was handed part of stays open: the call, and the
@@ -224,6 +236,7 @@ static void ProtectIfWatched(WatchedPage *p) {
     ProtectPages(p->key, page_size, true);
     p->no_access = true;
     atomic_fetch_add(&num_protected_pages, 1, memory_order_relaxed);
+    atomic_fetch_add(&page_protections, 1, memory_order_relaxed);
     DivertAllocationsFrom(p->key);
   }
 }
@@ -244,6 +257,9 @@ static void OpenForNewObject(uptr base, uptr size) {
   });
 }
 
+// The object is watched from now on; its pages are protected by the next
+// ProtectOpenPages, which the caller makes now or leaves to the next
+// foreign entry (WatchStartsNow); at once when the list is full.
 static void Watch(WatchedObject *o) {
   o->watched = true;
   ForEachPageOf(o->key, o->size, [](uptr page) {
@@ -251,7 +267,8 @@ static void Watch(WatchedObject *o) {
     if (!p)
       return;  // table full: this page goes unwatched
     p->nwatched++;
-    ProtectIfWatched(p);
+    if (!ListOpen(p))
+      ProtectIfWatched(p);
   });
 }
 
@@ -335,6 +352,24 @@ void EndLend(const LendRecord &rec) {
   o->returned_ns = MonotonicNanoTime();
   if (--o->lent_now == 0 && !o->watched && !o->pinned)
     Watch(o);
+}
+
+// Whether the pages listed open must be protected now, or may wait for the
+// next foreign entry: they may while nothing but managed code can run
+// before it. This thread runs managed code (a lending call returned into
+// it, or it pins and unpins), and no other thread exists that could run
+// foreign code meanwhile (NeverMadeAThread). The foreign
+// entries are every cgocall's start (after its arguments' lends, so an
+// object handed to it again is held, not protected), a callback's return,
+// a G's end (cgosan_run returns to foreign code) and a thread's creation
+// (hooks.foreign_code_resumes for the three last).
+static bool WatchStartsNow() {
+  return !__cgosan_in_managed || !NeverMadeAThread();
+}
+
+void ProtectOpenPagesUnlessTheyMayWait() {
+  if (WatchStartsNow())
+    ProtectOpenPages();
 }
 
 void RetentionForeignCallStarts() {
@@ -539,6 +574,10 @@ void ReleaseLibcRange(uptr start, uptr size) {
 
 u64 RetentionReopenedPages() {
   return atomic_load(&reopened_pages, memory_order_relaxed);
+}
+
+u64 RetentionPageProtections() {
+  return atomic_load(&page_protections, memory_order_relaxed);
 }
 
 static void LockWatchForFork() {

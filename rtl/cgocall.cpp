@@ -157,7 +157,8 @@ extern "C" u8 cgosan_crossing_is_plain;
 u8 cgosan_crossing_is_plain;
 
 void CrossingHooksChanged() {
-  bool plain = !hooks.foreign_call_starts && !hooks.cgocall_begin &&
+  bool plain = !hooks.foreign_call_starts && !hooks.foreign_code_resumes &&
+               !hooks.cgocall_begin &&
                !hooks.cgocall_end && !hooks.callback_begin &&
                !hooks.callback_end && !flags()->gc_at_return &&
                fiber_sanitizer == kFiberSanitizerNone;
@@ -226,6 +227,8 @@ ALWAYS_INLINE int RunNewG(M *m, cgosan_fn fn, void *arg, Boundary boundary,
   if (UNLIKELY(hooks.callback_end) && callback)
     hooks.callback_end(g);
   EndLendingRecords(g);
+  if (UNLIKELY(hooks.foreign_code_resumes))
+    hooks.foreign_code_resumes();
   m->curg = nullptr;
   SetInManaged(false);
   m->g0_sp = 0;
@@ -470,6 +473,8 @@ void cgosan_cgocallback_general(cgosan_fn fn, void *frame) {
   if (UNLIKELY(hooks.callback_end))
     hooks.callback_end(g);
   EndLendingRecords(g);
+  if (UNLIKELY(hooks.foreign_code_resumes))
+    hooks.foreign_code_resumes();
   g->lent_floor = outer_lent_floor;
   m->g0_sp = outer_g0_sp;
   g->entry_sp = outer_entry_sp;

@@ -98,6 +98,10 @@ struct Hooks {
   // cgocall_begin: the pages managed code or the collector opened are
   // protected again before foreign code runs.
   void (*foreign_call_starts)();
+  // Foreign code runs next on this thread without a cgocall: a callback
+  // returns, or a G ends (cgosan_run returns to its caller). After the
+  // callback's or the G's lending records are taken.
+  void (*foreign_code_resumes)();
   // The heap is about to make an object at [base, base + size), on its
   // slow path (heap_alloc.cpp's Zeroed; DivertAllocationsFrom sends an M
   // there): retention=full opens the pages it protected there, so that the

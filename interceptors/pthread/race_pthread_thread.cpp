@@ -38,6 +38,7 @@
 #include <threads.h>
 
 #include "race_pthread.h"
+#include "retention.h"
 
 // Called by the slow paths below, defined by the interceptors further down.
 DECLARE_REAL(int, pthread_create, pthread_t *thread, const pthread_attr_t *attr,
@@ -272,6 +273,7 @@ using namespace __cgosan;
 
 INTERCEPTOR(int, pthread_create, pthread_t *thread, const pthread_attr_t *attr,
             void *(*routine)(void *), void *arg) {
+  ProtectBeforeAThreadStarts();
   if (LIKELY(PassThrough()))
     return REAL(pthread_create)(thread, attr, routine, arg);
   return PthreadCreateTracked(thread, attr, routine, arg);
@@ -311,6 +313,7 @@ INTERCEPTOR(int, pthread_detach, pthread_t thread) {
 
 // --- C11 <threads.h> ---------------------------------------------------------
 INTERCEPTOR(int, thrd_create, thrd_t *thread, thrd_start_t routine, void *arg) {
+  ProtectBeforeAThreadStarts();
   if (LIKELY(PassThrough()))
     return REAL(thrd_create)(thread, routine, arg);
   return ThrdCreateTracked(thread, routine, arg);

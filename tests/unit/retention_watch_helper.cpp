@@ -55,6 +55,19 @@
 //                  thread holds the watch table's lock: the call returns
 //                  (EFAULT: nothing can open the page), no deadlock; an
 //                  alarm ends the process if it hangs
+//   repass-loop    one object handed to 100 calls in a row, each reading it
+//                  (silent; with verbosity=1, one page protection: at the
+//                  G's end, the watch having waited for each next call)
+//   thread-waiting a library thread, started by an earlier call, writes the
+//                  kept pointer while managed code waits for it, with no
+//                  foreign call between the return and the write (reported)
+//   other-g        the same read by another G's foreign call (reported)
+//   thread-new     managed code itself creates a thread that writes the
+//                  kept pointer, right after the lending call (reported)
+//   callback       a callback lends the object to a call, then returns to
+//                  the foreign code that called it, which reads it (reported)
+//   after-run      the G lends the object and ends; main, foreign code,
+//                  reads it after cgosan_run returns (reported)
 // Each prints "done reports=N" at the end when it gets there.
 #include <dirent.h>
 #include <errno.h>
@@ -217,6 +230,25 @@ NOINLINE static void LibFwriteKept(void *) {
   fclose(f);
 }
 
+// A library thread that writes the kept pointer when told, and says so.
+static volatile int tell_thread, thread_done;
+static void *LibThreadWritesWhenTold(void *) {
+  while (!__atomic_load_n(&tell_thread, __ATOMIC_ACQUIRE)) sched_yield();
+  kept[7] = 't';
+  __atomic_store_n(&thread_done, 1, __ATOMIC_RELEASE);
+  return nullptr;
+}
+static pthread_t waiting_thread;
+static void LibStartWaitingThread(void *) {
+  pthread_create(&waiting_thread, nullptr, LibThreadWritesWhenTold, nullptr);
+}
+static void LibNothing(void *) {}
+NOINLINE static void LibWaitThenReadKept(void *) {
+  while (!__atomic_load_n(&tell_thread, __ATOMIC_ACQUIRE)) sched_yield();
+  sink = kept[3];
+  __atomic_store_n(&thread_done, 1, __ATOMIC_RELEASE);
+}
+
 // --- The program's own SIGSEGV handler, installed before cgosan's --------------
 static sigjmp_buf recover;
 static void ProgramSegvHandler(int, siginfo_t *, void *) { siglongjmp(recover, 1); }
@@ -256,6 +288,26 @@ NOINLINE static void UseAgain(char *p) {
 }
 NOINLINE static char *NewBytes() { return static_cast<char *>(cgosan_new(&kBytes)); }
 NOINLINE static void KeepATemporary() { Keep(NewBytes()); }
+// A foreign call that touches nothing: the watch of what was lent before it
+// has begun at the latest when it starts.
+NOINLINE static void CallNothing() { cgosan_cgocall(LibNothing, nullptr); }
+// Managed code waits for the library's thread, with no foreign call.
+static void WaitForTheThread() {
+  __atomic_store_n(&tell_thread, 1, __ATOMIC_RELEASE);
+  while (!__atomic_load_n(&thread_done, __ATOMIC_ACQUIRE)) {
+  }
+}
+static void OtherG(void *) { cgosan_cgocall(LibWaitThenReadKept, nullptr); }
+static void *RunOtherG(void *) {
+  cgosan_run(OtherG, nullptr);
+  return nullptr;
+}
+static char *callback_buf;
+static void KeepInCallback(void *) { Keep(callback_buf); }
+NOINLINE static void LibCallsBackThenReadsKept(void *) {
+  cgosan_cgocallback(KeepInCallback, nullptr);
+  sink = kept[3];
+}
 NOINLINE static void ClobberStack() {
   volatile char junk[4096];
   memset(const_cast<char *>(junk), 0, sizeof(junk));
@@ -280,6 +332,30 @@ static void Body(void *arg) {
     UseAgain(buf);
     fprintf(stderr, "re-passed\n");
     ReadKept();
+  } else if (!strcmp(mode, "repass-loop")) {
+    Keep(buf);
+    for (int i = 0; i < 100; i++) UseAgain(buf);
+    fprintf(stderr, "re-passed 100 times\n");
+  } else if (!strcmp(mode, "thread-waiting")) {
+    cgosan_cgocall(LibStartWaitingThread, nullptr);
+    Keep(buf);
+    WaitForTheThread();
+  } else if (!strcmp(mode, "other-g")) {
+    pthread_t t;
+    pthread_create(&t, nullptr, RunOtherG, nullptr);
+    Keep(buf);
+    WaitForTheThread();
+    pthread_join(t, nullptr);
+  } else if (!strcmp(mode, "thread-new")) {
+    Keep(buf);
+    pthread_t t;
+    pthread_create(&t, nullptr, LibThreadWrites, nullptr);
+    pthread_join(t, nullptr);
+  } else if (!strcmp(mode, "callback")) {
+    callback_buf = buf;
+    cgosan_cgocall(LibCallsBackThenReadsKept, nullptr);
+  } else if (!strcmp(mode, "after-run")) {
+    Keep(buf);
   } else if (!strcmp(mode, "pinned") || !strcmp(mode, "pinned-after")) {
     bool before = !strcmp(mode, "pinned");
     cgosan_pinner *pinner = cgosan_pinner_new();
@@ -293,6 +369,7 @@ static void Body(void *arg) {
     cgosan_pinner_free(pinner);
   } else if (!strcmp(mode, "managed")) {
     Keep(buf);
+    CallNothing();
     buf[1] = 'm';
     sink = buf[2];
     cgosan_gc();
@@ -361,18 +438,21 @@ static void Body(void *arg) {
   } else if (!strcmp(mode, "managed-stat")) {
     struct stat st;
     buf[0] = '/';
-    Keep(buf);  // watched from here: its page is protected
+    Keep(buf);
+    CallNothing();  // watched from here: its page is protected
     fprintf(stderr, "managed stat returned %zd\n", ResultOf(stat(buf, &st)));
   } else if (!strcmp(mode, "managed-fstat")) {
     int fds[2];
     buf = static_cast<char *>(cgosan_new(&kRecord));
-    Keep(buf);  // watched from here: its page is protected
+    Keep(buf);
+    CallNothing();  // watched from here: its page is protected
     if (!pipe(fds))
       fprintf(stderr, "managed fstat returned %zd\n",
               ResultOf(fstat(fds[0], reinterpret_cast<struct stat *>(buf))));
   } else if (!strcmp(mode, "managed-write")) {
     int fds[2];
-    Keep(buf);  // watched from here: its page is protected
+    Keep(buf);
+    CallNothing();  // watched from here: its page is protected
     if (!pipe(fds))
       fprintf(stderr, "managed write returned %zd\n",
               ResultOf(write(fds[1], buf, 64)));
@@ -403,7 +483,8 @@ static void Body(void *arg) {
     cgosan_cgocall(LibCallsWithBadVectors, nullptr);
   } else if (!strcmp(mode, "signal-write")) {
     alarm(10);  // a deadlock ends here
-    Keep(buf);  // watched from here, with kept = buf
+    Keep(buf);  // kept = buf
+    CallNothing();  // watched from here: its page is protected
     signal(SIGUSR1, WriteKeptOnSignal);
     if (pipe(signal_pipe))
       return;
@@ -420,6 +501,8 @@ int main(int argc, char **argv) {
   if (argc != 2)
     return 2;
   cgosan_run(Body, argv[1]);
+  if (!strcmp(argv[1], "after-run"))
+    LibReadKept(nullptr);  // main is foreign code
   fprintf(stderr, "done reports=%zu\n", (size_t)__cgosan::ReportCount());
   return 0;
 }
