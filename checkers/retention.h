@@ -34,7 +34,8 @@ void BeginLend(const ObjectInfo &obj);
 // The call that borrowed the object at base returned (rec says how it was
 // lent): with no call holding it any more it is watched.
 void EndLend(const LendRecord &rec);
-// Pages opened since the last lending return are protected again.
+// The pages listed open (watched since, or opened by a fault, a lend or
+// the heap) are protected, but those a running call holds.
 void ProtectOpenPages();
 // The same, unless nothing but managed code can run before the next foreign
 // entry, which then protects them (retention_watch.cpp: WatchStartsNow).

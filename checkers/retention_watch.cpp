@@ -1,18 +1,21 @@
 // retention_watch.cpp — retention=full: every object lent to foreign code is
 // watched once the call that borrowed it returns, by making its memory pages
-// inaccessible. A fault there is asked who touched which byte: foreign code
-// inside a watched object is retention (rule 2), reported; anything else
-// (managed code, the collector, a neighbour on the same page, an object
-// lent again) opens the page and the access runs again, counted. Pages
-// opened that way are protected again at the next lending call's return.
+// inaccessible before foreign code next runs (at the return, or, while only
+// managed code can run, at the next foreign entry). A fault there is asked
+// who touched which byte: foreign code inside a watched object is retention
+// (rule 2), reported; anything else (managed code, the collector, a
+// neighbour on the same page, an object lent again) opens the page and the
+// access runs again, counted. Pages opened that way (or for the heap's new
+// objects, with no fault) are protected again at the next foreign entry.
 // Allowed on purpose: an object any running call has been handed (a
 // re-pass opens its pages for that call), a pinned object until its unpin
 // (a page holding one is never protected: a library may keep it, and the
 // kernel may write it), and a dead object once the collector releases its
 // slot (kept quarantined while watched, up to retention_quarantine_kb).
 // Cost: nothing unless retention=full. There: a lock and two small hash
-// tables per lent object, an mprotect per page at return, and a fault plus
-// an mprotect whenever managed code touches a watched page.
+// tables per lent object, an mprotect per page before foreign code runs
+// again, and an mprotect whenever managed code touches a watched page (a
+// fault too, unless it is the heap making an object there).
 #include "fork.h"
 #include "heap/gc.h"
 #include "heap/guarded_pool.h"
@@ -205,8 +208,9 @@ static void SetApart(WatchedPage *p) {
 }
 
 // An open page with watched objects goes on the list that the next foreign
-// entry protects (ProtectOpenPages). A full list leaves the page open: a
-// miss until it is watched again, never a false report.
+// entry protects (ProtectOpenPages). False when the list is full: a page a
+// fault opened then stays open (a miss until it is watched again, never a
+// false report); Watch protects a newly watched one at once.
 static bool ListOpen(WatchedPage *p) {
   if (!p->nwatched || p->no_access || p->listed_open)
     return true;
