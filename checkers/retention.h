@@ -122,9 +122,9 @@ void ProtectPages(uptr start, uptr size, bool no_access);
 // protection merge with them when it matches, and split off again when it
 // changes: the kernel's bookkeeping of that costs twice what the protection
 // itself does. Pages given a flag that differs from their neighbours'
-// (kApartEven/kApartOdd: an advice on the order of reads, which anonymous
-// memory does not use) stay mappings of their own; kNotApart gives the
-// default back. False when the kernel refused (too many mappings).
+// (kApartEven/kApartOdd: read-ahead and reclaim hints, which change
+// nothing a page holds nor who may touch it) stay mappings of their own;
+// kNotApart gives the default back. False when the kernel refused (too many mappings).
 enum PagesApart { kNotApart, kApartEven, kApartOdd };
 bool SetPagesApart(uptr start, uptr size, PagesApart how);
 // No thread was ever created in the process: this one is its only thread.
