@@ -15,11 +15,10 @@
 // as they fill the iovecs in order, one access per iovec touched; for the
 // message calls (recvmsg, sendmsg, and recvmmsg, sendmmsg per message moved)
 // also the control buffer (what the kernel stored into it, or all of it for
-// a send), as TSan records them; recvmsg also the message's name (the
-// peer's address the kernel stored, as TSan records it). A message receive
-// records its stores after its acquire, the others before (RecordStores). The msghdr itself
-// is not recorded, nor recvmmsg's names (the room each caller gave is not
-// known once the call returns).
+// a send), as TSan records them; recvmsg and recvmmsg also each message's
+// name (the peer's address the kernel stored, as TSan records it). A
+// message receive records its stores after its acquire, the others before
+// (RecordStores). The msghdr itself is not recorded.
 // With retention=full each call first holds its buffers (LibcBufferHold,
 // checkers/retention_libc.cpp): a retained object is reported, and the
 // kernel never meets a protected page.
@@ -109,6 +108,17 @@ void StoredIntoMessages(int result, int, struct mmsghdr *msgs, unsigned, int,
 void LoadedFromMessages(int result, int, struct mmsghdr *msgs, unsigned,
                         int) {
   MovedThroughMessages<false>(result, msgs);
+}
+
+// The kernel takes at most this many messages a call (UIO_MAXIOV).
+constexpr unsigned kMaxMessages = 1024;
+
+// A receive stored the peer's address into msg_name: as much as the room
+// the caller gave (msg_namelen before the call); msg_namelen is now its
+// whole length (a longer address is cut).
+void StoredName(const struct msghdr *msg, socklen_t room) {
+  if (room)
+    RecordLibcWrite(msg->msg_name, Min(room, msg->msg_namelen));
 }
 
 }  // namespace
@@ -223,18 +233,28 @@ INTERCEPTOR(ssize_t, recvmsg, int fd, struct msghdr *msg, int flags) {
   ssize_t result =
       CallThenAcquireFd<StoredIntoMessage, RecordStores::kAfterAcquire>(
           &REAL(recvmsg), fd, fd, msg, flags);
-  if (result >= 0 && name_room && SyncTracked())
-    RecordLibcWrite(msg->msg_name, Min(name_room, msg->msg_namelen));
+  if (result >= 0 && SyncTracked())
+    StoredName(msg, name_room);
   return result;
 }
 
+// Each message's peer address too, as recvmsg's: the room its caller gave
+// is read before the call (the kernel rewrites msg_namelen), for every
+// message the kernel can fill (it takes at most kMaxMessages a call).
 INTERCEPTOR(int, recvmmsg, int fd, struct mmsghdr *msgs, unsigned int n,
             int flags, struct timespec *timeout) {
   LibcBufferHold hold(StoredMessages(msgs, n, "recvmmsg(2)"));
   if (LIKELY(PassThrough()))
     return REAL(recvmmsg)(fd, msgs, n, flags, timeout);
-  return CallThenAcquireFd<StoredIntoMessages, RecordStores::kAfterAcquire>(
+  socklen_t name_room[kMaxMessages];
+  unsigned named = SyncTracked() && msgs ? Min<unsigned>(n, kMaxMessages) : 0;
+  for (unsigned i = 0; i < named; i++)
+    name_room[i] = msgs[i].msg_hdr.msg_name ? msgs[i].msg_hdr.msg_namelen : 0;
+  int result = CallThenAcquireFd<StoredIntoMessages, RecordStores::kAfterAcquire>(
       &REAL(recvmmsg), fd, fd, msgs, n, flags, timeout);
+  for (int i = 0; i < result && static_cast<unsigned>(i) < named; i++)
+    StoredName(&msgs[i].msg_hdr, name_room[i]);
+  return result;
 }
 
 INTERCEPTOR(int, eventfd_read, int fd, eventfd_t *value) {
