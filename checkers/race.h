@@ -166,7 +166,10 @@ enum RaceSide : u8 {
 // Adjacent accesses of pass-built code merged into one (race_shadow.cpp): a
 // loop filling a buffer 16 bytes at a time is one access of the buffer. The
 // first access of a run goes to the shadow at once; the bytes the run grew
-// by, [addr + recorded, addr + size), go when it ends (FlushAccessRun).
+// by, [addr + recorded, addr + size), go when it ends (FlushAccessRun). A
+// run is made only when a store continues the thread's last recorded access
+// (its trace's newest event), so it has always grown: an access that
+// continues nothing writes no run.
 struct AccessRun {
   uptr addr, size, recorded;
   AccessSite site;  // every store of a run was made here (so has its stack)
@@ -197,6 +200,9 @@ struct RaceThread {
   RaceThread *next_state;  // in race_threads.cpp's retired / reusable lists
   AccessRun run;
   AccessTrace trace;
+  // shadow_deaths as read before the trace's newest event was written, or
+  // earlier: while it has not moved, no shadow was freed since that access.
+  u32 deaths_before_last_event;
   u32 Epoch() const { return vc.clk[tid]; }
   // Happens-before: the access (tid, clock) is ordered before this thread's
   // present.
@@ -374,6 +380,27 @@ ALWAYS_INLINE void TraceAccess(RaceThread *thr, uptr addr, uptr size,
                    __ATOMIC_RELAXED);
   atomic_store(&trace->head, head + 1, memory_order_release);
 }
+// The access of the trace's newest event (TraceAccess's arguments); false
+// for an empty trace. Read by the trace's own thread.
+struct TracedAccess {
+  uptr addr, size;
+  u32 epoch, context;
+  u8 type;
+};
+ALWAYS_INLINE bool LastTracedAccess(const AccessTrace *trace,
+                                    TracedAccess *out) {
+  u64 head = atomic_load(&trace->head, memory_order_relaxed);
+  if (!head)
+    return false;
+  const TraceEvent *e =
+      &reinterpret_cast<const TraceEvent *>(trace->events)[(head - 1) % kTraceEvents];
+  out->addr = e->words[0];
+  out->size = static_cast<u32>(e->words[1]);
+  out->epoch = static_cast<u32>(e->words[1] >> 32);
+  out->context = static_cast<u32>(e->words[2]);
+  out->type = static_cast<u8>(e->words[2] >> 32);
+  return true;
+}
 // The access a cell of thread `tid` stands for (its epoch and type, the
 // bytes [lo, hi) it covered in its word), from that thread's trace: its
 // whole range and its context. False when the trace no longer has it.
@@ -468,7 +495,7 @@ void RaceRunAccess(RaceThread *thr, uptr addr, uptr size, bool is_write,
 // fp: the entry's frame (SiteOfCaller), read here so that the site is
 // made in registers, not passed through memory.
 void RaceWordAccess(RaceThread *thr, uptr addr, uptr size, u8 type, uptr fp);
-// Ends the thread's run: its unrecorded bytes go to the shadow. Called
+// Ends the thread's run: its grown bytes go to the shadow. Called
 // before every edge the thread takes part in (its epoch or knowledge
 // changes), before the program's own records, and when the thread ends.
 void FlushAccessRunSlow(RaceThread *thr);

@@ -46,11 +46,13 @@
 // kMaxPiece (64 MiB) is recorded, and reported, as pieces of that size.
 // Runs: pass-built code touches a buffer one store at a time (a fill loop is
 // 256 one-byte or 16 sixteen-byte stores). A store that continues the
-// thread's last one (same kind, same epoch, no shadow freed since,
-// adjacent, up to kMaxRunBytes, and made by the same instruction in the
-// same activation, so with the same stack) joins its run instead of the
-// shadow; the run's first store went to the shadow at once, and the rest
-// goes, as one access with the first's context, when the run ends: at the thread's next
+// thread's last recorded one (same kind, same epoch, no shadow freed since,
+// adjacent, up to kMaxRunBytes, and with the same stack and accessor; for
+// a run that grew, made by the same instruction in the same activation)
+// joins its run instead of the shadow; the run's first store went to the
+// shadow at once (the run is written only when a second store continues
+// it: the first is found in the thread's trace), and the rest goes, as one
+// access with the first's context, when the run ends: at the thread's next
 // other access, before any edge it takes part in (a release or acquire: the
 // run keeps its epoch and the knowledge it had), before the program's own
 // records, and when the thread ends. Until then another thread does not see
@@ -596,10 +598,9 @@ static NOINLINE void ReportRaceWithCell(RaceThread *thr, const PendingAccess &p,
 
 // Records [addr, addr + size), inside one word of the arena, for a plain
 // access of pass-built code made now at `site`: RecordPiece's work for one
-// word, without its loop. Returns false when the word already held it
-// (*context then stays 0).
+// word, without its loop. Returns false when the word already held it.
 static bool RecordWord(RaceThread *thr, uptr addr, uptr size, u8 type,
-                       const AccessSite &site, u32 *context) {
+                       const AccessSite &site) {
   uptr end = addr + size;
   uptr w = RoundDownTo(addr, kWordSize), b = RoundDownTo(w, kBlockSize);
   NoteShadowed(addr, end);
@@ -631,7 +632,6 @@ static bool RecordWord(RaceThread *thr, uptr addr, uptr size, u8 type,
     TraceOnce(thr, &p);
     raced = CheckAndRecordWord(thr, cells, cell, &theirs);
   }
-  *context = p.context;
   if (UNLIKELY(raced))
     ReportRaceWithCell(thr, p, theirs, w, /*made_now=*/true);
   return true;
@@ -772,8 +772,6 @@ static bool RunStillShadowed(RaceThread *thr, const AccessRun &run) {
 void FlushAccessRunSlow(RaceThread *thr) {
   AccessRun &run = thr->run;
   run.active = false;
-  if (run.size == run.recorded)
-    return;  // nothing grew
   // A collection freed shadowed memory since: the memory may be a new
   // object's, if the run's object died (its first store's cell is gone);
   // else the run stands.
@@ -789,26 +787,61 @@ static bool SameSite(const AccessSite &a, const AccessSite &b) {
   return a.pc == b.pc && a.fp == b.fp && a.version == b.version;
 }
 
+// Whether a plain access of [addr, addr + size) by pass-built code, made
+// now at `site`, continues the thread's run: right after its bytes, of the
+// same kind, in its epoch, no shadow freed since it began, at most
+// kMaxRunBytes in all, made by the same instruction in the same activation.
+static ALWAYS_INLINE bool ContinuesRun(const AccessRun &run, uptr addr,
+                                       uptr size, bool is_write, u32 epoch,
+                                       u32 deaths, const AccessSite &site) {
+  return run.active && run.is_write == is_write && run.epoch == epoch &&
+         addr == run.addr + run.size && run.size + size <= kMaxRunBytes &&
+         run.deaths == deaths && SameSite(site, run.site);
+}
+
+// Makes the thread's run when that access continues its last recorded one
+// (its trace's newest event), whose bytes are in the shadow: right after
+// them, of the same type, in the same epoch, no shadow freed since it was
+// recorded, at most kMaxRunBytes in all, and with the same context (the
+// same stack and accessor, so the run's report is the one either access
+// would make). Only then is a run written: an access that continues
+// nothing costs no run record, only the event it writes anyway.
+static ALWAYS_INLINE bool StartedRun(RaceThread *thr, uptr addr, uptr size,
+                                     u8 type, u32 epoch, u32 deaths,
+                                     const AccessSite &site) {
+  TracedAccess last;
+  if (!LastTracedAccess(&thr->trace, &last) || last.addr + last.size != addr)
+    return false;
+  if (last.type != type || last.epoch != epoch ||
+      thr->deaths_before_last_event != deaths ||
+      last.size + size > kMaxRunBytes ||
+      ContextNow(thr, nullptr, site) != last.context)
+    return false;
+  thr->run = {last.addr, last.size + size, last.size, site, epoch,
+              last.context, deaths, static_cast<u8>(type & kAccessWrite), true};
+  return true;
+}
+
 void RaceRunAccess(RaceThread *thr, uptr addr, uptr size, bool is_write,
                    const AccessSite &site) {
   AccessRun &run = thr->run;
   u8 type = is_write ? kAccessWrite : kAccessRead;
-  if (run.active && run.is_write == is_write && run.epoch == thr->Epoch() &&
-      addr == run.addr + run.size && run.size + size <= kMaxRunBytes &&
-      SameSite(site, run.site) &&
-      run.deaths == atomic_load(&shadow_deaths, memory_order_relaxed)) {
+  u32 epoch = thr->Epoch();
+  u32 deaths = atomic_load(&shadow_deaths, memory_order_relaxed);
+  if (ContinuesRun(run, addr, size, is_write, epoch, deaths, site)) {
     run.size += size;
     NoteRecent(thr, addr, size, type);
     return;
   }
-  FlushAccessRun(thr);
-  u32 deaths = atomic_load(&shadow_deaths, memory_order_relaxed);
-  u32 clock = thr->Epoch();
-  PendingAccess p = {0, 0, clock, type, 0, nullptr, &site, false};
-  if (!RecordAccess(thr, addr, size, &p, /*made_now=*/true))
-    return;  // nothing new: a run would have no context to lend
-  u32 context = p.context;
-  run = {addr, size, size, site, clock, context, deaths, is_write, true};
+  if (run.active) {
+    FlushAccessRunSlow(thr);
+  } else if (StartedRun(thr, addr, size, type, epoch, deaths, site)) {
+    NoteRecent(thr, addr, size, type);
+    return;
+  }
+  PendingAccess p = {0, 0, epoch, type, 0, nullptr, &site, false};
+  if (RecordAccess(thr, addr, size, &p, /*made_now=*/true))
+    thr->deaths_before_last_event = deaths;
 }
 
 void RaceWordAccess(RaceThread *thr, uptr addr, uptr size, u8 type, uptr fp) {
@@ -817,8 +850,8 @@ void RaceWordAccess(RaceThread *thr, uptr addr, uptr size, u8 type, uptr fp) {
   u32 epoch = thr->Epoch();
   u32 deaths = atomic_load(&shadow_deaths, memory_order_relaxed);
   bool is_write = type & kAccessWrite;
-  bool run_current = run.active && run.epoch == epoch && run.deaths == deaths;
-  if (run_current && addr >= run.addr && addr + size <= run.addr + run.size &&
+  if (run.active && run.epoch == epoch && run.deaths == deaths &&
+      addr >= run.addr && addr + size <= run.addr + run.size &&
       TypeCovers(run.is_write ? kAccessWrite : kAccessRead, type))
     return;  // a member of the run: its bytes go to the shadow later
   uptr w = RoundDownTo(addr, kWordSize), b = RoundDownTo(w, kBlockSize);
@@ -831,23 +864,22 @@ void RaceWordAccess(RaceThread *thr, uptr addr, uptr size, u8 type, uptr fp) {
   WordCells seen = LoadWordCells(cells);
   if (RecordedInThisEpoch(seen, mine, tid, epoch, type))
     return;  // the same-epoch shortcut, read from the shadow without a lock
-  if (run_current && run.is_write == is_write && addr == run.addr + run.size &&
-      run.size + size <= kMaxRunBytes && SameSite(site, run.site)) {
-    run.size += size;  // continues the run
+  if (ContinuesRun(run, addr, size, is_write, epoch, deaths, site)) {
+    run.size += size;
     return;
   }
-  // The run ends. If it grew, its bytes may have changed this word's cells.
-  bool grew = run.active && run.size != run.recorded;
-  if (grew)
+  // The run ends: its bytes may change this word's cells.
+  bool flushed = run.active;
+  if (flushed)
     FlushAccessRunSlow(thr);
-  run.active = false;
-  u32 context = 0;
-  if (LIKELY(mixed && !grew)) {
+  else if (StartedRun(thr, addr, size, type, epoch, deaths, site))
+    return;
+  if (LIKELY(mixed && !flushed)) {
     // The cells read above, without a lock (CheckAndRecordWord). A mixed
     // block's granule is marked already (NoteShadowed came before it was
     // made mixed). A whole-block access making the block uniform meanwhile
     // drops this cell, as an eviction would.
-    context = ContextNow(thr, nullptr, site);
+    u32 context = ContextNow(thr, nullptr, site);
     TraceAccess(thr, addr, size, epoch, type, context);
     Cell theirs;
     Cell cell = {epoch, tid, type, mine.lo, mine.hi};
@@ -856,10 +888,10 @@ void RaceWordAccess(RaceThread *thr, uptr addr, uptr size, u8 type, uptr fp) {
                          nullptr, &site,       true};
       ReportRaceWithCell(thr, p, theirs, w, /*made_now=*/true);
     }
-  } else if (!RecordWord(thr, addr, size, type, site, &context)) {
-    return;  // nothing new: a run would have no context to lend
+  } else if (!RecordWord(thr, addr, size, type, site)) {
+    return;  // nothing new, so no event
   }
-  run = {addr, size, size, site, epoch, context, deaths, is_write, true};
+  thr->deaths_before_last_event = deaths;
 }
 
 // The hashed blocks' buckets and the maps' locks are taken around fork. The
