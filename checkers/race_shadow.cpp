@@ -522,6 +522,36 @@ static ALWAYS_INLINE bool CheckAndRecordSeen(RaceThread *thr, Cell *cells,
   StoreCell(slot, cur);
   return raced;
 }
+// A plain write of the whole word (`x += y` on a long, whose read the pass
+// drops) covers every cell: a cell of this thread and epoch that covers it
+// at least as strongly is this very cell, so the same-epoch test is one
+// compare a cell; and when every cell is empty, this thread's or ordered
+// before it, none races and each is superseded, so CheckAndRecordSeen's
+// outcome is the write in the first cell and the others empty. Returns
+// false, storing nothing, when a cell may race: the general check decides.
+static ALWAYS_INLINE bool HoldsCell(const WordCells &seen, Cell cur) {
+  u64 raw = RawCell(cur);
+  bool held = false;
+  for (uptr i = 0; i < kCells; i++)
+    held |= RawCell(seen.c[i]) == raw;
+  return held;
+}
+static ALWAYS_INLINE bool RecordedOrderedWholeWrite(RaceThread *thr,
+                                                   Cell *cells,
+                                                   const WordCells &seen,
+                                                   Cell cur) {
+  for (uptr i = 0; i < kCells; i++) {
+    const Cell &c = seen.c[i];
+    if (c.hi && c.tid != cur.tid && !thr->Saw(c.tid, c.clock))
+      return false;
+  }
+  StoreCell(&cells[0], cur);
+  for (uptr i = 1; i < kCells; i++)
+    if (seen.c[i].hi)
+      StoreCell(&cells[i], Cell{});
+  return true;
+}
+
 static bool CheckAndRecordWord(RaceThread *thr, Cell *cells, Cell cur,
                                Cell *raced_with) {
   return CheckAndRecordSeen(thr, cells, LoadWordCells(cells), cur, raced_with);
@@ -862,7 +892,10 @@ void RaceWordAccess(RaceThread *thr, uptr addr, uptr size, u8 type, uptr fp) {
   Bytes mine = InWord(w, addr, addr + size);
   u8 tid = static_cast<u8>(thr->tid);
   WordCells seen = LoadWordCells(cells);
-  if (RecordedInThisEpoch(seen, mine, tid, epoch, type))
+  Cell cell = {epoch, tid, type, mine.lo, mine.hi};
+  bool whole_write = type == kAccessWrite && mine.lo == 0 && mine.hi == kWordSize;
+  if (whole_write ? HoldsCell(seen, cell)
+                  : RecordedInThisEpoch(seen, mine, tid, epoch, type))
     return;  // the same-epoch shortcut, read from the shadow without a lock
   if (ContinuesRun(run, addr, size, is_write, epoch, deaths, site)) {
     run.size += size;
@@ -882,8 +915,9 @@ void RaceWordAccess(RaceThread *thr, uptr addr, uptr size, u8 type, uptr fp) {
     u32 context = ContextNow(thr, nullptr, site);
     TraceAccess(thr, addr, size, epoch, type, context);
     Cell theirs;
-    Cell cell = {epoch, tid, type, mine.lo, mine.hi};
-    if (UNLIKELY(CheckAndRecordSeen(thr, cells, seen, cell, &theirs))) {
+    if (LIKELY(whole_write && RecordedOrderedWholeWrite(thr, cells, seen, cell))) {
+      // recorded: nothing raced
+    } else if (UNLIKELY(CheckAndRecordSeen(thr, cells, seen, cell, &theirs))) {
       PendingAccess p = {addr,    addr + size, epoch, type, context,
                          nullptr, &site,       true};
       ReportRaceWithCell(thr, p, theirs, w, /*made_now=*/true);
