@@ -889,7 +889,7 @@ void RaceWordAccess(RaceThread *thr, uptr addr, uptr size, u8 type, uptr fp) {
   BlockState *state = &ArenaStates()[index];
   bool mixed = __atomic_load_n(&state->mixed, __ATOMIC_ACQUIRE);
   Cell *cells = ArenaBlocks()[index].cells[mixed ? (w - b) / kWordSize : 0];
-  Bytes mine = InWord(w, addr, addr + size);
+  Bytes mine = {static_cast<u8>(addr - w), static_cast<u8>(addr - w + size)};  // InOneWord
   u8 tid = static_cast<u8>(thr->tid);
   WordCells seen = LoadWordCells(cells);
   Cell cell = {epoch, tid, type, mine.lo, mine.hi};
