@@ -129,11 +129,56 @@ static void Watch(void *heap, const void *base) {
   WatchObject(base);
 }
 
+/* The race checker is on: every reclaimed object's shadow is cleared. */
+static int race_disclaims;
+
+/* With retention=full cgosan may ask to keep an unreachable object a
+ * library was handed, and watches the pages it owns for a first access.
+ * Not in bdwgc's incremental mode (GC_enable_incremental), whose dirty bits
+ * are page protections with its own SIGSEGV handler: told once. */
+static int keeps_unreachable;
+static int told_cannot_keep;
+static long page_size;
+static const char kIncremental[] =
+    "bdwgc's incremental mode (GC_enable_incremental) protects the heap's "
+    "pages itself";
+
+/* Under bdwgc's allocation lock, or before any collection. */
+static int KeepsNow(void) {
+  if (!keeps_unreachable || told_cannot_keep)
+    return 0;
+  if (!GC_is_incremental_mode())
+    return 1;
+  told_cannot_keep = 1;
+  cgosan_heap_cannot_keep(bdwgc_heap_id, kIncremental);
+  return 0;
+}
+
+/* Whether bdwgc's collector runs: its world-stopped mark (its marker
+ * threads read any object a word leads them to) and its reclaim phase
+ * (GC_finalize marks from finalizable objects). Written by the collecting
+ * thread's events, read from a signal handler. */
+static int world_stopped, reclaiming;
+
+static int Collecting(void *heap) {
+  (void)heap;
+  return __atomic_load_n(&world_stopped, __ATOMIC_ACQUIRE) ||
+         __atomic_load_n(&reclaiming, __ATOMIC_ACQUIRE);
+}
+
 /* bdwgc is about to reclaim obj (or a slot that was already free): under
- * its allocation lock, so nothing here calls bdwgc but GC_size, which takes
- * no lock. 0: reclaim it. */
+ * its allocation lock, so nothing here calls bdwgc but GC_size and
+ * GC_is_incremental_mode, which take no lock. 0: reclaim it; 1: keep it
+ * marked through this collection (asked again at the next). An object as
+ * large as a page may own whole pages, which cgosan may protect while it
+ * keeps it: bdwgc writes into a kept object no free-list link and no
+ * clearing, and reads it only when a stale word marks it again. */
 static int GC_CALLBACK ObjectReclaimed(void *obj) {
-  cgosan_heap_object_freed(bdwgc_heap_id, obj, GC_size(obj));
+  size_t size = GC_size(obj);
+  if (size >= (size_t)page_size && KeepsNow())
+    return cgosan_heap_object_unreachable(bdwgc_heap_id, obj, size);
+  if (race_disclaims)
+    cgosan_heap_object_freed(bdwgc_heap_id, obj, size);
   return 0;
 }
 
@@ -143,11 +188,18 @@ static int GC_CALLBACK ObjectReclaimed(void *obj) {
  * would do for full collections, but bdwgc's incremental mode
  * (GC_enable_incremental) sends neither. */
 static void OnCollectionEvent(GC_EventType event) {
-  if (event == GC_EVENT_RECLAIM_START) {
+  if (event == GC_EVENT_PRE_STOP_WORLD) {
+    __atomic_store_n(&world_stopped, 1, __ATOMIC_RELEASE);
+  } else if (event == GC_EVENT_POST_START_WORLD) {
+    __atomic_store_n(&world_stopped, 0, __ATOMIC_RELEASE);
+  } else if (event == GC_EVENT_RECLAIM_START) {
+    __atomic_store_n(&reclaiming, 1, __ATOMIC_RELEASE);
     cgosan_heap_collection_begin(bdwgc_heap_id);
+    KeepsNow();  /* says so once, when the program went incremental */
   } else if (event == GC_EVENT_RECLAIM_END) {
     ReportReclaimedWatchedObjects();
     cgosan_heap_collection_end(bdwgc_heap_id);
+    __atomic_store_n(&reclaiming, 0, __ATOMIC_RELEASE);
   }
   if (program_on_event)
     program_on_event(event);
@@ -185,13 +237,12 @@ void GC_free(void *p) {
  * kind exists, since a block takes its kind's procedure when it is made. A
  * kind whose maker registers a disclaim procedure of its own (gc_disclaim's
  * finalized kind) keeps that one. */
-static int race_disclaims;
 unsigned GC_new_kind_inner(void **free_list, GC_word descriptor, int adjust,
                            int clear) {
   static void *real;
   unsigned kind = ((unsigned (*)(void **, GC_word, int, int))Real(
       &real, "GC_new_kind_inner"))(free_list, descriptor, adjust, clear);
-  if (race_disclaims)
+  if (race_disclaims || keeps_unreachable)
     GC_register_disclaim_proc((int)kind, ObjectReclaimed, 0);
   return kind;
 }
@@ -217,7 +268,8 @@ static uintptr_t BrkHeapStart(void) {
   return (uintptr_t)strtoull(heap, NULL, 16);
 }
 
-static const cgosan_heap_ops kBdwgcOps = {"bdwgc", FindObject, Scans, Watch};
+static const cgosan_heap_ops kBdwgcOps = {"bdwgc", FindObject, Scans, Watch,
+                                           Collecting};
 
 __attribute__((constructor)) static void RegisterBdwgc(void) {
   brk_start = BrkHeapStart();
@@ -229,8 +281,10 @@ __attribute__((constructor)) static void RegisterBdwgc(void) {
   GC_set_on_collection_event(OnCollectionEvent);
   /* Before the program allocates: bdwgc marks a block for its kind's
    * disclaim procedure when it makes the block. */
-  if (cgosan_race_enabled()) {
-    race_disclaims = 1;
+  page_size = sysconf(_SC_PAGESIZE);
+  race_disclaims = cgosan_race_enabled();
+  keeps_unreachable = cgosan_heap_keeps_unreachable(bdwgc_heap_id);
+  if (race_disclaims || keeps_unreachable) {
     GC_register_disclaim_proc(kPtrFree, ObjectReclaimed, 0);
     GC_register_disclaim_proc(kNormal, ObjectReclaimed, 0);
   }

@@ -40,7 +40,7 @@ static int FakeScans(void *, const void *p) {
   return (InFake(p, &i) && i != 3) || p == &scanned_root;
 }
 static void FakeWatch(void *, const void *) {}
-static const cgosan_heap_ops kFakeOps = {"fake", FakeFind, FakeScans, FakeWatch};
+static const cgosan_heap_ops kFakeOps = {"fake", FakeFind, FakeScans, FakeWatch, nullptr};
 
 static void RegisterFake() {
   fake_id = cgosan_heap_register(&kFakeOps, nullptr);
@@ -72,7 +72,7 @@ template <typename F>
 // ---- Registration ------------------------------------------------------------------
 constexpr int RegisterMissingLine = __LINE__ + 3;
 NOINLINE void RegisterMissing() {
-  static const cgosan_heap_ops kNoScans = {"broken", FakeFind, nullptr, nullptr};
+  static const cgosan_heap_ops kNoScans = {"broken", FakeFind, nullptr, nullptr, nullptr};
   cgosan_heap_register(&kNoScans, nullptr);
 }
 
@@ -129,7 +129,7 @@ static int OtherScans(void *, const void *) { return 0; }
 
 NOINLINE void FindInSeveralHeaps() {
   RegisterFake();
-  static const cgosan_heap_ops kOther = {"other", OtherFind, OtherScans, nullptr};
+  static const cgosan_heap_ops kOther = {"other", OtherFind, OtherScans, nullptr, nullptr};
   int other = cgosan_heap_register(&kOther, nullptr);
   void *own = cgosan_new(&kInt);
   cgosan_heap_object o;
