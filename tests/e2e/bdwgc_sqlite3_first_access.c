@@ -30,7 +30,7 @@
 // CHECK-NEXT:  handed to sqlite3_bind_text at:
 // CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in bind_long_name {{.*}}/bdwgc_sqlite3_names.h:77:3
 // CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in bind_long_collect_step {{.*}}/bdwgc_sqlite3_names.h:96:3
-// CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in main {{.*}}/bdwgc_sqlite3_first_access.c:[[#@LINE+5]]:10
+// CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in main {{.*}}/bdwgc_sqlite3_first_access.c:[[#@LINE+6]]:10
 // CHECK-NEXT:    #{{.*}}
 // CHECK:SUMMARY: CgoSanitizer: retained-pointer {{.*}}
 // The program stops at the report: nothing was stored.
