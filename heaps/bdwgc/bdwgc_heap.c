@@ -20,7 +20,8 @@
  * reach it ran, and the collection's end reports the free. The program's
  * finalizers are left as the program registered them. The program's own
  * frees (GC_FREE, and GC_realloc's of the old object) go through the
- * adapter's GC_free, which reports them before bdwgc takes the memory back.
+ * adapter's GC_free (GC_debug_free with GC_DEBUG), which reports them
+ * before bdwgc takes the memory back.
  * With the race checker on, every reclaimed object is reported as well,
  * for its race shadow: a disclaim procedure (GC_register_disclaim_proc),
  * which bdwgc calls on each unmarked object of a block it sweeps, before
@@ -216,19 +217,34 @@ static void *Real(void **slot, const char *fn) {
   return real;
 }
 
-/* The program frees an object itself (GC_FREE; GC_realloc frees the old
- * object so): bdwgc calls no disclaim procedure and clears no link there,
- * so cgosan is told first, while the object is intact, and its link taken
- * back before the memory can be another object's. */
-void GC_free(void *p) {
-  static void *real;
+/* The program frees the object p points into itself: bdwgc calls no
+ * disclaim procedure and clears no link there, so cgosan is told first,
+ * while the object is intact, and its link taken back before the memory
+ * can be another object's. */
+static void TellFreedByProgram(void *p) {
   void *base = p && bdwgc_heap_id > 0 && GC_is_init_called() ? GC_base(p) : NULL;
   if (base) {
     size_t size = GC_size(base);
     ForgetWatchedObject(base);
     cgosan_heap_object_freed(bdwgc_heap_id, base, size);
   }
+}
+
+/* GC_FREE, and GC_realloc's free of the old object. */
+void GC_free(void *p) {
+  static void *real;
+  TellFreedByProgram(p);
   ((void (*)(void *))Real(&real, "GC_free"))(p);
+}
+
+/* GC_FREE in a program built with GC_DEBUG: p points past the debugging
+ * header. libgc's GC_debug_free calls its GC_free directly (an uncollectable
+ * object), or fills the object with a marker and leaves it to the
+ * collector (the others): either way the object is the program's no more. */
+void GC_debug_free(void *p) {
+  static void *real;
+  TellFreedByProgram(p);
+  ((void (*)(void *))Real(&real, "GC_debug_free"))(p);
 }
 
 /* bdwgc makes a kind (gc_typed's, gcj's, a program's GC_new_kind), under

@@ -197,6 +197,16 @@ static int Register(const cgosan_heap_ops *ops, void *cookie) {
   return static_cast<int>(n + 1);
 }
 
+// The object [b, b + size) of heap id is dead to the program.
+static void ObjectFreed(int id, uptr b, uptr size) {
+  if (hooks.object_died)  // the race shadow: a new object there starts afresh
+    hooks.object_died(b, size);
+  if (hooks.heap_object_freed)
+    hooks.heap_object_freed(id, b, size);
+  if (hooks.retained_heap_object_freed)
+    hooks.retained_heap_object_freed(id, b, size);
+}
+
 }  // namespace __cgosan
 
 using namespace __cgosan;
@@ -206,16 +216,6 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE int cgosan_heap_register(
   EnsureInitialized();
   ErrnoSaver errno_saver;
   return Register(ops, heap);
-}
-
-// The object [b, b + size) of heap id is dead to the program.
-static void ObjectFreed(int id, uptr b, uptr size) {
-  if (hooks.object_died)  // the race shadow: a new object there starts afresh
-    hooks.object_died(b, size);
-  if (hooks.heap_object_freed)
-    hooks.heap_object_freed(id, b, size);
-  if (hooks.retained_heap_object_freed)
-    hooks.retained_heap_object_freed(id, b, size);
 }
 
 extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_heap_object_freed(

@@ -388,5 +388,37 @@ TEST(HeapRegistryDeath, ARetentionEndedOrAHeldObjectIsNotReportedAtTheFree) {
               ExitedWithCode(0), "^0 reports\n$");
 }
 
+// retention is not full: the heap may not keep anything, and an
+// unreachable object it asks about is freed, with the events of a free.
+constexpr int UnreachableLine = __LINE__ + 2;
+NOINLINE int Object1Unreachable() {
+  return cgosan_heap_object_unreachable(fake_id, objects[1], 32);
+}
+
+TEST(HeapRegistryDeath, AnUnreachableObjectIsFreedUnlessRetentionKeepsIt) {
+  EXPECT_EXIT(
+      ShowReports(1,
+                  [] {
+                    RegisterFake();
+                    if (cgosan_heap_keeps_unreachable(fake_id))
+                      _exit(3);
+                    RetainObject(1);
+                    cgosan_heap_collection_begin(fake_id);
+                    int kept = Object1Unreachable();
+                    cgosan_heap_collection_end(fake_id);
+                    if (kept)
+                      _exit(4);
+                  }),
+      ExitedWithCode(0),
+      "^1 reports\n" +
+          ReportRegex("retained-pointer",
+                      "object " + kHex +
+                          ReEscape(" of heap 'fake' freed by collection 1 "
+                                   "while bind retains argument 2 until "
+                                   "reset/finalize"),
+                      "cgotest::(anonymous namespace)::Object1Unreachable()",
+                      kFile, UnreachableLine, ".*"));
+}
+
 }  // namespace
 }  // namespace cgotest
