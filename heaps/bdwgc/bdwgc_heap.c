@@ -28,7 +28,9 @@
  * the memory is handed out again, under its allocation lock; registered
  * for the normal and atomic kinds at load and for each kind made later
  * (the typed and gcj kinds, a program's own), as bdwgc makes it (the
- * adapter's GC_new_kind_inner, which libgc calls through its PLT).
+ * adapter's GC_new_kind_inner, which libgc calls through its PLT); a kind
+ * that gets a disclaim procedure of its own (GC_register_disclaim_proc,
+ * which the adapter defines too) has it called first, chained.
  * Collections are counted through GC_set_on_collection_event (chained to
  * the program's own), by their reclaim phase, which incremental
  * collections report too.
@@ -217,6 +219,36 @@ static void *Real(void **slot, const char *fn) {
   return real;
 }
 
+static void RegisterDisclaim(int kind, GC_disclaim_proc proc, int mark_from_all) {
+  static void *real;
+  ((void (*)(int, GC_disclaim_proc, int))Real(&real, "GC_register_disclaim_proc"))(
+      kind, proc, mark_from_all);
+}
+
+/* A kind's own disclaim procedure (gc_disclaim's finalized kind, whose
+ * maker registers it after making the kind; a program's), which bdwgc
+ * would call instead of the adapter's: called first, and the object is
+ * dead only when it lets it go (0). By kind; written under bdwgc's lock or
+ * before the kind has blocks. */
+enum { kMaxKinds = 64 };
+static GC_disclaim_proc their_disclaim[kMaxKinds];
+
+static int GC_CALLBACK TheirsThenReclaimed(void *obj) {
+  int kind = GC_get_kind_and_size(obj, NULL);
+  GC_disclaim_proc theirs = kind >= 0 && kind < kMaxKinds ? their_disclaim[kind] : NULL;
+  if (theirs && theirs(obj))
+    return 1;  /* theirs keeps it */
+  return ObjectReclaimed(obj);
+}
+
+void GC_register_disclaim_proc(int kind, GC_disclaim_proc proc, int mark_from_all) {
+  if ((race_disclaims || keeps_unreachable) && kind >= 0 && kind < kMaxKinds) {
+    their_disclaim[kind] = proc;
+    proc = TheirsThenReclaimed;
+  }
+  RegisterDisclaim(kind, proc, mark_from_all);
+}
+
 /* The program frees the object p points into itself: bdwgc calls no
  * disclaim procedure and clears no link there, so cgosan is told first,
  * while the object is intact, and its link taken back before the memory
@@ -259,7 +291,7 @@ unsigned GC_new_kind_inner(void **free_list, GC_word descriptor, int adjust,
   unsigned kind = ((unsigned (*)(void **, GC_word, int, int))Real(
       &real, "GC_new_kind_inner"))(free_list, descriptor, adjust, clear);
   if (race_disclaims || keeps_unreachable)
-    GC_register_disclaim_proc((int)kind, ObjectReclaimed, 0);
+    RegisterDisclaim((int)kind, ObjectReclaimed, 0);
   return kind;
 }
 
@@ -301,7 +333,7 @@ __attribute__((constructor)) static void RegisterBdwgc(void) {
   race_disclaims = cgosan_race_enabled();
   keeps_unreachable = cgosan_heap_keeps_unreachable(bdwgc_heap_id);
   if (race_disclaims || keeps_unreachable) {
-    GC_register_disclaim_proc(kPtrFree, ObjectReclaimed, 0);
-    GC_register_disclaim_proc(kNormal, ObjectReclaimed, 0);
+    RegisterDisclaim(kPtrFree, ObjectReclaimed, 0);
+    RegisterDisclaim(kNormal, ObjectReclaimed, 0);
   }
 }
