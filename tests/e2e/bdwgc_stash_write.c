@@ -53,7 +53,7 @@ __attribute__((noinline)) static void clear_stack_below(void) {
 // CHECK-NEXT:  nothing the collector scans pointed to it: stash_keep kept the pointer where the collector does not look
 // CHECK-NEXT:  fix: keep a reference where the collector scans (a global, a field of a collected object) for as long as stash_keep may use the object, or make the object one foreign code may hold (bdwgc: GC_MALLOC_UNCOLLECTABLE), or pass a copy the library owns
 // CHECK-NEXT:  handed to stash_keep at:
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in stash_buffer {{.*}}/bdwgc_stash_write.c:35:3
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in stash_buffer {{.*}}/bdwgc_stash_write.c:34:3
 // CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in main {{.*}}/bdwgc_stash_write.c:[[#@LINE+8]]:3
 // CHECK-NEXT:    #{{.*}}
 // CHECK:SUMMARY: CgoSanitizer: retained-pointer {{.*}}/interposed/stash.c:20:41 in stash_write
