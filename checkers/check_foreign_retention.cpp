@@ -16,6 +16,8 @@
 // library the foreign one; the interposer runs this check for calls from
 // threads that are not running a G (cgosan_check_retained_foreign), and
 // cgosan_check_retained_by sends a G's foreign-heap arguments here too.
+// With no annotation, retention=full keeps the dead object and reports its
+// first access instead (foreign_retention_watch.cpp; ReportKeptAccess here).
 // Allowed on purpose: an object foreign code may hold, one kept reachable
 // (a global, a GC object: the collector never frees it), a retention ended
 // before the collection, and memory of no registered heap.

@@ -31,6 +31,11 @@
  * adapter's GC_new_kind_inner, which libgc calls through its PLT); a kind
  * that gets a disclaim procedure of its own (GC_register_disclaim_proc,
  * which the adapter defines too) has it called first, chained.
+ * With retention=full (cgosan_heap_keeps_unreachable), the same procedure
+ * asks cgosan about each dead object as large as a page and keeps it
+ * (returns 1) while cgosan watches it for a first access; the collector's
+ * world-stopped mark and its reclaim phase are what `collecting` answers,
+ * and incremental mode keeps nothing (cgosan_heap_cannot_keep).
  * Collections are counted through GC_set_on_collection_event (chained to
  * the program's own), by their reclaim phase, which incremental
  * collections report too.
