@@ -71,7 +71,6 @@ static bool cannot_keep[kMaxHeaps];
 static DenseMap<uptr, LendNote> *lends;  // live objects handed over, by base
 static ALIGNED(8) char lends_storage[sizeof(DenseMap<uptr, LendNote>)];
 static uptr page_size;
-static atomic_uint64_t collector_faults;
 
 // The one lock. Taken in the fault handler: in_lock says this thread takes
 // or holds it, so a signal handler that interrupted it does not wait.
@@ -106,7 +105,7 @@ static bool OwnedPages(uptr base, uptr size, uptr *lo, uptr *hi) {
 void NoteForeignLent(uptr p, const char *callee, int argno) {
   ObjectInfo obj;
   uptr lo, hi;
-  if (!p || !FindForeignObject(p, &obj) || obj.pinned ||
+  if (!p || !FindForeignObject(p, &obj) || obj.pinned || cannot_keep[obj.heap] ||
       !OwnedPages(obj.base, obj.size, &lo, &hi))
     return;
   LendNote note = {callee, argno, CaptureStackIdFast()};
@@ -197,8 +196,12 @@ static bool KeepHeapObject(u32 heap, uptr base, uptr size) {
   uptr cap = static_cast<uptr>(flags()->retention_quarantine_kb) << 10;
   if (cannot_keep[heap] || size > cap || !OwnedPages(base, size, &lo, &hi))
     return false;
-  while (kept_bytes + size > cap)
-    Release(Oldest());  // kept_bytes > 0, so there is one
+  while (kept_bytes + size > cap) {
+    KeptObject *oldest = Oldest();
+    if (!oldest)
+      break;  // kept_bytes counts only what Oldest finds: not reached
+    Release(oldest);
+  }
   KeptObject *k = FreeSlot();
   if (!k && (k = Oldest())) {
     Release(k);
@@ -261,14 +264,14 @@ static KeptAccess AccessTo(const KeptObject *k, uptr addr, bool write) {
   return a;
 }
 
-// The kept object whose protected pages hold addr; without the lock.
+// The kept object whose pages hold addr, protected now or until lately
+// (released: a fault that raced with the release runs again); without the
+// lock.
 static KeptObject *KeptPageOf(uptr addr) {
   uptr n = atomic_load(&kept_high, memory_order_acquire);
   for (uptr i = 0; i < n; i++) {
     KeptObject *k = &kept[i];
-    u8 s = State(k);
-    if (s != kSlotFree && s != kReleased && addr >= k->pages_lo &&
-        addr < k->pages_hi)
+    if (State(k) != kSlotFree && addr >= k->pages_lo && addr < k->pages_hi)
       return k;
   }
   return nullptr;
@@ -289,7 +292,6 @@ bool ForeignRetentionFault(uptr addr, void *ucontext) {
     if (atomic_compare_exchange_strong(&k->state, &s, (u8)kOpened,
                                        memory_order_acq_rel))
       ProtectPages(k->pages_lo, k->pages_hi - k->pages_lo, false);
-    atomic_fetch_add(&collector_faults, 1, memory_order_relaxed);
     return true;
   }
   KeptAccess access;

@@ -183,9 +183,10 @@ static int Collecting(void *heap) {
  * clearing, and reads it only when a stale word marks it again. */
 static int GC_CALLBACK ObjectReclaimed(void *obj) {
   size_t size = GC_size(obj);
-  if (size >= (size_t)page_size && KeepsNow())
+  int large = size >= (size_t)page_size;
+  if (large && KeepsNow())
     return cgosan_heap_object_unreachable(bdwgc_heap_id, obj, size);
-  if (race_disclaims)
+  if (race_disclaims || (large && keeps_unreachable))  /* the latter: its note */
     cgosan_heap_object_freed(bdwgc_heap_id, obj, size);
   return 0;
 }
