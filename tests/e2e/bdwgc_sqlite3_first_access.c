@@ -21,7 +21,7 @@
 // CHECK:==[[PID:[0-9]+]]==ERROR: CgoSanitizer: retained-pointer
 // CHECK-NEXT:foreign code read object 0x[[NAME:[0-9a-f]+]] of heap 'bdwgc' freed by collection {{[0-9]+}} (argument 2 of sqlite3_bind_text kept it)
 // CHECK:    #{{[0-9]+}} 0x{{[0-9a-f]+}} in sqlite3_step ({{.*}}libsqlite3.so{{.*}}
-// CHECK-NEXT:    #{{[0-9]+}} 0x{{[0-9a-f]+}} in bind_long_collect_step {{.*}}/bdwgc_sqlite3_names.h:99:3
+// CHECK-NEXT:    #{{[0-9]+}} 0x{{[0-9a-f]+}} in bind_long_collect_step {{.*}}/bdwgc_sqlite3_names.h:108:3
 // CHECK-NEXT:    #{{[0-9]+}} 0x{{[0-9a-f]+}} in main {{.*}}/bdwgc_sqlite3_first_access.c:[[#@LINE+14]]:10
 // CHECK:  0x[[NAME]] is object of heap 'bdwgc' ({{[0-9]+}} bytes), which foreign code may not hold
 // CHECK-NEXT:  the access is a {{[0-9]+-byte read|read of unknown size}} on thread [[PID]], {{[0-9]+}} ms after the collection
@@ -29,7 +29,7 @@
 // CHECK-NEXT:  fix: keep a reference where the collector scans (a global, a field of a collected object) for as long as sqlite3_bind_text may use the object, or make the object one foreign code may hold (bdwgc: GC_MALLOC_UNCOLLECTABLE), or pass a copy the library owns
 // CHECK-NEXT:  handed to sqlite3_bind_text at:
 // CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in bind_long_name {{.*}}/bdwgc_sqlite3_names.h:77:3
-// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in bind_long_collect_step {{.*}}/bdwgc_sqlite3_names.h:96:3
+// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in bind_long_collect_step {{.*}}/bdwgc_sqlite3_names.h:105:3
 // CHECK-NEXT:    #2 0x{{[0-9a-f]+}} in main {{.*}}/bdwgc_sqlite3_first_access.c:[[#@LINE+6]]:10
 // CHECK-NEXT:    #{{.*}}
 // CHECK:SUMMARY: CgoSanitizer: retained-pointer {{.*}}

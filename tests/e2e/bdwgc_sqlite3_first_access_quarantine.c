@@ -29,11 +29,7 @@ int main(void) {
   sqlite3_step(second);
   sqlite3_finalize(first);
   sqlite3_finalize(second);
-  sqlite3_stmt *stmt;
-  sqlite3_prepare_v2(db, "SELECT length(name) FROM names", -1, &stmt, NULL);
-  while (sqlite3_step(stmt) == SQLITE_ROW)
-    printf("stored %d bytes\n", sqlite3_column_int(stmt, 0));
-  sqlite3_finalize(stmt);
+  print_lengths(db);
   sqlite3_close(db);
   return 0;
 }

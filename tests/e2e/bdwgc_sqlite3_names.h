@@ -87,6 +87,15 @@ static inline __attribute__((noinline)) void clear_stack_below(void) {
   memset((char *)frames, 0, sizeof(frames));
 }
 
+/* The length of each name the table holds, on stdout. */
+static inline void print_lengths(sqlite3 *db) {
+  sqlite3_stmt *stmt;
+  sqlite3_prepare_v2(db, "SELECT length(name) FROM names", -1, &stmt, NULL);
+  while (sqlite3_step(stmt) == SQLITE_ROW)
+    printf("stored %d bytes\n", sqlite3_column_int(stmt, 0));
+  sqlite3_finalize(stmt);
+}
+
 /* bind_collect_step with a long name; prints the length stored. */
 static inline __attribute__((noinline)) int bind_long_collect_step(
     sqlite3_destructor_type how, int keep) {
@@ -98,10 +107,7 @@ static inline __attribute__((noinline)) int bind_long_collect_step(
   GC_gcollect();
   sqlite3_step(stmt);
   sqlite3_finalize(stmt);
-  sqlite3_prepare_v2(db, "SELECT length(name) FROM names", -1, &stmt, NULL);
-  while (sqlite3_step(stmt) == SQLITE_ROW)
-    printf("stored %d bytes\n", sqlite3_column_int(stmt, 0));
-  sqlite3_finalize(stmt);
+  print_lengths(db);
   sqlite3_close(db);
   return 0;
 }
