@@ -13,6 +13,7 @@
 
 // CHECK:CgoSanitizer: retention=full: heap 'bdwgc' keeps no unreachable object from now on (bdwgc's incremental mode (GC_enable_incremental) protects the heap's pages itself): the first access to an object it frees is not watched
 // CHECK:CgoSanitizer: retention=full: 0 faults on watched pages were not foreign code in a watched object (opened, no report)
+// CHECK-NEXT:CgoSanitizer: retention=full: 0 page protections
 // STDOUT:stored {{[0-9]+}} bytes
 int main(void) {
   GC_INIT();
