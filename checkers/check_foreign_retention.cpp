@@ -16,6 +16,8 @@
 // library the foreign one; the interposer runs this check for calls from
 // threads that are not running a G (cgosan_check_retained_foreign), and
 // cgosan_check_retained_by sends a G's foreign-heap arguments here too.
+// With no annotation, retention=full keeps the dead object and reports its
+// first access instead (foreign_retention_watch.cpp; ReportKeptAccess here).
 // Allowed on purpose: an object foreign code may hold, one kept reachable
 // (a global, a GC object: the collector never frees it), a retention ended
 // before the collection, and memory of no registered heap.
@@ -23,6 +25,7 @@
 // (only once a foreign heap is registered; then its `when` condition); for
 // a foreign object, a find_object, a stack walk, a record and a watch (bdwgc:
 // a long link).
+#include "foreign_retention_watch.h"
 #include "heap/heap_registry.h"
 #include "retention_table.h"
 #include "scan.h"
@@ -39,6 +42,29 @@ static constexpr char kMsgFreedRetainedFix[] =
     "library owns\n";
 static constexpr char kTitleRetainedBy[] =
     "  retained by %s (argument %d, owner 0x%zx) at:";
+// retention=full, no annotation: the first access to a kept dead object
+// (foreign_retention_watch.cpp).
+static constexpr char kMsgKeptAccess[] =
+    "foreign code %s object 0x%zx of heap '%s' freed by collection %llu "
+    "(argument %d of %s kept it)";
+static constexpr char kMsgKeptAccessFault[] =
+    "  the access is a %zu-byte %s on thread %d, %llu ms after the "
+    "collection\n";
+static constexpr char kMsgKeptAccessFaultSizeUnknown[] =
+    "  the access is a %s of unknown size on thread %d, %llu ms after the "
+    "collection\n";
+static constexpr char kMsgKeptAccessLibc[] =
+    "  the access is a %s of size %zu in %s on thread %d, %llu ms after the "
+    "collection\n";
+static constexpr char kMsgKeptAccessWhy[] =
+    "  nothing the collector scans pointed to it: %s kept the pointer where "
+    "the collector does not look\n";
+static constexpr char kMsgKeptAccessFix[] =
+    "  fix: keep a reference where the collector scans (a global, a field of "
+    "a collected object) for as long as %s may use the object, or make the "
+    "object one foreign code may hold (bdwgc: GC_MALLOC_UNCOLLECTABLE), or "
+    "pass a copy the library owns\n";
+static constexpr char kTitleKeptLender[] = "  handed to %s at:";
 
 // Retention is checked (the table installs its hooks unless retention=off).
 static bool RetentionOn() { return hooks.find_retaining_call != nullptr; }
@@ -104,6 +130,42 @@ static NOINLINE void RetainedHeapObjectFreed(u32 heap, uptr base, uptr size) {
   AddNote(&r, kMsgFreedRetainedFix, call.until);
   AddExtraStack(&r, call.stack, kTitleRetainedBy, CalleeName(call.callee),
                 call.argno, (usize)call.owner);
+  EmitReport(r);
+}
+
+void ReportKeptAccess(const KeptAccess &a, void *ucontext) {
+  ErrnoSaver errno_saver;
+  const char *callee = CalleeName(a.callee);
+  const char *kind = a.write ? "write" : "read";
+  ReportDesc r = {};
+  r.kind = kRetainedPointer;
+  r.callee = a.callee;
+  SetMessage(&r, kMsgKeptAccess, a.write ? "wrote" : "read", (usize)a.base,
+             HeapName(a.heap), (unsigned long long)a.freed_by, a.argno, callee);
+  if (ucontext)
+    CaptureStackFromSignal(&r.stack, ucontext);
+  else
+    CaptureStack(&r.stack);
+  ObjectInfo obj = {};
+  obj.base = a.base;
+  obj.size = a.size;
+  obj.type = &kConservativeWordType;
+  obj.heap = a.heap;
+  AddNote(&r, "  0x%zx is ", (usize)a.addr);
+  AppendPointee(&r, a.addr, obj);
+  AddNote(&r, "%s\n", NotHeldNote(obj));
+  unsigned long long ms = a.ms_since_death;
+  if (a.libc_call)
+    AddNote(&r, kMsgKeptAccessLibc, kind, (usize)a.libc_size, a.libc_call,
+            (int)GetTid(), ms);
+  else if (a.access_size)
+    AddNote(&r, kMsgKeptAccessFault, (usize)a.access_size, kind, (int)GetTid(),
+            ms);
+  else
+    AddNote(&r, kMsgKeptAccessFaultSizeUnknown, kind, (int)GetTid(), ms);
+  AddNote(&r, kMsgKeptAccessWhy, callee);
+  AddNote(&r, kMsgKeptAccessFix, callee);
+  AddExtraStack(&r, a.lend_stack, kTitleKeptLender, callee);
   EmitReport(r);
 }
 

@@ -18,6 +18,7 @@
 // compares two counters of its G). guard: a FindObject per managed
 // argument, and for a sampled object what full pays. full: a FindObject, a
 // stack id and the table's lock per managed argument.
+#include "foreign_retention_watch.h"
 #include "heap/gc.h"
 #include "heap/guarded_pool.h"
 #include "hooks.h"
@@ -25,6 +26,7 @@
 
 extern "C" {
 SANITIZER_INTERFACE_ATTRIBUTE __sanitizer::u8 __cgosan_lending;
+extern __sanitizer::u8 __cgosan_foreign_lending;  // heap_registry.cpp
 }
 
 namespace __cgosan {
@@ -34,6 +36,8 @@ static constexpr uptr kLendPageBytes = 4096;
 static constexpr u32 kMaxLendRecords = kLendPageBytes / sizeof(LendRecord);
 
 void NoteLent(uptr p, const char *callee, int argno, bool noescape) {
+  if (UNLIKELY(__cgosan_foreign_lending) && !InArena(p))
+    return NoteForeignLent(p, callee, argno);  // on a G or not
   G *g = CurrentG();
   ObjectInfo obj;
   if (!InArena(p) || !IsRunningG(g) || !FindObject(p, &obj))

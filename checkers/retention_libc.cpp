@@ -23,6 +23,8 @@
 // buffer in the guarded pool only.
 #include "retention_libc.h"
 
+#include "foreign_retention_watch.h"
+
 #include <sys/socket.h>
 #include <sys/uio.h>
 
@@ -57,6 +59,8 @@ static bool ArenaPart(const void *p, uptr n, uptr *start, uptr *size) {
 
 void LibcBufferHold::HoldRange(const void *p, uptr n, bool stores,
                                const char *call, bool report) {
+  if (report)  // a foreign heap's dead object: opened, reported if foreign
+    HoldForeignKeptRange(p, n, stores, call, ForeignCodeRunsHere());
   uptr start, size;
   if (!ArenaPart(p, n, &start, &size))
     return;

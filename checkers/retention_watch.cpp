@@ -16,6 +16,7 @@
 // tables per lent object, an mprotect per page before foreign code runs
 // again, and an mprotect whenever managed code touches a watched page (a
 // fault too, unless it is the heap making an object there).
+#include "foreign_retention_watch.h"
 #include "fork.h"
 #include "heap/gc.h"
 #include "heap/guarded_pool.h"
@@ -511,7 +512,7 @@ static RetainedAccess AccessTo(const WatchedObject *o, uptr addr, bool write) {
 // In the SIGSEGV handler. True when the page is one of ours.
 bool RetentionFault(uptr addr, void *ucontext) {
   if (!InArena(addr))
-    return false;
+    return ForeignRetentionFault(addr, ucontext);  // a foreign heap's
   // Read before anything else: the thread's state at the access.
   bool runtime_access = !ForeignCodeRunsHere();
   // A signal handler's access, on a thread it stopped holding the lock: the

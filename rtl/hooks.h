@@ -28,6 +28,7 @@ enum ForkLockOwner : u32 {
   kForkLocksPthread,   // interceptors/pthread
   kForkLocksRetention, // checkers/retention_table.cpp
   kForkLocksRetentionWatch,  // checkers/retention_watch.cpp
+  kForkLocksForeignRetention,  // checkers/foreign_retention_watch.cpp
   kNumForkLockOwners,
 };
 // lock: takes every lock of the owner's tables, on the forking thread.
@@ -47,6 +48,13 @@ struct RetainingCall {
   const char *until;   // "sqlite3_reset/finalize/clear_bindings"
   uptr owner;          // the annotation's `by` argument (the sqlite3_stmt *)
   u32 stack;           // stack depot id of the call
+};
+
+// What cgosan answers a heap that asks again about an unreachable object.
+enum HeapKeepAnswer : u8 {
+  kNotKeptBefore,  // never kept: a first death
+  kKeepIt,         // kept, still watched
+  kRelease,        // kept until now: the heap may free it
 };
 
 struct Hooks {
@@ -123,6 +131,19 @@ struct Hooks {
   // thread, once its objects can be found.
   void (*heap_registered)(u32 heap);
   void (*heap_object_moved)(u32 heap, uptr from, uptr to, uptr size);
+  // A foreign heap found the object at base unreachable and can keep it
+  // (cgosan_heap_object_unreachable; retention=full,
+  // checkers/foreign_retention_watch.cpp), under that heap's locks. Asked
+  // first whether it keeps it from an earlier collection; if not, the
+  // freed events above run, then whether to keep it now (true: kept and
+  // watched until the answer is kRelease).
+  HeapKeepAnswer (*kept_heap_object)(u32 heap, uptr base);
+  bool (*keep_heap_object)(u32 heap, uptr base, uptr size);
+  // A foreign heap freed the object at base without asking (the program's
+  // own free): after the freed events above.
+  void (*lent_heap_object_freed)(u32 heap, uptr base);
+  // The heap keeps no unreachable object from now on (its own reason).
+  void (*heap_cannot_keep)(u32 heap, const char *why);
   // fork(2), on the forking thread (rtl/fork.cpp).
   ForkLocks fork_locks[kNumForkLockOwners];
 };

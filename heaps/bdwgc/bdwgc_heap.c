@@ -20,14 +20,22 @@
  * reach it ran, and the collection's end reports the free. The program's
  * finalizers are left as the program registered them. The program's own
  * frees (GC_FREE, and GC_realloc's of the old object) go through the
- * adapter's GC_free, which reports them before bdwgc takes the memory back.
+ * adapter's GC_free (GC_debug_free with GC_DEBUG), which reports them
+ * before bdwgc takes the memory back.
  * With the race checker on, every reclaimed object is reported as well,
  * for its race shadow: a disclaim procedure (GC_register_disclaim_proc),
  * which bdwgc calls on each unmarked object of a block it sweeps, before
  * the memory is handed out again, under its allocation lock; registered
  * for the normal and atomic kinds at load and for each kind made later
  * (the typed and gcj kinds, a program's own), as bdwgc makes it (the
- * adapter's GC_new_kind_inner, which libgc calls through its PLT).
+ * adapter's GC_new_kind_inner, which libgc calls through its PLT); a kind
+ * that gets a disclaim procedure of its own (GC_register_disclaim_proc,
+ * which the adapter defines too) has it called first, chained.
+ * With retention=full (cgosan_heap_keeps_unreachable), the same procedure
+ * asks cgosan about each dead object as large as a page and keeps it
+ * (returns 1) while cgosan watches it for a first access; the collector's
+ * world-stopped mark and its reclaim phase are what `collecting` answers,
+ * and incremental mode keeps nothing (cgosan_heap_cannot_keep).
  * Collections are counted through GC_set_on_collection_event (chained to
  * the program's own), by their reclaim phase, which incremental
  * collections report too.
@@ -129,11 +137,57 @@ static void Watch(void *heap, const void *base) {
   WatchObject(base);
 }
 
+/* The race checker is on: every reclaimed object's shadow is cleared. */
+static int race_disclaims;
+
+/* With retention=full cgosan may ask to keep an unreachable object a
+ * library was handed, and watches the pages it owns for a first access.
+ * Not in bdwgc's incremental mode (GC_enable_incremental), whose dirty bits
+ * are page protections with its own SIGSEGV handler: told once. */
+static int keeps_unreachable;
+static int told_cannot_keep;
+static long page_size;
+static const char kIncremental[] =
+    "bdwgc's incremental mode (GC_enable_incremental) protects the heap's "
+    "pages itself";
+
+/* Under bdwgc's allocation lock, or before any collection. */
+static int KeepsNow(void) {
+  if (!keeps_unreachable || told_cannot_keep)
+    return 0;
+  if (!GC_is_incremental_mode())
+    return 1;
+  told_cannot_keep = 1;
+  cgosan_heap_cannot_keep(bdwgc_heap_id, kIncremental);
+  return 0;
+}
+
+/* Whether bdwgc's collector runs: its world-stopped mark (its marker
+ * threads read any object a word leads them to) and its reclaim phase
+ * (GC_finalize marks from finalizable objects). Written by the collecting
+ * thread's events, read from a signal handler. */
+static int world_stopped, reclaiming;
+
+static int Collecting(void *heap) {
+  (void)heap;
+  return __atomic_load_n(&world_stopped, __ATOMIC_ACQUIRE) ||
+         __atomic_load_n(&reclaiming, __ATOMIC_ACQUIRE);
+}
+
 /* bdwgc is about to reclaim obj (or a slot that was already free): under
- * its allocation lock, so nothing here calls bdwgc but GC_size, which takes
- * no lock. 0: reclaim it. */
+ * its allocation lock, so nothing here calls bdwgc but GC_size and
+ * GC_is_incremental_mode, which take no lock. 0: reclaim it; 1: keep it
+ * marked through this collection (asked again at the next). An object as
+ * large as a page may own whole pages, which cgosan may protect while it
+ * keeps it: bdwgc writes into a kept object no free-list link and no
+ * clearing, and reads it only when a stale word marks it again. */
 static int GC_CALLBACK ObjectReclaimed(void *obj) {
-  cgosan_heap_object_freed(bdwgc_heap_id, obj, GC_size(obj));
+  size_t size = GC_size(obj);
+  int large = size >= (size_t)page_size;
+  if (large && KeepsNow())
+    return cgosan_heap_object_unreachable(bdwgc_heap_id, obj, size);
+  if (race_disclaims || (large && keeps_unreachable))  /* the latter: its note */
+    cgosan_heap_object_freed(bdwgc_heap_id, obj, size);
   return 0;
 }
 
@@ -143,11 +197,18 @@ static int GC_CALLBACK ObjectReclaimed(void *obj) {
  * would do for full collections, but bdwgc's incremental mode
  * (GC_enable_incremental) sends neither. */
 static void OnCollectionEvent(GC_EventType event) {
-  if (event == GC_EVENT_RECLAIM_START) {
+  if (event == GC_EVENT_PRE_STOP_WORLD) {
+    __atomic_store_n(&world_stopped, 1, __ATOMIC_RELEASE);
+  } else if (event == GC_EVENT_POST_START_WORLD) {
+    __atomic_store_n(&world_stopped, 0, __ATOMIC_RELEASE);
+  } else if (event == GC_EVENT_RECLAIM_START) {
+    __atomic_store_n(&reclaiming, 1, __ATOMIC_RELEASE);
     cgosan_heap_collection_begin(bdwgc_heap_id);
+    KeepsNow();  /* says so once, when the program went incremental */
   } else if (event == GC_EVENT_RECLAIM_END) {
     ReportReclaimedWatchedObjects();
     cgosan_heap_collection_end(bdwgc_heap_id);
+    __atomic_store_n(&reclaiming, 0, __ATOMIC_RELEASE);
   }
   if (program_on_event)
     program_on_event(event);
@@ -164,19 +225,64 @@ static void *Real(void **slot, const char *fn) {
   return real;
 }
 
-/* The program frees an object itself (GC_FREE; GC_realloc frees the old
- * object so): bdwgc calls no disclaim procedure and clears no link there,
- * so cgosan is told first, while the object is intact, and its link taken
- * back before the memory can be another object's. */
-void GC_free(void *p) {
+static void RegisterDisclaim(int kind, GC_disclaim_proc proc, int mark_from_all) {
   static void *real;
+  ((void (*)(int, GC_disclaim_proc, int))Real(&real, "GC_register_disclaim_proc"))(
+      kind, proc, mark_from_all);
+}
+
+/* A kind's own disclaim procedure (gc_disclaim's finalized kind, whose
+ * maker registers it after making the kind; a program's), which bdwgc
+ * would call instead of the adapter's: called first, and the object is
+ * dead only when it lets it go (0). By kind; written under bdwgc's lock or
+ * before the kind has blocks. */
+enum { kMaxKinds = 64 };
+static GC_disclaim_proc their_disclaim[kMaxKinds];
+
+static int GC_CALLBACK TheirsThenReclaimed(void *obj) {
+  int kind = GC_get_kind_and_size(obj, NULL);
+  GC_disclaim_proc theirs = kind >= 0 && kind < kMaxKinds ? their_disclaim[kind] : NULL;
+  if (theirs && theirs(obj))
+    return 1;  /* theirs keeps it */
+  return ObjectReclaimed(obj);
+}
+
+void GC_register_disclaim_proc(int kind, GC_disclaim_proc proc, int mark_from_all) {
+  if ((race_disclaims || keeps_unreachable) && kind >= 0 && kind < kMaxKinds) {
+    their_disclaim[kind] = proc;
+    proc = TheirsThenReclaimed;
+  }
+  RegisterDisclaim(kind, proc, mark_from_all);
+}
+
+/* The program frees the object p points into itself: bdwgc calls no
+ * disclaim procedure and clears no link there, so cgosan is told first,
+ * while the object is intact, and its link taken back before the memory
+ * can be another object's. */
+static void TellFreedByProgram(void *p) {
   void *base = p && bdwgc_heap_id > 0 && GC_is_init_called() ? GC_base(p) : NULL;
   if (base) {
     size_t size = GC_size(base);
     ForgetWatchedObject(base);
     cgosan_heap_object_freed(bdwgc_heap_id, base, size);
   }
+}
+
+/* GC_FREE, and GC_realloc's free of the old object. */
+void GC_free(void *p) {
+  static void *real;
+  TellFreedByProgram(p);
   ((void (*)(void *))Real(&real, "GC_free"))(p);
+}
+
+/* GC_FREE in a program built with GC_DEBUG: p points past the debugging
+ * header. libgc's GC_debug_free calls its GC_free directly (an uncollectable
+ * object), or fills the object with a marker and leaves it to the
+ * collector (the others): either way the object is the program's no more. */
+void GC_debug_free(void *p) {
+  static void *real;
+  TellFreedByProgram(p);
+  ((void (*)(void *))Real(&real, "GC_debug_free"))(p);
 }
 
 /* bdwgc makes a kind (gc_typed's, gcj's, a program's GC_new_kind), under
@@ -185,14 +291,13 @@ void GC_free(void *p) {
  * kind exists, since a block takes its kind's procedure when it is made. A
  * kind whose maker registers a disclaim procedure of its own (gc_disclaim's
  * finalized kind) keeps that one. */
-static int race_disclaims;
 unsigned GC_new_kind_inner(void **free_list, GC_word descriptor, int adjust,
                            int clear) {
   static void *real;
   unsigned kind = ((unsigned (*)(void **, GC_word, int, int))Real(
       &real, "GC_new_kind_inner"))(free_list, descriptor, adjust, clear);
-  if (race_disclaims)
-    GC_register_disclaim_proc((int)kind, ObjectReclaimed, 0);
+  if (race_disclaims || keeps_unreachable)
+    RegisterDisclaim((int)kind, ObjectReclaimed, 0);
   return kind;
 }
 
@@ -217,7 +322,8 @@ static uintptr_t BrkHeapStart(void) {
   return (uintptr_t)strtoull(heap, NULL, 16);
 }
 
-static const cgosan_heap_ops kBdwgcOps = {"bdwgc", FindObject, Scans, Watch};
+static const cgosan_heap_ops kBdwgcOps = {"bdwgc", FindObject, Scans, Watch,
+                                           Collecting};
 
 __attribute__((constructor)) static void RegisterBdwgc(void) {
   brk_start = BrkHeapStart();
@@ -229,9 +335,11 @@ __attribute__((constructor)) static void RegisterBdwgc(void) {
   GC_set_on_collection_event(OnCollectionEvent);
   /* Before the program allocates: bdwgc marks a block for its kind's
    * disclaim procedure when it makes the block. */
-  if (cgosan_race_enabled()) {
-    race_disclaims = 1;
-    GC_register_disclaim_proc(kPtrFree, ObjectReclaimed, 0);
-    GC_register_disclaim_proc(kNormal, ObjectReclaimed, 0);
+  page_size = sysconf(_SC_PAGESIZE);
+  race_disclaims = cgosan_race_enabled();
+  keeps_unreachable = cgosan_heap_keeps_unreachable(bdwgc_heap_id);
+  if (race_disclaims || keeps_unreachable) {
+    RegisterDisclaim(kPtrFree, ObjectReclaimed, 0);
+    RegisterDisclaim(kNormal, ObjectReclaimed, 0);
   }
 }

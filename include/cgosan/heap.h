@@ -20,6 +20,10 @@
  * callback's result (rule 3) and an argument's contents (rule 1) are judged
  * as for cgosan's own objects, with "may be held" in the place of "pinned".
  * With the race checker on, a freed object leaves nothing in its shadow.
+ * With retention=full, an object handed to a foreign call that the collector
+ * then finds unreachable is kept, unreused, where the heap can keep it
+ * (cgosan_heap_object_unreachable), and the first foreign access to it is a
+ * `retained-pointer` report.
  */
 #ifndef CGOSAN_HEAP_H
 #define CGOSAN_HEAP_H
@@ -58,6 +62,12 @@ typedef struct cgosan_heap_ops {
    * it crossed the boundary (a pointer to it went where the collector does
    * not look). Called outside the heap's collections, never from ops. */
   void (*watch)(void *heap, const void *base);
+  /* Optional (NULL: never). 1 while the collector itself may read the
+   * memory of an object it found unreachable (bdwgc: its world-stopped
+   * mark, its reclaim phase): a fault there on the pages of an object cgosan
+   * asked it to keep (cgosan_heap_object_unreachable) is the collector's,
+   * not a use. Called from a signal handler: it must only read a flag. */
+  int (*collecting)(void *heap);
 } cgosan_heap_ops;
 
 /* Registers a heap: ops (which must stay valid) and the cookie passed back
@@ -74,6 +84,28 @@ void cgosan_heap_object_freed(int id, const void *base, size_t size);
 void cgosan_heap_object_moved(int id, const void *from, const void *to, size_t size);
 void cgosan_heap_collection_begin(int id);
 void cgosan_heap_collection_end(int id);
+
+/* 1 when cgosan may ask heap `id` to keep an unreachable object's memory
+ * (CGOSAN_OPTIONS=retention=full): the heap should then tell of the
+ * deaths of objects alone on their memory pages through
+ * cgosan_heap_object_unreachable, and of the others as before. Fixed once
+ * the heap is registered. */
+int  cgosan_heap_keeps_unreachable(int id);
+/* The collector found the object at base unreachable and can keep its
+ * memory as it is: the first time, the same event as
+ * cgosan_heap_object_freed; returns 1 when cgosan wants the memory kept (a
+ * library it was handed to may still read it: the first access is then a
+ * report). The heap then keeps it allocated and unwritten, and asks again
+ * at each later collection that finds it unreachable, until cgosan answers
+ * 0 (the access was reported, or the quarantine, retention_quarantine_kb,
+ * is full): it then frees the memory, with no further event. cgosan may
+ * protect the object's pages meanwhile: only an object alone on its pages
+ * qualifies, and the heap reads it only while `collecting` says so. */
+int  cgosan_heap_object_unreachable(int id, const void *base, size_t size);
+/* Heap `id` can keep no unreachable object from now on (bdwgc's
+ * incremental mode protects its pages itself): cgosan releases those it
+ * keeps and says so once with verbosity=1, `why` naming the cause. */
+void cgosan_heap_cannot_keep(int id, const char *why);
 
 /* The id of the registered heap whose live object p points into (0 for
  * cgosan's own heap), with *out filled; -1 when none. */

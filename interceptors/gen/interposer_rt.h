@@ -75,6 +75,16 @@ static inline int cgosan_gen_foreign_heap(void) {
   return __builtin_expect(__atomic_load_n(&__cgosan_foreign_heap, __ATOMIC_RELAXED), 0);
 }
 
+/* retention=full with a foreign heap that keeps unreachable objects: the
+ * data pointers of calls made off a G are lent too (cgosan_lend), so that
+ * an object the library keeps and its collector then frees is watched for
+ * a first access; else one load skips them, also on the exported
+ * function's path to the real one. */
+extern unsigned char __cgosan_foreign_lending;
+static inline int cgosan_gen_foreign_lending(void) {
+  return __builtin_expect(__atomic_load_n(&__cgosan_foreign_lending, __ATOMIC_RELAXED), 0);
+}
+
 /* ---- Callbacks ----------------------------------------------------------------
  * One signature per distinct function-pointer type of the header. libffi
  * receives the foreign call (the closure); `invoke`, generated C, calls the

@@ -35,6 +35,12 @@ atomic_uint32_t num_foreign_heaps;
 // check calls made off a G (cgosan_check_retained_foreign).
 extern "C" SANITIZER_INTERFACE_ATTRIBUTE __sanitizer::u8 __cgosan_foreign_heap;
 __sanitizer::u8 __cgosan_foreign_heap;
+// 1 once a foreign heap that can keep unreachable objects is registered
+// and retention watches them (retention=full): the interposers then lend
+// the arguments of calls made off a G too (cgosan_lend), one load on their
+// fast path.
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE __sanitizer::u8 __cgosan_foreign_lending;
+__sanitizer::u8 __cgosan_foreign_lending;
 namespace __cgosan {
 uptr checked_range_start, checked_range_size;
 static RegisteredHeap heaps[kMaxHeaps];  // by id; [0] unused (cgosan's own)
@@ -135,6 +141,11 @@ HeapFreeCause DescribeHeapFree(u32 id) {
   return cause;
 }
 
+bool HeapCollectorReads(u32 id) {
+  const RegisteredHeap *h = Heap(id);
+  return h->ops->collecting && h->ops->collecting(h->cookie);
+}
+
 void WatchHeapObject(u32 id, uptr base) {
   if (id != kOwnHeap && Heap(id)->ops->watch)
     Heap(id)->ops->watch(Heap(id)->cookie, reinterpret_cast<const void *>(base));
@@ -181,7 +192,19 @@ static int Register(const cgosan_heap_ops *ops, void *cookie) {
   checked_range_size = ~static_cast<uptr>(0);
   if (hooks.heap_registered)
     hooks.heap_registered(n + 1);
+  if (hooks.keep_heap_object)
+    __atomic_store_n(&__cgosan_foreign_lending, 1, __ATOMIC_RELEASE);
   return static_cast<int>(n + 1);
+}
+
+// The object [b, b + size) of heap id is dead to the program.
+static void ObjectFreed(int id, uptr b, uptr size) {
+  if (hooks.object_died)  // the race shadow: a new object there starts afresh
+    hooks.object_died(b, size);
+  if (hooks.heap_object_freed)
+    hooks.heap_object_freed(id, b, size);
+  if (hooks.retained_heap_object_freed)
+    hooks.retained_heap_object_freed(id, b, size);
 }
 
 }  // namespace __cgosan
@@ -200,13 +223,37 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_heap_object_freed(
   ErrnoSaver errno_saver;
   if (!ForeignHeap(id, "cgosan_heap_object_freed"))
     return;
+  ObjectFreed(id, reinterpret_cast<uptr>(base), size);
+  if (hooks.lent_heap_object_freed)
+    hooks.lent_heap_object_freed(id, reinterpret_cast<uptr>(base));
+}
+
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE int cgosan_heap_keeps_unreachable(int id) {
+  return ForeignHeap(id, "cgosan_heap_keeps_unreachable") &&
+         hooks.keep_heap_object != nullptr;
+}
+
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE int cgosan_heap_object_unreachable(
+    int id, const void *base, size_t size) {
+  ErrnoSaver errno_saver;
+  if (!ForeignHeap(id, "cgosan_heap_object_unreachable"))
+    return 0;
   uptr b = reinterpret_cast<uptr>(base);
-  if (hooks.object_died)  // the race shadow: a new object there starts afresh
-    hooks.object_died(b, size);
-  if (hooks.heap_object_freed)
-    hooks.heap_object_freed(id, b, size);
-  if (hooks.retained_heap_object_freed)
-    hooks.retained_heap_object_freed(id, b, size);
+  HeapKeepAnswer before =
+      hooks.kept_heap_object ? hooks.kept_heap_object(id, b) : kNotKeptBefore;
+  if (before != kNotKeptBefore)  // its death was told at the first ask
+    return before == kKeepIt;
+  // Kept first: the keeper takes the note of the call it was handed to.
+  bool keep = hooks.keep_heap_object && hooks.keep_heap_object(id, b, size);
+  ObjectFreed(id, b, size);
+  return keep;
+}
+
+extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_heap_cannot_keep(
+    int id, const char *why) {
+  ErrnoSaver errno_saver;
+  if (ForeignHeap(id, "cgosan_heap_cannot_keep") && hooks.heap_cannot_keep)
+    hooks.heap_cannot_keep(id, why ? why : "?");
 }
 
 extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_heap_object_moved(

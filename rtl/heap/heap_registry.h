@@ -53,6 +53,10 @@ struct HeapFreeCause {
   char text[48];
 };
 HeapFreeCause DescribeHeapFree(u32 heap);
+// True while foreign heap `heap`'s collector may read an unreachable
+// object it keeps for cgosan (its `collecting`; false when it has none).
+// From a signal handler.
+bool HeapCollectorReads(u32 heap);
 // Asks the heap to report the death of the object at base (its `watch`
 // function), when it has one.
 void WatchHeapObject(u32 heap, uptr base);

@@ -16,7 +16,9 @@
 // are bdwgc_race_reuse_gc_free.c (A freed by GC_FREE, for which bdwgc calls
 // no disclaim procedure), bdwgc_race_reuse_typed.c (A and B of gc_typed's
 // kind, GC_malloc_explicitly_typed, made after the adapter loaded) and
-// bdwgc_race_reuse_gcj.c (of gcj's kind, GC_gcj_malloc, made so too).
+// bdwgc_race_reuse_gcj.c (of gcj's kind, GC_gcj_malloc, made so too) and
+// bdwgc_race_reuse_finalized.c (of gc_disclaim's finalized kind, which
+// has a disclaim procedure of its own).
 //
 // RUN-UNDER: cgosan-run --heap bdwgc --
 // LIBS: -lgc
@@ -25,6 +27,7 @@
 // CFLAGS: -fplugin=%prefix/lib/libCgosanPass.so -fpass-plugin=%prefix/lib/libCgosanPass.so
 // CFLAGS: -mllvm -cgosan-race
 #include <gc/gc.h>
+#include <gc/gc_disclaim.h>
 #include <gc/gc_gcj.h>
 #include <gc/gc_typed.h>
 #include <pthread.h>
@@ -44,6 +47,9 @@
 #endif
 #ifndef GCJ  // bdwgc_race_reuse_gcj.c: 1
 #define GCJ 0
+#endif
+#ifndef FINALIZED  // bdwgc_race_reuse_finalized.c: 1
+#define FINALIZED 0
 #endif
 #define HANDOFF_STORE (ORDERED ? __ATOMIC_RELEASE : __ATOMIC_RELAXED)
 #define HANDOFF_LOAD (ORDERED ? __ATOMIC_ACQUIRE : __ATOMIC_RELAXED)
@@ -70,7 +76,14 @@ static const GC_word obj_vtable[2] = {0, sizeof(struct obj)};
   ((struct obj *)(TYPED ? GC_malloc_explicitly_typed(sizeof(struct obj),    \
                                                      obj_descr)             \
                   : GCJ ? GC_gcj_malloc(sizeof(struct obj), (void *)obj_vtable) \
+                  : FINALIZED ? GC_finalized_malloc(sizeof(struct obj), &no_finalizer) \
                         : GC_MALLOC(sizeof(struct obj))))
+// FINALIZED: a finalizer closure that does nothing.
+static void GC_CALLBACK finalize_nothing(void *obj, void *data) {
+  (void)obj;
+  (void)data;
+}
+static const struct GC_finalizer_closure no_finalizer = {finalize_nothing, NULL};
 
 static void make_obj_descr(void) {
   GC_word no_pointers[GC_BITMAP_SIZE(struct obj)] = {0};
@@ -121,6 +134,8 @@ int main(void) {
     make_obj_descr();
   if (GCJ)
     GC_init_gcj_malloc(0, NULL);
+  if (FINALIZED)
+    GC_init_finalized_malloc();
   pthread_t thread;
   pthread_create(&thread, NULL, worker, NULL);
   uintptr_t hidden_a = lend_a();
@@ -143,9 +158,9 @@ int main(void) {
 // without frame pointers: one frame).
 // CHECK:==[[PID:[0-9]+]]==ERROR: CgoSanitizer: data-race
 // CHECK-NEXT:Write of size 8 at 0x[[B:[0-9a-f]+]] by thread T{{[0-9]+}}:
-// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in write_b {{.*}}/bdwgc_race_reuse.c:93:47
-// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in worker {{.*}}/bdwgc_race_reuse.c:104:3
+// CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in write_b {{.*}}/bdwgc_race_reuse.c:106:47
+// CHECK-NEXT:    #1 0x{{[0-9a-f]+}} in worker {{.*}}/bdwgc_race_reuse.c:117:3
 // CHECK:  0x[[B]] is object of heap 'bdwgc' ({{[0-9]+}} bytes)
 // CHECK-NEXT:  Previous write of size {{[0-9]+}} at 0x[[B]] by thread T0:
 // CHECK-NEXT:    #0 0x{{[0-9a-f]+}} in GC_generic_malloc {{.*}}
-// CHECK-NEXT:SUMMARY: CgoSanitizer: data-race {{.*}}/bdwgc_race_reuse.c:93:47 in write_b
+// CHECK-NEXT:SUMMARY: CgoSanitizer: data-race {{.*}}/bdwgc_race_reuse.c:106:47 in write_b

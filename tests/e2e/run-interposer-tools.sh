@@ -360,6 +360,19 @@ grep -F -A1 'if ((long long)(intptr_t)arg1 == 0LL)' out/tools.c | sed 1d |
 grep -F -A4 'if (cgosan_gen_foreign_heap()) {' out/tools.c | tr -s ' \n' ' ' |
   grep -Fq 'if (cgosan_gen_foreign_heap()) { if ((long long)(intptr_t)arg1 == 0LL) cgosan_check_retained_foreign((const void *)arg0, (const void *)(intptr_t)arg0, "tool_each", 0, "tool_length", cgosan_model_until_tool_each_0); } return real(arg0, arg1, arg2, arg3);' ||
   die "tool_each's wrapper does not check its retained argument off a G for a foreign heap"
+# retention=full with a foreign heap that keeps dead objects: a foreign
+# caller's data pointers are lent first, so the exported function of a
+# function with data pointers tests the flag on its way to the real one;
+# one without (tool_generic: a callback and an int) does not.
+grep -F -A3 'if (cgosan_gen_foreign_lending()) {' out/tools.c | tr -s ' \n' ' ' |
+  grep -Fq 'if (cgosan_gen_foreign_lending()) { cgosan_lend((const void *)arg0, "tool_each", 0); cgosan_lend((const void *)arg3, "tool_each", 3); }' ||
+  die "tool_each's wrapper does not lend its data pointers off a G"
+grep -F -A2 '(tool_each)(cgosan_t_tool_each_0 arg0' out/tools.c |
+  grep -Fq '!cgosan_gen_in_managed() && !cgosan_gen_foreign_lending()) {' ||
+  die "tool_each's exported function skips its wrapper while foreign lending is on"
+grep -F -A2 '(tool_generic)(cgosan_t_tool_generic_0 arg0' out/tools.c |
+  grep -Fq '!cgosan_gen_in_managed()) {' ||
+  die "tool_generic's exported function tests foreign lending, with no data pointer"
 grep -Fq 'static const char *const cgosan_model_until_tool_each_0[] = {"tool_length", NULL};' out/tools.c ||
   die "no until list for tool_each"
 grep -F -A1 'cgosan_retention_end((const void *)(intptr_t)arg0, "tool_length");' out/tools.c |

@@ -40,7 +40,7 @@ static int FakeScans(void *, const void *p) {
   return (InFake(p, &i) && i != 3) || p == &scanned_root;
 }
 static void FakeWatch(void *, const void *) {}
-static const cgosan_heap_ops kFakeOps = {"fake", FakeFind, FakeScans, FakeWatch};
+static const cgosan_heap_ops kFakeOps = {"fake", FakeFind, FakeScans, FakeWatch, nullptr};
 
 static void RegisterFake() {
   fake_id = cgosan_heap_register(&kFakeOps, nullptr);
@@ -72,7 +72,7 @@ template <typename F>
 // ---- Registration ------------------------------------------------------------------
 constexpr int RegisterMissingLine = __LINE__ + 3;
 NOINLINE void RegisterMissing() {
-  static const cgosan_heap_ops kNoScans = {"broken", FakeFind, nullptr, nullptr};
+  static const cgosan_heap_ops kNoScans = {"broken", FakeFind, nullptr, nullptr, nullptr};
   cgosan_heap_register(&kNoScans, nullptr);
 }
 
@@ -129,7 +129,7 @@ static int OtherScans(void *, const void *) { return 0; }
 
 NOINLINE void FindInSeveralHeaps() {
   RegisterFake();
-  static const cgosan_heap_ops kOther = {"other", OtherFind, OtherScans, nullptr};
+  static const cgosan_heap_ops kOther = {"other", OtherFind, OtherScans, nullptr, nullptr};
   int other = cgosan_heap_register(&kOther, nullptr);
   void *own = cgosan_new(&kInt);
   cgosan_heap_object o;
@@ -386,6 +386,38 @@ TEST(HeapRegistryDeath, ARetentionEndedOrAHeldObjectIsNotReportedAtTheFree) {
                                                           "bind", 2, "reset", kUntil);
                           }),
               ExitedWithCode(0), "^0 reports\n$");
+}
+
+// retention is not full: the heap may not keep anything, and an
+// unreachable object it asks about is freed, with the events of a free.
+constexpr int UnreachableLine = __LINE__ + 2;
+NOINLINE int Object1Unreachable() {
+  return cgosan_heap_object_unreachable(fake_id, objects[1], 32);
+}
+
+TEST(HeapRegistryDeath, AnUnreachableObjectIsFreedUnlessRetentionKeepsIt) {
+  EXPECT_EXIT(
+      ShowReports(1,
+                  [] {
+                    RegisterFake();
+                    if (cgosan_heap_keeps_unreachable(fake_id))
+                      _exit(3);
+                    RetainObject(1);
+                    cgosan_heap_collection_begin(fake_id);
+                    int kept = Object1Unreachable();
+                    cgosan_heap_collection_end(fake_id);
+                    if (kept)
+                      _exit(4);
+                  }),
+      ExitedWithCode(0),
+      "^1 reports\n" +
+          ReportRegex("retained-pointer",
+                      "object " + kHex +
+                          ReEscape(" of heap 'fake' freed by collection 1 "
+                                   "while bind retains argument 2 until "
+                                   "reset/finalize"),
+                      "cgotest::(anonymous namespace)::Object1Unreachable()",
+                      kFile, UnreachableLine, ".*"));
 }
 
 }  // namespace

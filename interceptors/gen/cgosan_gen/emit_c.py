@@ -11,7 +11,10 @@ For `int f(struct s *p, void (*cb)(void *))` the source holds:
         its first argument, whoever calls it; a `rebinds` line:
         cgosan_retention_end_slot with its owner and slot, whoever calls it;
       - foreign caller (!cgosan_gen_in_managed()): tail call of the real f;
-        once a foreign heap is registered (cgosan_gen_foreign_heap()), a
+        with retention=full and a foreign heap that keeps unreachable
+        objects (cgosan_gen_foreign_lending()), cgosan_lend on each data
+        pointer first; once a foreign heap is registered
+        (cgosan_gen_foreign_heap()), a
         function with `retains` lines first calls
         cgosan_check_retained_foreign on each kept argument (under its
         `when`), and after the call cgosan_retention_failed for a
@@ -35,8 +38,9 @@ For `int f(struct s *p, void (*cb)(void *))` the source holds:
 
 The work is done in cgosan_wrap_f. The exported `f` only jumps: to the real
 f when the caller is foreign and f is resolved (the library's calls to
-itself pass through so, with no register saved), else to cgosan_wrap_f; an
-`until` function always goes to the wrapper. Both are sibling calls, so no
+itself pass through so, with no register saved), and, for a function with
+data pointers, no foreign lending is on (one more load), else to
+cgosan_wrap_f; an `until` function always goes to the wrapper. Both are sibling calls, so no
 frame of the stack is named `f`: reports drop cgosan_* frames and start at
 the caller's line (a symbolizer names an address by its exported symbol, so
 an alias would not do). Function names are written in parentheses where a header may
@@ -179,6 +183,25 @@ def _foreign_heap_retention_checks(fn, library_model, wrapped, indent):
     return [f"{indent}if (cgosan_gen_foreign_heap()) {{", *out, f"{indent}}}"]
 
 
+def _lent_params(fn):
+    """The parameters a call lends: its data pointers."""
+    return [p for p in fn.params if p.pointee is not None or p.checked]
+
+
+def _foreign_lends(fn, indent):
+    """A foreign caller's lends (retention=full with a foreign heap that
+    keeps unreachable objects: cgosan_gen_foreign_lending()): each data
+    pointer, as cgosan_lend, which notes the foreign heap's objects among
+    them. Off a G, the program's own code is the managed side."""
+    lent = _lent_params(fn)
+    if not lent:
+        return []
+    return [f"{indent}if (cgosan_gen_foreign_lending()) {{",
+            *[f"{indent}  cgosan_lend((const void *)arg{p.index}, \"{fn.name}\", {p.index});"
+              for p in lent],
+            f"{indent}}}"]
+
+
 def _failed_retentions(fn, library_model, wrapped, indent, result="frame.result"):
     """After the call: the record of each followed `retains` line with an
     `if result ==` clause is taken back when the result (the C expression
@@ -252,6 +275,7 @@ def _wrapper(fn, library_model, wrapped):
     # Off a G, a failed call's foreign-heap record is taken back as on a G.
     foreign_failed = (_failed_retentions(fn, library_model, wrapped, "    ", "result")
                       if foreign_checks else [])
+    foreign_checks = _foreign_lends(fn, "    ") + foreign_checks
     if foreign_failed:
         foreign_call = [f"    cgosan_r_{n} result = real({call_args});", *foreign_failed,
                         "    return result;"]
@@ -311,11 +335,13 @@ def _wrapper(fn, library_model, wrapped):
     else:
         # A foreign caller (mostly the library calling itself) jumps to the
         # real function from here, before any register is saved; the rest,
-        # and a first call that must resolve it, jump to the wrapper.
+        # and a first call that must resolve it, jump to the wrapper; so do
+        # a foreign caller's calls that lend (_foreign_lends).
         tail = "\n    return;" if fn.returns_void else ""
+        lends = " && !cgosan_gen_foreign_lending()" if _lent_params(fn) else ""
         exported_body = (
             f"  cgosan_fn_{n} real = (cgosan_fn_{n})cgosan_gen_resolved(&cgosan_real_{n});\n"
-            f"  if (__builtin_expect(real != 0, 1) && !cgosan_gen_in_managed()) {{\n"
+            f"  if (__builtin_expect(real != 0, 1) && !cgosan_gen_in_managed(){lends}) {{\n"
             f"    {ret}real({call_args});{tail}\n  }}\n"
             f"  {ret}cgosan_wrap_{n}({call_args});\n")
     out.append(f"__attribute__((visibility(\"default\"))) {exported} ({n})({decl}) {{\n"
