@@ -7,7 +7,8 @@
 // FindObject, and its ptrmask is walked a byte at a time, so a zero mask byte
 // skips eight words and the cost follows the pointer slots, not the bytes;
 // the checks' walks test a mask byte's words against the checked range
-// together, branch-free, and judge only the slots that hold managed values.
+// together (a whole byte in four SSE2 compares), branch-free, and judge only
+// the slots that hold managed values.
 // The heap's own IsPointerSlot stays the definition: the walk agrees with it
 // (a debug build checks every slot it visits). Objects are made only of
 // types the heap can use (CanAllocateArrayOf): a type with pointers has a
@@ -145,16 +146,15 @@ ALWAYS_INLINE SlotVerdict JudgeValue(uptr value, KeptFrames keep,
 
 // Bit k set when the word at first + k words is in the checked range, for
 // k < n (n <= 8): the words of one ptrmask byte, tested together with no
-// branch on what they hold (one subtract and compare each), so that slots
-// holding nil, integers or foreign pointers cost no branch of their own.
+// branch on what they hold, so that slots holding nil, integers or foreign
+// pointers cost no branch of their own. A whole byte is four vector compares
+// (CheckedRangeBits8; with a foreign heap registered it also lets ~0 through,
+// which JudgeValue's own range test drops); the words of a partial one are
+// compared one by one, reading nothing past them.
 ALWAYS_INLINE u32 CheckedRangeBits(uptr first, uptr n) {
+  if (LIKELY(n == 8))
+    return CheckedRangeBits8(first);
   u32 bits = 0;
-  if (LIKELY(n == 8)) {  // a whole mask byte: unrolled, shifts by constants
-#pragma clang loop unroll(full)
-    for (int k = 7; k >= 0; k--)
-      bits = bits * 2 + InCheckedRange(LoadWord(first + k * kWord));
-    return bits;
-  }
   for (uptr k = 0; k < n; k++)
     bits |= static_cast<u32>(InCheckedRange(LoadWord(first + k * kWord))) << k;
   return bits;
@@ -189,6 +189,8 @@ ALWAYS_INLINE bool WalkElementSlots(const ObjectInfo &obj, const u8 *mask,
 // only for those whose value is in the checked range (InCheckedRange: the
 // others are fine to every rule, so the visitor need not see them). visit
 // returns false to stop the walk; WalkObjectSlots then returns false too.
+// (A visitor of kCheckedOnly walks judges with JudgeValue, which tests the
+// range again: the vector compare may let ~0 through, see CheckedRangeBits.)
 template <bool kCheckedOnly = false, typename Visit>
 ALWAYS_INLINE bool WalkObjectSlots(const ObjectInfo &obj, uptr lo, uptr hi,
                                    Visit visit) {

@@ -37,6 +37,7 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE __sanitizer::u8 __cgosan_foreign_heap;
 __sanitizer::u8 __cgosan_foreign_heap;
 namespace __cgosan {
 uptr checked_range_start, checked_range_size;
+uptr checked_range_log2;
 static RegisteredHeap heaps[kMaxHeaps];  // by id; [0] unused (cgosan's own)
 static StaticSpinMutex register_mu;
 
@@ -63,6 +64,9 @@ static int OwnFindObject(const void *p, cgosan_heap_object *out) {
 void InitializeHeapRegistry() {
   checked_range_start = arena_start;
   checked_range_size = kManagedRangeSize;
+  static_assert((kManagedRangeSize & (kManagedRangeSize - 1)) == 0,
+                "the vector range compare shifts by the range's log2");
+  checked_range_log2 = __builtin_ctzll(kManagedRangeSize);
 }
 
 // A foreign heap, by id.
@@ -179,6 +183,7 @@ static int Register(const cgosan_heap_ops *ops, void *cookie) {
   // misses a foreign object the heap may not even have made yet.
   checked_range_start = 0;
   checked_range_size = ~static_cast<uptr>(0);
+  checked_range_log2 = 64;  // psrlq by 64 leaves 0: every value
   if (hooks.heap_registered)
     hooks.heap_registered(n + 1);
   return static_cast<int>(n + 1);
