@@ -113,6 +113,20 @@ void ExpectOneReportAt(const Reported &r, size_t offset, const std::string &what
       << what << "\n" << r.text;
 }
 
+// What `check` reports of a new wide whose slots hold foreign words, but
+// slot `bad`, which holds a managed word of `kind`.
+template <typename F>
+Reported CheckWide(int bad, ManagedKind kind, F &&check) {
+  return Check([&] {
+    void *foreign = malloc(16);
+    auto **wide = static_cast<void **>(cgosan_new(&kWide));
+    FillForeign(wide, kSlots, foreign);
+    wide[bad] = reinterpret_cast<void *>(ManagedWord(kind));
+    check(wide);
+    free(foreign);
+  });
+}
+
 const char *KindName(ManagedKind kind) {
   static const char *const kNames[] = {"base", "interior", "last byte", "end pointer"};
   return kNames[kind];
@@ -122,13 +136,8 @@ TEST(CheckRangeFilter, ArgumentFindsEveryKindOfManagedWordInEverySlot) {
   for (ManagedKind kind : {kBase, kInterior, kLastByte, kEndPointer}) {
     for (const cgosan_type *t : {static_cast<const cgosan_type *>(nullptr), &kWide}) {
       for (int bad = 0; bad < kSlots; bad++) {
-        Reported r = Check([&] {
-          void *foreign = malloc(16);
-          auto **wide = static_cast<void **>(cgosan_new(&kWide));
-          FillForeign(wide, kSlots, foreign);
-          wide[bad] = reinterpret_cast<void *>(ManagedWord(kind));
+        Reported r = CheckWide(bad, kind, [&](void **wide) {
           cgosan_check_arg(wide, t, "f", 0);
-          free(foreign);
         });
         ExpectOneReportAt(r, 8 * bad,
                           std::string(KindName(kind)) + " in slot " +
@@ -142,13 +151,8 @@ TEST(CheckRangeFilter, ArgumentFindsEveryKindOfManagedWordInEverySlot) {
 // one by one), then a whole byte (8-15), then a partial one (16-18).
 TEST(CheckRangeFilter, WalkStartingMidByteFindsEverySlot) {
   for (int bad = 3; bad < kSlots; bad++) {
-    Reported r = Check([&] {
-      void *foreign = malloc(16);
-      auto **wide = static_cast<void **>(cgosan_new(&kWide));
-      FillForeign(wide, kSlots, foreign);
-      wide[bad] = reinterpret_cast<void *>(ManagedWord(kBase));
+    Reported r = CheckWide(bad, kBase, [](void **wide) {
       cgosan_check_arg(&wide[3], &kSixteenPointers, "f", 0);
-      free(foreign);
     });
     ExpectOneReportAt(r, 8 * bad, "slot " + std::to_string(bad));
   }
