@@ -12,6 +12,9 @@
 //   BM_CheckArgUntyped_Slots16_Foreign
 //                              the 1 KiB object passed untyped, its 16 slots
 //                              holding foreign (malloc'd) pointers
+//   BM_CheckResultUntyped_Slots16_Foreign
+//                              that object, pinned, as a callback's untyped
+//                              result (cgosan_check_result walks it whole)
 // and, for the same four arguments, BM_CgocallArg_*: the check followed by an
 // empty cgosan_cgocall from a G, as a checked call to C does it; these are the
 // figures scripts/bench puts beside Go 1.19's cgo call with the same argument.
@@ -112,6 +115,20 @@ void BM_CheckArgUntyped_Slots16_Foreign(benchmark::State &state) {
   });
 }
 
+void BM_CheckResultUntyped_Slots16_Foreign(benchmark::State &state) {
+  cgosan::run([&] {
+    void **table = static_cast<void **>(cgosan_new(&kTable));
+    void *foreign = malloc(16 * 16);
+    for (int i = 0; i < 16; i++) table[i] = static_cast<char *>(foreign) + 16 * i;
+    cgosan_pinner *pinner = cgosan_pinner_new();
+    cgosan_pin(pinner, table);
+    for (auto _ : state) cgosan_check_result(table, nullptr, "bench");
+    cgosan_unpin(pinner);
+    cgosan_pinner_free(pinner);
+    free(foreign);
+  });
+}
+
 void BM_CheckArg_Slots16_Nil(benchmark::State &state) { RunTable(state, false, false); }
 void BM_CheckArg_Slots16_Pinned(benchmark::State &state) { RunTable(state, true, false); }
 
@@ -136,6 +153,7 @@ BENCHMARK(BM_CheckArg_Slots16_Pinned)->MinTime(0.2);
 BENCHMARK(BM_CheckArg_StackRow)->MinTime(0.2);
 BENCHMARK(BM_CheckArgUntyped_PointerFree64)->MinTime(0.2);
 BENCHMARK(BM_CheckArgUntyped_Slots16_Foreign)->MinTime(0.2);
+BENCHMARK(BM_CheckResultUntyped_Slots16_Foreign)->MinTime(0.2);
 BENCHMARK(BM_CgocallArg_NotManaged)->MinTime(0.2);
 BENCHMARK(BM_CgocallArg_PointerFree64)->MinTime(0.2);
 BENCHMARK(BM_CgocallArg_Slots16_Nil)->MinTime(0.2);
@@ -150,6 +168,7 @@ const bench::Row kRows[] = {
     {"BM_CheckArg_StackRow", "check_arg, 48 B on the G stack, pinned slot", 20},
     {"BM_CheckArgUntyped_PointerFree64", "check_arg untyped, 64 B, no pointers", 3},
     {"BM_CheckArgUntyped_Slots16_Foreign", "check_arg untyped, 1 KiB, 16 foreign", 15},
+    {"BM_CheckResultUntyped_Slots16_Foreign", "check_result untyped, pinned 1 KiB, 16 foreign", 0},
     {"BM_CgocallArg_NotManaged", "check + cgocall, foreign pointer", 0},
     {"BM_CgocallArg_PointerFree64", "check + cgocall, 64 B, no pointers", 0},
     {"BM_CgocallArg_Slots16_Nil", "check + cgocall, 1 KiB, 16 nil", 0},

@@ -25,7 +25,8 @@
 // its noscan byte, inline: span_lookup.h); otherwise that same span gives
 // the object's shape (FindReferentShape; or one G table load) and one step
 // per non-zero ptrmask byte range-compares its eight words together with no
-// branch each (scan.h, CheckedRangeBits, AnyCheckedSlot). Only a slot
+// branch each, four SSE2 compares for a whole byte (scan.h,
+// CheckedRangeBits8, AnyCheckedSlot). Only a slot
 // holding a value in the checked range is judged: nil, integers and foreign
 // pointers cost one compare, no heap lookup.
 #include "retention.h"

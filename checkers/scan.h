@@ -7,7 +7,8 @@
 // FindObject, and its ptrmask is walked a byte at a time, so a zero mask byte
 // skips eight words and the cost follows the pointer slots, not the bytes;
 // the checks' walks test a mask byte's words against the checked range
-// together, branch-free, and judge only the slots that hold managed values.
+// together (a whole byte in four SSE2 compares), branch-free, and judge only
+// the slots that hold managed values.
 // The heap's own IsPointerSlot stays the definition: the walk agrees with it
 // (a debug build checks every slot it visits). Objects are made only of
 // types the heap can use (CanAllocateArrayOf): a type with pointers has a
@@ -144,17 +145,15 @@ ALWAYS_INLINE SlotVerdict JudgeValue(uptr value, KeptFrames keep,
 }
 
 // Bit k set when the word at first + k words is in the checked range, for
-// k < n (n <= 8): the words of one ptrmask byte, tested together with no
-// branch on what they hold (one subtract and compare each), so that slots
-// holding nil, integers or foreign pointers cost no branch of their own.
+// k < n (n < 8): the words of the part of a ptrmask byte at the walk's
+// start or end, compared one by one with no branch on what they hold, and
+// nothing past them read. A whole byte's eight words are four vector
+// compares (CheckedRangeBits8, heap_registry.h; with a foreign heap
+// registered it also lets ~0 through, which JudgeValue's own range test
+// drops). Either way a slot holding nil, an integer or a foreign pointer
+// costs no branch of its own.
 ALWAYS_INLINE u32 CheckedRangeBits(uptr first, uptr n) {
   u32 bits = 0;
-  if (LIKELY(n == 8)) {  // a whole mask byte: unrolled, shifts by constants
-#pragma clang loop unroll(full)
-    for (int k = 7; k >= 0; k--)
-      bits = bits * 2 + InCheckedRange(LoadWord(first + k * kWord));
-    return bits;
-  }
   for (uptr k = 0; k < n; k++)
     bits |= static_cast<u32>(InCheckedRange(LoadWord(first + k * kWord))) << k;
   return bits;
@@ -169,17 +168,26 @@ ALWAYS_INLINE bool WalkElementSlots(const ObjectInfo &obj, const u8 *mask,
   uptr w = lo > ebase ? (lo - ebase + kWord - 1) / kWord : 0;
   uptr end = Min((hi - ebase) / kWord, ptrwords);
   while (w < end) {
-    uptr byte_end = Min(RoundDownTo(w, 8) + 8, end);  // this mask byte's part
-    u32 bits = (mask[w / 8] >> (w % 8)) & ((1u << (byte_end - w)) - 1);
-    if (kCheckedOnly && bits)
-      bits &= CheckedRangeBits(ebase + w * kWord, byte_end - w);
+    u32 bits;
+    uptr n;  // words of this mask byte walked
+    if (LIKELY(w % 8 == 0 && end - w >= 8)) {  // a whole byte
+      n = 8;
+      bits = mask[w / 8];
+      if (kCheckedOnly && bits)
+        bits &= CheckedRangeBits8(ebase + w * kWord);
+    } else {  // the part of a byte at the range's start or end
+      n = Min(RoundDownTo(w, 8) + 8, end) - w;
+      bits = (mask[w / 8] >> (w % 8)) & ((1u << n) - 1);
+      if (kCheckedOnly && bits)
+        bits &= CheckedRangeBits(ebase + w * kWord, n);
+    }
     for (; bits; bits &= bits - 1) {
       uptr a = ebase + (w + LeastSignificantSetBitIndex(bits)) * kWord;
       DCHECK(IsPointerSlot(obj, (a - obj.base) / kWord));
       if (!visit(a))
         return false;
     }
-    w = byte_end;
+    w += n;
   }
   return true;
 }
@@ -189,6 +197,8 @@ ALWAYS_INLINE bool WalkElementSlots(const ObjectInfo &obj, const u8 *mask,
 // only for those whose value is in the checked range (InCheckedRange: the
 // others are fine to every rule, so the visitor need not see them). visit
 // returns false to stop the walk; WalkObjectSlots then returns false too.
+// (A visitor of kCheckedOnly walks judges with JudgeValue, which tests the
+// range again: the vector compare may let ~0 through, see CheckedRangeBits.)
 template <bool kCheckedOnly = false, typename Visit>
 ALWAYS_INLINE bool WalkObjectSlots(const ObjectInfo &obj, uptr lo, uptr hi,
                                    Visit visit) {

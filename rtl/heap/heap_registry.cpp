@@ -43,6 +43,7 @@ extern "C" SANITIZER_INTERFACE_ATTRIBUTE __sanitizer::u8 __cgosan_foreign_lendin
 __sanitizer::u8 __cgosan_foreign_lending;
 namespace __cgosan {
 uptr checked_range_start, checked_range_size;
+uptr checked_range_log2;
 static RegisteredHeap heaps[kMaxHeaps];  // by id; [0] unused (cgosan's own)
 static StaticSpinMutex register_mu;
 
@@ -69,6 +70,9 @@ static int OwnFindObject(const void *p, cgosan_heap_object *out) {
 void InitializeHeapRegistry() {
   checked_range_start = arena_start;
   checked_range_size = kManagedRangeSize;
+  static_assert((kManagedRangeSize & (kManagedRangeSize - 1)) == 0,
+                "the vector range compare shifts by the range's log2");
+  checked_range_log2 = __builtin_ctzll(kManagedRangeSize);
 }
 
 // A foreign heap, by id.
@@ -187,9 +191,14 @@ static int Register(const cgosan_heap_ops *ops, void *cookie) {
   atomic_store(&num_foreign_heaps, n + 1, memory_order_release);
   __atomic_store_n(&__cgosan_foreign_heap, 1, __ATOMIC_RELEASE);
   // Plain stores, read racily: a check that still sees the managed range
-  // misses a foreign object the heap may not even have made yet.
-  checked_range_start = 0;
+  // misses a foreign object the heap may not even have made yet. Widened
+  // before moved (x86 keeps stores in order; the fence keeps the compiler
+  // from reordering them), so a check that reads the new size or shift
+  // with the old start still admits the managed range, never a part of it.
   checked_range_size = ~static_cast<uptr>(0);
+  checked_range_log2 = 64;  // psrlq by 64 leaves 0: every value
+  atomic_signal_fence(memory_order_seq_cst);
+  checked_range_start = 0;
   if (hooks.heap_registered)
     hooks.heap_registered(n + 1);
   if (hooks.keep_heap_object)
