@@ -260,7 +260,7 @@ int FakeFind(void *, const void *p, cgosan_heap_object *out) {
 int FakeScans(void *, const void *p) {
   return Addr(p) - Addr(foreign_object) < sizeof(foreign_object);
 }
-const cgosan_heap_ops kFakeOps = {"fake", FakeFind, FakeScans, nullptr};
+const cgosan_heap_ops kFakeOps = {"fake", FakeFind, FakeScans, nullptr, nullptr};
 
 // Every word is in the checked range now (the compare lets ~0 through as
 // well), a word into the foreign heap's object is found in every slot, and
