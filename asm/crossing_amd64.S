@@ -80,7 +80,7 @@ SWITCH_STUB_CALL \name, cgosan_crossing_caught // step 3: fn(frame) on the syste
 .macro CGOCALL name, general, switch, nocallback
         .globl  \name
         .type   \name,@function
-        .p2align 4
+        .p2align 6                              // a cache line of its own (switch_stub_amd64.h)
 \name:
         .cfi_startproc
         FRAME_BEGIN                             // %rbp = this frame; CFA = %rbp + 16
