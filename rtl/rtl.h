@@ -194,7 +194,8 @@ extern const atomic_uint32_t no_g_status;
 ALWAYS_INLINE void SetCurrentGStatusWord(const G *g) {
   __cgosan_g_status = g ? &g->status : &no_g_status;
 }
-// The calling thread runs managed code: IsRunningG(CurrentG()), one load.
+// The calling thread runs managed code: IsRunningG(CurrentG()), the
+// pointer and the word, no chain through M.
 ALWAYS_INLINE bool InManaged() {
   return atomic_load(__cgosan_g_status, memory_order_relaxed) == kGRunning;
 }
