@@ -69,7 +69,8 @@ SWITCH_STUB_CALL cgosan_callback_switch, cgosan_callback_caught  // fn(frame) on
 // %rdi = fn, %rsi = frame.
         .globl  cgosan_cgocallback
         .type   cgosan_cgocallback,@function
-        .p2align 4
+        .p2align 6                              // a cache line of its own: measured, see
+                                                // switch_stub_amd64.h
 cgosan_cgocallback:
         .cfi_startproc
         FRAME_BEGIN                             // %rbp = this frame; CFA = %rbp + 16
@@ -78,18 +79,14 @@ cgosan_cgocallback:
         je      .Lgeneral                       // runtime has not started: the byte is 0)
         testq   %rdi, %rdi                      // fn == NULL: the general form reports it
         jz      .Lgeneral
-        movq    cgosan_cur_m@gottpoff(%rip), %rax  // %rax = TP offset of cur_m
-        movq    %fs:(%rax), %rax                // %rax = m
-        testq   %rax, %rax                      // no M: foreign code made this thread
-        jz      .Lgeneral
-        movq    CGOSAN_M_CURG(%rax), %rcx       // %rcx = g
-        testq   %rcx, %rcx                      // no G: a thread outside any G
-        jz      .Lgeneral
-        cmpl    $CGOSAN_G_SYSCALL, CGOSAN_G_STATUS(%rcx)  // not parked in a cgocall:
-        jne     .Lgeneral                       // bad-callback, reported there
+        movq    __cgosan_g_status@gottpoff(%rip), %rax  // %rax = TP offset of the pointer
+        movq    %fs:(%rax), %rax                // %rax = &g->status of this thread's G
+                                                // (or of no G, on a thread with no M or G)
+        cmpl    $CGOSAN_G_SYSCALL, (%rax)       // not a G parked in a cgocall (no G:
+        jne     .Lgeneral                       // needm; a running G: bad-callback)
         SPILL_CALLEE_SAVED                      // the caller's: this routine uses them
-        movq    %rax, %rbx                      // %rbx = m
-        movq    %rcx, %r12                      // %r12 = g
+        leaq    -CGOSAN_G_STATUS(%rax), %r12    // %r12 = g, the parked G: the word's owner
+        movq    CGOSAN_G_M(%r12), %rbx          // %rbx = m, the M holding it (this thread's)
         movq    cgosan_entry_depth@gottpoff(%rip), %rcx  // %rcx = TP offset of entry_depth
         pushq   %fs:(%rcx)                      // -48(%rbp): entry depth, put back after fn
         pushq   %rdi                            // -56(%rbp): fn, for the landing pad's report
@@ -112,8 +109,6 @@ cgosan_cgocallback:
         cmpl    $0, cgosan_world_stopped(%rip)  // a collection holds the world?
         jne     .Lwait_for_world
 .Lworld_running:
-        movq    __cgosan_in_managed@gottpoff(%rip), %rax  // %rax = TP offset of in_managed
-        movb    $1, %fs:(%rax)                  // in_managed = 1: managed code from here
         // fn's entry frame (EnterFrame, entry_frames.h): {the stub's %rbp, fn}
         // in entries[depth] if the table has room; the depth counts it anyway.
         movq    -48(%rbp), %rdx                 // %rdx = depth
@@ -148,8 +143,6 @@ cgosan_cgocallback:
                                                 // cgocall in fn published a lower one)
         // entersyscall: parked again. Stores stay in order on x86-64, so a
         // collector that sees the status sees saved_sp too.
-        movq    __cgosan_in_managed@gottpoff(%rip), %rax  // %rax = TP offset of in_managed
-        movb    $0, %fs:(%rax)                  // in_managed = 0: foreign code again
         movl    $CGOSAN_G_SYSCALL, CGOSAN_G_STATUS(%r12)  // g->status = parked in its cgocall
         .cfi_remember_state                     // the frame's rules, for the branches below
         RESTORE_CALLEE_SAVED_AND_RETURN

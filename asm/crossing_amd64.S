@@ -5,7 +5,8 @@
 // general form of both entry points in C++ (cgosan_cgocall_general and
 // cgosan_cgocall_nocallback_general). The routines here are that form for
 // the common case, the way Go's asmcgocall is the form of cgocall it runs
-// most: a G calls (the thread-local byte __cgosan_in_managed is 1), fn is not
+// most: a G calls (the status word the thread-local __cgosan_g_status points
+// at says kGRunning; the word is g->status, so g is found from it), fn is not
 // NULL, and nothing asked to hear of the crossing (cgosan_crossing_is_plain:
 // no checker hook at a cgocall, no gc_at_return, no ASan/TSan to tell of the
 // switch). Anything else jumps to the C++ form before touching a register it
@@ -79,21 +80,22 @@ SWITCH_STUB_CALL \name, cgosan_crossing_caught // step 3: fn(frame) on the syste
 .macro CGOCALL name, general, switch, nocallback
         .globl  \name
         .type   \name,@function
-        .p2align 4
+        .p2align 6                              // a cache line of its own (switch_stub_amd64.h)
 \name:
         .cfi_startproc
         FRAME_BEGIN                             // %rbp = this frame; CFA = %rbp + 16
         testq   %rdi, %rdi                      // fn == NULL: the general form reports it
         jz      .Lgeneral_\name
-        movq    __cgosan_in_managed@gottpoff(%rip), %rax  // %rax = TP offset of in_managed
-        cmpb    $0, %fs:(%rax)                  // not on a running G: nothing to switch
-        je      .Lgeneral_\name
+        movq    __cgosan_g_status@gottpoff(%rip), %rax  // %rax = TP offset of the pointer
+        movq    %fs:(%rax), %rax                // %rax = &g->status of this thread's G
+                                                // (or of no G: kGIdle)
+        cmpl    $CGOSAN_G_RUNNING, (%rax)       // not on a running G: nothing to switch
+        jne     .Lgeneral_\name
         cmpb    $0, cgosan_crossing_is_plain(%rip)  // someone hears of crossings
         je      .Lgeneral_\name
         SPILL_CALLEE_SAVED                      // for the collector's scan of the parked G
-        movq    cgosan_cur_m@gottpoff(%rip), %rcx  // %rcx = TP offset of cur_m
-        movq    %fs:(%rcx), %rbx                // %rbx = m (a running G has one)
-        movq    CGOSAN_M_CURG(%rbx), %r12       // %r12 = g, the running G
+        leaq    -CGOSAN_G_STATUS(%rax), %r12    // %r12 = g, the running G: the word's owner
+        movq    CGOSAN_G_M(%r12), %rbx          // %rbx = m, the M running it (this thread's)
         movq    cgosan_entry_depth@gottpoff(%rip), %rcx  // %rcx = TP offset of entry_depth
         pushq   %fs:(%rcx)                      // -48(%rbp): entry depth, for the landing pad
         pushq   %rdi                            // -56(%rbp): fn, for the landing pad's report
@@ -104,7 +106,6 @@ SWITCH_STUB_CALL \name, cgosan_crossing_caught // step 3: fn(frame) on the syste
         movq    %rdi, CGOSAN_M_FOREIGN_CALL(%rbx)  // m->foreign_call = fn, for reports
         movq    CGOSAN_M_ERRNO_LOCATION(%rbx), %r15  // %r15 = &errno of this thread
         movl    $0, (%r15)                      // errno = 0: fn's errno is the result
-        movb    $0, %fs:(%rax)                  // in_managed = 0: foreign code from here
 .if \nocallback
         movq    %rdx, CGOSAN_M_NOCALLBACK_CALLEE(%rbx)  // m->nocallback_callee = callee
         movl    $CGOSAN_G_NOCALLBACK, CGOSAN_G_STATUS(%r12)  // not parked: the collector waits
@@ -131,8 +132,6 @@ SWITCH_STUB_CALL \name, cgosan_crossing_caught // step 3: fn(frame) on the syste
         jne     .Lwait_for_world_\name
 .Lworld_running_\name:
 .endif
-        movq    __cgosan_in_managed@gottpoff(%rip), %rax  // %rax = TP offset of in_managed
-        movb    $1, %fs:(%rax)                  // in_managed = 1: managed code again
         movl    %r13d, CGOSAN_M_NLOCALS(%rbx)   // fn's local references end
         movl    CGOSAN_G_NLENT(%r12), %eax      // retention: did the call's checks lend
         cmpl    CGOSAN_G_LENT_FLOOR(%r12), %eax // anything? (nlent != lent_floor)

@@ -19,11 +19,17 @@
 //
 // in:  %rax = fn, %rdi = frame, %rcx = the top of the stack to run fn on.
 // caught(_Unwind_Exception *exception, cgosan_fn fn) reports and ends.
+//
+// Alignment: each stub, and each crossing's entry point, starts a 64-byte
+// line (.p2align 6). With 16 (where each landed depended on the link) the
+// empty crossing measured 0.3-0.6 ns slower whenever an entry point and its
+// stub did not start a line (docs/design-notes.md, "Fast crossings, fourth
+// pass"); the padding costs a few dozen bytes of nops no one executes.
 
 // Opens the stub `name`: its FDE and frame.
 .macro SWITCH_STUB_BEGIN name
         .type   \name,@function
-        .p2align 4
+        .p2align 6                              // see "Alignment" above
 \name:
         .cfi_startproc
         .cfi_signal_frame

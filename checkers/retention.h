@@ -105,7 +105,7 @@ void ReportRetainedAccess(const RetainedAccess &a, void *ucontext);
 // Who makes an access, read at the access: foreign code (no G runs here),
 // not managed code, the collector, nor the heap filling memory.
 ALWAYS_INLINE bool ForeignCodeRunsHere() {
-  return !__cgosan_in_managed && !collecting_here && !heap_fills_memory;
+  return !InManaged() && !collecting_here && !heap_fills_memory;
 }
 
 // A libc call is handed [start, start + size), arena bytes, for the code

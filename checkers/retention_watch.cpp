@@ -369,7 +369,7 @@ void EndLend(const LendRecord &rec) {
 // a G's end (cgosan_run returns to foreign code) and a thread's creation
 // (hooks.foreign_code_resumes for the three last).
 static bool WatchStartsNow() {
-  return !__cgosan_in_managed || !NeverMadeAThread();
+  return !InManaged() || !NeverMadeAThread();
 }
 
 void ProtectOpenPagesUnlessTheyMayWait() {

@@ -69,12 +69,23 @@
 // the whole crossing, steps 1-5, for the common case (a running G, nothing
 // hearing of crossings: cgosan_crossing_is_plain), which jumps to the C++
 // form below (Cgocall, through cgosan_cgocall_general) for everything else.
-// Cost: the common case is three thread-local loads, the counter, two
-// status stores, an errno store and load through the M, the switch (six
-// pushes and pops, the registers spilled once) and, for cgocall, the
-// stop-the-world check (a load and a branch under membarrier); no C++ frame
-// guards fn: the routine's own unwind entry does (boundary_guard.cpp). A
-// nocallback call has no stop-the-world check. See bench/.
+// Cost: the common case is two thread-local loads (the status word's
+// pointer, the entry depth), the counter, one status store each way, an
+// errno store and load through the M, the switch (six pushes and pops, the
+// registers spilled once) and, for cgocall, the stop-the-world check (a load
+// and a branch under membarrier); no C++ frame guards fn: the routine's own
+// unwind entry does (boundary_guard.cpp). A nocallback call has no
+// stop-the-world check. See bench/.
+//
+// The one status word. Whether a thread runs managed code is g->status of
+// the G it runs, and nothing else: the thread reaches that word through a
+// thread-local pointer (__cgosan_g_status, rtl.h), set when m->curg changes
+// (a G starts or ends here), never by a crossing; the collector reaches it
+// through m->curg. So a crossing makes one store each way, and there is no
+// second copy for a signal handler, an interposer or the collector to find
+// out of step. Only the word's thread writes it (the collector reads it);
+// docs/design-notes.md ("Fast crossings, fourth pass") has the argument
+// for why the collector never sees a G run while it believes it parked.
 //
 // cgosan_cgocallback is assembly too (asm/callback_amd64.S), for a callback
 // into the G parked in a cgocall on this thread with nothing hearing of
@@ -170,7 +181,6 @@ void CrossingHooksChanged() {
 #define CGOSAN_CHECK_LAYOUT(type, field, offset) \
   static_assert(__builtin_offsetof(type, field) == offset, \
                 "move " #offset " in rtl/crossing_layout.h")
-CGOSAN_CHECK_LAYOUT(M, curg, CGOSAN_M_CURG);
 CGOSAN_CHECK_LAYOUT(M, g0_sp, CGOSAN_M_G0_SP);
 CGOSAN_CHECK_LAYOUT(M, ncgocall, CGOSAN_M_NCGOCALL);
 CGOSAN_CHECK_LAYOUT(M, foreign_call, CGOSAN_M_FOREIGN_CALL);
@@ -180,6 +190,7 @@ CGOSAN_CHECK_LAYOUT(M, errno_location, CGOSAN_M_ERRNO_LOCATION);
 CGOSAN_CHECK_LAYOUT(G, saved_sp, CGOSAN_G_SAVED_SP);
 CGOSAN_CHECK_LAYOUT(G, entry_sp, CGOSAN_G_ENTRY_SP);
 CGOSAN_CHECK_LAYOUT(G, status, CGOSAN_G_STATUS);
+CGOSAN_CHECK_LAYOUT(G, m, CGOSAN_G_M);
 CGOSAN_CHECK_LAYOUT(G, nlent, CGOSAN_G_NLENT);
 CGOSAN_CHECK_LAYOUT(G, lent_floor, CGOSAN_G_LENT_FLOOR);
 #undef CGOSAN_CHECK_LAYOUT
@@ -213,6 +224,7 @@ ALWAYS_INLINE int RunNewG(M *m, cgosan_fn fn, void *arg, Boundary boundary,
   // Published only now, with its saved_sp at the top of its empty stack
   // (AcquireG): a collector may read m->curg at any time, and scans from it.
   __atomic_store_n(&m->curg, g, __ATOMIC_RELEASE);
+  SetCurrentGStatusWord(g);
   // Entering managed code goes through exitsyscall (for a callback, Go's
   // needm + cgocallbackg), so a new G waits while the world is stopped.
   ExitSyscall(g);
@@ -230,7 +242,7 @@ ALWAYS_INLINE int RunNewG(M *m, cgosan_fn fn, void *arg, Boundary boundary,
   if (UNLIKELY(hooks.foreign_code_resumes))
     hooks.foreign_code_resumes();
   m->curg = nullptr;
-  SetInManaged(false);
+  SetCurrentGStatusWord(nullptr);
   m->g0_sp = 0;
   ReleaseG(m, g);
   return 0;
@@ -289,8 +301,8 @@ int cgosan_run(cgosan_fn fn, void *arg) {
 
 SANITIZER_INTERFACE_ATTRIBUTE
 int cgosan_in_managed(void) {
-  DCHECK_EQ(__cgosan_in_managed, IsRunningG(CurrentG()));
-  return __cgosan_in_managed;
+  DCHECK_EQ(InManaged(), IsRunningG(CurrentG()));
+  return InManaged();
 }
 
 }  // extern "C"
@@ -326,9 +338,9 @@ ALWAYS_INLINE int Cgocall(cgosan_fn fn, void *frame, const char *callee) {
                kNoCallback ? "cgosan_cgocall_nocallback" : "cgosan_cgocall");
     return EINVAL;
   }
-  // The one thread-local byte that says "a running G" (rtl.h): the branch
-  // waits for one load, not for the chain M -> G -> status.
-  if (!__cgosan_in_managed) {
+  // The running G's status word, through the thread's pointer to it
+  // (rtl.h): the branch waits for two loads, not for the chain M -> G.
+  if (!InManaged()) {
     // Already foreign: nothing to park, nothing to switch.
     SetErrno(0);
     fn(frame);
@@ -348,7 +360,6 @@ ALWAYS_INLINE int Cgocall(cgosan_fn fn, void *frame, const char *callee) {
   GuardedCall call = {fn, frame, kBoundaryCgocall};
   cgosan_fn outer_call = m->foreign_call;  // a callback may cgocall again
   m->foreign_call = fn;
-  SetInManaged(false);
   if (kNoCallback) {
     // No parking: the G stays "running" for the collector, which waits for
     // it to come back (gc.cpp), so no handshake is needed on the way back.
@@ -360,7 +371,6 @@ ALWAYS_INLINE int Cgocall(cgosan_fn fn, void *frame, const char *callee) {
                  reinterpret_cast<void *>(m->g0_sp),
                  reinterpret_cast<void **>(&g->saved_sp));
     atomic_store(&g->status, kGRunning, memory_order_relaxed);
-    SetInManaged(true);
     m->foreign_call = outer_call;
   } else {
     // entersyscall, in two halves. The G's status says "parked" only from

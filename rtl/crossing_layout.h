@@ -9,7 +9,6 @@
 #define CGOSAN_RTL_CROSSING_LAYOUT_H
 
 /* struct M (rtl.h) */
-#define CGOSAN_M_CURG 8
 #define CGOSAN_M_G0_SP 16
 #define CGOSAN_M_NCGOCALL 24
 #define CGOSAN_M_FOREIGN_CALL 32
@@ -21,10 +20,12 @@
 #define CGOSAN_G_SAVED_SP 32
 #define CGOSAN_G_ENTRY_SP 40
 #define CGOSAN_G_STATUS 48
+#define CGOSAN_G_M 56
 #define CGOSAN_G_NLENT 112
 #define CGOSAN_G_LENT_FLOOR 116
 
-/* enum GStatus (rtl.h) */
+/* enum GStatus (rtl.h); the generated interposers compare with 1 too
+ * (interceptors/gen/interposer_rt.h) */
 #define CGOSAN_G_RUNNING 1
 #define CGOSAN_G_SYSCALL 2
 #define CGOSAN_G_NOCALLBACK 3

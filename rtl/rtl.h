@@ -178,14 +178,27 @@ struct M {
 // the assembly crossings (crossing_layout.h), which read it too.
 extern THREADLOCAL M *cur_m __asm__("cgosan_cur_m");
 }  // namespace __cgosan
-// 1 while the calling thread runs managed code (its G runs, not parked in a
-// cgocall): IsRunningG(CurrentG()), kept by the transitions below and by
-// RunNewG, so that cgosan_in_managed is one load. Exported: the generated
-// interposers read it inline (initial-exec), since every interposed call,
-// including the library's calls to itself, asks it first.
-extern "C" THREADLOCAL __sanitizer::u8 __cgosan_in_managed;
+// The status word of the G the calling thread runs (or holds parked in a
+// cgocall), or of no G (kGIdle) when it runs none: &m->curg->status, kept by
+// whoever changes m->curg (RunNewG, ReleaseM), so that "in managed code?" is
+// that one word, read without the chain M -> G. There is no second copy of
+// the status: the crossings store g->status and nothing else says the thread
+// is managed or foreign (cgocall.cpp, "The one status word"). Never null.
+// Exported: the generated interposers read it inline (initial-exec), since
+// every interposed call, including the library's calls to itself, asks it.
+extern "C" THREADLOCAL const __sanitizer::atomic_uint32_t *__cgosan_g_status;
 namespace __cgosan {
-ALWAYS_INLINE void SetInManaged(bool running) { __cgosan_in_managed = running; }
+// The status of no G: where __cgosan_g_status points on a thread with none.
+extern const atomic_uint32_t no_g_status;
+// g (or no G: null) is now the calling thread's m->curg.
+ALWAYS_INLINE void SetCurrentGStatusWord(const G *g) {
+  __cgosan_g_status = g ? &g->status : &no_g_status;
+}
+// The calling thread runs managed code: IsRunningG(CurrentG()), the
+// pointer and the word, no chain through M.
+ALWAYS_INLINE bool InManaged() {
+  return atomic_load(__cgosan_g_status, memory_order_relaxed) == kGRunning;
+}
 ALWAYS_INLINE M *CurrentM() { return cur_m; }
 // g runs managed code: not null, and not parked in a cgocall.
 ALWAYS_INLINE bool IsRunningG(const G *g) {
@@ -229,7 +242,6 @@ void InitializeThreadExitHook();
 // entersyscall / exitsyscall: a G in a cgocall is "stopped" for the collector
 // without being waited for; exitsyscall blocks while the world is stopped.
 ALWAYS_INLINE void EnterSyscall(G *g) {
-  SetInManaged(false);
   atomic_store(&g->status, kGSyscall, memory_order_release);
 }
 // futex word: 1 while stopped. Both named for the assembly crossings too.
@@ -246,7 +258,6 @@ ALWAYS_INLINE void ExitSyscall(G *g) {
     atomic_thread_fence(memory_order_seq_cst);
   if (UNLIKELY(atomic_load(&world_stopped, memory_order_acquire)))
     ExitSyscallSlow(g);
-  SetInManaged(true);
 }
 void InitializeWorld();
 bool RegisterProcessBarrier();  // membarrier(2) registration (world_linux.cpp)

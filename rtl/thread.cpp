@@ -21,10 +21,14 @@
 namespace __cgosan {
 
 THREADLOCAL M *cur_m __attribute__((tls_model("initial-exec")));
+const atomic_uint32_t no_g_status = {kGIdle};
 }  // namespace __cgosan
 extern "C" {
-SANITIZER_INTERFACE_ATTRIBUTE THREADLOCAL __sanitizer::u8 __cgosan_in_managed
-    __attribute__((tls_model("initial-exec")));
+// Initialised in the TLS image, so a thread the runtime has never seen (one
+// the program made) reads kGIdle through it with no start-up code.
+SANITIZER_INTERFACE_ATTRIBUTE THREADLOCAL const __sanitizer::atomic_uint32_t
+    *__cgosan_g_status __attribute__((tls_model("initial-exec"))) =
+        &__cgosan::no_g_status;
 }
 namespace __cgosan {
 
@@ -97,7 +101,7 @@ void ReleaseM(M *m) {
                m->id, (unsigned long long)m->curg->id);
     CaptureStack(&r.stack);
     m->curg = nullptr;
-    SetInManaged(false);
+    SetCurrentGStatusWord(nullptr);
     EmitReport(r);
   }
   RemoveAltStack(m);

@@ -45,12 +45,14 @@ static inline void *cgosan_gen_real(void **slot, const char *name) {
  * cgosan_in_managed(), read inline: every interposed call asks it first, and
  * most are the library's calls to itself (sqlite3_column_int calls
  * sqlite3_mutex_enter through the PLT), which only pass through. The runtime
- * keeps the flag per thread; it is in the static TLS block (libcgosan is
- * loaded with the program), so one initial-exec load reads it. */
-extern __thread unsigned char __cgosan_in_managed
+ * keeps, per thread, a pointer to the status word of the G the thread runs
+ * (never null; a word that says "no G" on a thread with none); it is in the
+ * static TLS block (libcgosan is loaded with the program), so one
+ * initial-exec load reads it, and one more the status: 1 is "running". */
+extern __thread const unsigned int *__cgosan_g_status
     __attribute__((tls_model("initial-exec")));
 
-static inline int cgosan_gen_in_managed(void) { return __cgosan_in_managed; }
+static inline int cgosan_gen_in_managed(void) { return *__cgosan_g_status == 1; }
 
 /* retention=full: a pointer argument no check looks at is still lent to the
  * call (cgosan_lend); in the other modes, one load skips it. */

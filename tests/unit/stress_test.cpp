@@ -34,7 +34,8 @@ void RunCallback(void *arg) {
   auto *p = static_cast<PerThread *>(arg);
   p->managed_runs++;
   uintptr_t local = LocalAddress();
-  if (cgosan_in_managed() != 1 || CurrentG() != p->g || !p->g_stack.Contains(local))
+  if (cgosan_in_managed() != 1 || CurrentG() != p->g || !p->g_stack.Contains(local) ||
+      !StatusWordIsTheCurrentGs())
     p->errors++;
 }
 
@@ -42,10 +43,11 @@ void RunForeign(void *arg) {
   auto *p = static_cast<PerThread *>(arg);
   p->foreign_runs++;
   uintptr_t local = LocalAddress();
-  if (cgosan_in_managed() != 0 || !p->sys_stack.Contains(local))
+  if (cgosan_in_managed() != 0 || !p->sys_stack.Contains(local) ||
+      !StatusWordIsTheCurrentGs())
     p->errors++;
   cgosan_cgocallback(RunCallback, p);
-  if (cgosan_in_managed() != 0)
+  if (cgosan_in_managed() != 0 || !StatusWordIsTheCurrentGs())
     p->errors++;
 }
 
@@ -152,7 +154,7 @@ TEST(Stress, RunAndForeignThreadsCrossConcurrently) {
 // nested cgocall: Ms come and go through the pool under contention.
 void ShortCallback(void *arg) {
   auto *count = static_cast<std::atomic<int64_t> *>(arg);
-  if (cgosan_in_managed() == 1 && __cgosan::CurrentM()->extra)
+  if (cgosan_in_managed() == 1 && __cgosan::CurrentM()->extra && StatusWordIsTheCurrentGs())
     count->fetch_add(1, std::memory_order_relaxed);
   cgosan_cgocall([](void *) {}, nullptr);
 }
@@ -168,7 +170,12 @@ TEST(Stress, ShortLivedForeignThreadsChurnThePool) {
       ASSERT_EQ(pthread_create(
                     &t, nullptr,
                     [](void *arg) -> void * {
-                      for (int i = 0; i < 10; i++) cgosan_cgocallback(ShortCallback, arg);
+                      for (int i = 0; i < 10; i++) {
+                        cgosan_cgocallback(ShortCallback, arg);
+                        // The callback's G ended: this thread has none.
+                        if (__cgosan_g_status != &__cgosan::no_g_status)
+                          static_cast<std::atomic<int64_t> *>(arg)->fetch_sub(1000);
+                      }
                       return nullptr;
                     },
                     &ok),
@@ -207,7 +214,8 @@ void NoCallbackReads(void *arg) {
   uintptr_t local = LocalAddress();
   G *g = CurrentG();
   if (cgosan_in_managed() != 0 || GStack(g).Contains(local) ||
-      GStatus(g) != __cgosan::kGNoCallback || head->next->value != head->value + 1)
+      GStatus(g) != __cgosan::kGNoCallback || !StatusWordIsTheCurrentGs() ||
+      head->next->value != head->value + 1)
     head->value = -1;  // seen by the managed side
 }
 

@@ -64,6 +64,13 @@ inline uint32_t GStatus(const __cgosan::G *g) {
   return __cgosan::atomic_load(&g->status, __cgosan::memory_order_acquire);
 }
 
+// The thread's pointer to its status word (rtl.h) points at the status of
+// the G it runs or holds parked, and at the no-G word when it has none.
+inline bool StatusWordIsTheCurrentGs() {
+  const __cgosan::G *g = CurrentG();
+  return __cgosan_g_status == (g ? &g->status : &__cgosan::no_g_status);
+}
+
 // Address of a fresh local of the caller's frame; never inlined, so the local
 // lives in a frame on whatever stack the caller runs on.
 __attribute__((noinline)) inline uintptr_t LocalAddress() {
