@@ -35,6 +35,14 @@ static constexpr char kMsgRetainedUnpinned[] =
 static constexpr char kMsgRetainedStack[] =
     "%s retains argument %d until %s, and it points into a G stack, whose "
     "frame will be reused";
+// The same of a pointer the callee keeps from a field of its argument
+// (aio_read keeps its aiocb's aio_buf).
+static constexpr char kMsgRetainedFieldUnpinned[] =
+    "%s retains argument %d's %s until %s, and it points into an unpinned "
+    "managed object";
+static constexpr char kMsgRetainedFieldStack[] =
+    "%s retains argument %d's %s until %s, and it points into a G stack, "
+    "whose frame will be reused";
 static constexpr char kNoteRetainedStack[] = "  0x%zx is ";
 static constexpr char kMsgRetainedStackFix[] =
     "  fix: copy it into a managed object (cgosan_new) pinned until %s is "
@@ -47,14 +55,32 @@ static constexpr char kMsgRetainedFix[] =
 // mode reads off, when nothing can be managed anyway.
 static bool RetentionChecked() { return retention_mode != kRetentionOff; }
 
+// What the callee keeps: argument argno, or its field (null: the argument).
+struct RetainedPlace {
+  const char *callee;
+  int argno;
+  const char *field;
+};
+
+static void SetRetainedMessage(ReportDesc *r, const RetainedPlace &at,
+                               const char *until, const char *message,
+                               const char *field_message) {
+  if (at.field)
+    SetMessage(r, field_message, CalleeName(at.callee), at.argno, at.field,
+               until);
+  else
+    SetMessage(r, message, CalleeName(at.callee), at.argno, until);
+}
+
 static NOINLINE void ReportRetainedUnpinned(const ObjectInfo &obj, uptr p,
-                                            const char *callee, int argno,
+                                            const RetainedPlace &at,
                                             const char *until) {
   ErrnoSaver errno_saver;
   ReportDesc r = {};
   r.kind = kRetainedPointer;
-  r.callee = callee;
-  SetMessage(&r, kMsgRetainedUnpinned, CalleeName(callee), argno, until);
+  r.callee = at.callee;
+  SetRetainedMessage(&r, at, until, kMsgRetainedUnpinned,
+                     kMsgRetainedFieldUnpinned);
   AddNote(&r, "  0x%zx is ", (usize)p);
   AppendPointee(&r, p, obj);
   AddNote(&r, ", not pinned\n");
@@ -64,13 +90,13 @@ static NOINLINE void ReportRetainedUnpinned(const ObjectInfo &obj, uptr p,
   EmitReport(r);
 }
 
-static NOINLINE void ReportRetainedStack(uptr p, const char *callee,
-                                         int argno, const char *until) {
+static NOINLINE void ReportRetainedStack(uptr p, const RetainedPlace &at,
+                                         const char *until) {
   ErrnoSaver errno_saver;
   ReportDesc r = {};
   r.kind = kRetainedPointer;
-  r.callee = callee;
-  SetMessage(&r, kMsgRetainedStack, CalleeName(callee), argno, until);
+  r.callee = at.callee;
+  SetRetainedMessage(&r, at, until, kMsgRetainedStack, kMsgRetainedFieldStack);
   CaptureStack(&r.stack);
   AddNote(&r, kNoteRetainedStack, (usize)p);
   AppendUnpinnableStack(&r, p);
@@ -80,19 +106,19 @@ static NOINLINE void ReportRetainedStack(uptr p, const char *callee,
 
 // The check at the call. True, with obj, when p points into a pinned
 // object: one the call may keep, for as long as it stays pinned.
-static bool CheckRetainedArgument(uptr p, const char *callee, int argno,
+static bool CheckRetainedArgument(uptr p, const RetainedPlace &at,
                                   const char *until, ObjectInfo *obj) {
   if (!InManagedRange(p) || !RetentionChecked())
     return false;  // nil or foreign memory, or the check is off
   if (UNLIKELY(!InArena(p))) {
     if (GStackOwner(p))
-      ReportRetainedStack(p, callee, argno, until);
+      ReportRetainedStack(p, at, until);
     return false;
   }
   if (!FindObject(p, obj))
     return false;
   if (!obj->pinned) {
-    ReportRetainedUnpinned(*obj, p, callee, argno, until);
+    ReportRetainedUnpinned(*obj, p, at, until);
     return false;
   }
   return true;
@@ -103,15 +129,16 @@ static bool CheckRetainedArgument(uptr p, const char *callee, int argno,
 // check (check_foreign_retention.cpp).
 static void CheckAndRecord(const void *p, const void *owner, bool has_slot,
                            s64 slot, const char *callee, int argno,
-                           const char *until, const char *const *until_names) {
+                           const char *until, const char *const *until_names,
+                           const char *field = nullptr) {
   if (UNLIKELY(!InManagedRange(reinterpret_cast<uptr>(p))) && AnyForeignHeap())
     return CheckForeignRetained(p, owner, has_slot, slot, callee, argno, until,
                                 until_names);
   ObjectInfo obj;
   if (!until)
     until = "?";
-  if (!CheckRetainedArgument(reinterpret_cast<uptr>(p), callee, argno, until,
-                             &obj) ||
+  if (!CheckRetainedArgument(reinterpret_cast<uptr>(p), {callee, argno, field},
+                             until, &obj) ||
       !owner || !until_names)
     return;  // nothing to follow: no owner, no call ends it
   ErrnoSaver errno_saver;  // a stack walk off a known stack may touch it
@@ -123,6 +150,12 @@ static void CheckAndRecord(const void *p, const void *owner, bool has_slot,
   RecordRetention(obj, arg);
 }
 
+void CheckRetainedField(const void *p, const void *owner, const char *callee,
+                        int argno, const char *field, const char *until,
+                        const char *const *until_names) {
+  CheckAndRecord(p, owner, false, 0, callee, argno, until, until_names, field);
+}
+
 }  // namespace __cgosan
 
 using namespace __cgosan;
@@ -130,7 +163,7 @@ using namespace __cgosan;
 extern "C" SANITIZER_INTERFACE_ATTRIBUTE void cgosan_check_retained(
     const void *p, const char *callee, int argno, const char *until) {
   ObjectInfo obj;
-  CheckRetainedArgument(reinterpret_cast<uptr>(p), callee, argno,
+  CheckRetainedArgument(reinterpret_cast<uptr>(p), {callee, argno, nullptr},
                         until ? until : "?", &obj);
 }
 

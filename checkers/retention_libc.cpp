@@ -25,6 +25,7 @@
 
 #include "foreign_retention_watch.h"
 
+#include <aio.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
@@ -82,28 +83,67 @@ void LibcBufferHold::HoldRange(const void *p, uptr n, bool stores,
 }
 
 // The kernel reads a path up to its NUL, and refuses one longer than this
-// (ENAMETOOLONG).
+// (ENAMETOOLONG); an exec argument or environment string, one longer than
+// MAX_ARG_STRLEN (E2BIG).
 static constexpr uptr kMaxPathBytes = 4096;
+static constexpr uptr kMaxArgStringBytes = 32 * 4096;
+// execve's vectors: the strings a walk looks at, of each (the kernel takes
+// more, but an exec of more managed strings than this is not held past them).
+static constexpr uptr kMaxArgStrings = 4096;
 
-// A path's pages (as far as a path may reach) are held first, with no
+// Bytes from addr to its page's end: a read of a chunk stops there, so that
+// a string or array ending just before an unreadable page is read whole,
+// as the kernel reads it.
+static uptr ToPageEnd(uptr addr) {
+  uptr page = GetPageSizeCached();
+  return page - (addr & (page - 1));
+}
+
+// A string's pages (as far as it may reach) are held first, with no
 // report: the bytes past its NUL are not the call's. Then it is measured,
 // read as the kernel reads it (CopyIfReadable, a chunk at a time), and its
 // bytes with the NUL are held again, where a watched object foreign code
 // hands over is the report.
-void LibcBufferHold::HoldPath(const char *path, const char *call) {
+void LibcBufferHold::HoldString(const char *s, uptr max_bytes,
+                                const char *call) {
   uptr start, size;
-  if (!ArenaPart(path, kMaxPathBytes, &start, &size) ||
-      start != reinterpret_cast<uptr>(path))
+  if (!ArenaPart(s, max_bytes, &start, &size) ||
+      start != reinterpret_cast<uptr>(s))
     return;  // not where anything is watched
-  HoldRange(path, size, false, call, /*report=*/false);
+  HoldRange(s, size, false, call, /*report=*/false);
   char chunk[256];
-  for (uptr at = 0; at < size; at += sizeof(chunk)) {
-    uptr n = Min(size - at, sizeof(chunk));
+  for (uptr at = 0, n; at < size; at += n) {
+    n = Min(Min(size - at, sizeof(chunk)), ToPageEnd(start + at));
     if (!CopyIfReadable(start + at, chunk, n))
       return;  // EFAULT from the kernel
     if (const void *nul = internal_memchr(chunk, 0, n)) {
       uptr len = at + (static_cast<const char *>(nul) - chunk);
-      HoldRange(path, len + 1, false, call);
+      HoldRange(s, len + 1, false, call);
+      return;
+    }
+  }
+}
+
+// A NULL-terminated array of strings, read as the kernel reads it: a chunk
+// of pointers at a time (held first, with no report, where it is in the
+// arena), then the array up to its NULL (the report's range), then each
+// string.
+void LibcBufferHold::HoldStringVector(char *const *v, const char *call) {
+  constexpr uptr kChunk = 16;
+  char *chunk[kChunk];
+  for (uptr count = 0, n; count < kMaxArgStrings; count += n) {
+    uptr at = reinterpret_cast<uptr>(v + count);
+    n = Max<uptr>(1, Min(kChunk, ToPageEnd(at) / sizeof(*v)));
+    HoldRange(v + count, n * sizeof(*v), false, call, /*report=*/false);
+    if (!CopyIfReadable(at, chunk, n * sizeof(*v)))
+      return;  // EFAULT from the kernel
+    uptr i = 0;
+    while (i < n && chunk[i]) {
+      HoldString(chunk[i], kMaxArgStringBytes, call);
+      i++;
+    }
+    if (i < n) {
+      HoldRange(v, (count + i + 1) * sizeof(*v), false, call);
       return;
     }
   }
@@ -160,6 +200,29 @@ void LibcBufferHold::HoldMessage(const msghdr *msg, bool stores,
   HoldRange(m.msg_control, m.msg_controllen, stores, call);
 }
 
+// The requests of lio_listio: the array, then each aiocb (libc's helper
+// stores its result there) and the buffer it names, read or written as its
+// lio_opcode says. Read as libc reads them, where it can be.
+void LibcBufferHold::HoldAioRequests(const void *const *list, uptr count,
+                                     const char *call) {
+  count = Min(count, kMaxVectors);
+  HoldRange(list, count * sizeof(*list), false, call);
+  for (uptr i = 0; i < count; i++) {
+    const aiocb *cb;
+    aiocb request;
+    if (!CopyIfReadable(reinterpret_cast<uptr>(list + i), &cb, sizeof(cb)))
+      return;  // EFAULT
+    if (!cb)
+      continue;
+    HoldRange(cb, sizeof(*cb), true, call);
+    if (!CopyIfReadable(reinterpret_cast<uptr>(cb), &request, sizeof(request)))
+      return;  // EFAULT
+    if (request.aio_lio_opcode != LIO_NOP)
+      HoldRange(const_cast<void *>(request.aio_buf), request.aio_nbytes,
+                request.aio_lio_opcode == LIO_READ, call);
+  }
+}
+
 void LibcBufferHold::Hold(const void *p, uptr n, LibcBuffers::Shape shape,
                           bool stores, const char *call) {
   if (!p && shape != LibcBuffers::kBytes)
@@ -178,10 +241,18 @@ void LibcBufferHold::Hold(const void *p, uptr n, LibcBuffers::Shape shape,
       HoldMessage(static_cast<const msghdr *>(p), stores, call);
       break;
     case LibcBuffers::kString:
-      HoldPath(static_cast<const char *>(p), call);
+      HoldString(static_cast<const char *>(p), kMaxPathBytes, call);
+      break;
+    case LibcBuffers::kStringVectors:
+      HoldStringVector(static_cast<char *const *>(p), call);
+      if (n)
+        HoldStringVector(reinterpret_cast<char *const *>(n), call);
       break;
     case LibcBuffers::kSized:
       HoldSized(const_cast<void *>(p), reinterpret_cast<const u32 *>(n), call);
+      break;
+    case LibcBuffers::kAioRequests:
+      HoldAioRequests(static_cast<const void *const *>(p), n, call);
       break;
     case LibcBuffers::kMessages: {
       const mmsghdr *msgs = static_cast<const mmsghdr *>(p);

@@ -28,6 +28,11 @@ struct LibcBuffers {
     kString,    // p: a NUL-terminated path (read by the kernel)
     kSized,     // p: the bytes, n: the address of their socklen_t length,
                 // which the call reads and writes back
+    kStringVectors,  // p and n: two NULL-terminated arrays of strings
+                     // (execve's argv and envp; either may be null)
+    kAioRequests,    // p: lio_listio's array of aiocb pointers, n: its
+                     // count; each request's buffer moves as its
+                     // lio_opcode says, and libc stores into the aiocb
   };
   const void *p;
   uptr n;
@@ -69,11 +74,24 @@ inline LibcBuffers StoredMessages(const mmsghdr *msgs, uptr count,
 inline LibcBuffers StoredSized(void *p, const u32 *len, const char *call) {
   return {p, reinterpret_cast<uptr>(len), LibcBuffers::kSized, true, call};
 }
-// No buffer: the second hold of a call that has one only.
+// No buffer: an ioctl whose argument is not known.
 inline LibcBuffers NoBuffer() { return Loaded(nullptr, 0, nullptr); }
 // A path the kernel reads up to its NUL.
 inline LibcBuffers LoadedPath(const char *path, const char *call) {
   return {path, 0, LibcBuffers::kString, false, call};
+}
+// execve's argument and environment vectors: each array up to its NULL, and
+// each string up to its NUL.
+inline LibcBuffers LoadedStringVectors(char *const *argv, char *const *envp,
+                                       const char *call) {
+  return {argv, reinterpret_cast<uptr>(envp), LibcBuffers::kStringVectors,
+          false, call};
+}
+// lio_listio's requests.
+inline LibcBuffers AioRequests(const void *const *list, int count,
+                               const char *call) {
+  return {list, count > 0 ? static_cast<uptr>(count) : 0,
+          LibcBuffers::kAioRequests, true, call};
 }
 // fread's and fwrite's bytes: size * count, or all of memory on overflow.
 inline uptr ItemBytes(uptr size, uptr count) {
@@ -88,7 +106,9 @@ inline uptr ItemBytes(uptr size, uptr count) {
 class LibcBufferHold {
  public:
   // b by value, handed on in registers: the fast path stores none of it.
-  ALWAYS_INLINE explicit LibcBufferHold(LibcBuffers b) : nheld_(0) {
+  // Implicit, so that a call's holds can be an array initialized from its
+  // buffers: `LibcBufferHold held[] = {Loaded(...), Stored(...)};`.
+  ALWAYS_INLINE LibcBufferHold(LibcBuffers b) : nheld_(0) {  // NOLINT
     if (UNLIKELY(__cgosan_lending))
       Hold(b.p, b.n, b.shape, b.stores, b.call);
   }
@@ -107,10 +127,13 @@ class LibcBufferHold {
   // report (else the pages are only held).
   void HoldRange(const void *p, uptr n, bool stores, const char *call,
                  bool report = true);
-  void HoldPath(const char *path, const char *call);
+  // A string the kernel reads up to its NUL, at most max_bytes with it.
+  void HoldString(const char *s, uptr max_bytes, const char *call);
+  void HoldStringVector(char *const *v, const char *call);
   void HoldSized(void *p, const u32 *len, const char *call);
   void HoldIovecs(const iovec *iov, uptr count, bool stores, const char *call);
   void HoldMessage(const msghdr *msg, bool stores, const char *call);
+  void HoldAioRequests(const void *const *list, uptr count, const char *call);
 
   // The arena ranges held; a call handed more is checked for them but
   // leaves them open only until the next call starts.

@@ -34,6 +34,15 @@ void CheckForeignRetained(const void *p, const void *owner, bool has_slot,
                           s64 slot, const char *callee, int argno,
                           const char *until, const char *const *until_names);
 
+// The retention check of a call that keeps p from a field of its argument
+// argno (aio_read keeps its aiocb's aio_buf until aio_return): reported
+// as an annotated `retains` is (check_retention.cpp) when p points into an
+// unpinned managed object or a G stack, recorded for owner when pinned.
+// A null field is the argument itself.
+void CheckRetainedField(const void *p, const void *owner, const char *callee,
+                        int argno, const char *field, const char *until,
+                        const char *const *until_names);
+
 // A call put something else in `slot` of owner: what was kept there is not
 // any more.
 void EndSlot(uptr owner, s64 slot);

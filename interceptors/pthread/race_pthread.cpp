@@ -45,6 +45,8 @@ static void ResolveRealFunctions() {
   InterceptEpollFunctions();
   InterceptSignalFunctions();
   InterceptBufferCalls();
+  InterceptPathCalls();
+  InterceptKeptByLibcCalls();
   atomic_store(&reals_resolved, 1, memory_order_release);
 }
 

@@ -127,6 +127,8 @@ void InterceptFdLifeFunctions();  // race_fd_life.cpp
 void InterceptEpollFunctions();   // race_fd_epoll.cpp
 void InterceptSignalFunctions();  // race_signal.cpp
 void InterceptBufferCalls();      // retention_buffer_calls.cpp
+void InterceptPathCalls();        // retention_path_calls.cpp
+void InterceptKeptByLibcCalls();  // retention_kept_by_libc.cpp
 
 // fork(2): the table of join records (race_pthread_thread.cpp), locked
 // around it by race_pthread_fork.cpp.

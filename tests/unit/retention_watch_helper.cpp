@@ -42,6 +42,11 @@
 //                  a later call has the kernel store into it through
 //                  another call (retention_buffer_calls.cpp's table)
 //   syscall-stat   a later call stat(2)s the path it kept
+//   syscall-open, syscall-select, syscall-ioctl, syscall-lio_listio
+//                  a later call open(2)s the path it kept, select(2)s with
+//                  it as an fd set, has ioctl(FIONREAD) store into it, or
+//                  has lio_listio(LIO_WAIT)'s helper thread read into it
+//   the modes of retention_calls_helper.cpp (RunCallsMode)
 //   managed-fstat  managed code fstat(2)s into the object it lent (silent,
 //                  no EFAULT)
 //   managed-stat   managed code stat(2)s the path it lent (the same)
@@ -69,11 +74,15 @@
 //   after-run      the G lends the object and ends; main, foreign code,
 //                  reads it after cgosan_run returns (reported)
 // Each prints "done reports=N" at the end when it gets there.
+#include <aio.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <pthread.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <setjmp.h>
@@ -84,6 +93,7 @@
 
 #include "hooks.h"
 #include "report.h"
+#include "retention_watch_helper.h"
 
 #define NOINLINE __attribute__((noinline))
 
@@ -92,7 +102,7 @@ static const cgosan_type kBytes = {"char[64]", 64, 0, nullptr, 0};
 static const cgosan_type kRecord = {"char[512]", 512, 0, nullptr, 0};
 
 // --- The library: foreign code ------------------------------------------------
-static char *volatile kept;  // what it keeps from lib_keep's argument
+char *volatile kept;  // what it keeps from lib_keep's argument
 static volatile char sink;
 
 static void LibKeep(void *frame) { kept = *static_cast<char **>(frame); }
@@ -220,6 +230,50 @@ NOINLINE static void LibGetdentsIntoKept(void *) {
   syscall_result = ResultOf(getdents64(fd, kept, 64));
   close(fd);
 }
+NOINLINE static void LibOpenKeptPath(void *) {
+  int fd = open(kept, O_RDONLY);
+  syscall_result = ResultOf(fd);
+  if (fd >= 0)
+    close(fd);
+}
+// select's fd set: the kept object holds one, the read end of a pipe with a
+// byte to read (set by the program before it lent the object).
+static int select_fds[2];
+static void SetSelectFds(char *buf) {
+  if (PipeWith("x", select_fds))
+    return;
+  memset(buf, 0, sizeof(fd_set));
+  FD_SET(select_fds[0], reinterpret_cast<fd_set *>(buf));
+}
+NOINLINE static void LibSelectKept(void *) {
+  struct timeval now = {0, 0};
+  syscall_result = ResultOf(select(select_fds[0] + 1,
+                                   reinterpret_cast<fd_set *>(kept), nullptr,
+                                   nullptr, &now));
+}
+NOINLINE static void LibIoctlIntoKept(void *) {
+  int fds[2];
+  if (PipeWith("abc", fds))
+    return;
+  syscall_result = ResultOf(ioctl(fds[0], FIONREAD, kept));  // no size in it
+}
+// lio_listio(LIO_WAIT): libc's helper thread reads into the kept pointer
+// while the call waits.
+NOINLINE static void LibListioIntoKept(void *) {
+  int fd = memfd_create("lio", 0);
+  if (fd < 0 || write(fd, "abc", 3) != 3)
+    return;
+  struct aiocb request = {};
+  request.aio_fildes = fd;
+  request.aio_buf = kept;
+  request.aio_nbytes = 3;
+  request.aio_lio_opcode = LIO_READ;
+  struct aiocb *list[] = {&request};
+  syscall_result = ResultOf(lio_listio(LIO_WAIT, list, 1, nullptr));
+  if (!syscall_result)
+    syscall_result = aio_return(&request);
+  close(fd);
+}
 NOINLINE static void LibFwriteKept(void *) {
   int fds[2];
   if (PipeWith("", fds))
@@ -266,7 +320,7 @@ static void WriteKeptOnSignal(int) {
 }
 
 // --- The program: managed code --------------------------------------------------
-NOINLINE static void Keep(char *p) {
+NOINLINE void Keep(char *p) {
   cgosan_check_arg(p, nullptr, "lib_keep", 1);
   cgosan_cgocall(LibKeep, &p);
 }
@@ -410,16 +464,21 @@ static void Body(void *arg) {
       const char *mode;
       void (*lib)(void *);
       bool text;  // the buffer holds text after the call
+      void (*prepare)(char *buf);  // before it is lent
     } kCalls[] = {
-        {"syscall-write", LibWriteKeptToPipe, true},
-        {"syscall-read", LibReadPipeIntoKept, true},
-        {"syscall-readv", LibReadvPipeIntoKept, true},
-        {"syscall-sendmsg", LibSendmsgKept, true},
-        {"syscall-fwrite", LibFwriteKept, true},
-        {"syscall-fstat", LibFstatIntoKept, false},
-        {"syscall-getsockopt", LibGetsockoptIntoKept, false},
-        {"syscall-getdents64", LibGetdentsIntoKept, false},
-        {"syscall-stat", LibStatKeptPath, false},
+        {"syscall-write", LibWriteKeptToPipe, true, nullptr},
+        {"syscall-read", LibReadPipeIntoKept, true, nullptr},
+        {"syscall-readv", LibReadvPipeIntoKept, true, nullptr},
+        {"syscall-sendmsg", LibSendmsgKept, true, nullptr},
+        {"syscall-fwrite", LibFwriteKept, true, nullptr},
+        {"syscall-fstat", LibFstatIntoKept, false, nullptr},
+        {"syscall-getsockopt", LibGetsockoptIntoKept, false, nullptr},
+        {"syscall-getdents64", LibGetdentsIntoKept, false, nullptr},
+        {"syscall-stat", LibStatKeptPath, false, nullptr},
+        {"syscall-open", LibOpenKeptPath, false, nullptr},
+        {"syscall-select", LibSelectKept, false, SetSelectFds},
+        {"syscall-ioctl", LibIoctlIntoKept, false, nullptr},
+        {"syscall-lio_listio", LibListioIntoKept, true, nullptr},
     };
     for (const auto &c : kCalls) {
       if (strcmp(mode, c.mode))
@@ -428,6 +487,8 @@ static void Body(void *arg) {
         buf = static_cast<char *>(cgosan_new(&kRecord));
         buf[0] = '/';  // a path, for the calls that take one
       }
+      if (c.prepare)
+        c.prepare(buf);
       Keep(buf);
       cgosan_cgocall(c.lib, nullptr);
       if (c.text)
@@ -481,6 +542,7 @@ static void Body(void *arg) {
       return;
     }
     cgosan_cgocall(LibCallsWithBadVectors, nullptr);
+  } else if (RunCallsMode(mode)) {
   } else if (!strcmp(mode, "signal-write")) {
     alarm(10);  // a deadlock ends here
     Keep(buf);  // kept = buf

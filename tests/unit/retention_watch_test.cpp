@@ -38,7 +38,7 @@ TEST(RetentionWatch, ForeignReadAfterReturnIsReported) {
   EXPECT_TRUE(Matches(r.output,
       "foreign code read managed memory at 0x[0-9a-f]+ after the call it "
       "was lent to returned \\(argument 1 of lib_keep\\)\n"
-      "    #0 0x[0-9a-f]+ in LibReadKept\\(void\\*\\) .*retention_watch_helper.cpp:99:"))
+      "    #0 0x[0-9a-f]+ in LibReadKept\\(void\\*\\) .*retention_watch_helper.cpp:109:"))
       << r.output;
   EXPECT_TRUE(Matches(r.output,
       "  0x[0-9a-f]+ is 3 bytes into object 0x[0-9a-f]+ of type 'char\\[64\\]' "
@@ -354,7 +354,16 @@ INSTANTIATE_TEST_SUITE_P(
                      "read of size 2 by foreign code in stat\\(2\\)", "0"},
         LibcCallCase{"syscall-getdents64",
                      "write of size 64 by foreign code in getdents64\\(2\\)",
-                     "[0-9]+"}),
+                     "[0-9]+"},
+        LibcCallCase{"syscall-open",
+                     "read of size 2 by foreign code in open\\(2\\)", "[0-9]+"},
+        LibcCallCase{"syscall-select",
+                     "write of size 8 by foreign code in select\\(2\\)", "1"},
+        LibcCallCase{"syscall-ioctl",
+                     "write of size 4 by foreign code in ioctl\\(2\\)", "0"},
+        LibcCallCase{"syscall-lio_listio",
+                     "write of size 3 by foreign code in lio_listio\\(3\\)",
+                     "3: abc"}),
     [](const testing::TestParamInfo<LibcCallCase> &info) {
       return std::string(info.param.mode + 8);  // past "syscall-"
     });
@@ -377,6 +386,99 @@ TEST(RetentionWatch, ManagedWriteSyscallOpensThePage) {
 TEST(RetentionWatch, ManagedStatCallsOpenThePage) {
   ExpectSilentPrinting("managed-fstat", "managed fstat returned 0\n");
   ExpectSilentPrinting("managed-stat", "managed stat returned 0\n");
+}
+
+// Every path call of retention_path_calls.cpp and the structure calls
+// added with it, handed a watched object by managed code: the kernel reads
+// the path (ENOENT), or stores into the structure, and none fails with
+// EFAULT.
+TEST(RetentionWatch, ManagedPathAndStructureCallsOpenThePage) {
+  ExpectSilentPrinting("managed-calls",
+                       "managed calls: 88 made, 0 failed with EFAULT\n");
+}
+
+// execve's vectors and their strings in a watched object: the new program
+// runs.
+TEST(RetentionWatch, ManagedExecVectorsOpenThePage) {
+  ExpectSilentPrinting("managed-exec", "exec child exited 0\n");
+}
+
+// stdio on a watched object, unbuffered and buffered, and a library's
+// flush of stdio's own buffer: every byte arrives, and nothing is reported.
+TEST(RetentionWatch, ManagedStdioMovesEveryByte) {
+  ExpectSilentPrinting(
+      "managed-stdio",
+      "stdio moved 59995 of 59995 bytes (59995 right), errors 0\n");
+}
+
+// A library's fputs of what it kept: libc's own read of the string (its
+// strlen) faults, and is the report, from inside fputs.
+TEST(RetentionWatch, LibrarysFputsIsReported) {
+  ChildResult r = RunMode("stdio-fputs", "halt_on_error=0");
+  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
+  EXPECT_TRUE(Matches(r.output, "    #1 0x[0-9a-f]+ in (_IO_)?fputs"))
+      << r.output;
+  EXPECT_TRUE(Matches(r.output,
+      "  the access is a read of unknown size by foreign code on thread"))
+      << r.output;
+  EXPECT_NE(r.output.find("fputs returned 1\ndone reports=1\n"),
+            std::string::npos)
+      << r.output;
+}
+
+// POSIX aio keeps the buffer past the call: managed code handing it an
+// unpinned object is the report at the call, in the default mode.
+ChildResult RunAio(const char *mode) {
+  return RunChild({CGOSAN_RETENTION_WATCH_HELPER, mode}, "halt_on_error=0");
+}
+
+TEST(RetentionAio, UnpinnedBufferIsReportedAtTheCall) {
+  ChildResult r = RunAio("aio-unpinned");
+  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
+  EXPECT_TRUE(Matches(r.output,
+      "aio_read retains argument 1's aio_buf until aio_return, and it points "
+      "into an unpinned managed object\n"
+      "    #0 0x[0-9a-f]+ in .*ManagedAio.* .*retention_calls_helper.cpp:"
+      "[0-9]+:[0-9]+\n(    #.*\n)*"
+      "  0x[0-9a-f]+ is object of type 'char\\[12000\\]' \\(12000 bytes\\), "
+      "not pinned\n"
+      "  fix: pin the object until aio_return is called \\(cgosan_pin\\), or "
+      "pass a copy in C memory, or a handle\n"))
+      << r.output;
+  EXPECT_NE(r.output.find("aio read 3: abc\ndone reports=1\n"),
+            std::string::npos)
+      << r.output;
+}
+
+TEST(RetentionAio, ListioNowaitBufferIsReportedAtTheCall) {
+  ChildResult r = RunAio("lio-unpinned");
+  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
+  EXPECT_NE(r.output.find("lio_listio retains argument 2's aio_buf until "
+                          "aio_return, and it points into an unpinned managed "
+                          "object\n"),
+            std::string::npos)
+      << r.output;
+}
+
+TEST(RetentionAio, PinnedUntilAioReturnIsSilent) {
+  ChildResult r = RunAio("aio-pinned");
+  ExpectSilent(r);
+  EXPECT_NE(r.output.find("aio read 3: abc\n"), std::string::npos) << r.output;
+}
+
+TEST(RetentionAio, UnpinnedBeforeAioReturnIsReported) {
+  ChildResult r = RunAio("aio-unpinned-early");
+  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
+  EXPECT_NE(r.output.find("unpinned while still retained: aio_read retains "
+                          "argument 1 until aio_return\n"),
+            std::string::npos)
+      << r.output;
+}
+
+// retention=off judges no call.
+TEST(RetentionAio, OffReportsNothing) {
+  ExpectSilent(RunChild({CGOSAN_RETENTION_WATCH_HELPER, "aio-unpinned"},
+                        "retention=off"));
 }
 
 TEST(RetentionWatch, OffWatchesNothing) {
