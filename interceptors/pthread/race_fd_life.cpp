@@ -32,6 +32,7 @@
 
 #include "race_fd.h"
 #include "retention_libc.h"
+#include "retention_table.h"
 
 // Called by the slow paths below, defined by the interceptors further down.
 DECLARE_REAL(int, close, int fd)
@@ -279,6 +280,7 @@ INTERCEPTOR(void, closefrom, int lowfd) {
 }
 
 INTERCEPTOR(int, fclose, FILE *file) {
+  EndRetentions(reinterpret_cast<uptr>(file), "fclose");  // setvbuf's buffer
   if (LIKELY(PassThrough()))
     return REAL(fclose)(file);
   return FcloseTracked(file);

@@ -1,4 +1,5 @@
-// retention_kept_by_libc.cpp — POSIX aio keeps what it is handed: aio_read,
+// retention_kept_by_libc.cpp — the libc calls that keep a buffer past their
+// return. POSIX aio keeps what it is handed: aio_read,
 // aio_write, aio_fsync and lio_listio(LIO_NOWAIT) return at once, and
 // libc's helper thread reads the aiocb and moves the bytes at aio_buf
 // later, then stores the result into the aiocb, until aio_return collects
@@ -19,9 +20,13 @@
 // after a report already made at the call, or by foreign code after the
 // call that lent the buffer returned (docs/design-notes.md). A SIGEV_THREAD
 // notification's sival_ptr is handed to a libc thread: not judged.
+// stdio keeps the buffer setvbuf, setbuffer or setbuf hands it until
+// fclose, and its flushes write(2) it from inside libc: the same judgement
+// at the call ("setvbuf retains argument 2 until fclose").
 // Cost: retention=off, a load and a branch; otherwise a FindObject per
 // managed pointer a managed caller hands over, and the holds' cost.
 #include <aio.h>
+#include <stdio.h>
 
 #include "retention_buffer_calls.h"
 #include "retention_table.h"
@@ -30,6 +35,13 @@ namespace __cgosan {
 namespace {
 
 const char *const kUntilAioReturn[] = {"aio_return", "aio_return64", nullptr};
+const char *const kUntilFclose[] = {"fclose", nullptr};
+
+// Managed code hands a stream its buffer (argument 2 of callee).
+void CheckStreamBuffer(FILE *file, char *buf, const char *callee) {
+  if (__cgosan_in_managed && buf)
+    CheckRetainedField(buf, file, callee, 2, nullptr, "fclose", kUntilFclose);
+}
 
 // Managed code hands libc one request, argument argno of callee (or, with
 // in_list, an element of it): the aiocb and its buffer are kept until
@@ -121,6 +133,20 @@ INTERCEPTOR(ssize_t, aio_return64, struct aiocb64 *cb) {
   return REAL(aio_return64)(cb);
 }
 
+INTERCEPTOR(int, setvbuf, FILE *file, char *buf, int mode, size_t size) {
+  if (mode != _IONBF)
+    CheckStreamBuffer(file, buf, "setvbuf");
+  return REAL(setvbuf)(file, buf, mode, size);
+}
+INTERCEPTOR(void, setbuffer, FILE *file, char *buf, size_t size) {
+  CheckStreamBuffer(file, buf, "setbuffer");
+  REAL(setbuffer)(file, buf, size);
+}
+INTERCEPTOR(void, setbuf, FILE *file, char *buf) {
+  CheckStreamBuffer(file, buf, "setbuf");
+  REAL(setbuf)(file, buf);
+}
+
 namespace __cgosan {
 
 void InterceptKeptByLibcCalls() {
@@ -134,6 +160,9 @@ void InterceptKeptByLibcCalls() {
   CGOSAN_INTERCEPT(lio_listio64);
   CGOSAN_INTERCEPT(aio_return);
   CGOSAN_INTERCEPT(aio_return64);
+  CGOSAN_INTERCEPT(setvbuf);
+  CGOSAN_INTERCEPT(setbuffer);
+  CGOSAN_INTERCEPT(setbuf);
 }
 
 }  // namespace __cgosan

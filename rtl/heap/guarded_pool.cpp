@@ -10,9 +10,9 @@
 // lent before (NoteLendingSite). An expired countdown at a site never seen
 // lending waits for such a site's allocation, for a bounded number of
 // allocations (kMaxDeferred), then samples whatever comes.
-// Not sampled: objects over kMaxGuardedSize bytes, objects made off a G
-// (foreign code's), and any while the slots of its kind are taken (a miss,
-// counted).
+// Not sampled: objects over kMaxGuardedSize bytes, and any while the slots
+// of its kind are taken (a miss, counted). Objects foreign code makes off a
+// G are (heap_alloc.cpp's HeapAlloc asks, under the shared cache's lock).
 // Cost: nothing unless retention=guard; there, a slow path per expiry (a
 // table look-up, the heap lock), and a slot of 8 KiB (64 KiB for a large
 // object) per sampled object.

@@ -297,6 +297,21 @@ static void *MakeObject(HeapCache *cache, const cgosan_type *t, uptr count,
   return Zeroed(s, index, size, t, count, stack);
 }
 
+// An object made at the site stack in a slot of the guarded pool, when the
+// sampler takes this allocation (its thread's countdown expired) and a slot
+// is free; else null.
+static void *MakeSampled(const cgosan_type *t, uptr count, uptr size,
+                         u32 stack) {
+  if (size > kMaxGuardedSize || !SampleNow(stack))
+    return nullptr;
+  Span *s = TakeGuardedSlot(size, IsNoScan(t));
+  if (!s)
+    return nullptr;
+  HeapFill(reinterpret_cast<void *>(s->start), 0, s->elem_size);
+  PublishLarge(s, t, count, stack);
+  return reinterpret_cast<void *>(s->start);
+}
+
 static NOINLINE void *ReportObjectTooLarge(const cgosan_type *t);
 static NOINLINE void *ReportMalformedAllocType(const cgosan_type *t);
 
@@ -324,13 +339,23 @@ void *HeapAlloc(const cgosan_type *t, uptr count, uptr entry_frame) {
   // is published, and becomes a local reference under it (see the top). A
   // running G needs no lock: it reaches no safepoint between.
   u32 stack = CallerStackId(entry_frame);
+  // retention=guard samples foreign code's objects too: a thread with an M
+  // counted this allocation down on the fast path; one with none counts it
+  // here.
+  bool sampling = retention_mode == kRetentionGuard && guarded_pool_start;
   if (!m) {
+    if (sampling)
+      sample_countdown--;
     int user_errno = GetErrno();
     m = AcquireM(/*extra=*/true);
     SetErrno(user_errno);
   }
   Lock l(&shared_cache_mu);
-  void *p = MakeObject(&shared_cache, t, count, size, stack);
+  void *p = nullptr;
+  if (UNLIKELY(sampling && sample_countdown < 0))
+    p = MakeSampled(t, count, size, stack);
+  if (!p)
+    p = MakeObject(&shared_cache, t, count, size, stack);
   KeepAsLocal(m, reinterpret_cast<uptr>(p));
   return p;
 }
@@ -390,8 +415,7 @@ static NOINLINE void *AllocAtOtherSite(const cgosan_type *t, uptr count,
   return AllocSmall(m->heap_cache, site->span_class, t, count, size, stack);
 }
 
-// An object of a running G in a slot of the guarded pool, when the sampler
-// takes this allocation and a slot is free; else null.
+// The same for an object of a running G; off a G, HeapAlloc asks.
 static void *AllocSampled(M *m, const cgosan_type *t, uptr count,
                           uptr entry_frame) {
   G *g = m->curg;
@@ -401,15 +425,7 @@ static void *AllocSampled(M *m, const cgosan_type *t, uptr count,
     return nullptr;
   Safepoint(g);
   OwnCache(m);  // before the stack: its memos are in it
-  u32 stack = AllocStackId(entry_frame, g, m);
-  if (!SampleNow(stack))
-    return nullptr;
-  Span *s = TakeGuardedSlot(size, IsNoScan(t));
-  if (!s)
-    return nullptr;
-  HeapFill(reinterpret_cast<void *>(s->start), 0, s->elem_size);
-  PublishLarge(s, t, count, stack);
-  return reinterpret_cast<void *>(s->start);
+  return MakeSampled(t, count, size, AllocStackId(entry_frame, g, m));
 }
 
 // The thread's sample countdown expired: the allocation is sampled, or made

@@ -16,7 +16,12 @@
 //             at rate 1, then one of 65521: prints whether each was
 //             sampled, and for the first three the byte before it (its
 //             slot's slack: poison)
+//   off-g     at rate 1, foreign code allocates an object inside a call, and
+//             a thread of its own (no M) another: both are sampled; managed
+//             code takes the first over and lends it to a library that
+//             keeps it and reads it later (reported)
 // Each prints "done reports=N" at the end when it gets there.
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -48,6 +53,12 @@ static void LibReadKept(void *) { sink = kept[1]; }
 static void LibKeepHandle(void *frame) { kept_handle = *static_cast<uintptr_t *>(frame); }
 static void LibReadThroughHandle(void *) {
   sink = static_cast<char *>(cgosan_handle_value(kept_handle))[3];
+}
+
+static void *volatile made_by_lib;
+static void LibAllocates(void *) { made_by_lib = cgosan_new(&kBytes); }
+static void *ThreadAllocates(void *) {
+  return reinterpret_cast<void *>(Sampled(cgosan_new(&kBytes)));
 }
 
 // --- The program ------------------------------------------------------------------
@@ -134,6 +145,22 @@ static void Large() {
   }
 }
 
+static void OffG() {
+  cgosan_cgocall(LibAllocates, nullptr);
+  char *made = static_cast<char *>(made_by_lib);  // managed code's now
+  fprintf(stderr, "made in a call: %s\n",
+          Sampled(made) ? "sampled" : "not sampled");
+  pthread_t thread;
+  void *sampled = nullptr;
+  pthread_create(&thread, nullptr, ThreadAllocates, nullptr);
+  pthread_join(thread, &sampled);
+  fprintf(stderr, "made on a thread of its own: %s\n",
+          sampled ? "sampled" : "not sampled");
+  cgosan_check_arg(made, nullptr, "lib_keep", 1);
+  cgosan_cgocall(LibKeep, &made);
+  cgosan_cgocall(LibReadKept, nullptr);
+}
+
 static void Body(void *arg) {
   const char *mode = static_cast<const char *>(arg);
   if (!strcmp(mode, "rate"))
@@ -148,6 +175,8 @@ static void Body(void *arg) {
     Backoff();
   else if (!strcmp(mode, "large"))
     Large();
+  else if (!strcmp(mode, "off-g"))
+    OffG();
 }
 
 int main(int argc, char **argv) {

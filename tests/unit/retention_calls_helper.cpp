@@ -19,6 +19,9 @@
 //   lio-unpinned   the same with lio_listio(LIO_NOWAIT)
 //   aio-pinned     the object pinned until aio_return (silent)
 //   aio-unpinned-early  pinned, but unpinned before aio_return (reported)
+//   setvbuf-unpinned  managed code hands a stream an unpinned buffer
+//                  (reported at the call), writes through it, closes it
+//   setvbuf-pinned the buffer pinned until fclose (silent)
 #include <aio.h>
 #include <dirent.h>
 #include <errno.h>
@@ -344,6 +347,22 @@ void ManagedAio(bool listio, Pin pin) {
   close(fd);
 }
 
+// stdio keeps the buffer setvbuf hands it until fclose.
+void ManagedSetvbuf(bool pinned) {
+  static const cgosan_type kBuffer = {"char[512]", 512, 0, nullptr, 0};
+  char *buf = static_cast<char *>(cgosan_new(&kBuffer));
+  cgosan_pinner *pinner = cgosan_pinner_new();
+  if (pinned)
+    cgosan_pin(pinner, buf);
+  FILE *f = fopen("/dev/null", "w");
+  setvbuf(f, buf, _IOFBF, 512);
+  fputs("through the managed buffer", f);
+  fclose(f);
+  cgosan_unpin(pinner);
+  cgosan_pinner_free(pinner);
+  fprintf(stderr, "stream closed\n");
+}
+
 }  // namespace
 
 bool RunCallsMode(const char *mode) {
@@ -359,6 +378,8 @@ bool RunCallsMode(const char *mode) {
       {"lio-unpinned", [] { ManagedAio(true, Pin::kNone); }},
       {"aio-pinned", [] { ManagedAio(false, Pin::kUntilReturn); }},
       {"aio-unpinned-early", [] { ManagedAio(false, Pin::kUntilSubmitted); }},
+      {"setvbuf-unpinned", [] { ManagedSetvbuf(false); }},
+      {"setvbuf-pinned", [] { ManagedSetvbuf(true); }},
   };
   for (const auto &m : kModes) {
     if (!strcmp(mode, m.mode)) {

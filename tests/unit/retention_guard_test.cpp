@@ -189,6 +189,23 @@ TEST(RetentionGuard, KeptLargeObjectIsReported) {
   ExpectSameReportAsFull("kept-large");
 }
 
+// Objects foreign code makes off a G are sampled too (a thread with an M
+// counts them down on the fast path, one without in HeapAlloc), and one
+// taken over by managed code and lent is watched like any other.
+TEST(RetentionGuardSampler, ObjectsMadeOffAGAreSampled) {
+  ChildResult r =
+      RunSampler("off-g", "retention=guard:retention_sample_rate=1:halt_on_error=0");
+  EXPECT_NE(r.output.find("made in a call: sampled\n"
+                          "made on a thread of its own: sampled\n"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
+  EXPECT_TRUE(Matches(r.output, "  lent as argument 1 of lib_keep, which "
+                                "returned 1 foreign call"))
+      << r.output;
+  EXPECT_NE(r.output.find("done reports=1\n"), std::string::npos) << r.output;
+}
+
 TEST(RetentionGuardSampler, BadRateIsRefused) {
   ChildResult r = RunSampler("rate", "retention=guard:retention_sample_rate=0");
   EXPECT_TRUE(r.exited && r.exit_code == 1) << r.output;

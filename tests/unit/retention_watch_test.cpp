@@ -428,12 +428,12 @@ TEST(RetentionWatch, LibrarysFputsIsReported) {
 
 // POSIX aio keeps the buffer past the call: managed code handing it an
 // unpinned object is the report at the call, in the default mode.
-ChildResult RunAio(const char *mode) {
+ChildResult RunDefaultMode(const char *mode) {
   return RunChild({CGOSAN_RETENTION_WATCH_HELPER, mode}, "halt_on_error=0");
 }
 
-TEST(RetentionAio, UnpinnedBufferIsReportedAtTheCall) {
-  ChildResult r = RunAio("aio-unpinned");
+TEST(RetentionKeptByLibc, UnpinnedBufferIsReportedAtTheCall) {
+  ChildResult r = RunDefaultMode("aio-unpinned");
   EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
   EXPECT_TRUE(Matches(r.output,
       "aio_read retains argument 1's aio_buf until aio_return, and it points "
@@ -450,8 +450,8 @@ TEST(RetentionAio, UnpinnedBufferIsReportedAtTheCall) {
       << r.output;
 }
 
-TEST(RetentionAio, ListioNowaitBufferIsReportedAtTheCall) {
-  ChildResult r = RunAio("lio-unpinned");
+TEST(RetentionKeptByLibc, ListioNowaitBufferIsReportedAtTheCall) {
+  ChildResult r = RunDefaultMode("lio-unpinned");
   EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
   EXPECT_NE(r.output.find("lio_listio retains argument 2's aio_buf until "
                           "aio_return, and it points into an unpinned managed "
@@ -460,14 +460,14 @@ TEST(RetentionAio, ListioNowaitBufferIsReportedAtTheCall) {
       << r.output;
 }
 
-TEST(RetentionAio, PinnedUntilAioReturnIsSilent) {
-  ChildResult r = RunAio("aio-pinned");
+TEST(RetentionKeptByLibc, PinnedUntilAioReturnIsSilent) {
+  ChildResult r = RunDefaultMode("aio-pinned");
   ExpectSilent(r);
   EXPECT_NE(r.output.find("aio read 3: abc\n"), std::string::npos) << r.output;
 }
 
-TEST(RetentionAio, UnpinnedBeforeAioReturnIsReported) {
-  ChildResult r = RunAio("aio-unpinned-early");
+TEST(RetentionKeptByLibc, UnpinnedBeforeAioReturnIsReported) {
+  ChildResult r = RunDefaultMode("aio-unpinned-early");
   EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
   EXPECT_NE(r.output.find("unpinned while still retained: aio_read retains "
                           "argument 1 until aio_return\n"),
@@ -475,8 +475,27 @@ TEST(RetentionAio, UnpinnedBeforeAioReturnIsReported) {
       << r.output;
 }
 
+// stdio keeps setvbuf's buffer until fclose.
+TEST(RetentionKeptByLibc, UnpinnedStreamBufferIsReportedAtTheCall) {
+  ChildResult r = RunDefaultMode("setvbuf-unpinned");
+  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
+  EXPECT_NE(r.output.find("setvbuf retains argument 2 until fclose, and it "
+                          "points into an unpinned managed object\n"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("stream closed\ndone reports=1\n"),
+            std::string::npos)
+      << r.output;
+}
+
+TEST(RetentionKeptByLibc, StreamBufferPinnedUntilFcloseIsSilent) {
+  ChildResult r = RunDefaultMode("setvbuf-pinned");
+  ExpectSilent(r);
+  EXPECT_NE(r.output.find("stream closed\n"), std::string::npos) << r.output;
+}
+
 // retention=off judges no call.
-TEST(RetentionAio, OffReportsNothing) {
+TEST(RetentionKeptByLibc, OffReportsNothing) {
   ExpectSilent(RunChild({CGOSAN_RETENTION_WATCH_HELPER, "aio-unpinned"},
                         "retention=off"));
 }
