@@ -426,15 +426,66 @@ TEST(RetentionWatch, LibrarysFputsIsReported) {
       << r.output;
 }
 
-// POSIX aio keeps the buffer past the call: managed code handing it an
-// unpinned object is the report at the call, in the default mode.
-ChildResult RunDefaultMode(const char *mode) {
-  return RunChild({CGOSAN_RETENTION_WATCH_HELPER, mode}, "halt_on_error=0");
+// POSIX aio and setvbuf keep the buffer past the call: managed code
+// handing them an unpinned object is the report at the call, in the default
+// mode. Each mode prints `result` after the call (and its wait).
+struct KeptByLibcCase {
+  const char *mode;
+  const char *message;  // the report's first line; null: silent
+  const char *result;
+};
+void PrintTo(const KeptByLibcCase &c, std::ostream *os) { *os << c.mode; }
+
+class RetentionKeptByLibc : public testing::TestWithParam<KeptByLibcCase> {};
+
+TEST_P(RetentionKeptByLibc, JudgedAtTheCall) {
+  const KeptByLibcCase &c = GetParam();
+  ChildResult r =
+      RunChild({CGOSAN_RETENTION_WATCH_HELPER, c.mode}, "halt_on_error=0");
+  EXPECT_EQ(Count(r.output, kKind), c.message ? 1u : 0u) << r.output;
+  if (c.message)
+    EXPECT_NE(r.output.find(std::string(c.message) + "\n"), std::string::npos)
+        << r.output;
+  std::string end = std::string(c.result) + "\ndone reports=" +
+                    (c.message ? "1" : "0") + "\n";
+  EXPECT_NE(r.output.find(end), std::string::npos) << r.output;
 }
 
-TEST(RetentionKeptByLibc, UnpinnedBufferIsReportedAtTheCall) {
-  ChildResult r = RunDefaultMode("aio-unpinned");
-  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
+INSTANTIATE_TEST_SUITE_P(
+    Calls, RetentionKeptByLibc,
+    testing::Values(
+        KeptByLibcCase{"aio-unpinned",
+                       "aio_read retains argument 1's aio_buf until "
+                       "aio_return, and it points into an unpinned managed "
+                       "object",
+                       "aio read 3: abc"},
+        KeptByLibcCase{"lio-unpinned",
+                       "lio_listio retains argument 2's aio_buf until "
+                       "aio_return, and it points into an unpinned managed "
+                       "object",
+                       "aio read 3: abc"},
+        KeptByLibcCase{"aio-pinned", nullptr, "aio read 3: abc"},
+        KeptByLibcCase{"aio-unpinned-early",
+                       "unpinned while still retained: aio_read retains "
+                       "argument 1 until aio_return",
+                       "aio read 3: abc"},
+        KeptByLibcCase{"setvbuf-unpinned",
+                       "setvbuf retains argument 2 until fclose, and it "
+                       "points into an unpinned managed object",
+                       "stream closed"},
+        KeptByLibcCase{"setvbuf-pinned", nullptr, "stream closed"}),
+    [](const testing::TestParamInfo<KeptByLibcCase> &info) {
+      std::string name = info.param.mode;
+      for (char &ch : name)
+        if (ch == '-')
+          ch = '_';
+      return name;
+    });
+
+// The whole report at aio_read: the call's stack, the object, the fix.
+TEST(RetentionKeptByLibcReport, NamesTheFieldAndTheFix) {
+  ChildResult r = RunChild({CGOSAN_RETENTION_WATCH_HELPER, "aio-unpinned"},
+                           "halt_on_error=0");
   EXPECT_TRUE(Matches(r.output,
       "aio_read retains argument 1's aio_buf until aio_return, and it points "
       "into an unpinned managed object\n"
@@ -445,57 +496,10 @@ TEST(RetentionKeptByLibc, UnpinnedBufferIsReportedAtTheCall) {
       "  fix: pin the object until aio_return is called \\(cgosan_pin\\), or "
       "pass a copy in C memory, or a handle\n"))
       << r.output;
-  EXPECT_NE(r.output.find("aio read 3: abc\ndone reports=1\n"),
-            std::string::npos)
-      << r.output;
-}
-
-TEST(RetentionKeptByLibc, ListioNowaitBufferIsReportedAtTheCall) {
-  ChildResult r = RunDefaultMode("lio-unpinned");
-  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
-  EXPECT_NE(r.output.find("lio_listio retains argument 2's aio_buf until "
-                          "aio_return, and it points into an unpinned managed "
-                          "object\n"),
-            std::string::npos)
-      << r.output;
-}
-
-TEST(RetentionKeptByLibc, PinnedUntilAioReturnIsSilent) {
-  ChildResult r = RunDefaultMode("aio-pinned");
-  ExpectSilent(r);
-  EXPECT_NE(r.output.find("aio read 3: abc\n"), std::string::npos) << r.output;
-}
-
-TEST(RetentionKeptByLibc, UnpinnedBeforeAioReturnIsReported) {
-  ChildResult r = RunDefaultMode("aio-unpinned-early");
-  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
-  EXPECT_NE(r.output.find("unpinned while still retained: aio_read retains "
-                          "argument 1 until aio_return\n"),
-            std::string::npos)
-      << r.output;
-}
-
-// stdio keeps setvbuf's buffer until fclose.
-TEST(RetentionKeptByLibc, UnpinnedStreamBufferIsReportedAtTheCall) {
-  ChildResult r = RunDefaultMode("setvbuf-unpinned");
-  EXPECT_EQ(Count(r.output, kKind), 1u) << r.output;
-  EXPECT_NE(r.output.find("setvbuf retains argument 2 until fclose, and it "
-                          "points into an unpinned managed object\n"),
-            std::string::npos)
-      << r.output;
-  EXPECT_NE(r.output.find("stream closed\ndone reports=1\n"),
-            std::string::npos)
-      << r.output;
-}
-
-TEST(RetentionKeptByLibc, StreamBufferPinnedUntilFcloseIsSilent) {
-  ChildResult r = RunDefaultMode("setvbuf-pinned");
-  ExpectSilent(r);
-  EXPECT_NE(r.output.find("stream closed\n"), std::string::npos) << r.output;
 }
 
 // retention=off judges no call.
-TEST(RetentionKeptByLibc, OffReportsNothing) {
+TEST(RetentionKeptByLibcReport, OffReportsNothing) {
   ExpectSilent(RunChild({CGOSAN_RETENTION_WATCH_HELPER, "aio-unpinned"},
                         "retention=off"));
 }
