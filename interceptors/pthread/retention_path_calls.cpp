@@ -13,13 +13,14 @@
 // counted as faults are), memory outside the arena (never watched).
 // Not here: realpath (it copies the path into its own buffer and makes its
 // system calls on that; its reads of the caller's path are instructions,
-// which fault like the caller's own), execl and its variadic forms (libc
-// builds the vector itself), and what a path reaches through another call
-// (popen's command, handed to a shell in a child).
+// which fault like the caller's own), and what a path reaches through
+// another call (popen's command, handed to a shell in a child).
 // Cost: off retention=full|guard, one load and a branch at each end of the
 // call, per path; the holds' cost otherwise (retention_libc.cpp).
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -259,11 +260,64 @@ CGOSAN_PATH_CALLS(CGOSAN_BUFFER_CALL_INTERCEPTOR)
   }
 CGOSAN_OPEN_CALLS(CGOSAN_OPEN_CALL_INTERCEPTOR)
 
+// execl, execlp and execle build their argument vector from their variadic
+// arguments, on their stack, and make the call inside libc, where no
+// interceptor sees it: their interceptors build it as libc does and make
+// the call libc makes (execve with environ, execvp, execve with the
+// environment after the NULL), through the interceptors above.
+namespace {
+
+// The arguments from arg0 to the NULL: how many (arg0 too), or -1 at
+// INT_MAX (libc's E2BIG).
+long CountArgs(va_list ap) {
+  va_list rest;
+  va_copy(rest, ap);
+  long argc = 1;
+  while (va_arg(rest, char *) && argc < INT_MAX) argc++;
+  va_end(rest);
+  return argc < INT_MAX ? argc : -1;
+}
+
+// argv[0, argc) from arg0 and ap, then the NULL, which ap is left past.
+void FillArgs(char **argv, const char *arg0, long argc, va_list ap) {
+  argv[0] = const_cast<char *>(arg0);
+  for (long i = 1; i <= argc; i++) argv[i] = va_arg(ap, char *);
+}
+
+}  // namespace
+
+// The vector lives in the interceptor's frame, as it lives in libc's.
+#define CGOSAN_EXEC_LIST_INTERCEPTOR(name, call)                               \
+  INTERCEPTOR(int, name, const char *path, const char *arg0, ...) {            \
+    va_list ap;                                                                \
+    va_start(ap, arg0);                                                        \
+    long argc = CountArgs(ap);                                                 \
+    if (argc < 0) {                                                            \
+      va_end(ap);                                                              \
+      errno = E2BIG;                                                           \
+      return -1;                                                               \
+    }                                                                          \
+    char **argv =                                                              \
+        static_cast<char **>(__builtin_alloca((argc + 1) * sizeof(char *)));   \
+    FillArgs(argv, arg0, argc, ap);                                            \
+    int result = call;                                                         \
+    va_end(ap);                                                                \
+    return result;                                                             \
+  }
+CGOSAN_EXEC_LIST_INTERCEPTOR(execl, WRAP(execve)(path, argv, environ))
+CGOSAN_EXEC_LIST_INTERCEPTOR(execlp, WRAP(execvp)(path, argv))
+CGOSAN_EXEC_LIST_INTERCEPTOR(execle,
+                             WRAP(execve)(path, argv,
+                                          va_arg(ap, char *const *)))
+
 namespace __cgosan {
 
 void InterceptPathCalls() {
   CGOSAN_PATH_CALLS(CGOSAN_INTERCEPT_BUFFER_CALL)
   CGOSAN_OPEN_CALLS(CGOSAN_INTERCEPT_BUFFER_CALL)
+  CGOSAN_INTERCEPT(execl);
+  CGOSAN_INTERCEPT(execlp);
+  CGOSAN_INTERCEPT(execle);
 }
 
 }  // namespace __cgosan

@@ -187,6 +187,9 @@ const ManagedCall kManagedCalls[] = {
     CALL(execvpe, Result(execvpe(o->path, o->path_vector, o->path_vector))),
     CALL(execveat, Result(execveat(AT_FDCWD, o->path, o->path_vector,
                                    o->path_vector, 0))),
+    CALL(execl, Result(execl(o->path, o->path, nullptr))),
+    CALL(execlp, Result(execlp(o->path, o->path, nullptr))),
+    CALL(execle, Result(execle(o->path, o->path, nullptr, o->path_vector))),
     // retention_buffer_calls.cpp
     CALL(select, Result(select(pipe_fds[0] + 1, &o->ready, nullptr, nullptr,
                                nullptr))),

@@ -394,7 +394,7 @@ TEST(RetentionWatch, ManagedStatCallsOpenThePage) {
 // EFAULT.
 TEST(RetentionWatch, ManagedPathAndStructureCallsOpenThePage) {
   ExpectSilentPrinting("managed-calls",
-                       "managed calls: 88 made, 0 failed with EFAULT\n");
+                       "managed calls: 91 made, 0 failed with EFAULT\n");
 }
 
 // execve's vectors and their strings in a watched object: the new program
