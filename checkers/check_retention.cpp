@@ -14,6 +14,9 @@
 // owner keeps it (sqlite3's parameter index): the next call on that slot
 // ends the record, whatever it passes; an `if result == N` clause takes back
 // the record of a call whose result says it kept nothing.
+// libc's own keeping calls (POSIX aio, setvbuf) are judged the same way by
+// their interceptors (CheckRetainedField: "aio_read retains argument 1's
+// aio_buf until aio_return", interceptors/pthread/retention_kept_by_libc.cpp).
 // An object of a registered foreign heap goes to check_foreign_retention.cpp
 // (recorded, reported if its collector frees it before an `until` call).
 // Allowed on purpose: a pinned object, foreign memory and NULL (not ours),

@@ -12,8 +12,11 @@
 // the access being the call ("a read of size 4096 by foreign code in
 // write(2)"); and every managed page of the buffers is held open until the
 // call returns, whoever lends, watches or faults meanwhile, so the kernel
-// never meets a protected page. mem*/str* need nothing here: their accesses
-// are the caller's own instructions, and fault like any other.
+// never meets a protected page. The other shapes the kernel reads: a path
+// or string up to its NUL, exec's vectors, a socket call's sized buffer,
+// lio_listio's requests (LibcBuffers in retention_libc.h). mem*/str* need
+// nothing here: their accesses are the caller's own instructions, and fault
+// like any other.
 // Allowed on purpose: managed code's calls (they open the pages, counted as
 // faults are), a buffer the running call was handed (not watched while it
 // runs), memory outside the arena (never watched).
