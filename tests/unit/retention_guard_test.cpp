@@ -138,6 +138,23 @@ TEST(RetentionGuard, WatchesLendsOneTwoFourOfAnObject) {
   EXPECT_NE(r.output.find("done reports=3\n"), std::string::npos) << r.output;
 }
 
+// The holds of the path and structure calls, on a sampled object: a
+// library's call on what it kept is full's report, and managed code's
+// calls on what it lent never fail with EFAULT.
+TEST(RetentionGuard, LibrarysPathCallIsReported) {
+  ExpectSameReportAsFull("syscall-open");
+}
+TEST(RetentionGuard, LibrarysListioIsReported) {
+  ExpectSameReportAsFull("syscall-lio_listio");
+}
+TEST(RetentionGuard, ManagedPathAndStructureCallsOpenThePage) {
+  ChildResult r = RunWatched("managed-calls");
+  ExpectSilent(r);
+  EXPECT_NE(r.output.find("managed calls: 91 made, 0 failed with EFAULT\n"),
+            std::string::npos)
+      << r.output;
+}
+
 TEST(RetentionGuardSampler, SamplesOneAllocationInRate) {
   ChildResult r = RunSampler("rate", "retention=guard:retention_sample_rate=100");
   ExpectSilent(r);
