@@ -39,7 +39,7 @@ const char *const kUntilFclose[] = {"fclose", nullptr};
 
 // Managed code hands a stream its buffer (argument 2 of callee).
 void CheckStreamBuffer(FILE *file, char *buf, const char *callee) {
-  if (__cgosan_in_managed && buf)
+  if (InManaged() && buf)
     CheckRetainedField(buf, file, callee, 2, nullptr, "fclose", kUntilFclose);
 }
 
@@ -49,7 +49,7 @@ void CheckStreamBuffer(FILE *file, char *buf, const char *callee) {
 template <typename Aiocb>
 void CheckKeptRequest(const Aiocb *cb, const char *callee, int argno,
                       bool in_list, bool has_buffer) {
-  if (!__cgosan_in_managed || !cb)
+  if (!InManaged() || !cb)
     return;  // foreign code may wait for it before its call returns
   CheckRetainedField(cb, cb, callee, argno, in_list ? "aiocb" : nullptr,
                      "aio_return", kUntilAioReturn);
