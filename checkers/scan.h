@@ -251,7 +251,7 @@ ALWAYS_INLINE bool CheckManagedRange(const ObjectInfo &obj, uptr lo, uptr hi,
   auto visit = [&](uptr a) __attribute__((always_inline)) {
     if (kTyped && !IsTypeSlot(t, p, a))
       return true;
-    uptr value = *reinterpret_cast<const uptr *>(a);
+    uptr value = LoadWord(a);  // a stack value may be unaligned
     ObjectInfo target;
     SlotVerdict v = JudgeValue(value, keep, &target);
     if (LIKELY(v == kSlotFine))
